@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine: everything `npm start`, `npm test`
+# and `npm run bench` need. A second run installs nothing and takes ~1 s.
+#
+#   - wasm32-unknown-unknown target (rustup)
+#   - wasm-bindgen-cli pinned to the version in Cargo.lock, and wasm-pack
+#     (built in parallel: they are the slow part of a fresh run)
+#   - Debian's chromium + chromium-driver (headless browser tests)
+#   - npm packages (playwright-core, binaryen for wasm-opt)
+#
+# Not Debian's binaryen: its wasm-opt 108 silently corrupts wasm-bindgen
+# 0.2.130 output. npm's binaryen is used through node_modules/.bin instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+WASM_PACK_VERSION=0.15.1
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+pids=()
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  log "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+  # Not --locked: the registry here lacks one of its locked dependencies.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force >/tmp/adagg-setup-wasm-bindgen.log 2>&1 &
+  pids+=($!)
+fi
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+  log "building wasm-pack $WASM_PACK_VERSION (a few minutes, once)"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force >/tmp/adagg-setup-wasm-pack.log 2>&1 &
+  pids+=($!)
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  log "installing Debian's chromium and chromium-driver"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/tmp/adagg-setup-apt.log 2>&1 \
+    || { cat /tmp/adagg-setup-apt.log >&2; exit 1; }
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+status=0
+for pid in "${pids[@]}"; do
+  wait "$pid" || status=1
+done
+if [ "$status" != 0 ]; then
+  tail -n 30 /tmp/adagg-setup-*.log >&2
+  log "a cargo install failed (logs above)"
+  exit 1
+fi
+# A geckodriver on PATH makes `wasm-pack test --chrome` pick the wrong driver.
+if command -v geckodriver >/dev/null; then
+  log "warning: geckodriver on PATH ($(command -v geckodriver)); wasm-pack test may try Firefox"
+fi
+log "ok: wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), wasm-pack $(wasm-pack --version | awk '{print $2}'), $(/usr/bin/chromium --version 2>/dev/null | head -1)"

@@ -1,0 +1,386 @@
+//! The sans-IO aggregator for one byte range: push bytes in with
+//! [`Aggregator::feed`] (any chunking, 1-byte chunks included), take the
+//! [`Partial`] out with [`Aggregator::finish`].
+//!
+//! Lines without anything unusual go through [`FastParser`]; any other line
+//! (quotes, stray `\r`, a bad number, a wrong field count...) is handed to
+//! csv-core, which keeps the parse until a line ends outside a record, when
+//! the fast path takes over again. csv-core is therefore always the
+//! authority: the fast path only ever accepts lines it reads identically.
+//!
+//! For parallel runs a range can start mid-file ([`Start::AfterNewline`])
+//! and stop at the first line boundary past a given offset, so that adjacent
+//! ranges meet exactly; [`Partial::append`] checks that they do.
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+use memchr::memchr;
+
+use crate::error::{Error, SkipKind, Skipped};
+use crate::fast::FastParser;
+use crate::partial::Partial;
+use crate::plan::Plan;
+use crate::record::{describe, parse_record, Layout};
+
+/// Records longer than this many bytes (after unquoting) are skipped.
+pub const RECORD_LIMIT: usize = 1 << 20;
+/// Records with more fields than this are skipped.
+const FIELD_LIMIT: usize = 1 << 16;
+
+/// Where a range begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// Exactly at this offset, which is known to be a record start (the
+    /// plan's `data_start`, or the end of the previous range).
+    Exact(u64),
+    /// At the first line start after the first `\n` at or after this offset
+    /// (a nominal split point). Bytes are fed from this offset.
+    AfterNewline(u64),
+}
+
+/// csv-core state for a record that is not on the fast path.
+struct Slow {
+    /// Bytes go to csv-core until a line ends outside any record.
+    active: bool,
+    /// csv-core has consumed part of a record.
+    pending: bool,
+    /// Line (relative to the range) where the pending record starts.
+    start_line: u64,
+    buf: Vec<u8>,
+    len: usize,
+    ends: Vec<usize>,
+    nends: usize,
+    too_long: bool,
+}
+
+/// Aggregates the data rows of one byte range.
+pub struct Aggregator {
+    layout: Layout,
+    fast: FastParser,
+    csv: Reader,
+    slow: Slow,
+    /// Absolute offset of the next byte to be fed.
+    offset: u64,
+    seeking: bool,
+    stopped: bool,
+    /// Stop at the first line boundary strictly after this offset.
+    stop_after: u64,
+    /// Start of a line not yet complete (fast path only; bounded).
+    carry: Vec<u8>,
+    /// File line number of the range's first line, when known.
+    first_line: Option<u64>,
+    fatal: Option<Error>,
+    partial: Partial,
+}
+
+impl Aggregator {
+    /// An aggregator for the whole data part of a file described by `plan`.
+    pub fn new(plan: &Plan) -> Aggregator {
+        Aggregator::for_range(plan, Start::Exact(plan.data_start), u64::MAX)
+    }
+
+    /// An aggregator for the range that begins at `start` and ends at the
+    /// first line boundary after byte `stop_after` (or at the end of input).
+    pub fn for_range(plan: &Plan, start: Start, stop_after: u64) -> Aggregator {
+        let layout = Layout::new(plan);
+        let mut csv = ReaderBuilder::new().delimiter(plan.delimiter).build();
+        // Let csv-core see its first bytes now, so that it never strips a
+        // byte-order mark from a data line (the fast path would not).
+        let _ = csv.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+        let (offset, seeking) = match start {
+            Start::Exact(at) => (at, false),
+            Start::AfterNewline(at) => (at, true),
+        };
+        let first_line = match start {
+            Start::Exact(at) if at == plan.data_start => Some(plan.data_start_line),
+            _ => None,
+        };
+        Aggregator {
+            fast: FastParser::new(&layout, plan.delimiter),
+            layout,
+            csv,
+            slow: Slow {
+                active: false,
+                pending: false,
+                start_line: 0,
+                buf: vec![0; 4096],
+                len: 0,
+                ends: vec![0; 64],
+                nends: 0,
+                too_long: false,
+            },
+            offset,
+            seeking,
+            stopped: !seeking && offset > stop_after,
+            stop_after,
+            carry: Vec::new(),
+            first_line,
+            fatal: None,
+            partial: Partial::new(offset),
+        }
+    }
+
+    /// True once the range has reached its end: further input is not
+    /// needed (and [`feed`](Self::feed) consumes nothing more).
+    pub fn is_done(&self) -> bool {
+        self.stopped
+    }
+
+    /// Data rows seen so far.
+    pub fn rows_read(&self) -> u64 {
+        self.partial.rows_read
+    }
+
+    /// Absolute offset of the next byte expected.
+    pub fn position(&self) -> u64 {
+        self.offset + self.carry.len() as u64
+    }
+
+    /// Consumes bytes that follow the ones fed so far. Returns how many were
+    /// consumed: all of them, unless the range ended inside `input`.
+    pub fn feed(&mut self, input: &[u8]) -> usize {
+        if self.stopped {
+            return 0;
+        }
+        let mut pos = 0;
+        if self.seeking {
+            match memchr(b'\n', input) {
+                None => {
+                    self.offset += input.len() as u64;
+                    return input.len();
+                }
+                Some(i) => {
+                    pos = i + 1;
+                    self.offset += pos as u64;
+                    self.seeking = false;
+                    self.partial = Partial::new(self.offset);
+                    if self.offset > self.stop_after {
+                        self.stopped = true;
+                        return pos;
+                    }
+                }
+            }
+        }
+        while pos < input.len() && !self.stopped {
+            let rest = &input[pos..];
+            if self.slow.active {
+                let piece = match memchr(b'\n', rest) {
+                    Some(i) => &rest[..=i],
+                    None => rest,
+                };
+                pos += piece.len();
+                self.slow_feed(piece);
+                if piece.ends_with(b"\n") && !self.slow.pending {
+                    self.slow.active = false;
+                    self.check_stop();
+                }
+            } else if !self.carry.is_empty() {
+                match memchr(b'\n', rest) {
+                    Some(i) => {
+                        let mut line = std::mem::take(&mut self.carry);
+                        line.extend_from_slice(&rest[..=i]);
+                        pos += i + 1;
+                        self.line(&line);
+                        line.clear();
+                        self.carry = line;
+                        self.check_stop();
+                    }
+                    None => {
+                        pos = input.len();
+                        self.hold(rest);
+                    }
+                }
+            } else {
+                // The hot loop: whole lines straight from the input.
+                while let Some(i) = memchr(b'\n', &input[pos..]) {
+                    let line = &input[pos..pos + i + 1];
+                    pos += i + 1;
+                    self.line(line);
+                    if self.slow.active {
+                        break;
+                    }
+                    if self.offset > self.stop_after {
+                        self.stopped = true;
+                        break;
+                    }
+                }
+                if !self.slow.active && !self.stopped && pos < input.len() {
+                    let rest = &input[pos..];
+                    pos = input.len();
+                    self.hold(rest);
+                }
+            }
+        }
+        pos
+    }
+
+    /// Ends the input: processes a last line without `\n` and returns the
+    /// range's result.
+    pub fn finish(mut self) -> Result<Partial, Error> {
+        if !self.stopped && !self.seeking {
+            if !self.carry.is_empty() {
+                let line = std::mem::take(&mut self.carry);
+                self.line(&line);
+            }
+            if self.slow.active {
+                self.slow_feed(b"");
+            }
+        }
+        if let Some(err) = self.fatal {
+            return Err(err);
+        }
+        if self.seeking {
+            self.partial = Partial::new(self.offset);
+        }
+        self.partial.end = self.offset;
+        Ok(self.partial)
+    }
+
+    fn check_stop(&mut self) {
+        if !self.slow.active && self.offset > self.stop_after {
+            self.stopped = true;
+        }
+    }
+
+    /// Keeps the start of an incomplete line; a line longer than the limit
+    /// goes to csv-core in pieces instead, so memory stays bounded.
+    fn hold(&mut self, bytes: &[u8]) {
+        if self.carry.len() + bytes.len() <= RECORD_LIMIT {
+            self.carry.extend_from_slice(bytes);
+        } else {
+            let held = std::mem::take(&mut self.carry);
+            self.slow.active = true;
+            self.slow_feed(&held);
+            self.slow_feed(bytes);
+        }
+    }
+
+    /// One complete line (ending in `\n`, or the last line of the input).
+    #[inline]
+    fn line(&mut self, line: &[u8]) {
+        let body = match line {
+            [b @ .., b'\r', b'\n'] | [b @ .., b'\n'] => b,
+            b => b,
+        };
+        if body.is_empty() {
+            self.offset += line.len() as u64;
+            self.partial.newlines += (line.last() == Some(&b'\n')) as u64;
+            return;
+        }
+        // Long lines go to csv-core, which applies the record limit.
+        let fast = if body.len() <= RECORD_LIMIT { self.fast.parse(body) } else { None };
+        if let Some((campaign, values)) = fast {
+            if let Err(field) = self.partial.add_row(campaign, values) {
+                self.overflow(field, campaign, self.partial.newlines + 1);
+            }
+            self.offset += line.len() as u64;
+            self.partial.newlines += (line.last() == Some(&b'\n')) as u64;
+            return;
+        }
+        self.slow.active = true;
+        self.slow_feed(line);
+        if line.ends_with(b"\n") && !self.slow.pending {
+            self.slow.active = false;
+        }
+    }
+
+    /// Feeds bytes to csv-core; an empty `input` means end of input.
+    fn slow_feed(&mut self, mut input: &[u8]) {
+        let eof = input.is_empty();
+        loop {
+            let s = &mut self.slow;
+            let (res, nin, nout, nend) = self.csv.read_record(input, &mut s.buf[s.len..], &mut s.ends[s.nends..]);
+            let consumed = &input[..nin];
+            if !s.pending {
+                if let Some(k) = consumed.iter().position(|&b| b != b'\r' && b != b'\n') {
+                    s.pending = true;
+                    s.start_line = self.partial.newlines + 1 + count_newlines(&consumed[..k]);
+                } else if nout > 0 || nend > 0 {
+                    s.pending = true;
+                    s.start_line = self.partial.newlines + 1;
+                }
+            }
+            s.len += nout;
+            s.nends += nend;
+            self.partial.newlines += count_newlines(consumed);
+            self.offset += nin as u64;
+            input = &input[nin..];
+            match res {
+                ReadRecordResult::Record => {
+                    self.slow_record();
+                    if input.is_empty() && !eof {
+                        return;
+                    }
+                }
+                ReadRecordResult::OutputFull => {
+                    let s = &mut self.slow;
+                    if s.buf.len() < RECORD_LIMIT {
+                        s.buf.resize(s.buf.len() * 2, 0);
+                    } else {
+                        s.too_long = true;
+                        s.len = 0;
+                    }
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let s = &mut self.slow;
+                    if s.ends.len() < FIELD_LIMIT {
+                        s.ends.resize(s.ends.len() * 2, 0);
+                    } else {
+                        s.too_long = true;
+                        s.nends = 0;
+                    }
+                }
+                ReadRecordResult::InputEmpty => {
+                    if input.is_empty() {
+                        return;
+                    }
+                }
+                ReadRecordResult::End => return,
+            }
+        }
+    }
+
+    /// csv-core completed a record: parse it and count it.
+    fn slow_record(&mut self) {
+        let s = &mut self.slow;
+        let line = s.start_line;
+        let (buf, ends) = (&s.buf[..], &s.ends[..s.nends]);
+        let field = |i: usize| &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        if s.too_long {
+            let kind = SkipKind::TooLong { limit: RECORD_LIMIT };
+            self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
+        } else {
+            match parse_record(&self.layout, ends.len(), field) {
+                Ok((campaign, values)) => {
+                    if let Err(f) = self.partial.add_row(campaign, values) {
+                        let campaign = campaign.to_vec();
+                        self.overflow(f, &campaign, line);
+                    }
+                }
+                Err(kind) => {
+                    let layout = &self.layout;
+                    self.partial.skip_row(kind, || Skipped { line, kind, message: describe(layout, kind, field) });
+                }
+            }
+        }
+        let s = &mut self.slow;
+        s.len = 0;
+        s.nends = 0;
+        s.pending = false;
+        s.too_long = false;
+    }
+
+    fn overflow(&mut self, field: crate::field::Field, campaign: &[u8], line: u64) {
+        if self.fatal.is_none() {
+            self.fatal = Some(Error::Overflow {
+                field,
+                campaign: String::from_utf8_lossy(campaign).into_owned(),
+                line: self.first_line.map(|first| first + line - 1),
+            });
+        }
+        self.stopped = true;
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}

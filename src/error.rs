@@ -1,0 +1,182 @@
+//! Errors: fatal ones that stop a run ([`Error`]) and the reasons a single
+//! data row is skipped ([`SkipKind`]).
+
+use std::fmt;
+
+use crate::field::Field;
+
+/// A problem that stops the whole run: nothing is computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input has no bytes (or only blank lines).
+    Empty,
+    /// No complete header record within the first `limit` bytes.
+    HeaderTooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Required columns that the header does not name.
+    MissingColumns {
+        /// The fields not found.
+        missing: Vec<Field>,
+        /// The header's column names.
+        found: Vec<String>,
+    },
+    /// A required column is named twice in the header.
+    DuplicateColumn {
+        /// The field named twice.
+        field: Field,
+        /// 0-based index of its first column.
+        first: usize,
+        /// 0-based index of its second column.
+        second: usize,
+    },
+    /// A campaign's total no longer fits in 64 bits.
+    Overflow {
+        /// The total that overflowed.
+        field: Field,
+        /// The campaign.
+        campaign: String,
+        /// The line of the row that made it overflow, when known.
+        line: Option<u64>,
+    },
+    /// Partial results that do not cover adjacent byte ranges.
+    NotContiguous {
+        /// End of the earlier range.
+        end: u64,
+        /// Start of the range after it.
+        next_start: u64,
+    },
+    /// Bytes that are not a serialized partial result of this version.
+    CorruptPartial,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Empty => write!(f, "the file is empty: expected a header row such as campaign_id,date,impressions,clicks,spend,conversions"),
+            Error::HeaderTooLong { limit } => write!(f, "no complete header row in the first {} KiB of the file", limit / 1024),
+            Error::MissingColumns { missing, found } => {
+                let names: Vec<&str> = missing.iter().map(|m| m.name()).collect();
+                let plural = if missing.len() == 1 { "column" } else { "columns" };
+                write!(f, "header row: missing required {plural}: {}", names.join(", "))?;
+                let shown: Vec<&str> = found.iter().take(20).map(|s| s.as_str()).collect();
+                write!(f, " (the header has: {})", shown.join(", "))
+            }
+            Error::DuplicateColumn { field, first, second } => write!(
+                f,
+                "header row: column {} appears twice (columns {} and {})",
+                field.name(),
+                first + 1,
+                second + 1
+            ),
+            Error::Overflow { field, campaign, line } => {
+                if let Some(line) = line {
+                    write!(f, "line {line}: ")?;
+                }
+                write!(f, "total {} of campaign {campaign:?} exceeds {}", field.name(), u64::MAX)
+            }
+            Error::NotContiguous { end, next_start } => write!(
+                f,
+                "internal error: partial results do not meet (one ends at byte {end}, the next starts at {next_start})"
+            ),
+            Error::CorruptPartial => write!(f, "internal error: corrupt partial result"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Why a data row was skipped. Cheap to copy; the full message with the
+/// offending value is built only for the rows that are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SkipKind {
+    /// The row has a different number of fields than the header.
+    FieldCount {
+        /// The header's field count.
+        expected: usize,
+        /// This record's field count.
+        found: usize,
+    },
+    /// `campaign_id` is empty (after trimming spaces).
+    EmptyCampaign,
+    /// A metric is not a number (`abc`, `12.5` for a count, empty, ...).
+    NotANumber(Field),
+    /// A metric is negative.
+    Negative(Field),
+    /// `spend` has more than six digits after the decimal point.
+    TooManyDecimals(Field),
+    /// A metric does not fit in 64 bits.
+    TooLarge(Field),
+    /// The record is longer than the per-record limit.
+    TooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+impl SkipKind {
+    /// Number of distinct reason classes (see [`SkipKind::class`]).
+    pub const CLASSES: usize = 3 + 4 * 4;
+
+    /// A dense index that groups reasons for counting: same class, same
+    /// summary line (`clicks is not a number`), whatever the values.
+    pub fn class(self) -> usize {
+        let metric = |f: Field| f.metric_index().expect("a metric field");
+        match self {
+            SkipKind::FieldCount { .. } => 0,
+            SkipKind::EmptyCampaign => 1,
+            SkipKind::TooLong { .. } => 2,
+            SkipKind::NotANumber(f) => 3 + metric(f),
+            SkipKind::Negative(f) => 7 + metric(f),
+            SkipKind::TooManyDecimals(f) => 11 + metric(f),
+            SkipKind::TooLarge(f) => 15 + metric(f),
+        }
+    }
+
+    /// The summary line of a class, as shown in "skipped by reason".
+    pub fn class_label(class: usize) -> String {
+        let metric = |i: usize| Field::METRICS[i].name();
+        match class {
+            0 => "wrong number of fields".into(),
+            1 => "campaign_id is empty".into(),
+            2 => "record too long".into(),
+            3..=6 => format!("{} is not a number", metric(class - 3)),
+            7..=10 => format!("{} is negative", metric(class - 7)),
+            11..=14 => format!("{} has more than 6 decimal places", metric(class - 11)),
+            15..=18 => format!("{} is too large", metric(class - 15)),
+            _ => "unknown".into(),
+        }
+    }
+}
+
+impl fmt::Display for SkipKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            SkipKind::FieldCount { expected, found } => {
+                write!(f, "expected {expected} fields, found {found}")
+            }
+            SkipKind::TooLong { limit } => write!(f, "record longer than {} KiB", limit / 1024),
+            other => f.write_str(&SkipKind::class_label(other.class())),
+        }
+    }
+}
+
+/// One skipped row, as reported to the user: `line 12: clicks is not a number ("abc")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// 1-based physical line where the record starts (relative to the start
+    /// of its range until the partial results are merged).
+    pub line: u64,
+    /// The reason class.
+    pub kind: SkipKind,
+    /// The reason with the offending value.
+    pub message: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}

@@ -1,0 +1,54 @@
+//! The five fields adagg needs from every row.
+
+use std::fmt;
+
+/// A required input column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// The campaign key.
+    CampaignId,
+    /// Ad impressions (a count).
+    Impressions,
+    /// Clicks (a count).
+    Clicks,
+    /// Money spent (a decimal, summed in micro-units).
+    Spend,
+    /// Conversions (a count).
+    Conversions,
+}
+
+impl Field {
+    /// Every required field, in output order.
+    pub const ALL: [Field; 5] =
+        [Field::CampaignId, Field::Impressions, Field::Clicks, Field::Spend, Field::Conversions];
+    /// The numeric fields, in the order of [`Field::metric_index`].
+    pub const METRICS: [Field; 4] = [Field::Impressions, Field::Clicks, Field::Spend, Field::Conversions];
+
+    /// The canonical column name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::CampaignId => "campaign_id",
+            Field::Impressions => "impressions",
+            Field::Clicks => "clicks",
+            Field::Spend => "spend",
+            Field::Conversions => "conversions",
+        }
+    }
+
+    /// Position among [`Field::METRICS`], `None` for `campaign_id`.
+    pub fn metric_index(self) -> Option<usize> {
+        match self {
+            Field::CampaignId => None,
+            Field::Impressions => Some(0),
+            Field::Clicks => Some(1),
+            Field::Spend => Some(2),
+            Field::Conversions => Some(3),
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

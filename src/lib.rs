@@ -1,0 +1,54 @@
+//! adagg: aggregates ad-performance CSV files (FV-SEC001:
+//! `campaign_id,date,impressions,clicks,spend,conversions`) into per-campaign
+//! totals and the top campaigns by CTR and by lowest CPA.
+//!
+//! The core is sans-IO: bytes in, aggregates out, no files, no JS, no clocks.
+//!
+//! ```
+//! let csv = b"campaign_id,date,impressions,clicks,spend,conversions\n\
+//!             CMP001,2025-01-01,12000,300,45.50,12\n";
+//! let mut job = adagg::Job::new();
+//! for chunk in csv.chunks(7) {
+//!     job.feed(chunk).unwrap();
+//! }
+//! let (plan, partial) = job.finish().unwrap();
+//! let report = adagg::Report::new(&plan, partial, 10);
+//! assert!(report.ctr_csv().ends_with("CMP001,12000,300,45.50,12,0.0250,3.79\n"));
+//! ```
+//!
+//! Parallel runs: [`sniff`] the header once, split the data into byte ranges
+//! with [`split_points`], run one [`Aggregator`] per range
+//! ([`Start::AfterNewline`] for all but the first), then
+//! [`Partial::append`] the results in order and build a [`Report`].
+#![deny(missing_docs)]
+
+mod aggregator;
+mod error;
+mod fast;
+mod field;
+mod job;
+mod number;
+mod output;
+mod partial;
+mod plan;
+mod rank;
+pub mod record;
+mod report;
+mod split;
+mod totals;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use aggregator::{Aggregator, Start, RECORD_LIMIT};
+pub use error::{Error, SkipKind, Skipped};
+pub use field::Field;
+pub use job::{aggregate_bytes, Job};
+pub use number::{parse_count, parse_micros, NumError};
+pub use output::{cpa, ctr, csv_text_field, ranking_csv, spend, HEADER};
+pub use partial::{Partial, EXAMPLES};
+pub use plan::{sniff, Plan, HEADER_LIMIT};
+pub use rank::{top_cpa, top_ctr, Ranked};
+pub use report::{Report, Summary};
+pub use totals::{RowValues, Totals};
+pub use split::{run_range_in_memory, run_ranges, split_points};

@@ -1,0 +1,115 @@
+//! The result of aggregating one byte range, and exact merging of results
+//! of adjacent ranges (what the workers and threads hand back).
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, SkipKind, Skipped};
+use crate::field::Field;
+use crate::totals::{RowValues, Totals};
+
+/// How many skipped rows are kept as examples.
+pub const EXAMPLES: usize = 20;
+
+/// Totals keyed by campaign id (raw bytes, trimmed).
+pub type CampaignMap = FxHashMap<Box<[u8]>, Totals>;
+
+/// Aggregates and counters of one contiguous byte range of the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Partial {
+    /// First byte of the range (a record start).
+    pub start: u64,
+    /// One past the last byte consumed (a record boundary or end of file).
+    pub end: u64,
+    /// `\n` bytes in the range: physical lines, used to number lines.
+    pub newlines: u64,
+    /// Data records seen (blank lines excluded).
+    pub rows_read: u64,
+    /// Records added to a campaign.
+    pub rows_aggregated: u64,
+    /// Skipped records by reason class ([`SkipKind::class`]).
+    pub skipped: [u64; SkipKind::CLASSES],
+    /// The first skipped records, lines relative to `start` (1 = the line
+    /// at `start`) until merged into a whole-file result.
+    pub examples: Vec<Skipped>,
+    /// Per-campaign totals.
+    pub campaigns: CampaignMap,
+}
+
+impl Partial {
+    /// An empty result for a range starting at `start`.
+    pub fn new(start: u64) -> Partial {
+        Partial { start, end: start, ..Partial::default() }
+    }
+
+    /// Rows skipped for any reason.
+    pub fn rows_skipped(&self) -> u64 {
+        self.skipped.iter().sum()
+    }
+
+    /// Adds one good row.
+    #[inline]
+    pub fn add_row(&mut self, campaign: &[u8], values: RowValues) -> Result<(), Field> {
+        self.rows_read += 1;
+        self.rows_aggregated += 1;
+        let totals = Totals::from(values);
+        match self.campaigns.get_mut(campaign) {
+            Some(t) => t.add(&totals),
+            None => {
+                self.campaigns.insert(campaign.into(), totals);
+                Ok(())
+            }
+        }
+    }
+
+    /// Counts one skipped row; `example` builds its report line if still needed.
+    pub fn skip_row(&mut self, kind: SkipKind, example: impl FnOnce() -> Skipped) {
+        self.rows_read += 1;
+        self.skipped[kind.class()] += 1;
+        if self.examples.len() < EXAMPLES {
+            self.examples.push(example());
+        }
+    }
+
+    /// Appends the result of the range that follows this one.
+    pub fn append(&mut self, mut next: Partial) -> Result<(), Error> {
+        if self.end != next.start {
+            return Err(Error::NotContiguous { end: self.end, next_start: next.start });
+        }
+        for ex in &mut next.examples {
+            ex.line += self.newlines;
+        }
+        let room = EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(next.examples.into_iter().take(room));
+        self.end = next.end;
+        self.newlines += next.newlines;
+        self.rows_read += next.rows_read;
+        self.rows_aggregated += next.rows_aggregated;
+        for (a, b) in self.skipped.iter_mut().zip(next.skipped) {
+            *a += b;
+        }
+        if next.campaigns.len() > self.campaigns.len() {
+            std::mem::swap(&mut self.campaigns, &mut next.campaigns);
+        }
+        for (id, totals) in next.campaigns {
+            match self.campaigns.get_mut(&id) {
+                Some(t) => t.add(&totals).map_err(|field| Error::Overflow {
+                    field,
+                    campaign: String::from_utf8_lossy(&id).into_owned(),
+                    line: None,
+                })?,
+                None => {
+                    self.campaigns.insert(id, totals);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Shifts example line numbers so that line 1 of the range is line
+    /// `first_line` of the file.
+    pub fn number_lines_from(&mut self, first_line: u64) {
+        for ex in &mut self.examples {
+            ex.line += first_line - 1;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Turning the fields of one data record into values, or a reason to skip
+//! it. This is the single place where row semantics live; the fast path in
+//! [`crate::fast`] only accepts lines it parses to the same values.
+
+use crate::error::SkipKind;
+use crate::field::Field;
+use crate::number::{parse_count, parse_micros, trim, NumError};
+use crate::plan::Plan;
+use crate::totals::RowValues;
+
+/// Column indices of the required fields plus the expected field count.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Fields every record must have.
+    pub field_count: usize,
+    /// Column of `campaign_id`.
+    pub campaign: usize,
+    /// Columns of impressions, clicks, spend, conversions.
+    pub metrics: [usize; 4],
+}
+
+impl Layout {
+    /// The layout of `plan`.
+    pub fn new(plan: &Plan) -> Layout {
+        let c = plan.columns;
+        Layout { field_count: plan.field_count(), campaign: c[0], metrics: [c[1], c[2], c[3], c[4]] }
+    }
+}
+
+/// Parses the fields of one record (`field(i)` returns field `i`).
+///
+/// Returns the trimmed campaign id and the values, or why the record is
+/// skipped. Only [`SkipKind`] is computed eagerly; call [`describe`] for a
+/// message.
+#[inline]
+pub fn parse_record<'a>(
+    layout: &Layout,
+    count: usize,
+    field: impl Fn(usize) -> &'a [u8],
+) -> Result<(&'a [u8], RowValues), SkipKind> {
+    if count != layout.field_count {
+        return Err(SkipKind::FieldCount { expected: layout.field_count, found: count });
+    }
+    let campaign = trim(field(layout.campaign));
+    if campaign.is_empty() {
+        return Err(SkipKind::EmptyCampaign);
+    }
+    let metric = |i: usize, parse: fn(&[u8]) -> Result<u64, NumError>| {
+        let f = Field::METRICS[i];
+        parse(field(layout.metrics[i])).map_err(|e| match e {
+            NumError::Invalid => SkipKind::NotANumber(f),
+            NumError::Negative => SkipKind::Negative(f),
+            NumError::TooManyDecimals => SkipKind::TooManyDecimals(f),
+            NumError::TooLarge => SkipKind::TooLarge(f),
+        })
+    };
+    let values = RowValues {
+        impressions: metric(0, parse_count)?,
+        clicks: metric(1, parse_count)?,
+        spend_micros: metric(2, parse_micros)?,
+        conversions: metric(3, parse_count)?,
+    };
+    Ok((campaign, values))
+}
+
+/// The message for a skipped record, quoting the offending value (cut to
+/// 60 bytes).
+pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'a [u8]) -> String {
+    let quoted = |f: Field| {
+        let col = match f.metric_index() {
+            Some(i) => layout.metrics[i],
+            None => layout.campaign,
+        };
+        let value = field(col);
+        let cut = &value[..value.len().min(60)];
+        let more = if value.len() > 60 { "..." } else { "" };
+        format!("{}: {:?}{more}", kind, String::from_utf8_lossy(cut))
+    };
+    match kind {
+        SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooManyDecimals(f) | SkipKind::TooLarge(f) => {
+            quoted(f)
+        }
+        _ => kind.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LAYOUT: Layout = Layout { field_count: 6, campaign: 0, metrics: [2, 3, 4, 5] };
+
+    fn parse(fields: &[&'static str]) -> Result<(&'static [u8], RowValues), SkipKind> {
+        parse_record(&LAYOUT, fields.len(), |i| fields[i].as_bytes())
+    }
+
+    #[test]
+    fn good_row() {
+        let (c, v) = parse(&["CMP001", "2025-01-01", "12000", "300", "45.50", "12"]).unwrap();
+        assert_eq!(c, b"CMP001");
+        assert_eq!(v, RowValues { impressions: 12000, clicks: 300, spend_micros: 45_500_000, conversions: 12 });
+    }
+
+    #[test]
+    fn reasons() {
+        use SkipKind::*;
+        assert_eq!(parse(&["a", "d", "1", "2", "3"]).unwrap_err(), FieldCount { expected: 6, found: 5 });
+        assert_eq!(parse(&[" ", "d", "1", "2", "3", "4"]).unwrap_err(), EmptyCampaign);
+        assert_eq!(parse(&["a", "d", "1", "abc", "3", "4"]).unwrap_err(), NotANumber(Field::Clicks));
+        assert_eq!(parse(&["a", "d", "1", "2", "-1.00", "4"]).unwrap_err(), Negative(Field::Spend));
+        assert_eq!(parse(&["a", "d", "12.5", "2", "3", "4"]).unwrap_err(), NotANumber(Field::Impressions));
+        assert_eq!(parse(&["a", "d", "1", "2", "1.1234567", "4"]).unwrap_err(), TooManyDecimals(Field::Spend));
+        assert_eq!(parse(&["a", "d", "1", "2", "3", "99999999999999999999"]).unwrap_err(), TooLarge(Field::Conversions));
+        let fields = ["a", "d", "1", "abc", "3", "4"];
+        let msg = describe(&LAYOUT, NotANumber(Field::Clicks), |i| fields[i].as_bytes());
+        assert_eq!(msg, "clicks is not a number: \"abc\"");
+    }
+}

@@ -1,0 +1,76 @@
+//! Splitting the data part of a file into byte ranges for parallel
+//! aggregation, and stitching the range results back together exactly.
+//!
+//! Range `j` covers nominal offsets `[points[j], points[j+1])`. Every range
+//! but the first starts after the first `\n` at or after its nominal start
+//! ([`Start::AfterNewline`]); every range stops at the first line boundary
+//! after its nominal end. So adjacent ranges meet at the same line start,
+//! unless a quoted field carries a line break across a split point: then the
+//! range before reads on to its true record end, the starts differ, and the
+//! next range is run again from that exact offset ([`Start::Exact`]).
+
+use crate::aggregator::{Aggregator, Start};
+use crate::error::Error;
+use crate::partial::Partial;
+use crate::plan::Plan;
+
+/// Nominal split offsets: `n + 1` points from `plan.data_start` to `len`.
+pub fn split_points(plan: &Plan, len: u64, n: usize) -> Vec<u64> {
+    let n = n.max(1) as u64;
+    let start = plan.data_start.min(len);
+    let span = len - start;
+    (0..=n).map(|j| start + span * j / n).collect()
+}
+
+/// Runs every range with `run(start, stop_after)` (in any order or in
+/// parallel, as `run_all` decides), then merges them in file order,
+/// re-running a range from the exact end of the previous one when they do
+/// not meet. `run_all` receives all first-pass jobs at once.
+pub fn run_ranges<R, A>(points: &[u64], run_all: A, run: R) -> Result<Partial, Error>
+where
+    A: FnOnce(Vec<(Start, u64)>) -> Vec<Result<Partial, Error>>,
+    R: Fn(Start, u64) -> Result<Partial, Error>,
+{
+    let n = points.len() - 1;
+    let jobs: Vec<(Start, u64)> = (0..n)
+        .map(|j| {
+            let start = if j == 0 { Start::Exact(points[0]) } else { Start::AfterNewline(points[j]) };
+            (start, stop_after(points, j))
+        })
+        .collect();
+    let mut results = run_all(jobs).into_iter();
+    let mut merged = results.next().expect("at least one range")?;
+    for j in 1..n {
+        let mut next = results.next().expect("one result per range")?;
+        if next.start != merged.end {
+            next = run(Start::Exact(merged.end), stop_after(points, j))?;
+        }
+        merged.append(next)?;
+    }
+    Ok(merged)
+}
+
+/// The last range never stops early; the others stop after their nominal end.
+fn stop_after(points: &[u64], j: usize) -> u64 {
+    if j + 2 == points.len() {
+        u64::MAX
+    } else {
+        points[j + 1]
+    }
+}
+
+/// Aggregates one range of `bytes` (the whole file in memory): a reference
+/// driver used by tests and as an example for shells that hold a buffer.
+pub fn run_range_in_memory(plan: &Plan, bytes: &[u8], start: Start, stop_after: u64, chunk: usize) -> Result<Partial, Error> {
+    let mut agg = Aggregator::for_range(plan, start, stop_after);
+    let from = match start {
+        Start::Exact(at) | Start::AfterNewline(at) => at as usize,
+    };
+    for piece in bytes[from.min(bytes.len())..].chunks(chunk.max(1)) {
+        agg.feed(piece);
+        if agg.is_done() {
+            break;
+        }
+    }
+    agg.finish()
+}

@@ -1,0 +1,260 @@
+//! Property tests of the core: any chunking, any split into parallel ranges
+//! and the fast path all give exactly what a plain csv-core parse gives.
+
+use std::collections::BTreeMap;
+
+use adagg::record::{describe, parse_record, Layout};
+use adagg::{run_range_in_memory, run_ranges, sniff, split_points, Job, Partial, Totals};
+use csv_core::ReadRecordResult;
+use proptest::prelude::*;
+
+/// What a run produced, in a form that compares easily.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Outcome {
+    campaigns: BTreeMap<Vec<u8>, Totals>,
+    rows_read: u64,
+    rows_aggregated: u64,
+    skipped: Vec<u64>,
+    examples: Vec<String>,
+    newlines: u64,
+}
+
+fn outcome(mut p: Partial, first_line: u64) -> Outcome {
+    p.number_lines_from(first_line);
+    Outcome {
+        campaigns: p.campaigns.iter().map(|(k, v)| (k.to_vec(), *v)).collect(),
+        rows_read: p.rows_read,
+        rows_aggregated: p.rows_aggregated,
+        skipped: p.skipped.to_vec(),
+        examples: p.examples.iter().map(|e| e.to_string()).collect(),
+        newlines: p.newlines,
+    }
+}
+
+/// The reference: csv-core over the whole input at once, then the shared
+/// record semantics. No fast path, no chunking, no line carrying.
+fn reference(input: &[u8]) -> Option<Outcome> {
+    let plan = sniff(input, true).ok()??;
+    let layout = Layout::new(&plan);
+    let data = &input[plan.data_start as usize..];
+    let mut rdr = csv_core::ReaderBuilder::new().build();
+    // Same priming as the aggregator: no BOM stripping on data lines.
+    let _ = rdr.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+    let mut out = vec![0u8; data.len() + 1];
+    let mut ends = vec![0usize; data.len() + 1];
+    let mut p = Partial::new(plan.data_start);
+    let mut pos = 0;
+    let mut line = 0;
+    let mut in_record = false;
+    let (mut nout, mut nend) = (0, 0);
+    loop {
+        if !in_record {
+            // Skip terminators to find the record's first line.
+            while pos < data.len() && (data[pos] == b'\n' || data[pos] == b'\r') {
+                pos += 1;
+            }
+            line = 1 + memchr::memchr_iter(b'\n', &data[..pos]).count() as u64;
+            in_record = true;
+        }
+        let (res, nin, o, e) = rdr.read_record(&data[pos..], &mut out[nout..], &mut ends[nend..]);
+        pos += nin;
+        nout += o;
+        nend += e;
+        match res {
+            ReadRecordResult::Record => {
+                in_record = false;
+                let field = |i: usize| &out[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+                match parse_record(&layout, nend, field) {
+                    Ok((c, v)) => p.add_row(c, v).unwrap(),
+                    Err(kind) => p.skip_row(kind, || adagg::Skipped { line, kind, message: describe(&layout, kind, field) }),
+                }
+                (nout, nend) = (0, 0);
+            }
+            ReadRecordResult::End => break,
+            ReadRecordResult::InputEmpty => {} // next call has empty input: ends it
+            r => panic!("unexpected {r:?}"),
+        }
+    }
+    p.newlines = memchr::memchr_iter(b'\n', data).count() as u64;
+    p.end = input.len() as u64;
+    Some(outcome(p, plan.data_start_line))
+}
+
+fn run_chunked(input: &[u8], sizes: &[usize]) -> Option<Outcome> {
+    let mut job = Job::new();
+    let mut rest = input;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let n = sizes[i % sizes.len()].clamp(1, rest.len());
+        job.feed(&rest[..n]).ok()?;
+        rest = &rest[n..];
+        i += 1;
+    }
+    let (plan, partial) = job.finish().ok()?;
+    Some(outcome(partial, plan.data_start_line))
+}
+
+fn run_parallel(input: &[u8], n: usize, chunk: usize) -> Option<Outcome> {
+    let plan = sniff(input, true).ok()??;
+    let points = split_points(&plan, input.len() as u64, n);
+    let run = |start, stop| run_range_in_memory(&plan, input, start, stop, chunk);
+    let merged = run_ranges(&points, |jobs| jobs.into_iter().map(|(s, e)| run(s, e)).collect(), run).ok()?;
+    assert_eq!(merged.start, plan.data_start);
+    assert_eq!(merged.end, input.len() as u64);
+    Some(outcome(merged, plan.data_start_line))
+}
+
+/// One line or record of a messy file.
+fn piece() -> impl Strategy<Value = String> {
+    let id = prop_oneof![
+        (1u32..12).prop_map(|n| format!("CMP{n:03}")),
+        Just("\"CMP,001\"".to_string()),
+        Just("\"multi\nline\"".to_string()),
+        Just("\"say \"\"hi\"\"\"".to_string()),
+        Just("\"\r\n\"".to_string()),
+        Just(" CMP002 ".to_string()),
+        Just(String::new()),
+        Just("=cmd".to_string()),
+        Just("\u{feff}CMP003".to_string()),
+    ];
+    let count = prop_oneof![
+        (0u64..100000).prop_map(|n| n.to_string()),
+        Just("abc".to_string()),
+        Just("-4".to_string()),
+        Just("1.5".to_string()),
+        Just(String::new()),
+        Just(" 12 ".to_string()),
+        Just("\"34\"".to_string()),
+        Just("99999999999999999999".to_string()),
+    ];
+    let money = prop_oneof![
+        (0u64..100000, 0u64..100).prop_map(|(a, b)| format!("{a}.{b:02}")),
+        (0u64..1000).prop_map(|a| a.to_string()),
+        Just(".5".to_string()),
+        Just("1.1234567".to_string()),
+        Just("1.1234560".to_string()),
+        Just("-1.00".to_string()),
+        Just("x".to_string()),
+    ];
+    let row = (id, count.clone(), count.clone(), money, count).prop_map(|(id, i, c, s, v)| format!("{id},2025-01-01,{i},{c},{s},{v}"));
+    let eol = prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("")];
+    prop_oneof![
+        8 => (row, eol.clone()).prop_map(|(r, e)| format!("{r}{e}")),
+        1 => eol.prop_map(|e| e.to_string()),
+        1 => Just("CMP001,2025-01-01,1,2\n".to_string()),
+        1 => Just("CMP001,2025-01-01,1,2,3,4,5\n".to_string()),
+        1 => Just("\"unterminated,1,2,3,4,5\n".to_string()),
+        1 => prop::collection::vec(prop_oneof![Just('a'), Just('1'), Just(','), Just('"'), Just('\r'), Just('\n'), Just(' ')], 0..12)
+            .prop_map(|v| v.into_iter().collect::<String>()),
+    ]
+}
+
+fn file() -> impl Strategy<Value = Vec<u8>> {
+    let header = prop_oneof![
+        Just("campaign_id,date,impressions,clicks,spend,conversions\n"),
+        Just("\u{feff}campaign_id,date,impressions,clicks,spend,conversions\r\n"),
+    ];
+    (header, prop::collection::vec(piece(), 0..60), any::<bool>()).prop_map(|(h, pieces, final_nl)| {
+        let mut s = h.to_string() + &pieces.concat();
+        if final_nl && !s.ends_with('\n') {
+            s.push('\n');
+        }
+        s.into_bytes()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn any_chunking_matches_plain_csv_core(input in file(), sizes in prop::collection::vec(1usize..40, 1..8)) {
+        let expected = reference(&input);
+        prop_assert!(expected.is_some());
+        prop_assert_eq!(run_chunked(&input, &[input.len().max(1)]), expected.clone(), "whole input");
+        prop_assert_eq!(run_chunked(&input, &[1]), expected.clone(), "1-byte chunks");
+        prop_assert_eq!(run_chunked(&input, &sizes), expected, "chunks {:?}", sizes);
+    }
+
+    #[test]
+    fn any_split_into_ranges_matches_one_pass(input in file(), n in 1usize..8, chunk in 1usize..64) {
+        let expected = reference(&input);
+        prop_assert_eq!(run_parallel(&input, n, chunk), expected);
+    }
+}
+
+#[test]
+fn quoted_newlines_right_at_split_points() {
+    // Every record is a quoted campaign id spanning lines; every split lands
+    // inside one of them for some n.
+    let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+    for i in 0..200 {
+        s += &format!("\"id{i}\n\nsecond line, with comma\",2025-01-01,{},{},1.25,{}\n", 100 + i, i, i % 3);
+    }
+    let input = s.into_bytes();
+    let expected = reference(&input).unwrap();
+    assert_eq!(expected.rows_aggregated, 200);
+    for n in 1..40 {
+        for chunk in [1, 7, 4096] {
+            assert_eq!(run_parallel(&input, n, chunk).as_ref(), Some(&expected), "n={n} chunk={chunk}");
+        }
+    }
+}
+
+#[test]
+fn long_lines_are_skipped_with_bounded_memory() {
+    let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions\nA,d,1,1,1,1\n");
+    s += &"x".repeat(adagg::RECORD_LIMIT + 10);
+    s += ",d,1,1,1,1\nB,d,2,1,1,1\n\"";
+    s += &"y".repeat(adagg::RECORD_LIMIT * 2);
+    s += "\",d,1,1,1,1\nC,d,3,1,1,1";
+    let input = s.into_bytes();
+    for chunk in [4096, 1 << 20, input.len()] {
+        let got = run_chunked(&input, &[chunk]).unwrap();
+        assert_eq!(got.rows_read, 5);
+        assert_eq!(got.rows_aggregated, 3, "chunk {chunk}");
+        assert_eq!(got.examples, ["line 3: record longer than 1024 KiB", "line 5: record longer than 1024 KiB"]);
+    }
+}
+
+#[test]
+fn skipped_rows_name_line_and_reason() {
+    let input = b"campaign_id,date,impressions,clicks,spend,conversions\n\
+        A,d,1,1,1,1\n\
+        A,d,1,abc,1,1\n\
+        \"B\nB\",d,1,1,1\n\
+        ,d,1,1,1,1\n\
+        C,d,-1,1,1,1\n\
+        C,d,1,1,1.1234567,1\n\
+        C,d,1.5,1,1,1\n";
+    let got = run_chunked(input, &[3]).unwrap();
+    assert_eq!(
+        got.examples,
+        [
+            "line 3: clicks is not a number: \"abc\"",
+            "line 4: expected 6 fields, found 5",
+            "line 6: campaign_id is empty",
+            "line 7: impressions is negative: \"-1\"",
+            "line 8: spend has more than 6 decimal places: \"1.1234567\"",
+            "line 9: impressions is not a number: \"1.5\"",
+        ]
+    );
+    assert_eq!((got.rows_read, got.rows_aggregated), (7, 1));
+}
+
+#[test]
+fn overflow_is_an_error_not_a_wrap() {
+    let input = format!("campaign_id,date,impressions,clicks,spend,conversions\nA,d,{},1,1,1\nA,d,1,1,1,1\n", u64::MAX);
+    let mut job = Job::new();
+    job.feed(input.as_bytes()).unwrap();
+    let err = job.finish().unwrap_err();
+    assert_eq!(err.to_string(), "line 3: total impressions of campaign \"A\" exceeds 18446744073709551615");
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    assert_eq!(Job::new().finish().unwrap_err().to_string().split(':').next(), Some("the file is empty"));
+    let report = adagg::aggregate_bytes(b"campaign_id,date,impressions,clicks,spend,conversions\n", 10).unwrap();
+    assert_eq!(report.summary.rows_read, 0);
+    assert_eq!(report.summary.warnings, ["the file has a header but no data rows"]);
+    assert_eq!(report.ctr_csv(), format!("{}\n", adagg::HEADER));
+}
