@@ -23,15 +23,6 @@ pub enum Error {
         /// The header's column names.
         found: Vec<String>,
     },
-    /// A required column is named twice in the header.
-    DuplicateColumn {
-        /// The field named twice.
-        field: Field,
-        /// 0-based index of its first column.
-        first: usize,
-        /// 0-based index of its second column.
-        second: usize,
-    },
     /// A campaign's total no longer fits in 64 bits.
     Overflow {
         /// The total that overflowed.
@@ -50,6 +41,8 @@ pub enum Error {
     },
     /// Bytes that are not a serialized partial result of this version.
     CorruptPartial,
+    /// The shell could not read the input (file system or File API error).
+    Read(String),
 }
 
 impl fmt::Display for Error {
@@ -64,13 +57,6 @@ impl fmt::Display for Error {
                 let shown: Vec<&str> = found.iter().take(20).map(|s| s.as_str()).collect();
                 write!(f, " (the header has: {})", shown.join(", "))
             }
-            Error::DuplicateColumn { field, first, second } => write!(
-                f,
-                "header row: column {} appears twice (columns {} and {})",
-                field.name(),
-                first + 1,
-                second + 1
-            ),
             Error::Overflow { field, campaign, line } => {
                 if let Some(line) = line {
                     write!(f, "line {line}: ")?;
@@ -82,6 +68,7 @@ impl fmt::Display for Error {
                 "internal error: partial results do not meet (one ends at byte {end}, the next starts at {next_start})"
             ),
             Error::CorruptPartial => write!(f, "internal error: corrupt partial result"),
+            Error::Read(msg) => write!(f, "cannot read the file: {msg}"),
         }
     }
 }

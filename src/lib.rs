@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 mod aggregator;
+mod codec;
 mod error;
 mod fast;
 mod field;
@@ -38,7 +39,7 @@ mod split;
 mod totals;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use aggregator::{Aggregator, Start, RECORD_LIMIT};
 pub use error::{Error, SkipKind, Skipped};

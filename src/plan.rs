@@ -104,11 +104,8 @@ pub fn sniff(prefix: &[u8], at_eof: bool) -> Result<Option<Plan>, Error> {
 fn resolve_columns(header: &[String]) -> Result<[usize; 5], Error> {
     let mut columns = [usize::MAX; 5];
     for (i, field) in Field::ALL.iter().enumerate() {
-        let mut matches = header.iter().enumerate().filter(|(_, h)| h.eq_ignore_ascii_case(field.name()));
-        if let Some((first, _)) = matches.next() {
-            if let Some((second, _)) = matches.next() {
-                return Err(Error::DuplicateColumn { field: *field, first, second });
-            }
+        // A name given twice: the first column wins.
+        if let Some(first) = header.iter().position(|h| h.eq_ignore_ascii_case(field.name())) {
             columns[i] = first;
         }
     }
@@ -153,8 +150,8 @@ mod tests {
     fn missing_and_duplicate_columns() {
         let err = sniff(b"campaign_id,impressions,spend\n", true).unwrap_err();
         assert_eq!(err.to_string(), "header row: missing required columns: clicks, conversions (the header has: campaign_id, impressions, spend)");
-        let err = sniff(b"campaign_id,impressions,clicks,spend,conversions,clicks\n", true).unwrap_err();
-        assert_eq!(err.to_string(), "header row: column clicks appears twice (columns 3 and 6)");
+        let plan = sniff(b"campaign_id,impressions,clicks,spend,conversions,clicks\n", true).unwrap().unwrap();
+        assert_eq!(plan.columns, [0, 1, 2, 3, 4]);
     }
 
     #[test]

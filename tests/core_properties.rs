@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Property tests of the core: any chunking, any split into parallel ranges
 //! and the fast path all give exactly what a plain csv-core parse gives.
 

@@ -1,1 +1,176 @@
-fn main(){}
+//! The native command line: `adagg --input ad_data.csv --output results/`.
+//!
+//! A thin shell over the sans-IO core: reads the file in large blocks, one
+//! byte range per thread, and writes `top10_ctr.csv` and `top10_cpa.csv`.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::fs::File;
+    use std::io::{Read, Seek, SeekFrom};
+    use std::path::{Path, PathBuf};
+    use std::time::Instant;
+
+    use adagg::{run_ranges, sniff, split_points, Aggregator, Partial, Plan, Report, Start, HEADER_LIMIT};
+
+    const USAGE: &str = "\
+usage: adagg --input FILE --output DIR [--threads N] [--top N]
+
+Aggregates an ad-performance CSV (campaign_id,date,impressions,clicks,spend,
+conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
+
+  -i, --input FILE    the CSV file to read
+  -o, --output DIR    where to write the results (created if missing)
+  -t, --threads N     worker threads (default: all cores)
+      --top N         rows per ranking (default: 10)
+  -h, --help          this text";
+
+    /// Bytes read per `read` call.
+    const BLOCK: usize = 4 << 20;
+
+    struct Args {
+        input: PathBuf,
+        output: PathBuf,
+        threads: usize,
+        top: usize,
+    }
+
+    fn parse_args() -> Result<Args, String> {
+        use lexopt::prelude::*;
+        let mut parser = lexopt::Parser::from_env();
+        let (mut input, mut output, mut threads, mut top) = (None, None, None, 10);
+        while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+            match arg {
+                Short('i') | Long("input") => input = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+                Short('o') | Long("output") => output = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+                Short('t') | Long("threads") => {
+                    threads = Some(parser.value().map_err(|e| e.to_string())?.parse::<usize>().map_err(|e| e.to_string())?)
+                }
+                Long("top") => top = parser.value().map_err(|e| e.to_string())?.parse::<usize>().map_err(|e| e.to_string())?,
+                Short('h') | Long("help") => {
+                    println!("{USAGE}");
+                    std::process::exit(0);
+                }
+                other => return Err(other.unexpected().to_string()),
+            }
+        }
+        let threads = threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        Ok(Args {
+            input: input.ok_or("missing --input FILE")?,
+            output: output.ok_or("missing --output DIR")?,
+            threads,
+            top,
+        })
+    }
+
+    fn open(path: &Path) -> Result<File, String> {
+        File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))
+    }
+
+    /// Reads the header from the start of the file.
+    fn read_plan(path: &Path) -> Result<Plan, String> {
+        let mut file = open(path)?;
+        let mut prefix = Vec::new();
+        let mut block = vec![0u8; 64 << 10];
+        loop {
+            let n = file.read(&mut block).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            prefix.extend_from_slice(&block[..n]);
+            let at_eof = n == 0 || prefix.len() >= HEADER_LIMIT;
+            if let Some(plan) = sniff(&prefix, at_eof).map_err(|e| e.to_string())? {
+                return Ok(plan);
+            }
+        }
+    }
+
+    /// Aggregates one range, reading from `start` until the range is done.
+    fn run_range(path: &Path, plan: &Plan, start: Start, stop_after: u64) -> Result<Partial, adagg::Error> {
+        let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
+        let mut file = File::open(path).map_err(io)?;
+        let from = match start {
+            Start::Exact(at) | Start::AfterNewline(at) => at,
+        };
+        file.seek(SeekFrom::Start(from)).map_err(io)?;
+        let mut agg = Aggregator::for_range(plan, start, stop_after);
+        let mut block = vec![0u8; BLOCK];
+        while !agg.is_done() {
+            let n = file.read(&mut block).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            agg.feed(&block[..n]);
+        }
+        agg.finish()
+    }
+
+    fn peak_rss_mib() -> Option<f64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024.0)
+    }
+
+    fn run(args: &Args) -> Result<(), String> {
+        let started = Instant::now();
+        let len = open(&args.input)?.metadata().map_err(|e| e.to_string())?.len();
+        let plan = read_plan(&args.input)?;
+        // No more threads than 1 MiB pieces: tiny files gain nothing from splitting.
+        let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
+        let points = split_points(&plan, len, threads);
+        let path = &args.input;
+        let run_one = |start, stop| run_range(path, &plan, start, stop);
+        let partial = run_ranges(
+            &points,
+            |jobs| {
+                std::thread::scope(|s| {
+                    let handles: Vec<_> =
+                        jobs.into_iter().map(|(start, stop)| s.spawn(move || run_one(start, stop))).collect();
+                    handles.into_iter().map(|h| h.join().expect("worker thread")).collect()
+                })
+            },
+            run_one,
+        )
+        .map_err(|e| e.to_string())?;
+        let report = Report::new(&plan, partial, args.top);
+        std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
+        for (name, csv) in [("top10_ctr.csv", report.ctr_csv()), ("top10_cpa.csv", report.cpa_csv())] {
+            let path = args.output.join(name);
+            std::fs::write(&path, csv).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        print!("{}", report.summary);
+        println!(
+            "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})",
+            len,
+            len as f64 / 1e6,
+            secs,
+            len as f64 / 1e6 / secs.max(1e-9),
+            threads,
+            if threads == 1 { "" } else { "s" }
+        );
+        if let Some(mib) = peak_rss_mib() {
+            println!("peak memory:     {mib:.1} MiB");
+        }
+        println!("wrote {} and {}", args.output.join("top10_ctr.csv").display(), args.output.join("top10_cpa.csv").display());
+        Ok(())
+    }
+
+    pub fn main() {
+        let result = parse_args().and_then(|args| run(&args));
+        if let Err(msg) = result {
+            eprintln!("adagg: error: {msg}");
+            if msg.starts_with("missing --") || msg.contains("invalid option") || msg.contains("unexpected") {
+                eprintln!("\n{USAGE}");
+            }
+            std::process::exit(1);
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    cli::main();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Tiny dependency-free static file server for the adagg web app.
+//
+//   node scripts/serve.mjs            # serves the repo root on 127.0.0.1:8080
+//   PORT=0 node scripts/serve.mjs     # any free port
+//
+// Also importable: `startServer(root, port) -> Promise<{ port, url, close }>`.
+// Binds 127.0.0.1 only. Sends `Cache-Control: no-store` so a rebuilt
+// www/pkg is always picked up, and never lists directories.
+import { createServer } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+const BASE_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+function send(res, status, text, extra = {}) {
+  res.writeHead(status, {
+    ...BASE_HEADERS,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...extra,
+  });
+  res.end(text);
+}
+
+/** Maps a URL path to a file under root, or null if it must not be served. */
+function resolvePath(root, urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const parts = decoded.split('/').filter((p) => p !== '');
+  // No dot-files or dot-directories (.git, .ci, ...), no "..".
+  if (parts.some((p) => p.startsWith('.') || p.includes('\\'))) return null;
+  const file = resolve(root, ...parts);
+  if (file !== root && !file.startsWith(root + sep)) return null;
+  return file;
+}
+
+async function handle(root, req, res) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
+    return;
+  }
+  const url = new URL(req.url, 'http://localhost');
+  let file = resolvePath(root, url.pathname);
+  if (file === null) {
+    send(res, 404, 'not found\n');
+    return;
+  }
+  let st = await stat(file).catch(() => null);
+  if (st && st.isDirectory()) {
+    if (!url.pathname.endsWith('/')) {
+      res.writeHead(301, { ...BASE_HEADERS, Location: url.pathname + '/' + url.search, 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    file = join(file, 'index.html');
+    st = await stat(file).catch(() => null);
+  }
+  if (!st || !st.isFile()) {
+    send(res, 404, 'not found\n');
+    return;
+  }
+  res.writeHead(200, {
+    ...BASE_HEADERS,
+    'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': st.size,
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+/**
+ * Starts the server on 127.0.0.1.
+ * @param {string} root directory to serve
+ * @param {number} [port=8080] 0 picks any free port
+ * @returns {Promise<{port: number, url: string, close: () => Promise<void>}>}
+ */
+export function startServer(root, port = 8080) {
+  const absRoot = resolve(root);
+  const server = createServer((req, res) => {
+    handle(absRoot, req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, 'internal error\n');
+      else res.destroy();
+    });
+  });
+  return new Promise((resolveStart, rejectStart) => {
+    server.once('error', rejectStart);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', rejectStart);
+      const actual = server.address().port;
+      resolveStart({
+        port: actual,
+        url: `http://127.0.0.1:${actual}/`,
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isMain) {
+  const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+  const raw = process.env.PORT ?? '8080';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    console.error(`adagg: invalid PORT ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  startServer(root, port).then(
+    ({ port: actual, close }) => {
+      console.log(`adagg: http://127.0.0.1:${actual}/`);
+      const stop = () => close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (err) => {
+      console.error(`adagg: cannot listen on 127.0.0.1:${port}: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `npm test`: sets up whatever is missing, then runs every test.
+#   1. cargo test: core unit + property tests, the CLI against hand-computed
+#      cases and the independent Python reference (tests/reference.py)
+#   2. tests/reference_test.sh: the Python reference against the hand cases
+#   3. wasm-pack test --headless --chrome: the wasm API on real Blobs in a worker
+#   4. node --test tests/e2e/: the page in Chromium, end to end
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+echo "== cargo test"
+cargo test --release --quiet
+echo "== reference implementation"
+bash tests/reference_test.sh
+echo "== wasm build"
+bash scripts/build-web.sh
+echo "== wasm tests in headless Chromium"
+wasm-pack test --headless --chrome --release
+echo "== end-to-end tests in headless Chromium"
+cargo build --release --quiet --bins
+node --test tests/e2e/

@@ -1,0 +1,240 @@
+//! The WebAssembly API (wasm-bindgen): a thin shell over the core for the
+//! Web Worker. JS sees `sniff`, `aggregateRange` and `finishPartials`.
+//!
+//! Files are read here, in 16 MiB `Blob` slices (`FileReaderSync` inside a
+//! worker, `Blob.arrayBuffer()` elsewhere), never whole.
+
+use js_sys::{Array, ArrayBuffer, Function, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, FileReaderSync};
+
+use crate::{Aggregator, Partial, Plan, Ranked, Report, Start};
+
+/// [`Plan`] as a plain JS object (offsets as numbers: files < 2^53 bytes).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanJs {
+    delimiter: u8,
+    header: Vec<String>,
+    columns: [usize; 5],
+    data_start: u64,
+    data_start_line: u64,
+}
+
+impl From<Plan> for PlanJs {
+    fn from(p: Plan) -> PlanJs {
+        PlanJs {
+            delimiter: p.delimiter,
+            header: p.header,
+            columns: p.columns,
+            data_start: p.data_start,
+            data_start_line: p.data_start_line,
+        }
+    }
+}
+
+impl From<PlanJs> for Plan {
+    fn from(p: PlanJs) -> Plan {
+        Plan {
+            delimiter: p.delimiter,
+            header: p.header,
+            columns: p.columns,
+            data_start: p.data_start,
+            data_start_line: p.data_start_line,
+        }
+    }
+}
+
+fn plan_from_js(value: JsValue) -> Result<Plan, JsError> {
+    let plan: PlanJs = serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad plan: {e}")))?;
+    let plan = Plan::from(plan);
+    if plan.columns.iter().any(|&c| c >= plan.header.len()) {
+        return Err(JsError::new("bad plan: column out of range"));
+    }
+    Ok(plan)
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn js_err(e: JsValue) -> JsError {
+    let msg = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into());
+    JsError::new(&crate::Error::Read(msg).to_string())
+}
+
+/// Reads the header from the first bytes of a file. Returns the plan, or
+/// `null` if `prefix` ends inside the header and more bytes exist.
+/// Throws an `Error` with a user-readable message for a bad header.
+#[wasm_bindgen]
+pub fn sniff(prefix: &[u8], at_eof: bool) -> Result<JsValue, JsError> {
+    match crate::sniff(prefix, at_eof) {
+        Ok(Some(plan)) => to_js(&PlanJs::from(plan)),
+        Ok(None) => Ok(JsValue::NULL),
+        Err(e) => Err(JsError::new(&e.to_string())),
+    }
+}
+
+/// Aggregates one byte range of `blob`, reading slices of `chunk_size`
+/// bytes from `start` until the range ends: at the first line boundary
+/// after `stop` (or at the end of the blob when `stop >= blob.size`).
+///
+/// `start` is a record start when it equals `plan.dataStart` or when
+/// `exact` is true (re-running a range from the previous range's `end`);
+/// otherwise it is a nominal split point and the range begins after the
+/// next line break. `on_progress(bytesDone, rows)` is called after each
+/// slice. Resolves to `{ partial: Uint8Array, start, end, rows }`.
+#[wasm_bindgen(js_name = aggregateRange)]
+pub async fn aggregate_range(
+    blob: Blob,
+    plan: JsValue,
+    start: f64,
+    stop: f64,
+    chunk_size: u32,
+    on_progress: Option<Function>,
+    exact: Option<bool>,
+) -> Result<JsValue, JsError> {
+    let plan = plan_from_js(plan)?;
+    let size = blob.size() as u64;
+    let from = start as u64;
+    let exact = exact.unwrap_or(from == plan.data_start);
+    let stop_after = if stop as u64 >= size { u64::MAX } else { stop as u64 };
+    let begin = if exact { Start::Exact(from) } else { Start::AfterNewline(from) };
+    let mut agg = Aggregator::for_range(&plan, begin, stop_after);
+    let chunk = u64::from(chunk_size.max(1 << 16));
+    // FileReaderSync exists only in workers; it is the fastest reader there.
+    let sync_reader = FileReaderSync::new().ok();
+    let mut buf = vec![0u8; chunk as usize];
+    let mut pos = from;
+    while pos < size && !agg.is_done() {
+        let end = (pos + chunk).min(size);
+        let slice = blob.slice_with_f64_and_f64(pos as f64, end as f64).map_err(js_err)?;
+        let data: ArrayBuffer = match &sync_reader {
+            Some(reader) => reader.read_as_array_buffer(&slice).map_err(js_err)?,
+            None => JsFuture::from(slice.array_buffer()).await.map_err(js_err)?.unchecked_into(),
+        };
+        let view = Uint8Array::new(&data);
+        let n = view.length() as usize;
+        view.copy_to(&mut buf[..n]);
+        agg.feed(&buf[..n]);
+        pos = end;
+        if let Some(cb) = &on_progress {
+            let _ = cb.call2(&JsValue::NULL, &((pos - from) as f64).into(), &(agg.rows_read() as f64).into());
+        }
+    }
+    let partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &k.into(), &v).map(|_| ()).map_err(js_err);
+    set("start", (partial.start as f64).into())?;
+    set("end", (partial.end as f64).into())?;
+    set("rows", (partial.rows_read as f64).into())?;
+    set("partial", Uint8Array::from(&partial.to_bytes()[..]).into())?;
+    Ok(out.into())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RowJs {
+    campaign_id: String,
+    total_impressions: String,
+    total_clicks: String,
+    total_spend: String,
+    total_conversions: String,
+    ctr: String,
+    cpa: String,
+}
+
+impl From<&Ranked> for RowJs {
+    fn from(r: &Ranked) -> RowJs {
+        let t = &r.totals;
+        RowJs {
+            campaign_id: String::from_utf8_lossy(&r.campaign_id).into_owned(),
+            total_impressions: t.impressions.to_string(),
+            total_clicks: t.clicks.to_string(),
+            total_spend: crate::spend(t),
+            total_conversions: t.conversions.to_string(),
+            ctr: crate::ctr(t),
+            cpa: crate::cpa(t),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ReasonJs {
+    reason: String,
+    count: u64,
+}
+
+#[derive(Serialize)]
+struct SkippedJs {
+    line: u64,
+    reason: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SummaryJs {
+    rows_read: u64,
+    rows_aggregated: u64,
+    rows_skipped: u64,
+    skipped_by_reason: Vec<ReasonJs>,
+    first_skipped: Vec<SkippedJs>,
+    campaigns: u64,
+    bytes: u64,
+    header: Vec<String>,
+    warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultJs {
+    ctr: Vec<RowJs>,
+    cpa: Vec<RowJs>,
+    ctr_csv: String,
+    cpa_csv: String,
+    summary: SummaryJs,
+}
+
+/// Merges range results (in file order) and ranks the top `top` campaigns.
+/// Returns `{ ctr, cpa, ctrCsv, cpaCsv, summary }`.
+#[wasm_bindgen(js_name = finishPartials)]
+pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsValue, JsError> {
+    let plan = plan_from_js(plan)?;
+    let mut merged: Option<Partial> = None;
+    for item in partials.iter() {
+        let bytes = item.dyn_into::<Uint8Array>().map_err(|_| JsError::new("partials must be Uint8Arrays"))?.to_vec();
+        let next = Partial::from_bytes(&bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        match &mut merged {
+            None => merged = Some(next),
+            Some(m) => m.append(next).map_err(|e| JsError::new(&e.to_string()))?,
+        }
+    }
+    let merged = merged.unwrap_or_else(|| Partial::new(plan.data_start));
+    let report = Report::new(&plan, merged, top as usize);
+    let s = &report.summary;
+    let result = ResultJs {
+        ctr: report.top_ctr.iter().map(RowJs::from).collect(),
+        cpa: report.top_cpa.iter().map(RowJs::from).collect(),
+        ctr_csv: report.ctr_csv(),
+        cpa_csv: report.cpa_csv(),
+        summary: SummaryJs {
+            rows_read: s.rows_read,
+            rows_aggregated: s.rows_aggregated,
+            rows_skipped: s.rows_skipped,
+            skipped_by_reason: s.skipped_by_reason.iter().map(|(r, c)| ReasonJs { reason: r.clone(), count: *c }).collect(),
+            first_skipped: s.first_skipped.iter().map(|x| SkippedJs { line: x.line, reason: x.message.clone() }).collect(),
+            campaigns: s.campaigns,
+            bytes: s.bytes,
+            header: s.header.clone(),
+            warnings: s.warnings.clone(),
+        },
+    };
+    to_js(&result)
+}

@@ -1,0 +1,119 @@
+//! The native CLI, run as a user would: hand-computed cases, the
+//! independent Python reference on generated files, and error exits.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn adagg(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_adagg")).args(args).output().expect("run adagg")
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("adagg-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn cases() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference_cases")
+}
+
+#[test]
+fn hand_computed_cases() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(cases()).unwrap() {
+        let case = entry.unwrap().path();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let out = tmpdir(&name);
+        for threads in ["1", "3"] {
+            let run = adagg(&["--input", case.join("input.csv").to_str().unwrap(), "--output", out.to_str().unwrap(), "--threads", threads]);
+            if case.join("expected_error").exists() {
+                assert_eq!(run.status.code(), Some(1), "{name}");
+                let stderr = String::from_utf8_lossy(&run.stderr);
+                for word in read(&case.join("expected_error")).split_whitespace() {
+                    assert!(stderr.contains(word), "{name}: {word:?} not in {stderr:?}");
+                }
+                continue;
+            }
+            assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+            assert_eq!(read(&out.join("top10_ctr.csv")), read(&case.join("expected_ctr.csv")), "{name} ctr");
+            assert_eq!(read(&out.join("top10_cpa.csv")), read(&case.join("expected_cpa.csv")), "{name} cpa");
+            if case.join("expected_counts").exists() {
+                // "read N skipped M"
+                let counts = read(&case.join("expected_counts"));
+                let words: Vec<&str> = counts.split_whitespace().collect();
+                let stdout = String::from_utf8_lossy(&run.stdout);
+                assert!(stdout.contains(&format!("rows read:       {}\n", words[1])), "{name}: {stdout}");
+                assert!(stdout.contains(&format!("rows skipped:    {}\n", words[3])), "{name}: {stdout}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "expected the reference cases, found {checked}");
+}
+
+/// Generated files of every shape the generator makes, against
+/// tests/reference.py (Python's csv, Decimal and Fraction).
+#[test]
+fn generated_files_match_the_python_reference() {
+    let shapes: [&[&str]; 5] = [
+        &["--rows", "60000", "--campaigns", "40", "--seed", "3"],
+        &["--rows", "40000", "--campaigns", "25", "--seed", "4", "--crlf", "--no-final-newline"],
+        &["--rows", "40000", "--campaigns", "30", "--seed", "5", "--malformed-every", "7", "--quoted-every", "11"],
+        &["--rows", "30000", "--campaigns", "20", "--seed", "6", "--shuffle-columns", "--quoted-every", "5"],
+        &["--rows", "50000", "--campaigns", "20000", "--seed", "7"],
+    ];
+    for (i, shape) in shapes.iter().enumerate() {
+        let dir = tmpdir(&format!("gen{i}"));
+        let input = dir.join("input.csv");
+        let gen = Command::new(env!("CARGO_BIN_EXE_gen")).args(*shape).args(["--quiet", "--output", input.to_str().unwrap()]).status().unwrap();
+        assert!(gen.success());
+        let reference = dir.join("reference");
+        let py = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference.py"))
+            .args(["--input", input.to_str().unwrap(), "--output", reference.to_str().unwrap()])
+            .output()
+            .expect("python3");
+        assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+        for threads in ["1", "2", "5"] {
+            let out = dir.join(format!("adagg{threads}"));
+            let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+            assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+            for file in ["top10_ctr.csv", "top10_cpa.csv"] {
+                assert_eq!(read(&out.join(file)), read(&reference.join(file)), "shape {shape:?} threads {threads} {file}");
+            }
+        }
+    }
+}
+
+#[test]
+fn clear_errors_and_exit_codes() {
+    let dir = tmpdir("errors");
+    let out = dir.join("out");
+    let run = adagg(&["--input", dir.join("nope.csv").to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).starts_with("adagg: error: cannot open "));
+
+    let empty = dir.join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let run = adagg(&["--input", empty.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("the file is empty"));
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "campaign,date,impressions,clicks,cost,conversions\nA,d,1,1,1,1\n").unwrap();
+    let run = adagg(&["--input", bad.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("missing required columns: campaign_id, spend"));
+    assert!(!out.exists(), "nothing is written on a fatal error");
+
+    let run = adagg(&["--input", bad.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("missing --output DIR"));
+}

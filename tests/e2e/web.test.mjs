@@ -1,0 +1,247 @@
+// End-to-end tests of the web app in Debian's headless Chromium.
+//
+//   npm run e2e            (needs www/pkg built: bash scripts/build-web.sh)
+//
+// Env: ADAGG_E2E_SKIP_CLI=1 skips the byte-for-byte comparison with the
+// native CLI (only for developing against a mock core).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  REPO,
+  HEADER,
+  cleanCsv,
+  malformedCsv,
+  writeLargeCsv,
+  tempDir,
+  serve,
+  launch,
+  cliOutput,
+  rm,
+  readFile,
+  writeFile,
+  mkdir,
+} from './helpers.mjs';
+
+const SKIP_CLI = process.env.ADAGG_E2E_SKIP_CLI === '1';
+let server;
+let browser;
+let dir;
+let origin;
+const requests = []; // every request of the whole run: { url, at }
+const files = {};
+let malformedBad;
+
+before(async () => {
+  dir = await tempDir();
+  server = await serve();
+  origin = new URL(server.url).origin;
+  browser = await launch();
+  browser.context.on('request', (req) => requests.push({ url: req.url(), at: Date.now() }));
+
+  files.clean = join(dir, 'clean.csv');
+  await writeFile(files.clean, cleanCsv({ bytes: 4 << 20, seed: 1 }));
+  files.malformed = join(dir, 'malformed.csv');
+  const m = malformedCsv({ bytes: 4 << 20, seed: 7 });
+  malformedBad = m.bad;
+  await writeFile(files.malformed, m.csv);
+  files.missing = join(dir, 'missing-column.csv');
+  await writeFile(files.missing, 'campaign_id,date,impressions,spend,conversions\nCMP1,2025-01-01,100,1.00,1\n');
+  files.empty = join(dir, 'empty.csv');
+  await writeFile(files.empty, '');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function openApp() {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' || !document.getElementById('error').hidden);
+  assert.equal(await page.locator('#error').isHidden(), true, `start-up error: ${await page.locator('#error-text').textContent()}`);
+  page.pageErrors = errors;
+  return page;
+}
+
+async function setWorkers(page, n) {
+  await page.fill('#workers', String(n));
+  await page.locator('#workers').dispatchEvent('change');
+}
+
+/** Chooses `file`, waits until the run ends, returns the final state. */
+async function runFile(page, file, workers) {
+  if (workers) await setWorkers(page, workers);
+  await page.setInputFiles('#file', file);
+  await page.waitForFunction(() => document.body.dataset.state && document.body.dataset.state !== 'running', null, {
+    timeout: 120_000,
+  });
+  return page.evaluate(() => document.body.dataset.state);
+}
+
+async function download(page, selector, path) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  await dl.saveAs(path);
+  return readFile(path);
+}
+
+async function downloads(page, outDir) {
+  await mkdir(outDir, { recursive: true });
+  return {
+    ctr: await download(page, '#download-ctr', join(outDir, 'top10_ctr.csv')),
+    cpa: await download(page, '#download-cpa', join(outDir, 'top10_cpa.csv')),
+  };
+}
+
+/** The summary as shown: {stats: {label: value}, reasons: [[reason, count]], firstSkipped: [text]}. */
+async function summary(page) {
+  return page.evaluate(() => {
+    const stats = {};
+    for (const s of document.querySelectorAll('#stats .stat')) {
+      stats[s.querySelector('dt').textContent] = s.querySelector('dd').textContent;
+    }
+    const reasons = [...document.querySelectorAll('#skipped-reasons tbody tr')].map((tr) =>
+      [...tr.cells].map((c) => c.textContent),
+    );
+    const firstSkipped = [...document.querySelectorAll('#skipped-list li')].map((li) => li.textContent);
+    return { stats, reasons, firstSkipped };
+  });
+}
+
+const num = (s) => Number(String(s).replaceAll(',', ''));
+const stable = ({ stats, reasons, firstSkipped }) => {
+  const { Time, Throughput, Workers, ...rest } = stats;
+  return { stats: rest, reasons, firstSkipped };
+};
+
+for (const name of ['clean', 'malformed']) {
+  test(`${name} CSV: 1 and 3 workers give identical downloads, equal to the native CLI`, async (t) => {
+    const page = await openApp();
+    const out = {};
+    const shown = {};
+    for (const workers of [1, 3]) {
+      assert.equal(await runFile(page, files[name], workers), 'done');
+      out[workers] = await downloads(page, join(dir, `${name}-web-${workers}`));
+      shown[workers] = await summary(page);
+      assert.equal(shown[workers].stats.Workers, String(workers), 'ranges actually used');
+    }
+    assert.ok(out[1].ctr.length > 0 && out[1].cpa.length > 0);
+    assert.deepEqual(out[3].ctr, out[1].ctr, 'top10_ctr.csv: 3 workers vs 1');
+    assert.deepEqual(out[3].cpa, out[1].cpa, 'top10_cpa.csv: 3 workers vs 1');
+    assert.deepEqual(stable(shown[3]), stable(shown[1]), 'summary: 3 workers vs 1');
+    assert.deepEqual(page.pageErrors, []);
+    await page.close();
+
+    if (SKIP_CLI) {
+      t.skip('ADAGG_E2E_SKIP_CLI=1');
+      return;
+    }
+    const cli = await cliOutput(files[name], join(dir, `${name}-cli`));
+    assert.ok(cli.ctr.equals(out[1].ctr), `top10_ctr.csv differs from the CLI's\nweb:\n${out[1].ctr}\ncli:\n${cli.ctr}`);
+    assert.ok(cli.cpa.equals(out[1].cpa), `top10_cpa.csv differs from the CLI's\nweb:\n${out[1].cpa}\ncli:\n${cli.cpa}`);
+  });
+}
+
+test('malformed CSV: the summary shows skipped counts by reason and the first skipped lines', async () => {
+  const page = await openApp();
+  assert.equal(await runFile(page, files.malformed, 3), 'done');
+  await page.screenshot({ path: join(REPO, 'test-results', 'result.png'), fullPage: true });
+  const { stats, reasons, firstSkipped } = await summary(page);
+  assert.equal(num(stats['Rows skipped']), malformedBad.length, 'skipped = injected malformed rows');
+  assert.equal(num(stats['Rows aggregated']) + num(stats['Rows skipped']), num(stats['Rows read']));
+  assert.ok(reasons.length >= 3, `several reasons: ${JSON.stringify(reasons)}`);
+  assert.equal(
+    reasons.reduce((a, [, c]) => a + num(c), 0),
+    malformedBad.length,
+    'reason counts add up to the skipped rows',
+  );
+  assert.ok(firstSkipped.length > 0);
+  for (const entry of firstSkipped) assert.match(entry, /^line \d+: \S/);
+  const lines = firstSkipped.map((e) => Number(/^line (\d+)/.exec(e)[1]));
+  assert.deepEqual(lines, malformedBad.slice(0, lines.length).map((b) => b.line), 'physical line numbers');
+  assert.equal(await page.locator('#skipped').isVisible(), true);
+  await page.close();
+});
+
+test('a missing column and an empty file show a clear error', async () => {
+  const page = await openApp();
+  assert.equal(await runFile(page, files.missing), 'error');
+  const missing = await page.locator('#error-text').textContent();
+  assert.match(missing, /clicks/);
+  assert.equal(await page.locator('#results').isHidden(), true);
+  await page.screenshot({ path: join(REPO, 'test-results', 'error.png') });
+
+  assert.equal(await runFile(page, files.empty), 'error');
+  const empty = await page.locator('#error-text').textContent();
+  assert.match(empty, /empty/i);
+
+  // The page is usable again after an error.
+  assert.equal(await runFile(page, files.clean, 2), 'done');
+  assert.equal(await page.locator('#error').isHidden(), true);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('Cancel stops a run, frees the workers, and a new run works', async () => {
+  const big = join(dir, 'big.csv');
+  await writeLargeCsv(big, Number(process.env.ADAGG_E2E_CANCEL_MB || 200) << 20);
+  const page = await openApp();
+  await setWorkers(page, 2);
+  await page.setInputFiles('#file', big);
+  // Wait for real progress, then cancel.
+  await page.waitForFunction(() => Number(document.getElementById('progress').value) > 0, null, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'running', 'still running when cancelling');
+  assert.ok(page.workers().length >= 1, 'workers exist during the run');
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.body.dataset.state === 'cancelled');
+  assert.equal(await page.locator('#progress-card').isHidden(), true);
+  assert.equal(await page.locator('#file').isEnabled(), true);
+  assert.equal(await page.locator('#results').isHidden(), true);
+  assert.equal(await page.locator('#error').isHidden(), true);
+  // All workers were terminated.
+  for (let i = 0; i < 50 && page.workers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(page.workers().length, 0, 'no worker left after cancel');
+
+  assert.equal(await runFile(page, files.clean, 2), 'done');
+  const { stats } = await summary(page);
+  assert.ok(num(stats['Rows read']) > 0);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+  await rm(big, { force: true });
+});
+
+test('parallel ranges are re-aligned when a quoted newline crosses a split', async () => {
+  const { csv } = malformedCsv({ bytes: 256 << 10, seed: 11, quotedShare: 0.6 });
+  const page = await openApp();
+  const res = await page.evaluate(async (text) => {
+    const { aggregateFile } = await import('./www/aggregate.js');
+    const file = new File([text], 'quoted.csv');
+    const one = await aggregateFile(file, { workers: 1 });
+    const many = await aggregateFile(file, { workers: 16, minRangeBytes: 4096 });
+    return { one, many };
+  }, csv);
+  assert.equal(res.many.timing.ranges + 0 > 1, true);
+  assert.ok(res.many.timing.reruns > 0, `expected re-runs, timing ${JSON.stringify(res.many.timing)}`);
+  assert.equal(res.many.ctrCsv, res.one.ctrCsv);
+  assert.equal(res.many.cpaCsv, res.one.cpaCsv);
+  assert.deepEqual(res.many.summary, res.one.summary);
+  await page.close();
+});
+
+test('no request leaves the origin; none but blob:/data: once the page is loaded and a file processed', async () => {
+  const page = await openApp();
+  assert.equal(await runFile(page, files.malformed, 3), 'done');
+  const mark = requests.length;
+  await downloads(page, join(dir, 'net'));
+  await page.close();
+
+  const later = requests.slice(mark).filter((r) => !/^(blob|data):/.test(r.url));
+  assert.deepEqual(later, [], 'requests after load + processing');
+  const foreign = requests.filter((r) => !/^(blob|data):/.test(r.url) && new URL(r.url).origin !== origin);
+  assert.deepEqual(foreign, [], 'requests to another origin during the whole test run');
+  assert.ok(requests.length > 0, 'requests were recorded');
+});

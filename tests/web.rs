@@ -1,0 +1,92 @@
+//! The wasm API on real `Blob`s in Chromium, inside a dedicated worker
+//! (where the page runs it, with `FileReaderSync`). Run with
+//! `wasm-pack test --headless --chrome`.
+#![cfg(target_arch = "wasm32")]
+
+use adagg::wasm::{aggregate_range, finish_partials, sniff};
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+use web_sys::Blob;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// A CSV with quoted multi-line ids, CRLF and malformed rows, ~400 KB.
+fn sample() -> String {
+    let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions\r\n");
+    for i in 0..8000u32 {
+        let id = match i % 97 {
+            0 => format!("\"CMP{:03}\nsecond line\"", i % 13),
+            1 => format!("\"CMP,{:03}\"", i % 5),
+            _ => format!("CMP{:03}", i % 41),
+        };
+        let clicks = if i % 211 == 0 { "abc".to_string() } else { (i % 300).to_string() };
+        s += &format!("{id},2025-01-01,{},{clicks},{}.{:02},{}\r\n", 1000 + i % 5000, i % 700, i % 100, i % 17);
+    }
+    s
+}
+
+fn blob(text: &str) -> Blob {
+    let parts = Array::of1(&Uint8Array::from(text.as_bytes()).into());
+    Blob::new_with_u8_array_sequence(&parts).unwrap()
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &key.into()).unwrap()
+}
+
+/// Runs the file in `n` ranges the way the page's coordinator does.
+async fn run(text: &str, n: usize) -> JsValue {
+    let b = blob(text);
+    let prefix = &text.as_bytes()[..text.len().min(1 << 20)];
+    let plan = sniff(prefix, prefix.len() == text.len()).unwrap();
+    let data_start = get(&plan, "dataStart").as_f64().unwrap();
+    let size = text.len() as f64;
+    let points: Vec<f64> = (0..=n).map(|j| (data_start + (size - data_start) * j as f64 / n as f64).floor()).collect();
+    let partials = Array::new();
+    let mut prev_end = data_start;
+    for j in 0..n {
+        let mut r = aggregate_range(b.clone(), plan.clone(), points[j], points[j + 1], 1 << 16, None, None).await.unwrap();
+        if get(&r, "start").as_f64().unwrap() != prev_end {
+            r = aggregate_range(b.clone(), plan.clone(), prev_end, points[j + 1], 1 << 16, None, Some(true)).await.unwrap();
+        }
+        prev_end = get(&r, "end").as_f64().unwrap();
+        partials.push(&get(&r, "partial"));
+    }
+    assert_eq!(prev_end, size);
+    finish_partials(plan, partials, 10).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn ranges_in_a_worker_match_the_native_core() {
+    let text = sample();
+    let expected = adagg::aggregate_bytes(text.as_bytes(), 10).unwrap();
+    for n in [1, 2, 3, 7] {
+        let result = run(&text, n).await;
+        assert_eq!(get(&result, "ctrCsv").as_string().unwrap(), expected.ctr_csv(), "n={n}");
+        assert_eq!(get(&result, "cpaCsv").as_string().unwrap(), expected.cpa_csv(), "n={n}");
+        let summary = get(&result, "summary");
+        assert_eq!(get(&summary, "rowsRead").as_f64().unwrap(), 8000.0);
+        assert_eq!(get(&summary, "rowsSkipped").as_f64().unwrap(), expected.summary.rows_skipped as f64);
+        let first = get(&summary, "firstSkipped");
+        let first0 = Reflect::get(&first, &0.into()).unwrap();
+        assert_eq!(get(&first0, "line").as_f64().unwrap(), 2.0);
+        assert_eq!(get(&first0, "reason").as_string().unwrap(), "clicks is not a number: \"abc\"");
+    }
+}
+
+#[wasm_bindgen_test]
+fn sniff_reports_bad_headers() {
+    let err = sniff(b"campaign_id,date,clicks\n", true).unwrap_err();
+    let msg = js_sys::Error::from(JsValue::from(err)).message();
+    assert_eq!(String::from(msg), "header row: missing required columns: impressions, spend, conversions (the header has: campaign_id, date, clicks)");
+    assert!(sniff(b"campaign_id,da", false).unwrap().is_null());
+}
+
+#[wasm_bindgen_test]
+async fn empty_range_past_the_end() {
+    let text = "campaign_id,date,impressions,clicks,spend,conversions\nA,d,1,1,1,1\n";
+    let plan = sniff(text.as_bytes(), true).unwrap();
+    let r = aggregate_range(blob(text), plan, 60.0, text.len() as f64, 1 << 16, None, None).await.unwrap();
+    assert_eq!(get(&r, "start").as_f64().unwrap(), get(&r, "end").as_f64().unwrap());
+}

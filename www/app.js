@@ -1,0 +1,318 @@
+// Page UI for adagg. All heavy work lives in aggregate.js and its workers;
+// this module only wires the DOM. User data is only ever set as textContent.
+import { aggregateFile, preload } from './aggregate.js';
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  file: $('file'),
+  dropzone: $('dropzone'),
+  inputCard: $('input-card'),
+  workers: $('workers'),
+  workersHint: $('workers-hint'),
+  progressCard: $('progress-card'),
+  progressFile: $('progress-file'),
+  progress: $('progress'),
+  progressText: $('progress-text'),
+  cancel: $('cancel'),
+  error: $('error'),
+  errorText: $('error-text'),
+  notice: $('notice'),
+  results: $('results'),
+  resultFile: $('result-file'),
+  stats: $('stats'),
+  skipped: $('skipped'),
+  skippedReasons: $('skipped-reasons').tBodies[0],
+  skippedList: $('skipped-list'),
+  ctrTable: $('ctr-table'),
+  cpaTable: $('cpa-table'),
+  downloadCtr: $('download-ctr'),
+  downloadCpa: $('download-cpa'),
+};
+
+const cores = navigator.hardwareConcurrency || 4;
+const WORKERS_KEY = 'adagg.workers';
+
+let controller = null; // AbortController of the running job, if any
+let blobUrls = [];
+
+// ---------- formatting ----------
+
+const intFmt = new Intl.NumberFormat('en-US');
+const fmtInt = (n) => (typeof n === 'number' || typeof n === 'bigint' ? intFmt.format(n) : String(n ?? ''));
+
+function fmtBytes(n) {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = Number(n);
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+function fmtRate(bytes, ms) {
+  if (!(ms > 0)) return '–';
+  return `${((Number(bytes) / 1e6) / (ms / 1000)).toFixed(1)} MB/s`;
+}
+
+function fmtDuration(ms) {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+// ---------- DOM helpers ----------
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') node.textContent = v;
+    else if (k === 'className') node.className = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function show(node, visible) {
+  node.hidden = !visible;
+}
+
+// ---------- state ----------
+
+function setRunning(running) {
+  els.file.disabled = running;
+  els.workers.disabled = running;
+  els.dropzone.classList.toggle('disabled', running);
+  show(els.progressCard, running);
+  if (running) els.cancel.focus();
+}
+
+function clearOutput() {
+  show(els.error, false);
+  show(els.notice, false);
+  show(els.results, false);
+  for (const url of blobUrls) URL.revokeObjectURL(url);
+  blobUrls = [];
+}
+
+function showError(message) {
+  els.errorText.textContent = message;
+  show(els.error, true);
+}
+
+function showNotice(message) {
+  els.notice.textContent = message;
+  show(els.notice, true);
+}
+
+function workerCount() {
+  const n = Math.floor(Number(els.workers.value));
+  return Number.isFinite(n) && n >= 1 ? Math.min(n, 64) : cores;
+}
+
+// ---------- progress ----------
+
+function renderProgress(p) {
+  const pct = p.totalBytes > 0 ? p.bytesDone / p.totalBytes : 1;
+  els.progress.value = Math.round(pct * 1000);
+  els.progress.setAttribute('aria-valuetext', `${Math.floor(pct * 100)}%`);
+  if (p.phase === 'start') {
+    els.progressText.textContent = 'Starting workers and reading the header…';
+  } else if (p.phase === 'merge' || p.phase === 'done') {
+    els.progressText.textContent = `Read ${fmtBytes(p.totalBytes)} in ${fmtDuration(p.elapsedMs)}. Merging and ranking campaigns…`;
+  } else {
+    els.progressText.textContent =
+      `${fmtBytes(p.bytesDone)} of ${fmtBytes(p.totalBytes)} (${Math.floor(pct * 100)}%) · ` +
+      `${fmtInt(p.rows)} rows · ${fmtRate(p.bytesDone, p.elapsedMs)}`;
+  }
+}
+
+// ---------- results ----------
+
+const COLUMNS = [
+  ['campaignId', 'Campaign', ''],
+  ['totalImpressions', 'Impressions', 'num'],
+  ['totalClicks', 'Clicks', 'num'],
+  ['totalSpend', 'Spend', 'num'],
+  ['totalConversions', 'Conversions', 'num'],
+  ['ctr', 'CTR', 'num'],
+  ['cpa', 'CPA', 'num'],
+];
+
+function renderTable(table, rows, highlight) {
+  const thead = el('thead', {}, [
+    el('tr', {}, [
+      el('th', { scope: 'col', className: 'num rank', text: '#' }),
+      ...COLUMNS.map(([key, label, cls]) =>
+        el('th', { scope: 'col', className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: label }),
+      ),
+    ]),
+  ]);
+  const tbody = el('tbody');
+  if (rows.length === 0) {
+    tbody.append(el('tr', {}, [el('td', { colspan: String(COLUMNS.length + 1), className: 'empty', text: 'No campaigns qualify.' })]));
+  }
+  rows.forEach((row, i) => {
+    const tr = el('tr');
+    tr.append(el('td', { className: 'num rank', text: String(i + 1) }));
+    for (const [key, , cls] of COLUMNS) {
+      const value = row[key] == null || row[key] === '' ? '—' : String(row[key]);
+      if (key === 'campaignId') tr.append(el('th', { scope: 'row', className: 'id', text: value }));
+      else tr.append(el('td', { className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: value }));
+    }
+    tbody.append(tr);
+  });
+  table.replaceChildren(thead, tbody);
+}
+
+function setDownload(link, csv) {
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  blobUrls.push(url);
+  link.href = url;
+}
+
+function renderSummary(result, file) {
+  const s = result.summary;
+  const t = result.timing;
+  const skipped = Number(s.rowsSkipped);
+  const items = [
+    ['Rows read', fmtInt(s.rowsRead)],
+    ['Rows aggregated', fmtInt(s.rowsAggregated)],
+    ['Rows skipped', fmtInt(s.rowsSkipped)],
+    ['Campaigns', fmtInt(s.campaigns)],
+    ['File size', fmtBytes(file.size)],
+    ['Time', fmtDuration(t.elapsedMs)],
+    ['Throughput', fmtRate(file.size, t.elapsedMs)],
+    ['Workers', String(t.workers)],
+  ];
+  els.stats.replaceChildren(
+    ...items.map(([label, value]) =>
+      el('div', { className: label === 'Rows skipped' && skipped > 0 ? 'stat warn' : 'stat' }, [
+        el('dt', { text: label }),
+        el('dd', { text: value }),
+      ]),
+    ),
+  );
+
+  const reasons = s.skippedByReason ?? [];
+  const first = s.firstSkipped ?? [];
+  els.skippedReasons.replaceChildren(
+    ...reasons.map(({ reason, count }) =>
+      el('tr', {}, [el('td', { text: String(reason) }), el('td', { className: 'num', text: fmtInt(count) })]),
+    ),
+  );
+  els.skippedList.replaceChildren(
+    ...first.map(({ line, reason }) => el('li', {}, [el('code', { text: `line ${line}: ${reason}` })])),
+  );
+  show(els.skipped, reasons.length > 0 || first.length > 0);
+}
+
+function renderResult(result, file) {
+  els.resultFile.textContent = file.name || 'the file';
+  renderSummary(result, file);
+  renderTable(els.ctrTable, result.ctr ?? [], 'ctr');
+  renderTable(els.cpaTable, result.cpa ?? [], 'cpa');
+  setDownload(els.downloadCtr, result.ctrCsv);
+  setDownload(els.downloadCpa, result.cpaCsv);
+  show(els.results, true);
+}
+
+// ---------- run ----------
+
+async function run(file) {
+  if (controller) return; // a job is already running
+  clearOutput();
+  controller = new AbortController();
+  const { signal } = controller;
+  els.progressFile.textContent = file.name || '';
+  renderProgress({ phase: 'start', bytesDone: 0, totalBytes: file.size, rows: 0, elapsedMs: 0 });
+  setRunning(true);
+  document.body.dataset.state = 'running';
+  try {
+    const result = await aggregateFile(file, {
+      workers: workerCount(),
+      signal,
+      onProgress: (p) => {
+        if (!signal.aborted) renderProgress(p);
+      },
+    });
+    renderResult(result, file);
+    document.body.dataset.state = 'done';
+  } catch (err) {
+    if (err?.name === 'AbortError') {
+      showNotice(`Cancelled. ${file.name || 'The file'} was not processed; choose a file to start again.`);
+      document.body.dataset.state = 'cancelled';
+    } else {
+      showError(err?.message || String(err));
+      document.body.dataset.state = 'error';
+    }
+  } finally {
+    controller = null;
+    setRunning(false);
+    els.file.value = ''; // choosing the same file again triggers `change`
+    if (document.body.dataset.state !== 'done') els.file.focus();
+  }
+}
+
+// ---------- wiring ----------
+
+function init() {
+  const saved = Number(localStorage.getItem(WORKERS_KEY));
+  els.workers.value = String(saved >= 1 ? Math.min(saved, 64) : cores);
+  els.workersHint.textContent = `This device reports ${cores} logical cores.`;
+  els.workers.addEventListener('change', () => {
+    els.workers.value = String(workerCount());
+    localStorage.setItem(WORKERS_KEY, els.workers.value);
+  });
+
+  els.file.addEventListener('change', () => {
+    const file = els.file.files?.[0];
+    if (file) run(file);
+  });
+  els.cancel.addEventListener('click', () => controller?.abort());
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && controller) controller.abort();
+  });
+
+  // Drag and drop anywhere on the page; the drop zone highlights.
+  let depth = 0;
+  const hasFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+  document.addEventListener('dragenter', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    depth++;
+    els.dropzone.classList.add('dragover');
+  });
+  document.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) els.dropzone.classList.remove('dragover');
+  });
+  document.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = controller ? 'none' : 'copy';
+  });
+  document.addEventListener('drop', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    depth = 0;
+    els.dropzone.classList.remove('dragover');
+    const file = e.dataTransfer.files?.[0];
+    if (file && !controller) run(file);
+  });
+
+  // Fetch and compile the wasm module now, so that a run starts at once and
+  // a missing build is reported before the user picks a file.
+  preload().then(
+    () => {
+      document.body.dataset.ready = 'true';
+    },
+    (err) => showError(err.message),
+  );
+}
+
+init();

@@ -1,0 +1,58 @@
+// adagg worker: a thin message adapter around the wasm API. All file reading
+// and parsing happens here, off the main thread. Protocol (see aggregate.js):
+//   in:  {type:'init', module?}            compiled WebAssembly.Module (optional)
+//        {id, type:'sniff', file}
+//        {id, type:'range', file, plan, start, stop, chunkSize}
+//        {id, type:'finish', plan, partials, top}
+//   out: {id, type:'progress', bytesDone, rows}
+//        {id, type:'done', value}
+//        {id, type:'error', message}
+import init, { sniff, aggregateRange, finishPartials } from './pkg/adagg.js';
+
+const SNIFF_BYTES = 1 << 20;
+let ready = null;
+
+function initOnce(module) {
+  if (!ready) ready = module ? init({ module_or_path: module }) : init();
+  return ready;
+}
+
+async function doSniff(file) {
+  const end = Math.min(file.size, SNIFF_BYTES);
+  const prefix = new Uint8Array(await file.slice(0, end).arrayBuffer());
+  const plan = sniff(prefix, end === file.size);
+  if (plan == null) {
+    throw new Error('The header line is longer than 1 MiB; is this really a CSV file?');
+  }
+  return plan;
+}
+
+async function doRange(id, { file, plan, start, stop, chunkSize }) {
+  const r = await aggregateRange(file, plan, start, stop, chunkSize, (bytesDone, rows) => {
+    postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
+  });
+  let partial = r.partial;
+  if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
+  return { value: { partial, start: Number(r.start), end: Number(r.end) }, transfer: [partial.buffer] };
+}
+
+self.onmessage = async ({ data: msg }) => {
+  if (msg.type === 'init') {
+    initOnce(msg.module).catch(() => {}); // reported on first real call
+    return;
+  }
+  const { id } = msg;
+  try {
+    await initOnce();
+    let value;
+    let transfer = [];
+    if (msg.type === 'sniff') value = await doSniff(msg.file);
+    else if (msg.type === 'range') ({ value, transfer } = await doRange(id, msg));
+    else if (msg.type === 'finish') value = finishPartials(msg.plan, msg.partials, msg.top);
+    else throw new Error(`unknown message type ${msg.type}`);
+    postMessage({ id, type: 'done', value }, transfer);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    postMessage({ id, type: 'error', message: message || 'unknown error in the worker' });
+  }
+};
