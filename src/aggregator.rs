@@ -192,9 +192,9 @@ impl Aggregator {
             } else {
                 // The hot loop: whole lines straight from the input.
                 while let Some(i) = memchr(b'\n', &input[pos..]) {
-                    let line = &input[pos..pos + i + 1];
+                    let text = &input[pos..];
                     pos += i + 1;
-                    self.line(line);
+                    self.line_in(text, i + 1);
                     if self.slow.active {
                         break;
                     }
@@ -257,6 +257,14 @@ impl Aggregator {
     /// One complete line (ending in `\n`, or the last line of the input).
     #[inline]
     fn line(&mut self, line: &[u8]) {
+        self.line_in(line, line.len());
+    }
+
+    /// The line `text[..len]`; `text` may go on past it (see
+    /// [`FastParser::parse_in`]).
+    #[inline]
+    fn line_in(&mut self, text: &[u8], len: usize) {
+        let line = &text[..len];
         let body = match line {
             [b @ .., b'\r', b'\n'] | [b @ .., b'\n'] => b,
             b => b,
@@ -267,7 +275,7 @@ impl Aggregator {
             return;
         }
         // Long lines go to csv-core, which applies the record limit.
-        let fast = if body.len() <= RECORD_LIMIT { self.fast.parse(body) } else { None };
+        let fast = if body.len() <= RECORD_LIMIT { self.fast.parse_in(text, body.len()) } else { None };
         if let Some((campaign, values)) = fast {
             if let Err(field) = self.partial.add_row(campaign, values) {
                 self.overflow(field, campaign, self.partial.newlines + 1);
