@@ -96,6 +96,9 @@ pub enum SkipKind {
     TooManyDecimals(Field),
     /// A metric does not fit in 64 bits.
     TooLarge(Field),
+    /// A total or footer row (`Total: Account`, a copyright line): never
+    /// added to a campaign.
+    Footer,
     /// The record is longer than the per-record limit.
     TooLong {
         /// The limit in bytes.
@@ -105,7 +108,7 @@ pub enum SkipKind {
 
 impl SkipKind {
     /// Number of distinct reason classes (see [`SkipKind::class`]).
-    pub const CLASSES: usize = 3 + 4 * 4;
+    pub const CLASSES: usize = 4 + 4 * 4;
 
     /// A dense index that groups reasons for counting: same class, same
     /// summary line (`clicks is not a number`), whatever the values.
@@ -119,6 +122,7 @@ impl SkipKind {
             SkipKind::Negative(f) => 7 + metric(f),
             SkipKind::TooManyDecimals(f) => 11 + metric(f),
             SkipKind::TooLarge(f) => 15 + metric(f),
+            SkipKind::Footer => 19,
         }
     }
 
@@ -133,6 +137,7 @@ impl SkipKind {
             7..=10 => format!("{} is negative", metric(class - 7)),
             11..=14 => format!("{} has more than 6 decimal places", metric(class - 11)),
             15..=18 => format!("{} is too large", metric(class - 15)),
+            19 => "total or footer row (never added to a campaign)".into(),
             _ => "unknown".into(),
         }
     }

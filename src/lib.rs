@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 mod aggregator;
+mod aliases;
 mod codec;
 mod error;
 mod fast;
@@ -48,7 +49,7 @@ pub use job::{aggregate_bytes, Job};
 pub use number::{parse_count, parse_micros, NumError};
 pub use output::{cpa, ctr, csv_text_field, ranking_csv, spend, HEADER};
 pub use partial::{Partial, EXAMPLES};
-pub use plan::{sniff, Plan, HEADER_LIMIT};
+pub use plan::{sniff, sniff_with, Encoding, Options, Plan, HEADER_LIMIT};
 pub use rank::{top_cpa, top_ctr, Ranked};
 pub use report::{Report, Summary};
 pub use totals::{RowValues, Totals};

@@ -1,34 +1,130 @@
-//! Reading the header: which column holds which field. The result, a
-//! [`Plan`], is all a range aggregator needs to start anywhere in the file.
+//! Reading the top of a file: its encoding, its delimiter, where the header
+//! row is (report-title rows above it are skipped), and which column holds
+//! which field. The result, a [`Plan`], is all a range aggregator needs to
+//! start anywhere in the file.
 
 use csv_core::{ReadRecordResult, ReaderBuilder};
 
+use crate::aliases::{lookup, normalize, Column};
 use crate::error::Error;
 use crate::field::Field;
+use crate::number::NumberFormat;
 
-/// Header rows longer than this are refused (the header must fit in the
-/// first slice the page reads).
+/// The header must lie within this many bytes of the start of the file.
 pub const HEADER_LIMIT: usize = 1 << 20;
+/// The header must be among this many first records.
+pub const HEADER_SEARCH: usize = 64;
+/// Delimiters tried, in order of preference.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
-/// What a column of the file is used for.
+/// A text encoding adagg reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Not needed (e.g. `date`).
-    Ignore,
-    /// One of the five required fields.
-    Field(Field),
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize))]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark.
+    Utf8,
+    /// UTF-16 little-endian (with a byte-order mark).
+    Utf16Le,
+    /// UTF-16 big-endian (with a byte-order mark).
+    Utf16Be,
+    /// Windows-1252, for files that are not valid UTF-8.
+    Windows1252,
+}
+
+impl Encoding {
+    /// The label shown to users.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+
+    /// Parses a label such as `utf-8`, `utf-16le`, `windows-1252`, `latin1`.
+    pub fn from_label(label: &str) -> Option<Encoding> {
+        match encoding_rs::Encoding::for_label(label.trim().as_bytes())? {
+            e if e == encoding_rs::UTF_8 => Some(Encoding::Utf8),
+            e if e == encoding_rs::UTF_16LE => Some(Encoding::Utf16Le),
+            e if e == encoding_rs::UTF_16BE => Some(Encoding::Utf16Be),
+            e if e == encoding_rs::WINDOWS_1252 => Some(Encoding::Windows1252),
+            _ => None,
+        }
+    }
+
+    /// The encoding_rs codec.
+    pub fn codec(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Encoding::Utf8 => encoding_rs::UTF_8,
+            Encoding::Utf16Le => encoding_rs::UTF_16LE,
+            Encoding::Utf16Be => encoding_rs::UTF_16BE,
+            Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
+        }
+    }
+
+    /// True when the bytes must be transcoded to UTF-8 before parsing (not
+    /// ASCII-compatible); such files are read as one range.
+    pub fn needs_transcoding(self) -> bool {
+        matches!(self, Encoding::Utf16Le | Encoding::Utf16Be)
+    }
+
+    /// Guesses the encoding from the first bytes: a byte-order mark, else
+    /// UTF-8 if the bytes are valid UTF-8, else Windows-1252.
+    pub fn detect(prefix: &[u8], at_eof: bool) -> Encoding {
+        if prefix.starts_with(&[0xFF, 0xFE]) {
+            return Encoding::Utf16Le;
+        }
+        if prefix.starts_with(&[0xFE, 0xFF]) {
+            return Encoding::Utf16Be;
+        }
+        match std::str::from_utf8(prefix) {
+            Ok(_) => Encoding::Utf8,
+            // A sequence cut by the end of the prefix is not an error.
+            Err(e) if e.error_len().is_none() && !at_eof => Encoding::Utf8,
+            Err(_) => Encoding::Windows1252,
+        }
+    }
+}
+
+/// Choices the user can force instead of detection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Field delimiter.
+    pub delimiter: Option<u8>,
+    /// Text encoding.
+    pub encoding: Option<Encoding>,
+    /// Columns for fields, by header name (case-insensitive), overriding
+    /// the aliases.
+    pub map: Vec<(Field, String)>,
 }
 
 /// How to read the data rows of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(target_arch = "wasm32", serde(rename_all = "camelCase"))]
 pub struct Plan {
+    /// Text encoding of the file.
+    pub encoding: Encoding,
     /// Field delimiter.
     pub delimiter: u8,
+    /// `1.234,56` numbers (`;` files).
+    pub decimal_comma: bool,
     /// The header's column names, as written (trimmed).
     pub header: Vec<String>,
+    /// 1-based line of the header row.
+    pub header_line: u64,
+    /// Non-blank rows above the header (report titles, date ranges...).
+    pub preamble_rows: u64,
     /// For each required field (in [`Field::ALL`] order), its column index.
+    /// The campaign column is the campaign ID when there is one, else the name.
     pub columns: [usize; 5],
-    /// Byte offset just past the header record: where data rows start.
+    /// A campaign-name column shown beside the ID, when the file has both.
+    pub name_column: Option<usize>,
+    /// The date column, if any.
+    pub date_column: Option<usize>,
+    /// Offset just past the header record: where data rows start (in the
+    /// UTF-8 text, for files that are transcoded).
     pub data_start: u64,
     /// 1-based physical line number of the byte at `data_start`.
     pub data_start_line: u64,
@@ -40,86 +136,255 @@ impl Plan {
         self.header.len()
     }
 
-    /// The role of each column, indexed by column.
-    pub fn roles(&self) -> Vec<Role> {
-        let mut roles = vec![Role::Ignore; self.header.len()];
-        for (field, &col) in Field::ALL.iter().zip(&self.columns) {
-            roles[col] = Role::Field(*field);
-        }
-        roles
-    }
-
     /// Column index of `field`.
     pub fn column(&self, field: Field) -> usize {
         self.columns[Field::ALL.iter().position(|f| *f == field).expect("known field")]
     }
+
+    /// How numbers are written.
+    pub fn number_format(&self) -> NumberFormat {
+        NumberFormat { decimal_comma: self.decimal_comma }
+    }
+
+    /// `field -> column name` for every mapped field, for the summary.
+    pub fn mapping(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> =
+            Field::ALL.iter().zip(&self.columns).map(|(f, &c)| (f.name().to_string(), self.header[c].clone())).collect();
+        if let Some(c) = self.name_column {
+            out.push(("campaign_name".into(), self.header[c].clone()));
+        }
+        if let Some(c) = self.date_column {
+            out.push(("date".into(), self.header[c].clone()));
+        }
+        out
+    }
+
+    /// True when the file must be read as one range (see
+    /// [`Encoding::needs_transcoding`]).
+    pub fn sequential(&self) -> bool {
+        self.encoding.needs_transcoding()
+    }
+}
+
+/// Reads the header from the first bytes of the file, detecting encoding
+/// and delimiter. See [`sniff_with`].
+pub fn sniff(prefix: &[u8], at_eof: bool) -> Result<Option<Plan>, Error> {
+    sniff_with(prefix, at_eof, &Options::default())
 }
 
 /// Reads the header from the first bytes of the file.
 ///
-/// Returns `Ok(None)` when `prefix` ends before the header record does and
-/// more bytes exist (`at_eof == false`): call again with a longer prefix.
-/// Leading blank lines and a UTF-8 byte-order mark are skipped.
-pub fn sniff(prefix: &[u8], at_eof: bool) -> Result<Option<Plan>, Error> {
-    let mut reader = ReaderBuilder::new().build();
-    let mut out = vec![0u8; prefix.len().min(HEADER_LIMIT) + 1];
-    let mut ends = vec![0usize; 4096];
-    let mut input = prefix;
-    let (mut nout, mut nend, mut consumed) = (0, 0, 0);
-    loop {
-        if input.is_empty() && !at_eof {
-            if prefix.len() >= HEADER_LIMIT {
-                return Err(Error::HeaderTooLong { limit: HEADER_LIMIT });
-            }
-            return Ok(None);
-        }
-        let (res, nin, o, e) = reader.read_record(input, &mut out[nout..], &mut ends[nend..]);
-        input = &input[nin..];
-        consumed += nin;
-        nout += o;
-        nend += e;
-        match res {
-            ReadRecordResult::Record => break,
-            ReadRecordResult::End => return Err(Error::Empty),
-            // Loop: more input, or (at EOF) an empty call that ends the record.
-            ReadRecordResult::InputEmpty => {}
-            ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {
-                return Err(Error::HeaderTooLong { limit: HEADER_LIMIT })
+/// Returns `Ok(None)` when `prefix` may end before the header does and more
+/// bytes exist (`at_eof == false`): call again with a longer prefix. The
+/// header is the first of the first [`HEADER_SEARCH`] records whose columns
+/// name every required field; rows above it are skipped.
+pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Option<Plan>, Error> {
+    let encoding = options.encoding.unwrap_or_else(|| Encoding::detect(prefix, at_eof));
+    let text: std::borrow::Cow<[u8]> = if encoding.needs_transcoding() {
+        let mut decoder = encoding.codec().new_decoder_with_bom_removal();
+        let mut out = vec![0u8; decoder.max_utf8_buffer_length(prefix.len()).unwrap_or(prefix.len() * 3 + 16)];
+        let (_, _, written, _) = decoder.decode_to_utf8(prefix, &mut out, at_eof);
+        out.truncate(written);
+        out.into()
+    } else {
+        prefix.into()
+    };
+    let at_limit = prefix.len() >= HEADER_LIMIT;
+    let delimiters: Vec<u8> = match options.delimiter {
+        Some(d) => vec![d],
+        None => DELIMITERS.to_vec(),
+    };
+    let mut best: Option<(Found, u8)> = None;
+    let mut closest: Option<Candidate> = None;
+    let mut complete = true;
+    for &d in &delimiters {
+        let scan = scan_records(&text, d, at_eof || at_limit);
+        complete &= scan.complete;
+        for (index, rec) in scan.records.iter().enumerate() {
+            let names: Vec<String> = rec.fields.iter().map(|f| decode_name(f, encoding)).collect();
+            match resolve(&names, &options.map) {
+                Ok(found) => {
+                    let found = Found { index, rec_end: rec.end, rec_line: rec.line, names, ..found };
+                    let better = match &best {
+                        None => true,
+                        Some((b, _)) => (index, std::cmp::Reverse(found.names.len())) < (b.index, std::cmp::Reverse(b.names.len())),
+                    };
+                    if better {
+                        best = Some((found, d));
+                    }
+                    break;
+                }
+                Err(candidate) => {
+                    if closest.as_ref().is_none_or(|c| candidate.score > c.score) {
+                        closest = Some(candidate);
+                    }
+                }
             }
         }
     }
-    let mut header = Vec::with_capacity(nend);
-    let mut start = 0;
-    for &end in &ends[..nend] {
-        let name = String::from_utf8_lossy(&out[start..end]);
-        header.push(name.trim_matches(|c| c == ' ' || c == '\t').to_string());
-        start = end;
+    match best {
+        Some((found, delimiter)) => {
+            let data_start = found.rec_end;
+            Ok(Some(Plan {
+                encoding,
+                delimiter,
+                decimal_comma: delimiter == b';',
+                header_line: found.rec_line,
+                preamble_rows: found.index as u64,
+                columns: found.columns,
+                name_column: found.name_column,
+                date_column: found.date_column,
+                data_start: data_start as u64,
+                data_start_line: 1 + memchr::memchr_iter(b'\n', &text[..data_start]).count() as u64,
+                header: found.names,
+            }))
+        }
+        None if !complete => Ok(None),
+        None => match closest {
+            None => Err(Error::Empty),
+            Some(c) => Err(Error::MissingColumns { missing: c.missing, found: c.names }),
+        },
     }
-    let columns = resolve_columns(&header)?;
-    let data_start_line = 1 + memchr::memchr_iter(b'\n', &prefix[..consumed]).count() as u64;
-    Ok(Some(Plan { delimiter: b',', header, columns, data_start: consumed as u64, data_start_line }))
 }
 
-/// Finds each required field's column by name (case-insensitive).
-fn resolve_columns(header: &[String]) -> Result<[usize; 5], Error> {
-    let mut columns = [usize::MAX; 5];
-    for (i, field) in Field::ALL.iter().enumerate() {
-        // A name given twice: the first column wins.
-        if let Some(first) = header.iter().position(|h| h.eq_ignore_ascii_case(field.name())) {
-            columns[i] = first;
+/// One record of the top of the file.
+struct Rec {
+    fields: Vec<Vec<u8>>,
+    /// Offset just past the record.
+    end: usize,
+    /// 1-based line where it starts.
+    line: u64,
+}
+
+struct Scan {
+    records: Vec<Rec>,
+    /// All records that may hold the header were seen.
+    complete: bool,
+}
+
+/// The first [`HEADER_SEARCH`] complete records of `text`.
+fn scan_records(text: &[u8], delimiter: u8, at_eof: bool) -> Scan {
+    let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
+    let mut out = vec![0u8; text.len().min(HEADER_LIMIT) + 1];
+    let mut ends = vec![0usize; 4096];
+    let mut records = Vec::new();
+    let mut pos = 0;
+    while records.len() < HEADER_SEARCH {
+        // Skip blank lines to find where the record starts.
+        let bom = if pos == 0 && text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let start = pos + bom + text[pos + bom..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+        let line = 1 + memchr::memchr_iter(b'\n', &text[..start]).count() as u64;
+        let (mut nout, mut nend) = (0, 0);
+        let mut input = &text[pos..];
+        loop {
+            if input.is_empty() && !at_eof {
+                return Scan { records, complete: false };
+            }
+            let (res, nin, o, e) = reader.read_record(input, &mut out[nout..], &mut ends[nend..]);
+            input = &input[nin..];
+            pos += nin;
+            nout += o;
+            nend += e;
+            match res {
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return Scan { records, complete: true },
+                ReadRecordResult::InputEmpty => {}
+                // A record too long to be a header: stop looking.
+                ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {
+                    return Scan { records, complete: true }
+                }
+            }
+        }
+        let mut fields = Vec::with_capacity(nend);
+        let mut s = 0;
+        for &e in &ends[..nend] {
+            fields.push(out[s..e].to_vec());
+            s = e;
+        }
+        records.push(Rec { fields, end: pos, line });
+    }
+    Scan { records, complete: true }
+}
+
+fn decode_name(raw: &[u8], encoding: Encoding) -> String {
+    let text = match encoding {
+        Encoding::Windows1252 => encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw).0,
+        _ => String::from_utf8_lossy(raw),
+    };
+    text.trim_matches(|c: char| c.is_whitespace()).to_string()
+}
+
+/// A header that maps every required field.
+struct Found {
+    index: usize,
+    rec_end: usize,
+    rec_line: u64,
+    names: Vec<String>,
+    columns: [usize; 5],
+    name_column: Option<usize>,
+    date_column: Option<usize>,
+}
+
+/// A row that is not the header, and how close it came.
+struct Candidate {
+    score: usize,
+    missing: Vec<Field>,
+    names: Vec<String>,
+}
+
+/// Maps header names to fields: the user's map first, then aliases.
+fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate> {
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; 7]; // per Column kind: (rank, col)
+    let slot = |c: Column| match c {
+        Column::Field(f) => Field::ALL.iter().position(|x| *x == f).expect("field"),
+        Column::CampaignName => 5,
+        Column::Date => 6,
+    };
+    for (j, name) in names.iter().enumerate() {
+        if let Some((col, rank)) = lookup(name) {
+            let s = slot(col);
+            if best[s].is_none_or(|(r, _)| rank < r) {
+                best[s] = Some((rank, j));
+            }
         }
     }
-    let missing: Vec<Field> =
-        Field::ALL.iter().zip(&columns).filter(|(_, &c)| c == usize::MAX).map(|(f, _)| *f).collect();
-    if !missing.is_empty() {
-        return Err(Error::MissingColumns { missing, found: header.to_vec() });
+    let mut columns: [Option<usize>; 5] = std::array::from_fn(|i| best[i].map(|(_, c)| c));
+    let mut name_column = best[5].map(|(_, c)| c);
+    let date_column = best[6].map(|(_, c)| c);
+    // No ID column: the name is the key.
+    if columns[0].is_none() {
+        columns[0] = name_column.take();
     }
-    Ok(columns)
+    for (field, wanted) in map {
+        let i = Field::ALL.iter().position(|x| x == field).expect("field");
+        let wanted = normalize(wanted);
+        columns[i] = names.iter().position(|n| normalize(n) == wanted);
+        if *field == Field::CampaignId && name_column == columns[i] {
+            name_column = None;
+        }
+    }
+    let missing: Vec<Field> = Field::ALL.iter().zip(&columns).filter(|(_, c)| c.is_none()).map(|(f, _)| *f).collect();
+    if !missing.is_empty() {
+        return Err(Candidate { score: 5 - missing.len(), missing, names: names.to_vec() });
+    }
+    Ok(Found {
+        index: 0,
+        rec_end: 0,
+        rec_line: 0,
+        names: Vec::new(),
+        columns: columns.map(|c| c.expect("all found")),
+        name_column,
+        date_column,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plan(input: &str) -> Plan {
+        sniff(input.as_bytes(), true).unwrap().unwrap()
+    }
 
     #[test]
     fn standard_header() {
@@ -127,14 +392,16 @@ mod tests {
         assert_eq!(plan.columns, [0, 2, 3, 4, 5]);
         assert_eq!(plan.data_start, 54);
         assert_eq!(plan.data_start_line, 2);
+        assert_eq!((plan.delimiter, plan.encoding, plan.header_line), (b',', Encoding::Utf8, 1));
     }
 
     #[test]
     fn any_order_any_case_bom_and_blank_lines() {
         let input = "\u{feff}\n\r\n Spend ,Clicks,x,\"CAMPAIGN_ID\",Conversions,impressions\r\n";
-        let plan = sniff(input.as_bytes(), true).unwrap().unwrap();
+        let plan = plan(input);
         assert_eq!(plan.columns, [3, 5, 1, 0, 4]);
         assert_eq!(plan.header[0], "Spend");
+        assert_eq!(plan.header_line, 3);
         // csv-core stops after the `\r` of the CRLF: the `\n` is a blank line.
         assert_eq!(plan.data_start as usize, input.len() - 1);
         assert_eq!(plan.data_start_line, 3);
@@ -149,8 +416,11 @@ mod tests {
     #[test]
     fn missing_and_duplicate_columns() {
         let err = sniff(b"campaign_id,impressions,spend\n", true).unwrap_err();
-        assert_eq!(err.to_string(), "header row: missing required columns: clicks, conversions (the header has: campaign_id, impressions, spend)");
-        let plan = sniff(b"campaign_id,impressions,clicks,spend,conversions,clicks\n", true).unwrap().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "header row: missing required columns: clicks, conversions (the header has: campaign_id, impressions, spend)"
+        );
+        let plan = plan("campaign_id,impressions,clicks,spend,conversions,clicks\n");
         assert_eq!(plan.columns, [0, 1, 2, 3, 4]);
     }
 
@@ -159,5 +429,57 @@ mod tests {
         assert_eq!(sniff(b"", true), Err(Error::Empty));
         assert_eq!(sniff(b"\n\r\n\n", true), Err(Error::Empty));
         assert_eq!(sniff(b"", false), Ok(None));
+    }
+
+    #[test]
+    fn google_ads_title_rows_and_aliases() {
+        let p = plan("Campaign performance report\n\"January 1, 2025 - January 31, 2025\"\nCampaign,Campaign ID,Day,Impr.,Clicks,Cost,Conversions\nSpring,123,2025-01-01,\"1,000\",10,$5.00,1.00\n");
+        assert_eq!((p.header_line, p.preamble_rows), (3, 2));
+        assert_eq!(p.columns, [1, 3, 4, 5, 6]);
+        assert_eq!((p.name_column, p.date_column), (Some(0), Some(2)));
+    }
+
+    #[test]
+    fn semicolon_decimal_comma_not_fooled() {
+        let p = plan("Campaign;Impressions;Clicks;Spend;Conversions\nA;1.234;5;12,50;1\n");
+        assert_eq!((p.delimiter, p.decimal_comma), (b';', true));
+        assert_eq!(p.columns, [0, 1, 2, 3, 4]);
+        let p = plan("campaign_id\tclicks\timpressions\tspend\tconversions\nA\t1,234\t5\t12.50\t1\n");
+        assert_eq!((p.delimiter, p.decimal_comma), (b'\t', false));
+    }
+
+    #[test]
+    fn microsoft_preamble_and_meta_names() {
+        let ms = "\"Report Name: Campaign\"\n\"Report Time: 1/1/2025\"\n\"Time Zone: UTC\"\n\"Rows: 3\"\n\n\"AccountId\",\"CampaignId\",\"CampaignName\",\"Impressions\",\"Clicks\",\"Spend\",\"Conversions\"\n";
+        let p = plan(ms);
+        assert_eq!((p.header_line, p.preamble_rows), (6, 4));
+        assert_eq!(p.columns, [1, 3, 4, 5, 6]);
+        assert_eq!(p.name_column, Some(2));
+        let meta = plan("Campaign name,Reporting starts,Impressions,Link clicks,Amount spent (USD),Results\n");
+        assert_eq!(meta.columns, [0, 2, 3, 4, 5]);
+        assert_eq!(meta.name_column, None);
+    }
+
+    #[test]
+    fn user_mapping_overrides() {
+        let opts = Options { map: vec![(Field::CampaignId, "Ad set".into()), (Field::Conversions, "Purchases".into())], ..Options::default() };
+        let p = sniff_with(b"Ad set,Impressions,Clicks,Spend,Purchases\n", true, &opts).unwrap().unwrap();
+        assert_eq!(p.columns, [0, 1, 2, 3, 4]);
+        let err = sniff(b"Ad set,Impressions,Clicks,Spend,Purchases\n", true).unwrap_err();
+        assert!(err.to_string().contains("missing required columns: campaign_id, conversions"));
+    }
+
+    #[test]
+    fn encodings() {
+        let text = "campaign_id\tImpressions\tClicks\tCost\tConversions\r\nCaf\u{e9}\t1\t1\t1\t1\r\n";
+        let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let p = sniff(&utf16, true).unwrap().unwrap();
+        assert_eq!((p.encoding, p.delimiter), (Encoding::Utf16Le, b'\t'));
+        assert_eq!(p.data_start as usize, text.find("\nCaf").unwrap());
+        let cp1252 = b"campaign_id,impressions,clicks,spend,conversions\nCaf\xe9,1,1,1,1\n";
+        assert_eq!(sniff(cp1252, true).unwrap().unwrap().encoding, Encoding::Windows1252);
+        assert_eq!(Encoding::detect("caf\u{e9}".as_bytes(), true), Encoding::Utf8);
+        assert_eq!(Encoding::detect(&"caf\u{e9}".as_bytes()[..4], false), Encoding::Utf8);
     }
 }

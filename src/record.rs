@@ -4,7 +4,7 @@
 
 use crate::error::SkipKind;
 use crate::field::Field;
-use crate::number::{parse_count, parse_micros, trim, NumError};
+use crate::number::{parse_count_in, parse_micros_in, trim, NumError, NumberFormat};
 use crate::plan::Plan;
 use crate::totals::RowValues;
 
@@ -17,13 +17,20 @@ pub struct Layout {
     pub campaign: usize,
     /// Columns of impressions, clicks, spend, conversions.
     pub metrics: [usize; 4],
+    /// How numbers are written.
+    pub format: NumberFormat,
 }
 
 impl Layout {
     /// The layout of `plan`.
     pub fn new(plan: &Plan) -> Layout {
         let c = plan.columns;
-        Layout { field_count: plan.field_count(), campaign: c[0], metrics: [c[1], c[2], c[3], c[4]] }
+        Layout {
+            field_count: plan.field_count(),
+            campaign: c[0],
+            metrics: [c[1], c[2], c[3], c[4]],
+            format: plan.number_format(),
+        }
     }
 }
 
@@ -38,6 +45,9 @@ pub fn parse_record<'a>(
     count: usize,
     field: impl Fn(usize) -> &'a [u8],
 ) -> Result<(&'a [u8], RowValues), SkipKind> {
+    if is_footer(count, &field, layout.campaign) {
+        return Err(SkipKind::Footer);
+    }
     if count != layout.field_count {
         return Err(SkipKind::FieldCount { expected: layout.field_count, found: count });
     }
@@ -45,9 +55,9 @@ pub fn parse_record<'a>(
     if campaign.is_empty() {
         return Err(SkipKind::EmptyCampaign);
     }
-    let metric = |i: usize, parse: fn(&[u8]) -> Result<u64, NumError>| {
+    let metric = |i: usize, parse: fn(&[u8], NumberFormat) -> Result<u64, NumError>| {
         let f = Field::METRICS[i];
-        parse(field(layout.metrics[i])).map_err(|e| match e {
+        parse(field(layout.metrics[i]), layout.format).map_err(|e| match e {
             NumError::Invalid => SkipKind::NotANumber(f),
             NumError::Negative => SkipKind::Negative(f),
             NumError::TooManyDecimals => SkipKind::TooManyDecimals(f),
@@ -55,12 +65,34 @@ pub fn parse_record<'a>(
         })
     };
     let values = RowValues {
-        impressions: metric(0, parse_count)?,
-        clicks: metric(1, parse_count)?,
-        spend_micros: metric(2, parse_micros)?,
-        conversions: metric(3, parse_count)?,
+        impressions: metric(0, parse_count_in)?,
+        clicks: metric(1, parse_count_in)?,
+        spend_micros: metric(2, parse_micros_in)?,
+        conversions: metric(3, parse_count_in)?,
     };
     Ok((campaign, values))
+}
+
+/// True for a campaign value that names a total row: `Total`,
+/// `Total: Account`, `Totals`... These rows must never count as a campaign.
+pub fn is_total(value: &[u8]) -> bool {
+    let v = trim(value);
+    v.len() >= 5
+        && v[..5].eq_ignore_ascii_case(b"total")
+        && matches!(v.get(5), None | Some(b':' | b' ' | b's' | b'S' | b'-'))
+}
+
+/// Total rows (first or campaign field) and copyright footers (a lone
+/// field such as `(c)2018 Microsoft Corporation. All rights reserved.`).
+fn is_footer<'a>(count: usize, field: &impl Fn(usize) -> &'a [u8], campaign: usize) -> bool {
+    if is_total(field(0)) || (campaign < count && is_total(field(campaign))) {
+        return true;
+    }
+    if count == 1 {
+        let text = String::from_utf8_lossy(field(0)).to_lowercase();
+        return text.contains('\u{a9}') || text.contains("rights reserved") || text.starts_with("copyright");
+    }
+    false
 }
 
 /// The message for a skipped record, quoting the offending value (cut to
@@ -88,7 +120,8 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
 mod tests {
     use super::*;
 
-    const LAYOUT: Layout = Layout { field_count: 6, campaign: 0, metrics: [2, 3, 4, 5] };
+    const LAYOUT: Layout =
+        Layout { field_count: 6, campaign: 0, metrics: [2, 3, 4, 5], format: NumberFormat { decimal_comma: false } };
 
     fn parse(fields: &[&'static str]) -> Result<(&'static [u8], RowValues), SkipKind> {
         parse_record(&LAYOUT, fields.len(), |i| fields[i].as_bytes())
@@ -111,6 +144,11 @@ mod tests {
         assert_eq!(parse(&["a", "d", "12.5", "2", "3", "4"]).unwrap_err(), NotANumber(Field::Impressions));
         assert_eq!(parse(&["a", "d", "1", "2", "1.1234567", "4"]).unwrap_err(), TooManyDecimals(Field::Spend));
         assert_eq!(parse(&["a", "d", "1", "2", "3", "99999999999999999999"]).unwrap_err(), TooLarge(Field::Conversions));
+        assert_eq!(parse(&["Total: Account", "--", "1", "2", "3", "4"]).unwrap_err(), Footer);
+        assert_eq!(parse(&["Totals", "", "1", "2", "3", "4"]).unwrap_err(), Footer);
+        assert_eq!(parse(&["\u{a9}2018 Microsoft Corporation. All rights reserved."]).unwrap_err(), Footer);
+        assert!(parse(&["Totally new", "d", "1", "2", "3", "4"]).is_ok());
+        assert_eq!(parse(&["a", "d", "", "--", "3", "4"]).unwrap().1.impressions, 0);
         let fields = ["a", "d", "1", "abc", "3", "4"];
         let msg = describe(&LAYOUT, NotANumber(Field::Clicks), |i| fields[i].as_bytes());
         assert_eq!(msg, "clicks is not a number: \"abc\"");

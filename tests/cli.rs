@@ -107,10 +107,10 @@ fn clear_errors_and_exit_codes() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("the file is empty"));
 
     let bad = dir.join("bad.csv");
-    std::fs::write(&bad, "campaign,date,impressions,clicks,cost,conversions\nA,d,1,1,1,1\n").unwrap();
+    std::fs::write(&bad, "campaign,date,impressions,clicks,budget,conv_rate\nA,d,1,1,1,1\n").unwrap();
     let run = adagg(&["--input", bad.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("missing required columns: campaign_id, spend"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("missing required columns: spend, conversions"));
     assert!(!out.exists(), "nothing is written on a fatal error");
 
     let run = adagg(&["--input", bad.to_str().unwrap()]);

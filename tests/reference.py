@@ -21,11 +21,16 @@ Semantics (kept deliberately explicit; see tests/reference_cases/ for worked exa
   conversions are required: a missing one is an error (stderr, exit status 1). No header at
   all (empty input) is an error too.
 * A data record is malformed - skipped and counted, never fatal - when its field count differs
-  from the header's, or after trimming ASCII spaces/tabs: campaign_id is empty; impressions,
-  clicks or conversions are not ASCII digits only (so no sign, no decimal point, no
-  exponent); spend is not digits[.digits] (`.5` and `5.` accepted, `.` not) or has more than
-  6 fractional digits other than trailing zeros (`1.50000000` is fine, `1.1234567` is not).
-  Numbers have no size limit here (Python ints).
+  from the header's, or after trimming ASCII spaces/tabs: campaign_id is empty; a number does
+  not parse. Numbers are written as exported (issue 4): surrounding spaces and no-break
+  spaces, one currency symbol ($ EUR-sign GBP-sign YEN-sign) or 3-letter code (`USD 12.00`,
+  `12.00 EUR`), thousands separators `1,234,567` (groups of exactly 3 digits), a `.`
+  decimal point; empty or `--` means 0. Counts accept a zero fraction (`48.00`); spend takes
+  up to 6 fractional digits other than trailing zeros (`.5` and `5.` accepted, `.` not). A
+  leading `-` on a non-zero value is malformed (negative). Numbers have no size limit here.
+* Total and footer rows are skipped and counted: the first or the campaign field is `Total`,
+  `Total: ...`, `Totals`, `Total - ...`; or the record is a lone field with a copyright sign,
+  `rights reserved` or starting with `copyright`.
 * Totals are exact (ints; spend in millionths). CTR = clicks / impressions, CPA = spend /
   conversions, both exact fractions. No CTR when impressions = 0, no CPA when conversions = 0;
   such campaigns are left out of that ranking.
@@ -57,32 +62,111 @@ def die(msg):
     sys.exit(1)
 
 
+_SYMBOLS = ("$", "\u20ac", "\u00a3", "\u00a5")
+_WIDE_SPACES = " \t\u00a0"
+
+
+def _is_code(c):
+    return len(c) == 3 and all("A" <= ch <= "Z" for ch in c)
+
+
+def _strip_currency(s):
+    """One currency symbol per kind at either end, then a 3-letter code (USD 12 / 12 EUR)."""
+    s = s.strip(_WIDE_SPACES)
+    for sym in _SYMBOLS:
+        if s.startswith(sym):
+            s = s[len(sym):].strip(_WIDE_SPACES)
+        if s.endswith(sym):
+            s = s[: -len(sym)].strip(_WIDE_SPACES)
+    if len(s) > 4 and _is_code(s[:3]) and s[3] == " ":
+        s = s[4:].strip(_WIDE_SPACES)
+    if len(s) > 4 and _is_code(s[-3:]) and s[-4] == " ":
+        s = s[:-4].strip(_WIDE_SPACES)
+    return s
+
+
+def _ascii_digits(s):
+    return s.isascii() and s.isdigit()
+
+
+def _int_part(whole):
+    """digits, or 1-3 digits then groups of ,ddd -> int; None if malformed."""
+    if "," not in whole:
+        return int(whole) if _ascii_digits(whole) else None
+    groups = whole.split(",")
+    if not (1 <= len(groups[0]) <= 3) or not all(len(g) == 3 for g in groups[1:]):
+        return None
+    if not all(_ascii_digits(g) for g in groups):
+        return None
+    return int("".join(groups))
+
+
+def _split_number(s):
+    """-> (negative, whole, frac) or "zero" for empty / --, or None if malformed."""
+    s = _strip_currency(s)
+    if s in ("", "--"):
+        return "zero"
+    negative = s.startswith("-")
+    if negative:
+        s = _strip_currency(s[1:])
+    whole, _, frac = s.partition(".")
+    if not whole and not frac:
+        return None
+    if frac and not _ascii_digits(frac):
+        return None
+    return negative, whole, frac
+
+
 def parse_uint(s):
-    """ASCII digits only after trimming spaces/tabs -> int, else None."""
-    if not (s.isdigit() and s.isascii()):
-        s = s.strip(SPACES)
-        if not (s.isdigit() and s.isascii()):
-            return None
-    return int(s)
+    """Non-negative integer (thousands separators, currency, 48.00) -> int, else None."""
+    parts = _split_number(s)
+    if parts == "zero":
+        return 0
+    if parts is None:
+        return None
+    negative, whole, frac = parts
+    if not whole or frac.strip("0"):
+        return None
+    value = _int_part(whole)
+    if value is None or (negative and value > 0):
+        return None
+    return value
 
 
 def parse_spend_micros(s):
-    """digits[.digits] with <= 6 significant fractional digits -> int millionths, else None."""
-    s = s.strip(SPACES)
-    whole, dot, frac = s.partition(".")
-    if whole:
-        if not (whole.isdigit() and whole.isascii()):
-            return None
-    elif not frac:
-        return None  # "", "."
-    if frac:
-        if not (frac.isdigit() and frac.isascii()):
-            return None
-        if len(frac) > 6:
-            if frac[6:].strip("0"):
-                return None  # a 7th+ fractional digit that is not zero
-            frac = frac[:6]
-    return int(whole or "0") * MICRO + int(frac.ljust(6, "0") if frac else "0")
+    """Non-negative decimal with <= 6 significant fractional digits -> int millionths, else None."""
+    parts = _split_number(s)
+    if parts == "zero":
+        return 0
+    if parts is None:
+        return None
+    negative, whole, frac = parts
+    if len(frac) > 6:
+        if frac[6:].strip("0"):
+            return None  # a 7th+ fractional digit that is not zero
+        frac = frac[:6]
+    units = _int_part(whole) if whole else 0
+    if units is None:
+        return None
+    value = units * MICRO + int(frac.ljust(6, "0") if frac else "0")
+    if negative and value > 0:
+        return None
+    return value
+
+
+def _is_total(value):
+    v = value.strip(SPACES)
+    return len(v) >= 5 and v[:5].lower() == "total" and (len(v) == 5 or v[5] in ": sS-")
+
+
+def is_footer(rec, i_id):
+    """Total rows (first or campaign field) and lone copyright lines: never a campaign."""
+    if _is_total(rec[0]) or (i_id < len(rec) and _is_total(rec[i_id])):
+        return True
+    if len(rec) == 1:
+        t = rec[0].lower()
+        return "\u00a9" in t or "rights reserved" in t or t.startswith("copyright")
+    return False
 
 
 def round_half_up(value, places):
@@ -128,6 +212,9 @@ def aggregate(path):
             if not rec:
                 continue
             read += 1
+            if is_footer(rec, i_id):
+                skipped += 1
+                continue
             if len(rec) != nfields:
                 skipped += 1
                 continue
