@@ -23,7 +23,7 @@ pub enum Column {
 /// one file match the same kind, the one whose alias comes first wins.
 pub const ALIASES: &[(Column, &[&str])] = &[
     // FV-SEC001, TikTok (`campaign_id`), Microsoft Advertising (`CampaignId`), Google Ads (`Campaign ID`).
-    (Column::Field(Field::CampaignId), &["campaign id", "campaignid", "campaign id (in utc)"]),
+    (Column::Field(Field::CampaignId), &["campaign id", "campaignid"]),
     // Google Ads, LinkedIn, Meta, TikTok (`campaign_name`), Microsoft Advertising (`CampaignName`).
     (Column::CampaignName, &["campaign", "campaign name", "campaignname"]),
     // Google Ads `Impr.`.
@@ -36,7 +36,7 @@ pub const ALIASES: &[(Column, &[&str])] = &[
     (Column::Field(Field::Conversions), &["conversions", "conv.", "conv", "conversion", "total conversions", "results"]),
     // Google Ads `Day`, Meta `Reporting starts`, TikTok `stat_time_day`, LinkedIn `Start Date (in UTC)`,
     // Microsoft Advertising `TimePeriod`.
-    (Column::Date, &["date", "day", "reporting starts", "stat time day", "start date", "timeperiod", "gregoriandate"]),
+    (Column::Date, &["date", "day", "reporting starts", "stat time day", "start date (in utc)", "start date", "timeperiod", "gregoriandate"]),
 ];
 
 /// Canonical form of a header name for comparison.

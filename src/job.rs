@@ -5,14 +5,42 @@
 use crate::aggregator::Aggregator;
 use crate::error::Error;
 use crate::partial::Partial;
-use crate::plan::{sniff, Plan, HEADER_LIMIT};
+use crate::plan::{sniff_with, Options, Plan, HEADER_LIMIT};
 use crate::report::Report;
+use crate::transcode::Transcoder;
 
 /// Reads the header, then aggregates every data row.
 #[derive(Default)]
 pub struct Job {
+    options: Options,
     prefix: Vec<u8>,
-    running: Option<(Plan, Aggregator)>,
+    /// Raw bytes fed so far.
+    fed: u64,
+    running: Option<Running>,
+}
+
+struct Running {
+    plan: Plan,
+    agg: Aggregator,
+    /// UTF-16 files: the decoder, and how many decoded bytes (the header)
+    /// are still to be skipped.
+    transcoder: Option<(Transcoder, u64)>,
+}
+
+impl Running {
+    fn feed(&mut self, chunk: &[u8], last: bool) {
+        match &mut self.transcoder {
+            None => {
+                self.agg.feed(chunk);
+            }
+            Some((t, skip)) => {
+                let text = t.decode(chunk, last);
+                let cut = (*skip).min(text.len() as u64) as usize;
+                *skip -= cut as u64;
+                self.agg.feed(&text[cut..]);
+            }
+        }
+    }
 }
 
 impl Job {
@@ -21,20 +49,26 @@ impl Job {
         Job::default()
     }
 
+    /// A job with forced delimiter, encoding or column mapping.
+    pub fn with_options(options: Options) -> Job {
+        Job { options, ..Job::default() }
+    }
+
     /// The plan, once the header has been read.
     pub fn plan(&self) -> Option<&Plan> {
-        self.running.as_ref().map(|(p, _)| p)
+        self.running.as_ref().map(|r| &r.plan)
     }
 
     /// Data rows seen so far.
     pub fn rows_read(&self) -> u64 {
-        self.running.as_ref().map_or(0, |(_, a)| a.rows_read())
+        self.running.as_ref().map_or(0, |r| r.agg.rows_read())
     }
 
     /// Pushes the next bytes of the file. Fails only on a bad header.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Error> {
-        if let Some((_, agg)) = &mut self.running {
-            agg.feed(chunk);
+        self.fed += chunk.len() as u64;
+        if let Some(running) = &mut self.running {
+            running.feed(chunk, false);
             return Ok(());
         }
         self.prefix.extend_from_slice(chunk);
@@ -46,22 +80,39 @@ impl Job {
     }
 
     fn try_start(&mut self, at_eof: bool) -> Result<(), Error> {
-        if let Some(plan) = sniff(&self.prefix, at_eof)? {
-            let mut agg = Aggregator::new(&plan);
-            agg.feed(&self.prefix[plan.data_start as usize..]);
-            self.prefix = Vec::new();
-            self.running = Some((plan, agg));
+        if let Some(plan) = sniff_with(&self.prefix, at_eof, &self.options)? {
+            let prefix = std::mem::take(&mut self.prefix);
+            let agg = Aggregator::new(&plan);
+            // Plain files resume right after the header; transcoded ones are
+            // decoded from the start and the header's text skipped.
+            let (transcoder, rest) = if plan.encoding.needs_transcoding() {
+                (Some((Transcoder::new(plan.encoding), plan.data_start)), &prefix[..])
+            } else {
+                (None, &prefix[plan.data_start as usize..])
+            };
+            let mut running = Running { plan, agg, transcoder };
+            running.feed(rest, false);
+            self.running = Some(running);
         }
         Ok(())
     }
 
     /// Ends the input and returns the plan and the whole file's result.
+    /// For UTF-16 files the result's `end` is the raw file length.
     pub fn finish(mut self) -> Result<(Plan, Partial), Error> {
         if self.running.is_none() {
             self.try_start(true)?;
         }
-        let (plan, agg) = self.running.ok_or(Error::Empty)?;
-        Ok((plan, agg.finish()?))
+        let mut running = self.running.ok_or(Error::Empty)?;
+        let transcoded = running.transcoder.is_some();
+        if transcoded {
+            running.feed(&[], true);
+        }
+        let mut partial = running.agg.finish()?;
+        if transcoded {
+            partial.end = self.fed;
+        }
+        Ok((running.plan, partial))
     }
 }
 

@@ -38,6 +38,7 @@ pub mod record;
 mod report;
 mod split;
 mod totals;
+mod transcode;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -53,4 +54,5 @@ pub use plan::{sniff, sniff_with, Encoding, Options, Plan, HEADER_LIMIT};
 pub use rank::{top_cpa, top_ctr, Ranked};
 pub use report::{Report, Summary};
 pub use totals::{RowValues, Totals};
+pub use transcode::Transcoder;
 pub use split::{run_range_in_memory, run_ranges, split_points};

@@ -2,8 +2,9 @@
 
 use crate::error::{SkipKind, Skipped};
 use crate::output::ranking_csv;
-use crate::partial::Partial;
-use crate::plan::Plan;
+use crate::partial::{CampaignMap, Partial};
+use crate::plan::{Encoding, Plan};
+use crate::transcode::decode_windows_1252;
 use crate::rank::{top_cpa, top_ctr, Ranked};
 
 /// Counters and examples describing a run.
@@ -25,6 +26,16 @@ pub struct Summary {
     pub bytes: u64,
     /// The header's column names.
     pub header: Vec<String>,
+    /// 1-based line of the header row.
+    pub header_line: u64,
+    /// Rows above the header that were skipped (report titles...).
+    pub preamble_rows: u64,
+    /// Detected (or forced) text encoding.
+    pub encoding: String,
+    /// Detected (or forced) delimiter, as a word for `\t`.
+    pub delimiter: String,
+    /// `field -> column` as used.
+    pub mapping: Vec<(String, String)>,
     /// Notes for the user that are not errors (e.g. no data rows).
     pub warnings: Vec<String>,
 }
@@ -59,18 +70,30 @@ impl Report {
         } else if partial.rows_aggregated == 0 {
             warnings.push("no row could be used: every data row was skipped (see the reasons)".to_string());
         }
+        let campaigns = match plan.encoding {
+            Encoding::Windows1252 => utf8_keys(std::mem::take(&mut partial.campaigns)),
+            _ => std::mem::take(&mut partial.campaigns),
+        };
         Report {
-            top_ctr: top_ctr(&partial.campaigns, k),
-            top_cpa: top_cpa(&partial.campaigns, k),
+            top_ctr: top_ctr(&campaigns, k),
+            top_cpa: top_cpa(&campaigns, k),
             summary: Summary {
                 rows_read: partial.rows_read,
                 rows_aggregated: partial.rows_aggregated,
                 rows_skipped: partial.rows_skipped(),
                 skipped_by_reason,
                 first_skipped: partial.examples,
-                campaigns: partial.campaigns.len() as u64,
+                campaigns: campaigns.len() as u64,
                 bytes: partial.end,
                 header: plan.header.clone(),
+                header_line: plan.header_line,
+                preamble_rows: plan.preamble_rows,
+                encoding: plan.encoding.name().to_string(),
+                delimiter: match plan.delimiter {
+                    b'\t' => "tab".to_string(),
+                    d => (d as char).to_string(),
+                },
+                mapping: plan.mapping(),
                 warnings,
             },
         }
@@ -87,8 +110,26 @@ impl Report {
     }
 }
 
+/// Re-keys campaigns by their UTF-8 text, so that output and tie order
+/// are those of the text, not of the file's encoding.
+fn utf8_keys(campaigns: CampaignMap) -> CampaignMap {
+    let mut out = CampaignMap::default();
+    for (id, t) in campaigns {
+        let key: Box<[u8]> = decode_windows_1252(&id).into();
+        // Windows-1252 decoding is one-to-one: keys stay distinct.
+        out.insert(key, t);
+    }
+    out
+}
+
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mapping: Vec<String> = self.mapping.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        writeln!(f, "input:           {}, delimiter {}, header on line {}", self.encoding, self.delimiter, self.header_line)?;
+        writeln!(f, "columns:         {}", mapping.join(", "))?;
+        if self.preamble_rows > 0 {
+            writeln!(f, "skipped above the header: {} rows (report title, date range...)", self.preamble_rows)?;
+        }
         writeln!(f, "rows read:       {}", self.rows_read)?;
         writeln!(f, "rows aggregated: {}", self.rows_aggregated)?;
         writeln!(f, "rows skipped:    {}", self.rows_skipped)?;

@@ -58,6 +58,48 @@ fn hand_computed_cases() {
     assert!(checked >= 5, "expected the reference cases, found {checked}");
 }
 
+/// Real export formats (tests/fixtures/make.py writes the inputs; the
+/// expected files were worked out by hand).
+#[test]
+fn platform_export_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.is_dir() {
+            continue;
+        }
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        for threads in ["1", "2"] {
+            let out = tmpdir(&format!("fx-{name}-{threads}"));
+            let run = adagg(&["-i", case.join("input.csv").to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+            assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+            assert_eq!(read(&out.join("top10_ctr.csv")), read(&case.join("expected_ctr.csv")), "{name} ctr");
+            assert_eq!(read(&out.join("top10_cpa.csv")), read(&case.join("expected_cpa.csv")), "{name} cpa");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 6);
+}
+
+#[test]
+fn map_option_and_unmappable_columns() {
+    let dir = tmpdir("map");
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "Ad set,Impr,Clicks,Budget used,Purchases\nA,100,5,1.50,1\nB,100,10,9.00,3\n").unwrap();
+    let out = dir.join("out");
+    let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("missing required columns: campaign_id, spend, conversions"), "{stderr}");
+    let run = adagg(&[
+        "-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(),
+        "--map", "campaign_id=Ad set", "--map", "spend=budget used", "--map", "conversions=Purchases",
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(read(&out.join("top10_cpa.csv")), format!("{}\nA,100,5,1.50,1,0.0500,1.50\nB,100,10,9.00,3,0.1000,3.00\n", adagg::HEADER));
+}
+
 /// Generated files of every shape the generator makes, against
 /// tests/reference.py (Python's csv, Decimal and Fraction).
 #[test]

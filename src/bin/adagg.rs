@@ -10,19 +10,29 @@ mod cli {
     use std::path::{Path, PathBuf};
     use std::time::Instant;
 
-    use adagg::{run_ranges, sniff, split_points, Aggregator, Partial, Plan, Report, Start, HEADER_LIMIT};
+    use adagg::{
+        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Job, Options, Partial, Plan, Report, Start,
+        HEADER_LIMIT,
+    };
 
     const USAGE: &str = "\
-usage: adagg --input FILE --output DIR [--threads N] [--top N]
+usage: adagg --input FILE --output DIR [options]
 
 Aggregates an ad-performance CSV (campaign_id,date,impressions,clicks,spend,
-conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
+conversions, or a Google Ads / Meta / LinkedIn / TikTok / Microsoft
+Advertising export) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
 
-  -i, --input FILE    the CSV file to read
-  -o, --output DIR    where to write the results (created if missing)
-  -t, --threads N     worker threads (default: all cores)
-      --top N         rows per ranking (default: 10)
-  -h, --help          this text";
+  -i, --input FILE        the CSV file to read
+  -o, --output DIR        where to write the results (created if missing)
+  -t, --threads N         worker threads (default: all cores)
+      --top N             rows per ranking (default: 10)
+      --map FIELD=COLUMN  use COLUMN (a header name) for FIELD, one of
+                          campaign_id, impressions, clicks, spend,
+                          conversions; repeatable; overrides the aliases
+      --delimiter D       , ; tab or | (default: detected)
+      --encoding E        utf-8, utf-16le, utf-16be, windows-1252
+                          (default: detected)
+  -h, --help              this text";
 
     /// Bytes read per `read` call.
     const BLOCK: usize = 4 << 20;
@@ -32,12 +42,33 @@ conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
         output: PathBuf,
         threads: usize,
         top: usize,
+        options: Options,
+    }
+
+    fn parse_map(value: &str) -> Result<(Field, String), String> {
+        let (field, column) = value.split_once('=').ok_or_else(|| format!("--map takes FIELD=COLUMN, not {value:?}"))?;
+        let field = Field::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(field.trim()))
+            .ok_or_else(|| format!("--map: unknown field {field:?} (one of campaign_id, impressions, clicks, spend, conversions)"))?;
+        Ok((field, column.trim().to_string()))
+    }
+
+    fn parse_delimiter(value: &str) -> Result<u8, String> {
+        match value {
+            "," | "comma" => Ok(b','),
+            ";" | "semicolon" => Ok(b';'),
+            "\t" | "tab" | "\\t" => Ok(b'\t'),
+            "|" | "pipe" => Ok(b'|'),
+            _ => Err(format!("--delimiter: expected , ; tab or |, not {value:?}")),
+        }
     }
 
     fn parse_args() -> Result<Args, String> {
         use lexopt::prelude::*;
         let mut parser = lexopt::Parser::from_env();
         let (mut input, mut output, mut threads, mut top) = (None, None, None, 10);
+        let mut options = Options::default();
         while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
             match arg {
                 Short('i') | Long("input") => input = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
@@ -46,6 +77,14 @@ conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
                     threads = Some(parser.value().map_err(|e| e.to_string())?.parse::<usize>().map_err(|e| e.to_string())?)
                 }
                 Long("top") => top = parser.value().map_err(|e| e.to_string())?.parse::<usize>().map_err(|e| e.to_string())?,
+                Long("map") => options.map.push(parse_map(&parser.value().map_err(|e| e.to_string())?.to_string_lossy())?),
+                Long("delimiter") => {
+                    options.delimiter = Some(parse_delimiter(&parser.value().map_err(|e| e.to_string())?.to_string_lossy())?)
+                }
+                Long("encoding") => {
+                    let label = parser.value().map_err(|e| e.to_string())?.to_string_lossy().into_owned();
+                    options.encoding = Some(Encoding::from_label(&label).ok_or_else(|| format!("--encoding: unknown encoding {label:?}"))?);
+                }
                 Short('h') | Long("help") => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -61,6 +100,7 @@ conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
             output: output.ok_or("missing --output DIR")?,
             threads,
             top,
+            options,
         })
     }
 
@@ -69,7 +109,7 @@ conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
     }
 
     /// Reads the header from the start of the file.
-    fn read_plan(path: &Path) -> Result<Plan, String> {
+    fn read_plan(path: &Path, options: &Options) -> Result<Plan, String> {
         let mut file = open(path)?;
         let mut prefix = Vec::new();
         let mut block = vec![0u8; 64 << 10];
@@ -77,7 +117,7 @@ conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
             let n = file.read(&mut block).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             prefix.extend_from_slice(&block[..n]);
             let at_eof = n == 0 || prefix.len() >= HEADER_LIMIT;
-            if let Some(plan) = sniff(&prefix, at_eof).map_err(|e| e.to_string())? {
+            if let Some(plan) = sniff_with(&prefix, at_eof, options).map_err(|e| e.to_string())? {
                 return Ok(plan);
             }
         }
@@ -103,23 +143,11 @@ conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
         agg.finish()
     }
 
-    fn peak_rss_mib() -> Option<f64> {
-        let status = std::fs::read_to_string("/proc/self/status").ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib / 1024.0)
-    }
-
-    fn run(args: &Args) -> Result<(), String> {
-        let started = Instant::now();
-        let len = open(&args.input)?.metadata().map_err(|e| e.to_string())?.len();
-        let plan = read_plan(&args.input)?;
-        // No more threads than 1 MiB pieces: tiny files gain nothing from splitting.
-        let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
-        let points = split_points(&plan, len, threads);
-        let path = &args.input;
-        let run_one = |start, stop| run_range(path, &plan, start, stop);
-        let partial = run_ranges(
+    /// One byte range per thread, merged in file order.
+    fn run_parallel(path: &Path, plan: &Plan, len: u64, threads: usize) -> Result<Partial, adagg::Error> {
+        let points = split_points(plan, len, threads);
+        let run_one = |start, stop| run_range(path, plan, start, stop);
+        run_ranges(
             &points,
             |jobs| {
                 std::thread::scope(|s| {
@@ -130,7 +158,43 @@ conversions) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
             },
             run_one,
         )
-        .map_err(|e| e.to_string())?;
+    }
+
+    /// Files that must be transcoded (UTF-16) are read as one stream.
+    fn run_sequential(path: &Path, options: &Options) -> Result<(Plan, Partial), adagg::Error> {
+        let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
+        let mut file = File::open(path).map_err(io)?;
+        let mut job = Job::with_options(options.clone());
+        let mut block = vec![0u8; BLOCK];
+        loop {
+            let n = file.read(&mut block).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            job.feed(&block[..n])?;
+        }
+        job.finish()
+    }
+
+    fn peak_rss_mib() -> Option<f64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024.0)
+    }
+
+    fn run(args: &Args) -> Result<(), String> {
+        let started = Instant::now();
+        let len = open(&args.input)?.metadata().map_err(|e| e.to_string())?.len();
+        let plan = read_plan(&args.input, &args.options)?;
+        let (plan, partial, threads) = if plan.sequential() {
+            let (plan, partial) = run_sequential(&args.input, &args.options).map_err(|e| e.to_string())?;
+            (plan, partial, 1)
+        } else {
+            let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
+            let partial = run_parallel(&args.input, &plan, len, threads).map_err(|e| e.to_string())?;
+            (plan, partial, threads)
+        };
         let report = Report::new(&plan, partial, args.top);
         std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
         for (name, csv) in [("top10_ctr.csv", report.ctr_csv()), ("top10_cpa.csv", report.cpa_csv())] {
