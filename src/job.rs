@@ -22,24 +22,29 @@ pub struct Job {
 struct Running {
     plan: Plan,
     agg: Aggregator,
-    /// UTF-16 files: the decoder, and how many decoded bytes (the header)
-    /// are still to be skipped.
-    transcoder: Option<(Transcoder, u64)>,
+    /// UTF-16 files: bytes are decoded to UTF-8 first.
+    transcoder: Option<Transcoder>,
+    /// Bytes of the (decoded) stream still to skip: the header and above.
+    skip: u64,
 }
 
 impl Running {
+    /// Expects the file from its first byte.
+    fn new(plan: Plan) -> Running {
+        let agg = Aggregator::new(&plan);
+        let transcoder = plan.encoding.needs_transcoding().then(|| Transcoder::new(plan.encoding));
+        let skip = plan.data_start;
+        Running { plan, agg, transcoder, skip }
+    }
+
     fn feed(&mut self, chunk: &[u8], last: bool) {
-        match &mut self.transcoder {
-            None => {
-                self.agg.feed(chunk);
-            }
-            Some((t, skip)) => {
-                let text = t.decode(chunk, last);
-                let cut = (*skip).min(text.len() as u64) as usize;
-                *skip -= cut as u64;
-                self.agg.feed(&text[cut..]);
-            }
-        }
+        let text = match &mut self.transcoder {
+            None => chunk,
+            Some(t) => t.decode(chunk, last),
+        };
+        let cut = self.skip.min(text.len() as u64) as usize;
+        self.skip -= cut as u64;
+        self.agg.feed(&text[cut..]);
     }
 }
 
@@ -79,19 +84,17 @@ impl Job {
         Ok(())
     }
 
+    /// A job for a file whose header was already read: feed it the file
+    /// from its first byte.
+    pub fn resume(plan: Plan) -> Job {
+        Job { running: Some(Running::new(plan)), ..Job::default() }
+    }
+
     fn try_start(&mut self, at_eof: bool) -> Result<(), Error> {
         if let Some(plan) = sniff_with(&self.prefix, at_eof, &self.options)? {
             let prefix = std::mem::take(&mut self.prefix);
-            let agg = Aggregator::new(&plan);
-            // Plain files resume right after the header; transcoded ones are
-            // decoded from the start and the header's text skipped.
-            let (transcoder, rest) = if plan.encoding.needs_transcoding() {
-                (Some((Transcoder::new(plan.encoding), plan.data_start)), &prefix[..])
-            } else {
-                (None, &prefix[plan.data_start as usize..])
-            };
-            let mut running = Running { plan, agg, transcoder };
-            running.feed(rest, false);
+            let mut running = Running::new(plan);
+            running.feed(&prefix, false);
             self.running = Some(running);
         }
         Ok(())

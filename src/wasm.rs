@@ -10,50 +10,53 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, FileReaderSync};
 
-use crate::{Aggregator, Partial, Plan, Ranked, Report, Start};
-
-/// [`Plan`] as a plain JS object (offsets as numbers: files < 2^53 bytes).
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PlanJs {
-    delimiter: u8,
-    header: Vec<String>,
-    columns: [usize; 5],
-    data_start: u64,
-    data_start_line: u64,
-}
-
-impl From<Plan> for PlanJs {
-    fn from(p: Plan) -> PlanJs {
-        PlanJs {
-            delimiter: p.delimiter,
-            header: p.header,
-            columns: p.columns,
-            data_start: p.data_start,
-            data_start_line: p.data_start_line,
-        }
-    }
-}
-
-impl From<PlanJs> for Plan {
-    fn from(p: PlanJs) -> Plan {
-        Plan {
-            delimiter: p.delimiter,
-            header: p.header,
-            columns: p.columns,
-            data_start: p.data_start,
-            data_start_line: p.data_start_line,
-        }
-    }
-}
+use crate::{Aggregator, Encoding, Error, Field, Job, Options, Partial, Plan, Ranked, Report, Start};
 
 fn plan_from_js(value: JsValue) -> Result<Plan, JsError> {
-    let plan: PlanJs = serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad plan: {e}")))?;
-    let plan = Plan::from(plan);
-    if plan.columns.iter().any(|&c| c >= plan.header.len()) {
+    let plan: Plan = serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad plan: {e}")))?;
+    if plan.columns.iter().chain(&plan.name_column).chain(&plan.date_column).any(|&c| c >= plan.header.len()) {
         return Err(JsError::new("bad plan: column out of range"));
     }
     Ok(plan)
+}
+
+/// Choices from the page: `{ delimiter?: ",", encoding?: "windows-1252",
+/// map?: { spend: "Cost", ... } }`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OptionsJs {
+    delimiter: Option<String>,
+    encoding: Option<String>,
+    map: std::collections::BTreeMap<String, String>,
+}
+
+fn options_from_js(value: JsValue) -> Result<Options, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Options::default());
+    }
+    let o: OptionsJs = serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad options: {e}")))?;
+    let delimiter = match o.delimiter.as_deref() {
+        None | Some("") | Some("auto") => None,
+        Some("\t") | Some("tab") => Some(b'\t'),
+        Some(d) if d.len() == 1 && ",;|".contains(d) => Some(d.as_bytes()[0]),
+        Some(d) => return Err(JsError::new(&format!("unsupported delimiter {d:?}"))),
+    };
+    let encoding = match o.encoding.as_deref() {
+        None | Some("") | Some("auto") => None,
+        Some(label) => Some(Encoding::from_label(label).ok_or_else(|| JsError::new(&format!("unknown encoding {label:?}")))?),
+    };
+    let mut map = Vec::new();
+    for (field, column) in o.map {
+        if column.is_empty() {
+            continue;
+        }
+        let f = Field::ALL
+            .into_iter()
+            .find(|f| f.name() == field)
+            .ok_or_else(|| JsError::new(&format!("unknown field {field:?}")))?;
+        map.push((f, column));
+    }
+    Ok(Options { delimiter, encoding, map })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -70,15 +73,35 @@ fn js_err(e: JsValue) -> JsError {
     JsError::new(&crate::Error::Read(msg).to_string())
 }
 
-/// Reads the header from the first bytes of a file. Returns the plan, or
+/// Reads the header from the first bytes of a file, detecting encoding,
+/// delimiter and columns unless `options` forces them. Returns the plan, or
 /// `null` if `prefix` ends inside the header and more bytes exist.
-/// Throws an `Error` with a user-readable message for a bad header.
+///
+/// Throws an `Error` with a user-readable `message` and a `kind`:
+/// `"empty"`, `"columns"` (then also `missing`: the fields not found, and
+/// `columns`: the file's column names, for a mapping form) or `"header"`.
 #[wasm_bindgen]
-pub fn sniff(prefix: &[u8], at_eof: bool) -> Result<JsValue, JsError> {
-    match crate::sniff(prefix, at_eof) {
-        Ok(Some(plan)) => to_js(&PlanJs::from(plan)),
+pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, JsValue> {
+    let options = options_from_js(options).map_err(JsValue::from)?;
+    match crate::sniff_with(prefix, at_eof, &options) {
+        Ok(Some(plan)) => to_js(&plan).map_err(JsValue::from),
         Ok(None) => Ok(JsValue::NULL),
-        Err(e) => Err(JsError::new(&e.to_string())),
+        Err(e) => {
+            let err = js_sys::Error::new(&e.to_string());
+            let set = |k: &str, v: JsValue| {
+                let _ = js_sys::Reflect::set(&err, &k.into(), &v);
+            };
+            match &e {
+                Error::Empty => set("kind", "empty".into()),
+                Error::MissingColumns { missing, found } => {
+                    set("kind", "columns".into());
+                    set("missing", missing.iter().map(|f| JsValue::from(f.name())).collect::<Array>().into());
+                    set("columns", found.iter().map(|c| JsValue::from(c.as_str())).collect::<Array>().into());
+                }
+                _ => set("kind", "header".into()),
+            }
+            Err(err.into())
+        }
     }
 }
 
@@ -104,16 +127,41 @@ pub async fn aggregate_range(
     let plan = plan_from_js(plan)?;
     let size = blob.size() as u64;
     let from = start as u64;
+    if plan.sequential() {
+        return aggregate_sequential(&blob, &plan, from, size, chunk_size, on_progress).await;
+    }
     let exact = exact.unwrap_or(from == plan.data_start);
     let stop_after = if stop as u64 >= size { u64::MAX } else { stop as u64 };
     let begin = if exact { Start::Exact(from) } else { Start::AfterNewline(from) };
     let mut agg = Aggregator::for_range(&plan, begin, stop_after);
+    let mut done = 0u64;
+    read_slices(&blob, from, chunk_size, |bytes| {
+        agg.feed(bytes);
+        done += bytes.len() as u64;
+        if let Some(cb) = &on_progress {
+            let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(agg.rows_read() as f64).into());
+        }
+        !agg.is_done()
+    })
+    .await?;
+    let partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    range_result(&partial)
+}
+
+/// Reads `blob[from..to]` in slices, handing each to `sink`.
+async fn read_slices(
+    blob: &Blob,
+    from: u64,
+    chunk_size: u32,
+    mut sink: impl FnMut(&[u8]) -> bool,
+) -> Result<(), JsError> {
+    let size = blob.size() as u64;
     let chunk = u64::from(chunk_size.max(1 << 16));
     // FileReaderSync exists only in workers; it is the fastest reader there.
     let sync_reader = FileReaderSync::new().ok();
     let mut buf = vec![0u8; chunk as usize];
     let mut pos = from;
-    while pos < size && !agg.is_done() {
+    while pos < size {
         let end = (pos + chunk).min(size);
         let slice = blob.slice_with_f64_and_f64(pos as f64, end as f64).map_err(js_err)?;
         let data: ArrayBuffer = match &sync_reader {
@@ -123,13 +171,45 @@ pub async fn aggregate_range(
         let view = Uint8Array::new(&data);
         let n = view.length() as usize;
         view.copy_to(&mut buf[..n]);
-        agg.feed(&buf[..n]);
         pos = end;
-        if let Some(cb) = &on_progress {
-            let _ = cb.call2(&JsValue::NULL, &((pos - from) as f64).into(), &(agg.rows_read() as f64).into());
+        if !sink(&buf[..n]) {
+            break;
         }
     }
-    let partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(())
+}
+
+/// UTF-16 files are decoded as one stream: the range that starts at the
+/// data does all the work and reports `[dataStart, size)`; any other range
+/// is empty at the end of the file, so that the ranges still meet.
+async fn aggregate_sequential(
+    blob: &Blob,
+    plan: &Plan,
+    from: u64,
+    size: u64,
+    chunk_size: u32,
+    on_progress: Option<Function>,
+) -> Result<JsValue, JsError> {
+    if from != plan.data_start {
+        return range_result(&Partial::new(size));
+    }
+    let mut job = Job::resume(plan.clone());
+    let mut done = 0u64;
+    read_slices(blob, 0, chunk_size, |bytes| {
+        let _ = job.feed(bytes);
+        done += bytes.len() as u64;
+        if let Some(cb) = &on_progress {
+            let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(job.rows_read() as f64).into());
+        }
+        true
+    })
+    .await?;
+    let (_, mut partial) = job.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    partial.end = size;
+    range_result(&partial)
+}
+
+fn range_result(partial: &Partial) -> Result<JsValue, JsError> {
     let out = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &k.into(), &v).map(|_| ()).map_err(js_err);
     set("start", (partial.start as f64).into())?;
@@ -189,7 +269,18 @@ struct SummaryJs {
     campaigns: u64,
     bytes: u64,
     header: Vec<String>,
+    header_line: u64,
+    preamble_rows: u64,
+    encoding: String,
+    delimiter: String,
+    mapping: Vec<MappingJs>,
     warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct MappingJs {
+    field: String,
+    column: String,
 }
 
 #[derive(Serialize)]
@@ -233,6 +324,11 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
             campaigns: s.campaigns,
             bytes: s.bytes,
             header: s.header.clone(),
+            header_line: s.header_line,
+            preamble_rows: s.preamble_rows,
+            encoding: s.encoding.clone(),
+            delimiter: s.delimiter.clone(),
+            mapping: s.mapping.iter().map(|(f, c)| MappingJs { field: f.clone(), column: c.clone() }).collect(),
             warnings: s.warnings.clone(),
         },
     };

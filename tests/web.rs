@@ -39,7 +39,7 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 async fn run(text: &str, n: usize) -> JsValue {
     let b = blob(text);
     let prefix = &text.as_bytes()[..text.len().min(1 << 20)];
-    let plan = sniff(prefix, prefix.len() == text.len()).unwrap();
+    let plan = sniff(prefix, prefix.len() == text.len(), JsValue::UNDEFINED).unwrap();
     let data_start = get(&plan, "dataStart").as_f64().unwrap();
     let size = text.len() as f64;
     let points: Vec<f64> = (0..=n).map(|j| (data_start + (size - data_start) * j as f64 / n as f64).floor()).collect();
@@ -76,17 +76,47 @@ async fn ranges_in_a_worker_match_the_native_core() {
 }
 
 #[wasm_bindgen_test]
-fn sniff_reports_bad_headers() {
-    let err = sniff(b"campaign_id,date,clicks\n", true).unwrap_err();
-    let msg = js_sys::Error::from(JsValue::from(err)).message();
+fn sniff_reports_bad_headers_for_a_mapping_form() {
+    let err = sniff(b"campaign_id,date,clicks\n", true, JsValue::UNDEFINED).unwrap_err();
+    let msg = err.dyn_ref::<js_sys::Error>().unwrap().message();
     assert_eq!(String::from(msg), "header row: missing required columns: impressions, spend, conversions (the header has: campaign_id, date, clicks)");
-    assert!(sniff(b"campaign_id,da", false).unwrap().is_null());
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "columns");
+    assert_eq!(Array::from(&get(&err, "missing")).length(), 3);
+    assert_eq!(Array::from(&get(&err, "columns")).get(2).as_string().unwrap(), "clicks");
+    assert!(sniff(b"campaign_id,da", false, JsValue::UNDEFINED).unwrap().is_null());
+    let err = sniff(b"", true, JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "empty");
+    // The mapping the form sends back.
+    let options = js_sys::JSON::parse(r#"{"map":{"impressions":"date","spend":"clicks","conversions":"clicks"}}"#).unwrap();
+    let plan = sniff(b"campaign_id,date,clicks\n", true, options).unwrap();
+    assert_eq!(get(&plan, "columns").dyn_into::<Array>().unwrap().get(1).as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+async fn utf16_files_are_one_range() {
+    let text = "campaign_id\tImpressions\tClicks\tCost\tConversions\r\nCaf\u{e9}\t100\t5\t2.50\t1\r\nB\t100\t1\t1.00\t0\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let b = Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(&bytes[..]).into())).unwrap();
+    let plan = sniff(&bytes, true, JsValue::UNDEFINED).unwrap();
+    let size = bytes.len() as f64;
+    let start = get(&plan, "dataStart").as_f64().unwrap();
+    let first = aggregate_range(b.clone(), plan.clone(), start, size / 2.0, 1 << 16, None, None).await.unwrap();
+    let second = aggregate_range(b, plan.clone(), size / 2.0, size, 1 << 16, None, None).await.unwrap();
+    assert_eq!(get(&first, "end").as_f64(), Some(size));
+    assert_eq!(get(&second, "start").as_f64(), Some(size));
+    let result = finish_partials(plan, Array::of2(&get(&first, "partial"), &get(&second, "partial")), 10).unwrap();
+    assert_eq!(
+        get(&result, "ctrCsv").as_string().unwrap(),
+        format!("{}\nCaf\u{e9},100,5,2.50,1,0.0500,2.50\nB,100,1,1.00,0,0.0100,\n", adagg::HEADER)
+    );
+    assert_eq!(get(&get(&result, "summary"), "encoding").as_string().unwrap(), "UTF-16LE");
 }
 
 #[wasm_bindgen_test]
 async fn empty_range_past_the_end() {
     let text = "campaign_id,date,impressions,clicks,spend,conversions\nA,d,1,1,1,1\n";
-    let plan = sniff(text.as_bytes(), true).unwrap();
+    let plan = sniff(text.as_bytes(), true, JsValue::UNDEFINED).unwrap();
     let r = aggregate_range(blob(text), plan, 60.0, text.len() as f64, 1 << 16, None, None).await.unwrap();
     assert_eq!(get(&r, "start").as_f64().unwrap(), get(&r, "end").as_f64().unwrap());
 }
