@@ -14,6 +14,9 @@ use crate::transcode::Transcoder;
 pub struct Job {
     options: Options,
     prefix: Vec<u8>,
+    /// Prefix length at which to look for the header again (doubling, so
+    /// that a long preamble costs linear time in any chunking).
+    next_attempt: usize,
     /// Raw bytes fed so far.
     fed: u64,
     running: Option<Running>,
@@ -77,8 +80,8 @@ impl Job {
             return Ok(());
         }
         self.prefix.extend_from_slice(chunk);
-        // Re-read the header only when it may have become complete.
-        if memchr::memchr(b'\n', chunk).is_some() || self.prefix.len() >= HEADER_LIMIT {
+        if self.prefix.len() >= self.next_attempt.max(4096) || self.prefix.len() >= HEADER_LIMIT {
+            self.next_attempt = self.prefix.len() * 2;
             self.try_start(false)?;
         }
         Ok(())
