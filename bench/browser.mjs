@@ -1,0 +1,137 @@
+// Browser measurements in headless Chromium (Debian's, via playwright-core):
+// the File-API read floor, adagg's own aggregateFile (www/aggregate.js) and
+// DuckDB-WASM, all on bench/page.html served by scripts/serve.mjs. Each run
+// gives the page a file with setInputFiles(path); the page times from the
+// input's change event to the result. Chromium's RSS is sampled from /proc
+// meanwhile (bench/rss.mjs). Runs are interleaved like the native ones.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../scripts/serve.mjs';
+import { sameTop } from './native.mjs';
+import { chromiumTree, rssNow, startSampling } from './rss.mjs';
+import { log, median, warm } from './util.mjs';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = process.env.ADAGG_CHROMIUM || '/usr/bin/chromium';
+// The flags tests/e2e/helpers.mjs launches Chromium with.
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+async function openPage() {
+  const server = await startServer(REPO, 0);
+  const profile = await mkdtemp(join(tmpdir(), 'adagg-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const close = async () => {
+    await context.close().catch(() => {});
+    await server.close();
+    await rm(profile, { recursive: true, force: true });
+  };
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => log(`page error: ${err.message}`));
+    page.on('console', (msg) => msg.type() === 'error' && log(`page console: ${msg.text()}`));
+    await page.goto(`${server.url}bench/page.html`);
+    const cores = await page.evaluate(() => globalThis.bench.ready);
+    const userAgent = await page.evaluate(() => navigator.userAgent);
+    const chromiumVersion = /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent;
+    return { page, profile, cores, chromiumVersion, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** One timed run of a case: arm the job, choose the file, await the result. */
+async function runOnce({ page, profile }, c) {
+  await page.evaluate(([job, opts]) => globalThis.bench.arm(job, opts), [c.job, c.opts]);
+  const sampler = startSampling(profile);
+  try {
+    await page.setInputFiles('#file', c.file.path);
+    const value = await page.evaluate(() => globalThis.bench.done);
+    return { ...value, rss: sampler.stop() };
+  } catch (err) {
+    sampler.stop();
+    throw err;
+  }
+}
+
+/**
+ * files: [{key, label, path, bytes}] (files[0] is the 50-campaign file);
+ * big: the 4 GB file or null; duckdb: run DuckDB-WASM; reference: the CLI's
+ * CSVs by file key. Returns {rows, cores, chromiumVersion, idle}.
+ */
+export async function browserBench({ files, big, runs, duckdb, reference }) {
+  const b = await openPage();
+  try {
+    const n = b.cores;
+    const counts = [...new Set([1, n])];
+    const base = files[0];
+    const cases = [];
+    for (const readers of counts) {
+      for (const method of ['FileReaderSync', 'stream']) {
+        const name = `read floor: ${method}, ${readers} reader${readers > 1 ? 's' : ''}`;
+        cases.push({ id: `browser.floor.${method}.r${readers}`, kind: 'floor', name, readers, method, file: base, job: 'floor', opts: { readers, method } });
+      }
+    }
+    if (big) {
+      // The floor on the 4 GB file too: does the browser's own peak grow with the file?
+      const name = `read floor: FileReaderSync, ${n} reader${n > 1 ? 's' : ''}`;
+      cases.push({ id: `browser.floor.FileReaderSync.r${n}.${big.key}`, kind: 'floor', name, readers: n, method: 'FileReaderSync', file: big, job: 'floor', opts: { readers: n, method: 'FileReaderSync' } });
+    }
+    for (const f of big ? [...files, big] : files) {
+      for (const workers of f === big ? [n] : counts) {
+        const name = `adagg, ${workers} worker${workers > 1 ? 's' : ''}`;
+        cases.push({ id: `browser.adagg.w${workers}.${f.key}`, kind: 'adagg', name, workers, file: f, job: 'adagg', opts: { workers } });
+      }
+    }
+    if (duckdb) cases.push({ id: `browser.duckdb.${base.key}`, kind: 'duckdb', name: 'DuckDB-WASM', file: base, job: 'duckdb', opts: {} });
+
+    for (const f of new Set(cases.map((c) => c.file))) warm(f.path);
+    const idle = rssNow(chromiumTree(b.profile));
+    const results = new Map(cases.map((c) => [c, []]));
+    for (let r = 1; r <= runs; r++) {
+      for (const c of cases) {
+        log(`browser ${r}/${runs}: ${c.name} on ${c.file.key}`);
+        results.get(c).push(await runOnce(b, c));
+      }
+    }
+
+    const rows = cases.map((c) => {
+      const res = results.get(c);
+      const last = res[res.length - 1];
+      const row = { id: c.id, group: 'browser', kind: c.kind, name: c.name, file: c.file.key, bytes: c.file.bytes };
+      for (const k of ['readers', 'method', 'workers']) if (c[k] !== undefined) row[k] = c[k];
+      row.runs = res.map((x) => x.ms / 1000);
+      row.seconds = median(row.runs);
+      row.rendererMiB = Math.max(...res.map((x) => x.rss.renderer));
+      row.chromiumMiB = Math.max(...res.map((x) => x.rss.all));
+      row.rssSamples = res.map((x) => x.rss.samples);
+      if (c.kind === 'adagg') {
+        const ref = reference[c.file.key];
+        const same = res.every((x) => x.ctrCsv === ref.ctr && x.cpaCsv === ref.cpa);
+        row.check = same ? 'same CSVs as the CLI' : 'MISMATCH with the CLI';
+        row.timing = last.timing;
+      }
+      if (c.kind === 'duckdb') {
+        row.check = sameTop(reference[c.file.key], last.topCtr, last.topCpa);
+        row.version = `${last.version} (${last.bundle} bundle)`;
+      }
+      return row;
+    });
+    return { rows, cores: n, chromiumVersion: b.chromiumVersion, idle };
+  } finally {
+    await b.close();
+  }
+}

@@ -1,0 +1,73 @@
+// Runs every measurement and writes the report: `node bench/main.mjs [--smoke]`.
+// bench/run.sh prepares the builds and data first; use that (`npm run bench`).
+//   full:    the 1 GB files (50 and 1 M campaigns) + the 4 GB one, DuckDB-WASM,
+//            Polars; BENCH_RUNS runs each (default 3, at least 3);
+//            writes bench-results/latest.{json,md}
+//   --smoke: a 10 MB file, 1 run each; writes bench-data/smoke/latest.{json,md}
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { browserBench } from './browser.mjs';
+import { nativeBench } from './native.mjs';
+import { buildReport, toMarkdown, toText } from './report.mjs';
+import { log } from './util.mjs';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const DATA = join(REPO, 'bench-data');
+const smoke = process.argv.includes('--smoke');
+const runs = smoke ? 1 : Math.max(3, Number(process.env.BENCH_RUNS) || 3);
+const outDir = smoke ? join(DATA, 'smoke') : join(REPO, 'bench-results');
+
+function file(key, name, campaigns) {
+  const path = join(DATA, name);
+  const bytes = statSync(path).size;
+  const size = bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
+  return { key, path, bytes, campaigns, label: `${campaigns.toLocaleString('en')} campaigns, ${size}` };
+}
+
+const files = smoke
+  ? [file('50', 'smoke/ad_data_10m.csv', 50)]
+  : [file('50', 'ad_data.csv', 50), file('1m', 'ad_data_1m.csv', 1_000_000)];
+const big = smoke ? null : file('4g', 'ad_data_4g.csv', 50);
+
+const loadStart = loadavg()[0];
+const native = nativeBench({
+  files,
+  big,
+  runs,
+  python: smoke ? null : join(DATA, 'venv/bin/python'),
+  adagg: join(REPO, 'target/release/adagg'),
+  outDir: join(DATA, 'out'),
+});
+const browser = await browserBench({ files, big, runs, duckdb: !smoke, reference: native.outputs });
+
+const git = (...args) => execFileSync('git', ['-C', REPO, ...args], { encoding: 'utf8' }).trim();
+const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+const meta = {
+  date: new Date().toISOString(),
+  commit: git('describe', '--always', '--dirty'),
+  smoke,
+  runs,
+  base: files[0].key, // the 50-campaign file: floors, DuckDB-WASM and Polars run on it
+  cpu,
+  nativeThreads: native.threads,
+  browserCores: browser.cores,
+  chromium: browser.chromiumVersion,
+  node: process.version,
+  files: Object.fromEntries([...files, ...(big ? [big] : [])].map(({ key, path, bytes, campaigns, label }) => [key, { path: path.slice(REPO.length), bytes, campaigns, label }])),
+  idle: browser.idle,
+  loadavg: { start: loadStart, end: loadavg()[0] },
+};
+const report = buildReport({ meta, rows: [...native.rows, ...browser.rows] });
+
+mkdirSync(outDir, { recursive: true });
+const write = (name, text) => {
+  writeFileSync(join(outDir, `${name}.tmp`), text);
+  renameSync(join(outDir, `${name}.tmp`), join(outDir, name));
+};
+write('latest.json', JSON.stringify(report, null, 2) + '\n');
+write('latest.md', toMarkdown(report));
+console.log(toText(report));
+log(`wrote ${join(outDir, 'latest.json')} and latest.md`);

@@ -1,0 +1,116 @@
+// The bench page: runs one job per chosen file and reports its time.
+// bench/browser.mjs arms a job (bench.arm), sets the file input with
+// playwright's setInputFiles, then awaits bench.done. The clock starts in the
+// input's change event ("file chosen") and stops when the job's result is ready.
+//
+// Jobs: 'floor' (read the File, parse nothing), 'adagg' (the app's own
+// aggregateFile from www/aggregate.js), 'duckdb' (DuckDB-WASM on the File).
+import { aggregateFile, preload, splitOffsets } from '../www/aggregate.js';
+
+const CHUNK_SIZE = 16 << 20; // as CHUNK_SIZE in www/aggregate.js
+const READ_WORKER = new URL('./read-worker.js', import.meta.url);
+const DUCKDB_DIST = new URL('./node_modules/@duckdb/duckdb-wasm/dist/', import.meta.url).href;
+
+/** Reads the whole file with `readers` dedicated workers, one range each. */
+async function floor(file, { readers, method }) {
+  const offsets = splitOffsets(0, file.size, readers);
+  const workers = offsets.slice(1).map(() => new Worker(READ_WORKER, { type: 'module' }));
+  try {
+    const parts = await Promise.all(
+      workers.map(
+        (w, i) =>
+          new Promise((resolve, reject) => {
+            w.onmessage = ({ data }) => (data.error ? reject(new Error(data.error)) : resolve(data.bytes));
+            w.onerror = (e) => reject(new Error(e.message || 'the read worker failed'));
+            w.postMessage({ file, start: offsets[i], end: offsets[i + 1], method, chunkSize: CHUNK_SIZE });
+          }),
+      ),
+    );
+    const bytes = parts.reduce((a, b) => a + b, 0);
+    if (bytes !== file.size) throw new Error(`read ${bytes} of ${file.size} bytes`);
+    return { bytes };
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}
+
+async function adagg(file, { workers }) {
+  const r = await aggregateFile(file, { workers });
+  return { ctrCsv: r.ctrCsv, cpaCsv: r.cpaCsv, timing: r.timing };
+}
+
+let duck = null;
+
+/** Instantiates DuckDB-WASM once (not timed: like adagg's preload at page load). */
+function duckdbSetup() {
+  duck ??= (async () => {
+    const duckdb = await import(DUCKDB_DIST + 'duckdb-browser.mjs');
+    const bundle = await duckdb.selectBundle({
+      mvp: { mainModule: DUCKDB_DIST + 'duckdb-mvp.wasm', mainWorker: DUCKDB_DIST + 'duckdb-browser-mvp.worker.js' },
+      eh: { mainModule: DUCKDB_DIST + 'duckdb-eh.wasm', mainWorker: DUCKDB_DIST + 'duckdb-browser-eh.worker.js' },
+    });
+    const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), new Worker(bundle.mainWorker));
+    await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+    const conn = await db.connect();
+    const bundleName = bundle.mainModule.endsWith('-eh.wasm') ? 'eh' : 'mvp';
+    return { duckdb, db, conn, bundle: bundleName, version: await db.getVersion() };
+  })();
+  return duck;
+}
+
+let duckFiles = 0;
+
+/** Same per-campaign totals as adagg, then the top 10 by CTR and by CPA. */
+async function duckdb(file) {
+  const { duckdb, db, conn, bundle, version } = await duckdbSetup();
+  const name = `ad_data_${++duckFiles}.csv`;
+  await db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+  try {
+    await conn.query(`
+      CREATE OR REPLACE TEMP TABLE totals AS
+      SELECT campaign_id, sum(impressions) AS impressions, sum(clicks) AS clicks,
+             sum(spend) AS spend, sum(conversions) AS conversions
+      FROM read_csv('${name}', header = true, columns = {
+        'campaign_id': 'VARCHAR', 'date': 'VARCHAR', 'impressions': 'BIGINT',
+        'clicks': 'BIGINT', 'spend': 'DOUBLE', 'conversions': 'BIGINT'})
+      GROUP BY campaign_id`);
+    const ids = async (sql) => (await conn.query(sql)).toArray().map((row) => row.campaign_id);
+    const topCtr = await ids(
+      'SELECT campaign_id FROM totals WHERE impressions > 0 ORDER BY clicks / impressions DESC, campaign_id LIMIT 10',
+    );
+    const topCpa = await ids(
+      'SELECT campaign_id FROM totals WHERE conversions > 0 ORDER BY spend / conversions, campaign_id LIMIT 10',
+    );
+    return { topCtr, topCpa, bundle, version };
+  } finally {
+    await db.dropFile(name);
+  }
+}
+
+const JOBS = { floor, adagg, duckdb };
+const input = document.querySelector('#file');
+let armed = null;
+
+globalThis.bench = {
+  ready: preload().then(() => navigator.hardwareConcurrency),
+  done: null,
+  /** Prepares `job` to run on the next file chosen in the input. */
+  async arm(job, opts = {}) {
+    if (!JOBS[job]) throw new Error(`unknown job ${job}`);
+    if (job === 'duckdb') await duckdbSetup();
+    input.value = '';
+    bench.done = new Promise((resolve, reject) => {
+      armed = { job, opts, resolve, reject };
+    });
+    bench.done.catch(() => {});
+  },
+};
+
+input.addEventListener('change', () => {
+  const file = input.files[0];
+  if (!file || !armed) return;
+  const { job, opts, resolve, reject } = armed;
+  armed = null;
+  const t0 = performance.now();
+  JOBS[job](file, opts).then((value) => resolve({ ms: performance.now() - t0, ...value }), reject);
+});

@@ -1,0 +1,159 @@
+// Turns the measured rows into ratios, PASS/FAIL target lines, a text table
+// (console), a Markdown table and the JSON written to bench-results/.
+
+const MB = 1e6;
+const MiB = 1 << 20;
+
+/** Adds mbps and ratios to the rows; returns {meta, floors, rows, targets}. */
+export function buildReport({ meta, rows }) {
+  for (const r of rows) r.mbps = r.bytes / MB / r.seconds;
+  const best = (list) => list.reduce((a, b) => (b.mbps > a.mbps ? b : a), list[0]);
+  const floors = { browser: {}, native: null };
+  const browserFloors = rows.filter((x) => x.group === 'browser' && x.kind === 'floor' && x.file === meta.base);
+  for (const r of browserFloors) {
+    const f = best(browserFloors.filter((x) => x.readers === r.readers));
+    floors.browser[r.readers] = { id: f.id, mbps: f.mbps };
+  }
+  const nativeFloor = best(rows.filter((x) => x.group === 'native' && x.kind === 'floor'));
+  if (nativeFloor) floors.native = { id: nativeFloor.id, mbps: nativeFloor.mbps };
+
+  const duck = rows.find((x) => x.kind === 'duckdb');
+  const polars = rows.find((x) => x.kind === 'polars');
+  for (const r of rows) {
+    // DuckDB-WASM reads with one thread: it is held against the 1-reader floor.
+    const floor = r.group === 'native' ? floors.native : floors.browser[r.readers ?? r.workers ?? 1];
+    if (floor) r.vsFloor = r.mbps / floor.mbps;
+    if (r.kind === 'adagg' && r.group === 'browser' && duck?.file === r.file) r.vsDuckdb = duck.seconds / r.seconds;
+    if (r.kind === 'adagg' && r.group === 'native' && polars?.file === r.file) r.vsPolars = polars.seconds / r.seconds;
+  }
+  return { meta, floors, rows, targets: targets(meta, rows, floors) };
+}
+
+function targets(meta, rows, floors) {
+  const n = meta.browserCores;
+  const t = meta.nativeThreads;
+  const get = (id) => rows.find((r) => r.id === id);
+  const out = [];
+  const target = (name, ids, test) => {
+    const found = ids.map(get);
+    if (found.some((r) => !r)) return out.push({ name, pass: null, detail: 'not measured in this run' });
+    const [pass, detail] = test(...found);
+    out.push({ name, pass, detail });
+  };
+  const x = (v) => `${v.toFixed(2)}×`;
+  const mib = (v) => `${v.toFixed(0)} MiB`;
+  const idle = (r) => mib(r.rendererMiB - meta.idle.renderer); // the increase above idle Chromium
+  for (const w of [...new Set([1, n])]) {
+    target(`browser whole job ≥ 0.9 × read floor, ${w} worker(s) vs ${w} reader(s)`, [`browser.adagg.w${w}.50`], (a) => [
+      a.vsFloor >= 0.9,
+      `${a.mbps.toFixed(0)} MB/s = ${x(a.vsFloor)} the floor's ${floors.browser[w].mbps.toFixed(0)} MB/s (${floors.browser[w].id})`,
+    ]);
+  }
+  target('browser ≥ 8 × DuckDB-WASM (adagg with N workers)', [`browser.adagg.w${n}.50`, 'browser.duckdb.50'], (a, d) => [
+    a.vsDuckdb >= 8,
+    `${x(a.vsDuckdb)} (${a.seconds.toFixed(2)} s vs ${d.seconds.toFixed(2)} s)`,
+  ]);
+  target(
+    `renderer peak ≤ 1.1 × read floor's peak (adagg ${n} workers vs FileReaderSync ${n} readers)`,
+    [`browser.adagg.w${n}.50`, `browser.floor.FileReaderSync.r${n}`],
+    (a, f) => [
+      a.rendererMiB <= 1.1 * f.rendererMiB,
+      `${mib(a.rendererMiB)} vs ${mib(f.rendererMiB)} (${x(a.rendererMiB / f.rendererMiB)}; above idle ${idle(a)} vs ${idle(f)})`,
+    ],
+  );
+  target(
+    'renderer peak not growing 1 GB → 4 GB (≤ 1.1×)',
+    [`browser.adagg.w${n}.50`, `browser.adagg.w${n}.4g`, `browser.floor.FileReaderSync.r${n}`, `browser.floor.FileReaderSync.r${n}.4g`],
+    (a, b, f, g) => [
+      b.rendererMiB <= 1.1 * a.rendererMiB,
+      `adagg ${mib(a.rendererMiB)} → ${mib(b.rendererMiB)}, above idle ${idle(a)} → ${idle(b)}; read floor ${mib(f.rendererMiB)} → ${mib(g.rendererMiB)}, above idle ${idle(f)} → ${idle(g)}`,
+    ],
+  );
+  const nf = (a) => `${a.mbps.toFixed(0)} MB/s = ${x(a.vsFloor)} the floor's ${floors.native?.mbps.toFixed(0)} MB/s (${floors.native?.id})`;
+  target('native 1 thread ≥ 0.3 × newline floor', ['native.adagg.t1.50'], (a) => [a.vsFloor >= 0.3, nf(a)]);
+  target(`native ${t} threads ≥ 0.5 × newline floor`, [`native.adagg.t${t}.50`], (a) => [a.vsFloor >= 0.5, nf(a)]);
+  target(`native ≥ 8 × Polars (adagg -t ${t})`, [`native.adagg.t${t}.50`, 'native.polars.50'], (a, p) => [
+    a.vsPolars >= 8,
+    `${x(a.vsPolars)} (${a.seconds.toFixed(2)} s vs ${p.seconds.toFixed(2)} s)`,
+  ]);
+  const cli = rows.filter((r) => r.group === 'native' && r.kind === 'adagg' && r.file !== '1m');
+  if (cli.length) {
+    const peak = Math.max(...cli.map((r) => r.peakMiB));
+    out.push({ name: 'CLI peak RSS < 20 MB (50 campaigns, all thread counts and sizes)', pass: peak * MiB < 20 * MB, detail: `${((peak * MiB) / MB).toFixed(1)} MB` });
+  }
+  for (const [group, id] of [['browser', `browser.adagg.w${n}`], ['native', `native.adagg.t${t}`]]) {
+    target(`1 M campaigns ≥ 0.5 × 50-campaign throughput, ${group}`, [`${id}.50`, `${id}.1m`], (a, b) => [
+      b.mbps >= 0.5 * a.mbps,
+      `${b.mbps.toFixed(0)} vs ${a.mbps.toFixed(0)} MB/s (${x(b.mbps / a.mbps)})`,
+    ]);
+  }
+  return out;
+}
+
+const fmt = (v, digits) => (v === undefined ? '' : v.toFixed(digits));
+
+function tableCells(report) {
+  const { rows, meta } = report;
+  const head = ['', 'name', 'file', 'median s', 'MB/s', 'vs floor', 'vs DuckDB', 'vs Polars', 'peak memory', 'check'];
+  const body = rows.map((r) => [
+    r.group,
+    r.name,
+    meta.files[r.file]?.label ?? r.file,
+    fmt(r.seconds, 3),
+    fmt(r.mbps, 0),
+    r.vsFloor === undefined ? '' : `${r.vsFloor.toFixed(2)}×`,
+    r.vsDuckdb === undefined ? '' : `${r.vsDuckdb.toFixed(1)}×`,
+    r.vsPolars === undefined ? '' : `${r.vsPolars.toFixed(1)}×`,
+    r.group === 'browser'
+      ? `renderer ${r.rendererMiB.toFixed(0)} (+${(r.rendererMiB - meta.idle.renderer).toFixed(0)}) / all ${r.chromiumMiB.toFixed(0)} MiB`
+      : `RSS ${r.peakMiB.toFixed(1)} MiB`,
+    r.check ?? '',
+  ]);
+  return [head, ...body];
+}
+
+/** One line naming the floors: the fastest method per reader count, the fastest newline count. */
+function floorsLine({ floors, rows }) {
+  const name = (id) => rows.find((r) => r.id === id).name;
+  const parts = Object.values(floors.browser).map((f) => `browser ${name(f.id).replace('read floor: ', '')} ${f.mbps.toFixed(0)} MB/s`);
+  if (floors.native) parts.push(`native ${name(floors.native.id).replace('newline count: ', '')} ${floors.native.mbps.toFixed(0)} MB/s`);
+  return `Floors: ${parts.join('; ')}.`;
+}
+
+const verdict = (p) => (p === true ? 'PASS' : p === false ? 'FAIL' : 'n/a ');
+
+export function toText(report) {
+  const cells = tableCells(report);
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const lines = cells.map((row) => row.map((c, i) => (i >= 3 && i <= 7 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  lines.push('', floorsLine(report), '', ...report.targets.map((t) => `${verdict(t.pass)}  ${t.name}: ${t.detail}`));
+  return lines.join('\n');
+}
+
+export function toMarkdown(report) {
+  const { meta } = report;
+  const cells = tableCells(report);
+  const row = (c) => `| ${c.join(' | ')} |`;
+  return [
+    `# adagg bench${meta.smoke ? ' (smoke)' : ''}`,
+    '',
+    `${meta.date}, commit ${meta.commit}; ${meta.cpu}, ${meta.nativeThreads} threads (browser: ${meta.browserCores}); ` +
+      `Chromium ${meta.chromium}; median of ${meta.runs} run(s) each. See bench/README.md for what each number means.`,
+    '',
+    row(cells[0]),
+    row(cells[0].map((_, i) => (i >= 3 && i <= 7 ? '---:' : '---'))),
+    ...cells.slice(1).map(row),
+    '',
+    floorsLine(report),
+    '',
+    `Idle Chromium before the runs: renderers ${meta.idle.renderer.toFixed(0)} MiB, all processes ${meta.idle.all.toFixed(0)} MiB ` +
+      '(renderer peaks show the increase above idle in parentheses). ' +
+      `Load average (1 min) at start and end: ${meta.loadavg.start.toFixed(2)}, ${meta.loadavg.end.toFixed(2)}.`,
+    '',
+    '## Targets (informational)',
+    '',
+    ...report.targets.map((t) => `- **${verdict(t.pass).trim()}** ${t.name}: ${t.detail}`),
+    '',
+  ].join('\n');
+}
