@@ -16,10 +16,11 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use memchr::memchr;
 
 use crate::error::{Error, SkipKind, Skipped};
-use crate::fast::FastParser;
+use crate::fast::{self, FastParser, Halt, Line};
 use crate::partial::Partial;
 use crate::plan::Plan;
 use crate::record::{describe, parse_record, Layout};
+use crate::table::Table;
 
 /// Records longer than this many bytes (after unquoting) are skipped.
 pub const RECORD_LIMIT: usize = 1 << 20;
@@ -70,6 +71,9 @@ pub struct Aggregator {
     first_line: Option<u64>,
     fatal: Option<Error>,
     partial: Partial,
+    /// Campaigns of the rows taken by the fast path; moved into
+    /// `partial.campaigns` by [`finish`](Self::finish).
+    table: Table,
 }
 
 impl Aggregator {
@@ -116,6 +120,7 @@ impl Aggregator {
             first_line,
             fatal: None,
             partial: Partial::new(offset),
+            table: Table::new(),
         }
     }
 
@@ -190,25 +195,9 @@ impl Aggregator {
                     }
                 }
             } else {
-                // The hot loop: whole lines straight from the input.
-                while let Some(i) = memchr(b'\n', &input[pos..]) {
-                    let text = &input[pos..];
-                    pos += i + 1;
-                    self.line_in(text, i + 1);
-                    if self.slow.active {
-                        break;
-                    }
-                    if self.offset > self.stop_after {
-                        self.stopped = true;
-                        break;
-                    }
-                }
-                if !self.slow.active && !self.stopped && pos < input.len() {
-                    let rest = &input[pos..];
-                    pos = input.len();
-                    self.hold(rest);
-                }
+                pos = self.hot(input, pos);
             }
+            self.absorb();
         }
         pos
     }
@@ -224,6 +213,13 @@ impl Aggregator {
             if self.slow.active {
                 self.slow_feed(b"");
             }
+            self.absorb();
+        }
+        let table = std::mem::take(&mut self.table);
+        if let Err((field, id)) = table.drain_into(&mut self.partial.campaigns) {
+            // Only when stopped early: the result is an error anyway.
+            let campaign = String::from_utf8_lossy(&id).into_owned();
+            self.fatal.get_or_insert(Error::Overflow { field, campaign, line: None });
         }
         if let Some(err) = self.fatal {
             return Err(err);
@@ -254,17 +250,96 @@ impl Aggregator {
         }
     }
 
+    /// The hot loop: whole lines straight from the input, as many as the
+    /// fast path takes at once; the others one by one. Returns where it
+    /// stopped: at the end of `input`, or where csv-core took over, or where
+    /// the range ended.
+    fn hot(&mut self, input: &[u8], mut pos: usize) -> usize {
+        loop {
+            // Lines that start at or before `limit` are in the range.
+            let Some(room) = self.stop_after.checked_sub(self.offset) else {
+                self.stopped = true;
+                return pos;
+            };
+            let limit = usize::try_from(room).map_or(usize::MAX, |room| pos.saturating_add(room));
+            let run = self.fast.run(input, pos, limit, &mut self.table);
+            self.offset += (run.pos - pos) as u64;
+            self.partial.newlines += run.lines;
+            self.partial.rows_read += run.lines;
+            self.partial.rows_aggregated += run.lines;
+            pos = run.pos;
+            match run.halt {
+                Halt::Limit => {
+                    self.stopped = true;
+                    return pos;
+                }
+                Halt::Overflow(field, id) => {
+                    self.overflow(field, &input[id], self.partial.newlines + 1);
+                    return pos;
+                }
+                Halt::Declined => {
+                    let rest = &input[pos..];
+                    let Some(i) = memchr(b'\n', rest) else {
+                        if !rest.is_empty() {
+                            self.hold(rest);
+                        }
+                        return input.len();
+                    };
+                    pos += i + 1;
+                    self.slow_line(&rest[..=i]);
+                    if self.slow.active {
+                        return pos;
+                    }
+                    if self.offset > self.stop_after {
+                        self.stopped = true;
+                        return pos;
+                    }
+                }
+            }
+        }
+    }
+
     /// One complete line (ending in `\n`, or the last line of the input).
     #[inline]
     fn line(&mut self, line: &[u8]) {
-        self.line_in(line, line.len());
+        if line.ends_with(b"\n") {
+            self.line_in(line, line.len());
+        } else {
+            // The last line: read as if it had a `\n`, which csv-core would
+            // read the same (end of input ends its record too).
+            let mut text = line.to_vec();
+            text.push(b'\n');
+            match self.fast.line(&text, 0) {
+                Some(parsed) if parsed.end == text.len() => self.accept(&text, &parsed, line.len(), 0),
+                _ => self.slow_line(line),
+            }
+        }
     }
 
-    /// The line `text[..len]`; `text` may go on past it (see
-    /// [`FastParser::parse_in`]).
+    /// The line `text[..len]`, ending in `\n`; `text` may go on past it.
     #[inline]
     fn line_in(&mut self, text: &[u8], len: usize) {
-        let line = &text[..len];
+        match self.fast.line(text, 0) {
+            Some(parsed) if parsed.end == len => self.accept(text, &parsed, len, 1),
+            _ => self.slow_line(&text[..len]),
+        }
+    }
+
+    /// Counts a line the fast path parsed from `text`: `len` bytes, with
+    /// `newlines` line breaks.
+    fn accept(&mut self, text: &[u8], parsed: &Line, len: usize, newlines: u64) {
+        if let Err(field) = fast::add(&mut self.table, text, parsed) {
+            let id = &text[parsed.campaign..parsed.campaign + parsed.campaign_len];
+            self.overflow(field, id, self.partial.newlines + 1);
+        }
+        self.partial.rows_read += 1;
+        self.partial.rows_aggregated += 1;
+        self.offset += len as u64;
+        self.partial.newlines += newlines;
+    }
+
+    /// A line the fast path does not take: blank, or for csv-core.
+    fn slow_line(&mut self, line: &[u8]) {
         let body = match line {
             [b @ .., b'\r', b'\n'] | [b @ .., b'\n'] => b,
             b => b,
@@ -274,21 +349,30 @@ impl Aggregator {
             self.partial.newlines += (line.last() == Some(&b'\n')) as u64;
             return;
         }
-        // Long lines go to csv-core, which applies the record limit.
-        let fast = if body.len() <= RECORD_LIMIT { self.fast.parse_in(text, body.len()) } else { None };
-        if let Some((campaign, values)) = fast {
-            if let Err(field) = self.partial.add_row(campaign, values) {
-                self.overflow(field, campaign, self.partial.newlines + 1);
-            }
-            self.offset += line.len() as u64;
-            self.partial.newlines += (line.last() == Some(&b'\n')) as u64;
-            return;
-        }
         self.slow.active = true;
         self.slow_feed(line);
         if line.ends_with(b"\n") && !self.slow.pending {
             self.slow.active = false;
         }
+        self.absorb();
+    }
+
+    /// Moves the campaigns of rows csv-core just added to `partial` into
+    /// the table, so that every campaign has one running total and an
+    /// overflow is found at its row (the one csv-core started last; exact
+    /// unless one piece held several records, split by bare `\r`s).
+    #[inline]
+    fn absorb(&mut self) {
+        if self.partial.campaigns.is_empty() {
+            return;
+        }
+        let mut moved = std::mem::take(&mut self.partial.campaigns);
+        for (id, totals) in moved.drain() {
+            if let Err(field) = self.table.add(&id, &totals) {
+                self.overflow(field, &id, self.slow.start_line);
+            }
+        }
+        self.partial.campaigns = moved;
     }
 
     /// Feeds bytes to csv-core; an empty `input` means end of input.

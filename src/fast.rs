@@ -1,120 +1,479 @@
 //! The fast path for plain lines: no quotes, no stray `\r`, numbers made of
-//! digits only. It parses such a line in one pass without copying; anything
-//! else returns `None` and goes through csv-core (see [`crate::aggregator`]).
+//! digits only. It parses such a line in one pass without copying, straight
+//! into the campaign [`Table`]; anything else is declined and goes through
+//! csv-core (see [`crate::aggregator`]).
 //!
-//! Invariant, checked by a differential test: whenever this returns
-//! `Some`, csv-core plus [`crate::record::parse_record`] give the same
-//! campaign and values for that line.
+//! Invariant, checked by differential tests: whenever a line is accepted,
+//! csv-core plus [`crate::record::parse_record`] give the same campaign and
+//! values for it.
+//!
+//! Lines are parsed field by field with SWAR (SIMD within a register):
+//! eight bytes at a time in a `u64`, which is fast natively and in wasm32
+//! alike, with no unsafe code. A text field is found with one exact
+//! "byte below c" test per word (every byte that could end it or make it
+//! unusual is small: `\n`, `\r`, `"` and the usual delimiters); a number
+//! with one "not a digit" test and a multiply-based conversion. The line
+//! ends where its last field does, so there is no separate newline search.
 
-use crate::number::trim;
+use std::ops::Range;
+
+use crate::aggregator::RECORD_LIMIT;
+use crate::field::Field;
 use crate::record::Layout;
-use crate::totals::RowValues;
+use crate::table::{Table, PACKED_MAX};
+use crate::totals::{RowValues, Totals};
 
 /// What the fast path does with one column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
+    /// A text column whose value does not matter.
     Skip,
+    /// Column 0 when it is not the campaign: it still must not look like a
+    /// total row (`Total: ...`).
+    SkipFirst,
     Campaign,
     /// A count stored in `RowValues` slot 0 (impressions), 1 (clicks) or 3 (conversions).
     Count(u8),
     Money,
 }
 
-/// A precomputed per-column plan for [`FastParser::parse`].
+/// A precomputed per-column plan for parsing lines.
 #[derive(Debug, Clone)]
 pub struct FastParser {
-    cols: Vec<Col>,
+    cols: Box<[Col]>,
     delimiter: u8,
+    /// The decimal separator of money fields.
+    decimal: u8,
+    /// Bytes below this may end a text field or make it unusual.
+    below: u8,
+    /// The delimiter is below `below` (else it is tested on its own).
+    delim_below: bool,
+    /// False for delimiters the fast path cannot handle: it declines all.
+    enabled: bool,
 }
 
+/// One accepted line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// Index just past the line's `\n`.
+    pub end: usize,
+    /// Where the campaign id is.
+    pub campaign: usize,
+    /// Its length (at least 1).
+    pub campaign_len: usize,
+    /// The id packed as by [`crate::table::pack`] when it has at most
+    /// [`PACKED_MAX`] bytes, else `(0, 0)`.
+    pub key: (u64, u64),
+    /// The metrics.
+    pub values: RowValues,
+}
+
+/// Why [`FastParser::run`] returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Halt {
+    /// The line at `pos` is not for the fast path (or not complete).
+    Declined,
+    /// `pos` is past the limit.
+    Limit,
+    /// Adding the line at `pos` (campaign id at the range) overflowed.
+    Overflow(Field, Range<usize>),
+}
+
+/// What [`FastParser::run`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// Where it stopped: the start of a line.
+    pub pos: usize,
+    /// Lines aggregated (each ended by a `\n`).
+    pub lines: u64,
+    /// Why it stopped.
+    pub halt: Halt,
+}
+
+/// The columns of `campaign_id,date,impressions,clicks,spend,conversions`.
+const CANONICAL: [Col; 6] = [Col::Campaign, Col::Skip, Col::Count(0), Col::Count(1), Col::Money, Col::Count(3)];
+
+/// Lines parsed ahead of their table updates when the table is large.
+const BATCH: usize = 16;
+
 impl FastParser {
-    /// Builds the per-column plan for `layout`.
+    /// Builds the per-column plan for `layout` and the file's `delimiter`.
     pub fn new(layout: &Layout, delimiter: u8) -> FastParser {
         let mut cols = vec![Col::Skip; layout.field_count];
+        cols[0] = Col::SkipFirst;
         cols[layout.campaign] = Col::Campaign;
         cols[layout.metrics[0]] = Col::Count(0);
         cols[layout.metrics[1]] = Col::Count(1);
         cols[layout.metrics[2]] = Col::Money;
         cols[layout.metrics[3]] = Col::Count(3);
-        FastParser { cols, delimiter }
+        let decimal = if layout.format.decimal_comma { b',' } else { b'.' };
+        let (below, delim_below) = match delimiter {
+            0..=0x22 => (0x23, true),
+            0x23..=0x2F => (delimiter + 1, true),
+            _ => (0x23, false),
+        };
+        let enabled = delimiter < 0x80
+            && !matches!(delimiter, b'\n' | b'\r' | b'"' | b'0'..=b'9')
+            && delimiter != decimal;
+        FastParser { cols: cols.into(), delimiter, decimal, below, delim_below, enabled }
     }
 
-    /// Parses one line body (without its `\n` / `\r\n`), or declines.
+    /// Parses the line that starts at `buf[p]` and ends with `\n` (or
+    /// `\r\n`) within `buf`, or declines it. Bytes after the `\n` do not
+    /// matter.
     #[inline]
-    pub fn parse<'a>(&self, body: &'a [u8]) -> Option<(&'a [u8], RowValues)> {
-        self.parse_in(body, body.len())
-    }
-
-    /// Parses the line body `buf[..n]`; `buf` may go on past it (the line
-    /// break, the next lines), which lets the word loads avoid a slow
-    /// padded path at the end of each line.
-    #[inline]
-    pub fn parse_in<'a>(&self, buf: &'a [u8], n: usize) -> Option<(&'a [u8], RowValues)> {
-        let delim = self.delimiter;
-        let body = buf;
-        let last = self.cols.len() - 1;
-        let mut p = 0usize;
-        let mut counts = [0u64; 4];
-        let mut spend = 0u64;
-        let mut campaign: &[u8] = &[];
-        for (i, &col) in self.cols.iter().enumerate() {
-            let start = p;
-            match col {
-                Col::Skip | Col::Campaign => {
-                    p = skip_text(body, n, p, delim)?;
-                    if col == Col::Campaign {
-                        campaign = &body[start..p];
-                    }
-                }
-                Col::Count(slot) => {
-                    let (v, len) = digits(body, n, p);
-                    if len == 0 || len > 19 {
-                        return None;
-                    }
-                    counts[slot as usize] = v;
-                    p += len;
-                }
-                Col::Money => {
-                    let (units, len) = digits(body, n, p);
-                    if len == 0 || len > 12 {
-                        return None;
-                    }
-                    p += len;
-                    spend = units * 1_000_000;
-                    if p < n && body[p] == b'.' {
-                        let (frac, len) = digits(body, n, p + 1);
-                        if len == 0 || len > 6 {
-                            return None;
-                        }
-                        p += 1 + len;
-                        spend += frac * [1, 100_000, 10_000, 1_000, 100, 10, 1][len];
-                    }
-                }
-            }
-            if i == last {
-                if p != n {
-                    return None;
-                }
-            } else {
-                if p >= n || body[p] != delim {
-                    return None;
-                }
-                p += 1;
-            }
-        }
-        let trimmed = trim(campaign);
-        if trimmed.is_empty() || trimmed.len() != campaign.len() {
+    pub fn line(&self, buf: &[u8], p: usize) -> Option<Line> {
+        if !self.enabled {
             return None;
         }
-        Some((
-            campaign,
-            RowValues { impressions: counts[0], clicks: counts[1], spend_micros: spend, conversions: counts[3] },
-        ))
+        if self.delim_below {
+            self.parse::<_, true, false>(Checked(buf), p)
+        } else {
+            self.parse::<_, false, false>(Checked(buf), p)
+        }
+    }
+
+    /// [`parse`](Self::parse) for the hot loops: through a window on the
+    /// line when the buffer goes on far enough (loads need no bounds
+    /// checks), else, or for lines too long for it, checked loads.
+    #[inline(always)]
+    fn parse_at<const B: bool, const C: bool>(&self, buf: &[u8], p: usize) -> Option<Line> {
+        if let Some(win) = buf.get(p..).and_then(|rest| rest.first_chunk::<{ WINDOW + 8 }>()) {
+            if let Some(line) = self.parse::<_, B, C>(Window(win), 0) {
+                return Some(Line { end: p + line.end, campaign: p + line.campaign, ..line });
+            }
+        }
+        self.parse_cold::<B, C>(buf, p)
+    }
+
+    #[inline(never)]
+    fn parse_cold<const B: bool, const C: bool>(&self, buf: &[u8], p: usize) -> Option<Line> {
+        self.parse::<_, B, C>(Checked(buf), p)
+    }
+
+    /// Aggregates the lines from `buf[p]` on into `table`, while they start
+    /// at or before `limit` and the fast path takes them.
+    pub fn run(&self, buf: &[u8], p: usize, limit: usize, table: &mut Table) -> Run {
+        if !self.enabled {
+            return Run { pos: p, lines: 0, halt: Halt::Declined };
+        }
+        match (self.delim_below, *self.cols == CANONICAL) {
+            (true, true) => self.run_direct::<true, true>(buf, p, limit, table),
+            (true, false) => self.run_direct::<true, false>(buf, p, limit, table),
+            (false, true) => self.run_direct::<false, true>(buf, p, limit, table),
+            (false, false) => self.run_direct::<false, false>(buf, p, limit, table),
+        }
+    }
+
+    /// One line at a time (tables that stay in cache).
+    fn run_direct<const B: bool, const C: bool>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
+        if table.is_large() {
+            return self.run_batched::<B, C>(buf, p, limit, table);
+        }
+        let mut lines = 0;
+        while p <= limit {
+            let Some(line) = self.parse_at::<B, C>(buf, p) else {
+                return Run { pos: p, lines, halt: Halt::Declined };
+            };
+            if let Err(f) = add(table, buf, &line) {
+                return Run { pos: p, lines, halt: Halt::Overflow(f, line.campaign..line.campaign + line.campaign_len) };
+            }
+            p = line.end;
+            lines += 1;
+            if table.is_large() {
+                break;
+            }
+        }
+        if p <= limit {
+            let more = self.run_batched::<B, C>(buf, p, limit, table);
+            return Run { lines: lines + more.lines, ..more };
+        }
+        Run { pos: p, lines, halt: Halt::Limit }
+    }
+
+    /// Parses up to [`BATCH`] lines, touches their slots (so that their
+    /// cache misses overlap), then adds them: for tables larger than the
+    /// caches.
+    fn run_batched<const B: bool, const C: bool>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
+        let empty = Line { end: 0, campaign: 0, campaign_len: 0, key: (0, 0), values: RowValues::default() };
+        let mut batch = [empty; BATCH];
+        let mut lines = 0;
+        loop {
+            let start = p;
+            let mut n = 0;
+            let mut halt = None;
+            let mut sink = 0u64;
+            while n < BATCH {
+                if p > limit {
+                    halt = Some(Halt::Limit);
+                    break;
+                }
+                let Some(line) = self.parse_at::<B, C>(buf, p) else {
+                    halt = Some(Halt::Declined);
+                    break;
+                };
+                sink = sink.wrapping_add(table.touch(line.key.0, line.key.1));
+                batch[n] = line;
+                p = line.end;
+                n += 1;
+            }
+            std::hint::black_box(sink);
+            let mut at = start;
+            for line in &batch[..n] {
+                if let Err(f) = add(table, buf, line) {
+                    let id = line.campaign..line.campaign + line.campaign_len;
+                    return Run { pos: at, lines, halt: Halt::Overflow(f, id) };
+                }
+                at = line.end;
+                lines += 1;
+            }
+            if let Some(halt) = halt {
+                return Run { pos: p, lines, halt };
+            }
+        }
+    }
+
+    /// The line parser, for the two ways of finding text field ends (`B`),
+    /// and for the common layout written out (`C`) or any layout.
+    #[inline(always)]
+    fn parse<S: Src, const B: bool, const C: bool>(&self, buf: S, p: usize) -> Option<Line> {
+        let mut row = Row { values: [0; 4], campaign: (0, 0), key: (0, 0) };
+        let (end, term) = if C {
+            let [c0, c1, c2, c3, c4, c5] = CANONICAL;
+            let q = self.next(self.field::<S, B>(c0, buf, p, &mut row)?)?;
+            let q = self.next(self.field::<S, B>(c1, buf, q, &mut row)?)?;
+            let q = self.next(self.field::<S, B>(c2, buf, q, &mut row)?)?;
+            let q = self.next(self.field::<S, B>(c3, buf, q, &mut row)?)?;
+            let q = self.next(self.field::<S, B>(c4, buf, q, &mut row)?)?;
+            self.field::<S, B>(c5, buf, q, &mut row)?
+        } else {
+            let (last, init) = self.cols.split_last()?;
+            let mut q = p;
+            for &col in init {
+                q = self.next(self.field::<S, B>(col, buf, q, &mut row)?)?;
+            }
+            self.field::<S, B>(*last, buf, q, &mut row)?
+        };
+        // Longer lines go to csv-core, which applies the limit; lines that
+        // do not fit in a window are parsed again with checked loads.
+        if end - p > S::LINE_MAX {
+            return None;
+        }
+        let end = match term {
+            b'\n' => end + 1,
+            b'\r' if buf.byte(end + 1) == Some(b'\n') => end + 2,
+            _ => return None,
+        };
+        let [impressions, clicks, spend_micros, conversions] = row.values;
+        Some(Line {
+            end,
+            campaign: row.campaign.0,
+            campaign_len: row.campaign.1,
+            key: row.key,
+            values: RowValues { impressions, clicks, spend_micros, conversions },
+        })
+    }
+
+    /// Where the next field starts, after a field that ended with `term` at `end`.
+    #[inline(always)]
+    fn next(&self, (end, term): (usize, u8)) -> Option<usize> {
+        (term == self.delimiter).then_some(end + 1)
+    }
+
+    /// Parses the field of column `col` at `q` into `row`: where it ends
+    /// and the byte there.
+    #[inline(always)]
+    fn field<S: Src, const B: bool>(&self, col: Col, buf: S, q: usize, row: &mut Row) -> Option<(usize, u8)> {
+        Some(match col {
+            Col::Count(slot) => {
+                let (v, len, term) = number(buf, q)?;
+                row.values[slot as usize & 3] = v;
+                (q + len, term)
+            }
+            Col::Money => {
+                let (units, len, term) = number(buf, q)?;
+                if len > 12 {
+                    return None;
+                }
+                if term == self.decimal {
+                    let (frac, flen, term) = fraction(buf, q + len + 1)?;
+                    if len + flen == 0 {
+                        return None;
+                    }
+                    row.values[2] = units * 1_000_000 + frac;
+                    (q + len + 1 + flen, term)
+                } else {
+                    row.values[2] = units * 1_000_000;
+                    (q + len, term)
+                }
+            }
+            Col::Skip => {
+                let t = self.text::<S, B>(buf, q)?;
+                (t.end, t.term)
+            }
+            Col::SkipFirst => {
+                let t = self.text::<S, B>(buf, q)?;
+                if may_be_total(t.w0) || (t.low && is_blank(t.w0 as u8)) {
+                    return None;
+                }
+                (t.end, t.term)
+            }
+            Col::Campaign => {
+                let t = self.text::<S, B>(buf, q)?;
+                let len = t.end - q;
+                if len == 0 || may_be_total(t.w0) {
+                    return None;
+                }
+                // Only a field with small bytes in it can need trimming.
+                if t.low && (is_blank(t.w0 as u8) || buf.byte(t.end - 1).is_none_or(is_blank)) {
+                    return None;
+                }
+                if len <= PACKED_MAX {
+                    // The id's bytes, zero-padded, the length on top.
+                    let shift = 128 - 8 * len as u32;
+                    let id = ((u128::from(t.w1) << 64 | u128::from(t.w0)) << shift) >> shift;
+                    row.key = (id as u64, (id >> 64) as u64 | (len as u64) << 56);
+                }
+                row.campaign = (q, len);
+                (t.end, t.term)
+            }
+        })
+    }
+
+    /// Bytes that may end a text field or make it unusual: high bit set in
+    /// each such byte (exactly).
+    #[inline(always)]
+    fn candidates<const B: bool>(&self, w: u64) -> u64 {
+        let m = below(w, self.below);
+        if B {
+            m
+        } else {
+            m | below(w ^ (ONES * u64::from(self.delimiter)), 1)
+        }
+    }
+
+    /// The unquoted text field at `q`.
+    #[inline(always)]
+    fn text<S: Src, const B: bool>(&self, buf: S, q: usize) -> Option<Text> {
+        let (w0, w1) = (buf.word(q), buf.word(q + 8));
+        let mut m = u128::from(self.candidates::<B>(w1)) << 64 | u128::from(self.candidates::<B>(w0));
+        let mut at = q;
+        let mut low = false;
+        loop {
+            while m != 0 {
+                let k = (m.trailing_zeros() / 8) as usize;
+                let b = buf.byte(at + k)?;
+                if b == self.delimiter || matches!(b, b'\n' | b'\r' | b'"') {
+                    return Some(Text { end: at + k, term: b, w0, w1, low });
+                }
+                // A space, a tab, another control byte: part of the field.
+                low = true;
+                m &= m - 1;
+            }
+            at += 16;
+            if at > S::SCAN_MAX {
+                return None;
+            }
+            let (v0, v1) = (buf.word(at), buf.word(at + 8));
+            m = u128::from(self.candidates::<B>(v1)) << 64 | u128::from(self.candidates::<B>(v0));
+        }
     }
 }
 
-// SWAR (SIMD within a register): eight bytes at a time in a u64, which is
-// fast natively and in wasm32 alike, with no unsafe code.
+/// Adds an accepted line (parsed from `buf`) to the table.
+#[inline(always)]
+pub fn add(table: &mut Table, buf: &[u8], line: &Line) -> Result<(), Field> {
+    let totals = Totals::from(line.values);
+    if line.key.1 != 0 {
+        table.add_packed(line.key.0, line.key.1, &totals)
+    } else {
+        table.add_long(&buf[line.campaign..line.campaign + line.campaign_len], &totals)
+    }
+}
+
+/// What the fields parsed so far gave.
+struct Row {
+    values: [u64; 4],
+    campaign: (usize, usize),
+    key: (u64, u64),
+}
+
+/// A text field found by [`FastParser::text`].
+struct Text {
+    /// Index of the byte that ends it.
+    end: usize,
+    /// That byte: the delimiter, `\n`, `\r` or `"`.
+    term: u8,
+    /// The sixteen bytes from the field's start.
+    w0: u64,
+    w1: u64,
+    /// The field has bytes below `below` (spaces, tabs...).
+    low: bool,
+}
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// True when the eight bytes at a field's start begin with `total` in any
+/// case: such rows may be total rows, which csv-core's path skips.
+#[inline(always)]
+fn may_be_total(w: u64) -> bool {
+    (w | 0x20_2020_2020) & 0xFF_FFFF_FFFF == u64::from_le_bytes(*b"total\0\0\0")
+}
+
+/// Bytes of a line in a window of this many (and 8 more) are read
+/// without bounds checks.
+const WINDOW: usize = 512;
+
+/// Where a line's bytes come from.
+trait Src: Copy {
+    /// Lines longer than this (with their line break) are declined.
+    const LINE_MAX: usize;
+    /// Text fields are not scanned past this offset.
+    const SCAN_MAX: usize;
+    /// Eight bytes from `o` (little-endian).
+    fn word(self, o: usize) -> u64;
+    /// The byte at `o`, `None` past the end.
+    fn byte(self, o: usize) -> Option<u8>;
+}
+
+/// The rest of the buffer, bounds-checked; zeros past its end.
+#[derive(Clone, Copy)]
+struct Checked<'a>(&'a [u8]);
+
+/// The start of a line and the `WINDOW + 8` bytes from it. Offsets wrap
+/// around within the window; anything read from a wrapped offset ends up
+/// at a position past the window, which [`Src::LINE_MAX`] rejects.
+#[derive(Clone, Copy)]
+struct Window<'a>(&'a [u8; WINDOW + 8]);
+
+impl Src for Checked<'_> {
+    const LINE_MAX: usize = RECORD_LIMIT;
+    const SCAN_MAX: usize = usize::MAX;
+    #[inline(always)]
+    fn word(self, o: usize) -> u64 {
+        load(self.0, o)
+    }
+    #[inline(always)]
+    fn byte(self, o: usize) -> Option<u8> {
+        self.0.get(o).copied()
+    }
+}
+
+impl Src for Window<'_> {
+    const LINE_MAX: usize = WINDOW - 16;
+    const SCAN_MAX: usize = WINDOW;
+    #[inline(always)]
+    fn word(self, o: usize) -> u64 {
+        let o = o & (WINDOW - 1);
+        u64::from_le_bytes(self.0[o..o + 8].try_into().expect("8 bytes"))
+    }
+    #[inline(always)]
+    fn byte(self, o: usize) -> Option<u8> {
+        Some(self.0[o & (WINDOW - 1)])
+    }
+}
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -122,73 +481,98 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// Eight bytes from `p` (little-endian), zero-padded past the end.
 #[inline(always)]
 fn load(b: &[u8], p: usize) -> u64 {
-    match b.get(p..p + 8) {
-        Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
-        None => {
-            let mut w = [0u8; 8];
-            let rest = b.get(p..).unwrap_or(&[]);
-            w[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(w)
-        }
+    // One compare (the bound is loop-invariant); the slice's own checks
+    // then fold away.
+    if p < b.len().saturating_sub(7) {
+        u64::from_le_bytes(b[p..p + 8].try_into().expect("8 bytes"))
+    } else {
+        load_tail(b, p)
     }
 }
 
-/// High bit set in the bytes of `w` equal to `byte`; the lowest set bit
-/// is exact (bits above it may be spurious).
-#[inline(always)]
-fn eq_mask(w: u64, byte: u8) -> u64 {
-    let x = w ^ (ONES * u64::from(byte));
-    x.wrapping_sub(ONES) & !x & HIGHS
+#[cold]
+#[inline(never)]
+fn load_tail(b: &[u8], p: usize) -> u64 {
+    let mut w = [0u8; 8];
+    let rest = b.get(p..).unwrap_or(&[]);
+    let n = rest.len().min(8);
+    w[..n].copy_from_slice(&rest[..n]);
+    u64::from_le_bytes(w)
 }
 
-/// End of an unquoted text field starting at `p`: the next delimiter or the
-/// end of the body `buf[..n]`. `None` if a quote or `\r` comes first.
+/// High bit set in exactly the bytes of `w` that are below `c` (`c <= 0x80`).
 #[inline(always)]
-fn skip_text(buf: &[u8], n: usize, mut p: usize, delim: u8) -> Option<usize> {
-    while p < n {
-        let w = load(buf, p);
-        let m = eq_mask(w, delim) | eq_mask(w, b'"') | eq_mask(w, b'\r');
-        if m != 0 {
-            let at = p + (m.trailing_zeros() / 8) as usize;
-            if at >= n {
-                return Some(n);
+fn below(w: u64, c: u8) -> u64 {
+    !((w | HIGHS).wrapping_sub(ONES * u64::from(c)) | w) & HIGHS
+}
+
+/// High bit set in exactly the bytes of `a` (a word xor `'0'`s) that were
+/// not ASCII digits.
+#[inline(always)]
+fn non_digits(a: u64) -> u64 {
+    (((a & !HIGHS) + ONES * 0x76) | a) & HIGHS
+}
+
+const ZEROS: u64 = ONES * b'0' as u64;
+
+/// The run of ASCII digits at `q`: its value, its length and the byte
+/// after it (0 past the end of `buf`). `None` for runs of 20 or more.
+#[inline(always)]
+fn number<S: Src>(buf: S, q: usize) -> Option<(u64, usize, u8)> {
+    let w = buf.word(q);
+    let a = w ^ ZEROS;
+    let nd = non_digits(a);
+    if nd == 0 {
+        return long_number(buf, q);
+    }
+    let tz = nd.trailing_zeros(); // 8 * len + 7
+    let len = (tz / 8) as usize;
+    // The digits to the top of the word, zeros (leading) below them.
+    let v = eight_digits((a << 1) << (70 - tz));
+    Some((v, len, (w >> (tz & 56)) as u8))
+}
+
+/// [`number`] for runs of eight digits or more.
+#[cold]
+#[inline(never)]
+fn long_number<S: Src>(buf: S, q: usize) -> Option<(u64, usize, u8)> {
+    let mut v = 0u64;
+    let mut len = 0;
+    loop {
+        match buf.byte(q + len) {
+            Some(b) if b.is_ascii_digit() => {
+                if len == 19 {
+                    return None;
+                }
+                v = v * 10 + u64::from(b - b'0');
+                len += 1;
             }
-            return if buf[at] == delim { Some(at) } else { None };
+            b => return Some((v, len, b.unwrap_or(0))),
         }
-        p += 8;
     }
-    Some(n)
 }
 
-/// The run of ASCII digits at `p` within the body `buf[..n]`: its value and
-/// length. Runs of 8 or more digits are read byte by byte (the value wraps
-/// past 19 digits; callers reject those lengths).
+/// The fractional digits of a money field at `q`, as micros: value, length
+/// (at most 6) and the byte after them.
 #[inline(always)]
-fn digits(buf: &[u8], n: usize, p: usize) -> (u64, usize) {
-    let body = &buf[..n];
-    let a = load(buf, p) ^ (ONES * u64::from(b'0'));
-    // High bit set in every byte that is not 0..=9 after the xor.
-    let non_digit = (((a & !HIGHS) + ONES * 0x76) | a) & HIGHS;
-    let len = ((non_digit.trailing_zeros() / 8) as usize).min(n.saturating_sub(p));
-    match len {
-        0 => (0, 0),
-        1..=7 => (eight_digits(a << (8 * (8 - len))), len),
-        _ => {
-            let mut v = 0u64;
-            let mut q = p;
-            while let Some(d) = body.get(q).map(|b| b.wrapping_sub(b'0')).filter(|&d| d <= 9) {
-                v = v.wrapping_mul(10).wrapping_add(u64::from(d));
-                q += 1;
-            }
-            (v, q - p)
-        }
+fn fraction<S: Src>(buf: S, q: usize) -> Option<(u64, usize, u8)> {
+    let w = buf.word(q);
+    let a = w ^ ZEROS;
+    let tz = non_digits(a).trailing_zeros();
+    let len = (tz / 8) as usize;
+    if len > 6 {
+        return None;
     }
+    // Digits at bytes 2.. of a zero-padded eight-digit number: micros.
+    let v = eight_digits((a & ((1u64 << (tz & 56)) - 1)) << 16);
+    Some((v, len, (w >> (tz & 56)) as u8))
 }
 
-/// Value of eight digit values (0..=9), the most significant in the lowest byte.
+/// Value of eight digit values (bytes 0..=9, not ASCII), the most
+/// significant in the lowest byte.
 #[inline(always)]
 fn eight_digits(w: u64) -> u64 {
-    let w = (w & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561) >> 8;
+    let w = w.wrapping_mul(2561) >> 8;
     let w = (w & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601) >> 16;
     (w & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001) >> 32
 }
@@ -196,61 +580,326 @@ fn eight_digits(w: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::number::NumberFormat;
+    use crate::record::parse_record;
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const LAYOUT: Layout =
+        Layout { field_count: 6, campaign: 0, metrics: [2, 3, 4, 5], format: NumberFormat { decimal_comma: false } };
 
     fn parser() -> FastParser {
-        FastParser::new(&Layout { field_count: 6, campaign: 0, metrics: [2, 3, 4, 5] }, b',')
+        FastParser::new(&LAYOUT, b',')
+    }
+
+    /// Parses a whole line (with its `\n`) and returns the campaign id too.
+    fn parse<'a>(p: &FastParser, line: &'a [u8]) -> Option<(&'a [u8], RowValues)> {
+        let l = p.line(line, 0)?;
+        assert_eq!(l.end, line.len(), "{}", String::from_utf8_lossy(line));
+        Some((&line[l.campaign..l.campaign + l.campaign_len], l.values))
     }
 
     #[test]
     fn accepts_plain_rows() {
-        let (c, v) = parser().parse(b"CMP001,2025-01-01,12000,300,45.50,12").unwrap();
+        let p = parser();
+        let (c, v) = parse(&p, b"CMP001,2025-01-01,12000,300,45.50,12\n").unwrap();
         assert_eq!(c, b"CMP001");
         assert_eq!(v, RowValues { impressions: 12000, clicks: 300, spend_micros: 45_500_000, conversions: 12 });
-        assert_eq!(parser().parse(b"X,,0,0,7,0").unwrap().1.spend_micros, 7_000_000);
-        assert_eq!(parser().parse(b"X,,0,0,0.000001,0").unwrap().1.spend_micros, 1);
-    }
-
-    #[test]
-    fn swar_digits_match_bytewise() {
-        for text in ["", "0", "7", "12", "123", "1234", "12345", "123456", "1234567", "12345678", "123456789",
-            "0000000000000000001", "9999999999999999999", "12a", "1.5", "45.50", "1,2"] {
-            let expected_len = text.bytes().take_while(u8::is_ascii_digit).count();
-            let expected: u64 = text[..expected_len].parse().unwrap_or(0);
-            assert_eq!(digits(text.as_bytes(), text.len(), 0), (expected, expected_len), "{text}");
-            let padded = format!("xx{text},9999");
-            assert_eq!(digits(padded.as_bytes(), padded.len(), 2), (expected, expected_len), "{padded}");
-        }
-        let st = |s: &[u8], p| skip_text(s, s.len(), p, b',');
-        assert_eq!(st(b"2025-01-01,5", 0), Some(10));
-        assert_eq!(st(b"2025-01-01", 0), Some(10));
-        assert_eq!(st(b"a\"b,", 0), None);
-        assert_eq!(st(b"abcdefghijk\r,", 0), None);
-        assert_eq!(st(b"abcdefghijklmnopq,", 3), Some(17));
-        assert_eq!(skip_text(b"abc\r\nx,y", 3, 0, b','), Some(3));
-        assert_eq!(digits(b"12\r\n34", 2, 0), (12, 2));
+        assert_eq!(parse(&p, b"X,,0,0,7,0\n").unwrap().1.spend_micros, 7_000_000);
+        assert_eq!(parse(&p, b"X,,0,0,0.000001,0\r\n").unwrap().1.spend_micros, 1);
+        assert_eq!(parse(&p, b"X,,0,0,.5,0\n").unwrap().1.spend_micros, 500_000);
+        assert_eq!(parse(&p, b"X,,0,0,7.,0\n").unwrap().1.spend_micros, 7_000_000);
+        assert_eq!(parse(&p, b"X,,,0,,\n").unwrap().1, RowValues::default());
+        let (c, v) = parse(&p, b"Summer Sale 2024 - Search,d,123456789012,1,999999999999.999999,9999999999999999999\n").unwrap();
+        assert_eq!(c, b"Summer Sale 2024 - Search");
+        assert_eq!(v.impressions, 123_456_789_012);
+        assert_eq!(v.spend_micros, 999_999_999_999_999_999);
+        assert_eq!(v.conversions, 9_999_999_999_999_999_999);
+        let l = p.line(b"CMP0254214,2025-01-01,1,2,3,4\nnext", 0).unwrap();
+        assert_eq!(l.key, crate::table::pack(b"CMP0254214").unwrap());
+        assert_eq!(l.end, 30);
     }
 
     #[test]
     fn declines_everything_else() {
         let p = parser();
         for line in [
-            &b"\"CMP001\",d,1,2,3,4"[..],
-            b"CMP001,d,1,2,3",
-            b"CMP001,d,1,2,3,4,5",
-            b"CMP001,d,1,abc,3,4",
-            b"CMP001,d,1,2,-3,4",
-            b"CMP001,d,1,2,3.,4",
-            b"CMP001,d,1,2,.5,4",
-            b"CMP001,d,1,2,1.1234567,4",
-            b"CMP001,d, 1,2,3,4",
-            b",d,1,2,3,4",
-            b" CMP001,d,1,2,3,4",
+            &b"\"CMP001\",d,1,2,3,4\n"[..],
+            b"CMP001,d,1,2,3\n",
+            b"CMP001,d,1,2,3,4,5\n",
+            b"CMP001,d,1,abc,3,4\n",
+            b"CMP001,d,1,2,-3,4\n",
+            b"CMP001,d,1,2,3.,4.\n",
+            b"CMP001,d,1,2,.,4\n",
+            b"CMP001,d,1,2,1.1234567,4\n",
+            b"CMP001,d,1,2,1234567890123,4\n",
+            b"CMP001,d, 1,2,3,4\n",
+            b",d,1,2,3,4\n",
+            b" CMP001,d,1,2,3,4\n",
+            b"CMP001 ,d,1,2,3,4\n",
+            b"CMP001\t,d,1,2,3,4\n",
+            b"CMP001,d,1,2,3,4\r\r\n",
             b"CMP001,d,1,2,3,4\r",
-            b"CMP\r001,d,1,2,3,4",
-            b"CMP001,d,1,2,3,99999999999999999999",
-            b"CMP001,d,1,2,3,",
+            b"CMP001,d,1,2,3,4",
+            b"CMP\r001,d,1,2,3,4\n",
+            b"CMP001,\"d\",1,2,3,4\n",
+            b"CMP001,d\",1,2,3,4\n",
+            b"CMP001,d,1,2,3,99999999999999999999\n",
+            b"Total,d,1,2,3,4\n",
+            b"TOTAL: account,d,1,2,3,4\n",
+            b"\n",
+            b"\r\n",
+            b"",
         ] {
-            assert_eq!(p.parse(line), None, "{}", String::from_utf8_lossy(line));
+            assert_eq!(p.line(line, 0), None, "{}", String::from_utf8_lossy(line));
         }
+    }
+
+    #[test]
+    fn other_layouts_delimiters_and_formats() {
+        let eu = Layout { field_count: 7, campaign: 2, metrics: [6, 5, 3, 4], format: NumberFormat { decimal_comma: true } };
+        let p = FastParser::new(&eu, b';');
+        let (c, v) = parse(&p, b"x;2025;CMP 1;1,25;7;20;300\n").unwrap();
+        assert_eq!(c, b"CMP 1");
+        assert_eq!(v, RowValues { impressions: 300, clicks: 20, spend_micros: 1_250_000, conversions: 7 });
+        assert_eq!(p.line(b"x;2025;CMP 1;1.25;7;20;300\n", 0), None);
+        assert_eq!(p.line(b"Totals;2025;CMP 1;1,25;7;20;300\n", 0), None);
+        assert_eq!(p.line(b" total;2025;CMP 1;1,25;7;20;300\n", 0), None);
+        assert!(p.line(b"tot;2025;CMP 1;1,25;7;20;300\n", 0).is_some());
+        let t = FastParser::new(&LAYOUT, b'\t');
+        assert!(t.line(b"A B\td,e\t1\t2\t3.5\t4\n", 0).is_some());
+        assert_eq!(t.line(b"A\t\"d\"\t1\t2\t3.5\t4\n", 0), None);
+        // A delimiter that could be part of a number: never fast.
+        assert_eq!(FastParser::new(&LAYOUT, b'.').line(b"A.d.1.2.3.4\n", 0), None);
+    }
+
+    #[test]
+    fn swar_masks_match_bytewise() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let interesting = [0u8, 1, 9, 10, 13, 0x20, 0x22, 0x23, 0x2C, 0x2D, 0x2F, 0x30, 0x39, 0x3A, 0x7F, 0x80, 0xFF];
+        for round in 0..200_000 {
+            let bytes: [u8; 8] = std::array::from_fn(|_| {
+                if round % 2 == 0 {
+                    interesting[rng.below(interesting.len())]
+                } else {
+                    rng.next() as u8
+                }
+            });
+            let w = u64::from_le_bytes(bytes);
+            for c in [1u8, 0x0B, 0x23, 0x2D, 0x30, 0x7F, 0x80] {
+                let expected = bytes.iter().enumerate().fold(0, |m, (i, &b)| m | u64::from(b < c) << (8 * i + 7));
+                assert_eq!(below(w, c), expected, "{bytes:?} < {c}");
+            }
+            let expected = bytes.iter().enumerate().fold(0, |m, (i, &b)| m | u64::from(!b.is_ascii_digit()) << (8 * i + 7));
+            assert_eq!(non_digits(w ^ ZEROS), expected, "{bytes:?}");
+        }
+    }
+
+    /// Digit runs, fractions and text fields against byte-wise versions,
+    /// at every position of buffers that end at every length.
+    #[test]
+    fn swar_fields_match_bytewise() {
+        let mut rng = Rng(0x0123_4567_89AB_CDEF);
+        let alphabet = b"0123456789012345678901234567890123456789,.\n\r\" \tabT\0\xff";
+        let p = parser();
+        let semi = FastParser::new(&LAYOUT, b';');
+        for _ in 0..20_000 {
+            let len = rng.below(40);
+            let buf: Vec<u8> = (0..len).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            for q in 0..=len {
+                let run = buf[q..].iter().take_while(|b| b.is_ascii_digit()).count();
+                let after = buf.get(q + run).copied().unwrap_or(0);
+                let value = buf[q..q + run].iter().fold(0u64, |v, &d| v.wrapping_mul(10).wrapping_add(u64::from(d - b'0')));
+                let expected = (run < 20).then_some((value, run, after));
+                assert_eq!(number(Checked(&buf), q), expected, "{:?} at {q}", String::from_utf8_lossy(&buf));
+                let expected = (run <= 6).then(|| (value * 10u64.pow(6 - run as u32), run, after));
+                assert_eq!(fraction(Checked(&buf), q), expected, "{:?} at {q}", String::from_utf8_lossy(&buf));
+                for (parser, delim) in [(&p, b','), (&semi, b';')] {
+                    let end = buf[q..].iter().position(|&b| b == delim || matches!(b, b'\n' | b'\r' | b'"')).map(|i| q + i);
+                    let got = parser.text::<_, true>(Checked(&buf), q).filter(|_| parser.delim_below);
+                    let got = got.or_else(|| parser.text::<_, false>(Checked(&buf), q).filter(|_| !parser.delim_below));
+                    assert_eq!(got.as_ref().map(|t| t.end), end, "{:?} at {q}", String::from_utf8_lossy(&buf));
+                    if let (Some(t), Some(end)) = (got, end) {
+                        assert_eq!(t.term, buf[end]);
+                        assert_eq!(t.low, buf[q..end].iter().any(|&b| b < 0x23 || (delim == b',' && b < 0x2D)));
+                        let mut first = [0u8; 16];
+                        let n = buf.len().saturating_sub(q).min(16);
+                        first[..n].copy_from_slice(&buf[q..q + n]);
+                        assert_eq!((t.w0, t.w1), (load(&first, 0), load(&first, 8)));
+                    }
+                }
+            }
+        }
+        for s in ["", "0", "7", "12", "1234567", "12345678", "123456789", "9999999999999999999"] {
+            assert_eq!(number(Checked(s.as_bytes()), 0).map(|n| n.0), Some(s.parse().unwrap_or(0)));
+        }
+    }
+
+    /// Through a window, the same results as through checked loads on the
+    /// same bytes, wherever the result lies inside the window; wrapped
+    /// offsets only ever give positions past it.
+    #[test]
+    fn window_matches_checked() {
+        let mut rng = Rng(0x5555_AAAA_1234_4321);
+        let alphabet = b"0123456789012345678901234567890123456789,;.\n\r\" \tabT\0\xff";
+        let p = parser();
+        let semi = FastParser::new(&LAYOUT, b';');
+        let mut win = [0u8; WINDOW + 8];
+        for round in 0..3_000 {
+            // Sparse or dense in candidates, so that fields get long.
+            let sparse = round % 2 == 0;
+            for b in win.iter_mut() {
+                *b = if sparse && rng.below(40) != 0 { b'x' } else { alphabet[rng.below(alphabet.len())] };
+            }
+            for q in (0..WINDOW + 8).step_by(1 + rng.below(7)) {
+                let (w, c) = (Window(&win), Checked(&win[..]));
+                let inside = |end: usize| end < WINDOW - 16;
+                for (a, b) in [(number(w, q), number(c, q)), (fraction(w, q), fraction(c, q))] {
+                    if let Some((_, len, _)) = b.filter(|&(_, len, _)| inside(q + len)) {
+                        assert_eq!(a, b, "at {q} ({len})");
+                    }
+                }
+                for parser in [&p, &semi] {
+                    let (a, b) = if parser.delim_below {
+                        (parser.text::<_, true>(w, q), parser.text::<_, true>(c, q))
+                    } else {
+                        (parser.text::<_, false>(w, q), parser.text::<_, false>(c, q))
+                    };
+                    match (a, b) {
+                        (Some(a), Some(b)) if inside(b.end) => {
+                            assert_eq!((a.end, a.term, a.w0, a.w1, a.low), (b.end, b.term, b.w0, b.w1, b.low))
+                        }
+                        (Some(a), _) => assert!(!inside(a.end), "at {q}: {}", a.end),
+                        _ => {}
+                    }
+                    if q >= WINDOW {
+                        // Wrapped: anything found lies past the window.
+                        assert!(parser.text::<_, true>(w, q).is_none_or(|t| t.end >= WINDOW));
+                        assert!(number(w, q).is_none_or(|(_, len, _)| q + len >= WINDOW));
+                    }
+                }
+            }
+        }
+        // Whole lines, short and longer than the window, through the hot
+        // loop's entry point and directly.
+        for id_len in [1, 15, 16, 100, WINDOW - 40, WINDOW, 3 * WINDOW] {
+            let id = "C".repeat(id_len);
+            let text = format!("{id},2025-01-01,1,2,3.5,4\n").repeat(3) + &"x".repeat(WINDOW + 8);
+            let l = p.parse_at::<true, true>(text.as_bytes(), 0).unwrap();
+            assert_eq!(Some(l), p.line(text.as_bytes(), 0));
+            assert_eq!((l.end, l.campaign, l.campaign_len), (id_len + 22, 0, id_len));
+            let l2 = p.parse_at::<true, false>(text.as_bytes(), l.end).unwrap();
+            assert_eq!((l2.end, l2.campaign, l2.campaign_len), (2 * l.end, l.end, id_len));
+            assert_eq!(l2.values, l.values);
+        }
+        assert_eq!(eight_digits(u64::from_le_bytes(*b"12345678") ^ ZEROS), 12_345_678);
+    }
+
+    /// [`FastParser::parse_at`] as [`FastParser::run`] picks it.
+    fn hot(parser: &FastParser, buf: &[u8], p: usize) -> Option<Line> {
+        match (parser.delim_below, *parser.cols == CANONICAL) {
+            (true, true) => parser.parse_at::<true, true>(buf, p),
+            (true, false) => parser.parse_at::<true, false>(buf, p),
+            (false, true) => parser.parse_at::<false, true>(buf, p),
+            (false, false) => parser.parse_at::<false, false>(buf, p),
+        }
+    }
+
+    /// csv-core plus the shared record semantics: the authority.
+    fn reference(layout: &Layout, delimiter: u8, line: &[u8]) -> Option<(Vec<u8>, RowValues)> {
+        let mut rdr = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        let _ = rdr.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+        let mut out = vec![0u8; line.len() + 1];
+        let mut ends = vec![0usize; line.len() + 1];
+        let (res, nin, _, nend) = rdr.read_record(line, &mut out, &mut ends);
+        // Only lines that are one whole record compare (csv-core may leave
+        // the `\n` of a `\r\n` for its next call).
+        if res != csv_core::ReadRecordResult::Record || line[nin..].iter().any(|&b| b != b'\n') {
+            return None;
+        }
+        let field = |i: usize| &out[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        parse_record(layout, nend, field).ok().map(|(c, v)| (c.to_vec(), v))
+    }
+
+    #[test]
+    fn accepted_lines_match_csv_core() {
+        let mut rng = Rng(0xDEAD_BEEF_1234_5678);
+        let layouts = [
+            (LAYOUT, b','),
+            (Layout { field_count: 7, campaign: 2, metrics: [6, 5, 3, 4], format: NumberFormat { decimal_comma: true } }, b';'),
+            (Layout { field_count: 5, campaign: 4, metrics: [0, 1, 2, 3], format: NumberFormat::default() }, b'\t'),
+            (Layout { field_count: 6, campaign: 0, metrics: [2, 3, 4, 5], format: NumberFormat::default() }, b'|'),
+        ];
+        let pieces: [&[u8]; 24] = [
+            b"0", b"7", b"12", b"12345", b"99999999", b"123456789012", b"99999999999999999999", b".", b",", b";",
+            b"\t", b"|", b" ", b"\"", b"\r", b"\n", b"-", b"CMP", b"total", b"TOTAL:", b"\xc2\xa0", b"a", b"\0", b"00000",
+        ];
+        let mut accepted = 0;
+        for round in 0..300_000 {
+            let (layout, delim) = &layouts[round % layouts.len()];
+            let parser = FastParser::new(layout, *delim);
+            let mut line = Vec::new();
+            // Half the lines mostly plain (and mostly accepted), half noisy.
+            let noisy = round % 2 == 0;
+            let odd = |rng: &mut Rng| noisy || rng.below(40) == 0;
+            let digits = |rng: &mut Rng, line: &mut Vec<u8>, max: usize| {
+                let n = if rng.below(8) == 0 { rng.below(21) } else { rng.below(max + 1) };
+                line.extend((0..n).map(|_| b'0' + rng.below(10) as u8));
+            };
+            for f in 0..layout.field_count + usize::from(odd(&mut rng) && rng.below(3) == 0) {
+                if f > 0 {
+                    line.push(if odd(&mut rng) && rng.below(10) == 0 { b',' } else { *delim });
+                }
+                if odd(&mut rng) && rng.below(2) == 0 {
+                    for _ in 0..rng.below(4) {
+                        line.extend_from_slice(pieces[rng.below(pieces.len())]);
+                    }
+                } else if layout.metrics[..2].contains(&f) || layout.metrics[3] == f {
+                    digits(&mut rng, &mut line, 6);
+                } else if layout.metrics[2] == f {
+                    digits(&mut rng, &mut line, 5);
+                    if rng.below(3) != 0 {
+                        line.push(if layout.format.decimal_comma { b',' } else { b'.' });
+                        digits(&mut rng, &mut line, 7);
+                    }
+                } else {
+                    for _ in 0..1 + rng.below(4) {
+                        line.extend_from_slice([&b"CMP"[..], b"a", b" ", b"12", b"-", b"tot", b"\xc3\xa9"][rng.below(7)]);
+                    }
+                }
+            }
+            line.extend_from_slice(if rng.below(4) == 0 { b"\r\n" } else { b"\n" });
+            // One physical line.
+            line.truncate(line.iter().position(|&b| b == b'\n').unwrap() + 1);
+            // The hot loop's way (windowed, the common layout unrolled)
+            // agrees with the plain way.
+            let mut padded = line.clone();
+            padded.resize(line.len() + WINDOW + 8, b'"');
+            assert_eq!(hot(&parser, &padded, 0), parser.line(&line, 0));
+            if let Some(l) = parser.line(&line, 0) {
+                accepted += 1;
+                assert_eq!(l.end, line.len());
+                let got = (line[l.campaign..l.campaign + l.campaign_len].to_vec(), l.values);
+                assert_eq!(Some(got), reference(layout, *delim, &line), "{:?}", String::from_utf8_lossy(&line));
+                // The same line followed by more bytes, or cut short.
+                let mut longer = line.clone();
+                longer.extend_from_slice(b"CMP,1\"\r\n");
+                assert_eq!(parser.line(&longer, 0), Some(l));
+                assert_eq!(parser.line(&line[..line.len() - 1], 0), None);
+            }
+        }
+        assert!(accepted > 60_000, "only {accepted} accepted");
     }
 }

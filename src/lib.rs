@@ -37,6 +37,7 @@ mod rank;
 pub mod record;
 mod report;
 mod split;
+mod table;
 mod totals;
 mod transcode;
 

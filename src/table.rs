@@ -1,0 +1,299 @@
+//! The campaign table used while aggregating on the fast path.
+//!
+//! Ids of up to 15 bytes (nearly all of them) are packed into two words,
+//! the length in the top byte, and kept inline in an open-addressing table
+//! with linear probing: a lookup is a multiply-shift hash, one slot load and
+//! two integer compares, and key and totals share the slot, so a table far
+//! larger than the caches costs about one cache miss per row. Longer ids go
+//! to an ordinary map keyed by bytes. [`Table::drain_into`] turns it all
+//! into the [`CampaignMap`] that [`crate::Partial`] carries.
+
+use crate::field::Field;
+use crate::partial::CampaignMap;
+use crate::totals::Totals;
+
+/// Longest id kept packed.
+pub const PACKED_MAX: usize = 15;
+
+/// One slot: the packed id (`hi == 0` marks an empty slot; a packed id
+/// never has `hi == 0` since its length, at least 1, is in the top byte).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    lo: u64,
+    hi: u64,
+    totals: Totals,
+}
+
+/// Per-campaign totals keyed by id bytes.
+#[derive(Debug)]
+pub struct Table {
+    slots: Vec<Slot>,
+    /// `64 - log2(slots.len())`: the hash's top bits pick the home slot.
+    shift: u32,
+    /// Occupied slots.
+    len: usize,
+    /// Grow when `len` reaches this.
+    grow_at: usize,
+    /// Ids longer than [`PACKED_MAX`].
+    long: CampaignMap,
+}
+
+/// `id` packed into two words: bytes 0..8 in `lo`, bytes 8..15 in `hi`,
+/// little-endian, zero-padded, the length in the top byte of `hi`.
+/// `None` when `id` is empty or longer than [`PACKED_MAX`].
+pub fn pack(id: &[u8]) -> Option<(u64, u64)> {
+    if id.is_empty() || id.len() > PACKED_MAX {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    b[..id.len()].copy_from_slice(id);
+    b[15] = id.len() as u8;
+    let lo = u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
+    let hi = u64::from_le_bytes(b[8..].try_into().expect("8 bytes"));
+    Some((lo, hi))
+}
+
+/// The id bytes of a packed key.
+fn unpack(lo: u64, hi: u64) -> Box<[u8]> {
+    let len = (hi >> 56) as usize;
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&lo.to_le_bytes());
+    b[8..].copy_from_slice(&hi.to_le_bytes());
+    b[..len].into()
+}
+
+/// Hash of a packed key; its top bits are used.
+#[inline(always)]
+fn hash(lo: u64, hi: u64) -> u64 {
+    let x = lo.wrapping_add(hi.rotate_left(23));
+    (x ^ (x >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+const INITIAL_BITS: u32 = 8;
+
+impl Default for Table {
+    fn default() -> Table {
+        Table::new()
+    }
+}
+
+impl Table {
+    /// An empty table.
+    pub fn new() -> Table {
+        Table::with_bits(INITIAL_BITS)
+    }
+
+    fn with_bits(bits: u32) -> Table {
+        let n = 1usize << bits;
+        Table {
+            slots: vec![Slot::default(); n],
+            shift: 64 - bits,
+            len: 0,
+            grow_at: n / 2 + n / 8,
+            long: CampaignMap::default(),
+        }
+    }
+
+    /// Distinct campaigns.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.len + self.long.len()
+    }
+
+    /// Home slot of a packed key.
+    #[inline(always)]
+    fn home(&self, lo: u64, hi: u64) -> usize {
+        (hash(lo, hi) >> self.shift) as usize
+    }
+
+    /// Loads the home slot of a packed key and returns a word of it, so
+    /// that a caller can start the cache misses of a batch of rows before
+    /// it needs their slots (a prefetch without `unsafe`).
+    #[inline(always)]
+    pub fn touch(&self, lo: u64, hi: u64) -> u64 {
+        self.slots.get(self.home(lo, hi)).map_or(0, |s| s.hi)
+    }
+
+    /// True when the table is too large for the caches to hold, where
+    /// [`touch`](Self::touch)ing a batch ahead pays.
+    #[inline]
+    pub fn is_large(&self) -> bool {
+        self.slots.len() >= 1 << 15
+    }
+
+    /// Adds a row for the packed id `(lo, hi)` (see [`pack`]). On overflow
+    /// nothing changes and the field is returned.
+    #[inline(always)]
+    pub fn add_packed(&mut self, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(lo, hi);
+        loop {
+            let s = &mut self.slots[i];
+            if s.lo == lo && s.hi == hi {
+                return add(&mut s.totals, v);
+            }
+            if s.hi == 0 {
+                return self.insert_at(i, lo, hi, v);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline(never)]
+    fn insert_at(&mut self, i: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        self.slots[i] = Slot { lo, hi, totals: *v };
+        self.len += 1;
+        if self.len >= self.grow_at {
+            self.grow();
+        }
+        Ok(())
+    }
+
+    fn grow(&mut self) {
+        let bits = 64 - self.shift + 1;
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); 1 << bits]);
+        self.shift = 64 - bits;
+        self.grow_at = self.slots.len() / 2 + self.slots.len() / 8;
+        let mask = self.slots.len() - 1;
+        for s in old.into_iter().filter(|s| s.hi != 0) {
+            let mut i = self.home(s.lo, s.hi);
+            while self.slots[i].hi != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
+
+    /// Adds a row for an id longer than [`PACKED_MAX`] (any id, in fact).
+    #[inline(never)]
+    pub fn add_long(&mut self, id: &[u8], v: &Totals) -> Result<(), Field> {
+        if let Some((lo, hi)) = pack(id) {
+            return self.add_packed(lo, hi, v);
+        }
+        match self.long.get_mut(id) {
+            Some(t) => add(t, v),
+            None => {
+                self.long.insert(id.into(), *v);
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds totals (a row's, or several) for any non-empty id.
+    pub fn add(&mut self, id: &[u8], v: &Totals) -> Result<(), Field> {
+        match pack(id) {
+            Some((lo, hi)) => self.add_packed(lo, hi, v),
+            None => self.add_long(id, v),
+        }
+    }
+
+    /// Moves every campaign into `map`, adding to totals already there.
+    /// On overflow, returns the field and the campaign id.
+    pub fn drain_into(self, map: &mut CampaignMap) -> Result<(), (Field, Box<[u8]>)> {
+        let packed = self.slots.into_iter().filter(|s| s.hi != 0).map(|s| (unpack(s.lo, s.hi), s.totals));
+        let all = packed.chain(self.long);
+        if map.is_empty() {
+            map.reserve(self.len);
+            map.extend(all);
+            return Ok(());
+        }
+        map.reserve(self.len);
+        for (id, totals) in all {
+            match map.get_mut(&id) {
+                Some(t) => t.add(&totals).map_err(|f| (f, id))?,
+                None => {
+                    map.insert(id, totals);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `t += v`, overflow-checked; on overflow nothing changes.
+#[inline(always)]
+fn add(t: &mut Totals, v: &Totals) -> Result<(), Field> {
+    t.add(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    fn row(n: u64) -> Totals {
+        Totals { impressions: n, clicks: n / 3, spend_micros: n * 7, conversions: n % 5 }
+    }
+
+    #[test]
+    fn pack_round_trips_and_distinguishes_lengths() {
+        for id in [&b"a"[..], b"a\0", b"\0", b"CMP001", b"12345678", b"123456789", b"123456789012345"] {
+            let (lo, hi) = pack(id).unwrap();
+            assert_ne!(hi, 0);
+            assert_eq!(&*unpack(lo, hi), id);
+        }
+        assert_ne!(pack(b"a"), pack(b"a\0"));
+        assert_eq!(pack(b""), None);
+        assert_eq!(pack(b"1234567890123456"), None);
+    }
+
+    #[test]
+    fn matches_a_plain_map() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        let mut table = Table::new();
+        let mut reference = CampaignMap::default();
+        let alphabet = b"ab\0\xff9 ";
+        for round in 0..200_000u64 {
+            // Mostly short ids from a small alphabet (many repeats), some
+            // long ones, some numbered ones that make the table grow.
+            let r = rng.next();
+            let id: Vec<u8> = match r % 4 {
+                0 | 1 => (0..1 + (r >> 8) % 20).map(|k| alphabet[((r >> (12 + k)) % 6) as usize]).collect(),
+                2 => format!("CMP{:07}", (r >> 8) % 50_000).into_bytes(),
+                _ => format!("campaign-with-a-long-name-{}", (r >> 8) % 1000).into_bytes(),
+            };
+            let v = row(round);
+            table.add(&id, &v).unwrap();
+            let t = reference.entry(id.into()).or_default();
+            *t = Totals {
+                impressions: t.impressions + v.impressions,
+                clicks: t.clicks + v.clicks,
+                spend_micros: t.spend_micros + v.spend_micros,
+                conversions: t.conversions + v.conversions,
+            };
+        }
+        assert_eq!(table.len(), reference.len());
+        let mut got = CampaignMap::default();
+        table.drain_into(&mut got).unwrap();
+        assert_eq!(got, reference);
+    }
+
+    #[test]
+    fn drain_adds_to_existing_totals_and_reports_overflow() {
+        let mut table = Table::new();
+        table.add(b"A", &row(10)).unwrap();
+        table.add(b"a-very-long-campaign-id", &row(3)).unwrap();
+        let mut map = CampaignMap::default();
+        map.insert((*b"A").into(), row(5));
+        table.drain_into(&mut map).unwrap();
+        assert_eq!(map[&b"A"[..]].impressions, 15);
+        assert_eq!(map[&b"a-very-long-campaign-id"[..]].impressions, 3);
+
+        let mut table = Table::new();
+        table.add(b"A", &Totals { impressions: u64::MAX, ..row(0) }).unwrap();
+        assert_eq!(table.add(b"A", &row(1)), Err(Field::Impressions));
+        let mut map = CampaignMap::default();
+        map.insert((*b"A").into(), row(1));
+        assert_eq!(table.drain_into(&mut map).unwrap_err(), (Field::Impressions, (*b"A").into()));
+    }
+}
