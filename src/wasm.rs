@@ -130,7 +130,7 @@ pub async fn aggregate_range(
     if plan.sequential() {
         return aggregate_sequential(&blob, &plan, from, size, chunk_size, on_progress).await;
     }
-    let exact = exact.unwrap_or(from == plan.data_start);
+    let exact = exact.unwrap_or(false) || from == plan.data_start;
     let stop_after = if stop as u64 >= size { u64::MAX } else { stop as u64 };
     let begin = if exact { Start::Exact(from) } else { Start::AfterNewline(from) };
     let mut agg = Aggregator::for_range(&plan, begin, stop_after);

@@ -205,13 +205,15 @@ export async function aggregateFile(file, options = {}) {
     phase = 'read';
     emit(true);
 
-    const runRange = (worker, slot, start, stop) => {
+    // `exact`: start is a known record start (a re-run from the previous
+    // range's end), not a nominal split point.
+    const runRange = (worker, slot, start, stop, exact = false) => {
       const span = Math.max(0, stop - start);
       rangeBytes[slot] = 0;
       rangeRows[slot] = 0;
       return worker
         .call(
-          { type: 'range', file, plan, start, stop, chunkSize: CHUNK_SIZE },
+          { type: 'range', file, plan, start, stop, exact, chunkSize: CHUNK_SIZE },
           {
             onProgress: (bytesDone, rows) => {
               rangeBytes[slot] = Math.min(bytesDone, span);
@@ -247,7 +249,7 @@ export async function aggregateFile(file, options = {}) {
       }
       reruns++;
       const { slot } = results[j + 1];
-      const rerun = await runRange(pool[0], slot, end, offsets[j + 2]);
+      const rerun = await runRange(pool[0], slot, end, offsets[j + 2], true);
       if (rerun.start !== end) {
         throw new Error(`internal error: could not realign the range at byte ${end} (got ${rerun.start})`);
       }

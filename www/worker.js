@@ -2,7 +2,7 @@
 // and parsing happens here, off the main thread. Protocol (see aggregate.js):
 //   in:  {type:'init', module?}            compiled WebAssembly.Module (optional)
 //        {id, type:'sniff', file}
-//        {id, type:'range', file, plan, start, stop, chunkSize}
+//        {id, type:'range', file, plan, start, stop, exact, chunkSize}
 //        {id, type:'finish', plan, partials, top}
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value}
@@ -27,10 +27,10 @@ async function doSniff(file) {
   return plan;
 }
 
-async function doRange(id, { file, plan, start, stop, chunkSize }) {
+async function doRange(id, { file, plan, start, stop, exact, chunkSize }) {
   const r = await aggregateRange(file, plan, start, stop, chunkSize, (bytesDone, rows) => {
     postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
-  });
+  }, Boolean(exact));
   let partial = r.partial;
   if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
   return { value: { partial, start: Number(r.start), end: Number(r.end) }, transfer: [partial.buffer] };
