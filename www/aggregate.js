@@ -15,29 +15,29 @@ const CHUNK_SIZE = 16 << 20; // bytes per Blob slice inside aggregateRange
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
 const PROGRESS_INTERVAL_MS = 100; // ~10 progress updates per second
 const WORKER_URL = new URL('./worker.js', import.meta.url);
-const WASM_URL = new URL('./pkg/adagg_bg.wasm', import.meta.url);
+// The wasm bytes ship inside a JS module (written by scripts/build-web.sh),
+// so the page needs no fetch at all: its CSP sets connect-src 'none'.
+const WASM_MODULE_URL = new URL('./pkg/adagg_wasm.js', import.meta.url);
 
 let modulePromise = null;
 
 /**
- * Fetches and compiles the wasm module once, so that every worker can
- * instantiate it without fetching or compiling it again. Safe to call early
+ * Loads and compiles the wasm module once, so that every worker can
+ * instantiate it without loading or compiling it again. Safe to call early
  * (e.g. at page load); rejects with a readable Error if the build is missing.
  * @returns {Promise<WebAssembly.Module>}
  */
 export function preload() {
   if (!modulePromise) {
     modulePromise = (async () => {
-      let res;
+      let base64;
       try {
-        res = await fetch(WASM_URL);
+        ({ default: base64 } = await import(WASM_MODULE_URL.href));
       } catch {
-        throw new Error('Could not load the WebAssembly module (network error).');
+        throw new Error(`The WebAssembly module is missing (${WASM_MODULE_URL.pathname}). Build it with scripts/build-web.sh.`);
       }
-      if (!res.ok) {
-        throw new Error(`The WebAssembly module is missing (${res.status} for ${WASM_URL.pathname}). Build it with scripts/build-web.sh.`);
-      }
-      return WebAssembly.compile(await res.arrayBuffer());
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      return WebAssembly.compile(bytes);
     })();
     modulePromise.catch(() => {
       modulePromise = null; // allow a retry later
