@@ -67,7 +67,7 @@ class WorkerClient {
       } else {
         this.#pending.delete(data.id);
         if (data.type === 'done') call.resolve(data.value);
-        else call.reject(new Error(data.message));
+        else call.reject(Object.assign(new Error(data.message), { kind: data.kind, missing: data.missing, columns: data.columns }));
       }
     };
     this.#worker.onerror = (event) => {
@@ -124,6 +124,11 @@ export function splitOffsets(dataStart, size, n) {
  *   with a DOMException named AbortError
  * @param {number} [options.top=10] rows per ranking
  * @param {number} [options.minRangeBytes] smallest range worth its own worker
+ * @param {{delimiter?: string, encoding?: string, map?: Record<string, string>}} [options.parse]
+ *   forces the delimiter (`,` `;` `tab` `|`), the encoding (`utf-8`, `utf-16le`,
+ *   `utf-16be`, `windows-1252`) or columns for fields (`{spend: 'Cost'}`).
+ *   A header the aliases cannot map rejects with an Error whose `kind` is
+ *   `'columns'`, with `missing` (field names) and `columns` (the file's columns).
  * @returns {Promise<object>} the wasm Result ({ctr, cpa, ctrCsv, cpaCsv, summary}) plus
  *   `timing: {elapsedMs, bytes, workers, ranges, reruns}`
  */
@@ -134,6 +139,7 @@ export async function aggregateFile(file, options = {}) {
     signal,
     top = 10,
     minRangeBytes = DEFAULT_MIN_RANGE,
+    parse,
   } = options;
   signal?.throwIfAborted();
   const maxWorkers = Math.max(1, Math.floor(Number(workers)) || 1);
@@ -189,7 +195,7 @@ export async function aggregateFile(file, options = {}) {
       Math.max(1, Math.min(maxWorkers, Math.floor(dataLen / Math.max(1, minRangeBytes))));
 
     // 1. Sniff the header in worker 0; start the other workers meanwhile.
-    const planPromise = spawn().call({ type: 'sniff', file });
+    const planPromise = spawn().call({ type: 'sniff', file, options: parse });
     while (pool.length < rangeCount(totalBytes)) spawn();
     const plan = await planPromise;
     const dataStart = Number(plan.dataStart);

@@ -20,6 +20,7 @@ const els = {
   results: $('results'),
   resultFile: $('result-file'),
   stats: $('stats'),
+  mapping: $('mapping'),
   skipped: $('skipped'),
   skippedReasons: $('skipped-reasons').tBodies[0],
   skippedList: $('skipped-list'),
@@ -27,7 +28,15 @@ const els = {
   cpaTable: $('cpa-table'),
   downloadCtr: $('download-ctr'),
   downloadCpa: $('download-cpa'),
+  delimiter: $('delimiter'),
+  encoding: $('encoding'),
+  mappingCard: $('mapping-card'),
+  mappingText: $('mapping-text'),
+  mappingForm: $('mapping-form'),
+  mappingFields: $('mapping-fields'),
 };
+
+const FIELDS = ['campaign_id', 'impressions', 'clicks', 'spend', 'conversions'];
 
 const cores = navigator.hardwareConcurrency || 4;
 const WORKERS_KEY = 'adagg.workers';
@@ -93,6 +102,7 @@ function setRunning(running) {
 
 function clearOutput() {
   show(els.error, false);
+  show(els.mappingCard, false);
   show(els.notice, false);
   show(els.results, false);
   for (const url of blobUrls) URL.revokeObjectURL(url);
@@ -112,6 +122,45 @@ function showNotice(message) {
 function workerCount() {
   const n = Math.floor(Number(els.workers.value));
   return Number.isFinite(n) && n >= 1 ? Math.min(n, 64) : cores;
+}
+
+/** Delimiter and encoding forced in the settings, if any. */
+function formatOptions() {
+  const parse = {};
+  if (els.delimiter.value) parse.delimiter = els.delimiter.value;
+  if (els.encoding.value) parse.encoding = els.encoding.value;
+  return parse;
+}
+
+/** The header could not be mapped: let the user pick a column per field. */
+function showMapping(file, err) {
+  const missing = new Set(err.missing ?? []);
+  els.mappingText.textContent =
+    `adagg could not find ${[...missing].join(', ')} in the header of ${file.name || 'the file'}. ` +
+    'Choose the column that holds each field, then run again.';
+  const columns = err.columns ?? [];
+  els.mappingFields.replaceChildren(
+    ...FIELDS.map((field) => {
+      const id = `map-${field}`;
+      const select = el('select', { id, name: field }, [
+        el('option', { value: '', text: missing.has(field) ? 'Choose a column…' : 'Detected automatically' }),
+        ...columns.map((c) => el('option', { value: c, text: c })),
+      ]);
+      if (missing.has(field)) select.required = true;
+      return el('div', { className: 'mapping-field' }, [el('label', { for: id, text: field }), select]);
+    }),
+  );
+  els.mappingForm.onsubmit = (e) => {
+    e.preventDefault();
+    const map = {};
+    for (const field of FIELDS) {
+      const v = els.mappingForm.elements[field].value;
+      if (v) map[field] = v;
+    }
+    run(file, { ...formatOptions(), map });
+  };
+  show(els.mappingCard, true);
+  (els.mappingFields.querySelector('select[required]') ?? els.mappingFields.querySelector('select'))?.focus();
 }
 
 // ---------- progress ----------
@@ -189,6 +238,9 @@ function renderSummary(result, file) {
     ['Throughput', fmtRate(file.size, t.elapsedMs)],
     ['Workers', String(t.workers)],
   ];
+  const delimiterName = s.delimiter === 'tab' ? 'tab' : `“${s.delimiter}”`;
+  items.push(['Format', `${s.encoding}, ${delimiterName}, header on line ${s.headerLine}`]);
+  if (Number(s.preambleRows) > 0) items.push(['Rows above header', fmtInt(s.preambleRows)]);
   els.stats.replaceChildren(
     ...items.map(([label, value]) =>
       el('div', { className: label === 'Rows skipped' && skipped > 0 ? 'stat warn' : 'stat' }, [
@@ -209,6 +261,8 @@ function renderSummary(result, file) {
     ...first.map(({ line, reason }) => el('li', {}, [el('code', { text: `line ${line}: ${reason}` })])),
   );
   show(els.skipped, reasons.length > 0 || first.length > 0);
+  els.mapping.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');
+  for (const w of s.warnings ?? []) showNotice(w);
 }
 
 function renderResult(result, file) {
@@ -223,7 +277,7 @@ function renderResult(result, file) {
 
 // ---------- run ----------
 
-async function run(file) {
+async function run(file, parse = formatOptions()) {
   if (controller) return; // a job is already running
   clearOutput();
   controller = new AbortController();
@@ -235,6 +289,7 @@ async function run(file) {
   try {
     const result = await aggregateFile(file, {
       workers: workerCount(),
+      parse,
       signal,
       onProgress: (p) => {
         if (!signal.aborted) renderProgress(p);
@@ -246,6 +301,9 @@ async function run(file) {
     if (err?.name === 'AbortError') {
       showNotice(`Cancelled. ${file.name || 'The file'} was not processed; choose a file to start again.`);
       document.body.dataset.state = 'cancelled';
+    } else if (err?.kind === 'columns') {
+      showMapping(file, err);
+      document.body.dataset.state = 'mapping';
     } else {
       showError(err?.message || String(err));
       document.body.dataset.state = 'error';
@@ -254,7 +312,8 @@ async function run(file) {
     controller = null;
     setRunning(false);
     els.file.value = ''; // choosing the same file again triggers `change`
-    if (document.body.dataset.state !== 'done') els.file.focus();
+    const state = document.body.dataset.state;
+    if (state !== 'done' && state !== 'mapping') els.file.focus();
   }
 }
 

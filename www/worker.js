@@ -1,12 +1,12 @@
 // adagg worker: a thin message adapter around the wasm API. All file reading
 // and parsing happens here, off the main thread. Protocol (see aggregate.js):
 //   in:  {type:'init', module?}            compiled WebAssembly.Module (optional)
-//        {id, type:'sniff', file}
+//        {id, type:'sniff', file, options}   options: {delimiter?, encoding?, map?}
 //        {id, type:'range', file, plan, start, stop, exact, chunkSize}
 //        {id, type:'finish', plan, partials, top}
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value}
-//        {id, type:'error', message}
+//        {id, type:'error', message, kind?, missing?, columns?}
 import init, { sniff, aggregateRange, finishPartials } from './pkg/adagg.js';
 
 const SNIFF_BYTES = 1 << 20;
@@ -17,10 +17,10 @@ function initOnce(module) {
   return ready;
 }
 
-async function doSniff(file) {
+async function doSniff(file, options) {
   const end = Math.min(file.size, SNIFF_BYTES);
   const prefix = new Uint8Array(await file.slice(0, end).arrayBuffer());
-  const plan = sniff(prefix, end === file.size);
+  const plan = sniff(prefix, end === file.size, options ?? undefined);
   if (plan == null) {
     throw new Error('The header line is longer than 1 MiB; is this really a CSV file?');
   }
@@ -46,13 +46,15 @@ self.onmessage = async ({ data: msg }) => {
     await initOnce();
     let value;
     let transfer = [];
-    if (msg.type === 'sniff') value = await doSniff(msg.file);
+    if (msg.type === 'sniff') value = await doSniff(msg.file, msg.options);
     else if (msg.type === 'range') ({ value, transfer } = await doRange(id, msg));
     else if (msg.type === 'finish') value = finishPartials(msg.plan, msg.partials, msg.top);
     else throw new Error(`unknown message type ${msg.type}`);
     postMessage({ id, type: 'done', value }, transfer);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    postMessage({ id, type: 'error', message: message || 'unknown error in the worker' });
+    // kind / missing / columns let the page offer a column-mapping form.
+    const { kind, missing, columns } = err ?? {};
+    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns });
   }
 };

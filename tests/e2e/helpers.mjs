@@ -175,9 +175,9 @@ export async function launch() {
  * Runs the native CLI on `input`, returns {ctr, cpa} as Buffers.
  * Throws if the CLI does not produce both files.
  */
-export async function cliOutput(input, outDir) {
+export async function cliOutput(input, outDir, extraArgs = []) {
   await mkdir(outDir, { recursive: true });
-  await execFileP('cargo', ['run', '--quiet', '--release', '--bin', 'adagg', '--', '--input', input, '--output', outDir], {
+  await execFileP('cargo', ['run', '--quiet', '--release', '--bin', 'adagg', '--', '--input', input, '--output', outDir, ...extraArgs], {
     cwd: REPO,
     maxBuffer: 64 << 20,
   });

@@ -1,9 +1,7 @@
 // End-to-end tests of the web app in Debian's headless Chromium.
 //
 //   npm run e2e            (needs www/pkg built: bash scripts/build-web.sh)
-//
-// Env: ADAGG_E2E_SKIP_CLI=1 skips the byte-for-byte comparison with the
-// native CLI (only for developing against a mock core).
+
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -23,7 +21,6 @@ import {
   mkdir,
 } from './helpers.mjs';
 
-const SKIP_CLI = process.env.ADAGG_E2E_SKIP_CLI === '1';
 let server;
 let browser;
 let dir;
@@ -136,10 +133,6 @@ for (const name of ['clean', 'malformed']) {
     assert.deepEqual(page.pageErrors, []);
     await page.close();
 
-    if (SKIP_CLI) {
-      t.skip('ADAGG_E2E_SKIP_CLI=1');
-      return;
-    }
     const cli = await cliOutput(files[name], join(dir, `${name}-cli`));
     assert.ok(cli.ctr.equals(out[1].ctr), `top10_ctr.csv differs from the CLI's\nweb:\n${out[1].ctr}\ncli:\n${cli.ctr}`);
     assert.ok(cli.cpa.equals(out[1].cpa), `top10_cpa.csv differs from the CLI's\nweb:\n${out[1].cpa}\ncli:\n${cli.cpa}`);
@@ -167,13 +160,23 @@ test('malformed CSV: the summary shows skipped counts by reason and the first sk
   await page.close();
 });
 
-test('a missing column and an empty file show a clear error', async () => {
+test('a column the aliases cannot find opens a mapping form; an empty file shows a clear error', async () => {
   const page = await openApp();
-  assert.equal(await runFile(page, files.missing), 'error');
-  const missing = await page.locator('#error-text').textContent();
-  assert.match(missing, /clicks/);
+  assert.equal(await runFile(page, files.missing), 'mapping');
+  assert.match(await page.locator('#mapping-text').textContent(), /could not find clicks/);
   assert.equal(await page.locator('#results').isHidden(), true);
-  await page.screenshot({ path: join(REPO, 'test-results', 'error.png') });
+  const choices = await page.locator('#map-clicks option').allTextContents();
+  assert.deepEqual(choices.slice(1), ['campaign_id', 'date', 'impressions', 'spend', 'conversions']);
+  await page.screenshot({ path: join(REPO, 'test-results', 'mapping.png') });
+  // Map clicks to the impressions column and run: same as the CLI's --map.
+  await page.selectOption('#map-clicks', 'impressions');
+  await page.click('#mapping-form button[type=submit]');
+  await page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 60_000 });
+  const got = await downloads(page, join(dir, 'out-mapped'));
+  const want = await cliOutput(files.missing, join(dir, 'cli-mapped'), ['--map', 'clicks=impressions']);
+  assert.deepEqual(got.ctr, want.ctr);
+  assert.deepEqual(got.cpa, want.cpa);
+  assert.match(await page.locator('#mapping').textContent(), /clicks ← impressions/);
 
   assert.equal(await runFile(page, files.empty), 'error');
   const empty = await page.locator('#error-text').textContent();
@@ -183,6 +186,38 @@ test('a missing column and an empty file show a clear error', async () => {
   assert.equal(await runFile(page, files.clean, 2), 'done');
   assert.equal(await page.locator('#error').isHidden(), true);
   assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('platform exports (UTF-16 Google Ads, Windows-1252 semicolons, Microsoft preamble) give the hand-computed tables', async () => {
+  const page = await openApp();
+  for (const name of ['google_ads_utf16', 'semicolon_decimal_comma_cp1252', 'microsoft_ads', 'meta_utf8_bom']) {
+    const fixture = join(REPO, 'tests', 'fixtures', name);
+    assert.equal(await runFile(page, join(fixture, 'input.csv'), 2), 'done', name);
+    const got = await downloads(page, join(dir, `fx-${name}`));
+    assert.equal(got.ctr.toString(), (await readFile(join(fixture, 'expected_ctr.csv'))).toString(), name);
+    assert.equal(got.cpa.toString(), (await readFile(join(fixture, 'expected_cpa.csv'))).toString(), name);
+  }
+  const format = await page.locator('#stats').textContent();
+  assert.match(format, /UTF-8/);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('campaign names are shown as text only, and exported safe for spreadsheets', async () => {
+  const xss = join(dir, 'xss.csv');
+  await writeFile(
+    xss,
+    `${HEADER}\n"<img src=x onerror=""window.__pwned=1"">",2025-01-01,100,10,1.00,1\n"=HYPERLINK(""http://x"")",2025-01-01,100,5,1.00,1\n`,
+  );
+  const page = await openApp();
+  assert.equal(await runFile(page, xss), 'done');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('#ctr-table img').count(), 0);
+  const ids = await page.locator('#ctr-table tbody th').allTextContents();
+  assert.deepEqual(ids, ['<img src=x onerror="window.__pwned=1">', '=HYPERLINK("http://x")']);
+  const got = await downloads(page, join(dir, 'out-xss'));
+  assert.match(got.ctr.toString(), /\n"'=HYPERLINK\(""http:\/\/x""\)",100,5,/);
   await page.close();
 });
 
