@@ -259,3 +259,19 @@ fn empty_and_header_only_files() {
     assert_eq!(report.summary.warnings, ["the file has a header but no data rows"]);
     assert_eq!(report.ctr_csv(), format!("{}\n", adagg::HEADER));
 }
+
+#[test]
+fn total_rows_and_decimal_commas_are_never_misread_by_the_fast_path() {
+    // Plain digits everywhere, so the fast path would take these lines if it
+    // did not know better.
+    let comma = b"campaign_id,impressions,clicks,spend,conversions\nA,100,10,5.50,1\nTotal,100,10,5.50,1\nTOTAL: Account,1,1,1,1\nB,10,1,2,1\n";
+    let report = adagg::aggregate_bytes(comma, 10).unwrap();
+    assert_eq!(report.summary.campaigns, 2, "{:?}", report.top_ctr);
+    assert_eq!(report.summary.rows_aggregated, 2);
+
+    let semicolon = b"campaign_id;impressions;clicks;spend;conversions\nA;100;10;5,50;1\nB;100;10;5.5;1\nC;100;10;1.500;1\n";
+    let report = adagg::aggregate_bytes(semicolon, 10).unwrap();
+    // `5.5` is not a number in a decimal-comma file; `1.500` is 1500.
+    assert_eq!(report.summary.rows_skipped, 1);
+    assert_eq!(report.cpa_csv(), format!("{}\nA,100,10,5.50,1,0.1000,5.50\nC,100,10,1500.00,1,0.1000,1500.00\n", adagg::HEADER));
+}
