@@ -14,5 +14,5 @@ for f in tests/fixtures/*/input.csv tests/reference_cases/*/input.csv; do
   [ -f "fuzz/corpus/chunked/$name" ] || { printf '\x07\x03'; cat "$f"; } > "fuzz/corpus/chunked/$name"
 done
 export RUSTC_BOOTSTRAP=1
-cargo fuzz run chunked fuzz/corpus/chunked -- -max_total_time="$secs" -rss_limit_mb=2048 -max_len=65536 2>&1 | tee /tmp/adagg-fuzz.log | grep -E "^#[0-9]+ +(DONE|pulse)|ERROR|panicked|Done" || true
+cargo fuzz run chunked fuzz/corpus/chunked -- -max_total_time="$secs" -rss_limit_mb=2048 -max_len=8192 2>&1 | tee /tmp/adagg-fuzz.log | grep -E "^#[0-9]+ +(DONE|pulse)|ERROR|panicked|Done" || true
 tail -n 3 /tmp/adagg-fuzz.log
