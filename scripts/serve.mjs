@@ -3,8 +3,11 @@
 //
 //   node scripts/serve.mjs            # serves the repo root on 127.0.0.1:8080
 //   PORT=0 node scripts/serve.mjs     # any free port
+//   PREFIX=/tools/adagg/ node scripts/serve.mjs   # serves the root under a sub-path
 //
-// Also importable: `startServer(root, port) -> Promise<{ port, url, close }>`.
+// Also importable: `startServer(root, port, { prefix }) -> Promise<{ port, url, close }>`.
+// With a prefix, only URLs under it are served (the prefix is stripped) and
+// `url` ends with it; everything else is 404, as behind a portal's proxy.
 // Binds 127.0.0.1 only. Sends `Cache-Control: no-store` so a rebuilt
 // www/pkg is always picked up, and never lists directories.
 import { createServer } from 'node:http';
@@ -64,13 +67,34 @@ function resolvePath(root, urlPath) {
   return file;
 }
 
-async function handle(root, req, res) {
+/** '/tools/adagg/' style: leading and trailing slash, no dot segments; '' = none. */
+function normalizePrefix(prefix) {
+  if (prefix == null || prefix === '' || prefix === '/') return '';
+  const parts = String(prefix).split('/').filter((p) => p !== '');
+  if (parts.some((p) => p === '.' || p === '..')) throw new Error(`invalid prefix ${JSON.stringify(prefix)}`);
+  return parts.length ? `/${parts.join('/')}/` : '';
+}
+
+async function handle(root, prefix, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
     return;
   }
   const url = new URL(req.url, 'http://localhost');
-  let file = resolvePath(root, url.pathname);
+  let pathname = url.pathname;
+  if (prefix) {
+    if (pathname === prefix.slice(0, -1)) {
+      res.writeHead(301, { ...BASE_HEADERS, Location: prefix + url.search, 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    if (!pathname.startsWith(prefix)) {
+      send(res, 404, 'not found\n');
+      return;
+    }
+    pathname = pathname.slice(prefix.length - 1);
+  }
+  let file = resolvePath(root, pathname);
   if (file === null) {
     send(res, 404, 'not found\n');
     return;
@@ -107,12 +131,16 @@ async function handle(root, req, res) {
  * Starts the server on 127.0.0.1.
  * @param {string} root directory to serve
  * @param {number} [port=8080] 0 picks any free port
+ * @param {{prefix?: string}} [options] prefix: serve `root` under this URL path
+ *   (e.g. '/tools/adagg/'); other paths are 404
  * @returns {Promise<{port: number, url: string, close: () => Promise<void>}>}
+ *   `url` includes the prefix
  */
-export function startServer(root, port = 8080) {
+export function startServer(root, port = 8080, { prefix = '' } = {}) {
   const absRoot = resolve(root);
+  const base = normalizePrefix(prefix);
   const server = createServer((req, res) => {
-    handle(absRoot, req, res).catch(() => {
+    handle(absRoot, base, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.destroy();
     });
@@ -124,7 +152,7 @@ export function startServer(root, port = 8080) {
       const actual = server.address().port;
       resolveStart({
         port: actual,
-        url: `http://127.0.0.1:${actual}/`,
+        url: `http://127.0.0.1:${actual}${base || '/'}`,
         close: () =>
           new Promise((done) => {
             server.close(() => done());
@@ -144,9 +172,16 @@ if (isMain) {
     console.error(`adagg: invalid PORT ${JSON.stringify(raw)}`);
     process.exit(2);
   }
-  startServer(root, port).then(
-    ({ port: actual, close }) => {
-      console.log(`adagg: http://127.0.0.1:${actual}/`);
+  let prefix;
+  try {
+    prefix = normalizePrefix(process.env.PREFIX);
+  } catch (err) {
+    console.error(`adagg: ${err.message}`);
+    process.exit(2);
+  }
+  startServer(root, port, { prefix }).then(
+    ({ url, close }) => {
+      console.log(`adagg: ${url}`);
       const stop = () => close().then(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

@@ -1,0 +1,185 @@
+// Type declarations for adagg's public module (www/adagg.js) and the
+// <ad-aggregator> custom element (www/ad-aggregator.js). Guide: docs/embedding.md.
+
+/** One ranked campaign with its totals. Numbers are decimal strings, exactly as in the CSV output. */
+export interface AdaggRow {
+  campaignId: string;
+  totalImpressions: string;
+  totalClicks: string;
+  totalSpend: string;
+  totalConversions: string;
+  /** clicks ÷ impressions, 4 decimals. */
+  ctr: string;
+  /** spend ÷ conversions, 2 decimals; empty when there are no conversions. */
+  cpa: string;
+}
+
+export interface AdaggSummary {
+  rowsRead: number;
+  rowsAggregated: number;
+  rowsSkipped: number;
+  skippedByReason: Array<{ reason: string; count: number }>;
+  /** The first skipped rows, with their 1-based physical line numbers. */
+  firstSkipped: Array<{ line: number; reason: string }>;
+  campaigns: number;
+  bytes: number;
+  header: string[];
+  headerLine: number;
+  preambleRows: number;
+  encoding: string;
+  delimiter: string;
+  mapping: Array<{ field: string; column: string }>;
+  warnings: string[];
+}
+
+export interface AdaggTiming {
+  elapsedMs: number;
+  bytes: number;
+  workers: number;
+  ranges: number;
+  reruns: number;
+}
+
+/** The result of one run: plain JSON (structured-cloneable, JSON.stringify-able). */
+export interface AdaggResult {
+  /** Top campaigns by click-through rate. */
+  ctr: AdaggRow[];
+  /** Top campaigns by lowest cost per acquisition. */
+  cpa: AdaggRow[];
+  /** The CTR ranking as CSV (top10_ctr.csv for top 10). */
+  ctrCsv: string;
+  /** The CPA ranking as CSV (top10_cpa.csv for top 10). */
+  cpaCsv: string;
+  summary: AdaggSummary;
+  timing: AdaggTiming;
+}
+
+export type AdaggPhase = 'start' | 'read' | 'merge' | 'done';
+
+export interface AdaggProgress {
+  phase: AdaggPhase;
+  /** Bytes of the file processed so far. */
+  bytes: number;
+  /** The file's size in bytes. */
+  total: number;
+  /** Rows read so far. */
+  rows: number;
+  elapsedMs: number;
+}
+
+/**
+ * `kind` of a failure: 'abort' (cancelled), 'input' (bad argument), 'load'
+ * (the wasm module or the worker could not be loaded), 'empty' (empty file),
+ * 'header' (no usable header), 'columns' (required columns not found: see
+ * `missing` and `columns`), 'error' (anything else).
+ */
+export type AdaggErrorKind = 'abort' | 'input' | 'load' | 'empty' | 'header' | 'columns' | 'error';
+
+/** What aggregateFile rejects with (besides a DOMException named AbortError). */
+export interface AdaggError extends Error {
+  kind?: Exclude<AdaggErrorKind, 'abort' | 'error'>;
+  /** kind 'columns': the fields that were not found. */
+  missing?: string[];
+  /** kind 'columns': the file's column names. */
+  columns?: string[];
+}
+
+export interface AdaggParseOptions {
+  delimiter?: ',' | ';' | 'tab' | '|';
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  /** Column name per field, e.g. `{ spend: 'Cost' }`. */
+  map?: Partial<Record<'campaign_id' | 'impressions' | 'clicks' | 'spend' | 'conversions', string>>;
+}
+
+export interface AggregateOptions {
+  /** Rows per ranking (default 10). */
+  top?: number;
+  /** Called at most ~10 times a second while reading, and at each phase change. */
+  onProgress?: (progress: AdaggProgress) => void;
+  /** Aborting terminates every worker; the promise rejects with a DOMException named AbortError. */
+  signal?: AbortSignal;
+  /** Parallel workers (default: navigator.hardwareConcurrency). */
+  workers?: number;
+  /** Forces the delimiter, encoding or columns instead of detecting them. */
+  parse?: AdaggParseOptions;
+  /** worker.js hosted elsewhere (same origin as the page); resolved against document.baseURI. */
+  workerUrl?: string | URL;
+  /** adagg_wasm.js, or adagg_bg.wasm (fetched: needs connect-src), hosted elsewhere. */
+  wasmUrl?: string | URL;
+}
+
+/**
+ * Aggregates a CSV file in Web Workers, entirely in the browser.
+ * Rejects with a DOMException named AbortError when `signal` aborts, and with
+ * an {@link AdaggError} otherwise.
+ */
+export function aggregateFile(file: Blob, options?: AggregateOptions): Promise<AdaggResult>;
+
+/** Loads and compiles the WebAssembly module ahead of the first run (cached per URL). */
+export function preload(options?: { wasmUrl?: string | URL }): Promise<WebAssembly.Module>;
+
+/** `detail` of `adagg-progress`. */
+export type AdaggProgressDetail = AdaggProgress;
+
+/** `detail` of `adagg-error`. */
+export interface AdaggErrorDetail {
+  message: string;
+  kind: AdaggErrorKind;
+  /** kind 'columns' only. */
+  missing?: string[];
+  /** kind 'columns' only. */
+  columns?: string[];
+}
+
+export interface AdAggregatorEventMap extends HTMLElementEventMap {
+  'adagg-progress': CustomEvent<AdaggProgressDetail>;
+  'adagg-done': CustomEvent<AdaggResult>;
+  'adagg-error': CustomEvent<AdaggErrorDetail>;
+}
+
+/**
+ * `<ad-aggregator top="10" compact worker-url="…" wasm-url="…" workers="4">`.
+ * Events (bubbling, composed): `adagg-progress`, `adagg-done`, `adagg-error`.
+ */
+export class AdAggregator extends HTMLElement {
+  /** Attribute `top`: rows per ranking (default 10). */
+  top: number;
+  /** Boolean attribute `compact`. */
+  compact: boolean;
+  /** Attribute `workers`: parallel workers, or null for the default. */
+  workers: number | null;
+  /** Attribute `worker-url`, or null for worker.js next to the module. */
+  workerUrl: string | null;
+  /** Attribute `wasm-url`, or null for pkg/adagg_wasm.js next to the module. */
+  wasmUrl: string | null;
+  /** The last successful result, or null (also while a run is going). */
+  readonly result: AdaggResult | null;
+  /** True while a file is being aggregated. */
+  readonly running: boolean;
+  /**
+   * Aggregates `file` and shows the result; a run already going is cancelled
+   * first. Resolves like `adagg-done`; rejects (after `adagg-error`) like aggregateFile.
+   */
+  aggregate(file: Blob): Promise<AdaggResult>;
+  /** Cancels the running aggregation, if any, and terminates its workers. */
+  cancel(): void;
+
+  addEventListener<K extends keyof AdAggregatorEventMap>(
+    type: K,
+    listener: (this: AdAggregator, ev: AdAggregatorEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof AdAggregatorEventMap>(
+    type: K,
+    listener: (this: AdAggregator, ev: AdAggregatorEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ad-aggregator': AdAggregator;
+  }
+}

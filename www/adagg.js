@@ -1,0 +1,9 @@
+// adagg's public module entry for portals.
+//
+//   <script type="module" src="/tools/adagg/www/adagg.js"></script>   defines <ad-aggregator>
+//   import { aggregateFile } from '/tools/adagg/www/adagg.js';          your own UI
+//
+// Loading it defines the <ad-aggregator> element (once: loading it again, or
+// a second copy, is a no-op) and adds no other global name. Types: adagg.d.ts.
+// Guide: docs/embedding.md.
+export { aggregateFile, preload, AdAggregator } from './ad-aggregator.js';
