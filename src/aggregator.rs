@@ -328,7 +328,7 @@ impl Aggregator {
     /// Counts a line the fast path parsed from `text`: `len` bytes, with
     /// `newlines` line breaks.
     fn accept(&mut self, text: &[u8], parsed: &Line, len: usize, newlines: u64) {
-        if let Err(field) = fast::add(&mut self.table, text, parsed) {
+        if let Err(field) = fast::add(&mut self.table, text, 0, parsed) {
             let id = &text[parsed.campaign..parsed.campaign + parsed.campaign_len];
             self.overflow(field, id, self.partial.newlines + 1);
         }

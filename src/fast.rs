@@ -93,6 +93,18 @@ pub struct Run {
 /// The columns of `campaign_id,date,impressions,clicks,spend,conversions`.
 const CANONICAL: [Col; 6] = [Col::Campaign, Col::Skip, Col::Count(0), Col::Count(1), Col::Money, Col::Count(3)];
 
+/// For ids of each length up to [`PACKED_MAX`]: the bits of the first two
+/// words that are theirs.
+const KEY_MASKS: [(u64, u64); PACKED_MAX + 1] = {
+    let mut masks = [(0, 0); PACKED_MAX + 1];
+    let mut len = 1;
+    while len <= PACKED_MAX {
+        masks[len] = if len <= 8 { (u64::MAX >> (64 - 8 * len), 0) } else { (u64::MAX, u64::MAX >> (128 - 8 * len)) };
+        len += 1;
+    }
+    masks
+};
+
 /// Lines parsed ahead of their table updates when the table is large.
 const BATCH: usize = 16;
 
@@ -137,13 +149,100 @@ impl FastParser {
     /// line when the buffer goes on far enough (loads need no bounds
     /// checks), else, or for lines too long for it, checked loads.
     #[inline(always)]
-    fn parse_at<const B: bool, const C: bool>(&self, buf: &[u8], p: usize) -> Option<Line> {
-        if let Some(win) = buf.get(p..).and_then(|rest| rest.first_chunk::<{ WINDOW + 8 }>()) {
-            if let Some(line) = self.parse::<_, B, C>(Window(win), 0) {
+    fn parse_at<const B: bool, const C: bool>(&self, buf: &[u8], p: usize, plain: &mut Plain) -> Option<Line> {
+        if let Some(win) = window(buf, p) {
+            if let Some(line) = self.windowed::<B, C>(win, plain) {
                 return Some(Line { end: p + line.end, campaign: p + line.campaign, ..line });
             }
         }
         self.parse_cold::<B, C>(buf, p)
+    }
+
+    /// A line through a window: [`plain`](Self::plain) first when it may
+    /// apply and has been paying, else [`parse`](Self::parse).
+    #[inline(always)]
+    fn windowed<const B: bool, const C: bool>(&self, win: Window, plain: &mut Plain) -> Option<Line> {
+        if B && C && plain.worth_trying() {
+            if let Some(line) = self.plain(win) {
+                plain.misses = 0;
+                return Some(line);
+            }
+            plain.miss();
+        }
+        self.parse::<_, B, C>(win, 0)
+    }
+
+    /// The common layout, when the whole line is within the window's first
+    /// 48 bytes and its only bytes below `below` are the five delimiters and
+    /// the line break (or `\r\n`): the field bounds all come from one mask,
+    /// so that fields do not wait for each other.
+    #[inline(always)]
+    fn plain(&self, win: Window) -> Option<Line> {
+        let d = self.delimiter;
+        let w: [u64; 6] = std::array::from_fn(|i| win.word(8 * i));
+        // Bit j of byte i: byte j of word i is a candidate; then transposed,
+        // bit 8i + j: byte 8i + j.
+        let mut m = 0;
+        for (i, &x) in w.iter().enumerate() {
+            m |= below(x, self.below) >> (7 - i);
+        }
+        let mut m = transpose8(m);
+        let mut next = || {
+            let at = m.trailing_zeros() as usize;
+            m &= m.wrapping_sub(1);
+            at
+        };
+        let [p1, p2, p3, p4, p5, p6] = std::array::from_fn(|_| next());
+        if p6 >= 48 {
+            return None;
+        }
+        let b = |i: usize| win.0[i];
+        if (b(p1) ^ d) | (b(p2) ^ d) | (b(p3) ^ d) | (b(p4) ^ d) | (b(p5) ^ d) != 0 {
+            return None;
+        }
+        let end = match b(p6) {
+            b'\n' => p6 + 1,
+            b'\r' if b(p6 + 1) == b'\n' => p6 + 2,
+            _ => return None,
+        };
+        if p1 == 0 || p1 > PACKED_MAX || may_be_total(w[0]) {
+            return None;
+        }
+        let key = (w[0] & KEY_MASKS[p1].0, w[1] & KEY_MASKS[p1].1 | (p1 as u64) << 56);
+        let values = RowValues {
+            impressions: digits_in(win, p2 + 1, p3)?,
+            clicks: digits_in(win, p3 + 1, p4)?,
+            spend_micros: self.money_in(win, p4 + 1, p5)?,
+            conversions: digits_in(win, p5 + 1, p6)?,
+        };
+        Some(Line { end, campaign: 0, campaign_len: p1, key, values })
+    }
+
+    /// The money field `win[s..e]` when it has at most 8 bytes: digits,
+    /// or digits, the decimal separator and up to 6 digits.
+    #[inline(always)]
+    fn money_in(&self, win: Window, s: usize, e: usize) -> Option<u64> {
+        let len = e - s;
+        if len > 8 {
+            return None;
+        }
+        let w = win.word(s);
+        let a = w ^ ZEROS;
+        let i = non_digits(a).trailing_zeros() as usize / 8;
+        if i >= len {
+            return Some(value_of(a, len) * 1_000_000);
+        }
+        let frac = len - i - 1;
+        if (w >> (8 * i)) as u8 != self.decimal || frac > 6 || len == 1 {
+            return None;
+        }
+        // Squeeze the separator out: the digits before it and after it.
+        let keep = (1u64 << (8 * i)) - 1;
+        let a = (a & keep) | ((a >> 8) & !keep);
+        if non_digits(a).trailing_zeros() < 8 * (len as u32 - 1) {
+            return None;
+        }
+        Some(value_of(a, len - 1) * POW10[6 - frac])
     }
 
     #[inline(never)]
@@ -167,69 +266,93 @@ impl FastParser {
 
     /// One line at a time (tables that stay in cache).
     fn run_direct<const B: bool, const C: bool>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
-        if table.is_large() {
-            return self.run_batched::<B, C>(buf, p, limit, table);
-        }
         let mut lines = 0;
-        while p <= limit {
-            let Some(line) = self.parse_at::<B, C>(buf, p) else {
+        let mut plain = Plain::default();
+        loop {
+            if table.is_large() {
+                let more = self.run_batched::<B, C>(buf, p, limit, table);
+                return Run { lines: lines + more.lines, ..more };
+            }
+            // The common case: through windows.
+            while p <= limit {
+                let Some(win) = window(buf, p) else { break };
+                let Some(line) = self.windowed::<B, C>(win, &mut plain) else { break };
+                if let Err(f) = add(table, buf, p, &line) {
+                    let id = p + line.campaign..p + line.campaign + line.campaign_len;
+                    return Run { pos: p, lines, halt: Halt::Overflow(f, id) };
+                }
+                p += line.end;
+                lines += 1;
+                if table.is_large() {
+                    break;
+                }
+            }
+            if p > limit {
+                return Run { pos: p, lines, halt: Halt::Limit };
+            }
+            if table.is_large() {
+                continue;
+            }
+            // Near the end of the buffer, a long line, or one to decline.
+            let Some(line) = self.parse_cold::<B, C>(buf, p) else {
                 return Run { pos: p, lines, halt: Halt::Declined };
             };
-            if let Err(f) = add(table, buf, &line) {
+            if let Err(f) = add(table, buf, 0, &line) {
                 return Run { pos: p, lines, halt: Halt::Overflow(f, line.campaign..line.campaign + line.campaign_len) };
             }
             p = line.end;
             lines += 1;
-            if table.is_large() {
-                break;
-            }
         }
-        if p <= limit {
-            let more = self.run_batched::<B, C>(buf, p, limit, table);
-            return Run { lines: lines + more.lines, ..more };
-        }
-        Run { pos: p, lines, halt: Halt::Limit }
     }
 
-    /// Parses up to [`BATCH`] lines, touches their slots (so that their
-    /// cache misses overlap), then adds them: for tables larger than the
-    /// caches.
+    /// For tables larger than the caches: parses [`BATCH`] lines, touches
+    /// their slots (all the loads in a row, so that their cache misses
+    /// overlap), then adds the batch before, whose slots were touched a
+    /// batch of parsing ago and are in cache by now.
     fn run_batched<const B: bool, const C: bool>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
         let empty = Line { end: 0, campaign: 0, campaign_len: 0, key: (0, 0), values: RowValues::default() };
-        let mut batch = [empty; BATCH];
+        let (mut cur, mut prev) = ([empty; BATCH], [empty; BATCH]);
+        let mut plain = Plain::default();
+        // Lines in `prev`, and where the first of them starts.
+        let (mut pending, mut pending_at) = (0, p);
         let mut lines = 0;
         loop {
             let start = p;
             let mut n = 0;
             let mut halt = None;
-            let mut sink = 0u64;
             while n < BATCH {
                 if p > limit {
                     halt = Some(Halt::Limit);
                     break;
                 }
-                let Some(line) = self.parse_at::<B, C>(buf, p) else {
+                let Some(line) = self.parse_at::<B, C>(buf, p, &mut plain) else {
                     halt = Some(Halt::Declined);
                     break;
                 };
-                sink = sink.wrapping_add(table.touch(line.key.0, line.key.1));
-                batch[n] = line;
+                cur[n] = line;
                 p = line.end;
                 n += 1;
             }
+            let sink = cur[..n].iter().fold(0, |sink, l| sink ^ table.touch(l.key.0, l.key.1));
             std::hint::black_box(sink);
-            let mut at = start;
-            for line in &batch[..n] {
-                if let Err(f) = add(table, buf, line) {
-                    let id = line.campaign..line.campaign + line.campaign_len;
-                    return Run { pos: at, lines, halt: Halt::Overflow(f, id) };
+            let batches = [(&prev[..pending], pending_at), (&cur[..n], start)];
+            // The previous batch; at the end, this one too.
+            let todo = if halt.is_some() { &batches[..] } else { &batches[..1] };
+            for &(batch, mut at) in todo {
+                for line in batch {
+                    if let Err(f) = add(table, buf, 0, line) {
+                        let id = line.campaign..line.campaign + line.campaign_len;
+                        return Run { pos: at, lines, halt: Halt::Overflow(f, id) };
+                    }
+                    at = line.end;
+                    lines += 1;
                 }
-                at = line.end;
-                lines += 1;
             }
             if let Some(halt) = halt {
                 return Run { pos: p, lines, halt };
             }
+            std::mem::swap(&mut cur, &mut prev);
+            (pending, pending_at) = (n, start);
         }
     }
 
@@ -330,9 +453,7 @@ impl FastParser {
                 }
                 if len <= PACKED_MAX {
                     // The id's bytes, zero-padded, the length on top.
-                    let shift = 128 - 8 * len as u32;
-                    let id = ((u128::from(t.w1) << 64 | u128::from(t.w0)) << shift) >> shift;
-                    row.key = (id as u64, (id >> 64) as u64 | (len as u64) << 56);
+                    row.key = (t.w0 & KEY_MASKS[len].0, t.w1 & KEY_MASKS[len].1 | (len as u64) << 56);
                 }
                 row.campaign = (q, len);
                 (t.end, t.term)
@@ -380,15 +501,57 @@ impl FastParser {
     }
 }
 
-/// Adds an accepted line (parsed from `buf`) to the table.
+/// Whether [`FastParser::plain`] is worth trying: it gives up after a
+/// run of lines it does not take (they all go to [`FastParser::parse`]
+/// then), and tries again now and then.
+#[derive(Default)]
+struct Plain {
+    /// Lines in a row it did not take.
+    misses: u32,
+    /// Lines to go before trying again.
+    skip: u32,
+}
+
+impl Plain {
+    const GIVE_UP: u32 = 16;
+    /// Lines between tries once given up.
+    const RETRY: u32 = 4096;
+
+    #[inline(always)]
+    fn worth_trying(&mut self) -> bool {
+        if self.skip == 0 {
+            return true;
+        }
+        self.skip -= 1;
+        false
+    }
+
+    #[inline(always)]
+    fn miss(&mut self) {
+        self.misses += 1;
+        if self.misses == Self::GIVE_UP {
+            // One more miss after the pause gives up again.
+            (self.misses, self.skip) = (Self::GIVE_UP - 1, Self::RETRY);
+        }
+    }
+}
+
+/// Adds an accepted line to the table; its positions are relative to
+/// `buf[base]`.
 #[inline(always)]
-pub fn add(table: &mut Table, buf: &[u8], line: &Line) -> Result<(), Field> {
+pub fn add(table: &mut Table, buf: &[u8], base: usize, line: &Line) -> Result<(), Field> {
     let totals = Totals::from(line.values);
     if line.key.1 != 0 {
         table.add_packed(line.key.0, line.key.1, &totals)
     } else {
-        table.add_long(&buf[line.campaign..line.campaign + line.campaign_len], &totals)
+        table.add_long(&buf[base + line.campaign..base + line.campaign + line.campaign_len], &totals)
     }
+}
+
+/// The window on the line at `p`, if the buffer goes on far enough.
+#[inline(always)]
+fn window(buf: &[u8], p: usize) -> Option<Window<'_>> {
+    buf.get(p..).and_then(|rest| rest.first_chunk::<{ WINDOW + 8 }>()).map(Window)
 }
 
 /// What the fields parsed so far gave.
@@ -506,14 +669,51 @@ fn below(w: u64, c: u8) -> u64 {
     !((w | HIGHS).wrapping_sub(ONES * u64::from(c)) | w) & HIGHS
 }
 
-/// High bit set in exactly the bytes of `a` (a word xor `'0'`s) that were
-/// not ASCII digits.
+/// High bit set in the bytes of `a` (a word xor `'0'`s) that were not
+/// ASCII digits; the lowest set bit is exact (a carry out of a non-digit
+/// may flag the digit above it, which only ever follows).
 #[inline(always)]
 fn non_digits(a: u64) -> u64 {
-    (((a & !HIGHS) + ONES * 0x76) | a) & HIGHS
+    (a.wrapping_add(ONES * 0x76) | a) & HIGHS
 }
 
 const ZEROS: u64 = ONES * b'0' as u64;
+
+/// The transpose of the 8x8 bit matrix whose row `r` is byte `r` (bit `c`
+/// of byte `r` goes to bit `r` of byte `c`).
+#[inline(always)]
+fn transpose8(x: u64) -> u64 {
+    let t = (x ^ (x >> 7)) & 0x00AA_00AA_00AA_00AA;
+    let x = x ^ t ^ (t << 7);
+    let t = (x ^ (x >> 14)) & 0x0000_CCCC_0000_CCCC;
+    let x = x ^ t ^ (t << 14);
+    let t = (x ^ (x >> 28)) & 0x0000_0000_F0F0_F0F0;
+    x ^ t ^ (t << 28)
+}
+
+/// The value of the first `len` (at most 8) digit values of `a` (a word
+/// xor `'0'`s), the most significant first.
+#[inline(always)]
+fn value_of(a: u64, len: usize) -> u64 {
+    eight_digits(a.checked_shl(64 - 8 * len as u32).unwrap_or(0))
+}
+
+/// The field `win[s..e]` as a count when it is at most 8 digits.
+#[inline(always)]
+fn digits_in(win: Window, s: usize, e: usize) -> Option<u64> {
+    let len = e - s;
+    if len > 8 {
+        return None;
+    }
+    let a = win.word(s) ^ ZEROS;
+    if (non_digits(a).trailing_zeros() as usize) < 8 * len {
+        return None;
+    }
+    Some(value_of(a, len))
+}
+
+/// Powers of ten up to a million.
+const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
 /// The run of ASCII digits at `q`: its value, its length and the byte
 /// after it (0 past the end of `buf`). `None` for runs of 20 or more.
@@ -702,8 +902,8 @@ mod tests {
                 let expected = bytes.iter().enumerate().fold(0, |m, (i, &b)| m | u64::from(b < c) << (8 * i + 7));
                 assert_eq!(below(w, c), expected, "{bytes:?} < {c}");
             }
-            let expected = bytes.iter().enumerate().fold(0, |m, (i, &b)| m | u64::from(!b.is_ascii_digit()) << (8 * i + 7));
-            assert_eq!(non_digits(w ^ ZEROS), expected, "{bytes:?}");
+            let first = bytes.iter().position(|b| !b.is_ascii_digit()).map_or(64, |i| 8 * i as u32 + 7);
+            assert_eq!(non_digits(w ^ ZEROS).trailing_zeros(), first, "{bytes:?}");
         }
     }
 
@@ -797,10 +997,10 @@ mod tests {
         for id_len in [1, 15, 16, 100, WINDOW - 40, WINDOW, 3 * WINDOW] {
             let id = "C".repeat(id_len);
             let text = format!("{id},2025-01-01,1,2,3.5,4\n").repeat(3) + &"x".repeat(WINDOW + 8);
-            let l = p.parse_at::<true, true>(text.as_bytes(), 0).unwrap();
+            let l = p.parse_at::<true, true>(text.as_bytes(), 0, &mut Plain::default()).unwrap();
             assert_eq!(Some(l), p.line(text.as_bytes(), 0));
             assert_eq!((l.end, l.campaign, l.campaign_len), (id_len + 22, 0, id_len));
-            let l2 = p.parse_at::<true, false>(text.as_bytes(), l.end).unwrap();
+            let l2 = p.parse_at::<true, false>(text.as_bytes(), l.end, &mut Plain::default()).unwrap();
             assert_eq!((l2.end, l2.campaign, l2.campaign_len), (2 * l.end, l.end, id_len));
             assert_eq!(l2.values, l.values);
         }
@@ -810,10 +1010,70 @@ mod tests {
     /// [`FastParser::parse_at`] as [`FastParser::run`] picks it.
     fn hot(parser: &FastParser, buf: &[u8], p: usize) -> Option<Line> {
         match (parser.delim_below, *parser.cols == CANONICAL) {
-            (true, true) => parser.parse_at::<true, true>(buf, p),
-            (true, false) => parser.parse_at::<true, false>(buf, p),
-            (false, true) => parser.parse_at::<false, true>(buf, p),
-            (false, false) => parser.parse_at::<false, false>(buf, p),
+            (true, true) => parser.parse_at::<true, true>(buf, p, &mut Plain::default()),
+            (true, false) => parser.parse_at::<true, false>(buf, p, &mut Plain::default()),
+            (false, true) => parser.parse_at::<false, true>(buf, p, &mut Plain::default()),
+            (false, false) => parser.parse_at::<false, false>(buf, p, &mut Plain::default()),
+        }
+    }
+
+    /// The one-mask parser of plain lines takes nearly all lines of the
+    /// usual shape, and gives what the field-by-field parser gives.
+    #[test]
+    fn plain_matches_parse() {
+        let mut rng = Rng(0x0F0F_1234_ABCD_9876);
+        let p = parser();
+        let tab = FastParser::new(&LAYOUT, b'\t');
+        let (mut taken, mut same) = (0, 0);
+        for round in 0..200_000 {
+            let (parser, d) = if round % 3 == 0 { (&tab, b'\t') } else { (&p, b',') };
+            let mut line = Vec::new();
+            let text = |rng: &mut Rng, line: &mut Vec<u8>, n: usize| {
+                line.extend((0..n).map(|_| b"ABCXYZabtoTL0123456789_-.:/"[rng.below(27)]));
+            };
+            let digits = |rng: &mut Rng, line: &mut Vec<u8>, n: usize| line.extend((0..n).map(|_| b'0' + rng.below(10) as u8));
+            let n = 1 + rng.below(16);
+            text(&mut rng, &mut line, n);
+            line.push(d);
+            let n = rng.below(12);
+            text(&mut rng, &mut line, n);
+            for f in 0..4 {
+                line.push(d);
+                let max = if rng.below(10) == 0 { 12 } else { 7 };
+                let n = rng.below(max);
+                digits(&mut rng, &mut line, n);
+                if f == 2 && rng.below(3) != 0 {
+                    line.push(b'.');
+                    let n = rng.below(8);
+                    digits(&mut rng, &mut line, n);
+                }
+            }
+            line.extend_from_slice(if rng.below(5) == 0 { b"\r\n" } else { b"\n" });
+            if rng.below(20) == 0 {
+                // Something unusual somewhere.
+                let at = rng.below(line.len());
+                line[at] = b" \t\"\r\n,.;x\0"[rng.below(10)];
+            }
+            let expected = parser.line(&line, 0);
+            let mut padded = line.clone();
+            padded.resize(line.len() + WINDOW + 8, b'7');
+            let got = parser.plain(window(&padded, 0).unwrap());
+            if let Some(l) = got {
+                taken += 1;
+                assert_eq!(Some(l), expected, "{:?}", String::from_utf8_lossy(&line));
+            }
+            if expected.is_some() && line.len() <= 48 {
+                same += 1;
+            }
+        }
+        // Most of what the other parser takes in 48 bytes (not: ids of 16
+        // bytes or starting with "total", fields of more than 8 bytes).
+        assert!(taken > same * 6 / 10, "{taken} of {same}");
+        for line in ["CMP038,2025-01-01,19247,1533,767.66,50\n", "CMP0254214,2025-01-01,44842,317,626.82,7\r\n", "X,,,,,\n"] {
+            let mut padded = line.as_bytes().to_vec();
+            padded.resize(line.len() + WINDOW + 8, b'\n');
+            assert_eq!(p.plain(window(&padded, 0).unwrap()), p.line(line.as_bytes(), 0), "{line}");
+            assert!(p.line(line.as_bytes(), 0).is_some());
         }
     }
 
@@ -847,6 +1107,7 @@ mod tests {
             b"\t", b"|", b" ", b"\"", b"\r", b"\n", b"-", b"CMP", b"total", b"TOTAL:", b"\xc2\xa0", b"a", b"\0", b"00000",
         ];
         let mut accepted = 0;
+        let mut plain_taken = 0;
         for round in 0..300_000 {
             let (layout, delim) = &layouts[round % layouts.len()];
             let parser = FastParser::new(layout, *delim);
@@ -888,6 +1149,13 @@ mod tests {
             let mut padded = line.clone();
             padded.resize(line.len() + WINDOW + 8, b'"');
             assert_eq!(hot(&parser, &padded, 0), parser.line(&line, 0));
+            if parser.delim_below && *parser.cols == CANONICAL {
+                let win = window(&padded, 0).unwrap();
+                if let Some(l) = parser.plain(win) {
+                    plain_taken += 1;
+                    assert_eq!(Some(l), parser.line(&line, 0), "{:?}", String::from_utf8_lossy(&line));
+                }
+            }
             if let Some(l) = parser.line(&line, 0) {
                 accepted += 1;
                 assert_eq!(l.end, line.len());
@@ -901,5 +1169,6 @@ mod tests {
             }
         }
         assert!(accepted > 60_000, "only {accepted} accepted");
+        assert!(plain_taken > 1_000, "only {plain_taken} taken by plain");
     }
 }

@@ -18,6 +18,7 @@ pub const PACKED_MAX: usize = 15;
 /// One slot: the packed id (`hi == 0` marks an empty slot; a packed id
 /// never has `hi == 0` since its length, at least 1, is in the top byte).
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(C)]
 struct Slot {
     lo: u64,
     hi: u64,
@@ -65,8 +66,8 @@ fn unpack(lo: u64, hi: u64) -> Box<[u8]> {
 /// Hash of a packed key; its top bits are used.
 #[inline(always)]
 fn hash(lo: u64, hi: u64) -> u64 {
-    let x = lo.wrapping_add(hi.rotate_left(23));
-    (x ^ (x >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    // Two multiplies: every bit of both words reaches the top bits.
+    (lo.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ hi).wrapping_mul(0xD6E8_FEB8_6659_FD93)
 }
 
 const INITIAL_BITS: u32 = 8;
@@ -106,12 +107,13 @@ impl Table {
         (hash(lo, hi) >> self.shift) as usize
     }
 
-    /// Loads the home slot of a packed key and returns a word of it, so
-    /// that a caller can start the cache misses of a batch of rows before
-    /// it needs their slots (a prefetch without `unsafe`).
+    /// Loads the first and last word of the home slot of a packed key (a
+    /// slot may straddle two cache lines), so that a caller can start the
+    /// cache misses of a batch of rows before it needs their slots: a
+    /// prefetch without `unsafe`.
     #[inline(always)]
     pub fn touch(&self, lo: u64, hi: u64) -> u64 {
-        self.slots.get(self.home(lo, hi)).map_or(0, |s| s.hi)
+        self.slots.get(self.home(lo, hi)).map_or(0, |s| s.lo ^ s.totals.conversions)
     }
 
     /// True when the table is too large for the caches to hold, where
