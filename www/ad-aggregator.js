@@ -138,6 +138,9 @@ export async function aggregateFile(file, options = {}) {
   }
   const module = await preload({ wasmUrl });
   if (signal?.aborted) throw abortError();
+  // The core's byte count can step back when a range is re-run after a
+  // quoted newline crossed a split; the public one only grows.
+  let bytes = 0;
   try {
     return await coreAggregateFile(file, {
       top: topN,
@@ -147,7 +150,10 @@ export async function aggregateFile(file, options = {}) {
       ...(worker ? { workerUrl: worker } : {}),
       module,
       onProgress: onProgress
-        ? (p) => onProgress({ phase: p.phase, bytes: p.bytesDone, total: p.totalBytes, rows: p.rows, elapsedMs: p.elapsedMs })
+        ? (p) => {
+            bytes = Math.max(bytes, p.bytesDone);
+            onProgress({ phase: p.phase, bytes, total: p.totalBytes, rows: p.rows, elapsedMs: p.elapsedMs });
+          }
         : undefined,
     });
   } catch (err) {
@@ -301,6 +307,7 @@ progress::-moz-progress-bar { background: var(--_accent); border-radius: 6px; }
 
 /* column mapping */
 .mapping { margin-top: 16px; }
+.mapping .progress-title { margin-bottom: 4px; }
 .mapping-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(11em, 1fr)); gap: 10px 14px; margin: 12px 0; }
 .mapping-field { display: flex; flex-direction: column; gap: 4px; }
 .mapping-field label { font-family: var(--_mono); font-size: 0.88em; }

@@ -58,11 +58,11 @@ export type AdaggPhase = 'start' | 'read' | 'merge' | 'done';
 
 export interface AdaggProgress {
   phase: AdaggPhase;
-  /** Bytes of the file processed so far. */
+  /** Bytes of the file processed so far (never decreases). */
   bytes: number;
   /** The file's size in bytes. */
   total: number;
-  /** Rows read so far. */
+  /** Rows read so far (exact once phase is 'merge' or 'done'). */
   rows: number;
   elapsedMs: number;
 }
