@@ -833,7 +833,10 @@ export class AdAggregator extends BaseElement {
       throw err;
     } finally {
       if (this.#job === job) this.#job = null;
-      const focusInside = this.#hasFocus() || focusWasInside;
+      // Focus is in the widget, or was and got lost when the input was
+      // disabled: never pull it back from elsewhere in the portal.
+      const active = this.ownerDocument.activeElement;
+      const focusInside = this.#hasFocus() || (focusWasInside && (active == null || active === this.ownerDocument.body));
       this.#setRunning(this.#job !== null);
       els.file.value = ''; // the same file can be chosen again
       if (focusInside && this.#job === null) {
