@@ -14,6 +14,7 @@ fi
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 wasm-pack build --target web --out-dir www/pkg --out-name adagg --release "$@"
+rm -f www/pkg/.gitignore  # npm pack would skip www/pkg: a nested .gitignore overrides package.json "files"
 # wasm-pack writes a .gitignore and package.json into the out dir; they are
 # harmless, but the out dir is ignored at the top level anyway.
 # The wasm bytes as a JS module: the page loads them with import(), so its

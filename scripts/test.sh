@@ -4,7 +4,9 @@
 #      cases and the independent Python reference (tests/reference.py)
 #   2. tests/reference_test.sh: the Python reference against the hand cases
 #   3. wasm-pack test --headless --chrome: the wasm API on real Blobs in a worker
-#   4. node --test tests/e2e/: the page in Chromium, end to end
+#   4. tsc --noEmit: the TypeScript declarations of the widget and JS API
+#   5. bench/run.sh --smoke: the benchmark runs end to end on 10 MB
+#   6. node --test tests/e2e/: the page and the embeddable widget in Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,6 +20,10 @@ echo "== wasm build"
 bash scripts/build-web.sh
 echo "== wasm tests in headless Chromium"
 wasm-pack test --headless --chrome --release
+echo "== TypeScript declarations"
+tsc -p tsconfig.json --noEmit
+echo "== benchmark smoke run (10 MB; figures not asserted)"
+bash bench/run.sh --smoke
 echo "== end-to-end tests in headless Chromium"
 cargo build --release --quiet --bins
 node --test tests/e2e/

@@ -57,8 +57,8 @@ class WorkerClient {
   #nextId = 1;
   #dead = null;
 
-  constructor(module) {
-    this.#worker = new Worker(WORKER_URL, { type: 'module', name: 'adagg' });
+  constructor(module, url = WORKER_URL) {
+    this.#worker = new Worker(url, { type: 'module', name: 'adagg' });
     this.#worker.onmessage = ({ data }) => {
       const call = this.#pending.get(data.id);
       if (!call) return;
@@ -124,6 +124,8 @@ export function splitOffsets(dataStart, size, n) {
  *   with a DOMException named AbortError
  * @param {number} [options.top=10] rows per ranking
  * @param {number} [options.minRangeBytes] smallest range worth its own worker
+ * @param {string|URL} [options.workerUrl] worker script instead of ./worker.js (same-origin with the page)
+ * @param {WebAssembly.Module} [options.module] compiled module instead of preload()'s
  * @param {{delimiter?: string, encoding?: string, map?: Record<string, string>}} [options.parse]
  *   forces the delimiter (`,` `;` `tab` `|`), the encoding (`utf-8`, `utf-16le`,
  *   `utf-16be`, `windows-1252`) or columns for fields (`{spend: 'Cost'}`).
@@ -140,6 +142,8 @@ export async function aggregateFile(file, options = {}) {
     top = 10,
     minRangeBytes = DEFAULT_MIN_RANGE,
     parse,
+    workerUrl = WORKER_URL,
+    module: givenModule,
   } = options;
   signal?.throwIfAborted();
   const maxWorkers = Math.max(1, Math.floor(Number(workers)) || 1);
@@ -183,9 +187,9 @@ export async function aggregateFile(file, options = {}) {
   };
 
   const work = async () => {
-    const module = await preload();
+    const module = givenModule ?? (await preload());
     const spawn = () => {
-      const w = new WorkerClient(module);
+      const w = new WorkerClient(module, workerUrl);
       pool.push(w);
       return w;
     };

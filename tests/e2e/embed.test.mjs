@@ -727,12 +727,6 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
     assert.match(wrong.detail.message, /missing_wasm\.js/);
     assert.match(await page.locator('#wrong [role=alert]').textContent(), /missing_wasm\.js/);
 
-    const core = await readFile(join(www, 'aggregate.js'), 'utf8');
-    if (!/workerUrl/.test(core)) {
-      t.skip('www/aggregate.js does not accept the workerUrl and module options yet');
-      await page.close();
-      return;
-    }
     await page.setInputFiles('#js input[type=file]', files.b);
     await page.setInputFiles('#bin input[type=file]', files.b);
     await Promise.all([waitOutcome(page, 'js'), waitOutcome(page, 'bin')]);
