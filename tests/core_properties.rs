@@ -275,3 +275,29 @@ fn total_rows_and_decimal_commas_are_never_misread_by_the_fast_path() {
     assert_eq!(report.summary.rows_skipped, 1);
     assert_eq!(report.cpa_csv(), format!("{}\nA,100,10,5.50,1,0.1000,5.50\nC,100,10,1500.00,1,0.1000,1500.00\n", adagg::HEADER));
 }
+
+fn utf16(bytes: &[u8], little_endian: bool) -> Vec<u8> {
+    let text = std::str::from_utf8(bytes).expect("generated files are UTF-8");
+    let mut out = if little_endian { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+    for unit in text.encode_utf16() {
+        out.extend(if little_endian { unit.to_le_bytes() } else { unit.to_be_bytes() });
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Detection never changes the answer: the same text as UTF-8, UTF-16 LE
+    /// and UTF-16 BE, each in any chunking, gives the same result.
+    #[test]
+    fn every_encoding_and_chunking_gives_the_same_answer(input in file(), sizes in prop::collection::vec(1usize..40, 1..6)) {
+        let expected = reference(&input);
+        prop_assert!(expected.is_some());
+        for little_endian in [true, false] {
+            let encoded = utf16(&input, little_endian);
+            prop_assert_eq!(run_chunked(&encoded, &[encoded.len()]), expected.clone(), "whole, LE={}", little_endian);
+            prop_assert_eq!(run_chunked(&encoded, &sizes), expected.clone(), "chunks {:?}, LE={}", sizes, little_endian);
+        }
+    }
+}
