@@ -51,7 +51,12 @@ struct Slow {
     ends: Vec<usize>,
     nends: usize,
     too_long: bool,
+    /// The record's raw bytes (its first [`RAW_LIMIT`]), for `rejected_rows.csv`.
+    raw: Vec<u8>,
 }
+
+/// Raw bytes kept of a rejected record.
+pub const RAW_LIMIT: usize = 1024;
 
 /// Aggregates the data rows of one byte range.
 pub struct Aggregator {
@@ -111,6 +116,7 @@ impl Aggregator {
                 ends: vec![0; 64],
                 nends: 0,
                 too_long: false,
+                raw: Vec::new(),
             },
             offset,
             seeking,
@@ -382,14 +388,20 @@ impl Aggregator {
             let s = &mut self.slow;
             let (res, nin, nout, nend) = self.csv.read_record(input, &mut s.buf[s.len..], &mut s.ends[s.nends..]);
             let consumed = &input[..nin];
+            let mut record_bytes = consumed;
             if !s.pending {
                 if let Some(k) = consumed.iter().position(|&b| b != b'\r' && b != b'\n') {
                     s.pending = true;
                     s.start_line = self.partial.newlines + 1 + count_newlines(&consumed[..k]);
+                    record_bytes = &consumed[k..];
                 } else if nout > 0 || nend > 0 {
                     s.pending = true;
                     s.start_line = self.partial.newlines + 1;
                 }
+            }
+            if s.pending && s.raw.len() < RAW_LIMIT {
+                let room = RAW_LIMIT - s.raw.len();
+                s.raw.extend_from_slice(&record_bytes[..record_bytes.len().min(room)]);
             }
             s.len += nout;
             s.nends += nend;
@@ -437,9 +449,11 @@ impl Aggregator {
         let line = s.start_line;
         let (buf, ends) = (&s.buf[..], &s.ends[..s.nends]);
         let field = |i: usize| &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        let raw = &s.raw[..];
         if s.too_long {
             let kind = SkipKind::TooLong { limit: RECORD_LIMIT };
             self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
+            self.partial.reject(line, kind.to_string(), raw);
         } else {
             match parse_record(&self.layout, ends.len(), field) {
                 Ok((campaign, values)) => {
@@ -449,8 +463,11 @@ impl Aggregator {
                     }
                 }
                 Err(kind) => {
-                    let layout = &self.layout;
-                    self.partial.skip_row(kind, || Skipped { line, kind, message: describe(layout, kind, field) });
+                    let message = describe(&self.layout, kind, field);
+                    if kind != SkipKind::Footer {
+                        self.partial.reject(line, message.clone(), raw);
+                    }
+                    self.partial.skip_row(kind, || Skipped { line, kind, message });
                 }
             }
         }
@@ -459,6 +476,7 @@ impl Aggregator {
         s.nends = 0;
         s.pending = false;
         s.too_long = false;
+        s.raw.clear();
     }
 
     fn overflow(&mut self, field: crate::field::Field, campaign: &[u8], line: u64) {

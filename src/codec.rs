@@ -8,7 +8,7 @@ use crate::field::Field;
 use crate::partial::Partial;
 use crate::totals::Totals;
 
-const MAGIC: &[u8; 4] = b"AGP1";
+const MAGIC: &[u8; 4] = b"AGP2";
 
 impl Partial {
     /// Serializes this result.
@@ -29,6 +29,13 @@ impl Partial {
             }
             put_bytes(&mut out, ex.message.as_bytes());
         }
+        put(&mut out, self.rejected.len() as u64);
+        for r in &self.rejected {
+            put(&mut out, r.line);
+            put_bytes(&mut out, r.reason.as_bytes());
+            put_bytes(&mut out, &r.raw);
+        }
+        put(&mut out, self.rejected_omitted);
         put(&mut out, self.campaigns.len() as u64);
         for (id, t) in &self.campaigns {
             put_bytes(&mut out, id);
@@ -60,6 +67,14 @@ impl Partial {
             let message = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
             p.examples.push(Skipped { line, kind, message });
         }
+        let rejected = r.len(24)?;
+        for _ in 0..rejected {
+            let line = r.u64()?;
+            let reason = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+            let raw = r.bytes()?.to_vec();
+            p.rejected.push(crate::partial::Rejected { line, reason, raw });
+        }
+        p.rejected_omitted = r.u64()?;
         let campaigns = r.len(40)?;
         p.campaigns.reserve(campaigns);
         for _ in 0..campaigns {

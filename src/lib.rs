@@ -44,13 +44,13 @@ mod transcode;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use aggregator::{Aggregator, Start, RECORD_LIMIT};
+pub use aggregator::{Aggregator, Start, RAW_LIMIT, RECORD_LIMIT};
 pub use error::{Error, SkipKind, Skipped};
 pub use field::Field;
 pub use job::{aggregate_bytes, Job};
 pub use number::{parse_count, parse_micros, NumError};
 pub use output::{cpa, ctr, csv_text_field, ranking_csv, spend, HEADER};
-pub use partial::{Partial, EXAMPLES};
+pub use partial::{Partial, Rejected, EXAMPLES, REJECTED_LIMIT};
 pub use plan::{sniff, sniff_with, Encoding, Options, Plan, HEADER_LIMIT};
 pub use rank::{top_cpa, top_ctr, Ranked};
 pub use report::{Report, Summary};

@@ -10,6 +10,21 @@ use crate::totals::{RowValues, Totals};
 /// How many skipped rows are kept as examples.
 pub const EXAMPLES: usize = 20;
 
+/// How many rejected rows are kept for `rejected_rows.csv` (each at most
+/// [`crate::RAW_LIMIT`] bytes of raw text); the rest are only counted.
+pub const REJECTED_LIMIT: usize = 100_000;
+
+/// A skipped data row for `rejected_rows.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// 1-based physical line where the record starts (relative until merged).
+    pub line: u64,
+    /// Why it was skipped, with the offending value.
+    pub reason: String,
+    /// The record as written in the file, cut to 1 KiB.
+    pub raw: Vec<u8>,
+}
+
 /// Totals keyed by campaign id (raw bytes, trimmed).
 pub type CampaignMap = FxHashMap<Box<[u8]>, Totals>;
 
@@ -33,6 +48,10 @@ pub struct Partial {
     pub examples: Vec<Skipped>,
     /// Per-campaign totals.
     pub campaigns: CampaignMap,
+    /// Skipped data rows (total/footer rows excluded), up to [`REJECTED_LIMIT`].
+    pub rejected: Vec<Rejected>,
+    /// Skipped data rows beyond [`REJECTED_LIMIT`], counted only.
+    pub rejected_omitted: u64,
 }
 
 impl Partial {
@@ -70,6 +89,19 @@ impl Partial {
         }
     }
 
+    /// Keeps a rejected row for `rejected_rows.csv` (line breaks at its end dropped).
+    pub fn reject(&mut self, line: u64, reason: String, raw: &[u8]) {
+        if self.rejected.len() >= REJECTED_LIMIT {
+            self.rejected_omitted += 1;
+            return;
+        }
+        let mut raw = raw;
+        while let [rest @ .., b'\r' | b'\n'] = raw {
+            raw = rest;
+        }
+        self.rejected.push(Rejected { line, reason, raw: raw.to_vec() });
+    }
+
     /// Appends the result of the range that follows this one.
     pub fn append(&mut self, mut next: Partial) -> Result<(), Error> {
         if self.end != next.start {
@@ -80,6 +112,13 @@ impl Partial {
         }
         let room = EXAMPLES.saturating_sub(self.examples.len());
         self.examples.extend(next.examples.into_iter().take(room));
+        for r in &mut next.rejected {
+            r.line += self.newlines;
+        }
+        let room = REJECTED_LIMIT.saturating_sub(self.rejected.len());
+        let extra = next.rejected.len().saturating_sub(room) as u64;
+        self.rejected.extend(next.rejected.into_iter().take(room));
+        self.rejected_omitted += next.rejected_omitted + extra;
         self.end = next.end;
         self.newlines += next.newlines;
         self.rows_read += next.rows_read;
@@ -110,6 +149,9 @@ impl Partial {
     pub fn number_lines_from(&mut self, first_line: u64) {
         for ex in &mut self.examples {
             ex.line += first_line - 1;
+        }
+        for r in &mut self.rejected {
+            r.line += first_line - 1;
         }
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::error::{SkipKind, Skipped};
 use crate::output::ranking_csv;
-use crate::partial::{CampaignMap, Partial};
+use crate::output::csv_text_field;
+use crate::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
 use crate::plan::{Encoding, Plan};
 use crate::transcode::decode_windows_1252;
 use crate::rank::{top_cpa, top_ctr, Ranked};
@@ -49,6 +50,11 @@ pub struct Report {
     pub top_cpa: Vec<Ranked>,
     /// What happened to every row.
     pub summary: Summary,
+    /// Skipped data rows for `rejected_rows.csv` (absolute lines).
+    pub rejected: Vec<Rejected>,
+    /// Skipped data rows not listed (beyond the limit).
+    pub rejected_omitted: u64,
+    encoding: Encoding,
 }
 
 impl Report {
@@ -75,6 +81,9 @@ impl Report {
             _ => std::mem::take(&mut partial.campaigns),
         };
         Report {
+            rejected: std::mem::take(&mut partial.rejected),
+            rejected_omitted: partial.rejected_omitted,
+            encoding: plan.encoding,
             top_ctr: top_ctr(&campaigns, k),
             top_cpa: top_cpa(&campaigns, k),
             summary: Summary {
@@ -107,6 +116,24 @@ impl Report {
     /// `top10_cpa.csv` contents.
     pub fn cpa_csv(&self) -> String {
         ranking_csv(&self.top_cpa)
+    }
+
+    /// `rejected_rows.csv`: `line,reason,raw_line` for every skipped data
+    /// row (raw line cut to 1 KiB), safe to open in a spreadsheet.
+    pub fn rejected_csv(&self) -> String {
+        let mut out = String::from("line,reason,raw_line\n");
+        for r in &self.rejected {
+            let raw = match self.encoding {
+                Encoding::Windows1252 => decode_windows_1252(&r.raw),
+                _ => r.raw.clone(),
+            };
+            out.push_str(&format!("{},{},{}\n", r.line, csv_text_field(r.reason.as_bytes()), csv_text_field(&raw)));
+        }
+        if self.rejected_omitted > 0 {
+            let note = format!("{} more rejected rows not listed (limit {REJECTED_LIMIT})", self.rejected_omitted);
+            out.push_str(&format!(",{},\n", csv_text_field(note.as_bytes())));
+        }
+        out
     }
 }
 

@@ -290,6 +290,7 @@ struct ResultJs {
     cpa: Vec<RowJs>,
     ctr_csv: String,
     cpa_csv: String,
+    rejected_csv: String,
     summary: SummaryJs,
 }
 
@@ -315,6 +316,7 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
         cpa: report.top_cpa.iter().map(RowJs::from).collect(),
         ctr_csv: report.ctr_csv(),
         cpa_csv: report.cpa_csv(),
+        rejected_csv: report.rejected_csv(),
         summary: SummaryJs {
             rows_read: s.rows_read,
             rows_aggregated: s.rows_aggregated,

@@ -20,6 +20,22 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Number of CSV records (csv-core: quoted line breaks stay in their record).
+fn csv_records(mut input: &[u8]) -> usize {
+    let mut rdr = csv_core::Reader::new();
+    let (mut out, mut ends) = (vec![0u8; 1 << 16], vec![0usize; 64]);
+    let mut n = 0;
+    loop {
+        let (res, nin, _, _) = rdr.read_record(input, &mut out, &mut ends);
+        input = &input[nin..];
+        match res {
+            csv_core::ReadRecordResult::Record => n += 1,
+            csv_core::ReadRecordResult::End => return n,
+            _ => {}
+        }
+    }
+}
+
 fn cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference_cases")
 }
@@ -98,6 +114,43 @@ fn map_option_and_unmappable_columns() {
     ]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     assert_eq!(read(&out.join("top10_cpa.csv")), format!("{}\nA,100,5,1.50,1,0.0500,1.50\nB,100,10,9.00,3,0.1000,3.00\n", adagg::HEADER));
+}
+
+#[test]
+fn rejected_rows_file_lists_every_skipped_data_row() {
+    let dir = tmpdir("rejected");
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "campaign_id,date,impressions,clicks,spend,conversions\nA,d,1,1,1,1\nB,d,1,abc,1,1\r\n\"C\nmulti\",d,1,1,-1,1\n=cmd,d\nTotal,,1,1,1,1\n").unwrap();
+    let out = dir.join("out");
+    let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(run.status.success());
+    assert_eq!(
+        read(&out.join("rejected_rows.csv")),
+        "line,reason,raw_line\n\
+         3,\"clicks is not a number: \"\"abc\"\"\",\"B,d,1,abc,1,1\"\n\
+         4,\"spend is negative: \"\"-1\"\"\",\"\"\"C\nmulti\"\",d,1,1,-1,1\"\n\
+         6,\"expected 6 fields, found 2\",\"'=cmd,d\"\n"
+    );
+    // A generated file with many bad rows: the same list whatever the thread count.
+    let big = dir.join("big.csv");
+    let gen = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["--rows", "400000", "--campaigns", "30", "--seed", "9", "--malformed-every", "13", "--quoted-every", "7", "--quiet", "--output"])
+        .arg(&big)
+        .status()
+        .unwrap();
+    assert!(gen.success());
+    let mut lists = Vec::new();
+    for threads in ["1", "3"] {
+        let out = dir.join(format!("big{threads}"));
+        let run = adagg(&["-i", big.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success());
+        let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+        let skipped: usize = stdout.lines().find_map(|l| l.strip_prefix("rows skipped:")).unwrap().trim().parse().unwrap();
+        let list = read(&out.join("rejected_rows.csv"));
+        assert_eq!(csv_records(list.as_bytes()) - 1, skipped, "one record per skipped row, plus the header");
+        lists.push(list);
+    }
+    assert_eq!(lists[0], lists[1]);
 }
 
 /// Generated files of every shape the generator makes, against

@@ -17,6 +17,7 @@ struct Outcome {
     rows_aggregated: u64,
     skipped: Vec<u64>,
     examples: Vec<String>,
+    rejected: Vec<(u64, String)>,
     newlines: u64,
 }
 
@@ -28,6 +29,7 @@ fn outcome(mut p: Partial, first_line: u64) -> Outcome {
         rows_aggregated: p.rows_aggregated,
         skipped: p.skipped.to_vec(),
         examples: p.examples.iter().map(|e| e.to_string()).collect(),
+        rejected: p.rejected.iter().map(|r| (r.line, r.reason.clone())).collect(),
         newlines: p.newlines,
     }
 }
@@ -67,7 +69,13 @@ fn reference(input: &[u8]) -> Option<Outcome> {
                 let field = |i: usize| &out[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
                 match parse_record(&layout, nend, field) {
                     Ok((c, v)) => p.add_row(c, v).unwrap(),
-                    Err(kind) => p.skip_row(kind, || adagg::Skipped { line, kind, message: describe(&layout, kind, field) }),
+                    Err(kind) => {
+                        let message = describe(&layout, kind, field);
+                        if kind != adagg::SkipKind::Footer {
+                            p.reject(line, message.clone(), b"");
+                        }
+                        p.skip_row(kind, || adagg::Skipped { line, kind, message });
+                    }
                 }
                 (nout, nend) = (0, 0);
             }

@@ -28,6 +28,7 @@ const els = {
   cpaTable: $('cpa-table'),
   downloadCtr: $('download-ctr'),
   downloadCpa: $('download-cpa'),
+  downloadRejected: $('download-rejected'),
   delimiter: $('delimiter'),
   encoding: $('encoding'),
   mappingCard: $('mapping-card'),
@@ -272,6 +273,7 @@ function renderResult(result, file) {
   renderTable(els.cpaTable, result.cpa ?? [], 'cpa');
   setDownload(els.downloadCtr, result.ctrCsv);
   setDownload(els.downloadCpa, result.cpaCsv);
+  setDownload(els.downloadRejected, result.rejectedCsv);
   show(els.results, true);
 }
 

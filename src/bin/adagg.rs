@@ -20,7 +20,8 @@ usage: adagg --input FILE --output DIR [options]
 
 Aggregates an ad-performance CSV (campaign_id,date,impressions,clicks,spend,
 conversions, or a Google Ads / Meta / LinkedIn / TikTok / Microsoft
-Advertising export) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
+Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/rejected_rows.csv
+(every skipped data row: line, reason, the raw line cut to 1 KiB).
 
   -i, --input FILE        the CSV file to read
   -o, --output DIR        where to write the results (created if missing)
@@ -197,7 +198,12 @@ Advertising export) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
         };
         let report = Report::new(&plan, partial, args.top);
         std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
-        for (name, csv) in [("top10_ctr.csv", report.ctr_csv()), ("top10_cpa.csv", report.cpa_csv())] {
+        let files = [
+            ("top10_ctr.csv", report.ctr_csv()),
+            ("top10_cpa.csv", report.cpa_csv()),
+            ("rejected_rows.csv", report.rejected_csv()),
+        ];
+        for (name, csv) in files {
             let path = args.output.join(name);
             std::fs::write(&path, csv).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
@@ -215,7 +221,12 @@ Advertising export) and writes DIR/top10_ctr.csv and DIR/top10_cpa.csv.
         if let Some(mib) = peak_rss_mib() {
             println!("peak memory:     {mib:.1} MiB");
         }
-        println!("wrote {} and {}", args.output.join("top10_ctr.csv").display(), args.output.join("top10_cpa.csv").display());
+        println!(
+            "wrote {}, {} and {}",
+            args.output.join("top10_ctr.csv").display(),
+            args.output.join("top10_cpa.csv").display(),
+            args.output.join("rejected_rows.csv").display()
+        );
         Ok(())
     }
 

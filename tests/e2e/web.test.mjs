@@ -157,6 +157,12 @@ test('malformed CSV: the summary shows skipped counts by reason and the first sk
   const lines = firstSkipped.map((e) => Number(/^line (\d+)/.exec(e)[1]));
   assert.deepEqual(lines, malformedBad.slice(0, lines.length).map((b) => b.line), 'physical line numbers');
   assert.equal(await page.locator('#skipped').isVisible(), true);
+  // rejected_rows.csv lists every skipped row, byte-identical to the CLI's.
+  const rejected = await download(page, '#download-rejected', join(dir, 'rejected_rows.csv'));
+  const cli = await cliOutput(files.malformed, join(dir, 'malformed-cli-rejected'));
+  assert.deepEqual(rejected, await readFile(join(dir, 'malformed-cli-rejected', 'rejected_rows.csv')));
+  assert.ok(cli.ctr.length > 0);
+  assert.match(rejected.toString(), new RegExp(`^line,reason,raw_line\n${malformedBad[0].line},`));
   await page.close();
 });
 
