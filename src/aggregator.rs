@@ -75,6 +75,8 @@ pub struct Aggregator {
     /// File line number of the range's first line, when known.
     first_line: Option<u64>,
     fatal: Option<Error>,
+    /// Stop at the first malformed data row.
+    strict: bool,
     partial: Partial,
     /// Campaigns of the rows taken by the fast path; moved into
     /// `partial.campaigns` by [`finish`](Self::finish).
@@ -125,6 +127,7 @@ impl Aggregator {
             carry: Vec::new(),
             first_line,
             fatal: None,
+            strict: plan.strict,
             partial: Partial::new(offset),
             table: Table::new(),
         }
@@ -293,7 +296,7 @@ impl Aggregator {
                     };
                     pos += i + 1;
                     self.slow_line(&rest[..=i]);
-                    if self.slow.active {
+                    if self.slow.active || self.stopped {
                         return pos;
                     }
                     if self.offset > self.stop_after {
@@ -454,6 +457,7 @@ impl Aggregator {
             let kind = SkipKind::TooLong { limit: RECORD_LIMIT };
             self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
             self.partial.reject(line, kind.to_string(), raw);
+            self.strict_stop(kind, line);
         } else {
             match parse_record(&self.layout, ends.len(), field) {
                 Ok((campaign, values)) => {
@@ -467,7 +471,12 @@ impl Aggregator {
                     if kind != SkipKind::Footer {
                         self.partial.reject(line, message.clone(), raw);
                     }
+                    if self.strict && kind != SkipKind::Footer && self.partial.examples.len() >= crate::partial::EXAMPLES {
+                        // Keep the row that stops the run as the last example.
+                        self.partial.examples.pop();
+                    }
                     self.partial.skip_row(kind, || Skipped { line, kind, message });
+                    self.strict_stop(kind, line);
                 }
             }
         }
@@ -477,6 +486,14 @@ impl Aggregator {
         s.pending = false;
         s.too_long = false;
         s.raw.clear();
+    }
+
+    /// Strict mode: a malformed data row ends the range.
+    fn strict_stop(&mut self, kind: SkipKind, _line: u64) {
+        if self.strict && kind != SkipKind::Footer {
+            self.partial.strict_stopped = true;
+            self.stopped = true;
+        }
     }
 
     fn overflow(&mut self, field: crate::field::Field, campaign: &[u8], line: u64) {

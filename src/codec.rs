@@ -36,6 +36,7 @@ impl Partial {
             put_bytes(&mut out, &r.raw);
         }
         put(&mut out, self.rejected_omitted);
+        put(&mut out, u64::from(self.strict_stopped));
         put(&mut out, self.campaigns.len() as u64);
         for (id, t) in &self.campaigns {
             put_bytes(&mut out, id);
@@ -75,6 +76,7 @@ impl Partial {
             p.rejected.push(crate::partial::Rejected { line, reason, raw });
         }
         p.rejected_omitted = r.u64()?;
+        p.strict_stopped = r.u64()? != 0;
         let campaigns = r.len(40)?;
         p.campaigns.reserve(campaigns);
         for _ in 0..campaigns {

@@ -43,6 +43,8 @@ pub enum Error {
     CorruptPartial,
     /// The shell could not read the input (file system or File API error).
     Read(String),
+    /// Strict mode: the first malformed data row.
+    Strict(Skipped),
 }
 
 impl fmt::Display for Error {
@@ -69,6 +71,7 @@ impl fmt::Display for Error {
             ),
             Error::CorruptPartial => write!(f, "internal error: corrupt partial result"),
             Error::Read(msg) => write!(f, "cannot read the file: {msg}"),
+            Error::Strict(row) => write!(f, "{row} (strict mode stops at the first malformed row)"),
         }
     }
 }

@@ -52,12 +52,19 @@ pub struct Partial {
     pub rejected: Vec<Rejected>,
     /// Skipped data rows beyond [`REJECTED_LIMIT`], counted only.
     pub rejected_omitted: u64,
+    /// Strict mode stopped this range at a malformed row (the last example).
+    pub strict_stopped: bool,
 }
 
 impl Partial {
     /// An empty result for a range starting at `start`.
     pub fn new(start: u64) -> Partial {
         Partial { start, end: start, ..Partial::default() }
+    }
+
+    /// Strict mode: the first malformed row, once lines are numbered.
+    pub fn strict_error(&self) -> Option<Error> {
+        self.strict_stopped.then(|| self.examples.iter().rev().find(|e| e.kind != SkipKind::Footer).cloned()).flatten().map(Error::Strict)
     }
 
     /// Rows skipped for any reason.
@@ -104,6 +111,9 @@ impl Partial {
 
     /// Appends the result of the range that follows this one.
     pub fn append(&mut self, mut next: Partial) -> Result<(), Error> {
+        if self.strict_stopped {
+            return Ok(()); // nothing after the first malformed row counts
+        }
         if self.end != next.start {
             return Err(Error::NotContiguous { end: self.end, next_start: next.start });
         }
@@ -120,6 +130,7 @@ impl Partial {
         self.rejected.extend(next.rejected.into_iter().take(room));
         self.rejected_omitted += next.rejected_omitted + extra;
         self.end = next.end;
+        self.strict_stopped = next.strict_stopped;
         self.newlines += next.newlines;
         self.rows_read += next.rows_read;
         self.rows_aggregated += next.rows_aggregated;

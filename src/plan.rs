@@ -97,6 +97,8 @@ pub struct Options {
     /// Columns for fields, by header name (case-insensitive), overriding
     /// the aliases.
     pub map: Vec<(Field, String)>,
+    /// Stop at the first malformed data row instead of skipping it.
+    pub strict: bool,
 }
 
 /// How to read the data rows of one file.
@@ -128,6 +130,9 @@ pub struct Plan {
     pub data_start: u64,
     /// 1-based physical line number of the byte at `data_start`.
     pub data_start_line: u64,
+    /// Stop at the first malformed data row ([`Options::strict`]).
+    #[cfg_attr(target_arch = "wasm32", serde(default))]
+    pub strict: bool,
 }
 
 impl Plan {
@@ -237,6 +242,7 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 data_start: data_start as u64,
                 data_start_line: 1 + memchr::memchr_iter(b'\n', &text[..data_start]).count() as u64,
                 header: found.names,
+                strict: options.strict,
             }))
         }
         None if !complete => Ok(None),

@@ -54,6 +54,8 @@ pub struct Report {
     pub rejected: Vec<Rejected>,
     /// Skipped data rows not listed (beyond the limit).
     pub rejected_omitted: u64,
+    /// Strict mode: the malformed row that stopped the run.
+    pub strict_error: Option<crate::Error>,
     encoding: Encoding,
 }
 
@@ -81,6 +83,7 @@ impl Report {
             _ => std::mem::take(&mut partial.campaigns),
         };
         Report {
+            strict_error: partial.strict_error(),
             rejected: std::mem::take(&mut partial.rejected),
             rejected_omitted: partial.rejected_omitted,
             encoding: plan.encoding,

@@ -41,6 +41,9 @@ where
     let mut results = run_all(jobs).into_iter();
     let mut merged = results.next().expect("at least one range")?;
     for j in 1..n {
+        if merged.strict_stopped {
+            break; // strict mode: nothing after the first malformed row counts
+        }
         let mut next = results.next().expect("one result per range")?;
         if next.start != merged.end {
             next = run(Start::Exact(merged.end), stop_after(points, j))?;

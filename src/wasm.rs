@@ -28,6 +28,7 @@ struct OptionsJs {
     delimiter: Option<String>,
     encoding: Option<String>,
     map: std::collections::BTreeMap<String, String>,
+    strict: bool,
 }
 
 fn options_from_js(value: JsValue) -> Result<Options, JsError> {
@@ -56,7 +57,7 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
             .ok_or_else(|| JsError::new(&format!("unknown field {field:?}")))?;
         map.push((f, column));
     }
-    Ok(Options { delimiter, encoding, map })
+    Ok(Options { delimiter, encoding, map, strict: o.strict })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -215,6 +216,7 @@ fn range_result(partial: &Partial) -> Result<JsValue, JsError> {
     set("start", (partial.start as f64).into())?;
     set("end", (partial.end as f64).into())?;
     set("rows", (partial.rows_read as f64).into())?;
+    set("strictStopped", partial.strict_stopped.into())?;
     set("partial", Uint8Array::from(&partial.to_bytes()[..]).into())?;
     Ok(out.into())
 }
@@ -297,7 +299,7 @@ struct ResultJs {
 /// Merges range results (in file order) and ranks the top `top` campaigns.
 /// Returns `{ ctr, cpa, ctrCsv, cpaCsv, summary }`.
 #[wasm_bindgen(js_name = finishPartials)]
-pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsValue, JsError> {
+pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsValue, JsValue> {
     let plan = plan_from_js(plan)?;
     let mut merged: Option<Partial> = None;
     for item in partials.iter() {
@@ -310,6 +312,11 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
     }
     let merged = merged.unwrap_or_else(|| Partial::new(plan.data_start));
     let report = Report::new(&plan, merged, top as usize);
+    if let Some(err) = &report.strict_error {
+        let e = js_sys::Error::new(&err.to_string());
+        let _ = js_sys::Reflect::set(&e, &"kind".into(), &"strict".into());
+        return Err(e.into());
+    }
     let s = &report.summary;
     let result = ResultJs {
         ctr: report.top_ctr.iter().map(RowJs::from).collect(),
@@ -334,5 +341,5 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
             warnings: s.warnings.clone(),
         },
     };
-    to_js(&result)
+    Ok(to_js(&result)?)
 }

@@ -153,6 +153,33 @@ fn rejected_rows_file_lists_every_skipped_data_row() {
     assert_eq!(lists[0], lists[1]);
 }
 
+#[test]
+fn strict_mode_fails_at_the_first_malformed_row() {
+    let dir = tmpdir("strict");
+    let input = dir.join("in.csv");
+    let mut text = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+    for i in 0..200_000 {
+        text += &format!("C{},d,{},1,1.00,1\n", i % 7, 10 + i % 5);
+    }
+    text += "Total,,1,1,1,1\nX,d,1,abc,1,1\nY,d,-1,1,1,1\n";
+    std::fs::write(&input, &text).unwrap();
+    for threads in ["1", "2"] {
+        let out = dir.join(format!("out{threads}"));
+        let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads, "--strict"]);
+        assert_eq!(run.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains("line 200003: clicks is not a number: \"abc\" (strict mode stops at the first malformed row)"),
+            "{stderr}"
+        );
+        assert!(!out.exists());
+        // Without --strict the same file runs, skipping two rows and the total row.
+        let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success());
+        assert!(String::from_utf8_lossy(&run.stdout).contains("rows skipped:    3\n"));
+    }
+}
+
 /// Generated files of every shape the generator makes, against
 /// tests/reference.py (Python's csv, Decimal and Fraction).
 #[test]

@@ -126,9 +126,10 @@ export function splitOffsets(dataStart, size, n) {
  * @param {number} [options.minRangeBytes] smallest range worth its own worker
  * @param {string|URL} [options.workerUrl] worker script instead of ./worker.js (same-origin with the page)
  * @param {WebAssembly.Module} [options.module] compiled module instead of preload()'s
- * @param {{delimiter?: string, encoding?: string, map?: Record<string, string>}} [options.parse]
+ * @param {{delimiter?: string, encoding?: string, map?: Record<string, string>, strict?: boolean}} [options.parse]
  *   forces the delimiter (`,` `;` `tab` `|`), the encoding (`utf-8`, `utf-16le`,
- *   `utf-16be`, `windows-1252`) or columns for fields (`{spend: 'Cost'}`).
+ *   `utf-16be`, `windows-1252`) or columns for fields (`{spend: 'Cost'}`);
+ *   `strict` rejects with `kind: 'strict'` at the first malformed row.
  *   A header the aliases cannot map rejects with an Error whose `kind` is
  *   `'columns'`, with `missing` (field names) and `columns` (the file's columns).
  * @returns {Promise<object>} the wasm Result ({ctr, cpa, ctrCsv, cpaCsv, summary}) plus
@@ -246,6 +247,11 @@ export async function aggregateFile(file, options = {}) {
     //    boundary (by induction), so its end is one too.
     let reruns = 0;
     for (let j = 0; j + 1 < results.length; j++) {
+      if (results[j].strictStopped) {
+        // Strict mode stopped at a malformed row: nothing after it counts.
+        results.length = j + 1;
+        break;
+      }
       const end = results[j].end;
       if (results[j + 1].start === end) continue;
       // Range j ran past the nominal end of range j+1: drop j+1 entirely.
@@ -265,7 +271,8 @@ export async function aggregateFile(file, options = {}) {
       }
       results[j + 1] = { ...rerun, slot };
     }
-    if (results[0].start !== dataStart || results[results.length - 1].end !== totalBytes) {
+    const last = results[results.length - 1];
+    if (results[0].start !== dataStart || (last.end !== totalBytes && !last.strictStopped)) {
       throw new Error(
         `internal error: the ranges cover bytes ${results[0].start}..${results[results.length - 1].end}, expected ${dataStart}..${totalBytes}`,
       );

@@ -31,6 +31,7 @@ const els = {
   downloadRejected: $('download-rejected'),
   delimiter: $('delimiter'),
   encoding: $('encoding'),
+  strict: $('strict'),
   mappingCard: $('mapping-card'),
   mappingText: $('mapping-text'),
   mappingForm: $('mapping-form'),
@@ -130,6 +131,7 @@ function formatOptions() {
   const parse = {};
   if (els.delimiter.value) parse.delimiter = els.delimiter.value;
   if (els.encoding.value) parse.encoding = els.encoding.value;
+  if (els.strict.checked) parse.strict = true;
   return parse;
 }
 

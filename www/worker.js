@@ -33,7 +33,8 @@ async function doRange(id, { file, plan, start, stop, exact, chunkSize }) {
   }, Boolean(exact));
   let partial = r.partial;
   if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
-  return { value: { partial, start: Number(r.start), end: Number(r.end) }, transfer: [partial.buffer] };
+  const value = { partial, start: Number(r.start), end: Number(r.end), strictStopped: Boolean(r.strictStopped) };
+  return { value, transfer: [partial.buffer] };
 }
 
 self.onmessage = async ({ data: msg }) => {

@@ -33,6 +33,8 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
       --delimiter D       , ; tab or | (default: detected)
       --encoding E        utf-8, utf-16le, utf-16be, windows-1252
                           (default: detected)
+      --strict            stop at the first malformed row and fail
+                          (default: skip and count malformed rows)
   -h, --help              this text";
 
     /// Bytes read per `read` call.
@@ -78,6 +80,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
                     threads = Some(parser.value().map_err(|e| e.to_string())?.parse::<usize>().map_err(|e| e.to_string())?)
                 }
                 Long("top") => top = parser.value().map_err(|e| e.to_string())?.parse::<usize>().map_err(|e| e.to_string())?,
+                Long("strict") => options.strict = true,
                 Long("map") => options.map.push(parse_map(&parser.value().map_err(|e| e.to_string())?.to_string_lossy())?),
                 Long("delimiter") => {
                     options.delimiter = Some(parse_delimiter(&parser.value().map_err(|e| e.to_string())?.to_string_lossy())?)
@@ -197,6 +200,9 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             (plan, partial, threads)
         };
         let report = Report::new(&plan, partial, args.top);
+        if let Some(err) = &report.strict_error {
+            return Err(err.to_string());
+        }
         std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
         let files = [
             ("top10_ctr.csv", report.ctr_csv()),

@@ -210,6 +210,18 @@ test('platform exports (UTF-16 Google Ads, Windows-1252 semicolons, Microsoft pr
   await page.close();
 });
 
+test('strict mode fails at the first malformed row, with its line', async () => {
+  const page = await openApp();
+  await page.click('.format-settings summary');
+  await page.check('#strict');
+  assert.equal(await runFile(page, files.malformed, 2), 'error');
+  const text = await page.locator('#error-text').textContent();
+  assert.match(text, new RegExp(`^line ${malformedBad[0].line}: .*strict mode stops at the first malformed row`));
+  await page.uncheck('#strict');
+  assert.equal(await runFile(page, files.malformed, 2), 'done');
+  await page.close();
+});
+
 test('campaign names are shown as text only, and exported safe for spreadsheets', async () => {
   const xss = join(dir, 'xss.csv');
   await writeFile(
