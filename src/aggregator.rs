@@ -77,6 +77,9 @@ pub struct Aggregator {
     fatal: Option<Error>,
     /// Stop at the first malformed data row.
     strict: bool,
+    /// The campaign-name column shown beside the ID, if any. Such files go
+    /// through csv-core only, which records the last name seen per campaign.
+    name_column: Option<usize>,
     partial: Partial,
     /// Campaigns of the rows taken by the fast path; moved into
     /// `partial.campaigns` by [`finish`](Self::finish).
@@ -128,6 +131,7 @@ impl Aggregator {
             first_line,
             fatal: None,
             strict: plan.strict,
+            name_column: plan.name_column,
             partial: Partial::new(offset),
             table: Table::new(),
         }
@@ -203,6 +207,8 @@ impl Aggregator {
                         self.hold(rest);
                     }
                 }
+            } else if self.name_column.is_some() {
+                pos = self.lines_slow(input, pos);
             } else {
                 pos = self.hot(input, pos);
             }
@@ -308,9 +314,32 @@ impl Aggregator {
         }
     }
 
+    /// Whole lines through csv-core (files with a campaign-name column).
+    fn lines_slow(&mut self, input: &[u8], mut pos: usize) -> usize {
+        while let Some(i) = memchr(b'\n', &input[pos..]) {
+            let line = &input[pos..pos + i + 1];
+            pos += i + 1;
+            self.slow_line(line);
+            if self.slow.active || self.stopped {
+                return pos;
+            }
+            if self.offset > self.stop_after {
+                self.stopped = true;
+                return pos;
+            }
+        }
+        if pos < input.len() {
+            self.hold(&input[pos..]);
+        }
+        input.len()
+    }
+
     /// One complete line (ending in `\n`, or the last line of the input).
     #[inline]
     fn line(&mut self, line: &[u8]) {
+        if self.name_column.is_some() {
+            return self.slow_line(line);
+        }
         if line.ends_with(b"\n") {
             self.line_in(line, line.len());
         } else {
@@ -461,6 +490,9 @@ impl Aggregator {
         } else {
             match parse_record(&self.layout, ends.len(), field) {
                 Ok((campaign, values)) => {
+                    if let Some(col) = self.name_column.filter(|&c| c < ends.len()) {
+                        self.partial.set_name(campaign, crate::number::trim(field(col)));
+                    }
                     if let Err(f) = self.partial.add_row(campaign, values) {
                         let campaign = campaign.to_vec();
                         self.overflow(f, &campaign, line);

@@ -37,6 +37,11 @@ impl Partial {
         }
         put(&mut out, self.rejected_omitted);
         put(&mut out, u64::from(self.strict_stopped));
+        put(&mut out, self.names.len() as u64);
+        for (id, name) in &self.names {
+            put_bytes(&mut out, id);
+            put_bytes(&mut out, name);
+        }
         put(&mut out, self.campaigns.len() as u64);
         for (id, t) in &self.campaigns {
             put_bytes(&mut out, id);
@@ -77,6 +82,12 @@ impl Partial {
         }
         p.rejected_omitted = r.u64()?;
         p.strict_stopped = r.u64()? != 0;
+        let names = r.len(16)?;
+        for _ in 0..names {
+            let id: Box<[u8]> = r.bytes()?.into();
+            let name: Box<[u8]> = r.bytes()?.into();
+            p.names.insert(id, name);
+        }
         let campaigns = r.len(40)?;
         p.campaigns.reserve(campaigns);
         for _ in 0..campaigns {

@@ -54,6 +54,8 @@ pub struct Partial {
     pub rejected_omitted: u64,
     /// Strict mode stopped this range at a malformed row (the last example).
     pub strict_stopped: bool,
+    /// Last campaign name seen per campaign id (files with both columns).
+    pub names: FxHashMap<Box<[u8]>, Box<[u8]>>,
 }
 
 impl Partial {
@@ -94,6 +96,14 @@ impl Partial {
         if self.examples.len() < EXAMPLES {
             self.examples.push(example());
         }
+    }
+
+    /// Records `name` as the last name seen for `campaign`.
+    pub fn set_name(&mut self, campaign: &[u8], name: &[u8]) {
+        if name.is_empty() || self.names.get(campaign).is_some_and(|n| &n[..] == name) {
+            return;
+        }
+        self.names.insert(campaign.into(), name.into());
     }
 
     /// Keeps a rejected row for `rejected_rows.csv` (line breaks at its end dropped).
@@ -137,6 +147,8 @@ impl Partial {
         for (a, b) in self.skipped.iter_mut().zip(next.skipped) {
             *a += b;
         }
+        // Later in the file wins: the last name seen.
+        self.names.extend(next.names);
         if next.campaigns.len() > self.campaigns.len() {
             std::mem::swap(&mut self.campaigns, &mut next.campaigns);
         }

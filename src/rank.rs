@@ -15,6 +15,8 @@ pub struct Ranked {
     pub campaign_id: Box<[u8]>,
     /// Its totals.
     pub totals: Totals,
+    /// The last campaign name seen for it, when the file also has names.
+    pub name: Option<Box<[u8]>>,
 }
 
 /// Compares `a/b` with `c/d` exactly (`b`, `d` > 0).
@@ -56,7 +58,7 @@ pub fn top_k(
         best.insert(at, item);
         best.truncate(k);
     }
-    best.into_iter().map(|(id, t)| Ranked { campaign_id: id.into(), totals: *t }).collect()
+    best.into_iter().map(|(id, t)| Ranked { campaign_id: id.into(), totals: *t, name: None }).collect()
 }
 
 /// The top `k` by CTR (campaigns with impressions only).

@@ -78,17 +78,31 @@ impl Report {
         } else if partial.rows_aggregated == 0 {
             warnings.push("no row could be used: every data row was skipped (see the reasons)".to_string());
         }
-        let campaigns = match plan.encoding {
-            Encoding::Windows1252 => utf8_keys(std::mem::take(&mut partial.campaigns)),
-            _ => std::mem::take(&mut partial.campaigns),
+        let cp1252 = plan.encoding == Encoding::Windows1252;
+        let campaigns = match cp1252 {
+            true => utf8_keys(std::mem::take(&mut partial.campaigns)),
+            false => std::mem::take(&mut partial.campaigns),
+        };
+        let names: rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>> = std::mem::take(&mut partial.names)
+            .into_iter()
+            .map(|(id, name)| match cp1252 {
+                true => (decode_windows_1252(&id).into(), decode_windows_1252(&name).into()),
+                false => (id, name),
+            })
+            .collect();
+        let with_names = |mut rows: Vec<Ranked>| {
+            for r in &mut rows {
+                r.name = names.get(&r.campaign_id).cloned();
+            }
+            rows
         };
         Report {
             strict_error: partial.strict_error(),
             rejected: std::mem::take(&mut partial.rejected),
             rejected_omitted: partial.rejected_omitted,
             encoding: plan.encoding,
-            top_ctr: top_ctr(&campaigns, k),
-            top_cpa: top_cpa(&campaigns, k),
+            top_ctr: with_names(top_ctr(&campaigns, k)),
+            top_cpa: with_names(top_cpa(&campaigns, k)),
             summary: Summary {
                 rows_read: partial.rows_read,
                 rows_aggregated: partial.rows_aggregated,

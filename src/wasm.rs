@@ -225,6 +225,8 @@ fn range_result(partial: &Partial) -> Result<JsValue, JsError> {
 #[serde(rename_all = "camelCase")]
 struct RowJs {
     campaign_id: String,
+    /// Last name seen for the campaign ("" when the file has no name column).
+    campaign_name: String,
     total_impressions: String,
     total_clicks: String,
     total_spend: String,
@@ -238,6 +240,7 @@ impl From<&Ranked> for RowJs {
         let t = &r.totals;
         RowJs {
             campaign_id: String::from_utf8_lossy(&r.campaign_id).into_owned(),
+            campaign_name: r.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default(),
             total_impressions: t.impressions.to_string(),
             total_clicks: t.clicks.to_string(),
             total_spend: crate::spend(t),

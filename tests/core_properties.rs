@@ -309,3 +309,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn last_seen_campaign_name_beside_the_id_in_any_split() {
+    let mut s = String::from("Campaign,Campaign ID,Impressions,Clicks,Cost,Conversions\n");
+    for i in 0..3000 {
+        s += &format!("Name {i},{},{},1,1.00,1\n", i % 3, 10 + i % 7);
+    }
+    let input = s.into_bytes();
+    let plan = sniff(&input, true).unwrap().unwrap();
+    for n in [1, 2, 5] {
+        let points = split_points(&plan, input.len() as u64, n);
+        let run = |start, stop| run_range_in_memory(&plan, &input, start, stop, 333);
+        let merged = run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| run(a, b)).collect(), run).unwrap();
+        let report = adagg::Report::new(&plan, merged, 10);
+        let mut names: Vec<(String, String)> = report
+            .top_ctr
+            .iter()
+            .map(|r| (String::from_utf8(r.campaign_id.to_vec()).unwrap(), String::from_utf8(r.name.clone().unwrap().to_vec()).unwrap()))
+            .collect();
+        names.sort();
+        assert_eq!(names, [("0".into(), "Name 2997".into()), ("1".into(), "Name 2998".into()), ("2".into(), "Name 2999".into())], "n={n}");
+    }
+}

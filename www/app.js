@@ -213,7 +213,13 @@ function renderTable(table, rows, highlight) {
     tr.append(el('td', { className: 'num rank', text: String(i + 1) }));
     for (const [key, , cls] of COLUMNS) {
       const value = row[key] == null || row[key] === '' ? '—' : String(row[key]);
-      if (key === 'campaignId') tr.append(el('th', { scope: 'row', className: 'id', text: value }));
+      if (key === 'campaignId') {
+        // The last campaign name seen, beside the ID (exports with both columns).
+        const name = row.campaignName && row.campaignName !== row.campaignId ? row.campaignName : '';
+        const cell = el('th', { scope: 'row', className: 'id', text: value });
+        if (name) cell.append(el('span', { className: 'campaign-name', text: name }));
+        tr.append(cell);
+      }
       else tr.append(el('td', { className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: value }));
     }
     tbody.append(tr);

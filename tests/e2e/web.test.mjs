@@ -203,6 +203,11 @@ test('platform exports (UTF-16 Google Ads, Windows-1252 semicolons, Microsoft pr
     const got = await downloads(page, join(dir, `fx-${name}`));
     assert.equal(got.ctr.toString(), (await readFile(join(fixture, 'expected_ctr.csv'))).toString(), name);
     assert.equal(got.cpa.toString(), (await readFile(join(fixture, 'expected_cpa.csv'))).toString(), name);
+    if (name === 'google_ads_utf16') {
+      // The ID is the key; the last name seen for it is shown beside it.
+      const first = await page.locator('#ctr-table tbody th').first().textContent();
+      assert.equal(first, '111Spring Sale (renamed)');
+    }
   }
   const format = await page.locator('#stats').textContent();
   assert.match(format, /UTF-8/);
