@@ -106,7 +106,7 @@ const KEY_MASKS: [(u64, u64); PACKED_MAX + 1] = {
 };
 
 /// Lines parsed ahead of their table updates when the table is large.
-const BATCH: usize = 16;
+const BATCH: usize = 32;
 
 impl FastParser {
     /// Builds the per-column plan for `layout` and the file's `delimiter`.
@@ -311,12 +311,18 @@ impl FastParser {
     /// batch of parsing ago and are in cache by now.
     fn run_batched<const B: bool, const C: bool>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
         let empty = Line { end: 0, campaign: 0, campaign_len: 0, key: (0, 0), values: RowValues::default() };
-        let (mut cur, mut prev) = ([empty; BATCH], [empty; BATCH]);
+        // Two batches: the one being parsed and the one before, with the
+        // home slots of their lines and the table size those are for.
+        let mut batches = [[empty; BATCH]; 2];
+        let mut homes = [[0usize; BATCH]; 2];
+        let mut sizes = [0usize; 2];
         let mut plain = Plain::default();
-        // Lines in `prev`, and where the first of them starts.
+        // Lines in the previous batch, and where the first of them starts.
         let (mut pending, mut pending_at) = (0, p);
         let mut lines = 0;
-        loop {
+        for k in (0..2).cycle() {
+            let [a, b] = &mut batches;
+            let (cur, prev) = if k == 0 { (a, &*b) } else { (b, &*a) };
             let start = p;
             let mut n = 0;
             let mut halt = None;
@@ -330,17 +336,26 @@ impl FastParser {
                     break;
                 };
                 cur[n] = line;
+                // Hashed here, where it overlaps with the parsing.
+                homes[k][n] = table.home(line.key.0, line.key.1);
                 p = line.end;
                 n += 1;
             }
-            let sink = cur[..n].iter().fold(0, |sink, l| sink ^ table.touch(l.key.0, l.key.1));
+            // All the slot loads in a row, so that their misses overlap.
+            let sink = homes[k][..n].iter().fold(0, |sink, &home| sink ^ table.touch(home));
             std::hint::black_box(sink);
-            let batches = [(&prev[..pending], pending_at), (&cur[..n], start)];
+            sizes[k] = table.size();
+            let todo = [(&prev[..pending], &homes[1 - k], sizes[1 - k], pending_at), (&cur[..n], &homes[k], sizes[k], start)];
             // The previous batch; at the end, this one too.
-            let todo = if halt.is_some() { &batches[..] } else { &batches[..1] };
-            for &(batch, mut at) in todo {
-                for line in batch {
-                    if let Err(f) = add(table, buf, 0, line) {
+            let todo = if halt.is_some() { &todo[..] } else { &todo[..1] };
+            for &(batch, homes, size, mut at) in todo {
+                for (line, &home) in batch.iter().zip(homes) {
+                    let added = if line.key.1 != 0 && table.size() == size {
+                        table.add_at(home, line.key.0, line.key.1, &Totals::from(line.values))
+                    } else {
+                        add(table, buf, 0, line)
+                    };
+                    if let Err(f) = added {
                         let id = line.campaign..line.campaign + line.campaign_len;
                         return Run { pos: at, lines, halt: Halt::Overflow(f, id) };
                     }
@@ -351,9 +366,9 @@ impl FastParser {
             if let Some(halt) = halt {
                 return Run { pos: p, lines, halt };
             }
-            std::mem::swap(&mut cur, &mut prev);
             (pending, pending_at) = (n, start);
         }
+        unreachable!("cycle() does not end")
     }
 
     /// The line parser, for the two ways of finding text field ends (`B`),

@@ -7,6 +7,10 @@
 //! larger than the caches costs about one cache miss per row. Longer ids go
 //! to an ordinary map keyed by bytes. [`Table::drain_into`] turns it all
 //! into the [`CampaignMap`] that [`crate::Partial`] carries.
+//!
+//! Large tables place ids by the low bits of the very hash the map uses
+//! (Fx over the id's bytes), as the map does, so that moving them into the
+//! map, and merging maps, sweep memory in order instead of jumping around.
 
 use crate::field::Field;
 use crate::partial::CampaignMap;
@@ -29,8 +33,11 @@ struct Slot {
 #[derive(Debug)]
 pub struct Table {
     slots: Vec<Slot>,
-    /// `64 - log2(slots.len())`: the hash's top bits pick the home slot.
+    /// `64 - log2(slots.len())`: small tables pick the home slot with the
+    /// top bits of [`hash`].
     shift: u32,
+    /// Large tables use the low bits of [`fx_hash`] instead.
+    fx: bool,
     /// Occupied slots.
     len: usize,
     /// Grow when `len` reaches this.
@@ -72,6 +79,48 @@ fn hash(lo: u64, hi: u64) -> u64 {
 
 const INITIAL_BITS: u32 = 8;
 
+/// Tables of this many slots or more are large (see [`Table::is_large`]).
+const LARGE: usize = 1 << 15;
+
+/// The hash [`CampaignMap`] computes for the id packed in `(lo, hi)`:
+/// rustc-hash 2's `FxHasher` over a `[u8]` (its length, then its bytes),
+/// worked out from the two words (copying them into bytes to hash those
+/// would cost a store-forwarding stall per row, which serialises the
+/// table's cache misses). A test checks it against the real thing; were
+/// they to differ, only the speed of [`Table::drain_into`] would suffer.
+#[cfg(target_pointer_width = "64")]
+#[inline(always)]
+fn fx_hash(lo: u64, hi: u64) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    const SEED1: u64 = 0x243f_6a88_85a3_08d3;
+    const SEED2: u64 = 0x1319_8a2e_0370_7344;
+    let len = (hi >> 56) as u32;
+    let (mut s0, mut s1) = (SEED1, SEED2);
+    if len >= 8 {
+        let id = u128::from(hi & 0x00FF_FFFF_FFFF_FFFF) << 64 | u128::from(lo);
+        s0 ^= lo;
+        s1 ^= (id >> (8 * (len - 8))) as u64;
+    } else if len >= 4 {
+        s0 ^= lo & 0xFFFF_FFFF;
+        s1 ^= (lo >> (8 * (len - 4))) & 0xFFFF_FFFF;
+    } else {
+        let byte = |i: u32| (lo >> (8 * i)) & 0xFF;
+        s0 ^= byte(0);
+        s1 ^= byte(len - 1) << 8 | byte(len / 2);
+    }
+    let full = u128::from(s0) * u128::from(s1);
+    let bytes = (full as u64 ^ (full >> 64) as u64) ^ u64::from(len);
+    let h = u64::from(len).wrapping_mul(K);
+    h.wrapping_add(bytes).wrapping_mul(K).rotate_left(26)
+}
+
+/// 32-bit targets hash differently; large tables there use [`hash`].
+#[cfg(not(target_pointer_width = "64"))]
+#[inline(always)]
+fn fx_hash(lo: u64, hi: u64) -> u64 {
+    hash(lo, hi)
+}
+
 impl Default for Table {
     fn default() -> Table {
         Table::new()
@@ -89,6 +138,7 @@ impl Table {
         Table {
             slots: vec![Slot::default(); n],
             shift: 64 - bits,
+            fx: n >= LARGE,
             len: 0,
             grow_at: n / 2 + n / 8,
             long: CampaignMap::default(),
@@ -103,32 +153,50 @@ impl Table {
 
     /// Home slot of a packed key.
     #[inline(always)]
-    fn home(&self, lo: u64, hi: u64) -> usize {
-        (hash(lo, hi) >> self.shift) as usize
+    pub fn home(&self, lo: u64, hi: u64) -> usize {
+        if cfg!(target_pointer_width = "64") && self.fx {
+            fx_hash(lo, hi) as usize & (self.slots.len() - 1)
+        } else {
+            (hash(lo, hi) >> self.shift) as usize
+        }
     }
 
-    /// Loads the first and last word of the home slot of a packed key (a
-    /// slot may straddle two cache lines), so that a caller can start the
-    /// cache misses of a batch of rows before it needs their slots: a
-    /// prefetch without `unsafe`.
+    /// Loads the first and last word of a home slot (a slot may straddle
+    /// two cache lines), so that a caller can start the cache misses of a
+    /// batch of rows before it needs their slots: a prefetch without
+    /// `unsafe`.
+    /// Returns a word made of the loaded ones.
     #[inline(always)]
-    pub fn touch(&self, lo: u64, hi: u64) -> u64 {
-        self.slots.get(self.home(lo, hi)).map_or(0, |s| s.lo ^ s.totals.conversions)
+    pub fn touch(&self, home: usize) -> u64 {
+        self.slots.get(home).map_or(0, |s| s.lo ^ s.totals.conversions)
+    }
+
+    /// Slots: changes when the table grows (and home slots move).
+    #[inline(always)]
+    pub fn size(&self) -> usize {
+        self.slots.len()
     }
 
     /// True when the table is too large for the caches to hold, where
     /// [`touch`](Self::touch)ing a batch ahead pays.
     #[inline]
     pub fn is_large(&self) -> bool {
-        self.slots.len() >= 1 << 15
+        self.slots.len() >= LARGE
     }
 
     /// Adds a row for the packed id `(lo, hi)` (see [`pack`]). On overflow
     /// nothing changes and the field is returned.
     #[inline(always)]
     pub fn add_packed(&mut self, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        self.add_at(self.home(lo, hi), lo, hi, v)
+    }
+
+    /// [`add_packed`](Self::add_packed) with the home slot from
+    /// [`home`](Self::home), the table not having grown since.
+    #[inline(always)]
+    pub fn add_at(&mut self, home: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
         let mask = self.slots.len() - 1;
-        let mut i = self.home(lo, hi);
+        let mut i = home;
         loop {
             let s = &mut self.slots[i];
             if s.lo == lo && s.hi == hi {
@@ -155,6 +223,7 @@ impl Table {
         let bits = 64 - self.shift + 1;
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); 1 << bits]);
         self.shift = 64 - bits;
+        self.fx = self.slots.len() >= LARGE;
         self.grow_at = self.slots.len() / 2 + self.slots.len() / 8;
         let mask = self.slots.len() - 1;
         for s in old.into_iter().filter(|s| s.hi != 0) {
@@ -192,14 +261,15 @@ impl Table {
     /// Moves every campaign into `map`, adding to totals already there.
     /// On overflow, returns the field and the campaign id.
     pub fn drain_into(self, map: &mut CampaignMap) -> Result<(), (Field, Box<[u8]>)> {
+        let n = self.len + self.long.len();
+        // In slot order: for large tables, the order of the map's buckets.
         let packed = self.slots.into_iter().filter(|s| s.hi != 0).map(|s| (unpack(s.lo, s.hi), s.totals));
         let all = packed.chain(self.long);
+        map.reserve(n);
         if map.is_empty() {
-            map.reserve(self.len);
             map.extend(all);
             return Ok(());
         }
-        map.reserve(self.len);
         for (id, totals) in all {
             match map.get_mut(&id) {
                 Some(t) => t.add(&totals).map_err(|f| (f, id))?,
@@ -278,6 +348,22 @@ mod tests {
         let mut got = CampaignMap::default();
         table.drain_into(&mut got).unwrap();
         assert_eq!(got, reference);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn fx_hash_is_the_maps_hash() {
+        use std::hash::BuildHasher;
+        let hasher = CampaignMap::default().hasher().clone();
+        let mut rng = Rng(0x1357_9BDF_2468_ACE0);
+        for round in 0..100_000 {
+            let len = 1 + round % PACKED_MAX;
+            let id: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let (lo, hi) = pack(&id).unwrap();
+            assert_eq!(fx_hash(lo, hi), hasher.hash_one(&id[..]), "{id:?}");
+            let boxed: Box<[u8]> = id.into();
+            assert_eq!(fx_hash(lo, hi), hasher.hash_one(&boxed));
+        }
     }
 
     #[test]
