@@ -13,6 +13,7 @@
 // No global names besides the custom element: defining it twice (a second
 // copy of this module) is a no-op.
 import { aggregateFile as coreAggregateFile, preload as corePreload } from './aggregate.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtRate } from './format.js';
 
 const TAG = 'ad-aggregator';
 const DEFAULT_TOP = 10;
@@ -168,35 +169,8 @@ export async function aggregateFile(file, options = {}) {
 }
 
 // ---------------------------------------------------------------------------
-// Formatting (as on the adagg page)
+// Errors
 // ---------------------------------------------------------------------------
-
-const intFmt = new Intl.NumberFormat('en-US');
-const fmtInt = (n) => (typeof n === 'number' || typeof n === 'bigint' ? intFmt.format(n) : String(n ?? ''));
-
-function fmtBytes(n) {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = Number(n);
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
-
-function fmtRate(bytes, ms) {
-  if (!(ms > 0)) return '–';
-  return `${(Number(bytes) / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
-}
-
-function fmtDuration(ms) {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
-  const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - m * 60)} s`;
-}
 
 /** The error kind reported in `adagg-error`. */
 function kindOf(err) {

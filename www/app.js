@@ -1,6 +1,7 @@
 // Page UI for adagg. All heavy work lives in aggregate.js and its workers;
 // this module only wires the DOM. User data is only ever set as textContent.
 import { aggregateFile, preload } from './aggregate.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtRate } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -47,33 +48,6 @@ let controller = null; // AbortController of the running job, if any
 let blobUrls = [];
 
 // ---------- formatting ----------
-
-const intFmt = new Intl.NumberFormat('en-US');
-const fmtInt = (n) => (typeof n === 'number' || typeof n === 'bigint' ? intFmt.format(n) : String(n ?? ''));
-
-function fmtBytes(n) {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = Number(n);
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
-
-function fmtRate(bytes, ms) {
-  if (!(ms > 0)) return '–';
-  return `${((Number(bytes) / 1e6) / (ms / 1000)).toFixed(1)} MB/s`;
-}
-
-function fmtDuration(ms) {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
-  const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - m * 60)} s`;
-}
 
 // ---------- DOM helpers ----------
 
