@@ -93,6 +93,15 @@ pub struct Run {
 /// The columns of `campaign_id,date,impressions,clicks,spend,conversions`.
 const CANONICAL: [Col; 6] = [Col::Campaign, Col::Skip, Col::Count(0), Col::Count(1), Col::Money, Col::Count(3)];
 
+/// The `below` of a delimiter up to `'/'`: see [`FastParser::new`].
+const fn below_for(delimiter: u8) -> u8 {
+    if delimiter <= 0x22 {
+        0x23
+    } else {
+        delimiter + 1
+    }
+}
+
 /// For ids of each length up to [`PACKED_MAX`]: the bits of the first two
 /// words that are theirs.
 const KEY_MASKS: [(u64, u64); PACKED_MAX + 1] = {
@@ -149,9 +158,9 @@ impl FastParser {
     /// line when the buffer goes on far enough (loads need no bounds
     /// checks), else, or for lines too long for it, checked loads.
     #[inline(always)]
-    fn parse_at<const B: bool, const C: bool>(&self, buf: &[u8], p: usize, plain: &mut Plain) -> Option<Line> {
+    fn parse_at<const B: bool, const C: bool, const D: u8>(&self, buf: &[u8], p: usize, plain: &mut Plain) -> Option<Line> {
         if let Some(win) = window(buf, p) {
-            if let Some(line) = self.windowed::<B, C>(win, plain) {
+            if let Some(line) = self.windowed::<B, C, D>(win, plain) {
                 return Some(Line { end: p + line.end, campaign: p + line.campaign, ..line });
             }
         }
@@ -161,9 +170,9 @@ impl FastParser {
     /// A line through a window: [`plain`](Self::plain) first when it may
     /// apply and has been paying, else [`parse`](Self::parse).
     #[inline(always)]
-    fn windowed<const B: bool, const C: bool>(&self, win: Window, plain: &mut Plain) -> Option<Line> {
-        if B && C && plain.worth_trying() {
-            if let Some(line) = self.plain(win) {
+    fn windowed<const B: bool, const C: bool, const D: u8>(&self, win: Window, plain: &mut Plain) -> Option<Line> {
+        if D != 0 && plain.worth_trying() {
+            if let Some(line) = self.plain::<D>(win) {
                 plain.misses = 0;
                 return Some(line);
             }
@@ -177,14 +186,15 @@ impl FastParser {
     /// the line break (or `\r\n`): the field bounds all come from one mask,
     /// so that fields do not wait for each other.
     #[inline(always)]
-    fn plain(&self, win: Window) -> Option<Line> {
-        let d = self.delimiter;
+    fn plain<const D: u8>(&self, win: Window) -> Option<Line> {
+        let d = D;
+        debug_assert!(D == self.delimiter && self.delim_below && *self.cols == CANONICAL);
         let w: [u64; 6] = std::array::from_fn(|i| win.word(8 * i));
         // Bit j of byte i: byte j of word i is a candidate; then transposed,
         // bit 8i + j: byte 8i + j.
         let mut m = 0;
         for (i, &x) in w.iter().enumerate() {
-            m |= below(x, self.below) >> (7 - i);
+            m |= below(x, below_for(D)) >> (7 - i);
         }
         let mut m = transpose8(m);
         let mut next = || {
@@ -256,28 +266,37 @@ impl FastParser {
         if !self.enabled {
             return Run { pos: p, lines: 0, halt: Halt::Declined };
         }
-        match (self.delim_below, *self.cols == CANONICAL) {
-            (true, true) => self.run_direct::<true, true>(buf, p, limit, table),
-            (true, false) => self.run_direct::<true, false>(buf, p, limit, table),
-            (false, true) => self.run_direct::<false, true>(buf, p, limit, table),
-            (false, false) => self.run_direct::<false, false>(buf, p, limit, table),
+        // The one-mask parser for the common layout, with the delimiter
+        // as a constant, for commas and tabs.
+        match (self.delim_below, *self.cols == CANONICAL, self.delimiter) {
+            (true, true, b',') => self.run_direct::<true, true, b','>(buf, p, limit, table),
+            (true, true, b'\t') => self.run_direct::<true, true, b'\t'>(buf, p, limit, table),
+            (true, true, _) => self.run_direct::<true, true, 0>(buf, p, limit, table),
+            (true, false, _) => self.run_direct::<true, false, 0>(buf, p, limit, table),
+            (false, true, _) => self.run_direct::<false, true, 0>(buf, p, limit, table),
+            (false, false, _) => self.run_direct::<false, false, 0>(buf, p, limit, table),
         }
     }
 
     /// One line at a time (tables that stay in cache).
-    fn run_direct<const B: bool, const C: bool>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
+    fn run_direct<const B: bool, const C: bool, const D: u8>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
         let mut lines = 0;
         let mut plain = Plain::default();
         loop {
             if table.is_large() {
-                let more = self.run_batched::<B, C>(buf, p, limit, table);
+                let more = self.run_batched::<B, C, D>(buf, p, limit, table);
                 return Run { lines: lines + more.lines, ..more };
             }
             // The common case: through windows.
             while p <= limit {
                 let Some(win) = window(buf, p) else { break };
-                let Some(line) = self.windowed::<B, C>(win, &mut plain) else { break };
-                if let Err(f) = add(table, buf, p, &line) {
+                let Some(line) = self.windowed::<B, C, D>(win, &mut plain) else { break };
+                let added = if line.key.1 != 0 {
+                    table.add_small(line.key.0, line.key.1, &Totals::from(line.values))
+                } else {
+                    add(table, buf, p, &line)
+                };
+                if let Err(f) = added {
                     let id = p + line.campaign..p + line.campaign + line.campaign_len;
                     return Run { pos: p, lines, halt: Halt::Overflow(f, id) };
                 }
@@ -309,7 +328,7 @@ impl FastParser {
     /// their slots (all the loads in a row, so that their cache misses
     /// overlap), then adds the batch before, whose slots were touched a
     /// batch of parsing ago and are in cache by now.
-    fn run_batched<const B: bool, const C: bool>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
+    fn run_batched<const B: bool, const C: bool, const D: u8>(&self, buf: &[u8], mut p: usize, limit: usize, table: &mut Table) -> Run {
         let empty = Line { end: 0, campaign: 0, campaign_len: 0, key: (0, 0), values: RowValues::default() };
         // Two batches: the one being parsed and the one before, with the
         // home slots of their lines and the table size those are for.
@@ -331,7 +350,7 @@ impl FastParser {
                     halt = Some(Halt::Limit);
                     break;
                 }
-                let Some(line) = self.parse_at::<B, C>(buf, p, &mut plain) else {
+                let Some(line) = self.parse_at::<B, C, D>(buf, p, &mut plain) else {
                     halt = Some(Halt::Declined);
                     break;
                 };
@@ -1012,10 +1031,10 @@ mod tests {
         for id_len in [1, 15, 16, 100, WINDOW - 40, WINDOW, 3 * WINDOW] {
             let id = "C".repeat(id_len);
             let text = format!("{id},2025-01-01,1,2,3.5,4\n").repeat(3) + &"x".repeat(WINDOW + 8);
-            let l = p.parse_at::<true, true>(text.as_bytes(), 0, &mut Plain::default()).unwrap();
+            let l = p.parse_at::<true, true, b','>(text.as_bytes(), 0, &mut Plain::default()).unwrap();
             assert_eq!(Some(l), p.line(text.as_bytes(), 0));
             assert_eq!((l.end, l.campaign, l.campaign_len), (id_len + 22, 0, id_len));
-            let l2 = p.parse_at::<true, false>(text.as_bytes(), l.end, &mut Plain::default()).unwrap();
+            let l2 = p.parse_at::<true, false, 0>(text.as_bytes(), l.end, &mut Plain::default()).unwrap();
             assert_eq!((l2.end, l2.campaign, l2.campaign_len), (2 * l.end, l.end, id_len));
             assert_eq!(l2.values, l.values);
         }
@@ -1024,11 +1043,14 @@ mod tests {
 
     /// [`FastParser::parse_at`] as [`FastParser::run`] picks it.
     fn hot(parser: &FastParser, buf: &[u8], p: usize) -> Option<Line> {
-        match (parser.delim_below, *parser.cols == CANONICAL) {
-            (true, true) => parser.parse_at::<true, true>(buf, p, &mut Plain::default()),
-            (true, false) => parser.parse_at::<true, false>(buf, p, &mut Plain::default()),
-            (false, true) => parser.parse_at::<false, true>(buf, p, &mut Plain::default()),
-            (false, false) => parser.parse_at::<false, false>(buf, p, &mut Plain::default()),
+        let plain = &mut Plain::default();
+        match (parser.delim_below, *parser.cols == CANONICAL, parser.delimiter) {
+            (true, true, b',') => parser.parse_at::<true, true, b','>(buf, p, plain),
+            (true, true, b'\t') => parser.parse_at::<true, true, b'\t'>(buf, p, plain),
+            (true, true, _) => parser.parse_at::<true, true, 0>(buf, p, plain),
+            (true, false, _) => parser.parse_at::<true, false, 0>(buf, p, plain),
+            (false, true, _) => parser.parse_at::<false, true, 0>(buf, p, plain),
+            (false, false, _) => parser.parse_at::<false, false, 0>(buf, p, plain),
         }
     }
 
@@ -1072,7 +1094,7 @@ mod tests {
             let expected = parser.line(&line, 0);
             let mut padded = line.clone();
             padded.resize(line.len() + WINDOW + 8, b'7');
-            let got = parser.plain(window(&padded, 0).unwrap());
+            let got = plain_of(parser, window(&padded, 0).unwrap());
             if let Some(l) = got {
                 taken += 1;
                 assert_eq!(Some(l), expected, "{:?}", String::from_utf8_lossy(&line));
@@ -1087,8 +1109,17 @@ mod tests {
         for line in ["CMP038,2025-01-01,19247,1533,767.66,50\n", "CMP0254214,2025-01-01,44842,317,626.82,7\r\n", "X,,,,,\n"] {
             let mut padded = line.as_bytes().to_vec();
             padded.resize(line.len() + WINDOW + 8, b'\n');
-            assert_eq!(p.plain(window(&padded, 0).unwrap()), p.line(line.as_bytes(), 0), "{line}");
+            assert_eq!(plain_of(&p, window(&padded, 0).unwrap()), p.line(line.as_bytes(), 0), "{line}");
             assert!(p.line(line.as_bytes(), 0).is_some());
+        }
+    }
+
+    /// [`FastParser::plain`] for a comma or tab parser.
+    fn plain_of(parser: &FastParser, win: Window) -> Option<Line> {
+        match parser.delimiter {
+            b',' => parser.plain::<b','>(win),
+            b'\t' => parser.plain::<b'\t'>(win),
+            _ => unreachable!(),
         }
     }
 
@@ -1166,7 +1197,7 @@ mod tests {
             assert_eq!(hot(&parser, &padded, 0), parser.line(&line, 0));
             if parser.delim_below && *parser.cols == CANONICAL {
                 let win = window(&padded, 0).unwrap();
-                if let Some(l) = parser.plain(win) {
+                if let Some(l) = plain_of(&parser, win) {
                     plain_taken += 1;
                     assert_eq!(Some(l), parser.line(&line, 0), "{:?}", String::from_utf8_lossy(&line));
                 }

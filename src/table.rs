@@ -19,8 +19,16 @@ use crate::totals::Totals;
 /// Longest id kept packed.
 pub const PACKED_MAX: usize = 15;
 
-/// One slot: the packed id (`hi == 0` marks an empty slot; a packed id
-/// never has `hi == 0` since its length, at least 1, is in the top byte).
+/// Longest id a large table keeps in its compact slots.
+const COMPACT_MAX: u64 = 11;
+
+/// Marks a compact slot whose campaign outgrew its 32-bit counters: its
+/// totals are in [`Table::wide`].
+const WIDE: u32 = 0x8000_0000;
+
+/// One slot of a small table: the packed id (`hi == 0` marks an empty
+/// slot; a packed id never has `hi == 0` since its length, at least 1, is
+/// in the top byte).
 #[derive(Debug, Clone, Copy, Default)]
 #[repr(C)]
 struct Slot {
@@ -29,19 +37,74 @@ struct Slot {
     totals: Totals,
 }
 
+/// One slot of a large table, half a cache line: ids of up to
+/// [`COMPACT_MAX`] bytes, counts in 32 bits (campaigns that outgrow them
+/// move to [`Table::wide`]). A table far larger than the caches costs
+/// one cache line per row, not one and a half.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(32))]
+struct Compact {
+    /// Id bytes 0..8.
+    lo: u64,
+    /// Id bytes 8..11, the length in the top byte, [`WIDE`]; 0 when empty.
+    hi: u32,
+    impressions: u32,
+    clicks: u32,
+    conversions: u32,
+    spend_micros: u64,
+}
+
+impl Compact {
+    /// The packed `hi` of [`pack`] for this slot's id.
+    fn hi64(&self) -> u64 {
+        u64::from(self.hi & 0x00FF_FFFF) | u64::from((self.hi & !WIDE) >> 24) << 56
+    }
+
+    fn totals(&self) -> Totals {
+        Totals {
+            impressions: self.impressions.into(),
+            clicks: self.clicks.into(),
+            spend_micros: self.spend_micros,
+            conversions: self.conversions.into(),
+        }
+    }
+
+    /// Stores `t` if its counts fit in 32 bits.
+    #[inline(always)]
+    fn set(&mut self, t: &Totals) -> bool {
+        if (t.impressions | t.clicks | t.conversions) >> 32 != 0 {
+            return false;
+        }
+        (self.impressions, self.clicks, self.conversions) = (t.impressions as u32, t.clicks as u32, t.conversions as u32);
+        self.spend_micros = t.spend_micros;
+        true
+    }
+}
+
+/// The compact `hi` for the packed `hi` of an id of at most
+/// [`COMPACT_MAX`] bytes.
+#[inline(always)]
+fn compact_hi(hi: u64) -> u32 {
+    (hi as u32 & 0x00FF_FFFF) | ((hi >> 56) as u32) << 24
+}
+
 /// Per-campaign totals keyed by id bytes.
 #[derive(Debug)]
 pub struct Table {
+    /// The slots of a small table (empty once large).
     slots: Vec<Slot>,
+    /// The slots of a large table (empty while small).
+    compact: Vec<Compact>,
     /// `64 - log2(slots.len())`: small tables pick the home slot with the
-    /// top bits of [`hash`].
+    /// top bits of [`hash`]; large ones use the low bits of [`fx_hash`].
     shift: u32,
-    /// Large tables use the low bits of [`fx_hash`] instead.
-    fx: bool,
     /// Occupied slots.
     len: usize,
     /// Grow when `len` reaches this.
     grow_at: usize,
+    /// Large tables: ids of 12 to [`PACKED_MAX`] bytes, and campaigns
+    /// marked [`WIDE`].
+    wide: rustc_hash::FxHashMap<(u64, u64), Totals>,
     /// Ids longer than [`PACKED_MAX`].
     long: CampaignMap,
 }
@@ -130,17 +193,14 @@ impl Default for Table {
 impl Table {
     /// An empty table.
     pub fn new() -> Table {
-        Table::with_bits(INITIAL_BITS)
-    }
-
-    fn with_bits(bits: u32) -> Table {
-        let n = 1usize << bits;
+        let n = 1 << INITIAL_BITS;
         Table {
             slots: vec![Slot::default(); n],
-            shift: 64 - bits,
-            fx: n >= LARGE,
+            compact: Vec::new(),
+            shift: 64 - INITIAL_BITS,
             len: 0,
             grow_at: n / 2 + n / 8,
+            wide: Default::default(),
             long: CampaignMap::default(),
         }
     }
@@ -148,40 +208,47 @@ impl Table {
     /// Distinct campaigns.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.len + self.long.len()
+        self.len + self.wide.keys().filter(|&&(_, hi)| hi >> 56 > COMPACT_MAX).count() + self.long.len()
     }
 
-    /// Home slot of a packed key.
+    /// True when the table is too large for the caches to hold: compact
+    /// slots, and [`touch`](Self::touch)ing a batch ahead pays.
     #[inline(always)]
-    pub fn home(&self, lo: u64, hi: u64) -> usize {
-        if cfg!(target_pointer_width = "64") && self.fx {
-            fx_hash(lo, hi) as usize & (self.slots.len() - 1)
-        } else {
-            (hash(lo, hi) >> self.shift) as usize
-        }
-    }
-
-    /// Loads the first and last word of a home slot (a slot may straddle
-    /// two cache lines), so that a caller can start the cache misses of a
-    /// batch of rows before it needs their slots: a prefetch without
-    /// `unsafe`.
-    /// Returns a word made of the loaded ones.
-    #[inline(always)]
-    pub fn touch(&self, home: usize) -> u64 {
-        self.slots.get(home).map_or(0, |s| s.lo ^ s.totals.conversions)
+    pub fn is_large(&self) -> bool {
+        !self.compact.is_empty()
     }
 
     /// Slots: changes when the table grows (and home slots move).
     #[inline(always)]
     pub fn size(&self) -> usize {
-        self.slots.len()
+        self.slots.len() + self.compact.len()
     }
 
-    /// True when the table is too large for the caches to hold, where
-    /// [`touch`](Self::touch)ing a batch ahead pays.
-    #[inline]
-    pub fn is_large(&self) -> bool {
-        self.slots.len() >= LARGE
+    /// Home slot of a packed key.
+    #[inline(always)]
+    pub fn home(&self, lo: u64, hi: u64) -> usize {
+        if self.is_large() {
+            self.home_large(lo, hi)
+        } else {
+            (hash(lo, hi) >> self.shift) as usize
+        }
+    }
+
+    #[inline(always)]
+    fn home_large(&self, lo: u64, hi: u64) -> usize {
+        if cfg!(target_pointer_width = "64") {
+            fx_hash(lo, hi) as usize & (self.compact.len() - 1)
+        } else {
+            (hash(lo, hi) >> self.shift) as usize
+        }
+    }
+
+    /// Loads a word of a home slot of a large table, so that a caller can
+    /// start the cache misses of a batch of rows before it needs their
+    /// slots: a prefetch without `unsafe`. Returns the word.
+    #[inline(always)]
+    pub fn touch(&self, home: usize) -> u64 {
+        self.compact.get(home).map_or(0, |s| s.lo)
     }
 
     /// Adds a row for the packed id `(lo, hi)` (see [`pack`]). On overflow
@@ -191,26 +258,72 @@ impl Table {
         self.add_at(self.home(lo, hi), lo, hi, v)
     }
 
-    /// [`add_packed`](Self::add_packed) with the home slot from
-    /// [`home`](Self::home), the table not having grown since.
+    /// [`add_packed`](Self::add_packed) for a table that is not
+    /// [large](Self::is_large).
     #[inline(always)]
-    pub fn add_at(&mut self, home: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+    pub fn add_small(&mut self, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        debug_assert!(!self.is_large());
         let mask = self.slots.len() - 1;
-        let mut i = home;
+        let mut i = (hash(lo, hi) >> self.shift) as usize;
         loop {
             let s = &mut self.slots[i];
             if s.lo == lo && s.hi == hi {
                 return add(&mut s.totals, v);
             }
             if s.hi == 0 {
-                return self.insert_at(i, lo, hi, v);
+                return self.insert_small(i, lo, hi, v);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// [`add_packed`](Self::add_packed) with the home slot from
+    /// [`home`](Self::home), the table not having grown since.
+    #[inline(always)]
+    pub fn add_at(&mut self, home: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        if !self.is_large() {
+            return self.add_small(lo, hi, v);
+        }
+        if hi >> 56 > COMPACT_MAX {
+            return self.add_wide(lo, hi, v);
+        }
+        let chi = compact_hi(hi);
+        let mask = self.compact.len() - 1;
+        let mut i = home;
+        loop {
+            let s = &mut self.compact[i];
+            if s.lo == lo && s.hi & !WIDE == chi {
+                if s.hi & WIDE != 0 {
+                    return self.add_wide(lo, hi, v);
+                }
+                let mut t = s.totals();
+                add(&mut t, v)?;
+                if !s.set(&t) {
+                    s.hi |= WIDE;
+                    self.wide.insert((lo, hi), t);
+                }
+                return Ok(());
+            }
+            if s.hi == 0 {
+                return self.insert_large(i, lo, hi, v);
             }
             i = (i + 1) & mask;
         }
     }
 
     #[inline(never)]
-    fn insert_at(&mut self, i: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+    fn add_wide(&mut self, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        match self.wide.get_mut(&(lo, hi)) {
+            Some(t) => add(t, v),
+            None => {
+                self.wide.insert((lo, hi), *v);
+                Ok(())
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn insert_small(&mut self, i: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
         self.slots[i] = Slot { lo, hi, totals: *v };
         self.len += 1;
         if self.len >= self.grow_at {
@@ -219,19 +332,61 @@ impl Table {
         Ok(())
     }
 
+    #[inline(never)]
+    fn insert_large(&mut self, i: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        let s = &mut self.compact[i];
+        (s.lo, s.hi) = (lo, compact_hi(hi));
+        if !s.set(v) {
+            s.hi |= WIDE;
+            self.wide.insert((lo, hi), *v);
+        }
+        self.len += 1;
+        if self.len >= self.grow_at {
+            self.grow();
+        }
+        Ok(())
+    }
+
+    /// Doubles the table; past [`LARGE`] slots, in compact slots.
     fn grow(&mut self) {
         let bits = 64 - self.shift + 1;
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); 1 << bits]);
+        let n = 1usize << bits;
         self.shift = 64 - bits;
-        self.fx = self.slots.len() >= LARGE;
-        self.grow_at = self.slots.len() / 2 + self.slots.len() / 8;
-        let mask = self.slots.len() - 1;
-        for s in old.into_iter().filter(|s| s.hi != 0) {
-            let mut i = self.home(s.lo, s.hi);
-            while self.slots[i].hi != 0 {
-                i = (i + 1) & mask;
+        self.grow_at = n / 2 + n / 8;
+        if n < LARGE {
+            let old = std::mem::replace(&mut self.slots, vec![Slot::default(); n]);
+            for s in old.into_iter().filter(|s| s.hi != 0) {
+                let mut i = (hash(s.lo, s.hi) >> self.shift) as usize;
+                while self.slots[i].hi != 0 {
+                    i = (i + 1) & (n - 1);
+                }
+                self.slots[i] = s;
             }
-            self.slots[i] = s;
+            return;
+        }
+        let old = std::mem::take(&mut self.compact);
+        self.compact = vec![Compact::default(); n];
+        self.len = 0;
+        // From a small table: ids too long for compact slots go wide.
+        let small = std::mem::take(&mut self.slots).into_iter().filter(|s| s.hi != 0).map(|s| (s.lo, s.hi, s.totals));
+        let large = old.into_iter().filter(|s| s.hi != 0).map(|s| (s.lo, s.hi64(), s.totals()));
+        let widened = |(_, hi, _): &(u64, u64, Totals)| hi >> 56 > COMPACT_MAX;
+        let (long, moved): (Vec<_>, Vec<_>) = small.partition(widened);
+        for (lo, hi, t) in long {
+            self.wide.insert((lo, hi), t);
+        }
+        for (lo, hi, t) in moved.into_iter().chain(large) {
+            let mut i = self.home_large(lo, hi);
+            while self.compact[i].hi != 0 {
+                i = (i + 1) & (n - 1);
+            }
+            let s = &mut self.compact[i];
+            (s.lo, s.hi) = (lo, compact_hi(hi));
+            if self.wide.contains_key(&(lo, hi)) || !s.set(&t) {
+                s.hi |= WIDE;
+                self.wide.entry((lo, hi)).or_insert(t);
+            }
+            self.len += 1;
         }
     }
 
@@ -261,10 +416,13 @@ impl Table {
     /// Moves every campaign into `map`, adding to totals already there.
     /// On overflow, returns the field and the campaign id.
     pub fn drain_into(self, map: &mut CampaignMap) -> Result<(), (Field, Box<[u8]>)> {
-        let n = self.len + self.long.len();
+        let n = self.len + self.wide.len() + self.long.len();
         // In slot order: for large tables, the order of the map's buckets.
-        let packed = self.slots.into_iter().filter(|s| s.hi != 0).map(|s| (unpack(s.lo, s.hi), s.totals));
-        let all = packed.chain(self.long);
+        let small = self.slots.into_iter().filter(|s| s.hi != 0).map(|s| (unpack(s.lo, s.hi), s.totals));
+        let large = self.compact.into_iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0);
+        let large = large.map(|s| (unpack(s.lo, s.hi64()), s.totals()));
+        let wide = self.wide.into_iter().map(|((lo, hi), t)| (unpack(lo, hi), t));
+        let all = small.chain(large).chain(wide).chain(self.long);
         map.reserve(n);
         if map.is_empty() {
             map.extend(all);
@@ -348,6 +506,49 @@ mod tests {
         let mut got = CampaignMap::default();
         table.drain_into(&mut got).unwrap();
         assert_eq!(got, reference);
+    }
+
+    /// Large tables: compact slots, campaigns that outgrow 32-bit counts,
+    /// ids of 12 to 15 bytes, all against a plain map, across growth.
+    #[test]
+    fn large_tables_widen_exactly() {
+        let mut table = Table::new();
+        let mut reference = CampaignMap::default();
+        let mut rng = Rng(0xABCD_EF01_2345_6789);
+        let big = Totals { impressions: 3_000_000_000, clicks: 5, spend_micros: 1 << 40, conversions: 1 };
+        for round in 0..300_000u64 {
+            let r = rng.next();
+            let id = match r % 8 {
+                0 => format!("widen{:03}", r % 300),
+                1 => format!("twelve{:07}", (r >> 8) % 40_000),
+                _ => format!("C{:09}", (r >> 8) % 100_000),
+            };
+            let v = if r % 8 == 0 || r % 97 == 0 { big } else { row(round % 1000) };
+            table.add(id.as_bytes(), &v).unwrap();
+            reference.entry(id.into_bytes().into()).or_default().add(&v).unwrap();
+            if round == 5_000 {
+                assert!(!table.is_large());
+            }
+        }
+        assert!(table.is_large());
+        assert!(table.wide.len() > 20_000, "{}", table.wide.len());
+        assert_eq!(table.len(), reference.len());
+        let mut got = CampaignMap::default();
+        table.drain_into(&mut got).unwrap();
+        assert_eq!(got, reference);
+
+        // An overflow in a compact slot changes nothing.
+        let mut table = Table::new();
+        for i in 0..20_000 {
+            table.add(format!("id{i}").as_bytes(), &row(1)).unwrap();
+        }
+        assert!(table.is_large());
+        let max = Totals { spend_micros: u64::MAX, ..row(0) };
+        table.add(b"id7", &max).unwrap_err();
+        assert_eq!(table.add(b"id7", &Totals { spend_micros: u64::MAX, ..row(0) }), Err(Field::Spend));
+        let mut got = CampaignMap::default();
+        table.drain_into(&mut got).unwrap();
+        assert_eq!(got[&b"id7"[..]], row(1));
     }
 
     #[test]
