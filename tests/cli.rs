@@ -214,6 +214,34 @@ fn generated_files_match_the_python_reference() {
     }
 }
 
+/// Totals far past 32 bits in a table with many campaigns (the fast path's
+/// compact slots must widen, never wrap), against the Python reference.
+#[test]
+fn huge_counts_in_large_tables_stay_exact() {
+    let dir = tmpdir("huge");
+    let input = dir.join("huge.csv");
+    let mut text = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+    for i in 0..300_000u64 {
+        text += &format!("C{},d,{},3000000000,99999.99,4294967295\n", i % 50_000, 4_000_000_000 + i);
+    }
+    std::fs::write(&input, text).unwrap();
+    let reference = dir.join("reference");
+    let py = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference.py"))
+        .args(["--input", input.to_str().unwrap(), "--output", reference.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(py.status.success());
+    for threads in ["1", "2"] {
+        let out = dir.join(format!("out{threads}"));
+        let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        for file in ["top10_ctr.csv", "top10_cpa.csv"] {
+            assert_eq!(read(&out.join(file)), read(&reference.join(file)), "{file} threads {threads}");
+        }
+    }
+}
+
 #[test]
 fn clear_errors_and_exit_codes() {
     let dir = tmpdir("errors");
