@@ -347,9 +347,10 @@ impl Table {
         Ok(())
     }
 
-    /// Doubles the table; past [`LARGE`] slots, in compact slots.
+    /// Doubles the table, or quadruples it once large (fewer rehashes of
+    /// many entries); past [`LARGE`] slots, in compact slots.
     fn grow(&mut self) {
-        let bits = 64 - self.shift + 1;
+        let bits = 64 - self.shift + if self.is_large() { 2 } else { 1 };
         let n = 1usize << bits;
         self.shift = 64 - bits;
         self.grow_at = n / 2 + n / 8;
