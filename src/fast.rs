@@ -115,7 +115,7 @@ const KEY_MASKS: [(u64, u64); PACKED_MAX + 1] = {
 };
 
 /// Lines parsed ahead of their table updates when the table is large.
-const BATCH: usize = 32;
+const BATCH: usize = 64;
 
 impl FastParser {
     /// Builds the per-column plan for `layout` and the file's `delimiter`.
