@@ -524,7 +524,7 @@ mod tests {
                 1 => format!("twelve{:07}", (r >> 8) % 40_000),
                 _ => format!("C{:09}", (r >> 8) % 100_000),
             };
-            let v = if r % 8 == 0 || r % 97 == 0 { big } else { row(round % 1000) };
+            let v = if r.is_multiple_of(8) || r.is_multiple_of(97) { big } else { row(round % 1000) };
             table.add(id.as_bytes(), &v).unwrap();
             reference.entry(id.into_bytes().into()).or_default().add(&v).unwrap();
             if round == 5_000 {
@@ -556,7 +556,7 @@ mod tests {
     #[cfg(target_pointer_width = "64")]
     fn fx_hash_is_the_maps_hash() {
         use std::hash::BuildHasher;
-        let hasher = CampaignMap::default().hasher().clone();
+        let hasher = *CampaignMap::default().hasher();
         let mut rng = Rng(0x1357_9BDF_2468_ACE0);
         for round in 0..100_000 {
             let len = 1 + round % PACKED_MAX;
