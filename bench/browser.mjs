@@ -10,24 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
+import { CHROMIUM as E2E_CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/helpers.mjs';
 import { sameTop } from './native.mjs';
 import { chromiumTree, rssNow, startSampling } from './rss.mjs';
 import { log, median, warm } from './util.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.ADAGG_CHROMIUM || '/usr/bin/chromium';
-// The flags tests/e2e/helpers.mjs launches Chromium with.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+// Chromium and its flags exactly as the e2e tests launch it.
+const CHROMIUM = E2E_CHROMIUM;
+const ARGS = CHROMIUM_ARGS;
 
 async function openPage() {
   const server = await startServer(REPO, 0);

@@ -13,7 +13,7 @@
 // No global names besides the custom element: defining it twice (a second
 // copy of this module) is a no-op.
 import { aggregateFile as coreAggregateFile, preload as corePreload } from './aggregate.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtRate } from './format.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText } from './format.js';
 
 const TAG = 'ad-aggregator';
 const DEFAULT_TOP = 10;
@@ -826,14 +826,8 @@ export class AdAggregator extends BaseElement {
     const pct = p.total > 0 ? p.bytes / p.total : 1;
     els.progress.value = Math.round(pct * 1000);
     els.progress.setAttribute('aria-valuetext', `${Math.floor(pct * 100)}%`);
-    if (p.phase === 'start') {
-      els.progressText.textContent = 'Starting workers and reading the header…';
-    } else if (p.phase === 'merge' || p.phase === 'done') {
-      els.progressText.textContent = `Read ${fmtBytes(p.total)} in ${fmtDuration(p.elapsedMs)}. Merging and ranking campaigns…`;
-    } else {
-      els.progressText.textContent =
-        `${fmtBytes(p.bytes)} of ${fmtBytes(p.total)} (${Math.floor(pct * 100)}%) · ` +
-        `${fmtInt(p.rows)} rows · ${fmtRate(p.bytes, p.elapsedMs)}`;
+    els.progressText.textContent = progressText({ ...p, done: p.bytes });
+    if (!['start', 'merge', 'done'].includes(p.phase)) {
       const quarter = Math.floor(pct * 4);
       if (quarter > this.#announced && quarter > 0 && quarter < 4) {
         this.#announced = quarter;

@@ -1,7 +1,7 @@
 // Page UI for adagg. All heavy work lives in aggregate.js and its workers;
 // this module only wires the DOM. User data is only ever set as textContent.
 import { aggregateFile, preload } from './aggregate.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtRate } from './format.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -146,15 +146,7 @@ function renderProgress(p) {
   const pct = p.totalBytes > 0 ? p.bytesDone / p.totalBytes : 1;
   els.progress.value = Math.round(pct * 1000);
   els.progress.setAttribute('aria-valuetext', `${Math.floor(pct * 100)}%`);
-  if (p.phase === 'start') {
-    els.progressText.textContent = 'Starting workers and reading the header…';
-  } else if (p.phase === 'merge' || p.phase === 'done') {
-    els.progressText.textContent = `Read ${fmtBytes(p.totalBytes)} in ${fmtDuration(p.elapsedMs)}. Merging and ranking campaigns…`;
-  } else {
-    els.progressText.textContent =
-      `${fmtBytes(p.bytesDone)} of ${fmtBytes(p.totalBytes)} (${Math.floor(pct * 100)}%) · ` +
-      `${fmtInt(p.rows)} rows · ${fmtRate(p.bytesDone, p.elapsedMs)}`;
-  }
+  els.progressText.textContent = progressText({ ...p, done: p.bytesDone, total: p.totalBytes });
 }
 
 // ---------- results ----------

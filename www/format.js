@@ -32,3 +32,13 @@ export function fmtDuration(ms) {
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
+
+/** The progress line shown under the bar: `p` has phase, done, total (bytes), rows, elapsedMs. */
+export function progressText({ phase, done, total, rows, elapsedMs }) {
+  if (phase === 'start') return 'Starting workers and reading the header…';
+  if (phase === 'merge' || phase === 'done') {
+    return `Read ${fmtBytes(total)} in ${fmtDuration(elapsedMs)}. Merging and ranking campaigns…`;
+  }
+  const pct = total > 0 ? done / total : 1;
+  return `${fmtBytes(done)} of ${fmtBytes(total)} (${Math.floor(pct * 100)}%) · ${fmtInt(rows)} rows · ${fmtRate(done, elapsedMs)}`;
+}
