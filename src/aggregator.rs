@@ -234,7 +234,11 @@ impl Aggregator {
         if let Err((field, id)) = table.drain_into(&mut self.partial.campaigns) {
             // Only when stopped early: the result is an error anyway.
             let campaign = String::from_utf8_lossy(&id).into_owned();
-            self.fatal.get_or_insert(Error::Overflow { field, campaign, line: None });
+            self.fatal.get_or_insert(Error::Overflow {
+                field,
+                campaign,
+                line: None,
+            });
         }
         if let Some(err) = self.fatal {
             return Err(err);
@@ -277,7 +281,14 @@ impl Aggregator {
                 return pos;
             };
             let limit = usize::try_from(room).map_or(usize::MAX, |room| pos.saturating_add(room));
-            let run = self.fast.run(input, pos, limit, &mut self.table);
+            let run = self.fast.run(
+                input,
+                pos,
+                limit,
+                &mut self.table,
+                &mut self.partial.quality,
+                self.partial.newlines,
+            );
             self.offset += (run.pos - pos) as u64;
             self.partial.newlines += run.lines;
             self.partial.rows_read += run.lines;
@@ -348,7 +359,9 @@ impl Aggregator {
             let mut text = line.to_vec();
             text.push(b'\n');
             match self.fast.line(&text, 0) {
-                Some(parsed) if parsed.end == text.len() => self.accept(&text, &parsed, line.len(), 0),
+                Some(parsed) if parsed.end == text.len() => {
+                    self.accept(&text, &parsed, line.len(), 0)
+                }
                 _ => self.slow_line(line),
             }
         }
@@ -370,6 +383,13 @@ impl Aggregator {
             let id = &text[parsed.campaign..parsed.campaign + parsed.campaign_len];
             self.overflow(field, id, self.partial.newlines + 1);
         }
+        fast::see(
+            &mut self.partial.quality,
+            text,
+            0,
+            parsed,
+            self.partial.newlines + 1,
+        );
         self.partial.rows_read += 1;
         self.partial.rows_aggregated += 1;
         self.offset += len as u64;
@@ -418,7 +438,9 @@ impl Aggregator {
         let eof = input.is_empty();
         loop {
             let s = &mut self.slow;
-            let (res, nin, nout, nend) = self.csv.read_record(input, &mut s.buf[s.len..], &mut s.ends[s.nends..]);
+            let (res, nin, nout, nend) =
+                self.csv
+                    .read_record(input, &mut s.buf[s.len..], &mut s.ends[s.nends..]);
             let consumed = &input[..nin];
             let mut record_bytes = consumed;
             if !s.pending {
@@ -433,7 +455,8 @@ impl Aggregator {
             }
             if s.pending && s.raw.len() < RAW_LIMIT {
                 let room = RAW_LIMIT - s.raw.len();
-                s.raw.extend_from_slice(&record_bytes[..record_bytes.len().min(room)]);
+                s.raw
+                    .extend_from_slice(&record_bytes[..record_bytes.len().min(room)]);
             }
             s.len += nout;
             s.nends += nend;
@@ -483,19 +506,36 @@ impl Aggregator {
         let field = |i: usize| &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
         let raw = &s.raw[..];
         if s.too_long {
-            let kind = SkipKind::TooLong { limit: RECORD_LIMIT };
-            self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
+            let kind = SkipKind::TooLong {
+                limit: RECORD_LIMIT,
+            };
+            self.partial.skip_row(kind, || Skipped {
+                line,
+                kind,
+                message: kind.to_string(),
+            });
             self.partial.reject(line, kind.to_string(), raw);
             self.strict_stop(kind, line);
         } else {
             match parse_record(&self.layout, ends.len(), field) {
                 Ok((campaign, values)) => {
                     if let Some(col) = self.name_column.filter(|&c| c < ends.len()) {
-                        self.partial.set_name(campaign, crate::number::trim(field(col)));
+                        self.partial
+                            .set_name(campaign, crate::number::trim(field(col)));
                     }
                     if let Err(f) = self.partial.add_row(campaign, values) {
                         let campaign = campaign.to_vec();
                         self.overflow(f, &campaign, line);
+                    } else {
+                        let q = &mut self.partial.quality;
+                        q.check_values(line, campaign, &values);
+                        if let Some(col) = self.layout.date.filter(|&c| c < ends.len()) {
+                            if let Some(day) =
+                                q.check_date(line, campaign, field(col), self.layout.today)
+                            {
+                                q.see(crate::table::pack(campaign), campaign, day, line);
+                            }
+                        }
                     }
                 }
                 Err(kind) => {
@@ -503,11 +543,18 @@ impl Aggregator {
                     if kind != SkipKind::Footer {
                         self.partial.reject(line, message.clone(), raw);
                     }
-                    if self.strict && kind != SkipKind::Footer && self.partial.examples.len() >= crate::partial::EXAMPLES {
+                    if self.strict
+                        && kind != SkipKind::Footer
+                        && self.partial.examples.len() >= crate::partial::EXAMPLES
+                    {
                         // Keep the row that stops the run as the last example.
                         self.partial.examples.pop();
                     }
-                    self.partial.skip_row(kind, || Skipped { line, kind, message });
+                    self.partial.skip_row(kind, || Skipped {
+                        line,
+                        kind,
+                        message,
+                    });
                     self.strict_stop(kind, line);
                 }
             }

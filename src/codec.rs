@@ -6,16 +6,23 @@
 use crate::error::{Error, SkipKind, Skipped};
 use crate::field::Field;
 use crate::partial::Partial;
+use crate::quality::{Warn, Warned};
 use crate::totals::Totals;
 
-const MAGIC: &[u8; 4] = b"AGP2";
+const MAGIC: &[u8; 4] = b"AGP3";
 
 impl Partial {
     /// Serializes this result.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(256 + self.campaigns.len() * 48);
         out.extend_from_slice(MAGIC);
-        for v in [self.start, self.end, self.newlines, self.rows_read, self.rows_aggregated] {
+        for v in [
+            self.start,
+            self.end,
+            self.newlines,
+            self.rows_read,
+            self.rows_aggregated,
+        ] {
             put(&mut out, v);
         }
         for &v in &self.skipped {
@@ -41,6 +48,30 @@ impl Partial {
         for (id, name) in &self.names {
             put_bytes(&mut out, id);
             put_bytes(&mut out, name);
+        }
+        let q = &self.quality;
+        for &v in &q.counts {
+            put(&mut out, v);
+        }
+        put(&mut out, u64::from(q.pairs_capped));
+        put(&mut out, q.examples.len() as u64);
+        for w in &q.examples {
+            for v in [
+                w.line,
+                w.kind.index() as u64,
+                w.earlier,
+                w.day as i64 as u64,
+            ] {
+                put(&mut out, v);
+            }
+            put_bytes(&mut out, &w.campaign);
+            put_bytes(&mut out, w.detail.as_bytes());
+        }
+        put(&mut out, q.pairs() as u64);
+        for (id, day, line) in q.pair_list() {
+            put_bytes(&mut out, &id);
+            put(&mut out, day as i64 as u64);
+            put(&mut out, line);
         }
         put(&mut out, self.campaigns.len() as u64);
         for (id, t) in &self.campaigns {
@@ -70,15 +101,22 @@ impl Partial {
         for _ in 0..examples {
             let line = r.u64()?;
             let kind = decode_kind(r.u64()?, r.u64()?, r.u64()?)?;
-            let message = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
-            p.examples.push(Skipped { line, kind, message });
+            let message =
+                String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+            p.examples.push(Skipped {
+                line,
+                kind,
+                message,
+            });
         }
         let rejected = r.len(24)?;
         for _ in 0..rejected {
             let line = r.u64()?;
-            let reason = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+            let reason =
+                String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
             let raw = r.bytes()?.to_vec();
-            p.rejected.push(crate::partial::Rejected { line, reason, raw });
+            p.rejected
+                .push(crate::partial::Rejected { line, reason, raw });
         }
         p.rejected_omitted = r.u64()?;
         p.strict_stopped = r.u64()? != 0;
@@ -88,11 +126,49 @@ impl Partial {
             let name: Box<[u8]> = r.bytes()?.into();
             p.names.insert(id, name);
         }
+        for v in p.quality.counts.iter_mut() {
+            *v = r.u64()?;
+        }
+        p.quality.pairs_capped = r.u64()? != 0;
+        let examples = r.len(40)?;
+        for _ in 0..examples {
+            let line = r.u64()?;
+            let kind = *Warn::ALL
+                .get(r.u64()? as usize)
+                .ok_or(Error::CorruptPartial)?;
+            let earlier = r.u64()?;
+            let day = i32::try_from(r.u64()? as i64).map_err(|_| Error::CorruptPartial)?;
+            let campaign: Box<[u8]> = r.bytes()?.into();
+            let detail =
+                String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+            p.quality.examples.push(Warned {
+                line,
+                kind,
+                campaign,
+                detail,
+                earlier,
+                day,
+            });
+        }
+        let pairs = r.len(24)?;
+        for _ in 0..pairs {
+            let id = r.bytes()?;
+            let day = i32::try_from(r.u64()? as i64).map_err(|_| Error::CorruptPartial)?;
+            let line = r.u64()?;
+            if !p.quality.insert_pair(id, day, line) {
+                return Err(Error::CorruptPartial);
+            }
+        }
         let campaigns = r.len(40)?;
         p.campaigns.reserve(campaigns);
         for _ in 0..campaigns {
             let id: Box<[u8]> = r.bytes()?.into();
-            let t = Totals { impressions: r.u64()?, clicks: r.u64()?, spend_micros: r.u64()?, conversions: r.u64()? };
+            let t = Totals {
+                impressions: r.u64()?,
+                clicks: r.u64()?,
+                spend_micros: r.u64()?,
+                conversions: r.u64()?,
+            };
             if p.campaigns.insert(id, t).is_some() {
                 return Err(Error::CorruptPartial);
             }
@@ -115,7 +191,10 @@ fn encode_kind(kind: SkipKind) -> (usize, u64, u64) {
 fn decode_kind(class: u64, a: u64, b: u64) -> Result<SkipKind, Error> {
     let metric = |base: u64| Field::METRICS[(class - base) as usize];
     Ok(match class {
-        0 => SkipKind::FieldCount { expected: a as usize, found: b as usize },
+        0 => SkipKind::FieldCount {
+            expected: a as usize,
+            found: b as usize,
+        },
         1 => SkipKind::EmptyCampaign,
         2 => SkipKind::TooLong { limit: a as usize },
         3..=6 => SkipKind::NotANumber(metric(3)),
@@ -151,7 +230,9 @@ impl<'a> Cursor<'a> {
     }
 
     fn u64(&mut self) -> Result<u64, Error> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
     }
 
     fn bytes(&mut self) -> Result<&'a [u8], Error> {

@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap;
 
 use crate::error::{Error, SkipKind, Skipped};
 use crate::field::Field;
+use crate::quality::Quality;
 use crate::totals::{RowValues, Totals};
 
 /// How many skipped rows are kept as examples.
@@ -56,17 +57,32 @@ pub struct Partial {
     pub strict_stopped: bool,
     /// Last campaign name seen per campaign id (files with both columns).
     pub names: FxHashMap<Box<[u8]>, Box<[u8]>>,
+    /// Data-quality warnings about aggregated rows.
+    pub quality: Quality,
 }
 
 impl Partial {
     /// An empty result for a range starting at `start`.
     pub fn new(start: u64) -> Partial {
-        Partial { start, end: start, ..Partial::default() }
+        Partial {
+            start,
+            end: start,
+            ..Partial::default()
+        }
     }
 
     /// Strict mode: the first malformed row, once lines are numbered.
     pub fn strict_error(&self) -> Option<Error> {
-        self.strict_stopped.then(|| self.examples.iter().rev().find(|e| e.kind != SkipKind::Footer).cloned()).flatten().map(Error::Strict)
+        self.strict_stopped
+            .then(|| {
+                self.examples
+                    .iter()
+                    .rev()
+                    .find(|e| e.kind != SkipKind::Footer)
+                    .cloned()
+            })
+            .flatten()
+            .map(Error::Strict)
     }
 
     /// Rows skipped for any reason.
@@ -116,7 +132,11 @@ impl Partial {
         while let [rest @ .., b'\r' | b'\n'] = raw {
             raw = rest;
         }
-        self.rejected.push(Rejected { line, reason, raw: raw.to_vec() });
+        self.rejected.push(Rejected {
+            line,
+            reason,
+            raw: raw.to_vec(),
+        });
     }
 
     /// Appends the result of the range that follows this one.
@@ -125,11 +145,16 @@ impl Partial {
             return Ok(()); // nothing after the first malformed row counts
         }
         if self.end != next.start {
-            return Err(Error::NotContiguous { end: self.end, next_start: next.start });
+            return Err(Error::NotContiguous {
+                end: self.end,
+                next_start: next.start,
+            });
         }
         for ex in &mut next.examples {
             ex.line += self.newlines;
         }
+        self.quality
+            .append(std::mem::take(&mut next.quality), self.newlines);
         let room = EXAMPLES.saturating_sub(self.examples.len());
         self.examples.extend(next.examples.into_iter().take(room));
         for r in &mut next.rejected {
@@ -176,5 +201,6 @@ impl Partial {
         for r in &mut self.rejected {
             r.line += first_line - 1;
         }
+        self.quality.shift_lines(first_line - 1);
     }
 }

@@ -99,6 +99,9 @@ pub struct Options {
     pub map: Vec<(Field, String)>,
     /// Stop at the first malformed data row instead of skipping it.
     pub strict: bool,
+    /// Today, as a day number ([`crate::date`]): later dates get a
+    /// warning. The core has no clock; the shell passes it.
+    pub today: Option<crate::date::Day>,
 }
 
 /// How to read the data rows of one file.
@@ -133,6 +136,9 @@ pub struct Plan {
     /// Stop at the first malformed data row ([`Options::strict`]).
     #[cfg_attr(target_arch = "wasm32", serde(default))]
     pub strict: bool,
+    /// Today ([`Options::today`]).
+    #[cfg_attr(target_arch = "wasm32", serde(default))]
+    pub today: Option<crate::date::Day>,
 }
 
 impl Plan {
@@ -143,18 +149,26 @@ impl Plan {
 
     /// Column index of `field`.
     pub fn column(&self, field: Field) -> usize {
-        self.columns[Field::ALL.iter().position(|f| *f == field).expect("known field")]
+        self.columns[Field::ALL
+            .iter()
+            .position(|f| *f == field)
+            .expect("known field")]
     }
 
     /// How numbers are written.
     pub fn number_format(&self) -> NumberFormat {
-        NumberFormat { decimal_comma: self.decimal_comma }
+        NumberFormat {
+            decimal_comma: self.decimal_comma,
+        }
     }
 
     /// `field -> column name` for every mapped field, for the summary.
     pub fn mapping(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> =
-            Field::ALL.iter().zip(&self.columns).map(|(f, &c)| (f.name().to_string(), self.header[c].clone())).collect();
+        let mut out: Vec<(String, String)> = Field::ALL
+            .iter()
+            .zip(&self.columns)
+            .map(|(f, &c)| (f.name().to_string(), self.header[c].clone()))
+            .collect();
         if let Some(c) = self.name_column {
             out.push(("campaign_name".into(), self.header[c].clone()));
         }
@@ -184,10 +198,17 @@ pub fn sniff(prefix: &[u8], at_eof: bool) -> Result<Option<Plan>, Error> {
 /// header is the first of the first [`HEADER_SEARCH`] records whose columns
 /// name every required field; rows above it are skipped.
 pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Option<Plan>, Error> {
-    let encoding = options.encoding.unwrap_or_else(|| Encoding::detect(prefix, at_eof));
+    let encoding = options
+        .encoding
+        .unwrap_or_else(|| Encoding::detect(prefix, at_eof));
     let text: std::borrow::Cow<[u8]> = if encoding.needs_transcoding() {
         let mut decoder = encoding.codec().new_decoder_with_bom_removal();
-        let mut out = vec![0u8; decoder.max_utf8_buffer_length(prefix.len()).unwrap_or(prefix.len() * 3 + 16)];
+        let mut out = vec![
+            0u8;
+            decoder
+                .max_utf8_buffer_length(prefix.len())
+                .unwrap_or(prefix.len() * 3 + 16)
+        ];
         let (_, _, written, _) = decoder.decode_to_utf8(prefix, &mut out, at_eof);
         out.truncate(written);
         out.into()
@@ -206,13 +227,26 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
         let scan = scan_records(&text, d, at_eof || at_limit);
         complete &= scan.complete;
         for (index, rec) in scan.records.iter().enumerate() {
-            let names: Vec<String> = rec.fields.iter().map(|f| decode_name(f, encoding)).collect();
+            let names: Vec<String> = rec
+                .fields
+                .iter()
+                .map(|f| decode_name(f, encoding))
+                .collect();
             match resolve(&names, &options.map) {
                 Ok(found) => {
-                    let found = Found { index, rec_end: rec.end, rec_line: rec.line, names, ..found };
+                    let found = Found {
+                        index,
+                        rec_end: rec.end,
+                        rec_line: rec.line,
+                        names,
+                        ..found
+                    };
                     let better = match &best {
                         None => true,
-                        Some((b, _)) => (index, std::cmp::Reverse(found.names.len())) < (b.index, std::cmp::Reverse(b.names.len())),
+                        Some((b, _)) => {
+                            (index, std::cmp::Reverse(found.names.len()))
+                                < (b.index, std::cmp::Reverse(b.names.len()))
+                        }
                     };
                     if better {
                         best = Some((found, d));
@@ -243,12 +277,16 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 data_start_line: 1 + memchr::memchr_iter(b'\n', &text[..data_start]).count() as u64,
                 header: found.names,
                 strict: options.strict,
+                today: options.today,
             }))
         }
         None if !complete => Ok(None),
         None => match closest {
             None => Err(Error::Empty),
-            Some(c) => Err(Error::MissingColumns { missing: c.missing, found: c.names }),
+            Some(c) => Err(Error::MissingColumns {
+                missing: c.missing,
+                found: c.names,
+            }),
         },
     }
 }
@@ -277,14 +315,26 @@ fn scan_records(text: &[u8], delimiter: u8, at_eof: bool) -> Scan {
     let mut pos = 0;
     while records.len() < HEADER_SEARCH {
         // Skip blank lines to find where the record starts.
-        let bom = if pos == 0 && text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let start = pos + bom + text[pos + bom..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+        let bom = if pos == 0 && text.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let start = pos
+            + bom
+            + text[pos + bom..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
         let line = 1 + memchr::memchr_iter(b'\n', &text[..start]).count() as u64;
         let (mut nout, mut nend) = (0, 0);
         let mut input = &text[pos..];
         loop {
             if input.is_empty() && !at_eof {
-                return Scan { records, complete: false };
+                return Scan {
+                    records,
+                    complete: false,
+                };
             }
             let (res, nin, o, e) = reader.read_record(input, &mut out[nout..], &mut ends[nend..]);
             input = &input[nin..];
@@ -293,11 +343,19 @@ fn scan_records(text: &[u8], delimiter: u8, at_eof: bool) -> Scan {
             nend += e;
             match res {
                 ReadRecordResult::Record => break,
-                ReadRecordResult::End => return Scan { records, complete: true },
+                ReadRecordResult::End => {
+                    return Scan {
+                        records,
+                        complete: true,
+                    }
+                }
                 ReadRecordResult::InputEmpty => {}
                 // A record too long to be a header: stop looking.
                 ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {
-                    return Scan { records, complete: true }
+                    return Scan {
+                        records,
+                        complete: true,
+                    }
                 }
             }
         }
@@ -307,9 +365,16 @@ fn scan_records(text: &[u8], delimiter: u8, at_eof: bool) -> Scan {
             fields.push(out[s..e].to_vec());
             s = e;
         }
-        records.push(Rec { fields, end: pos, line });
+        records.push(Rec {
+            fields,
+            end: pos,
+            line,
+        });
     }
-    Scan { records, complete: true }
+    Scan {
+        records,
+        complete: true,
+    }
 }
 
 fn decode_name(raw: &[u8], encoding: Encoding) -> String {
@@ -369,9 +434,18 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
             name_column = None;
         }
     }
-    let missing: Vec<Field> = Field::ALL.iter().zip(&columns).filter(|(_, c)| c.is_none()).map(|(f, _)| *f).collect();
+    let missing: Vec<Field> = Field::ALL
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| c.is_none())
+        .map(|(f, _)| *f)
+        .collect();
     if !missing.is_empty() {
-        return Err(Candidate { score: 5 - missing.len(), missing, names: names.to_vec() });
+        return Err(Candidate {
+            score: 5 - missing.len(),
+            missing,
+            names: names.to_vec(),
+        });
     }
     Ok(Found {
         index: 0,
@@ -394,11 +468,19 @@ mod tests {
 
     #[test]
     fn standard_header() {
-        let plan = sniff(b"campaign_id,date,impressions,clicks,spend,conversions\nCMP001,", false).unwrap().unwrap();
+        let plan = sniff(
+            b"campaign_id,date,impressions,clicks,spend,conversions\nCMP001,",
+            false,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(plan.columns, [0, 2, 3, 4, 5]);
         assert_eq!(plan.data_start, 54);
         assert_eq!(plan.data_start_line, 2);
-        assert_eq!((plan.delimiter, plan.encoding, plan.header_line), (b',', Encoding::Utf8, 1));
+        assert_eq!(
+            (plan.delimiter, plan.encoding, plan.header_line),
+            (b',', Encoding::Utf8, 1)
+        );
     }
 
     #[test]
@@ -416,7 +498,11 @@ mod tests {
     #[test]
     fn incomplete_header_asks_for_more() {
         assert_eq!(sniff(b"campaign_id,date,impr", false), Ok(None));
-        assert!(sniff(b"campaign_id,impressions,clicks,spend,conversions", true).unwrap().is_some());
+        assert!(
+            sniff(b"campaign_id,impressions,clicks,spend,conversions", true)
+                .unwrap()
+                .is_some()
+        );
     }
 
     #[test]
@@ -450,7 +536,8 @@ mod tests {
         let p = plan("Campaign;Impressions;Clicks;Spend;Conversions\nA;1.234;5;12,50;1\n");
         assert_eq!((p.delimiter, p.decimal_comma), (b';', true));
         assert_eq!(p.columns, [0, 1, 2, 3, 4]);
-        let p = plan("campaign_id\tclicks\timpressions\tspend\tconversions\nA\t1,234\t5\t12.50\t1\n");
+        let p =
+            plan("campaign_id\tclicks\timpressions\tspend\tconversions\nA\t1,234\t5\t12.50\t1\n");
         assert_eq!((p.delimiter, p.decimal_comma), (b'\t', false));
     }
 
@@ -461,31 +548,53 @@ mod tests {
         assert_eq!((p.header_line, p.preamble_rows), (6, 4));
         assert_eq!(p.columns, [1, 3, 4, 5, 6]);
         assert_eq!(p.name_column, Some(2));
-        let meta = plan("Campaign name,Reporting starts,Impressions,Link clicks,Amount spent (USD),Results\n");
+        let meta = plan(
+            "Campaign name,Reporting starts,Impressions,Link clicks,Amount spent (USD),Results\n",
+        );
         assert_eq!(meta.columns, [0, 2, 3, 4, 5]);
         assert_eq!(meta.name_column, None);
     }
 
     #[test]
     fn user_mapping_overrides() {
-        let opts = Options { map: vec![(Field::CampaignId, "Ad set".into()), (Field::Conversions, "Purchases".into())], ..Options::default() };
-        let p = sniff_with(b"Ad set,Impressions,Clicks,Spend,Purchases\n", true, &opts).unwrap().unwrap();
+        let opts = Options {
+            map: vec![
+                (Field::CampaignId, "Ad set".into()),
+                (Field::Conversions, "Purchases".into()),
+            ],
+            ..Options::default()
+        };
+        let p = sniff_with(b"Ad set,Impressions,Clicks,Spend,Purchases\n", true, &opts)
+            .unwrap()
+            .unwrap();
         assert_eq!(p.columns, [0, 1, 2, 3, 4]);
         let err = sniff(b"Ad set,Impressions,Clicks,Spend,Purchases\n", true).unwrap_err();
-        assert!(err.to_string().contains("missing required columns: campaign_id, conversions"));
+        assert!(err
+            .to_string()
+            .contains("missing required columns: campaign_id, conversions"));
     }
 
     #[test]
     fn encodings() {
-        let text = "campaign_id\tImpressions\tClicks\tCost\tConversions\r\nCaf\u{e9}\t1\t1\t1\t1\r\n";
+        let text =
+            "campaign_id\tImpressions\tClicks\tCost\tConversions\r\nCaf\u{e9}\t1\t1\t1\t1\r\n";
         let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
         utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
         let p = sniff(&utf16, true).unwrap().unwrap();
         assert_eq!((p.encoding, p.delimiter), (Encoding::Utf16Le, b'\t'));
         assert_eq!(p.data_start as usize, text.find("\nCaf").unwrap());
         let cp1252 = b"campaign_id,impressions,clicks,spend,conversions\nCaf\xe9,1,1,1,1\n";
-        assert_eq!(sniff(cp1252, true).unwrap().unwrap().encoding, Encoding::Windows1252);
-        assert_eq!(Encoding::detect("caf\u{e9}".as_bytes(), true), Encoding::Utf8);
-        assert_eq!(Encoding::detect(&"caf\u{e9}".as_bytes()[..4], false), Encoding::Utf8);
+        assert_eq!(
+            sniff(cp1252, true).unwrap().unwrap().encoding,
+            Encoding::Windows1252
+        );
+        assert_eq!(
+            Encoding::detect("caf\u{e9}".as_bytes(), true),
+            Encoding::Utf8
+        );
+        assert_eq!(
+            Encoding::detect(&"caf\u{e9}".as_bytes()[..4], false),
+            Encoding::Utf8
+        );
     }
 }

@@ -19,6 +19,10 @@ pub struct Layout {
     pub metrics: [usize; 4],
     /// How numbers are written.
     pub format: NumberFormat,
+    /// Column of the date, if any (checked, never required).
+    pub date: Option<usize>,
+    /// Today: later dates get a warning.
+    pub today: Option<crate::date::Day>,
 }
 
 impl Layout {
@@ -30,6 +34,8 @@ impl Layout {
             campaign: c[0],
             metrics: [c[1], c[2], c[3], c[4]],
             format: plan.number_format(),
+            date: plan.date_column,
+            today: plan.today,
         }
     }
 }
@@ -49,7 +55,10 @@ pub fn parse_record<'a>(
         return Err(SkipKind::Footer);
     }
     if count != layout.field_count {
-        return Err(SkipKind::FieldCount { expected: layout.field_count, found: count });
+        return Err(SkipKind::FieldCount {
+            expected: layout.field_count,
+            found: count,
+        });
     }
     let campaign = trim(field(layout.campaign));
     if campaign.is_empty() {
@@ -90,7 +99,9 @@ fn is_footer<'a>(count: usize, field: &impl Fn(usize) -> &'a [u8], campaign: usi
     }
     if count == 1 {
         let text = String::from_utf8_lossy(field(0)).to_lowercase();
-        return text.contains('\u{a9}') || text.contains("rights reserved") || text.starts_with("copyright");
+        return text.contains('\u{a9}')
+            || text.contains("rights reserved")
+            || text.starts_with("copyright");
     }
     false
 }
@@ -109,9 +120,10 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
         format!("{}: {:?}{more}", kind, String::from_utf8_lossy(cut))
     };
     match kind {
-        SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooManyDecimals(f) | SkipKind::TooLarge(f) => {
-            quoted(f)
-        }
+        SkipKind::NotANumber(f)
+        | SkipKind::Negative(f)
+        | SkipKind::TooManyDecimals(f)
+        | SkipKind::TooLarge(f) => quoted(f),
         _ => kind.to_string(),
     }
 }
@@ -120,8 +132,16 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
 mod tests {
     use super::*;
 
-    const LAYOUT: Layout =
-        Layout { field_count: 6, campaign: 0, metrics: [2, 3, 4, 5], format: NumberFormat { decimal_comma: false } };
+    const LAYOUT: Layout = Layout {
+        field_count: 6,
+        campaign: 0,
+        metrics: [2, 3, 4, 5],
+        format: NumberFormat {
+            decimal_comma: false,
+        },
+        date: Some(1),
+        today: None,
+    };
 
     fn parse(fields: &[&'static str]) -> Result<(&'static [u8], RowValues), SkipKind> {
         parse_record(&LAYOUT, fields.len(), |i| fields[i].as_bytes())
@@ -131,24 +151,71 @@ mod tests {
     fn good_row() {
         let (c, v) = parse(&["CMP001", "2025-01-01", "12000", "300", "45.50", "12"]).unwrap();
         assert_eq!(c, b"CMP001");
-        assert_eq!(v, RowValues { impressions: 12000, clicks: 300, spend_micros: 45_500_000, conversions: 12 });
+        assert_eq!(
+            v,
+            RowValues {
+                impressions: 12000,
+                clicks: 300,
+                spend_micros: 45_500_000,
+                conversions: 12
+            }
+        );
     }
 
     #[test]
     fn reasons() {
         use SkipKind::*;
-        assert_eq!(parse(&["a", "d", "1", "2", "3"]).unwrap_err(), FieldCount { expected: 6, found: 5 });
-        assert_eq!(parse(&[" ", "d", "1", "2", "3", "4"]).unwrap_err(), EmptyCampaign);
-        assert_eq!(parse(&["a", "d", "1", "abc", "3", "4"]).unwrap_err(), NotANumber(Field::Clicks));
-        assert_eq!(parse(&["a", "d", "1", "2", "-1.00", "4"]).unwrap_err(), Negative(Field::Spend));
-        assert_eq!(parse(&["a", "d", "12.5", "2", "3", "4"]).unwrap_err(), NotANumber(Field::Impressions));
-        assert_eq!(parse(&["a", "d", "1", "2", "1.1234567", "4"]).unwrap_err(), TooManyDecimals(Field::Spend));
-        assert_eq!(parse(&["a", "d", "1", "2", "3", "99999999999999999999"]).unwrap_err(), TooLarge(Field::Conversions));
-        assert_eq!(parse(&["Total: Account", "--", "1", "2", "3", "4"]).unwrap_err(), Footer);
-        assert_eq!(parse(&["Totals", "", "1", "2", "3", "4"]).unwrap_err(), Footer);
-        assert_eq!(parse(&["\u{a9}2018 Microsoft Corporation. All rights reserved."]).unwrap_err(), Footer);
+        assert_eq!(
+            parse(&["a", "d", "1", "2", "3"]).unwrap_err(),
+            FieldCount {
+                expected: 6,
+                found: 5
+            }
+        );
+        assert_eq!(
+            parse(&[" ", "d", "1", "2", "3", "4"]).unwrap_err(),
+            EmptyCampaign
+        );
+        assert_eq!(
+            parse(&["a", "d", "1", "abc", "3", "4"]).unwrap_err(),
+            NotANumber(Field::Clicks)
+        );
+        assert_eq!(
+            parse(&["a", "d", "1", "2", "-1.00", "4"]).unwrap_err(),
+            Negative(Field::Spend)
+        );
+        assert_eq!(
+            parse(&["a", "d", "12.5", "2", "3", "4"]).unwrap_err(),
+            NotANumber(Field::Impressions)
+        );
+        assert_eq!(
+            parse(&["a", "d", "1", "2", "1.1234567", "4"]).unwrap_err(),
+            TooManyDecimals(Field::Spend)
+        );
+        assert_eq!(
+            parse(&["a", "d", "1", "2", "3", "99999999999999999999"]).unwrap_err(),
+            TooLarge(Field::Conversions)
+        );
+        assert_eq!(
+            parse(&["Total: Account", "--", "1", "2", "3", "4"]).unwrap_err(),
+            Footer
+        );
+        assert_eq!(
+            parse(&["Totals", "", "1", "2", "3", "4"]).unwrap_err(),
+            Footer
+        );
+        assert_eq!(
+            parse(&["\u{a9}2018 Microsoft Corporation. All rights reserved."]).unwrap_err(),
+            Footer
+        );
         assert!(parse(&["Totally new", "d", "1", "2", "3", "4"]).is_ok());
-        assert_eq!(parse(&["a", "d", "", "--", "3", "4"]).unwrap().1.impressions, 0);
+        assert_eq!(
+            parse(&["a", "d", "", "--", "3", "4"])
+                .unwrap()
+                .1
+                .impressions,
+            0
+        );
         let fields = ["a", "d", "1", "abc", "3", "4"];
         let msg = describe(&LAYOUT, NotANumber(Field::Clicks), |i| fields[i].as_bytes());
         assert_eq!(msg, "clicks is not a number: \"abc\"");

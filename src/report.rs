@@ -1,12 +1,13 @@
 //! The final result of a run: both rankings and what happened to every row.
 
 use crate::error::{SkipKind, Skipped};
-use crate::output::ranking_csv;
 use crate::output::csv_text_field;
+use crate::output::ranking_csv;
 use crate::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
 use crate::plan::{Encoding, Plan};
-use crate::transcode::decode_windows_1252;
+use crate::quality::{Quality, Warn, PAIR_LIMIT};
 use crate::rank::{top_cpa, top_ctr, Ranked};
+use crate::transcode::decode_windows_1252;
 
 /// Counters and examples describing a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,61 @@ pub struct Summary {
     pub mapping: Vec<(String, String)>,
     /// Notes for the user that are not errors (e.g. no data rows).
     pub warnings: Vec<String>,
+    /// Data-quality warnings about rows that were aggregated.
+    pub quality: QualitySummary,
+}
+
+/// Data-quality warnings of a run ([`crate::quality`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QualitySummary {
+    /// Rows per kind of warning, in [`Warn::ALL`] order.
+    pub counts: Vec<(Warn, u64)>,
+    /// The first examples of each kind: `line 12: CMP001: clicks 300 > impressions 200`.
+    pub examples: Vec<String>,
+    /// The file has a date column (else dates and duplicates are not checked).
+    pub dates_checked: bool,
+    /// Too many distinct (campaign, date) pairs to remember them all: the
+    /// duplicate count is a lower bound.
+    pub duplicates_capped: bool,
+}
+
+impl QualitySummary {
+    fn new(quality: Quality, plan: &Plan) -> QualitySummary {
+        let text = |b: &[u8]| match plan.encoding {
+            Encoding::Windows1252 => String::from_utf8_lossy(&decode_windows_1252(b)).into_owned(),
+            _ => String::from_utf8_lossy(b).into_owned(),
+        };
+        let mut examples = quality.examples;
+        examples.sort_by_key(|w| (w.kind.index(), w.line));
+        QualitySummary {
+            counts: Warn::ALL
+                .iter()
+                .map(|&k| (k, quality.counts[k.index()]))
+                .collect(),
+            examples: examples
+                .iter()
+                .map(|w| match w.kind {
+                    Warn::Duplicate => {
+                        format!(
+                            "line {}: {} on {}, as on line {}",
+                            w.line,
+                            text(&w.campaign),
+                            w.detail,
+                            w.earlier
+                        )
+                    }
+                    _ => format!("line {}: {}: {}", w.line, text(&w.campaign), w.detail),
+                })
+                .collect(),
+            dates_checked: plan.date_column.is_some(),
+            duplicates_capped: quality.pairs_capped,
+        }
+    }
+
+    /// Rows with at least one warning of some kind (a row may count twice).
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
 }
 
 /// Rankings plus summary.
@@ -76,7 +132,9 @@ impl Report {
         if partial.rows_read == 0 {
             warnings.push("the file has a header but no data rows".to_string());
         } else if partial.rows_aggregated == 0 {
-            warnings.push("no row could be used: every data row was skipped (see the reasons)".to_string());
+            warnings.push(
+                "no row could be used: every data row was skipped (see the reasons)".to_string(),
+            );
         }
         let cp1252 = plan.encoding == Encoding::Windows1252;
         let campaigns = match cp1252 {
@@ -86,7 +144,10 @@ impl Report {
         let names: rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>> = std::mem::take(&mut partial.names)
             .into_iter()
             .map(|(id, name)| match cp1252 {
-                true => (decode_windows_1252(&id).into(), decode_windows_1252(&name).into()),
+                true => (
+                    decode_windows_1252(&id).into(),
+                    decode_windows_1252(&name).into(),
+                ),
                 false => (id, name),
             })
             .collect();
@@ -121,6 +182,7 @@ impl Report {
                 },
                 mapping: plan.mapping(),
                 warnings,
+                quality: QualitySummary::new(std::mem::take(&mut partial.quality), plan),
             },
         }
     }
@@ -144,10 +206,18 @@ impl Report {
                 Encoding::Windows1252 => decode_windows_1252(&r.raw),
                 _ => r.raw.clone(),
             };
-            out.push_str(&format!("{},{},{}\n", r.line, csv_text_field(r.reason.as_bytes()), csv_text_field(&raw)));
+            out.push_str(&format!(
+                "{},{},{}\n",
+                r.line,
+                csv_text_field(r.reason.as_bytes()),
+                csv_text_field(&raw)
+            ));
         }
         if self.rejected_omitted > 0 {
-            let note = format!("{} more rejected rows not listed (limit {REJECTED_LIMIT})", self.rejected_omitted);
+            let note = format!(
+                "{} more rejected rows not listed (limit {REJECTED_LIMIT})",
+                self.rejected_omitted
+            );
             out.push_str(&format!(",{},\n", csv_text_field(note.as_bytes())));
         }
         out
@@ -168,11 +238,23 @@ fn utf8_keys(campaigns: CampaignMap) -> CampaignMap {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mapping: Vec<String> = self.mapping.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        writeln!(f, "input:           {}, delimiter {}, header on line {}", self.encoding, self.delimiter, self.header_line)?;
+        let mapping: Vec<String> = self
+            .mapping
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        writeln!(
+            f,
+            "input:           {}, delimiter {}, header on line {}",
+            self.encoding, self.delimiter, self.header_line
+        )?;
         writeln!(f, "columns:         {}", mapping.join(", "))?;
         if self.preamble_rows > 0 {
-            writeln!(f, "skipped above the header: {} rows (report title, date range...)", self.preamble_rows)?;
+            writeln!(
+                f,
+                "skipped above the header: {} rows (report title, date range...)",
+                self.preamble_rows
+            )?;
         }
         writeln!(f, "rows read:       {}", self.rows_read)?;
         writeln!(f, "rows aggregated: {}", self.rows_aggregated)?;
@@ -186,6 +268,28 @@ impl std::fmt::Display for Summary {
             for s in &self.first_skipped {
                 writeln!(f, "  {s}")?;
             }
+        }
+        let q = &self.quality;
+        if q.total() == 0 {
+            writeln!(f, "data-quality warnings: none")?;
+        } else {
+            writeln!(f, "data-quality warnings (rows kept):")?;
+            for (kind, n) in q.counts.iter().filter(|(_, n)| *n > 0) {
+                writeln!(f, "  {n:>12}  {}", kind.label())?;
+            }
+            writeln!(f, "first warnings:")?;
+            for e in &q.examples {
+                writeln!(f, "  {e}")?;
+            }
+        }
+        if !q.dates_checked {
+            writeln!(
+                f,
+                "note: no date column: dates and duplicate (campaign, date) rows not checked"
+            )?;
+        }
+        if q.duplicates_capped {
+            writeln!(f, "note: over {PAIR_LIMIT} distinct (campaign, date) pairs in a part of the file: duplicates after that not checked")?;
         }
         for w in &self.warnings {
             writeln!(f, "warning: {w}")?;

@@ -75,7 +75,8 @@ impl Compact {
         if (t.impressions | t.clicks | t.conversions) >> 32 != 0 {
             return false;
         }
-        (self.impressions, self.clicks, self.conversions) = (t.impressions as u32, t.clicks as u32, t.conversions as u32);
+        (self.impressions, self.clicks, self.conversions) =
+            (t.impressions as u32, t.clicks as u32, t.conversions as u32);
         self.spend_micros = t.spend_micros;
         true
     }
@@ -125,7 +126,7 @@ pub fn pack(id: &[u8]) -> Option<(u64, u64)> {
 }
 
 /// The id bytes of a packed key.
-fn unpack(lo: u64, hi: u64) -> Box<[u8]> {
+pub fn unpack(lo: u64, hi: u64) -> Box<[u8]> {
     let len = (hi >> 56) as usize;
     let mut b = [0u8; 16];
     b[..8].copy_from_slice(&lo.to_le_bytes());
@@ -208,7 +209,13 @@ impl Table {
     /// Distinct campaigns.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.len + self.wide.keys().filter(|&&(_, hi)| hi >> 56 > COMPACT_MAX).count() + self.long.len()
+        self.len
+            + self
+                .wide
+                .keys()
+                .filter(|&&(_, hi)| hi >> 56 > COMPACT_MAX)
+                .count()
+            + self.long.len()
     }
 
     /// True when the table is too large for the caches to hold: compact
@@ -369,8 +376,14 @@ impl Table {
         self.compact = vec![Compact::default(); n];
         self.len = 0;
         // From a small table: ids too long for compact slots go wide.
-        let small = std::mem::take(&mut self.slots).into_iter().filter(|s| s.hi != 0).map(|s| (s.lo, s.hi, s.totals));
-        let large = old.into_iter().filter(|s| s.hi != 0).map(|s| (s.lo, s.hi64(), s.totals()));
+        let small = std::mem::take(&mut self.slots)
+            .into_iter()
+            .filter(|s| s.hi != 0)
+            .map(|s| (s.lo, s.hi, s.totals));
+        let large = old
+            .into_iter()
+            .filter(|s| s.hi != 0)
+            .map(|s| (s.lo, s.hi64(), s.totals()));
         let widened = |(_, hi, _): &(u64, u64, Totals)| hi >> 56 > COMPACT_MAX;
         let (long, moved): (Vec<_>, Vec<_>) = small.partition(widened);
         for (lo, hi, t) in long {
@@ -419,10 +432,20 @@ impl Table {
     pub fn drain_into(self, map: &mut CampaignMap) -> Result<(), (Field, Box<[u8]>)> {
         let n = self.len + self.wide.len() + self.long.len();
         // In slot order: for large tables, the order of the map's buckets.
-        let small = self.slots.into_iter().filter(|s| s.hi != 0).map(|s| (unpack(s.lo, s.hi), s.totals));
-        let large = self.compact.into_iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0);
+        let small = self
+            .slots
+            .into_iter()
+            .filter(|s| s.hi != 0)
+            .map(|s| (unpack(s.lo, s.hi), s.totals));
+        let large = self
+            .compact
+            .into_iter()
+            .filter(|s| s.hi != 0 && s.hi & WIDE == 0);
         let large = large.map(|s| (unpack(s.lo, s.hi64()), s.totals()));
-        let wide = self.wide.into_iter().map(|((lo, hi), t)| (unpack(lo, hi), t));
+        let wide = self
+            .wide
+            .into_iter()
+            .map(|((lo, hi), t)| (unpack(lo, hi), t));
         let all = small.chain(large).chain(wide).chain(self.long);
         map.reserve(n);
         if map.is_empty() {
@@ -463,12 +486,25 @@ mod tests {
     }
 
     fn row(n: u64) -> Totals {
-        Totals { impressions: n, clicks: n / 3, spend_micros: n * 7, conversions: n % 5 }
+        Totals {
+            impressions: n,
+            clicks: n / 3,
+            spend_micros: n * 7,
+            conversions: n % 5,
+        }
     }
 
     #[test]
     fn pack_round_trips_and_distinguishes_lengths() {
-        for id in [&b"a"[..], b"a\0", b"\0", b"CMP001", b"12345678", b"123456789", b"123456789012345"] {
+        for id in [
+            &b"a"[..],
+            b"a\0",
+            b"\0",
+            b"CMP001",
+            b"12345678",
+            b"123456789",
+            b"123456789012345",
+        ] {
             let (lo, hi) = pack(id).unwrap();
             assert_ne!(hi, 0);
             assert_eq!(&*unpack(lo, hi), id);
@@ -489,7 +525,9 @@ mod tests {
             // long ones, some numbered ones that make the table grow.
             let r = rng.next();
             let id: Vec<u8> = match r % 4 {
-                0 | 1 => (0..1 + (r >> 8) % 20).map(|k| alphabet[((r >> (12 + k)) % 6) as usize]).collect(),
+                0 | 1 => (0..1 + (r >> 8) % 20)
+                    .map(|k| alphabet[((r >> (12 + k)) % 6) as usize])
+                    .collect(),
                 2 => format!("CMP{:07}", (r >> 8) % 50_000).into_bytes(),
                 _ => format!("campaign-with-a-long-name-{}", (r >> 8) % 1000).into_bytes(),
             };
@@ -516,7 +554,12 @@ mod tests {
         let mut table = Table::new();
         let mut reference = CampaignMap::default();
         let mut rng = Rng(0xABCD_EF01_2345_6789);
-        let big = Totals { impressions: 3_000_000_000, clicks: 5, spend_micros: 1 << 40, conversions: 1 };
+        let big = Totals {
+            impressions: 3_000_000_000,
+            clicks: 5,
+            spend_micros: 1 << 40,
+            conversions: 1,
+        };
         for round in 0..300_000u64 {
             let r = rng.next();
             let id = match r % 8 {
@@ -524,9 +567,17 @@ mod tests {
                 1 => format!("twelve{:07}", (r >> 8) % 40_000),
                 _ => format!("C{:09}", (r >> 8) % 100_000),
             };
-            let v = if r.is_multiple_of(8) || r.is_multiple_of(97) { big } else { row(round % 1000) };
+            let v = if r.is_multiple_of(8) || r.is_multiple_of(97) {
+                big
+            } else {
+                row(round % 1000)
+            };
             table.add(id.as_bytes(), &v).unwrap();
-            reference.entry(id.into_bytes().into()).or_default().add(&v).unwrap();
+            reference
+                .entry(id.into_bytes().into())
+                .or_default()
+                .add(&v)
+                .unwrap();
             if round == 5_000 {
                 assert!(!table.is_large());
             }
@@ -544,9 +595,21 @@ mod tests {
             table.add(format!("id{i}").as_bytes(), &row(1)).unwrap();
         }
         assert!(table.is_large());
-        let max = Totals { spend_micros: u64::MAX, ..row(0) };
+        let max = Totals {
+            spend_micros: u64::MAX,
+            ..row(0)
+        };
         table.add(b"id7", &max).unwrap_err();
-        assert_eq!(table.add(b"id7", &Totals { spend_micros: u64::MAX, ..row(0) }), Err(Field::Spend));
+        assert_eq!(
+            table.add(
+                b"id7",
+                &Totals {
+                    spend_micros: u64::MAX,
+                    ..row(0)
+                }
+            ),
+            Err(Field::Spend)
+        );
         let mut got = CampaignMap::default();
         table.drain_into(&mut got).unwrap();
         assert_eq!(got[&b"id7"[..]], row(1));
@@ -580,10 +643,21 @@ mod tests {
         assert_eq!(map[&b"a-very-long-campaign-id"[..]].impressions, 3);
 
         let mut table = Table::new();
-        table.add(b"A", &Totals { impressions: u64::MAX, ..row(0) }).unwrap();
+        table
+            .add(
+                b"A",
+                &Totals {
+                    impressions: u64::MAX,
+                    ..row(0)
+                },
+            )
+            .unwrap();
         assert_eq!(table.add(b"A", &row(1)), Err(Field::Impressions));
         let mut map = CampaignMap::default();
         map.insert((*b"A").into(), row(1));
-        assert_eq!(table.drain_into(&mut map).unwrap_err(), (Field::Impressions, (*b"A").into()));
+        assert_eq!(
+            table.drain_into(&mut map).unwrap_err(),
+            (Field::Impressions, (*b"A").into())
+        );
     }
 }

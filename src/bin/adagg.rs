@@ -11,8 +11,8 @@ mod cli {
     use std::time::Instant;
 
     use adagg::{
-        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Job, Options, Partial, Plan, Report, Start,
-        HEADER_LIMIT,
+        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Job, Options, Partial,
+        Plan, Report, Start, HEADER_LIMIT,
     };
 
     const USAGE: &str = "\
@@ -35,6 +35,9 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
                           (default: detected)
       --strict            stop at the first malformed row and fail
                           (default: skip and count malformed rows)
+      --today YYYY-MM-DD  dates after this get a data-quality warning
+                          (default: tomorrow in UTC, so that no time
+                          zone sees its own today as the future)
   -h, --help              this text";
 
     /// Bytes read per `read` call.
@@ -49,7 +52,9 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
     }
 
     fn parse_map(value: &str) -> Result<(Field, String), String> {
-        let (field, column) = value.split_once('=').ok_or_else(|| format!("--map takes FIELD=COLUMN, not {value:?}"))?;
+        let (field, column) = value
+            .split_once('=')
+            .ok_or_else(|| format!("--map takes FIELD=COLUMN, not {value:?}"))?;
         let field = Field::ALL
             .into_iter()
             .find(|f| f.name().eq_ignore_ascii_case(field.trim()))
@@ -74,20 +79,58 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         let mut options = Options::default();
         while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
             match arg {
-                Short('i') | Long("input") => input = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
-                Short('o') | Long("output") => output = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
-                Short('t') | Long("threads") => {
-                    threads = Some(parser.value().map_err(|e| e.to_string())?.parse::<usize>().map_err(|e| e.to_string())?)
+                Short('i') | Long("input") => {
+                    input = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
                 }
-                Long("top") => top = parser.value().map_err(|e| e.to_string())?.parse::<usize>().map_err(|e| e.to_string())?,
+                Short('o') | Long("output") => {
+                    output = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                }
+                Short('t') | Long("threads") => {
+                    threads = Some(
+                        parser
+                            .value()
+                            .map_err(|e| e.to_string())?
+                            .parse::<usize>()
+                            .map_err(|e| e.to_string())?,
+                    )
+                }
+                Long("top") => {
+                    top = parser
+                        .value()
+                        .map_err(|e| e.to_string())?
+                        .parse::<usize>()
+                        .map_err(|e| e.to_string())?
+                }
                 Long("strict") => options.strict = true,
-                Long("map") => options.map.push(parse_map(&parser.value().map_err(|e| e.to_string())?.to_string_lossy())?),
+                Long("today") => {
+                    let value = parser
+                        .value()
+                        .map_err(|e| e.to_string())?
+                        .to_string_lossy()
+                        .into_owned();
+                    options.today = Some(
+                        adagg::date::parse_date(value.as_bytes())
+                            .ok_or_else(|| format!("--today: not a date: {value:?}"))?,
+                    );
+                }
+                Long("map") => options.map.push(parse_map(
+                    &parser.value().map_err(|e| e.to_string())?.to_string_lossy(),
+                )?),
                 Long("delimiter") => {
-                    options.delimiter = Some(parse_delimiter(&parser.value().map_err(|e| e.to_string())?.to_string_lossy())?)
+                    options.delimiter = Some(parse_delimiter(
+                        &parser.value().map_err(|e| e.to_string())?.to_string_lossy(),
+                    )?)
                 }
                 Long("encoding") => {
-                    let label = parser.value().map_err(|e| e.to_string())?.to_string_lossy().into_owned();
-                    options.encoding = Some(Encoding::from_label(&label).ok_or_else(|| format!("--encoding: unknown encoding {label:?}"))?);
+                    let label = parser
+                        .value()
+                        .map_err(|e| e.to_string())?
+                        .to_string_lossy()
+                        .into_owned();
+                    options.encoding = Some(
+                        Encoding::from_label(&label)
+                            .ok_or_else(|| format!("--encoding: unknown encoding {label:?}"))?,
+                    );
                 }
                 Short('h') | Long("help") => {
                     println!("{USAGE}");
@@ -95,6 +138,12 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
                 }
                 other => return Err(other.unexpected().to_string()),
             }
+        }
+        if options.today.is_none() {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            options.today = Some((secs / 86_400) as i32 + 1);
         }
         let threads = threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -118,7 +167,9 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         let mut prefix = Vec::new();
         let mut block = vec![0u8; 64 << 10];
         loop {
-            let n = file.read(&mut block).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let n = file
+                .read(&mut block)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             prefix.extend_from_slice(&block[..n]);
             let at_eof = n == 0 || prefix.len() >= HEADER_LIMIT;
             if let Some(plan) = sniff_with(&prefix, at_eof, options).map_err(|e| e.to_string())? {
@@ -128,7 +179,12 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
     }
 
     /// Aggregates one range, reading from `start` until the range is done.
-    fn run_range(path: &Path, plan: &Plan, start: Start, stop_after: u64) -> Result<Partial, adagg::Error> {
+    fn run_range(
+        path: &Path,
+        plan: &Plan,
+        start: Start,
+        stop_after: u64,
+    ) -> Result<Partial, adagg::Error> {
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
         let mut file = File::open(path).map_err(io)?;
         let from = match start {
@@ -148,16 +204,26 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
     }
 
     /// One byte range per thread, merged in file order.
-    fn run_parallel(path: &Path, plan: &Plan, len: u64, threads: usize) -> Result<Partial, adagg::Error> {
+    fn run_parallel(
+        path: &Path,
+        plan: &Plan,
+        len: u64,
+        threads: usize,
+    ) -> Result<Partial, adagg::Error> {
         let points = split_points(plan, len, threads);
         let run_one = |start, stop| run_range(path, plan, start, stop);
         run_ranges(
             &points,
             |jobs| {
                 std::thread::scope(|s| {
-                    let handles: Vec<_> =
-                        jobs.into_iter().map(|(start, stop)| s.spawn(move || run_one(start, stop))).collect();
-                    handles.into_iter().map(|h| h.join().expect("worker thread")).collect()
+                    let handles: Vec<_> = jobs
+                        .into_iter()
+                        .map(|(start, stop)| s.spawn(move || run_one(start, stop)))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().expect("worker thread"))
+                        .collect()
                 })
             },
             run_one,
@@ -189,21 +255,29 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
 
     fn run(args: &Args) -> Result<(), String> {
         let started = Instant::now();
-        let len = open(&args.input)?.metadata().map_err(|e| e.to_string())?.len();
+        let len = open(&args.input)?
+            .metadata()
+            .map_err(|e| e.to_string())?
+            .len();
         let plan = read_plan(&args.input, &args.options)?;
         let (plan, partial, threads) = if plan.sequential() {
-            let (plan, partial) = run_sequential(&args.input, &args.options).map_err(|e| e.to_string())?;
+            let (plan, partial) =
+                run_sequential(&args.input, &args.options).map_err(|e| e.to_string())?;
             (plan, partial, 1)
         } else {
-            let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
-            let partial = run_parallel(&args.input, &plan, len, threads).map_err(|e| e.to_string())?;
+            let threads = args
+                .threads
+                .min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
+            let partial =
+                run_parallel(&args.input, &plan, len, threads).map_err(|e| e.to_string())?;
             (plan, partial, threads)
         };
         let report = Report::new(&plan, partial, args.top);
         if let Some(err) = &report.strict_error {
             return Err(err.to_string());
         }
-        std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
+        std::fs::create_dir_all(&args.output)
+            .map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
         let files = [
             ("top10_ctr.csv", report.ctr_csv()),
             ("top10_cpa.csv", report.cpa_csv()),
@@ -211,7 +285,8 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         ];
         for (name, csv) in files {
             let path = args.output.join(name);
-            std::fs::write(&path, csv).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, csv)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
         let secs = started.elapsed().as_secs_f64();
         print!("{}", report.summary);
@@ -240,7 +315,10 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         let result = parse_args().and_then(|args| run(&args));
         if let Err(msg) = result {
             eprintln!("adagg: error: {msg}");
-            if msg.starts_with("missing --") || msg.contains("invalid option") || msg.contains("unexpected") {
+            if msg.starts_with("missing --")
+                || msg.contains("invalid option")
+                || msg.contains("unexpected")
+            {
                 eprintln!("\n{USAGE}");
             }
             std::process::exit(1);

@@ -1,0 +1,491 @@
+//! Data-quality warnings: rows that are aggregated but look wrong. They
+//! never drop a row; they are counted, and the first few of each kind are
+//! kept as examples with their line numbers.
+//!
+//! - clicks > impressions, conversions > clicks;
+//! - a date that does not parse, or lies after "today" (given by the
+//!   shell: the core has no clock);
+//! - the same (campaign, date) as an earlier row. Every distinct pair is
+//!   remembered with its first line, exactly (no hashing of ids), up to
+//!   [`PAIR_LIMIT`] pairs per range; past that, new pairs are not checked
+//!   and [`Quality::pairs_capped`] says so.
+//!
+//! Results of adjacent ranges merge exactly with [`Quality::append`]: a
+//! pair first seen in the later range that the earlier one already holds
+//! is a duplicate too.
+
+use rustc_hash::FxHashMap;
+
+use crate::date::Day;
+use crate::totals::RowValues;
+
+/// Examples kept per kind of warning.
+pub const WARN_EXAMPLES: usize = 5;
+
+/// Distinct (campaign, date) pairs remembered per range (about 40 bytes each).
+pub const PAIR_LIMIT: usize = 1_000_000;
+
+/// A kind of data-quality warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Warn {
+    /// More clicks than impressions.
+    ClicksOverImpressions,
+    /// More conversions than clicks.
+    ConversionsOverClicks,
+    /// The date field does not hold a date.
+    BadDate,
+    /// The date is later than today.
+    FutureDate,
+    /// The same campaign and date as an earlier row.
+    Duplicate,
+}
+
+impl Warn {
+    /// Every kind, in report order.
+    pub const ALL: [Warn; 5] = [
+        Warn::ClicksOverImpressions,
+        Warn::ConversionsOverClicks,
+        Warn::BadDate,
+        Warn::FutureDate,
+        Warn::Duplicate,
+    ];
+
+    /// Index in [`Warn::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// A stable identifier (summary keys).
+    pub fn key(self) -> &'static str {
+        match self {
+            Warn::ClicksOverImpressions => "clicksOverImpressions",
+            Warn::ConversionsOverClicks => "conversionsOverClicks",
+            Warn::BadDate => "badDates",
+            Warn::FutureDate => "futureDates",
+            Warn::Duplicate => "duplicates",
+        }
+    }
+
+    /// What the count means, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Warn::ClicksOverImpressions => "clicks > impressions",
+            Warn::ConversionsOverClicks => "conversions > clicks",
+            Warn::BadDate => "date not a date",
+            Warn::FutureDate => "date in the future",
+            Warn::Duplicate => "same campaign and date as an earlier row",
+        }
+    }
+}
+
+/// One example of a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warned {
+    /// 1-based physical line (relative to the range until merged).
+    pub line: u64,
+    /// The kind.
+    pub kind: Warn,
+    /// The campaign id, as in the file.
+    pub campaign: Box<[u8]>,
+    /// What is wrong (`clicks 300 > impressions 200`, `"2025-02-30"`...).
+    pub detail: String,
+    /// For duplicates: the line of the first row with the same pair.
+    pub earlier: u64,
+    /// For duplicates: the date.
+    pub day: Day,
+}
+
+/// Warnings of one range.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Quality {
+    /// Rows with each kind of warning ([`Warn::index`]).
+    pub counts: [u64; 5],
+    /// The first [`WARN_EXAMPLES`] of each kind, in line order per kind.
+    pub examples: Vec<Warned>,
+    /// Short ids: (packed id, day) -> first line.
+    packed: FxHashMap<(u64, u64, Day), u64>,
+    /// Long ids.
+    long: FxHashMap<(Box<[u8]>, Day), u64>,
+    /// Some pairs were not remembered (past [`PAIR_LIMIT`]): the duplicate
+    /// count is a lower bound.
+    pub pairs_capped: bool,
+}
+
+impl Quality {
+    /// Pairs remembered.
+    pub fn pairs(&self) -> usize {
+        self.packed.len() + self.long.len()
+    }
+
+    /// Counts one warning; `example` builds its example if still needed.
+    #[cold]
+    pub fn warn(&mut self, kind: Warn, example: impl FnOnce() -> Warned) {
+        self.counts[kind.index()] += 1;
+        if self.counts[kind.index()] <= WARN_EXAMPLES as u64 {
+            self.examples.push(example());
+        }
+    }
+
+    /// Checks clicks > impressions and conversions > clicks.
+    #[inline]
+    pub fn check_values(&mut self, line: u64, campaign: &[u8], v: &RowValues) {
+        if v.clicks > v.impressions {
+            self.warn(Warn::ClicksOverImpressions, || Warned {
+                line,
+                kind: Warn::ClicksOverImpressions,
+                campaign: campaign.into(),
+                detail: format!("clicks {} > impressions {}", v.clicks, v.impressions),
+                earlier: 0,
+                day: 0,
+            });
+        }
+        if v.conversions > v.clicks {
+            self.warn(Warn::ConversionsOverClicks, || Warned {
+                line,
+                kind: Warn::ConversionsOverClicks,
+                campaign: campaign.into(),
+                detail: format!("conversions {} > clicks {}", v.conversions, v.clicks),
+                earlier: 0,
+                day: 0,
+            });
+        }
+    }
+
+    /// Checks a date field; returns its day when it parses.
+    pub fn check_date(
+        &mut self,
+        line: u64,
+        campaign: &[u8],
+        field: &[u8],
+        today: Option<Day>,
+    ) -> Option<Day> {
+        let Some(day) = crate::date::parse_date(field) else {
+            self.warn(Warn::BadDate, || {
+                let cut = &field[..field.len().min(60)];
+                Warned {
+                    line,
+                    kind: Warn::BadDate,
+                    campaign: campaign.into(),
+                    detail: format!("date {:?} is not a date", String::from_utf8_lossy(cut)),
+                    earlier: 0,
+                    day: 0,
+                }
+            });
+            return None;
+        };
+        if let Some(today) = today.filter(|&t| day > t) {
+            self.warn(Warn::FutureDate, || Warned {
+                line,
+                kind: Warn::FutureDate,
+                campaign: campaign.into(),
+                detail: format!(
+                    "date {} is after today ({})",
+                    crate::date::format_day(day),
+                    crate::date::format_day(today)
+                ),
+                earlier: 0,
+                day: 0,
+            });
+        }
+        Some(day)
+    }
+
+    /// Remembers (campaign, day) at `line`, or counts it as a duplicate.
+    /// `key` is the packed id ([`crate::table::pack`]) when it has one.
+    #[inline]
+    pub fn see(&mut self, key: Option<(u64, u64)>, campaign: &[u8], day: Day, line: u64) {
+        if self.pairs_capped {
+            return; // past the limit, pairs are no longer checked
+        }
+        let first = match key {
+            Some((lo, hi)) => {
+                let full = self.pairs() >= PAIR_LIMIT;
+                match self.packed.entry((lo, hi, day)) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        if full {
+                            self.pairs_capped = true;
+                        } else {
+                            e.insert(line);
+                        }
+                        None
+                    }
+                }
+            }
+            None => self.see_long(campaign, day, line),
+        };
+        if let Some(first) = first {
+            self.duplicate(line, campaign, day, first);
+        }
+    }
+
+    #[cold]
+    fn see_long(&mut self, campaign: &[u8], day: Day, line: u64) -> Option<u64> {
+        let key = (Box::<[u8]>::from(campaign), day);
+        if let Some(&first) = self.long.get(&key) {
+            return Some(first);
+        }
+        if self.pairs() >= PAIR_LIMIT {
+            self.pairs_capped = true;
+        } else {
+            self.long.insert(key, line);
+        }
+        None
+    }
+
+    /// Remembers a pair of the fast path (short ids only).
+    #[inline(always)]
+    pub fn see_packed(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
+        let full = self.pairs() >= PAIR_LIMIT;
+        match self.packed.entry((lo, hi, day)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let first = *e.get();
+                let n = &mut self.counts[Warn::Duplicate.index()];
+                *n += 1;
+                if *n <= WARN_EXAMPLES as u64 {
+                    self.examples.push(dup_example(
+                        line,
+                        &crate::table::unpack(lo, hi),
+                        day,
+                        first,
+                    ));
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                if full {
+                    self.pairs_capped = true;
+                } else {
+                    e.insert(line);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn duplicate(&mut self, line: u64, campaign: &[u8], day: Day, first: u64) {
+        self.counts[Warn::Duplicate.index()] += 1;
+        if self.counts[Warn::Duplicate.index()] <= WARN_EXAMPLES as u64 {
+            self.examples.push(dup_example(line, campaign, day, first));
+        }
+    }
+
+    /// Appends the warnings of the range that follows, whose lines are
+    /// shifted by `shift` (the physical lines of this range).
+    pub fn append(&mut self, mut next: Quality, shift: u64) {
+        next.shift_lines(shift);
+        let mut cross = Vec::new();
+        let mut cross_count = 0u64;
+        let room = |q: &Quality| {
+            WARN_EXAMPLES.saturating_sub(
+                q.examples
+                    .iter()
+                    .filter(|w| w.kind == Warn::Duplicate)
+                    .count(),
+            )
+        };
+        let want_examples = room(self) > 0;
+        for (key, line) in next.packed.drain() {
+            if let Some(&first) = self.packed.get(&key) {
+                cross_count += 1;
+                if want_examples {
+                    cross.push(dup_example(
+                        line,
+                        &crate::table::unpack(key.0, key.1),
+                        key.2,
+                        first,
+                    ));
+                }
+            } else if self.pairs() < PAIR_LIMIT {
+                self.packed.insert(key, line);
+            } else {
+                self.pairs_capped = true;
+            }
+        }
+        for (key, line) in next.long.drain() {
+            if let Some(&first) = self.long.get(&key) {
+                cross_count += 1;
+                if want_examples {
+                    cross.push(dup_example(line, &key.0, key.1, first));
+                }
+            } else if self.pairs() < PAIR_LIMIT {
+                self.long.insert(key, line);
+            } else {
+                self.pairs_capped = true;
+            }
+        }
+        self.pairs_capped |= next.pairs_capped;
+        // Examples: this range's come first; then, per kind, the next
+        // range's (and for duplicates the ones found here) in line order.
+        // A duplicate within the next range whose pair this range holds:
+        // its first row is here.
+        for w in next
+            .examples
+            .iter_mut()
+            .filter(|w| w.kind == Warn::Duplicate)
+        {
+            let first = match crate::table::pack(&w.campaign) {
+                Some((lo, hi)) => self.packed.get(&(lo, hi, w.day)),
+                None => self.long.get(&(w.campaign.clone(), w.day)),
+            };
+            if let Some(&first) = first {
+                w.earlier = first;
+            }
+        }
+        for kind in Warn::ALL {
+            let have = self.examples.iter().filter(|w| w.kind == kind).count();
+            let mut more: Vec<Warned> = next
+                .examples
+                .iter()
+                .filter(|w| w.kind == kind)
+                .cloned()
+                .collect();
+            if kind == Warn::Duplicate {
+                more.append(&mut cross);
+                more.sort_by_key(|w| w.line);
+            }
+            self.examples
+                .extend(more.into_iter().take(WARN_EXAMPLES.saturating_sub(have)));
+        }
+        for (a, b) in self.counts.iter_mut().zip(next.counts) {
+            *a += b;
+        }
+        self.counts[Warn::Duplicate.index()] += cross_count;
+        self.examples.sort_by_key(|w| (w.kind.index(), w.line));
+    }
+
+    /// Adds `shift` to every line number.
+    pub fn shift_lines(&mut self, shift: u64) {
+        if shift == 0 {
+            return;
+        }
+        for w in &mut self.examples {
+            w.line += shift;
+            if w.earlier != 0 {
+                w.earlier += shift;
+            }
+        }
+        self.packed.values_mut().for_each(|l| *l += shift);
+        self.long.values_mut().for_each(|l| *l += shift);
+    }
+
+    /// The remembered pairs, for serialization: `(id, day, first line)`.
+    pub fn pair_list(&self) -> impl Iterator<Item = (std::borrow::Cow<'_, [u8]>, Day, u64)> {
+        let packed = self.packed.iter().map(|(&(lo, hi, day), &line)| {
+            (
+                std::borrow::Cow::Owned(crate::table::unpack(lo, hi).into_vec()),
+                day,
+                line,
+            )
+        });
+        let long = self
+            .long
+            .iter()
+            .map(|((id, day), &line)| (std::borrow::Cow::Borrowed(&id[..]), *day, line));
+        packed.chain(long)
+    }
+
+    /// Restores a pair written by [`pair_list`](Self::pair_list); false if
+    /// it was there already.
+    pub fn insert_pair(&mut self, id: &[u8], day: Day, line: u64) -> bool {
+        match crate::table::pack(id) {
+            Some((lo, hi)) => self.packed.insert((lo, hi, day), line).is_none(),
+            None => self.long.insert((id.into(), day), line).is_none(),
+        }
+    }
+}
+
+fn dup_example(line: u64, campaign: &[u8], day: Day, first: u64) -> Warned {
+    Warned {
+        line,
+        kind: Warn::Duplicate,
+        campaign: campaign.into(),
+        detail: crate::date::format_day(day),
+        earlier: first,
+        day,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(id: &str) -> Option<(u64, u64)> {
+        crate::table::pack(id.as_bytes())
+    }
+
+    #[test]
+    fn duplicates_within_and_across_ranges() {
+        let long = "a campaign name longer than sixteen bytes";
+        let rows = [
+            ("A", 1),
+            ("B", 1),
+            ("A", 1),
+            ("A", 2),
+            (long, 1),
+            ("B", 1),
+            (long, 1),
+            ("A", 1),
+            ("C", 3),
+        ];
+        let mut whole = Quality::default();
+        for (i, &(id, day)) in rows.iter().enumerate() {
+            whole.see(pack(id), id.as_bytes(), day, i as u64 + 1);
+        }
+        assert_eq!(whole.counts[Warn::Duplicate.index()], 4);
+        let lines: Vec<(u64, u64)> = whole.examples.iter().map(|w| (w.line, w.earlier)).collect();
+        assert_eq!(lines, [(3, 1), (6, 2), (7, 5), (8, 1)]);
+        for split in 0..=rows.len() {
+            let mut a = Quality::default();
+            let mut b = Quality::default();
+            for (i, &(id, day)) in rows.iter().enumerate() {
+                let (q, line) = if i < split {
+                    (&mut a, i + 1)
+                } else {
+                    (&mut b, i + 1 - split)
+                };
+                q.see(pack(id), id.as_bytes(), day, line as u64);
+            }
+            a.append(b, split as u64);
+            assert_eq!(a.counts, whole.counts, "split at {split}");
+            assert_eq!(a.examples, whole.examples, "split at {split}");
+            assert_eq!(a.pairs(), whole.pairs());
+        }
+    }
+
+    #[test]
+    fn fast_and_slow_keys_agree() {
+        let mut q = Quality::default();
+        let (lo, hi) = pack("CMP001").unwrap();
+        q.see_packed(lo, hi, 7, 1);
+        q.see(pack("CMP001"), b"CMP001", 7, 2);
+        assert_eq!(q.counts[Warn::Duplicate.index()], 1);
+        assert_eq!(&q.examples[0].campaign[..], b"CMP001");
+    }
+
+    #[test]
+    fn value_and_date_checks() {
+        let mut q = Quality::default();
+        let v = RowValues {
+            impressions: 10,
+            clicks: 11,
+            spend_micros: 0,
+            conversions: 12,
+        };
+        q.check_values(4, b"X", &v);
+        let today = crate::date::day_from_civil(2025, 6, 1);
+        assert_eq!(q.check_date(5, b"X", b"2025-06-01", today), today);
+        assert!(q.check_date(6, b"X", b"2025-06-02", today).is_some());
+        assert_eq!(q.check_date(7, b"X", b"2025-02-30", today), None);
+        assert_eq!(q.counts, [1, 1, 1, 1, 0]);
+        let details: Vec<&str> = q.examples.iter().map(|w| w.detail.as_str()).collect();
+        assert_eq!(
+            details,
+            [
+                "clicks 11 > impressions 10",
+                "conversions 12 > clicks 11",
+                "date 2025-06-02 is after today (2025-06-01)",
+                "date \"2025-02-30\" is not a date"
+            ]
+        );
+    }
+}
