@@ -29,6 +29,8 @@ struct OptionsJs {
     encoding: Option<String>,
     map: std::collections::BTreeMap<String, String>,
     strict: bool,
+    /// `YYYY-MM-DD`: later dates get a data-quality warning.
+    today: Option<String>,
 }
 
 fn options_from_js(value: JsValue) -> Result<Options, JsError> {
@@ -57,7 +59,11 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
             .ok_or_else(|| JsError::new(&format!("unknown field {field:?}")))?;
         map.push((f, column));
     }
-    Ok(Options { delimiter, encoding, map, strict: o.strict })
+    let today = match o.today.as_deref() {
+        None | Some("") => None,
+        Some(t) => Some(crate::date::parse_date(t.as_bytes()).ok_or_else(|| JsError::new(&format!("today: not a date: {t:?}")))?),
+    };
+    Ok(Options { delimiter, encoding, map, strict: o.strict, today })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -280,6 +286,26 @@ struct SummaryJs {
     delimiter: String,
     mapping: Vec<MappingJs>,
     warnings: Vec<String>,
+    quality: QualityJs,
+}
+
+/// Data-quality warnings (rows kept).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QualityJs {
+    /// `{ kind: "duplicates", label: "same campaign and date...", count }` per kind.
+    checks: Vec<CheckJs>,
+    /// `line 12: CMP001: clicks 300 > impressions 200`...
+    examples: Vec<String>,
+    dates_checked: bool,
+    duplicates_capped: bool,
+}
+
+#[derive(Serialize)]
+struct CheckJs {
+    kind: &'static str,
+    label: &'static str,
+    count: u64,
 }
 
 #[derive(Serialize)]
@@ -342,6 +368,12 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
             delimiter: s.delimiter.clone(),
             mapping: s.mapping.iter().map(|(f, c)| MappingJs { field: f.clone(), column: c.clone() }).collect(),
             warnings: s.warnings.clone(),
+            quality: QualityJs {
+                checks: s.quality.counts.iter().map(|&(k, count)| CheckJs { kind: k.key(), label: k.label(), count }).collect(),
+                examples: s.quality.examples.clone(),
+                dates_checked: s.quality.dates_checked,
+                duplicates_capped: s.quality.duplicates_capped,
+            },
         },
     };
     Ok(to_js(&result)?)

@@ -180,6 +180,59 @@ fn strict_mode_fails_at_the_first_malformed_row() {
     }
 }
 
+#[test]
+fn data_quality_warnings_are_counted_with_their_lines() {
+    let dir = tmpdir("quality");
+    let input = dir.join("in.csv");
+    // 150,000 distinct (campaign, date) pairs, then one row per warning;
+    // the first duplicate repeats line 7, far away in another range.
+    let mut text = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+    for i in 0..150_000 {
+        text += &format!("C{i},2025-01-01,100,10,1.00,1\n");
+    }
+    text += "C5,2025-01-01,10,1,1.00,1\n\
+             X,2025-01-01,10,20,1.00,1\n\
+             Y,2025-01-01,10,5,1.00,6\n\
+             Z,2025-13-01,10,5,1.00,1\n\
+             Z,2025-07-01,10,5,1.00,1\n\
+             Z,7/1/2025,10,5,1.00,1\n";
+    std::fs::write(&input, &text).unwrap();
+    let expected = "data-quality warnings (rows kept):\n\
+        \x20            1  clicks > impressions\n\
+        \x20            1  conversions > clicks\n\
+        \x20            1  date not a date\n\
+        \x20            2  date in the future\n\
+        \x20            2  same campaign and date as an earlier row\n\
+        first warnings:\n\
+        \x20 line 150003: X: clicks 20 > impressions 10\n\
+        \x20 line 150004: Y: conversions 6 > clicks 5\n\
+        \x20 line 150005: Z: date \"2025-13-01\" is not a date\n\
+        \x20 line 150006: Z: date 2025-07-01 is after today (2025-06-30)\n\
+        \x20 line 150007: Z: date 2025-07-01 is after today (2025-06-30)\n\
+        \x20 line 150002: C5 on 2025-01-01, as on line 7\n\
+        \x20 line 150007: Z on 2025-07-01, as on line 150006\n";
+    for threads in ["1", "2", "5"] {
+        let out = dir.join(format!("out{threads}"));
+        let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads, "--today", "2025-06-30"]);
+        assert!(run.status.success());
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains(expected), "{threads} threads:\n{stdout}");
+        // Warnings never drop a row.
+        assert!(stdout.contains("rows aggregated: 150006\n"), "{stdout}");
+    }
+    // No date column: said so, and nothing about dates.
+    let nodate = dir.join("nodate.csv");
+    std::fs::write(&nodate, "campaign_id,impressions,clicks,spend,conversions\nA,1,2,1.00,1\n").unwrap();
+    let run = adagg(&["-i", nodate.to_str().unwrap(), "-o", dir.join("o").to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("             1  clicks > impressions\n"), "{stdout}");
+    assert!(stdout.contains("note: no date column: dates and duplicate (campaign, date) rows not checked\n"), "{stdout}");
+    // --today must be a date.
+    let run = adagg(&["-i", nodate.to_str().unwrap(), "-o", dir.join("o").to_str().unwrap(), "--today", "soon"]);
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--today: not a date: \"soon\""));
+}
+
 /// Generated files of every shape the generator makes, against
 /// tests/reference.py (Python's csv, Decimal and Fraction).
 #[test]

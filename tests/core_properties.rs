@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use adagg::record::{describe, parse_record, Layout};
-use adagg::{run_range_in_memory, run_ranges, sniff, split_points, Job, Partial, Totals};
+use adagg::{run_range_in_memory, run_ranges, sniff_with, split_points, Job, Options, Partial, Plan, Totals, Warn, WARN_EXAMPLES};
 use csv_core::ReadRecordResult;
 use proptest::prelude::*;
 
@@ -19,6 +19,18 @@ struct Outcome {
     examples: Vec<String>,
     rejected: Vec<(u64, String)>,
     newlines: u64,
+    /// Data-quality warnings: counts, then (kind, line, earlier line, campaign) of the examples.
+    warning_counts: Vec<u64>,
+    warnings: Vec<(usize, u64, u64, Vec<u8>)>,
+}
+
+/// "Today" for the tests: 2030-01-01 (2099 dates are in the future).
+fn options() -> Options {
+    Options { today: adagg::date::parse_date(b"2030-01-01"), ..Options::default() }
+}
+
+fn sniff(input: &[u8], at_eof: bool) -> Result<Option<Plan>, adagg::Error> {
+    sniff_with(input, at_eof, &options())
 }
 
 fn outcome(mut p: Partial, first_line: u64) -> Outcome {
@@ -31,6 +43,52 @@ fn outcome(mut p: Partial, first_line: u64) -> Outcome {
         examples: p.examples.iter().map(|e| e.to_string()).collect(),
         rejected: p.rejected.iter().map(|r| (r.line, r.reason.clone())).collect(),
         newlines: p.newlines,
+        warning_counts: p.quality.counts.to_vec(),
+        warnings: {
+            let mut w: Vec<_> = p.quality.examples.iter().map(|w| (w.kind.index(), w.line, w.earlier, w.campaign.to_vec())).collect();
+            w.sort();
+            w
+        },
+    }
+}
+
+/// The warnings a row gets, computed naively (no fast path, no ranges):
+/// `seen` holds the first line of every (campaign, date) pair.
+fn naive_warnings(
+    p: &mut Partial,
+    seen: &mut BTreeMap<(Vec<u8>, i32), u64>,
+    examples: &mut Vec<(usize, u64, u64, Vec<u8>)>,
+    line: u64,
+    campaign: &[u8],
+    v: &adagg::RowValues,
+    date: &[u8],
+    today: i32,
+) {
+    let mut warn = |kind: Warn, earlier: u64| {
+        p.quality.counts[kind.index()] += 1;
+        if p.quality.counts[kind.index()] <= WARN_EXAMPLES as u64 {
+            examples.push((kind.index(), line, earlier, campaign.to_vec()));
+        }
+    };
+    if v.clicks > v.impressions {
+        warn(Warn::ClicksOverImpressions, 0);
+    }
+    if v.conversions > v.clicks {
+        warn(Warn::ConversionsOverClicks, 0);
+    }
+    match adagg::date::parse_date(date) {
+        None => warn(Warn::BadDate, 0),
+        Some(day) => {
+            if day > today {
+                warn(Warn::FutureDate, 0);
+            }
+            match seen.get(&(campaign.to_vec(), day)) {
+                Some(&first) => warn(Warn::Duplicate, first),
+                None => {
+                    seen.insert((campaign.to_vec(), day), line);
+                }
+            }
+        }
     }
 }
 
@@ -46,6 +104,8 @@ fn reference(input: &[u8]) -> Option<Outcome> {
     let mut out = vec![0u8; data.len() + 1];
     let mut ends = vec![0usize; data.len() + 1];
     let mut p = Partial::new(plan.data_start);
+    let mut seen = BTreeMap::new();
+    let mut warned = Vec::new();
     let mut pos = 0;
     let mut line = 0;
     let mut in_record = false;
@@ -68,7 +128,11 @@ fn reference(input: &[u8]) -> Option<Outcome> {
                 in_record = false;
                 let field = |i: usize| &out[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
                 match parse_record(&layout, nend, field) {
-                    Ok((c, v)) => p.add_row(c, v).unwrap(),
+                    Ok((c, v)) => {
+                        p.add_row(c, v).unwrap();
+                        let date = field(plan.date_column.unwrap());
+                        naive_warnings(&mut p, &mut seen, &mut warned, line, c, &v, date, plan.today.unwrap());
+                    }
                     Err(kind) => {
                         let message = describe(&layout, kind, field);
                         if kind != adagg::SkipKind::Footer {
@@ -86,11 +150,17 @@ fn reference(input: &[u8]) -> Option<Outcome> {
     }
     p.newlines = memchr::memchr_iter(b'\n', data).count() as u64;
     p.end = input.len() as u64;
-    Some(outcome(p, plan.data_start_line))
+    let mut out = outcome(p, plan.data_start_line);
+    warned.sort();
+    out.warnings = warned.into_iter().map(|(k, line, earlier, c)| {
+        let shift = plan.data_start_line - 1;
+        (k, line + shift, if earlier == 0 { 0 } else { earlier + shift }, c)
+    }).collect();
+    Some(out)
 }
 
 fn run_chunked(input: &[u8], sizes: &[usize]) -> Option<Outcome> {
-    let mut job = Job::new();
+    let mut job = Job::with_options(options());
     let mut rest = input;
     let mut i = 0;
     while !rest.is_empty() {
@@ -116,16 +186,28 @@ fn run_parallel(input: &[u8], n: usize, chunk: usize) -> Option<Outcome> {
 /// One line or record of a messy file.
 fn piece() -> impl Strategy<Value = String> {
     let id = prop_oneof![
-        (1u32..12).prop_map(|n| format!("CMP{n:03}")),
-        Just("\"CMP,001\"".to_string()),
-        Just("\"multi\nline\"".to_string()),
-        Just("\"say \"\"hi\"\"\"".to_string()),
-        Just("\"\r\n\"".to_string()),
-        Just(" CMP002 ".to_string()),
-        Just(String::new()),
-        Just("=cmd".to_string()),
-        Just("\u{feff}CMP003".to_string()),
+        4 => (1u32..6).prop_map(|n| format!("CMP{n:03}")),
+        1 => Just("\"CMP,001\"".to_string()),
+        1 => Just("\"multi\nline\"".to_string()),
+        1 => Just("\"say \"\"hi\"\"\"".to_string()),
+        1 => Just("\"\r\n\"".to_string()),
+        1 => Just(" CMP002 ".to_string()),
+        1 => Just(String::new()),
+        1 => Just("=cmd".to_string()),
+        1 => Just("\u{feff}CMP003".to_string()),
     ];
+    // Mostly impressions >= clicks >= conversions, so that rows take the
+    // fast path and warnings are rare enough to matter.
+    let sized = |lo: u64, hi: u64| {
+        prop_oneof![
+            6 => (lo..hi).prop_map(|n| n.to_string()),
+            1 => (0u64..100000).prop_map(|n| n.to_string()),
+            1 => Just("abc".to_string()),
+            1 => Just(String::new()),
+            1 => Just(" 12 ".to_string()),
+            1 => Just("\"34\"".to_string()),
+        ]
+    };
     let count = prop_oneof![
         (0u64..100000).prop_map(|n| n.to_string()),
         Just("abc".to_string()),
@@ -145,7 +227,24 @@ fn piece() -> impl Strategy<Value = String> {
         Just("-1.00".to_string()),
         Just("x".to_string()),
     ];
-    let row = (id, count.clone(), count.clone(), money, count).prop_map(|(id, i, c, s, v)| format!("{id},2025-01-01,{i},{c},{s},{v}"));
+    // Dates: the fast path's ISO form, the same day written otherwise
+    // (a duplicate all the same), not a date, in the future.
+    let date = prop_oneof![
+        4 => Just("2025-01-01"),
+        2 => Just("2025-01-02"),
+        1 => Just("1/2/2025"),
+        1 => Just(" 2025-01-01 "),
+        1 => Just("2025-02-30"),
+        1 => Just("2099-01-01"),
+        1 => Just(""),
+    ];
+    let metrics = prop_oneof![
+        (count.clone(), count.clone(), count),
+        (sized(10000, 100000), sized(100, 10000), sized(0, 100)),
+    ];
+    let row = (id, date, metrics, money)
+        .prop_map(|(id, d, (i, c, v), s)| (id, d, i, c, s, v))
+        .prop_map(|(id, d, i, c, s, v)| format!("{id},{d},{i},{c},{s},{v}"));
     let eol = prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("")];
     prop_oneof![
         8 => (row, eol.clone()).prop_map(|(r, e)| format!("{r}{e}")),

@@ -599,6 +599,24 @@ export class AdAggregator extends BaseElement {
         h('div', {}, [h('h4', { text: 'First skipped rows' }), els.skippedList]),
       ]),
     ]));
+    ref('qualityChecks', h('tbody'));
+    ref('qualityList', h('ol', { className: 'skipped-list' }));
+    ref('qualityNotes', h('p', { className: 'mapping-used' }));
+    ref('quality', h('details', { className: 'skipped quality', hidden: true }, [
+      h('summary', { text: 'Data-quality warnings (rows kept)' }),
+      h('div', { className: 'skipped-body' }, [
+        h('div', {}, [
+          h('h4', { id: 'checks-title', text: 'By check' }),
+          h('div', { className: 'table-wrap' }, [
+            h('table', { className: 'small', 'aria-labelledby': 'checks-title' }, [
+              h('thead', {}, [h('tr', {}, [h('th', { scope: 'col', text: 'Check' }), h('th', { scope: 'col', className: 'num', text: 'Rows' })])]),
+              els.qualityChecks,
+            ]),
+          ]),
+        ]),
+        h('div', {}, [h('h4', { text: 'First rows with a warning' }), els.qualityList, els.qualityNotes]),
+      ]),
+    ]));
 
     const ranking = (key) => {
       const title = ref(`${key}Title`, h('h4', { className: 'ranking-title', id: `${key}-title` }));
@@ -615,6 +633,7 @@ export class AdAggregator extends BaseElement {
       els.stats,
       h('p', { className: 'mapping-used' }, ['Columns used: ', els.mappingUsed]),
       els.skipped,
+      els.quality,
       ranking('ctr'),
       ranking('cpa'),
     ]));
@@ -931,6 +950,18 @@ export class AdAggregator extends BaseElement {
     );
     els.skippedList.replaceChildren(...first.map(({ line, reason }) => h('li', {}, [h('code', { text: `line ${line}: ${reason}` })])));
     els.skipped.hidden = reasons.length === 0 && first.length === 0;
+    const q = s.quality ?? { checks: [], examples: [], datesChecked: true };
+    els.qualityChecks.replaceChildren(
+      ...(q.checks ?? []).map(({ label, count }) =>
+        h('tr', {}, [h('td', { text: String(label) }), h('td', { className: 'num', text: fmtInt(count) })]),
+      ),
+    );
+    els.qualityList.replaceChildren(...(q.examples ?? []).map((text) => h('li', {}, [h('code', { text: String(text) })])));
+    const notes = [];
+    if (!q.datesChecked) notes.push('No date column: dates and duplicate (campaign, date) rows were not checked.');
+    if (q.duplicatesCapped) notes.push('Over 1,000,000 distinct (campaign, date) pairs: later rows were not checked for duplicates.');
+    els.qualityNotes.textContent = notes.join(' ');
+    els.quality.hidden = !(q.checks ?? []).some(({ count }) => Number(count) > 0) && notes.length === 0;
     els.mappingUsed.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');
     for (const w of s.warnings ?? []) this.#showNotice(w);
 

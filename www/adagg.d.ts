@@ -30,6 +30,21 @@ export interface AdaggSummary {
   delimiter: string;
   mapping: Array<{ field: string; column: string }>;
   warnings: string[];
+  /** Data-quality warnings about rows that were aggregated (never dropped). */
+  quality: AdaggQuality;
+}
+
+export type AdaggQualityKind = 'clicksOverImpressions' | 'conversionsOverClicks' | 'badDates' | 'futureDates' | 'duplicates';
+
+export interface AdaggQuality {
+  /** One entry per kind, in this order, counts possibly 0. */
+  checks: Array<{ kind: AdaggQualityKind; label: string; count: number }>;
+  /** The first rows of each kind, e.g. `line 12: CMP001: clicks 300 > impressions 200`. */
+  examples: string[];
+  /** False when the file has no date column: dates and duplicates were not checked. */
+  datesChecked: boolean;
+  /** Over 1,000,000 distinct (campaign, date) pairs in a part of the file: the duplicate count is a lower bound. */
+  duplicatesCapped: boolean;
 }
 
 export interface AdaggTiming {
@@ -89,6 +104,10 @@ export interface AdaggParseOptions {
   encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
   /** Column name per field, e.g. `{ spend: 'Cost' }`. */
   map?: Partial<Record<'campaign_id' | 'impressions' | 'clicks' | 'spend' | 'conversions', string>>;
+  /** Stop at the first malformed row (rejects with kind 'strict'). */
+  strict?: boolean;
+  /** `YYYY-MM-DD`; later dates get a data-quality warning (default: the local date). */
+  today?: string;
 }
 
 export interface AggregateOptions {

@@ -46,6 +46,13 @@ export function preload() {
   return modulePromise;
 }
 
+/** Today's date where the user is, as `YYYY-MM-DD` (the core has no clock). */
+function localToday() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 function abortError() {
   return new DOMException('The aggregation was cancelled.', 'AbortError');
 }
@@ -126,10 +133,13 @@ export function splitOffsets(dataStart, size, n) {
  * @param {number} [options.minRangeBytes] smallest range worth its own worker
  * @param {string|URL} [options.workerUrl] worker script instead of ./worker.js (same-origin with the page)
  * @param {WebAssembly.Module} [options.module] compiled module instead of preload()'s
- * @param {{delimiter?: string, encoding?: string, map?: Record<string, string>, strict?: boolean}} [options.parse]
+ * @param {{delimiter?: string, encoding?: string, map?: Record<string, string>, strict?: boolean,
+ *   today?: string}} [options.parse]
  *   forces the delimiter (`,` `;` `tab` `|`), the encoding (`utf-8`, `utf-16le`,
  *   `utf-16be`, `windows-1252`) or columns for fields (`{spend: 'Cost'}`);
- *   `strict` rejects with `kind: 'strict'` at the first malformed row.
+ *   `strict` rejects with `kind: 'strict'` at the first malformed row;
+ *   `today` (`YYYY-MM-DD`, default: the local date) dates later than it get
+ *   a data-quality warning.
  *   A header the aliases cannot map rejects with an Error whose `kind` is
  *   `'columns'`, with `missing` (field names) and `columns` (the file's columns).
  * @returns {Promise<object>} the wasm Result ({ctr, cpa, ctrCsv, cpaCsv, summary}) plus
@@ -200,7 +210,7 @@ export async function aggregateFile(file, options = {}) {
       Math.max(1, Math.min(maxWorkers, Math.floor(dataLen / Math.max(1, minRangeBytes))));
 
     // 1. Sniff the header in worker 0; start the other workers meanwhile.
-    const planPromise = spawn().call({ type: 'sniff', file, options: parse });
+    const planPromise = spawn().call({ type: 'sniff', file, options: { today: localToday(), ...parse } });
     while (pool.length < rangeCount(totalBytes)) spawn();
     const plan = await planPromise;
     const dataStart = Number(plan.dataStart);

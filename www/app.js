@@ -25,6 +25,10 @@ const els = {
   skipped: $('skipped'),
   skippedReasons: $('skipped-reasons').tBodies[0],
   skippedList: $('skipped-list'),
+  quality: $('quality'),
+  qualityChecks: $('quality-checks').tBodies[0],
+  qualityList: $('quality-list'),
+  qualityNotes: $('quality-notes'),
   ctrTable: $('ctr-table'),
   cpaTable: $('cpa-table'),
   downloadCtr: $('download-ctr'),
@@ -236,8 +240,27 @@ function renderSummary(result, file) {
     ...first.map(({ line, reason }) => el('li', {}, [el('code', { text: `line ${line}: ${reason}` })])),
   );
   show(els.skipped, reasons.length > 0 || first.length > 0);
+  renderQuality(s.quality);
   els.mapping.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');
   for (const w of s.warnings ?? []) showNotice(w);
+}
+
+/** Data-quality warnings: counts per check (all shown once any is non-zero), first examples. */
+function renderQuality(q) {
+  if (!q) return show(els.quality, false);
+  const checks = q.checks ?? [];
+  const any = checks.some(({ count }) => Number(count) > 0);
+  els.qualityChecks.replaceChildren(
+    ...checks.map(({ label, count }) =>
+      el('tr', {}, [el('td', { text: String(label) }), el('td', { className: 'num', text: fmtInt(count) })]),
+    ),
+  );
+  els.qualityList.replaceChildren(...(q.examples ?? []).map((text) => el('li', {}, [el('code', { text: String(text) })])));
+  const notes = [];
+  if (!q.datesChecked) notes.push('No date column: dates and duplicate (campaign, date) rows were not checked.');
+  if (q.duplicatesCapped) notes.push('Over 1,000,000 distinct (campaign, date) pairs: later rows were not checked for duplicates.');
+  els.qualityNotes.textContent = notes.join(' ');
+  show(els.quality, any || notes.length > 0);
 }
 
 function renderResult(result, file) {

@@ -172,17 +172,18 @@ export async function launch() {
 }
 
 /**
- * Runs the native CLI on `input`, returns {ctr, cpa} as Buffers.
+ * Runs the native CLI on `input`, returns {ctr, cpa} as Buffers and its stdout.
  * Throws if the CLI does not produce both files.
  */
 export async function cliOutput(input, outDir, extraArgs = []) {
   await mkdir(outDir, { recursive: true });
-  await execFileP('cargo', ['run', '--quiet', '--release', '--bin', 'adagg', '--', '--input', input, '--output', outDir, ...extraArgs], {
+  const { stdout } = await execFileP('cargo', ['run', '--quiet', '--release', '--bin', 'adagg', '--', '--input', input, '--output', outDir, ...extraArgs], {
     cwd: REPO,
     maxBuffer: 64 << 20,
   });
   return {
     ctr: await readFile(join(outDir, 'top10_ctr.csv')),
     cpa: await readFile(join(outDir, 'top10_cpa.csv')),
+    stdout,
   };
 }

@@ -105,14 +105,16 @@ async function summary(page) {
       [...tr.cells].map((c) => c.textContent),
     );
     const firstSkipped = [...document.querySelectorAll('#skipped-list li')].map((li) => li.textContent);
-    return { stats, reasons, firstSkipped };
+    const checks = [...document.querySelectorAll('#quality-checks tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent));
+    const warnings = [...document.querySelectorAll('#quality-list li')].map((li) => li.textContent);
+    return { stats, reasons, firstSkipped, checks, warnings };
   });
 }
 
 const num = (s) => Number(String(s).replaceAll(',', ''));
-const stable = ({ stats, reasons, firstSkipped }) => {
+const stable = ({ stats, reasons, firstSkipped, checks, warnings }) => {
   const { Time, Throughput, Workers, ...rest } = stats;
-  return { stats: rest, reasons, firstSkipped };
+  return { stats: rest, reasons, firstSkipped, checks, warnings };
 };
 
 for (const name of ['clean', 'malformed']) {
@@ -163,6 +165,44 @@ test('malformed CSV: the summary shows skipped counts by reason and the first sk
   assert.deepEqual(rejected, await readFile(join(dir, 'malformed-cli-rejected', 'rejected_rows.csv')));
   assert.ok(cli.ctr.length > 0);
   assert.match(rejected.toString(), new RegExp(`^line,reason,raw_line\n${malformedBad[0].line},`));
+  await page.close();
+});
+
+test('data-quality warnings: counted per check, first lines shown, rows kept; the same as the CLI', async () => {
+  // 130,000 distinct (campaign, date) pairs (4 MB: 3 ranges), then one row
+  // per kind of warning; the first duplicate repeats line 7, in the first range.
+  let csv = `${HEADER}\n`;
+  for (let i = 0; i < 130_000; i++) csv += `C${i},2025-01-01,100,10,1.00,1\n`;
+  csv += 'C5,2025-01-01,10,1,1.00,1\nX,2025-01-01,10,20,1.00,1\nY,2025-01-01,10,5,1.00,6\n';
+  csv += 'Z,2025-13-01,10,5,1.00,1\nZ,2999-07-01,10,5,1.00,1\nZ,7/1/2999,10,5,1.00,1\n';
+  const file = join(dir, 'quality.csv');
+  await writeFile(file, csv);
+  const page = await openApp();
+  assert.equal(await runFile(page, file, 3), 'done');
+  assert.equal(await page.locator('#quality').isVisible(), true);
+  const { stats, checks, warnings } = await summary(page);
+  assert.equal(stats.Workers, '3', 'ranges actually used');
+  assert.equal(num(stats['Rows aggregated']), 130_006, 'warnings never drop a row');
+  assert.deepEqual(checks, [
+    ['clicks > impressions', '1'],
+    ['conversions > clicks', '1'],
+    ['date not a date', '1'],
+    ['date in the future', '2'],
+    ['same campaign and date as an earlier row', '2'],
+  ]);
+  assert.equal(warnings[0], 'line 130003: X: clicks 20 > impressions 10');
+  assert.equal(warnings.at(-2), 'line 130002: C5 on 2025-01-01, as on line 7');
+  assert.equal(warnings.at(-1), 'line 130007: Z on 2999-07-01, as on line 130006');
+  await page.screenshot({ path: join(REPO, 'test-results', 'quality.png'), fullPage: true });
+  // The page's "today" is the browser's local date; the CLI gets the same.
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  const cli = await cliOutput(file, join(dir, 'quality-cli'), ['--today', today]);
+  const cliLines = cli.stdout.split('first warnings:\n')[1].split('\n').filter((l) => l.startsWith('  line ')).map((l) => l.trim());
+  assert.deepEqual(warnings, cliLines);
+  assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
 
