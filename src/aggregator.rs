@@ -77,6 +77,9 @@ pub struct Aggregator {
     fatal: Option<Error>,
     /// Stop at the first malformed data row.
     strict: bool,
+    /// The shell takes rejected rows as they come ([`Aggregator::take_rejected`]):
+    /// keep them all, not only the first [`crate::REJECTED_LIMIT`].
+    keep_all_rejected: bool,
     /// The campaign-name column shown beside the ID, if any. Such files go
     /// through csv-core only, which records the last name seen per campaign.
     name_column: Option<usize>,
@@ -131,6 +134,7 @@ impl Aggregator {
             first_line,
             fatal: None,
             strict: plan.strict,
+            keep_all_rejected: false,
             name_column: plan.name_column,
             partial: Partial::new(offset),
             table: Table::new(),
@@ -141,6 +145,21 @@ impl Aggregator {
     /// needed (and [`feed`](Self::feed) consumes nothing more).
     pub fn is_done(&self) -> bool {
         self.stopped
+    }
+
+    /// Keeps every rejected row instead of the first
+    /// [`crate::REJECTED_LIMIT`]: for shells that write them out as they
+    /// come with [`take_rejected`](Self::take_rejected), so that memory
+    /// stays bounded by what one [`feed`](Self::feed) call holds.
+    pub fn keep_all_rejected(&mut self) {
+        self.keep_all_rejected = true;
+    }
+
+    /// Takes the rejected rows found so far (lines relative to the range:
+    /// line 1 is the range's first line). They are then no longer part of
+    /// the result of [`finish`](Self::finish).
+    pub fn take_rejected(&mut self) -> Vec<crate::partial::Rejected> {
+        std::mem::take(&mut self.partial.rejected)
     }
 
     /// Data rows seen so far.
@@ -500,6 +519,7 @@ impl Aggregator {
 
     /// csv-core completed a record: parse it and count it.
     fn slow_record(&mut self) {
+        let limit = self.rejected_limit();
         let s = &mut self.slow;
         let line = s.start_line;
         let (buf, ends) = (&s.buf[..], &s.ends[..s.nends]);
@@ -514,7 +534,7 @@ impl Aggregator {
                 kind,
                 message: kind.to_string(),
             });
-            self.partial.reject(line, kind.to_string(), raw);
+            self.partial.reject_within(line, kind.to_string(), raw, limit);
             self.strict_stop(kind, line);
         } else {
             match parse_record(&self.layout, ends.len(), field) {
@@ -541,7 +561,7 @@ impl Aggregator {
                 Err(kind) => {
                     let message = describe(&self.layout, kind, field);
                     if kind != SkipKind::Footer {
-                        self.partial.reject(line, message.clone(), raw);
+                        self.partial.reject_within(line, message.clone(), raw, limit);
                     }
                     if self.strict
                         && kind != SkipKind::Footer
@@ -565,6 +585,14 @@ impl Aggregator {
         s.pending = false;
         s.too_long = false;
         s.raw.clear();
+    }
+
+    fn rejected_limit(&self) -> usize {
+        if self.keep_all_rejected {
+            usize::MAX
+        } else {
+            crate::partial::REJECTED_LIMIT
+        }
     }
 
     /// Strict mode: a malformed data row ends the range.

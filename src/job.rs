@@ -20,6 +20,8 @@ pub struct Job {
     /// Raw bytes fed so far.
     fed: u64,
     running: Option<Running>,
+    /// See [`Job::keep_all_rejected`].
+    keep_all_rejected: bool,
 }
 
 struct Running {
@@ -67,6 +69,20 @@ impl Job {
         self.running.as_ref().map(|r| &r.plan)
     }
 
+    /// Keeps every rejected row, for a shell that takes them as they come
+    /// with [`take_rejected`](Self::take_rejected) ([`Aggregator::keep_all_rejected`]).
+    pub fn keep_all_rejected(&mut self) {
+        self.keep_all_rejected = true;
+        if let Some(r) = &mut self.running {
+            r.agg.keep_all_rejected();
+        }
+    }
+
+    /// Takes the rejected rows found so far (line 1 = the first data line).
+    pub fn take_rejected(&mut self) -> Vec<crate::partial::Rejected> {
+        self.running.as_mut().map(|r| r.agg.take_rejected()).unwrap_or_default()
+    }
+
     /// Data rows seen so far.
     pub fn rows_read(&self) -> u64 {
         self.running.as_ref().map_or(0, |r| r.agg.rows_read())
@@ -97,6 +113,9 @@ impl Job {
         if let Some(plan) = sniff_with(&self.prefix, at_eof, &self.options)? {
             let prefix = std::mem::take(&mut self.prefix);
             let mut running = Running::new(plan);
+            if self.keep_all_rejected {
+                running.agg.keep_all_rejected();
+            }
             running.feed(&prefix, false);
             self.running = Some(running);
         }

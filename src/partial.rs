@@ -124,7 +124,12 @@ impl Partial {
 
     /// Keeps a rejected row for `rejected_rows.csv` (line breaks at its end dropped).
     pub fn reject(&mut self, line: u64, reason: String, raw: &[u8]) {
-        if self.rejected.len() >= REJECTED_LIMIT {
+        self.reject_within(line, reason, raw, REJECTED_LIMIT);
+    }
+
+    /// [`reject`](Self::reject), keeping at most `limit` rows.
+    pub fn reject_within(&mut self, line: u64, reason: String, raw: &[u8], limit: usize) {
+        if self.rejected.len() >= limit {
             self.rejected_omitted += 1;
             return;
         }

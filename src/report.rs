@@ -200,18 +200,9 @@ impl Report {
     /// `rejected_rows.csv`: `line,reason,raw_line` for every skipped data
     /// row (raw line cut to 1 KiB), safe to open in a spreadsheet.
     pub fn rejected_csv(&self) -> String {
-        let mut out = String::from("line,reason,raw_line\n");
+        let mut out = String::from(REJECTED_HEADER);
         for r in &self.rejected {
-            let raw = match self.encoding {
-                Encoding::Windows1252 => decode_windows_1252(&r.raw),
-                _ => r.raw.clone(),
-            };
-            out.push_str(&format!(
-                "{},{},{}\n",
-                r.line,
-                csv_text_field(r.reason.as_bytes()),
-                csv_text_field(&raw)
-            ));
+            out.push_str(&rejected_row(self.encoding, r.line, &r.reason, &r.raw));
         }
         if self.rejected_omitted > 0 {
             let note = format!(
@@ -222,6 +213,24 @@ impl Report {
         }
         out
     }
+}
+
+/// The header line of `rejected_rows.csv`.
+pub const REJECTED_HEADER: &str = "line,reason,raw_line\n";
+
+/// One line of `rejected_rows.csv` (with its `\n`), for shells that write
+/// rejected rows as they come: the raw bytes are decoded from the file's
+/// `encoding` and every cell is spreadsheet-safe.
+pub fn rejected_row(encoding: Encoding, line: u64, reason: &str, raw: &[u8]) -> String {
+    let decoded;
+    let raw = match encoding {
+        Encoding::Windows1252 => {
+            decoded = decode_windows_1252(raw);
+            &decoded[..]
+        }
+        _ => raw,
+    };
+    format!("{line},{},{}\n", csv_text_field(reason.as_bytes()), csv_text_field(raw))
 }
 
 /// Re-keys campaigns by their UTF-8 text, so that output and tie order

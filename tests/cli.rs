@@ -154,6 +154,31 @@ fn rejected_rows_file_lists_every_skipped_data_row() {
 }
 
 #[test]
+fn rejected_rows_past_the_in_memory_limit_are_all_listed() {
+    // 250,000 bad rows (more than the 100,000 the page keeps), every other line.
+    let dir = tmpdir("rejected-all");
+    let input = dir.join("in.csv");
+    let mut text = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+    for i in 0..250_000 {
+        text += &format!("C{},2025-01-01,10,1,1.00,1\nB{i},2025-01-01,10,x{i},1.00,1\n", i % 9);
+    }
+    std::fs::write(&input, &text).unwrap();
+    let mut lists = Vec::new();
+    for threads in ["1", "4"] {
+        let out = dir.join(format!("out{threads}"));
+        let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success());
+        let list = read(&out.join("rejected_rows.csv"));
+        let lines: Vec<&str> = list.lines().collect();
+        assert_eq!(lines.len(), 250_001, "header + every rejected row");
+        assert_eq!(lines[1], "3,\"clicks is not a number: \"\"x0\"\"\",\"B0,2025-01-01,10,x0,1.00,1\"");
+        assert_eq!(lines[250_000], "500001,\"clicks is not a number: \"\"x249999\"\"\",\"B249999,2025-01-01,10,x249999,1.00,1\"");
+        lists.push(list);
+    }
+    assert_eq!(lists[0], lists[1]);
+}
+
+#[test]
 fn strict_mode_fails_at_the_first_malformed_row() {
     let dir = tmpdir("strict");
     let input = dir.join("in.csv");

@@ -1,10 +1,16 @@
 //! The native command line: `adagg --input ad_data.csv --output results/`.
 //!
 //! A thin shell over the sans-IO core: reads the file in large blocks, one
-//! byte range per thread, and writes `top10_ctr.csv` and `top10_cpa.csv`.
+//! byte range per thread, and writes `top10_ctr.csv`, `top10_cpa.csv` and
+//! `rejected_rows.csv` (every skipped row, spilled to disk as found: see
+//! [`spill`]).
+
+#[cfg(not(target_arch = "wasm32"))]
+mod spill;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use crate::spill::{Spill, Spills};
     use std::fs::File;
     use std::io::{Read, Seek, SeekFrom};
     use std::path::{Path, PathBuf};
@@ -42,6 +48,25 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
 
     /// Bytes read per `read` call.
     const BLOCK: usize = 4 << 20;
+    /// Bytes fed at once: rejected rows are taken after each slice, so this
+    /// bounds the memory they use (a 256 KiB slice holds at most 128 Ki rows).
+    const SLICE: usize = 256 << 10;
+
+    fn spill_err(e: std::io::Error) -> adagg::Error {
+        adagg::Error::Read(format!("writing rejected rows to a temporary file: {e}"))
+    }
+
+    /// Feeds `block` in slices, spilling rejected rows after each one.
+    fn feed_spilling(agg: &mut Aggregator, block: &[u8], spill: &mut Spill) -> Result<(), adagg::Error> {
+        for slice in block.chunks(SLICE) {
+            agg.feed(slice);
+            spill.write(agg.take_rejected()).map_err(spill_err)?;
+            if agg.is_done() {
+                break;
+            }
+        }
+        Ok(())
+    }
 
     struct Args {
         input: PathBuf,
@@ -184,6 +209,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         plan: &Plan,
         start: Start,
         stop_after: u64,
+        spills: &Spills,
     ) -> Result<Partial, adagg::Error> {
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
         let mut file = File::open(path).map_err(io)?;
@@ -192,15 +218,20 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         };
         file.seek(SeekFrom::Start(from)).map_err(io)?;
         let mut agg = Aggregator::for_range(plan, start, stop_after);
+        agg.keep_all_rejected();
+        let mut spill = spills.open().map_err(spill_err)?;
         let mut block = vec![0u8; BLOCK];
         while !agg.is_done() {
             let n = file.read(&mut block).map_err(io)?;
             if n == 0 {
                 break;
             }
-            agg.feed(&block[..n]);
+            feed_spilling(&mut agg, &block[..n], &mut spill)?;
         }
-        agg.finish()
+        let mut partial = agg.finish()?;
+        spill.write(std::mem::take(&mut partial.rejected)).map_err(spill_err)?;
+        spills.finish(spill, partial.start, partial.end, partial.newlines).map_err(spill_err)?;
+        Ok(partial)
     }
 
     /// One byte range per thread, merged in file order.
@@ -209,9 +240,10 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         plan: &Plan,
         len: u64,
         threads: usize,
+        spills: &Spills,
     ) -> Result<Partial, adagg::Error> {
         let points = split_points(plan, len, threads);
-        let run_one = |start, stop| run_range(path, plan, start, stop);
+        let run_one = |start, stop| run_range(path, plan, start, stop, spills);
         run_ranges(
             &points,
             |jobs| {
@@ -231,19 +263,28 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
     }
 
     /// Files that must be transcoded (UTF-16) are read as one stream.
-    fn run_sequential(path: &Path, options: &Options) -> Result<(Plan, Partial), adagg::Error> {
+    fn run_sequential(path: &Path, options: &Options, spills: &Spills) -> Result<(Plan, Partial), adagg::Error> {
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
         let mut file = File::open(path).map_err(io)?;
         let mut job = Job::with_options(options.clone());
+        job.keep_all_rejected();
+        let mut spill = spills.open().map_err(spill_err)?;
         let mut block = vec![0u8; BLOCK];
         loop {
             let n = file.read(&mut block).map_err(io)?;
             if n == 0 {
                 break;
             }
-            job.feed(&block[..n])?;
+            // UTF-16 decodes to at most 1.5 times as many bytes.
+            for slice in block[..n].chunks(SLICE / 2) {
+                job.feed(slice)?;
+                spill.write(job.take_rejected()).map_err(spill_err)?;
+            }
         }
-        job.finish()
+        let (plan, mut partial) = job.finish()?;
+        spill.write(std::mem::take(&mut partial.rejected)).map_err(spill_err)?;
+        spills.finish(spill, plan.data_start, partial.end.max(plan.data_start), partial.newlines).map_err(spill_err)?;
+        Ok((plan, partial))
     }
 
     fn peak_rss_mib() -> Option<f64> {
@@ -260,34 +301,36 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             .map_err(|e| e.to_string())?
             .len();
         let plan = read_plan(&args.input, &args.options)?;
+        let spills = Spills::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let (plan, partial, threads) = if plan.sequential() {
             let (plan, partial) =
-                run_sequential(&args.input, &args.options).map_err(|e| e.to_string())?;
+                run_sequential(&args.input, &args.options, &spills).map_err(|e| e.to_string())?;
             (plan, partial, 1)
         } else {
             let threads = args
                 .threads
                 .min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
             let partial =
-                run_parallel(&args.input, &plan, len, threads).map_err(|e| e.to_string())?;
+                run_parallel(&args.input, &plan, len, threads, &spills).map_err(|e| e.to_string())?;
             (plan, partial, threads)
         };
+        let (data_start, data_end) = (partial.start, partial.end);
         let report = Report::new(&plan, partial, args.top);
         if let Some(err) = &report.strict_error {
             return Err(err.to_string());
         }
         std::fs::create_dir_all(&args.output)
             .map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
-        let files = [
-            ("top10_ctr.csv", report.ctr_csv()),
-            ("top10_cpa.csv", report.cpa_csv()),
-            ("rejected_rows.csv", report.rejected_csv()),
-        ];
+        let files = [("top10_ctr.csv", report.ctr_csv()), ("top10_cpa.csv", report.cpa_csv())];
         for (name, csv) in files {
             let path = args.output.join(name);
             std::fs::write(&path, csv)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
+        let rejected = args.output.join("rejected_rows.csv");
+        spills
+            .write_csv(&rejected, plan.encoding, data_start, data_end, plan.data_start_line)
+            .map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
         let secs = started.elapsed().as_secs_f64();
         print!("{}", report.summary);
         println!(
