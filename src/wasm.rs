@@ -142,10 +142,10 @@ pub async fn aggregate_range(
     let begin = if exact { Start::Exact(from) } else { Start::AfterNewline(from) };
     let mut agg = Aggregator::for_range(&plan, begin, stop_after);
     let mut done = 0u64;
-    read_slices(&blob, from, chunk_size, |bytes| {
+    read_slices(&blob, from, chunk_size, |bytes, slice_end| {
         agg.feed(bytes);
         done += bytes.len() as u64;
-        if let Some(cb) = &on_progress {
+        if let (Some(cb), true) = (&on_progress, slice_end) {
             let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(agg.rows_read() as f64).into());
         }
         !agg.is_done()
@@ -155,18 +155,25 @@ pub async fn aggregate_range(
     range_result(&partial)
 }
 
-/// Reads `blob[from..to]` in slices, handing each to `sink`.
+/// Bytes copied into wasm memory and parsed at a time: small enough that
+/// they are still in the core's cache when the parser reads them (a whole
+/// 16 MiB slice is not), and the only buffer kept in wasm memory.
+const PIECE: usize = 1 << 20;
+
+/// Reads `blob[from..]` in slices of `chunk_size` bytes and hands each
+/// slice to `sink` in pieces of at most [`PIECE`] bytes, with `true` on a
+/// slice's last piece. `sink` returns false to stop.
 async fn read_slices(
     blob: &Blob,
     from: u64,
     chunk_size: u32,
-    mut sink: impl FnMut(&[u8]) -> bool,
+    mut sink: impl FnMut(&[u8], bool) -> bool,
 ) -> Result<(), JsError> {
     let size = blob.size() as u64;
     let chunk = u64::from(chunk_size.max(1 << 16));
     // FileReaderSync exists only in workers; it is the fastest reader there.
     let sync_reader = FileReaderSync::new().ok();
-    let mut buf = vec![0u8; chunk as usize];
+    let mut buf = vec![0u8; PIECE.min(chunk as usize)];
     let mut pos = from;
     while pos < size {
         let end = (pos + chunk).min(size);
@@ -175,12 +182,16 @@ async fn read_slices(
             Some(reader) => reader.read_as_array_buffer(&slice).map_err(js_err)?,
             None => JsFuture::from(slice.array_buffer()).await.map_err(js_err)?.unchecked_into(),
         };
-        let view = Uint8Array::new(&data);
-        let n = view.length() as usize;
-        view.copy_to(&mut buf[..n]);
         pos = end;
-        if !sink(&buf[..n]) {
-            break;
+        let n = data.byte_length() as usize;
+        let mut at = 0;
+        while at < n {
+            let len = buf.len().min(n - at);
+            Uint8Array::new_with_byte_offset_and_length(&data, at as u32, len as u32).copy_to(&mut buf[..len]);
+            at += len;
+            if !sink(&buf[..len], at == n) {
+                return Ok(());
+            }
         }
     }
     Ok(())
@@ -202,10 +213,10 @@ async fn aggregate_sequential(
     }
     let mut job = Job::resume(plan.clone());
     let mut done = 0u64;
-    read_slices(blob, 0, chunk_size, |bytes| {
+    read_slices(blob, 0, chunk_size, |bytes, slice_end| {
         let _ = job.feed(bytes);
         done += bytes.len() as u64;
-        if let Some(cb) = &on_progress {
+        if let (Some(cb), true) = (&on_progress, slice_end) {
             let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(job.rows_read() as f64).into());
         }
         true
