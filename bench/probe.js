@@ -1,0 +1,74 @@
+// Probe page (bench/probe.mjs): like page.js, but the adagg job can load
+// aggregate.js from any served directory (a variant of www/, for
+// back-to-back A/B runs in one browser), and returns the result's timing.
+import { splitOffsets } from '../www/aggregate.js';
+
+const READ_WORKER = new URL('./read-worker.js', import.meta.url);
+const variants = new Map();
+
+function load(dir) {
+  if (!variants.has(dir)) {
+    variants.set(
+      dir,
+      import(new URL(`${dir}/aggregate.js`, location.href).href).then(async (m) => {
+        await m.preload();
+        return m;
+      }),
+    );
+  }
+  return variants.get(dir);
+}
+
+async function floor(file, { readers, method = 'FileReaderSync', chunkSize = 16 << 20 }) {
+  const offsets = splitOffsets(0, file.size, readers);
+  const workers = offsets.slice(1).map(() => new Worker(READ_WORKER, { type: 'module' }));
+  try {
+    const parts = await Promise.all(
+      workers.map(
+        (w, i) =>
+          new Promise((resolve, reject) => {
+            w.onmessage = ({ data }) => (data.error ? reject(new Error(data.error)) : resolve(data.bytes));
+            w.onerror = (e) => reject(new Error(e.message || 'the read worker failed'));
+            w.postMessage({ file, start: offsets[i], end: offsets[i + 1], method, chunkSize });
+          }),
+      ),
+    );
+    return { bytes: parts.reduce((a, b) => a + b, 0) };
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}
+
+async function adagg(file, { workers, variant = '/www', progress = false }) {
+  const m = await load(variant);
+  let calls = 0;
+  const onProgress = progress ? () => calls++ : undefined;
+  const r = await m.aggregateFile(file, { workers, onProgress });
+  return { ctrCsv: r.ctrCsv, cpaCsv: r.cpaCsv, timing: r.timing, trace: r.trace, progressCalls: calls };
+}
+
+const JOBS = { floor, adagg };
+const input = document.querySelector('#file');
+let armed = null;
+
+globalThis.probe = {
+  done: null,
+  async arm(job, opts = {}) {
+    if (job === 'adagg') await load(opts.variant ?? '/www');
+    input.value = '';
+    probe.done = new Promise((resolve, reject) => {
+      armed = { job, opts, resolve, reject };
+    });
+    probe.done.catch(() => {});
+  },
+};
+
+input.addEventListener('change', () => {
+  const file = input.files[0];
+  if (!file || !armed) return;
+  const { job, opts, resolve, reject } = armed;
+  armed = null;
+  const t0 = performance.now();
+  const abs0 = performance.timeOrigin + t0;
+  JOBS[job](file, opts).then((value) => resolve({ ms: performance.now() - t0, abs0, ...value }), reject);
+});
