@@ -3,7 +3,7 @@
 //! same bytes gives the same result.
 #![no_main]
 
-use adagg::{run_range_in_memory, run_ranges, sniff, split_points, Job};
+use adagg::{run_range_in_memory, run_ranges, sniff, split_points, Job, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,13 +12,15 @@ fuzz_target!(|data: &[u8]| {
         [a, b, rest @ ..] => (usize::from(*a % 64) + 1, usize::from(*b % 8) + 1, rest),
         _ => return,
     };
+    // "Today" is 2030-01-01, so that future dates get warnings too.
+    let options = || Options { today: Some(21_915), ..Options::default() };
     let whole = {
-        let mut job = Job::new();
+        let mut job = Job::with_options(options());
         let fed = job.feed(input);
         fed.and_then(|_| job.finish())
     };
     let chunked = {
-        let mut job = Job::new();
+        let mut job = Job::with_options(options());
         let mut result = Ok(());
         for piece in input.chunks(chunk) {
             result = job.feed(piece);
@@ -39,6 +41,14 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(merged.rows_read, a.rows_read);
                 assert_eq!(merged.campaigns, a.campaigns);
                 assert_eq!(merged.skipped, a.skipped);
+                // Data-quality warnings: the same counts and first examples.
+                assert_eq!(merged.quality.counts, a.quality.counts);
+                let key = |w: &adagg::Warned| (w.kind.index(), w.line, w.earlier);
+                let mut x: Vec<_> = merged.quality.examples.iter().map(key).collect();
+                let mut y: Vec<_> = a.quality.examples.iter().map(key).collect();
+                x.sort();
+                y.sort();
+                assert_eq!(x, y);
             }
         }
         // Ranking and output never panic either.

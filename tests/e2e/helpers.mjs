@@ -164,6 +164,7 @@ export async function launch() {
   });
   return {
     context,
+    profile,
     async close() {
       await context.close().catch(() => {});
       await rm(profile, { recursive: true, force: true });
