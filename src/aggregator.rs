@@ -80,8 +80,8 @@ pub struct Aggregator {
     /// The shell takes rejected rows as they come ([`Aggregator::take_rejected`]):
     /// keep them all, not only the first [`crate::REJECTED_LIMIT`].
     keep_all_rejected: bool,
-    /// The campaign-name column shown beside the ID, if any. Such files go
-    /// through csv-core only, which records the last name seen per campaign.
+    /// The campaign-name column shown beside the ID, if any (the last name
+    /// seen per campaign is recorded on both paths).
     name_column: Option<usize>,
     partial: Partial,
     /// Campaigns of the rows taken by the fast path; moved into
@@ -226,8 +226,6 @@ impl Aggregator {
                         self.hold(rest);
                     }
                 }
-            } else if self.name_column.is_some() {
-                pos = self.lines_slow(input, pos);
             } else {
                 pos = self.hot(input, pos);
             }
@@ -300,14 +298,8 @@ impl Aggregator {
                 return pos;
             };
             let limit = usize::try_from(room).map_or(usize::MAX, |room| pos.saturating_add(room));
-            let run = self.fast.run(
-                input,
-                pos,
-                limit,
-                &mut self.table,
-                &mut self.partial.quality,
-                self.partial.newlines,
-            );
+            let mut side = fast::Side { quality: &mut self.partial.quality, names: &mut self.partial.names };
+            let run = self.fast.run(input, pos, limit, &mut self.table, &mut side, self.partial.newlines);
             self.offset += (run.pos - pos) as u64;
             self.partial.newlines += run.lines;
             self.partial.rows_read += run.lines;
@@ -344,32 +336,9 @@ impl Aggregator {
         }
     }
 
-    /// Whole lines through csv-core (files with a campaign-name column).
-    fn lines_slow(&mut self, input: &[u8], mut pos: usize) -> usize {
-        while let Some(i) = memchr(b'\n', &input[pos..]) {
-            let line = &input[pos..pos + i + 1];
-            pos += i + 1;
-            self.slow_line(line);
-            if self.slow.active || self.stopped {
-                return pos;
-            }
-            if self.offset > self.stop_after {
-                self.stopped = true;
-                return pos;
-            }
-        }
-        if pos < input.len() {
-            self.hold(&input[pos..]);
-        }
-        input.len()
-    }
-
     /// One complete line (ending in `\n`, or the last line of the input).
     #[inline]
     fn line(&mut self, line: &[u8]) {
-        if self.name_column.is_some() {
-            return self.slow_line(line);
-        }
         if line.ends_with(b"\n") {
             self.line_in(line, line.len());
         } else {
@@ -402,13 +371,8 @@ impl Aggregator {
             let id = &text[parsed.campaign..parsed.campaign + parsed.campaign_len];
             self.overflow(field, id, self.partial.newlines + 1);
         }
-        fast::see(
-            &mut self.partial.quality,
-            text,
-            0,
-            parsed,
-            self.partial.newlines + 1,
-        );
+        let mut side = fast::Side { quality: &mut self.partial.quality, names: &mut self.partial.names };
+        fast::see(&mut side, text, 0, parsed, self.partial.newlines + 1);
         self.partial.rows_read += 1;
         self.partial.rows_aggregated += 1;
         self.offset += len as u64;

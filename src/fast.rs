@@ -22,6 +22,7 @@ use crate::aggregator::RECORD_LIMIT;
 use crate::date::Day;
 use crate::field::Field;
 use crate::quality::Quality;
+use rustc_hash::FxHashMap;
 use crate::record::Layout;
 use crate::table::{Table, PACKED_MAX};
 use crate::totals::{RowValues, Totals};
@@ -33,6 +34,8 @@ enum Col {
     Skip,
     /// The date: parsed for the data-quality checks.
     Date,
+    /// The campaign name shown beside the id: where it is.
+    Name,
     /// Column 0 when it is not the campaign: it still must not look like a
     /// total row (`Total: ...`).
     SkipFirst,
@@ -81,6 +84,9 @@ pub struct Line {
     pub values: RowValues,
     /// The date, or [`NO_DAY`].
     pub day: Day,
+    /// Where the campaign name is and its length (untrimmed; 0 without a
+    /// name column).
+    pub name: (usize, usize),
 }
 
 /// Why [`FastParser::run`] returned.
@@ -151,6 +157,9 @@ impl FastParser {
         if let Some(c) = layout.date {
             cols[c] = Col::Date;
         }
+        if let Some(c) = layout.name {
+            cols[c] = Col::Name;
+        }
         cols[layout.campaign] = Col::Campaign;
         cols[layout.metrics[0]] = Col::Count(0);
         cols[layout.metrics[1]] = Col::Count(1);
@@ -215,6 +224,7 @@ impl FastParser {
                 return Some(Line {
                     end: p + line.end,
                     campaign: p + line.campaign,
+                    name: (p + line.name.0, line.name.1),
                     ..line
                 });
             }
@@ -305,6 +315,7 @@ impl FastParser {
             key,
             values,
             day,
+            name: (0, 0),
         })
     }
 
@@ -368,7 +379,7 @@ impl FastParser {
         p: usize,
         limit: usize,
         table: &mut Table,
-        quality: &mut Quality,
+        side: &mut Side,
         line0: u64,
     ) -> Run {
         if !self.enabled {
@@ -382,22 +393,22 @@ impl FastParser {
         // as a constant, for commas and tabs.
         match (self.delim_below, *self.cols == CANONICAL, self.delimiter) {
             (true, true, b',') => {
-                self.run_direct::<true, true, b','>(buf, p, limit, table, quality, line0)
+                self.run_direct::<true, true, b','>(buf, p, limit, table, side, line0)
             }
             (true, true, b'\t') => {
-                self.run_direct::<true, true, b'\t'>(buf, p, limit, table, quality, line0)
+                self.run_direct::<true, true, b'\t'>(buf, p, limit, table, side, line0)
             }
             (true, true, _) => {
-                self.run_direct::<true, true, 0>(buf, p, limit, table, quality, line0)
+                self.run_direct::<true, true, 0>(buf, p, limit, table, side, line0)
             }
             (true, false, _) => {
-                self.run_direct::<true, false, 0>(buf, p, limit, table, quality, line0)
+                self.run_direct::<true, false, 0>(buf, p, limit, table, side, line0)
             }
             (false, true, _) => {
-                self.run_direct::<false, true, 0>(buf, p, limit, table, quality, line0)
+                self.run_direct::<false, true, 0>(buf, p, limit, table, side, line0)
             }
             (false, false, _) => {
-                self.run_direct::<false, false, 0>(buf, p, limit, table, quality, line0)
+                self.run_direct::<false, false, 0>(buf, p, limit, table, side, line0)
             }
         }
     }
@@ -409,7 +420,7 @@ impl FastParser {
         mut p: usize,
         limit: usize,
         table: &mut Table,
-        quality: &mut Quality,
+        side: &mut Side,
         line0: u64,
     ) -> Run {
         let mut lines = 0;
@@ -417,7 +428,7 @@ impl FastParser {
         loop {
             if table.is_large() {
                 let more =
-                    self.run_batched::<B, C, D>(buf, p, limit, table, quality, line0 + lines);
+                    self.run_batched::<B, C, D>(buf, p, limit, table, side, line0 + lines);
                 return Run {
                     lines: lines + more.lines,
                     ..more
@@ -442,7 +453,7 @@ impl FastParser {
                         halt: Halt::Overflow(f, id),
                     };
                 }
-                see(quality, buf, p, &line, line0 + lines + 1);
+                see(side, buf, p, &line, line0 + lines + 1);
                 p += line.end;
                 lines += 1;
                 if table.is_large() {
@@ -474,7 +485,7 @@ impl FastParser {
                     halt: Halt::Overflow(f, line.campaign..line.campaign + line.campaign_len),
                 };
             }
-            see(quality, buf, 0, &line, line0 + lines + 1);
+            see(side, buf, 0, &line, line0 + lines + 1);
             p = line.end;
             lines += 1;
         }
@@ -490,7 +501,7 @@ impl FastParser {
         mut p: usize,
         limit: usize,
         table: &mut Table,
-        quality: &mut Quality,
+        side: &mut Side,
         line0: u64,
     ) -> Run {
         let empty = Line {
@@ -500,6 +511,7 @@ impl FastParser {
             key: (0, 0),
             values: RowValues::default(),
             day: NO_DAY,
+            name: (0, 0),
         };
         // Two batches: the one being parsed and the one before, with the
         // home slots of their lines and the table size those are for.
@@ -562,7 +574,7 @@ impl FastParser {
                             halt: Halt::Overflow(f, id),
                         };
                     }
-                    see(quality, buf, 0, line, line0 + lines + 1);
+                    see(side, buf, 0, line, line0 + lines + 1);
                     at = line.end;
                     lines += 1;
                 }
@@ -588,6 +600,7 @@ impl FastParser {
             campaign: (0, 0),
             key: (0, 0),
             day: NO_DAY,
+            name: (0, 0),
         };
         let (end, term) = if C {
             let [c0, c1, c2, c3, c4, c5] = CANONICAL;
@@ -632,6 +645,7 @@ impl FastParser {
             key: row.key,
             values,
             day: row.day,
+            name: row.name,
         })
     }
 
@@ -676,6 +690,11 @@ impl FastParser {
             }
             Col::Skip => {
                 let t = self.text::<S, B>(buf, q)?;
+                (t.end, t.term)
+            }
+            Col::Name => {
+                let t = self.text::<S, B>(buf, q)?;
+                row.name = (q, t.end - q);
                 (t.end, t.term)
             }
             Col::Date => {
@@ -803,19 +822,39 @@ impl Plain {
     }
 }
 
-/// Remembers the (campaign, date) pair of an accepted line, found at
-/// line `line_no`; its positions are relative to `buf[base]`.
+/// Where the fast path records what it finds besides the totals.
+pub struct Side<'a> {
+    /// (campaign, date) pairs for the duplicate check.
+    pub quality: &'a mut Quality,
+    /// The last name seen per campaign id (files with a name column).
+    pub names: &'a mut FxHashMap<Box<[u8]>, Box<[u8]>>,
+}
+
+/// Records an accepted line, found at line `line_no`, besides its totals:
+/// its (campaign, date) pair and its campaign name. Its positions are
+/// relative to `buf[base]`.
 #[inline(always)]
-pub fn see(quality: &mut Quality, buf: &[u8], base: usize, line: &Line, line_no: u64) {
-    if line.day == NO_DAY || quality.pairs_capped {
+pub fn see(side: &mut Side, buf: &[u8], base: usize, line: &Line, line_no: u64) {
+    if line.name.1 != 0 {
+        name(side, buf, base, line);
+    }
+    if line.day == NO_DAY || side.quality.pairs_capped {
         return;
     }
     if line.key.1 != 0 {
-        quality.see_packed(line.key.0, line.key.1, line.day, line_no);
+        side.quality.see_packed(line.key.0, line.key.1, line.day, line_no);
     } else {
         let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
-        quality.see(None, id, line.day, line_no);
+        side.quality.see(None, id, line.day, line_no);
     }
+}
+
+/// The campaign name of an accepted line becomes the last one seen.
+#[inline(never)]
+fn name(side: &mut Side, buf: &[u8], base: usize, line: &Line) {
+    let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
+    let name = crate::number::trim(&buf[base + line.name.0..base + line.name.0 + line.name.1]);
+    crate::partial::set_name(side.names, id, name);
 }
 
 /// Adds an accepted line to the table; its positions are relative to
@@ -847,6 +886,7 @@ struct Row {
     campaign: (usize, usize),
     key: (u64, u64),
     day: Day,
+    name: (usize, usize),
 }
 
 /// A text field found by [`FastParser::text`].
@@ -1123,6 +1163,7 @@ mod tests {
             decimal_comma: false,
         },
         date: None,
+        name: None,
         today: None,
     };
 
@@ -1132,6 +1173,7 @@ mod tests {
     /// [`LAYOUT`] with its date column checked.
     const DATED: Layout = Layout {
         date: Some(1),
+        name: None,
         today: Some(TODAY),
         ..LAYOUT
     };
@@ -1271,6 +1313,7 @@ mod tests {
                 decimal_comma: true,
             },
             date: None,
+            name: None,
             today: None,
         };
         let p = FastParser::new(&eu, b';');
@@ -1642,6 +1685,8 @@ mod tests {
                         decimal_comma: true,
                     },
                     date: None,
+                    // A campaign-name column beside the id.
+                    name: Some(1),
                     today: None,
                 },
                 b';',
@@ -1653,6 +1698,7 @@ mod tests {
                     metrics: [0, 1, 2, 3],
                     format: NumberFormat::default(),
                     date: None,
+                    name: None,
                     today: None,
                 },
                 b'\t',
@@ -1664,6 +1710,7 @@ mod tests {
                     metrics: [2, 3, 4, 5],
                     format: NumberFormat::default(),
                     date: Some(1),
+                    name: None,
                     today: Some(TODAY),
                 },
                 b'|',
@@ -1813,6 +1860,18 @@ mod tests {
                     assert!(l.day <= TODAY);
                 } else {
                     assert_eq!(l.day, NO_DAY);
+                }
+                if let Some(c) = layout.name {
+                    let body = line.strip_suffix(b"\n").unwrap();
+                    let body = body.strip_suffix(b"\r").unwrap_or(body);
+                    let name = body.split(|b| b == delim).nth(c).unwrap();
+                    assert_eq!(&line[l.name.0..l.name.0 + l.name.1], name);
+                    // Through the hot loop's window too.
+                    let mut padded = line.clone();
+                    padded.resize(line.len() + WINDOW + 8, b'"');
+                    assert_eq!(hot(&parser, &padded, 0).map(|h| h.name), Some(l.name));
+                } else {
+                    assert_eq!(l.name, (0, 0));
                 }
                 // The same line followed by more bytes, or cut short.
                 let mut longer = line.clone();

@@ -26,6 +26,18 @@ pub struct Rejected {
     pub raw: Vec<u8>,
 }
 
+/// Records `name` (unless empty) as the last name seen for `campaign`.
+pub fn set_name(names: &mut FxHashMap<Box<[u8]>, Box<[u8]>>, campaign: &[u8], name: &[u8]) {
+    match names.get_mut(campaign) {
+        _ if name.is_empty() => {}
+        Some(n) if &n[..] == name => {}
+        Some(n) => *n = name.into(),
+        None => {
+            names.insert(campaign.into(), name.into());
+        }
+    }
+}
+
 /// Totals keyed by campaign id (raw bytes, trimmed).
 pub type CampaignMap = FxHashMap<Box<[u8]>, Totals>;
 
@@ -116,10 +128,7 @@ impl Partial {
 
     /// Records `name` as the last name seen for `campaign`.
     pub fn set_name(&mut self, campaign: &[u8], name: &[u8]) {
-        if name.is_empty() || self.names.get(campaign).is_some_and(|n| &n[..] == name) {
-            return;
-        }
-        self.names.insert(campaign.into(), name.into());
+        set_name(&mut self.names, campaign, name);
     }
 
     /// Keeps a rejected row for `rejected_rows.csv` (line breaks at its end dropped).

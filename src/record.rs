@@ -21,6 +21,8 @@ pub struct Layout {
     pub format: NumberFormat,
     /// Column of the date, if any (checked, never required).
     pub date: Option<usize>,
+    /// Column of the campaign name shown beside the id, if any.
+    pub name: Option<usize>,
     /// Today: later dates get a warning.
     pub today: Option<crate::date::Day>,
 }
@@ -35,6 +37,7 @@ impl Layout {
             metrics: [c[1], c[2], c[3], c[4]],
             format: plan.number_format(),
             date: plan.date_column,
+            name: plan.name_column,
             today: plan.today,
         }
     }
@@ -140,6 +143,7 @@ mod tests {
             decimal_comma: false,
         },
         date: Some(1),
+        name: None,
         today: None,
     };
 
