@@ -222,6 +222,11 @@ pub const REJECTED_HEADER: &str = "line,reason,raw_line\n";
 /// rejected rows as they come: the raw bytes are decoded from the file's
 /// `encoding` and every cell is spreadsheet-safe.
 pub fn rejected_row(encoding: Encoding, line: u64, reason: &str, raw: &[u8]) -> String {
+    format!("{line}{}", rejected_row_tail(encoding, reason, raw))
+}
+
+/// [`rejected_row`] without its line number: `,reason,raw\n`.
+pub fn rejected_row_tail(encoding: Encoding, reason: &str, raw: &[u8]) -> String {
     let decoded;
     let raw = match encoding {
         Encoding::Windows1252 => {
@@ -230,7 +235,22 @@ pub fn rejected_row(encoding: Encoding, line: u64, reason: &str, raw: &[u8]) -> 
         }
         _ => raw,
     };
-    format!("{line},{},{}\n", csv_text_field(reason.as_bytes()), csv_text_field(raw))
+    format!(",{},{}\n", csv_text_field(reason.as_bytes()), csv_text_field(raw))
+}
+
+/// Rejected rows as records for a shell that numbers their lines later
+/// (`www/rejected.js`): per row, its line as two little-endian `u32`s (low,
+/// high), the byte length of its [`rejected_row_tail`] as a `u32`, then the tail.
+pub fn rejected_records(encoding: Encoding, rows: &[Rejected]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in rows {
+        let tail = rejected_row_tail(encoding, &r.reason, &r.raw);
+        out.extend_from_slice(&(r.line as u32).to_le_bytes());
+        out.extend_from_slice(&((r.line >> 32) as u32).to_le_bytes());
+        out.extend_from_slice(&(tail.len() as u32).to_le_bytes());
+        out.extend_from_slice(tail.as_bytes());
+    }
+    out
 }
 
 /// Re-keys campaigns by their UTF-8 text, so that output and tie order

@@ -555,6 +555,8 @@ test('user data is rendered as text only (XSS), and CSS leaks neither into nor o
   const rows = ['campaign_id,date,impressions,clicks,spend,conversions'];
   hostile.forEach((id, i) => rows.push(`${q(id)},2025-01-01,${1000 + i},${50 + i * 10},${10 + i}.00,${1 + i}`));
   rows.push(`CMP1,2025-01-01,100,<b>bad</b>,1.00,1`);
+  // Data-quality warnings quote the campaign id and the date as text too.
+  rows.push(`${q(hostile[0])},<img src=y onerror=alert(7)>,1,2,1.00,1`);
   const name = '<img src=x onerror=alert(4)>.csv';
   await page.setInputFiles('#w input[type=file]', { name, mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
   await waitOutcome(page, 'w');
@@ -563,8 +565,11 @@ test('user data is rendered as text only (XSS), and CSS leaks neither into nor o
   const shown = (await shownTable(page, 'w', 'ctr')).map((cells) => cells[1]);
   assert.deepEqual(new Set(shown), new Set(hostile), 'campaign ids shown literally');
   assert.equal(await page.locator('#w .results-title .file-name').textContent(), name);
-  const skippedText = await page.locator('#w .skipped-list').textContent();
+  const skippedText = await page.locator('#w .skipped-list').first().textContent();
   assert.ok(skippedText.length > 0);
+  const warned = await page.locator('#w .quality .skipped-list li').allTextContents();
+  assert.ok(warned.includes('line 8: <img src=x onerror=alert(1)>: clicks 2 > impressions 1'), JSON.stringify(warned));
+  assert.ok(warned.includes('line 8: <img src=x onerror=alert(1)>: date "<img src=y onerror=alert(7)>" is not a date'), JSON.stringify(warned));
 
   // A header that needs mapping, with hostile column names: the error and the form show them as text.
   const header = 'campaign_id,date,impressions,<img src=x onerror=alert(6)>,spend,conversions';
