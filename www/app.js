@@ -222,7 +222,7 @@ function renderSummary(result, file) {
   if (Number(s.preambleRows) > 0) items.push(['Rows above header', fmtInt(s.preambleRows)]);
   els.stats.replaceChildren(
     ...items.map(([label, value]) =>
-      el('div', { className: label === 'Rows skipped' && skipped > 0 ? 'stat warn' : 'stat' }, [
+      el('div', { className: ['stat', label === 'Rows skipped' && skipped > 0 && 'warn', label === 'Format' && 'wide'].filter(Boolean).join(' ') }, [
         el('dt', { text: label }),
         el('dd', { text: value }),
       ]),
