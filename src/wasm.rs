@@ -1,14 +1,14 @@
 //! The WebAssembly API (wasm-bindgen): a thin shell over the core for the
 //! Web Worker. JS sees `sniff`, `aggregateRange` and `finishPartials`.
 //!
-//! Files are read here, in 16 MiB `Blob` slices (`FileReaderSync` inside a
-//! worker, `Blob.arrayBuffer()` elsewhere), never whole.
+//! Files are read here, in 16 MiB `Blob` slices (`Blob.arrayBuffer()`, the
+//! next slices read while one is parsed), never whole.
 
 use js_sys::{Array, ArrayBuffer, Function, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, FileReaderSync};
+use web_sys::Blob;
 
 use crate::{Aggregator, Encoding, Error, Field, Job, Options, Partial, Plan, Ranked, Report, Start};
 
@@ -142,7 +142,7 @@ pub async fn aggregate_range(
     let begin = if exact { Start::Exact(from) } else { Start::AfterNewline(from) };
     let mut agg = Aggregator::for_range(&plan, begin, stop_after);
     let mut done = 0u64;
-    read_slices(&blob, from, chunk_size, |bytes, slice_end| {
+    read_slices(&blob, from, chunk_size, stop_after, |bytes, slice_end| {
         agg.feed(bytes);
         done += bytes.len() as u64;
         if let (Some(cb), true) = (&on_progress, slice_end) {
@@ -160,30 +160,43 @@ pub async fn aggregate_range(
 /// 16 MiB slice is not), and the only buffer kept in wasm memory.
 const PIECE: usize = 1 << 20;
 
+/// Slices read at once: the one being parsed and the next ones, which the
+/// browser reads meanwhile (`Blob.arrayBuffer()` works in the background,
+/// where `FileReaderSync` would block the worker between slices).
+const IN_FLIGHT: usize = 3;
+
 /// Reads `blob[from..]` in slices of `chunk_size` bytes and hands each
 /// slice to `sink` in pieces of at most [`PIECE`] bytes, with `true` on a
-/// slice's last piece. `sink` returns false to stop.
+/// slice's last piece. `sink` returns false to stop. Slices that start
+/// after `until` are read only when `sink` needs them (a range ends at the
+/// first line break after its nominal stop, which is rarely far).
 async fn read_slices(
     blob: &Blob,
     from: u64,
     chunk_size: u32,
+    until: u64,
     mut sink: impl FnMut(&[u8], bool) -> bool,
 ) -> Result<(), JsError> {
     let size = blob.size() as u64;
     let chunk = u64::from(chunk_size.max(1 << 16));
-    // FileReaderSync exists only in workers; it is the fastest reader there.
-    let sync_reader = FileReaderSync::new().ok();
     let mut buf = vec![0u8; PIECE.min(chunk as usize)];
-    let mut pos = from;
+    let mut reads = std::collections::VecDeque::with_capacity(IN_FLIGHT);
+    let mut next = from; // start of the next slice to request
+    let mut pos = from; // start of the next slice to parse
     while pos < size {
-        let end = (pos + chunk).min(size);
-        let slice = blob.slice_with_f64_and_f64(pos as f64, end as f64).map_err(js_err)?;
-        let data: ArrayBuffer = match &sync_reader {
-            Some(reader) => reader.read_as_array_buffer(&slice).map_err(js_err)?,
-            None => JsFuture::from(slice.array_buffer()).await.map_err(js_err)?.unchecked_into(),
-        };
-        pos = end;
+        while reads.len() < IN_FLIGHT && next < size && (next == pos || next <= until) {
+            let end = (next + chunk).min(size);
+            let slice = blob.slice_with_f64_and_f64(next as f64, end as f64).map_err(js_err)?;
+            reads.push_back((end, JsFuture::from(slice.array_buffer())));
+            next = end;
+        }
+        let (end, read) = reads.pop_front().expect("the slice at pos is requested");
+        let data: ArrayBuffer = read.await.map_err(js_err)?.unchecked_into();
         let n = data.byte_length() as usize;
+        if n as u64 != end - pos {
+            return Err(JsError::new(&Error::Read(format!("read {n} bytes at byte {pos}, expected {}", end - pos)).to_string()));
+        }
+        pos = end;
         let mut at = 0;
         while at < n {
             let len = buf.len().min(n - at);
@@ -213,7 +226,7 @@ async fn aggregate_sequential(
     }
     let mut job = Job::resume(plan.clone());
     let mut done = 0u64;
-    read_slices(blob, 0, chunk_size, |bytes, slice_end| {
+    read_slices(blob, 0, chunk_size, u64::MAX, |bytes, slice_end| {
         let _ = job.feed(bytes);
         done += bytes.len() as u64;
         if let (Some(cb), true) = (&on_progress, slice_end) {
