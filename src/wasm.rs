@@ -145,10 +145,13 @@ pub async fn aggregate_range(
     read_slices(&blob, from, chunk_size, stop_after, |bytes, slice_end| {
         agg.feed(bytes);
         done += bytes.len() as u64;
-        if let (Some(cb), true) = (&on_progress, slice_end) {
+        let more = !agg.is_done();
+        // Once per slice, and once more at the end of the range: the last
+        // report counts every row read.
+        if let (Some(cb), true) = (&on_progress, slice_end || !more) {
             let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(agg.rows_read() as f64).into());
         }
-        !agg.is_done()
+        more
     })
     .await?;
     let partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
