@@ -71,15 +71,16 @@ export async function browserBench({ files, big, runs, duckdb, reference }) {
     const base = files[0];
     const cases = [];
     for (const readers of counts) {
-      for (const method of ['FileReaderSync', 'stream']) {
+      for (const method of ['arrayBuffer', 'FileReaderSync', 'stream']) {
         const name = `read floor: ${method}, ${readers} reader${readers > 1 ? 's' : ''}`;
         cases.push({ id: `browser.floor.${method}.r${readers}`, kind: 'floor', name, readers, method, file: base, job: 'floor', opts: { readers, method } });
       }
     }
     if (big) {
       // The floor on the 4 GB file too: does the browser's own peak grow with the file?
-      const name = `read floor: FileReaderSync, ${n} reader${n > 1 ? 's' : ''}`;
-      cases.push({ id: `browser.floor.FileReaderSync.r${n}.${big.key}`, kind: 'floor', name, readers: n, method: 'FileReaderSync', file: big, job: 'floor', opts: { readers: n, method: 'FileReaderSync' } });
+      // (with the method adagg reads with: src/wasm.rs read_slices)
+      const name = `read floor: arrayBuffer, ${n} reader${n > 1 ? 's' : ''}`;
+      cases.push({ id: `browser.floor.arrayBuffer.r${n}.${big.key}`, kind: 'floor', name, readers: n, method: 'arrayBuffer', file: big, job: 'floor', opts: { readers: n, method: 'arrayBuffer' } });
     }
     for (const f of big ? [...files, big] : files) {
       for (const workers of f === big ? [n] : counts) {

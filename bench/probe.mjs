@@ -75,11 +75,11 @@ function cpuDelta(a, b) {
   return out;
 }
 
-/** Idle share of all CPUs over `ms`, from /proc/stat. */
+/** Idle share of all CPUs over `ms`, from /proc/stat (niced time counts as idle). */
 async function idleShare(ms) {
   const sample = () => {
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+    return { idle: f[1] + f[3] + f[4], total: f.reduce((a, b) => a + b, 0) }; // nice'd jobs (fuzzers) count as idle: they yield
   };
   const a = sample();
   await new Promise((r) => setTimeout(r, ms));

@@ -1,8 +1,10 @@
 // Read-floor worker: reads bytes [start, end) of a File and parses nothing.
-//   in:  {file, start, end, method: 'FileReaderSync' | 'stream', chunkSize}
+//   in:  {file, start, end, method: 'FileReaderSync' | 'arrayBuffer' | 'stream', chunkSize}
 //   out: {bytes} or {error}
-// 'FileReaderSync' reads chunkSize slices exactly as adagg's worker does
-// (src/wasm.rs aggregateRange); 'stream' is Blob.stream() on the range.
+// 'arrayBuffer' reads chunkSize slices exactly as adagg's worker does
+// (src/wasm.rs read_slices: Blob.arrayBuffer(), 3 slices in flight);
+// 'FileReaderSync' reads them one at a time with FileReaderSync (how adagg
+// read until 2025-12); 'stream' is Blob.stream() on the range.
 self.onmessage = async ({ data: { file, start, end, method, chunkSize } }) => {
   try {
     let bytes = 0;
@@ -10,6 +12,20 @@ self.onmessage = async ({ data: { file, start, end, method, chunkSize } }) => {
       const reader = new FileReaderSync();
       for (let at = start; at < end; at += chunkSize) {
         bytes += reader.readAsArrayBuffer(file.slice(at, Math.min(end, at + chunkSize))).byteLength;
+      }
+    } else if (method === 'arrayBuffer') {
+      // Blob.arrayBuffer() with IN_FLIGHT slices requested at once, as adagg
+      // reads (IN_FLIGHT in src/wasm.rs read_slices).
+      const IN_FLIGHT = 3;
+      const queue = [];
+      let next = start;
+      while (next < end || queue.length) {
+        while (queue.length < IN_FLIGHT && next < end) {
+          const to = Math.min(end, next + chunkSize);
+          queue.push(file.slice(next, to).arrayBuffer());
+          next = to;
+        }
+        bytes += (await queue.shift()).byteLength;
       }
     } else if (method === 'stream') {
       const reader = file.slice(start, end).stream().getReader();
