@@ -112,7 +112,9 @@ const cases = specs.map((s) => {
 
 const server = await startServer(REPO, 0);
 const profile = await mkdtemp(join(tmpdir(), 'adagg-probe-'));
-const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+// PROBE_ARGS: extra Chromium flags, space-separated (e.g. --js-flags=--no-wasm-dynamic-tiering).
+const extraArgs = (process.env.PROBE_ARGS ?? '').split(' ').filter(Boolean);
+const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
