@@ -120,7 +120,11 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
 /// `exact` is true (re-running a range from the previous range's `end`);
 /// otherwise it is a nominal split point and the range begins after the
 /// next line break. `on_progress(bytesDone, rows)` is called after each
-/// slice. Resolves to `{ partial: Uint8Array, start, end, rows }`.
+/// slice. With `on_rejected`, rejected rows are handed over as they are
+/// found, as records (see [`crate::rejected_records`]: lines relative to the
+/// range, line 1 = the range's first line), every one of them, and are not
+/// in the partial. Resolves to `{ partial: Uint8Array, start, end, rows,
+/// newlines, strictStopped }` (`newlines`: line breaks in the range).
 #[wasm_bindgen(js_name = aggregateRange)]
 pub async fn aggregate_range(
     blob: Blob,
@@ -130,20 +134,26 @@ pub async fn aggregate_range(
     chunk_size: u32,
     on_progress: Option<Function>,
     exact: Option<bool>,
+    on_rejected: Option<Function>,
 ) -> Result<JsValue, JsError> {
     let plan = plan_from_js(plan)?;
     let size = blob.size() as u64;
     let from = start as u64;
+    let rejected = Rejected { to: on_rejected, encoding: plan.encoding };
     if plan.sequential() {
-        return aggregate_sequential(&blob, &plan, from, size, chunk_size, on_progress).await;
+        return aggregate_sequential(&blob, &plan, from, size, chunk_size, on_progress, rejected).await;
     }
     let exact = exact.unwrap_or(false) || from == plan.data_start;
     let stop_after = if stop as u64 >= size { u64::MAX } else { stop as u64 };
     let begin = if exact { Start::Exact(from) } else { Start::AfterNewline(from) };
     let mut agg = Aggregator::for_range(&plan, begin, stop_after);
+    if rejected.to.is_some() {
+        agg.keep_all_rejected();
+    }
     let mut done = 0u64;
     read_slices(&blob, from, chunk_size, stop_after, |bytes, slice_end| {
         agg.feed(bytes);
+        rejected.send(agg.take_rejected());
         done += bytes.len() as u64;
         let more = !agg.is_done();
         // Once per slice, and once more at the end of the range: the last
@@ -154,8 +164,31 @@ pub async fn aggregate_range(
         more
     })
     .await?;
-    let partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    let mut partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    rejected.send_rest(&mut partial);
     range_result(&partial)
+}
+
+/// Where rejected rows go as they are found, if anywhere.
+struct Rejected {
+    to: Option<Function>,
+    encoding: Encoding,
+}
+
+impl Rejected {
+    fn send(&self, rows: Vec<crate::Rejected>) {
+        if let (Some(cb), false) = (&self.to, rows.is_empty()) {
+            let records = crate::rejected_records(self.encoding, &rows);
+            let _ = cb.call1(&JsValue::NULL, &Uint8Array::from(&records[..]).into());
+        }
+    }
+
+    /// The rows found at the very end: sent too, and then not in `partial`.
+    fn send_rest(&self, partial: &mut Partial) {
+        if self.to.is_some() {
+            self.send(std::mem::take(&mut partial.rejected));
+        }
+    }
 }
 
 /// Bytes copied into wasm memory and parsed at a time: small enough that
@@ -223,14 +256,19 @@ async fn aggregate_sequential(
     size: u64,
     chunk_size: u32,
     on_progress: Option<Function>,
+    rejected: Rejected,
 ) -> Result<JsValue, JsError> {
     if from != plan.data_start {
         return range_result(&Partial::new(size));
     }
     let mut job = Job::resume(plan.clone());
+    if rejected.to.is_some() {
+        job.keep_all_rejected();
+    }
     let mut done = 0u64;
     read_slices(blob, 0, chunk_size, u64::MAX, |bytes, slice_end| {
         let _ = job.feed(bytes);
+        rejected.send(job.take_rejected());
         done += bytes.len() as u64;
         if let (Some(cb), true) = (&on_progress, slice_end) {
             let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(job.rows_read() as f64).into());
@@ -240,6 +278,7 @@ async fn aggregate_sequential(
     .await?;
     let (_, mut partial) = job.finish().map_err(|e| JsError::new(&e.to_string()))?;
     partial.end = size;
+    rejected.send_rest(&mut partial);
     range_result(&partial)
 }
 
@@ -249,6 +288,7 @@ fn range_result(partial: &Partial) -> Result<JsValue, JsError> {
     set("start", (partial.start as f64).into())?;
     set("end", (partial.end as f64).into())?;
     set("rows", (partial.rows_read as f64).into())?;
+    set("newlines", (partial.newlines as f64).into())?;
     set("strictStopped", partial.strict_stopped.into())?;
     set("partial", Uint8Array::from(&partial.to_bytes()[..]).into())?;
     Ok(out.into())

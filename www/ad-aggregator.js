@@ -474,7 +474,7 @@ export class AdAggregator extends BaseElement {
     else this.setAttribute('wasm-url', String(url));
   }
 
-  /** The last successful result (plain JSON), or null. */
+  /** The last successful result (plain data; rejectedCsv is a Blob), or null. */
   get result() {
     return this.#result;
   }

@@ -55,7 +55,7 @@ export interface AdaggTiming {
   reruns: number;
 }
 
-/** The result of one run: plain JSON (structured-cloneable, JSON.stringify-able). */
+/** The result of one run: plain data (structured-cloneable; JSON.stringify-able but for the `rejectedCsv` Blob). */
 export interface AdaggResult {
   /** Top campaigns by click-through rate. */
   ctr: AdaggRow[];
@@ -65,6 +65,8 @@ export interface AdaggResult {
   ctrCsv: string;
   /** The CPA ranking as CSV (top10_cpa.csv for top 10). */
   cpaCsv: string;
+  /** rejected_rows.csv: `line,reason,raw_line` for every skipped data row (a Blob: it can be large). */
+  rejectedCsv: Blob;
   summary: AdaggSummary;
   timing: AdaggTiming;
 }

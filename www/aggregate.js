@@ -11,6 +11,8 @@
 // quoted newline crossed a split), range j+1 is re-run from range j's exact
 // end. All partials then go, in file order, to one worker for the merge.
 
+import { rejectedCsv } from './rejected.js';
+
 const CHUNK_SIZE = 16 << 20; // bytes per Blob slice inside aggregateRange
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
 const PROGRESS_INTERVAL_MS = 100; // ~10 progress updates per second
@@ -142,7 +144,8 @@ export function splitOffsets(dataStart, size, n) {
  *   a data-quality warning.
  *   A header the aliases cannot map rejects with an Error whose `kind` is
  *   `'columns'`, with `missing` (field names) and `columns` (the file's columns).
- * @returns {Promise<object>} the wasm Result ({ctr, cpa, ctrCsv, cpaCsv, summary}) plus
+ * @returns {Promise<object>} the wasm Result ({ctr, cpa, ctrCsv, cpaCsv, summary};
+ *   rejectedCsv: a Blob, rejected_rows.csv with every skipped row) plus
  *   `timing: {elapsedMs, bytes, workers, ranges, reruns}`
  */
 export async function aggregateFile(file, options = {}) {
@@ -298,6 +301,14 @@ export async function aggregateFile(file, options = {}) {
       { type: 'finish', plan, partials, top },
       { transfer: partials.map((p) => p.buffer) },
     );
+    // Every rejected row, numbered now that each range's first line is known.
+    let lineOffset = Number(plan.dataStartLine) - 1;
+    const spools = results.map((r) => {
+      const range = { blob: r.rejected, lineOffset };
+      lineOffset += Number(r.newlines);
+      return range;
+    });
+    result.rejectedCsv = await rejectedCsv(spools);
     phase = 'done';
     emit(true);
     const elapsedMs = performance.now() - t0;

@@ -5,9 +5,11 @@
 //        {id, type:'range', file, plan, start, stop, exact, chunkSize}
 //        {id, type:'finish', plan, partials, top}
 //   out: {id, type:'progress', bytesDone, rows}
-//        {id, type:'done', value}
+//        {id, type:'done', value}   range value: {partial, start, end, newlines,
+//                                     strictStopped, rejected: Blob of records (rejected.js)}
 //        {id, type:'error', message, kind?, missing?, columns?}
 import init, { sniff, aggregateRange, finishPartials } from './pkg/adagg.js';
+import { RejectedSpool } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
 let ready = null;
@@ -28,12 +30,30 @@ async function doSniff(file, options) {
 }
 
 async function doRange(id, { file, plan, start, stop, exact, chunkSize }) {
-  const r = await aggregateRange(file, plan, start, stop, chunkSize, (bytesDone, rows) => {
-    postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
-  }, Boolean(exact));
+  // Every rejected row, out of wasm memory as it is found (see rejected.js).
+  const spool = new RejectedSpool();
+  const r = await aggregateRange(
+    file,
+    plan,
+    start,
+    stop,
+    chunkSize,
+    (bytesDone, rows) => {
+      postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
+    },
+    Boolean(exact),
+    (records) => spool.push(records),
+  );
   let partial = r.partial;
   if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
-  const value = { partial, start: Number(r.start), end: Number(r.end), strictStopped: Boolean(r.strictStopped) };
+  const value = {
+    partial,
+    start: Number(r.start),
+    end: Number(r.end),
+    newlines: Number(r.newlines),
+    strictStopped: Boolean(r.strictStopped),
+    rejected: spool.blob(),
+  };
   return { value, transfer: [partial.buffer] };
 }
 

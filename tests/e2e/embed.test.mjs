@@ -699,11 +699,12 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   const www = join(WEB_ROOT, 'www');
   // /app/: the element and module only (no worker.js, no pkg/ next to them).
   await mkdir(join(root, 'app'), { recursive: true });
-  for (const f of ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'format.js']) await cp(join(www, f), join(root, 'app', f));
+  for (const f of ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'format.js', 'rejected.js']) await cp(join(www, f), join(root, 'app', f));
   // /static/worker/: worker.js with its wasm-bindgen glue; /static/wasm/: the wasm, both forms.
   await mkdir(join(root, 'static', 'worker', 'pkg'), { recursive: true });
   await mkdir(join(root, 'static', 'wasm'), { recursive: true });
   await cp(join(www, 'worker.js'), join(root, 'static', 'worker', 'worker.js'));
+  await cp(join(www, 'rejected.js'), join(root, 'static', 'worker', 'rejected.js'));
   await cp(join(www, 'pkg', 'adagg.js'), join(root, 'static', 'worker', 'pkg', 'adagg.js'));
   await cp(join(www, 'pkg', 'adagg_wasm.js'), join(root, 'static', 'wasm', 'adagg_wasm.js'));
   await cp(join(www, 'pkg', 'adagg_bg.wasm'), join(root, 'static', 'wasm', 'adagg_bg.wasm'));
@@ -745,7 +746,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
     assert.ok(paths.includes('/static/worker/worker.js'));
     assert.ok(paths.includes('/static/wasm/adagg_wasm.js'));
     assert.ok(paths.includes('/static/wasm/adagg_bg.wasm'));
-    assert.deepEqual(paths.filter((p) => p.startsWith('/app/') && p !== '/app/page.html' && !/\/app\/(adagg|ad-aggregator|aggregate|format)\.js$/.test(p)), []);
+    assert.deepEqual(paths.filter((p) => p.startsWith('/app/') && p !== '/app/page.html' && !/\/app\/(adagg|ad-aggregator|aggregate|format|rejected)\.js$/.test(p)), []);
     assert.deepEqual(page.pageErrors, []);
     await page.close();
   } finally {
@@ -764,6 +765,7 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     'www/adagg.js',
     'www/ad-aggregator.js',
     'www/aggregate.js',
+    'www/rejected.js',
     'www/worker.js',
     'www/pkg/adagg.js',
     'www/pkg/adagg_wasm.js',

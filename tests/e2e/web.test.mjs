@@ -206,6 +206,25 @@ test('data-quality warnings: counted per check, first lines shown, rows kept; th
   await page.close();
 });
 
+test('rejected_rows.csv lists every skipped row, past 100,000, equal to the CLI with 1 and 3 workers', async () => {
+  // 150,000 bad rows, every other line; 3 ranges.
+  let csv = `${HEADER}\n`;
+  for (let i = 0; i < 150_000; i++) csv += `C${i % 9},2025-01-01,10,1,1.00,1\nB${i},2025-01-01,10,x${i},1.00,1\n`;
+  const file = join(dir, 'many-rejected.csv');
+  await writeFile(file, csv);
+  await cliOutput(file, join(dir, 'many-rejected-cli'));
+  const expected = await readFile(join(dir, 'many-rejected-cli', 'rejected_rows.csv'));
+  assert.equal(expected.toString().split('\n').length, 150_002, 'the CLI lists every row');
+  const page = await openApp();
+  for (const workers of [1, 3]) {
+    assert.equal(await runFile(page, file, workers), 'done');
+    assert.equal((await summary(page)).stats.Workers, String(workers));
+    const got = await download(page, '#download-rejected', join(dir, `many-rejected-${workers}.csv`));
+    assert.ok(got.equals(expected), `${workers} worker(s): rejected_rows.csv differs from the CLI's (${got.length} vs ${expected.length} bytes)`);
+  }
+  await page.close();
+});
+
 test('a column the aliases cannot find opens a mapping form; an empty file shows a clear error', async () => {
   const page = await openApp();
   assert.equal(await runFile(page, files.missing), 'mapping');
