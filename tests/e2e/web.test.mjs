@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import {
   REPO,
   HEADER,
@@ -254,22 +255,25 @@ test('a column the aliases cannot find opens a mapping form; an empty file shows
   await page.close();
 });
 
-test('platform exports (UTF-16 Google Ads, Windows-1252 semicolons, Microsoft preamble) give the hand-computed tables', async () => {
+test('every platform export fixture (Google Ads UTF-16, Meta, LinkedIn, TikTok, Microsoft, Windows-1252 semicolons) gives the hand-computed tables', async () => {
   const page = await openApp();
-  for (const name of ['google_ads_utf16', 'semicolon_decimal_comma_cp1252', 'microsoft_ads', 'meta_utf8_bom']) {
+  const names = ['google_ads_utf16', 'meta_utf8_bom', 'linkedin', 'tiktok', 'microsoft_ads', 'semicolon_decimal_comma_cp1252'];
+  assert.deepEqual([...names].sort(), (await readdir(join(REPO, 'tests', 'fixtures'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort());
+  for (const name of names) {
     const fixture = join(REPO, 'tests', 'fixtures', name);
     assert.equal(await runFile(page, join(fixture, 'input.csv'), 2), 'done', name);
     const got = await downloads(page, join(dir, `fx-${name}`));
     assert.equal(got.ctr.toString(), (await readFile(join(fixture, 'expected_ctr.csv'))).toString(), name);
     assert.equal(got.cpa.toString(), (await readFile(join(fixture, 'expected_cpa.csv'))).toString(), name);
+    // The detected encoding is shown.
+    const encoding = { google_ads_utf16: 'UTF-16LE', semicolon_decimal_comma_cp1252: 'windows-1252' }[name] ?? 'UTF-8';
+    assert.match(await page.locator('#stats').textContent(), new RegExp(`Format${encoding},`), name);
     if (name === 'google_ads_utf16') {
       // The ID is the key; the last name seen for it is shown beside it.
       const first = await page.locator('#ctr-table tbody th').first().textContent();
       assert.equal(first, '111Spring Sale (renamed)');
     }
   }
-  const format = await page.locator('#stats').textContent();
-  assert.match(format, /UTF-8/);
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
