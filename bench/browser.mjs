@@ -71,7 +71,7 @@ export async function browserBench({ files, big, runs, duckdb, reference }) {
     const base = files[0];
     const cases = [];
     for (const readers of counts) {
-      for (const method of ['arrayBuffer', 'FileReaderSync', 'stream']) {
+      for (const method of ['byob', 'arrayBuffer', 'FileReaderSync', 'stream']) {
         const name = `read floor: ${method}, ${readers} reader${readers > 1 ? 's' : ''}`;
         cases.push({ id: `browser.floor.${method}.r${readers}`, kind: 'floor', name, readers, method, file: base, job: 'floor', opts: { readers, method } });
       }
@@ -79,8 +79,8 @@ export async function browserBench({ files, big, runs, duckdb, reference }) {
     if (big) {
       // The floor on the 4 GB file too: does the browser's own peak grow with the file?
       // (with the method adagg reads with: src/wasm.rs read_slices)
-      const name = `read floor: arrayBuffer, ${n} reader${n > 1 ? 's' : ''}`;
-      cases.push({ id: `browser.floor.arrayBuffer.r${n}.${big.key}`, kind: 'floor', name, readers: n, method: 'arrayBuffer', file: big, job: 'floor', opts: { readers: n, method: 'arrayBuffer' } });
+      const name = `read floor: byob, ${n} reader${n > 1 ? 's' : ''}`;
+      cases.push({ id: `browser.floor.byob.r${n}.${big.key}`, kind: 'floor', name, readers: n, method: 'byob', file: big, job: 'floor', opts: { readers: n, method: 'byob' } });
     }
     for (const f of big ? [...files, big] : files) {
       for (const workers of f === big ? [n] : counts) {

@@ -1,8 +1,10 @@
 // Read-floor worker: reads bytes [start, end) of a File and parses nothing.
-//   in:  {file, start, end, method: 'FileReaderSync' | 'arrayBuffer' | 'stream', chunkSize}
+//   in:  {file, start, end, method: 'byob' | 'FileReaderSync' | 'arrayBuffer' | 'stream', chunkSize}
 //   out: {bytes} or {error}
-// 'arrayBuffer' reads chunkSize slices exactly as adagg's worker does
-// (src/wasm.rs read_slices: Blob.arrayBuffer(), 3 slices in flight);
+// 'byob' reads as adagg's worker does (src/wasm.rs read_stream): Blob.stream()
+// with a "bring your own buffer" reader into one reused 1 MiB buffer;
+// 'arrayBuffer' reads chunkSize slices with Blob.arrayBuffer(), 3 in flight
+// (how adagg read before; src/wasm.rs read_slices);
 // 'FileReaderSync' reads them one at a time with FileReaderSync (how adagg
 // read until 2025-12); 'stream' is Blob.stream() on the range.
 self.onmessage = async ({ data: { file, start, end, method, chunkSize } }) => {
@@ -26,6 +28,18 @@ self.onmessage = async ({ data: { file, start, end, method, chunkSize } }) => {
           next = to;
         }
         bytes += (await queue.shift()).byteLength;
+      }
+    } else if (method === 'byob') {
+      const PIECE = 1 << 20;
+      const reader = file.slice(start, end).stream().getReader({ mode: 'byob' });
+      let buffer = new ArrayBuffer(PIECE);
+      for (;;) {
+        const { value, done } = await reader.read(new Uint8Array(buffer), { min: PIECE });
+        if (value) {
+          bytes += value.byteLength;
+          buffer = value.buffer;
+        }
+        if (done) break;
       }
     } else if (method === 'stream') {
       const reader = file.slice(start, end).stream().getReader();

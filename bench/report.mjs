@@ -54,8 +54,8 @@ function targets(meta, rows, floors) {
     `${x(a.vsDuckdb)} (${a.seconds.toFixed(2)} s vs ${d.seconds.toFixed(2)} s)`,
   ]);
   target(
-    `renderer peak ≤ 1.1 × read floor's peak (adagg ${n} workers vs arrayBuffer ${n} readers)`,
-    [`browser.adagg.w${n}.50`, `browser.floor.arrayBuffer.r${n}`],
+    `renderer peak ≤ 1.1 × read floor's peak (adagg ${n} workers vs byob ${n} readers)`,
+    [`browser.adagg.w${n}.50`, `browser.floor.byob.r${n}`],
     (a, f) => [
       a.rendererMiB <= 1.1 * f.rendererMiB,
       `${mib(a.rendererMiB)} vs ${mib(f.rendererMiB)} (${x(a.rendererMiB / f.rendererMiB)}; above idle ${idle(a)} vs ${idle(f)})`,
@@ -63,7 +63,7 @@ function targets(meta, rows, floors) {
   );
   target(
     'renderer peak not growing 1 GB → 4 GB (≤ 1.1×)',
-    [`browser.adagg.w${n}.50`, `browser.adagg.w${n}.4g`, `browser.floor.arrayBuffer.r${n}`, `browser.floor.arrayBuffer.r${n}.4g`],
+    [`browser.adagg.w${n}.50`, `browser.adagg.w${n}.4g`, `browser.floor.byob.r${n}`, `browser.floor.byob.r${n}.4g`],
     (a, b, f, g) => [
       b.rendererMiB <= 1.1 * a.rendererMiB,
       `adagg ${mib(a.rendererMiB)} → ${mib(b.rendererMiB)}, above idle ${idle(a)} → ${idle(b)}; read floor ${mib(f.rendererMiB)} → ${mib(g.rendererMiB)}, above idle ${idle(f)} → ${idle(g)}`,

@@ -1,8 +1,8 @@
 //! The WebAssembly API (wasm-bindgen): a thin shell over the core for the
 //! Web Worker. JS sees `sniff`, `aggregateRange` and `finishPartials`.
 //!
-//! Files are read here, in 16 MiB `Blob` slices (`Blob.arrayBuffer()`, the
-//! next slices read while one is parsed), never whole.
+//! Files are read here, never whole: `Blob.stream()` with a "bring your own
+//! buffer" reader, 1 MiB at a time into one reused buffer ([`read_stream`]).
 
 use js_sys::{Array, ArrayBuffer, Function, Uint8Array};
 use serde::{Deserialize, Serialize};
@@ -112,26 +112,28 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
     }
 }
 
-/// Aggregates one byte range of `blob`, reading slices of `chunk_size`
-/// bytes from `start` until the range ends: at the first line boundary
-/// after `stop` (or at the end of the blob when `stop >= blob.size`).
+/// Aggregates one byte range of `blob`, streaming it from `start` until the
+/// range ends: at the first line boundary after `stop` (or at the end of the
+/// blob when `stop >= blob.size`). `chunk_size` is no longer used (reads
+/// stream); it is kept for callers.
 ///
 /// `start` is a record start when it equals `plan.dataStart` or when
 /// `exact` is true (re-running a range from the previous range's `end`);
 /// otherwise it is a nominal split point and the range begins after the
-/// next line break. `on_progress(bytesDone, rows)` is called after each
-/// slice. With `on_rejected`, rejected rows are handed over as they are
+/// next line break. `on_progress(bytesDone, rows)` is called every 16 MiB
+/// and at the end. With `on_rejected`, rejected rows are handed over as they are
 /// found, as records (see [`crate::rejected_records`]: lines relative to the
 /// range, line 1 = the range's first line), every one of them, and are not
 /// in the partial. Resolves to `{ partial: Uint8Array, start, end, rows,
 /// newlines, strictStopped }` (`newlines`: line breaks in the range).
 #[wasm_bindgen(js_name = aggregateRange)]
+#[allow(clippy::too_many_arguments)] // positional, as JS calls it
 pub async fn aggregate_range(
     blob: Blob,
     plan: JsValue,
     start: f64,
     stop: f64,
-    chunk_size: u32,
+    _chunk_size: u32,
     on_progress: Option<Function>,
     exact: Option<bool>,
     on_rejected: Option<Function>,
@@ -141,7 +143,7 @@ pub async fn aggregate_range(
     let from = start as u64;
     let rejected = Rejected { to: on_rejected, encoding: plan.encoding };
     if plan.sequential() {
-        return aggregate_sequential(&blob, &plan, from, size, chunk_size, on_progress, rejected).await;
+        return aggregate_sequential(&blob, &plan, from, size, on_progress, rejected).await;
     }
     let exact = exact.unwrap_or(false) || from == plan.data_start;
     let stop_after = if stop as u64 >= size { u64::MAX } else { stop as u64 };
@@ -151,7 +153,7 @@ pub async fn aggregate_range(
         agg.keep_all_rejected();
     }
     let mut done = 0u64;
-    read_slices(&blob, from, chunk_size, stop_after, |bytes, slice_end| {
+    let sink = |bytes: &[u8], slice_end: bool| {
         agg.feed(bytes);
         rejected.send(agg.take_rejected());
         done += bytes.len() as u64;
@@ -162,8 +164,8 @@ pub async fn aggregate_range(
             let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(agg.rows_read() as f64).into());
         }
         more
-    })
-    .await?;
+    };
+    read_stream(&blob, from, sink).await?;
     let mut partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
     rejected.send_rest(&mut partial);
     range_result(&partial)
@@ -191,57 +193,82 @@ impl Rejected {
     }
 }
 
-/// Bytes copied into wasm memory and parsed at a time: small enough that
-/// they are still in the core's cache when the parser reads them (a whole
-/// 16 MiB slice is not), and the only buffer kept in wasm memory.
+/// Bytes read, copied into wasm memory and parsed at a time: small enough
+/// that they are still in the core's cache when the parser reads them, and
+/// the only buffers (one in JS, one in wasm memory).
 const PIECE: usize = 1 << 20;
 
-/// Slices read at once: the one being parsed and the next ones, which the
-/// browser reads meanwhile (`Blob.arrayBuffer()` works in the background,
-/// where `FileReaderSync` would block the worker between slices).
-const IN_FLIGHT: usize = 3;
+#[wasm_bindgen]
+extern "C" {
+    /// A `ReadableStreamBYOBReader` (only the calls made here).
+    type ByobReader;
+    #[wasm_bindgen(method, js_name = read)]
+    fn read_with(this: &ByobReader, view: &Uint8Array, options: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(method)]
+    fn cancel(this: &ByobReader) -> js_sys::Promise;
+}
 
-/// Reads `blob[from..]` in slices of `chunk_size` bytes and hands each
-/// slice to `sink` in pieces of at most [`PIECE`] bytes, with `true` on a
-/// slice's last piece. `sink` returns false to stop. Slices that start
-/// after `until` are read only when `sink` needs them (a range ends at the
-/// first line break after its nominal stop, which is rarely far).
-async fn read_slices(
-    blob: &Blob,
-    from: u64,
-    chunk_size: u32,
-    until: u64,
-    mut sink: impl FnMut(&[u8], bool) -> bool,
-) -> Result<(), JsError> {
+/// Bytes read between two `slice_end` calls of [`read_stream`]'s sink.
+const REPORT_EVERY: u64 = 16 << 20;
+
+/// Reads `blob[from..]` with a "bring your own buffer" stream reader into
+/// one reused buffer of [`PIECE`] bytes, so that reading makes no garbage
+/// (slices of `Blob.arrayBuffer()` are new buffers each, which the
+/// collector frees late: the tab's memory grew with the file). Hands the
+/// bytes to `sink` (which returns false to stop), with `true` every
+/// [`REPORT_EVERY`] bytes and at the end.
+async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -> bool) -> Result<(), JsError> {
     let size = blob.size() as u64;
-    let chunk = u64::from(chunk_size.max(1 << 16));
-    let mut buf = vec![0u8; PIECE.min(chunk as usize)];
-    let mut reads = std::collections::VecDeque::with_capacity(IN_FLIGHT);
-    let mut next = from; // start of the next slice to request
-    let mut pos = from; // start of the next slice to parse
-    while pos < size {
-        while reads.len() < IN_FLIGHT && next < size && (next == pos || next <= until) {
-            let end = (next + chunk).min(size);
-            let slice = blob.slice_with_f64_and_f64(next as f64, end as f64).map_err(js_err)?;
-            reads.push_back((end, JsFuture::from(slice.array_buffer())));
-            next = end;
+    if from >= size {
+        return Ok(());
+    }
+    let rest = blob.slice_with_f64(from as f64).map_err(js_err)?;
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).map_err(js_err);
+    let stream: Function = get(&rest, "stream")?.unchecked_into();
+    let stream = stream.call0(&rest).map_err(js_err)?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"mode".into(), &"byob".into()).map_err(js_err)?;
+    let get_reader: Function = get(&stream, "getReader")?.unchecked_into();
+    let reader: ByobReader = get_reader.call1(&stream, &options).map_err(js_err)?.unchecked_into();
+    // Fill whole pieces where the stream allows (`min`), fewer calls.
+    let read_options = js_sys::Object::new();
+    js_sys::Reflect::set(&read_options, &"min".into(), &(PIECE as f64).into()).map_err(js_err)?;
+    let mut buffer = ArrayBuffer::new(PIECE as u32);
+    let mut buf = vec![0u8; PIECE];
+    let (mut done, mut reported) = (0u64, 0u64);
+    loop {
+        let view = Uint8Array::new(&buffer);
+        let result = JsFuture::from(reader.read_with(&view, &read_options)).await.map_err(js_err)?;
+        let value = get(&result, "value")?;
+        // At the end a read may bring the last bytes (fewer than `min`)
+        // together with `done`.
+        let last = get(&result, "done")?.as_bool() == Some(true);
+        if value.is_undefined() {
+            break;
         }
-        let (end, read) = reads.pop_front().expect("the slice at pos is requested");
-        let data: ArrayBuffer = read.await.map_err(js_err)?.unchecked_into();
-        let n = data.byte_length() as usize;
-        if n as u64 != end - pos {
-            return Err(JsError::new(&Error::Read(format!("read {n} bytes at byte {pos}, expected {}", end - pos)).to_string()));
+        let value: Uint8Array = value.unchecked_into();
+        let n = value.length() as usize;
+        if n == 0 && last {
+            break;
         }
-        pos = end;
-        let mut at = 0;
-        while at < n {
-            let len = buf.len().min(n - at);
-            Uint8Array::new_with_byte_offset_and_length(&data, at as u32, len as u32).copy_to(&mut buf[..len]);
-            at += len;
-            if !sink(&buf[..len], at == n) {
-                return Ok(());
-            }
+        value.copy_to(&mut buf[..n]);
+        buffer = value.buffer();
+        done += n as u64;
+        let end = from + done >= size;
+        let report = end || done - reported >= REPORT_EVERY;
+        if report {
+            reported = done;
         }
+        if !sink(&buf[..n], report) {
+            let _ = reader.cancel();
+            return Ok(());
+        }
+        if last {
+            break;
+        }
+    }
+    if from + done != size {
+        return Err(JsError::new(&Error::Read(format!("read {done} bytes from byte {from}, expected {}", size - from)).to_string()));
     }
     Ok(())
 }
@@ -254,7 +281,6 @@ async fn aggregate_sequential(
     plan: &Plan,
     from: u64,
     size: u64,
-    chunk_size: u32,
     on_progress: Option<Function>,
     rejected: Rejected,
 ) -> Result<JsValue, JsError> {
@@ -266,7 +292,7 @@ async fn aggregate_sequential(
         job.keep_all_rejected();
     }
     let mut done = 0u64;
-    read_slices(blob, 0, chunk_size, u64::MAX, |bytes, slice_end| {
+    read_stream(blob, 0, |bytes, slice_end| {
         let _ = job.feed(bytes);
         rejected.send(job.take_rejected());
         done += bytes.len() as u64;

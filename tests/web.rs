@@ -1,5 +1,5 @@
 //! The wasm API on real `Blob`s in Chromium, inside a dedicated worker
-//! (where the page runs it, with `FileReaderSync`). Run with
+//! (where the page runs it). Run with
 //! `wasm-pack test --headless --chrome`.
 #![cfg(target_arch = "wasm32")]
 

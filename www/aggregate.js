@@ -13,7 +13,7 @@
 
 import { rejectedCsv } from './rejected.js';
 
-const CHUNK_SIZE = 16 << 20; // bytes per Blob slice inside aggregateRange
+const CHUNK_SIZE = 16 << 20; // aggregateRange's chunkSize: no longer used (reads stream), kept for its signature
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
 const PROGRESS_INTERVAL_MS = 100; // ~10 progress updates per second
 const WORKER_URL = new URL('./worker.js', import.meta.url);
