@@ -229,7 +229,14 @@ async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"mode".into(), &"byob".into()).map_err(js_err)?;
     let get_reader: Function = get(&stream, "getReader")?.unchecked_into();
-    let reader: ByobReader = get_reader.call1(&stream, &options).map_err(js_err)?.unchecked_into();
+    // A browser whose Blob streams are not byte streams has no BYOB reader:
+    // its default reader's chunks are read then (new buffers, as they come).
+    let (reader, byob) = match get_reader.call1(&stream, &options) {
+        Ok(reader) => (reader, true),
+        Err(_) => (get_reader.call0(&stream).map_err(js_err)?, false),
+    };
+    let reader: ByobReader = reader.unchecked_into();
+    let read: Function = get(&reader, "read")?.unchecked_into();
     // Fill whole pieces where the stream allows (`min`), fewer calls.
     let read_options = js_sys::Object::new();
     js_sys::Reflect::set(&read_options, &"min".into(), &(PIECE as f64).into()).map_err(js_err)?;
@@ -237,8 +244,11 @@ async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -
     let mut buf = vec![0u8; PIECE];
     let (mut done, mut reported) = (0u64, 0u64);
     loop {
-        let view = Uint8Array::new(&buffer);
-        let result = JsFuture::from(reader.read_with(&view, &read_options)).await.map_err(js_err)?;
+        let pending = match byob {
+            true => reader.read_with(&Uint8Array::new(&buffer), &read_options),
+            false => read.call0(&reader).map_err(js_err)?.unchecked_into(),
+        };
+        let result = JsFuture::from(pending).await.map_err(js_err)?;
         let value = get(&result, "value")?;
         // At the end a read may bring the last bytes (fewer than `min`)
         // together with `done`.
@@ -247,21 +257,29 @@ async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -
             break;
         }
         let value: Uint8Array = value.unchecked_into();
-        let n = value.length() as usize;
-        if n == 0 && last {
+        let len = value.length() as usize;
+        if len == 0 && last {
             break;
         }
-        value.copy_to(&mut buf[..n]);
-        buffer = value.buffer();
-        done += n as u64;
-        let end = from + done >= size;
-        let report = end || done - reported >= REPORT_EVERY;
-        if report {
-            reported = done;
+        // A default reader's chunk may be larger than the buffer.
+        let mut at = 0;
+        while at < len {
+            let n = PIECE.min(len - at);
+            value.subarray(at as u32, (at + n) as u32).copy_to(&mut buf[..n]);
+            at += n;
+            done += n as u64;
+            let end = from + done >= size;
+            let report = end || done - reported >= REPORT_EVERY;
+            if report {
+                reported = done;
+            }
+            if !sink(&buf[..n], report) {
+                let _ = reader.cancel();
+                return Ok(());
+            }
         }
-        if !sink(&buf[..n], report) {
-            let _ = reader.cancel();
-            return Ok(());
+        if byob {
+            buffer = value.buffer();
         }
         if last {
             break;

@@ -226,6 +226,40 @@ test('rejected_rows.csv lists every skipped row, past 100,000, equal to the CLI 
   await page.close();
 });
 
+test('a browser without BYOB stream readers reads with the default reader: the same result', async () => {
+  // A worker whose Blob streams refuse BYOB readers, as in browsers where they are not byte streams.
+  const dirOut = join(REPO, 'test-results');
+  await mkdir(dirOut, { recursive: true });
+  await writeFile(
+    join(dirOut, 'no-byob-patch.js'),
+    `const plain = ReadableStream.prototype.getReader;
+ReadableStream.prototype.getReader = function (options) {
+  if (options?.mode === 'byob') throw new TypeError('no BYOB readers here');
+  return plain.call(this, options);
+};
+self.byobRefused = true;\n`,
+  );
+  await writeFile(join(dirOut, 'no-byob-worker.js'), "import './no-byob-patch.js';\nimport '../www/worker.js';\n");
+  const page = await openApp();
+  const text = (await readFile(files.malformed)).toString();
+  const run = (workerUrl) =>
+    page.evaluate(
+      async ([csv, url]) => {
+        const { aggregateFile } = await import('/www/aggregate.js');
+        const r = await aggregateFile(new Blob([csv]), { workers: 2, minRangeBytes: 1 << 16, ...(url ? { workerUrl: url } : {}) });
+        return { ctr: r.ctrCsv, cpa: r.cpaCsv, rows: r.summary.rowsRead, ranges: r.timing.ranges };
+      },
+      [text, workerUrl],
+    );
+  const plain = await run(null);
+  const fallback = await run('/test-results/no-byob-worker.js');
+  assert.equal(fallback.ranges, 2);
+  assert.deepEqual(fallback, plain);
+  const cli = await cliOutput(files.malformed, join(dir, 'no-byob-cli'));
+  assert.equal(fallback.ctr, cli.ctr.toString());
+  await page.close();
+});
+
 test('a column the aliases cannot find opens a mapping form; an empty file shows a clear error', async () => {
   const page = await openApp();
   assert.equal(await runFile(page, files.missing), 'mapping');
