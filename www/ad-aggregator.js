@@ -959,7 +959,7 @@ export class AdAggregator extends BaseElement {
     els.qualityList.replaceChildren(...(q.examples ?? []).map((text) => h('li', {}, [h('code', { text: String(text) })])));
     const notes = [];
     if (!q.datesChecked) notes.push('No date column: dates and duplicate (campaign, date) rows were not checked.');
-    if (q.duplicatesCapped) notes.push('Over 1,000,000 distinct (campaign, date) pairs: later rows were not checked for duplicates.');
+    if (q.duplicatesCapped) notes.push('Over 250,000 distinct (campaign, date) pairs in a part of the file: later rows were not checked for duplicates.');
     els.qualityNotes.textContent = notes.join(' ');
     els.quality.hidden = !(q.checks ?? []).some(({ count }) => Number(count) > 0) && notes.length === 0;
     els.mappingUsed.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');

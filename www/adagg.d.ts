@@ -43,7 +43,7 @@ export interface AdaggQuality {
   examples: string[];
   /** False when the file has no date column: dates and duplicates were not checked. */
   datesChecked: boolean;
-  /** Over 1,000,000 distinct (campaign, date) pairs in a part of the file: the duplicate count is a lower bound. */
+  /** Over 250,000 distinct (campaign, date) pairs in a part of the file: the duplicate count is a lower bound. */
   duplicatesCapped: boolean;
 }
 

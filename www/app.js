@@ -258,7 +258,7 @@ function renderQuality(q) {
   els.qualityList.replaceChildren(...(q.examples ?? []).map((text) => el('li', {}, [el('code', { text: String(text) })])));
   const notes = [];
   if (!q.datesChecked) notes.push('No date column: dates and duplicate (campaign, date) rows were not checked.');
-  if (q.duplicatesCapped) notes.push('Over 1,000,000 distinct (campaign, date) pairs: later rows were not checked for duplicates.');
+  if (q.duplicatesCapped) notes.push('Over 250,000 distinct (campaign, date) pairs in a part of the file: later rows were not checked for duplicates.');
   els.qualityNotes.textContent = notes.join(' ');
   show(els.quality, any || notes.length > 0);
 }
