@@ -47,7 +47,8 @@ const git = (...args) => execFileSync('git', ['-C', REPO, ...args], { encoding: 
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
 const meta = {
   date: new Date().toISOString(),
-  commit: git('describe', '--always', '--dirty'),
+  // Dirty only for changes outside bench-results/ (the previous run's results).
+  commit: git('describe', '--always') + (git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench-results') ? '-dirty' : ''),
   smoke,
   runs,
   base: files[0].key, // the 50-campaign file: floors, DuckDB-WASM and Polars run on it
