@@ -74,6 +74,10 @@ async function setWorkers(page, n) {
 /** Chooses `file`, waits until the run ends, returns the final state. */
 async function runFile(page, file, workers) {
   if (workers) await setWorkers(page, workers);
+  // Forget the previous run's state, so that it cannot be mistaken for this one's.
+  await page.evaluate(() => {
+    document.body.dataset.state = '';
+  });
   await page.setInputFiles('#file', file);
   await page.waitForFunction(() => document.body.dataset.state && document.body.dataset.state !== 'running', null, {
     timeout: 120_000,
