@@ -13,7 +13,7 @@
 // No global names besides the custom element: defining it twice (a second
 // copy of this module) is a no-op.
 import { aggregateFile as coreAggregateFile, preload as corePreload } from './aggregate.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText } from './format.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText, qualityNotes, qualityShown } from './format.js';
 
 const TAG = 'ad-aggregator';
 const DEFAULT_TOP = 10;
@@ -957,11 +957,8 @@ export class AdAggregator extends BaseElement {
       ),
     );
     els.qualityList.replaceChildren(...(q.examples ?? []).map((text) => h('li', {}, [h('code', { text: String(text) })])));
-    const notes = [];
-    if (!q.datesChecked) notes.push('No date column: dates and duplicate (campaign, date) rows were not checked.');
-    if (q.duplicatesCapped) notes.push('Over 250,000 distinct (campaign, date) pairs in a part of the file: later rows were not checked for duplicates.');
-    els.qualityNotes.textContent = notes.join(' ');
-    els.quality.hidden = !(q.checks ?? []).some(({ count }) => Number(count) > 0) && notes.length === 0;
+    els.qualityNotes.textContent = qualityNotes(q);
+    els.quality.hidden = !qualityShown(q);
     els.mappingUsed.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');
     for (const w of s.warnings ?? []) this.#showNotice(w);
 

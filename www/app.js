@@ -1,7 +1,7 @@
 // Page UI for adagg. All heavy work lives in aggregate.js and its workers;
 // this module only wires the DOM. User data is only ever set as textContent.
 import { aggregateFile, preload } from './aggregate.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText } from './format.js';
+import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText, qualityNotes, qualityShown } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -248,19 +248,14 @@ function renderSummary(result, file) {
 /** Data-quality warnings: counts per check (all shown once any is non-zero), first examples. */
 function renderQuality(q) {
   if (!q) return show(els.quality, false);
-  const checks = q.checks ?? [];
-  const any = checks.some(({ count }) => Number(count) > 0);
   els.qualityChecks.replaceChildren(
-    ...checks.map(({ label, count }) =>
+    ...(q.checks ?? []).map(({ label, count }) =>
       el('tr', {}, [el('td', { text: String(label) }), el('td', { className: 'num', text: fmtInt(count) })]),
     ),
   );
   els.qualityList.replaceChildren(...(q.examples ?? []).map((text) => el('li', {}, [el('code', { text: String(text) })])));
-  const notes = [];
-  if (!q.datesChecked) notes.push('No date column: dates and duplicate (campaign, date) rows were not checked.');
-  if (q.duplicatesCapped) notes.push('Over 250,000 distinct (campaign, date) pairs in a part of the file: later rows were not checked for duplicates.');
-  els.qualityNotes.textContent = notes.join(' ');
-  show(els.quality, any || notes.length > 0);
+  els.qualityNotes.textContent = qualityNotes(q);
+  show(els.quality, qualityShown(q));
 }
 
 function renderResult(result, file) {

@@ -42,3 +42,17 @@ export function progressText({ phase, done, total, rows, elapsedMs }) {
   const pct = total > 0 ? done / total : 1;
   return `${fmtBytes(done)} of ${fmtBytes(total)} (${Math.floor(pct * 100)}%) · ${fmtInt(rows)} rows · ${fmtRate(done, elapsedMs)}`;
 }
+
+/**
+ * The notes under the data-quality warnings (summary.quality): what was not
+ * checked, in one line ('' when everything was).
+ */
+export function qualityNotes(q) {
+  const notes = [];
+  if (!q.datesChecked) notes.push('No date column: dates and duplicate (campaign, date) rows were not checked.');
+  if (q.duplicatesCapped) notes.push('Over 250,000 distinct (campaign, date) pairs in a part of the file: later rows were not checked for duplicates.');
+  return notes.join(' ');
+}
+
+/** True when the data-quality block is worth showing: a warning, or a note. */
+export const qualityShown = (q) => (q.checks ?? []).some(({ count }) => Number(count) > 0) || qualityNotes(q) !== '';

@@ -207,6 +207,15 @@ test('data-quality warnings: counted per check, first lines shown, rows kept; th
   const cli = await cliOutput(file, join(dir, 'quality-cli'), ['--today', today]);
   const cliLines = cli.stdout.split('first warnings:\n')[1].split('\n').filter((l) => l.startsWith('  line ')).map((l) => l.trim());
   assert.deepEqual(warnings, cliLines);
+  // Without a date column the block says what was not checked.
+  const nodate = join(dir, 'quality-nodate.csv');
+  await writeFile(nodate, 'campaign_id,impressions,clicks,spend,conversions\nA,10,1,1.00,1\n');
+  assert.equal(await runFile(page, nodate, 1), 'done');
+  assert.equal(await page.locator('#quality').isVisible(), true);
+  assert.equal(
+    await page.locator('#quality-notes').textContent(),
+    'No date column: dates and duplicate (campaign, date) rows were not checked.',
+  );
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
