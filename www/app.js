@@ -266,6 +266,8 @@ function renderResult(result, file) {
   setDownload(els.downloadCtr, result.ctrCsv);
   setDownload(els.downloadCpa, result.cpaCsv);
   setDownload(els.downloadRejected, result.rejectedCsv);
+  // Only total/footer rows skipped: rejected_rows.csv would hold its header alone.
+  show(els.downloadRejected, (result.rejectedCsv?.size ?? result.rejectedCsv?.length ?? 0) > 'line,reason,raw_line\n'.length);
   show(els.results, true);
 }
 

@@ -316,6 +316,9 @@ test('every platform export fixture (Google Ads UTF-16, Meta, LinkedIn, TikTok, 
     const encoding = { google_ads_utf16: 'UTF-16LE', semicolon_decimal_comma_cp1252: 'windows-1252' }[name] ?? 'UTF-8';
     assert.match(await page.locator('#stats').textContent(), new RegExp(`Format${encoding},`), name);
     if (name === 'google_ads_utf16') {
+      // Its only skipped row is a total row: no rejected_rows.csv to offer.
+      assert.equal(await page.locator('#skipped').isVisible(), true);
+      assert.equal(await page.locator('#download-rejected').isVisible(), false);
       // The ID is the key; the last name seen for it is shown beside it.
       const first = await page.locator('#ctr-table tbody th').first().textContent();
       assert.equal(first, '111Spring Sale (renamed)');
