@@ -86,9 +86,20 @@ async function runFile(page, file, workers) {
 }
 
 async function download(page, selector, path) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  await dl.saveAs(path);
-  return readFile(path);
+  // Rarely (about 1 full run in 8 here, always the first download of a fresh
+  // page after many earlier downloads) headless Chromium reports no download
+  // for the click; the cause is not known. One more click, said on stderr.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click(selector)]);
+      await dl.saveAs(path);
+      return readFile(path);
+    } catch (err) {
+      if (attempt >= 2 || err?.name !== 'TimeoutError') throw err;
+      const href = await page.getAttribute(selector, 'href');
+      console.error(`${selector}: no download within 15 s (href ${href}, state ${await page.evaluate(() => document.body.dataset.state)}); clicking again`);
+    }
+  }
 }
 
 async function downloads(page, outDir) {
