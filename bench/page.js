@@ -5,34 +5,10 @@
 //
 // Jobs: 'floor' (read the File, parse nothing), 'adagg' (the app's own
 // aggregateFile from www/aggregate.js), 'duckdb' (DuckDB-WASM on the File).
-import { aggregateFile, preload, splitOffsets } from '../www/aggregate.js';
+import { aggregateFile, preload } from '../www/aggregate.js';
+import { readFloor } from './read-floor.js';
 
-const CHUNK_SIZE = 16 << 20; // as CHUNK_SIZE in www/aggregate.js
-const READ_WORKER = new URL('./read-worker.js', import.meta.url);
 const DUCKDB_DIST = new URL('./node_modules/@duckdb/duckdb-wasm/dist/', import.meta.url).href;
-
-/** Reads the whole file with `readers` dedicated workers, one range each. */
-async function floor(file, { readers, method }) {
-  const offsets = splitOffsets(0, file.size, readers);
-  const workers = offsets.slice(1).map(() => new Worker(READ_WORKER, { type: 'module' }));
-  try {
-    const parts = await Promise.all(
-      workers.map(
-        (w, i) =>
-          new Promise((resolve, reject) => {
-            w.onmessage = ({ data }) => (data.error ? reject(new Error(data.error)) : resolve(data.bytes));
-            w.onerror = (e) => reject(new Error(e.message || 'the read worker failed'));
-            w.postMessage({ file, start: offsets[i], end: offsets[i + 1], method, chunkSize: CHUNK_SIZE });
-          }),
-      ),
-    );
-    const bytes = parts.reduce((a, b) => a + b, 0);
-    if (bytes !== file.size) throw new Error(`read ${bytes} of ${file.size} bytes`);
-    return { bytes };
-  } finally {
-    for (const w of workers) w.terminate();
-  }
-}
 
 async function adagg(file, { workers }) {
   const r = await aggregateFile(file, { workers });
@@ -87,7 +63,7 @@ async function duckdb(file) {
   }
 }
 
-const JOBS = { floor, adagg, duckdb };
+const JOBS = { floor: readFloor, adagg, duckdb };
 const input = document.querySelector('#file');
 let armed = null;
 

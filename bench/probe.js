@@ -1,9 +1,8 @@
 // Probe page (bench/probe.mjs): like page.js, but the adagg job can load
 // aggregate.js from any served directory (a variant of www/, for
 // back-to-back A/B runs in one browser), and returns the result's timing.
-import { splitOffsets } from '../www/aggregate.js';
+import { readFloor } from './read-floor.js';
 
-const READ_WORKER = new URL('./read-worker.js', import.meta.url);
 const variants = new Map();
 
 function load(dir) {
@@ -19,25 +18,7 @@ function load(dir) {
   return variants.get(dir);
 }
 
-async function floor(file, { readers, method = 'FileReaderSync', chunkSize = 16 << 20 }) {
-  const offsets = splitOffsets(0, file.size, readers);
-  const workers = offsets.slice(1).map(() => new Worker(READ_WORKER, { type: 'module' }));
-  try {
-    const parts = await Promise.all(
-      workers.map(
-        (w, i) =>
-          new Promise((resolve, reject) => {
-            w.onmessage = ({ data }) => (data.error ? reject(new Error(data.error)) : resolve(data.bytes));
-            w.onerror = (e) => reject(new Error(e.message || 'the read worker failed'));
-            w.postMessage({ file, start: offsets[i], end: offsets[i + 1], method, chunkSize });
-          }),
-      ),
-    );
-    return { bytes: parts.reduce((a, b) => a + b, 0) };
-  } finally {
-    for (const w of workers) w.terminate();
-  }
-}
+const floor = (file, { readers, method = 'FileReaderSync', chunkSize }) => readFloor(file, { readers, method, chunkSize });
 
 async function adagg(file, { workers, variant = '/www', progress = false }) {
   const m = await load(variant);

@@ -80,9 +80,6 @@ pub struct Aggregator {
     /// The shell takes rejected rows as they come ([`Aggregator::take_rejected`]):
     /// keep them all, not only the first [`crate::REJECTED_LIMIT`].
     keep_all_rejected: bool,
-    /// The campaign-name column shown beside the ID, if any (the last name
-    /// seen per campaign is recorded on both paths).
-    name_column: Option<usize>,
     partial: Partial,
     /// Campaigns of the rows taken by the fast path; moved into
     /// `partial.campaigns` by [`finish`](Self::finish).
@@ -135,7 +132,6 @@ impl Aggregator {
             fatal: None,
             strict: plan.strict,
             keep_all_rejected: false,
-            name_column: plan.name_column,
             partial: Partial::new(offset),
             table: Table::new(),
         }
@@ -503,7 +499,7 @@ impl Aggregator {
         } else {
             match parse_record(&self.layout, ends.len(), field) {
                 Ok((campaign, values)) => {
-                    if let Some(col) = self.name_column.filter(|&c| c < ends.len()) {
+                    if let Some(col) = self.layout.name.filter(|&c| c < ends.len()) {
                         self.partial
                             .set_name(campaign, crate::number::trim(field(col)));
                     }

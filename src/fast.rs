@@ -287,14 +287,7 @@ impl FastParser {
         if p1 == 0 || p1 > PACKED_MAX || may_be_total(w[0]) {
             return None;
         }
-        let day = match if p2 - p1 == 11 {
-            self.iso_date(win, p1 + 1)
-        } else {
-            None
-        } {
-            Some(day) => day,
-            None => win.date(p1 + 1, p2)?,
-        };
+        let day = self.day(win, p1 + 1, p2)?;
         let key = (
             w[0] & KEY_MASKS[p1].0,
             w[1] & KEY_MASKS[p1].1 | (p1 as u64) << 56,
@@ -344,6 +337,17 @@ impl FastParser {
             return None;
         }
         Some(value_of(a, len - 1) * POW10[6 - frac])
+    }
+
+    /// The date field `buf[s..e]` as a day number: `YYYY-MM-DD` read here,
+    /// other forms by [`crate::date::parse_date`]. `None` for a field that is
+    /// not a date (csv-core's path warns about it).
+    #[inline(always)]
+    fn day<S: Src>(&self, buf: S, s: usize, e: usize) -> Option<Day> {
+        match if e - s == 10 { self.iso_date(buf, s) } else { None } {
+            Some(day) => Some(day),
+            None => buf.date(s, e),
+        }
     }
 
     /// `YYYY-MM-DD` at `s` as a day number, if it is a valid date.
@@ -699,15 +703,7 @@ impl FastParser {
             }
             Col::Date => {
                 let t = self.text::<S, B>(buf, q)?;
-                row.day = match if t.end - q == 10 {
-                    self.iso_date(buf, q)
-                } else {
-                    None
-                } {
-                    Some(day) => day,
-                    // Not a date: csv-core's path warns about it.
-                    None => buf.date(q, t.end)?,
-                };
+                row.day = self.day(buf, q, t.end)?;
                 (t.end, t.term)
             }
             Col::SkipFirst => {

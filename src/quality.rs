@@ -96,6 +96,25 @@ pub struct Warned {
     pub day: Day,
 }
 
+impl Warned {
+    /// An example of a warning that is not a duplicate.
+    fn new(line: u64, kind: Warn, campaign: &[u8], detail: String) -> Warned {
+        Warned { line, kind, campaign: campaign.into(), detail, earlier: 0, day: 0 }
+    }
+
+    /// An example of a duplicate of the row at line `first`.
+    fn duplicate(line: u64, campaign: &[u8], day: Day, first: u64) -> Warned {
+        Warned {
+            line,
+            kind: Warn::Duplicate,
+            campaign: campaign.into(),
+            detail: crate::date::format_day(day),
+            earlier: first,
+            day,
+        }
+    }
+}
+
 /// Warnings of one range.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Quality {
@@ -118,12 +137,13 @@ impl Quality {
         self.packed.len() + self.long.len()
     }
 
-    /// Counts one warning; `example` builds its example if still needed.
+    /// Counts one warning (not a duplicate) at `line`; `detail` says what
+    /// is wrong, for the first [`WARN_EXAMPLES`].
     #[cold]
-    pub fn warn(&mut self, kind: Warn, example: impl FnOnce() -> Warned) {
+    fn warn(&mut self, kind: Warn, line: u64, campaign: &[u8], detail: impl FnOnce() -> String) {
         self.counts[kind.index()] += 1;
         if self.counts[kind.index()] <= WARN_EXAMPLES as u64 {
-            self.examples.push(example());
+            self.examples.push(Warned::new(line, kind, campaign, detail()));
         }
     }
 
@@ -131,24 +151,12 @@ impl Quality {
     #[inline]
     pub fn check_values(&mut self, line: u64, campaign: &[u8], v: &RowValues) {
         if v.clicks > v.impressions {
-            self.warn(Warn::ClicksOverImpressions, || Warned {
-                line,
-                kind: Warn::ClicksOverImpressions,
-                campaign: campaign.into(),
-                detail: format!("clicks {} > impressions {}", v.clicks, v.impressions),
-                earlier: 0,
-                day: 0,
-            });
+            let detail = || format!("clicks {} > impressions {}", v.clicks, v.impressions);
+            self.warn(Warn::ClicksOverImpressions, line, campaign, detail);
         }
         if v.conversions > v.clicks {
-            self.warn(Warn::ConversionsOverClicks, || Warned {
-                line,
-                kind: Warn::ConversionsOverClicks,
-                campaign: campaign.into(),
-                detail: format!("conversions {} > clicks {}", v.conversions, v.clicks),
-                earlier: 0,
-                day: 0,
-            });
+            let detail = || format!("conversions {} > clicks {}", v.conversions, v.clicks);
+            self.warn(Warn::ConversionsOverClicks, line, campaign, detail);
         }
     }
 
@@ -161,32 +169,14 @@ impl Quality {
         today: Option<Day>,
     ) -> Option<Day> {
         let Some(day) = crate::date::parse_date(field) else {
-            self.warn(Warn::BadDate, || {
-                let cut = &field[..field.len().min(60)];
-                Warned {
-                    line,
-                    kind: Warn::BadDate,
-                    campaign: campaign.into(),
-                    detail: format!("date {:?} is not a date", String::from_utf8_lossy(cut)),
-                    earlier: 0,
-                    day: 0,
-                }
-            });
+            let cut = &field[..field.len().min(60)];
+            let detail = || format!("date {:?} is not a date", String::from_utf8_lossy(cut));
+            self.warn(Warn::BadDate, line, campaign, detail);
             return None;
         };
         if let Some(today) = today.filter(|&t| day > t) {
-            self.warn(Warn::FutureDate, || Warned {
-                line,
-                kind: Warn::FutureDate,
-                campaign: campaign.into(),
-                detail: format!(
-                    "date {} is after today ({})",
-                    crate::date::format_day(day),
-                    crate::date::format_day(today)
-                ),
-                earlier: 0,
-                day: 0,
-            });
+            let (day, today) = (crate::date::format_day(day), crate::date::format_day(today));
+            self.warn(Warn::FutureDate, line, campaign, || format!("date {day} is after today ({today})"));
         }
         Some(day)
     }
@@ -198,25 +188,13 @@ impl Quality {
         if self.pairs_capped {
             return; // past the limit, pairs are no longer checked
         }
-        let first = match key {
-            Some((lo, hi)) => {
-                let full = self.pairs() >= PAIR_LIMIT;
-                match self.packed.entry((lo, hi, day)) {
-                    std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        if full {
-                            self.pairs_capped = true;
-                        } else {
-                            e.insert(line);
-                        }
-                        None
-                    }
+        match key {
+            Some((lo, hi)) => self.see_packed(lo, hi, day, line),
+            None => {
+                if let Some(first) = self.see_long(campaign, day, line) {
+                    self.duplicate(line, day, first, || campaign.into());
                 }
             }
-            None => self.see_long(campaign, day, line),
-        };
-        if let Some(first) = first {
-            self.duplicate(line, campaign, day, first);
         }
     }
 
@@ -241,16 +219,7 @@ impl Quality {
         match self.packed.entry((lo, hi, day)) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 let first = *e.get();
-                let n = &mut self.counts[Warn::Duplicate.index()];
-                *n += 1;
-                if *n <= WARN_EXAMPLES as u64 {
-                    self.examples.push(dup_example(
-                        line,
-                        &crate::table::unpack(lo, hi),
-                        day,
-                        first,
-                    ));
-                }
+                self.duplicate(line, day, first, || crate::table::unpack(lo, hi));
             }
             std::collections::hash_map::Entry::Vacant(e) => {
                 if full {
@@ -262,11 +231,13 @@ impl Quality {
         }
     }
 
+    /// Counts a duplicate of the row at line `first`; `campaign` gives the
+    /// id for the first [`WARN_EXAMPLES`].
     #[inline]
-    fn duplicate(&mut self, line: u64, campaign: &[u8], day: Day, first: u64) {
+    fn duplicate(&mut self, line: u64, day: Day, first: u64, campaign: impl FnOnce() -> Box<[u8]>) {
         self.counts[Warn::Duplicate.index()] += 1;
         if self.counts[Warn::Duplicate.index()] <= WARN_EXAMPLES as u64 {
-            self.examples.push(dup_example(line, campaign, day, first));
+            self.examples.push(Warned::duplicate(line, &campaign(), day, first));
         }
     }
 
@@ -276,25 +247,12 @@ impl Quality {
         next.shift_lines(shift);
         let mut cross = Vec::new();
         let mut cross_count = 0u64;
-        let room = |q: &Quality| {
-            WARN_EXAMPLES.saturating_sub(
-                q.examples
-                    .iter()
-                    .filter(|w| w.kind == Warn::Duplicate)
-                    .count(),
-            )
-        };
-        let want_examples = room(self) > 0;
+        let want_examples = self.counts[Warn::Duplicate.index()] < WARN_EXAMPLES as u64;
         for (key, line) in next.packed.drain() {
             if let Some(&first) = self.packed.get(&key) {
                 cross_count += 1;
                 if want_examples {
-                    cross.push(dup_example(
-                        line,
-                        &crate::table::unpack(key.0, key.1),
-                        key.2,
-                        first,
-                    ));
+                    cross.push(Warned::duplicate(line, &crate::table::unpack(key.0, key.1), key.2, first));
                 }
             } else if self.pairs() < PAIR_LIMIT {
                 self.packed.insert(key, line);
@@ -306,7 +264,7 @@ impl Quality {
             if let Some(&first) = self.long.get(&key) {
                 cross_count += 1;
                 if want_examples {
-                    cross.push(dup_example(line, &key.0, key.1, first));
+                    cross.push(Warned::duplicate(line, &key.0, key.1, first));
                 }
             } else if self.pairs() < PAIR_LIMIT {
                 self.long.insert(key, line);
@@ -392,17 +350,6 @@ impl Quality {
             Some((lo, hi)) => self.packed.insert((lo, hi, day), line).is_none(),
             None => self.long.insert((id.into(), day), line).is_none(),
         }
-    }
-}
-
-fn dup_example(line: u64, campaign: &[u8], day: Day, first: u64) -> Warned {
-    Warned {
-        line,
-        kind: Warn::Duplicate,
-        campaign: campaign.into(),
-        detail: crate::date::format_day(day),
-        earlier: first,
-        day,
     }
 }
 

@@ -114,8 +114,7 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
 
 /// Aggregates one byte range of `blob`, streaming it from `start` until the
 /// range ends: at the first line boundary after `stop` (or at the end of the
-/// blob when `stop >= blob.size`). `chunk_size` is no longer used (reads
-/// stream); it is kept for callers.
+/// blob when `stop >= blob.size`).
 ///
 /// `start` is a record start when it equals `plan.dataStart` or when
 /// `exact` is true (re-running a range from the previous range's `end`);
@@ -127,13 +126,11 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
 /// in the partial. Resolves to `{ partial: Uint8Array, start, end, rows,
 /// newlines, strictStopped }` (`newlines`: line breaks in the range).
 #[wasm_bindgen(js_name = aggregateRange)]
-#[allow(clippy::too_many_arguments)] // positional, as JS calls it
 pub async fn aggregate_range(
     blob: Blob,
     plan: JsValue,
     start: f64,
     stop: f64,
-    _chunk_size: u32,
     on_progress: Option<Function>,
     exact: Option<bool>,
     on_rejected: Option<Function>,
@@ -141,7 +138,7 @@ pub async fn aggregate_range(
     let plan = plan_from_js(plan)?;
     let size = blob.size() as u64;
     let from = start as u64;
-    let rejected = Rejected { to: on_rejected, encoding: plan.encoding };
+    let rejected = RejectedSink { to: on_rejected, encoding: plan.encoding };
     if plan.sequential() {
         return aggregate_sequential(&blob, &plan, from, size, on_progress, rejected).await;
     }
@@ -172,12 +169,12 @@ pub async fn aggregate_range(
 }
 
 /// Where rejected rows go as they are found, if anywhere.
-struct Rejected {
+struct RejectedSink {
     to: Option<Function>,
     encoding: Encoding,
 }
 
-impl Rejected {
+impl RejectedSink {
     fn send(&self, rows: Vec<crate::Rejected>) {
         if let (Some(cb), false) = (&self.to, rows.is_empty()) {
             let records = crate::rejected_records(self.encoding, &rows);
@@ -300,7 +297,7 @@ async fn aggregate_sequential(
     from: u64,
     size: u64,
     on_progress: Option<Function>,
-    rejected: Rejected,
+    rejected: RejectedSink,
 ) -> Result<JsValue, JsError> {
     if from != plan.data_start {
         return range_result(&Partial::new(size));

@@ -46,9 +46,9 @@ async fn run(text: &str, n: usize) -> JsValue {
     let partials = Array::new();
     let mut prev_end = data_start;
     for j in 0..n {
-        let mut r = aggregate_range(b.clone(), plan.clone(), points[j], points[j + 1], 1 << 16, None, None, None).await.unwrap();
+        let mut r = aggregate_range(b.clone(), plan.clone(), points[j], points[j + 1], None, None, None).await.unwrap();
         if get(&r, "start").as_f64().unwrap() != prev_end {
-            r = aggregate_range(b.clone(), plan.clone(), prev_end, points[j + 1], 1 << 16, None, Some(true), None).await.unwrap();
+            r = aggregate_range(b.clone(), plan.clone(), prev_end, points[j + 1], None, Some(true), None).await.unwrap();
         }
         prev_end = get(&r, "end").as_f64().unwrap();
         partials.push(&get(&r, "partial"));
@@ -101,8 +101,8 @@ async fn utf16_files_are_one_range() {
     let plan = sniff(&bytes, true, JsValue::UNDEFINED).unwrap();
     let size = bytes.len() as f64;
     let start = get(&plan, "dataStart").as_f64().unwrap();
-    let first = aggregate_range(b.clone(), plan.clone(), start, size / 2.0, 1 << 16, None, None, None).await.unwrap();
-    let second = aggregate_range(b, plan.clone(), size / 2.0, size, 1 << 16, None, None, None).await.unwrap();
+    let first = aggregate_range(b.clone(), plan.clone(), start, size / 2.0, None, None, None).await.unwrap();
+    let second = aggregate_range(b, plan.clone(), size / 2.0, size, None, None, None).await.unwrap();
     assert_eq!(get(&first, "end").as_f64(), Some(size));
     assert_eq!(get(&second, "start").as_f64(), Some(size));
     let result = finish_partials(plan, Array::of2(&get(&first, "partial"), &get(&second, "partial")), 10).unwrap();
@@ -117,6 +117,6 @@ async fn utf16_files_are_one_range() {
 async fn empty_range_past_the_end() {
     let text = "campaign_id,date,impressions,clicks,spend,conversions\nA,d,1,1,1,1\n";
     let plan = sniff(text.as_bytes(), true, JsValue::UNDEFINED).unwrap();
-    let r = aggregate_range(blob(text), plan, 60.0, text.len() as f64, 1 << 16, None, None, None).await.unwrap();
+    let r = aggregate_range(blob(text), plan, 60.0, text.len() as f64, None, None, None).await.unwrap();
     assert_eq!(get(&r, "start").as_f64().unwrap(), get(&r, "end").as_f64().unwrap());
 }

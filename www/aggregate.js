@@ -13,7 +13,6 @@
 
 import { rejectedCsv } from './rejected.js';
 
-const CHUNK_SIZE = 16 << 20; // aggregateRange's chunkSize: no longer used (reads stream), kept for its signature
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
 const PROGRESS_INTERVAL_MS = 100; // ~10 progress updates per second
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -237,7 +236,7 @@ export async function aggregateFile(file, options = {}) {
       rangeRows[slot] = 0;
       return worker
         .call(
-          { type: 'range', file, plan, start, stop, exact, chunkSize: CHUNK_SIZE },
+          { type: 'range', file, plan, start, stop, exact },
           {
             onProgress: (bytesDone, rows) => {
               rangeBytes[slot] = Math.min(bytesDone, span);

@@ -2,7 +2,7 @@
 // and parsing happens here, off the main thread. Protocol (see aggregate.js):
 //   in:  {type:'init', module?}            compiled WebAssembly.Module (optional)
 //        {id, type:'sniff', file, options}   options: {delimiter?, encoding?, map?}
-//        {id, type:'range', file, plan, start, stop, exact, chunkSize}
+//        {id, type:'range', file, plan, start, stop, exact}
 //        {id, type:'finish', plan, partials, top}
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value}   range value: {partial, start, end, newlines,
@@ -29,7 +29,7 @@ async function doSniff(file, options) {
   return plan;
 }
 
-async function doRange(id, { file, plan, start, stop, exact, chunkSize }) {
+async function doRange(id, { file, plan, start, stop, exact }) {
   // Every rejected row, out of wasm memory as it is found (see rejected.js).
   const spool = new RejectedSpool();
   const r = await aggregateRange(
@@ -37,7 +37,6 @@ async function doRange(id, { file, plan, start, stop, exact, chunkSize }) {
     plan,
     start,
     stop,
-    chunkSize,
     (bytesDone, rows) => {
       postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
     },

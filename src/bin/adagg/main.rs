@@ -229,8 +229,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             feed_spilling(&mut agg, &block[..n], &mut spill)?;
         }
         let mut partial = agg.finish()?;
-        spill.write(std::mem::take(&mut partial.rejected)).map_err(spill_err)?;
-        spills.finish(spill, partial.start, partial.end, partial.newlines).map_err(spill_err)?;
+        spills.finish(spill, &mut partial).map_err(spill_err)?;
         Ok(partial)
     }
 
@@ -282,8 +281,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             }
         }
         let (plan, mut partial) = job.finish()?;
-        spill.write(std::mem::take(&mut partial.rejected)).map_err(spill_err)?;
-        spills.finish(spill, plan.data_start, partial.end.max(plan.data_start), partial.newlines).map_err(spill_err)?;
+        spills.finish(spill, &mut partial).map_err(spill_err)?;
         Ok((plan, partial))
     }
 
@@ -301,7 +299,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             .map_err(|e| e.to_string())?
             .len();
         let plan = read_plan(&args.input, &args.options)?;
-        let spills = Spills::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let (plan, partial, threads) = if plan.sequential() {
             let (plan, partial) =
                 run_sequential(&args.input, &args.options, &spills).map_err(|e| e.to_string())?;
@@ -329,7 +327,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         }
         let rejected = args.output.join("rejected_rows.csv");
         spills
-            .write_csv(&rejected, plan.encoding, data_start, data_end, plan.data_start_line)
+            .write_csv(&rejected, data_start, data_end, plan.data_start_line)
             .map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
         let secs = started.elapsed().as_secs_f64();
         print!("{}", report.summary);

@@ -1,8 +1,10 @@
 //! `rejected_rows.csv` for files of any size: every range writes its
-//! rejected rows to a temporary file as they come (lines relative to the
-//! range), and once the ranges are merged they are copied out in file order
-//! with their absolute line numbers. Memory stays bounded by one slice of
-//! input, whatever the number of bad rows.
+//! rejected rows to a temporary file as they come, as the core's records
+//! ([`adagg::rejected_records`]: lines relative to the range, the rest of
+//! each CSV line already made), and once the ranges are merged they are
+//! copied out in file order with their absolute line numbers. Memory stays
+//! bounded by one slice of input, whatever the number of bad rows. (The page
+//! does the same with Blobs: `www/rejected.js`.)
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -10,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use adagg::{rejected_row, Encoding, Rejected, REJECTED_HEADER};
+use adagg::{rejected_records, Encoding, Partial, Rejected, REJECTED_HEADER};
 
 /// A temporary directory, removed when dropped.
 pub struct TempDir(pub PathBuf);
@@ -42,6 +44,7 @@ struct Done {
 
 /// The spill files of one run, one per range run.
 pub struct Spills {
+    encoding: Encoding,
     dir: TempDir,
     seq: AtomicUsize,
     done: Mutex<Vec<Done>>,
@@ -51,24 +54,28 @@ pub struct Spills {
 pub struct Spill {
     path: PathBuf,
     out: BufWriter<File>,
+    encoding: Encoding,
 }
 
 impl Spills {
-    /// Spill files in a new temporary directory.
-    pub fn new() -> std::io::Result<Spills> {
-        Ok(Spills { dir: TempDir::new()?, seq: AtomicUsize::new(0), done: Mutex::new(Vec::new()) })
+    /// Spill files in a new temporary directory, for a file in `encoding`.
+    pub fn new(encoding: Encoding) -> std::io::Result<Spills> {
+        Ok(Spills { encoding, dir: TempDir::new()?, seq: AtomicUsize::new(0), done: Mutex::new(Vec::new()) })
     }
 
     /// A spill file for a range being run.
     pub fn open(&self) -> std::io::Result<Spill> {
         let path = self.dir.0.join(format!("{}.bin", self.seq.fetch_add(1, Ordering::Relaxed)));
-        Ok(Spill { out: BufWriter::new(File::create(&path)?), path })
+        Ok(Spill { out: BufWriter::new(File::create(&path)?), path, encoding: self.encoding })
     }
 
-    /// Records a finished range: its bounds and line count (from its
-    /// result) and its spill file.
-    pub fn finish(&self, mut spill: Spill, start: u64, end: u64, newlines: u64) -> std::io::Result<()> {
+    /// Records a finished range: the rejected rows still in its result go
+    /// to its spill file (and out of `partial`), then its bounds and line
+    /// count are kept for [`write_csv`](Self::write_csv).
+    pub fn finish(&self, mut spill: Spill, partial: &mut Partial) -> std::io::Result<()> {
+        spill.write(std::mem::take(&mut partial.rejected))?;
         spill.out.flush()?;
+        let (start, end, newlines) = (partial.start, partial.end, partial.newlines);
         self.done.lock().expect("spill list").push(Done { start, end, newlines, path: spill.path });
         Ok(())
     }
@@ -76,7 +83,7 @@ impl Spills {
     /// Writes `rejected_rows.csv` to `out`: the ranges from `start` to `end`
     /// in file order (re-run ranges replace the first try), `first_line`
     /// being the file line of the first range's line 1.
-    pub fn write_csv(&self, out: &Path, encoding: Encoding, start: u64, end: u64, first_line: u64) -> std::io::Result<u64> {
+    pub fn write_csv(&self, out: &Path, start: u64, end: u64, first_line: u64) -> std::io::Result<u64> {
         let done = self.done.lock().expect("spill list");
         let mut w = BufWriter::new(File::create(out)?);
         w.write_all(REJECTED_HEADER.as_bytes())?;
@@ -85,8 +92,9 @@ impl Spills {
             // The range that starts here (the last run of it, if it ran twice).
             let Some(range) = done.iter().rev().find(|d| d.start == at) else { break };
             let mut r = BufReader::new(File::open(&range.path)?);
-            while let Some(row) = read_row(&mut r)? {
-                w.write_all(rejected_row(encoding, row.line + shift, &row.reason, &row.raw).as_bytes())?;
+            while let Some((line, tail)) = read_record(&mut r)? {
+                write!(w, "{}", line + shift)?;
+                w.write_all(&tail)?;
                 rows += 1;
             }
             shift += range.newlines;
@@ -103,31 +111,24 @@ impl Spills {
 impl Spill {
     /// Appends rejected rows (lines relative to the range).
     pub fn write(&mut self, rows: Vec<Rejected>) -> std::io::Result<()> {
-        for r in rows {
-            self.out.write_all(&r.line.to_le_bytes())?;
-            for bytes in [r.reason.as_bytes(), &r.raw[..]] {
-                self.out.write_all(&(bytes.len() as u64).to_le_bytes())?;
-                self.out.write_all(bytes)?;
-            }
+        if rows.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        self.out.write_all(&rejected_records(self.encoding, &rows))
     }
 }
 
-fn read_row(r: &mut impl Read) -> std::io::Result<Option<Rejected>> {
-    let mut word = [0u8; 8];
-    match r.read_exact(&mut word) {
+/// One record of [`adagg::rejected_records`]: its line and the rest of
+/// its CSV line.
+fn read_record(r: &mut impl Read) -> std::io::Result<Option<(u64, Vec<u8>)>> {
+    let mut head = [0u8; 12];
+    match r.read_exact(&mut head) {
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
         other => other?,
     }
-    let line = u64::from_le_bytes(word);
-    let mut bytes = || -> std::io::Result<Vec<u8>> {
-        r.read_exact(&mut word)?;
-        let mut b = vec![0u8; u64::from_le_bytes(word) as usize];
-        r.read_exact(&mut b)?;
-        Ok(b)
-    };
-    let reason = String::from_utf8_lossy(&bytes()?).into_owned();
-    let raw = bytes()?;
-    Ok(Some(Rejected { line, reason, raw }))
+    let word = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().expect("4 bytes"));
+    let line = u64::from(word(0)) | u64::from(word(4)) << 32;
+    let mut tail = vec![0u8; word(8) as usize];
+    r.read_exact(&mut tail)?;
+    Ok(Some((line, tail)))
 }
