@@ -368,7 +368,7 @@ impl Aggregator {
             self.overflow(field, id, self.partial.newlines + 1);
         }
         let mut side = fast::Side { quality: &mut self.partial.quality, names: &mut self.partial.names };
-        fast::see(&mut side, text, 0, parsed, self.partial.newlines + 1);
+        fast::see(&mut side, text, 0, parsed, self.partial.newlines + 1, None);
         self.partial.rows_read += 1;
         self.partial.rows_aggregated += 1;
         self.offset += len as u64;

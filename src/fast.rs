@@ -259,13 +259,7 @@ impl FastParser {
         let d = D;
         debug_assert!(D == self.delimiter && self.delim_below && *self.cols == CANONICAL);
         let w: [u64; 6] = std::array::from_fn(|i| win.word(8 * i));
-        // Bit j of byte i: byte j of word i is a candidate; then transposed,
-        // bit 8i + j: byte 8i + j.
-        let mut m = 0;
-        for (i, &x) in w.iter().enumerate() {
-            m |= below(x, below_for(D)) >> (7 - i);
-        }
-        let mut m = transpose8(m);
+        let mut m = mask48::<D>(win, &w);
         let mut next = || {
             let at = m.trailing_zeros() as usize;
             m &= m.wrapping_sub(1);
@@ -445,19 +439,24 @@ impl FastParser {
                     break;
                 };
                 let added = if line.key.1 != 0 {
-                    table.add_small(line.key.0, line.key.1, &Totals::from(line.values))
+                    let v = Totals::from(line.values);
+                    table.add_small_on(line.key.0, line.key.1, &v, line.day)
                 } else {
-                    add(table, buf, p, &line)
+                    add(table, buf, p, &line).map(|()| None)
                 };
-                if let Err(f) = added {
-                    let id = p + line.campaign..p + line.campaign + line.campaign_len;
-                    return Run {
-                        pos: p,
-                        lines,
-                        halt: Halt::Overflow(f, id),
-                    };
-                }
-                see(side, buf, p, &line, line0 + lines + 1);
+                let bit = match added {
+                    Ok(bit) => bit,
+                    Err(f) => {
+                        let id = p + line.campaign..p + line.campaign + line.campaign_len;
+                        return Run {
+                            pos: p,
+                            lines,
+                            halt: Halt::Overflow(f, id),
+                        };
+                    }
+                };
+                let cached = bit.map(|bit| (&mut *table, bit));
+                see(side, buf, p, &line, line0 + lines + 1, cached);
                 p += line.end;
                 lines += 1;
                 if table.is_large() {
@@ -489,7 +488,7 @@ impl FastParser {
                     halt: Halt::Overflow(f, line.campaign..line.campaign + line.campaign_len),
                 };
             }
-            see(side, buf, 0, &line, line0 + lines + 1);
+            see(side, buf, 0, &line, line0 + lines + 1, None);
             p = line.end;
             lines += 1;
         }
@@ -578,7 +577,7 @@ impl FastParser {
                             halt: Halt::Overflow(f, id),
                         };
                     }
-                    see(side, buf, 0, line, line0 + lines + 1);
+                    see(side, buf, 0, line, line0 + lines + 1, None);
                     at = line.end;
                     lines += 1;
                 }
@@ -818,6 +817,9 @@ impl Plain {
     }
 }
 
+/// A line's bit in the campaign table's cache of (campaign, date) pairs.
+pub type Cached<'a> = Option<(&'a mut Table, crate::day_window::DayBit)>;
+
 /// Where the fast path records what it finds besides the totals.
 pub struct Side<'a> {
     /// (campaign, date) pairs for the duplicate check.
@@ -829,8 +831,12 @@ pub struct Side<'a> {
 /// Records an accepted line, found at line `line_no`, besides its totals:
 /// its (campaign, date) pair and its campaign name. Its positions are
 /// relative to `buf[base]`.
+///
+/// `cached` is the pair's bit in the campaign table's cache of pairs
+/// already in the duplicate check's map ([`crate::day_window`]), if it has
+/// one: a set bit saves the map lookup, and a pair the map takes sets it.
 #[inline(always)]
-pub fn see(side: &mut Side, buf: &[u8], base: usize, line: &Line, line_no: u64) {
+pub fn see(side: &mut Side, buf: &[u8], base: usize, line: &Line, line_no: u64, cached: Cached) {
     if line.name.1 != 0 {
         name(side, buf, base, line);
     }
@@ -838,7 +844,16 @@ pub fn see(side: &mut Side, buf: &[u8], base: usize, line: &Line, line_no: u64) 
         return;
     }
     if line.key.1 != 0 {
-        side.quality.see_packed(line.key.0, line.key.1, line.day, line_no);
+        let (lo, hi) = line.key;
+        if let Some((table, bit)) = cached {
+            if table.day_seen(bit) {
+                side.quality.known_duplicate(lo, hi, line.day, line_no);
+            } else if side.quality.see_packed(lo, hi, line.day, line_no) {
+                table.set_day_seen(bit);
+            }
+            return;
+        }
+        side.quality.see_packed(lo, hi, line.day, line_no);
     } else {
         let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
         side.quality.see(None, id, line.day, line_no);
@@ -1017,6 +1032,75 @@ fn load_tail(b: &[u8], p: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
+/// Bit `i` set for each of the window's first 48 bytes that is below
+/// `below_for(D)` (`w`: those bytes as words): with 16-byte vectors where
+/// the target has them (SSE2 natively on x86-64, `simd128` in wasm), else
+/// eight bytes at a time in words.
+#[inline(always)]
+fn mask48<const D: u8>(win: Window, w: &[u64; 6]) -> u64 {
+    #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        let _ = w;
+        let bytes: &[u8; 48] = win.0.first_chunk().expect("a window holds 48 bytes");
+        simd::below48(bytes, below_for(D))
+    }
+    #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+    {
+        let _ = win;
+        mask48_swar(w, below_for(D))
+    }
+}
+
+/// [`mask48`] in words: bit `j` of byte `i` marks byte `j` of word `i`,
+/// then transposed, bit `8i + j` marks byte `8i + j`.
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
+#[inline(always)]
+fn mask48_swar(w: &[u64; 6], c: u8) -> u64 {
+    let mut m = 0;
+    for (i, &x) in w.iter().enumerate() {
+        m |= below(x, c) >> (7 - i);
+    }
+    transpose8(m)
+}
+
+/// 16 bytes at a time with the target's vector instructions.
+#[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
+mod simd {
+    /// Bit `i` set for each byte `bytes[i]` below `c` (unsigned).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub fn below48(bytes: &[u8; 48], c: u8) -> u64 {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of the x86-64 baseline, and the unaligned
+        // loads read 16 bytes each within `bytes`.
+        unsafe {
+            let limit = _mm_set1_epi8(c as i8);
+            let zero = _mm_setzero_si128();
+            let at_or_above = |i: usize| {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(16 * i).cast());
+                // c - b saturates to 0 exactly when b >= c.
+                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8(limit, v), zero)) as u32 as u64
+            };
+            !(at_or_above(0) | at_or_above(1) << 16 | at_or_above(2) << 32) & 0xFFFF_FFFF_FFFF
+        }
+    }
+
+    /// Bit `i` set for each byte `bytes[i]` below `c` (unsigned).
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    pub fn below48(bytes: &[u8; 48], c: u8) -> u64 {
+        use std::arch::wasm32::*;
+        let limit = u8x16_splat(c);
+        let below = |i: usize| {
+            // SAFETY: the 16 bytes from 16 * i are within `bytes`; wasm
+            // loads need no alignment.
+            let v = unsafe { v128_load(bytes.as_ptr().add(16 * i).cast()) };
+            u64::from(u8x16_bitmask(u8x16_lt(v, limit)))
+        };
+        below(0) | below(1) << 16 | below(2) << 32
+    }
+}
+
 /// High bit set in exactly the bytes of `w` that are below `c` (`c <= 0x80`).
 #[inline(always)]
 fn below(w: u64, c: u8) -> u64 {
@@ -1035,6 +1119,7 @@ const ZEROS: u64 = ONES * b'0' as u64;
 
 /// The transpose of the 8x8 bit matrix whose row `r` is byte `r` (bit `c`
 /// of byte `r` goes to bit `r` of byte `c`).
+#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
 #[inline(always)]
 fn transpose8(x: u64) -> u64 {
     let t = (x ^ (x >> 7)) & 0x00AA_00AA_00AA_00AA;
@@ -1366,6 +1451,33 @@ mod tests {
                 .position(|b| !b.is_ascii_digit())
                 .map_or(64, |i| 8 * i as u32 + 7);
             assert_eq!(non_digits(w ^ ZEROS).trailing_zeros(), first, "{bytes:?}");
+        }
+    }
+
+    /// The 48-byte mask (vectors where the target has them) against the
+    /// word-wise one and against bytes, for every threshold in use.
+    #[test]
+    fn mask48_matches_words_and_bytes() {
+        let mut rng = Rng(0x5EED_0F_48);
+        let interesting = [0u8, 9, 10, 13, 0x22, 0x23, 0x2C, 0x2D, 0x2F, 0x30, 0x7F, 0x80, 0xFF];
+        for round in 0..50_000 {
+            let mut bytes = [0u8; WINDOW + 8];
+            for b in bytes.iter_mut().take(48) {
+                *b = if round % 2 == 0 {
+                    interesting[rng.below(interesting.len())]
+                } else {
+                    rng.next() as u8
+                };
+            }
+            let win = Window(&bytes);
+            let w: [u64; 6] = std::array::from_fn(|i| win.word(8 * i));
+            let expected = |c: u8| (0..48).fold(0u64, |m, i| m | u64::from(bytes[i] < c) << i);
+            assert_eq!(mask48::<b','>(win, &w), expected(below_for(b',')), "{bytes:?}");
+            assert_eq!(mask48::<b'\t'>(win, &w), expected(below_for(b'\t')), "{bytes:?}");
+            assert_eq!(mask48::<b'-'>(win, &w), expected(below_for(b'-')), "{bytes:?}");
+            for c in [below_for(b','), below_for(b'-'), 0x30] {
+                assert_eq!(mask48_swar(&w, c), expected(c), "{bytes:?} < {c}");
+            }
         }
     }
 

@@ -26,6 +26,7 @@ mod aggregator;
 mod aliases;
 mod codec;
 pub mod date;
+mod day_window;
 mod error;
 mod fast;
 mod field;

@@ -189,7 +189,9 @@ impl Quality {
             return; // past the limit, pairs are no longer checked
         }
         match key {
-            Some((lo, hi)) => self.see_packed(lo, hi, day, line),
+            Some((lo, hi)) => {
+                self.see_packed(lo, hi, day, line);
+            }
             None => {
                 if let Some(first) = self.see_long(campaign, day, line) {
                     self.duplicate(line, day, first, || campaign.into());
@@ -212,9 +214,10 @@ impl Quality {
         None
     }
 
-    /// Remembers a pair of the fast path (short ids only).
+    /// Remembers a pair of the fast path (short ids only). Returns true
+    /// if the pair is remembered now (false past [`PAIR_LIMIT`]).
     #[inline(always)]
-    pub fn see_packed(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
+    pub fn see_packed(&mut self, lo: u64, hi: u64, day: Day, line: u64) -> bool {
         let full = self.pairs() >= PAIR_LIMIT;
         match self.packed.entry((lo, hi, day)) {
             std::collections::hash_map::Entry::Occupied(e) => {
@@ -224,11 +227,32 @@ impl Quality {
             std::collections::hash_map::Entry::Vacant(e) => {
                 if full {
                     self.pairs_capped = true;
-                } else {
-                    e.insert(line);
+                    return false;
                 }
+                e.insert(line);
             }
         }
+        true
+    }
+
+    /// Counts a duplicate of a packed pair known to be remembered (the
+    /// campaign table's [`crate::day_window`] cache said so): no lookup
+    /// unless it is one of the first [`WARN_EXAMPLES`].
+    #[inline(always)]
+    pub fn known_duplicate(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
+        let count = &mut self.counts[Warn::Duplicate.index()];
+        *count += 1;
+        if *count <= WARN_EXAMPLES as u64 {
+            self.known_duplicate_example(lo, hi, day, line);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn known_duplicate_example(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
+        let first = self.packed[&(lo, hi, day)];
+        self.examples
+            .push(Warned::duplicate(line, &crate::table::unpack(lo, hi), day, first));
     }
 
     /// Counts a duplicate of the row at line `first`; `campaign` gives the

@@ -12,6 +12,8 @@
 //! (Fx over the id's bytes), as the map does, so that moving them into the
 //! map, and merging maps, sweep memory in order instead of jumping around.
 
+use crate::date::Day;
+use crate::day_window::{DayBit, DayWindows};
 use crate::field::Field;
 use crate::partial::CampaignMap;
 use crate::totals::Totals;
@@ -35,6 +37,8 @@ struct Slot {
     lo: u64,
     hi: u64,
     totals: Totals,
+    /// Its [`DayWindow`](crate::day_window::DayWindow) in [`Table::days`].
+    days: u32,
 }
 
 /// One slot of a large table, half a cache line: ids of up to
@@ -108,6 +112,8 @@ pub struct Table {
     wide: rustc_hash::FxHashMap<(u64, u64), Totals>,
     /// Ids longer than [`PACKED_MAX`].
     long: CampaignMap,
+    /// The days seen per campaign of a small table (none once large).
+    days: DayWindows,
 }
 
 /// `id` packed into two words: bytes 0..8 in `lo`, bytes 8..15 in `hi`,
@@ -203,6 +209,7 @@ impl Table {
             grow_at: n / 2 + n / 8,
             wide: Default::default(),
             long: CampaignMap::default(),
+            days: DayWindows::default(),
         }
     }
 
@@ -269,19 +276,43 @@ impl Table {
     /// [large](Self::is_large).
     #[inline(always)]
     pub fn add_small(&mut self, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        self.add_small_on(lo, hi, v, crate::fast::NO_DAY).map(|_| ())
+    }
+
+    /// [`add_small`](Self::add_small) for a row on `day`; also returns
+    /// the (campaign, day) bit of the duplicate check's cache, if the day
+    /// falls in the campaign's window (see [`crate::day_window`]).
+    #[inline(always)]
+    pub fn add_small_on(&mut self, lo: u64, hi: u64, v: &Totals, day: Day) -> Result<Option<DayBit>, Field> {
         debug_assert!(!self.is_large());
         let mask = self.slots.len() - 1;
         let mut i = (hash(lo, hi) >> self.shift) as usize;
         loop {
             let s = &mut self.slots[i];
             if s.lo == lo && s.hi == hi {
-                return add(&mut s.totals, v);
+                add(&mut s.totals, v)?;
+                let window = s.days as usize;
+                return Ok(self.days.bit(window, day));
             }
             if s.hi == 0 {
-                return self.insert_small(i, lo, hi, v);
+                let window = self.insert_small(i, lo, hi, v);
+                return Ok(self.days.bit(window, day));
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// True if the pair of `bit` (from [`add_small_on`](Self::add_small_on))
+    /// is known to be in the duplicate check's map.
+    #[inline(always)]
+    pub fn day_seen(&self, bit: DayBit) -> bool {
+        self.days.is_set(bit)
+    }
+
+    /// Records that the pair of `bit` is in the duplicate check's map.
+    #[inline(always)]
+    pub fn set_day_seen(&mut self, bit: DayBit) {
+        self.days.set(bit)
     }
 
     /// [`add_packed`](Self::add_packed) with the home slot from
@@ -329,14 +360,16 @@ impl Table {
         }
     }
 
+    /// Puts a new campaign in slot `i`; returns its day window.
     #[inline(never)]
-    fn insert_small(&mut self, i: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
-        self.slots[i] = Slot { lo, hi, totals: *v };
+    fn insert_small(&mut self, i: usize, lo: u64, hi: u64, v: &Totals) -> usize {
+        let days = self.days.push();
+        self.slots[i] = Slot { lo, hi, totals: *v, days: days as u32 };
         self.len += 1;
         if self.len >= self.grow_at {
             self.grow();
         }
-        Ok(())
+        days
     }
 
     #[inline(never)]
@@ -375,6 +408,7 @@ impl Table {
         let old = std::mem::take(&mut self.compact);
         self.compact = vec![Compact::default(); n];
         self.len = 0;
+        self.days.clear();
         // From a small table: ids too long for compact slots go wide.
         let small = std::mem::take(&mut self.slots)
             .into_iter()

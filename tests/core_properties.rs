@@ -233,6 +233,12 @@ fn piece() -> impl Strategy<Value = String> {
         4 => Just("2025-01-01"),
         2 => Just("2025-01-02"),
         1 => Just("1/2/2025"),
+        // Either side of the edges of the duplicate cache's day window
+        // (256 days before and 255 after a campaign's first day).
+        1 => Just("2025-09-13"),
+        1 => Just("2025-09-14"),
+        1 => Just("2024-04-20"),
+        1 => Just("2024-04-19"),
         1 => Just(" 2025-01-01 "),
         1 => Just("2025-02-30"),
         1 => Just("2099-01-01"),
@@ -287,6 +293,40 @@ proptest! {
     fn any_split_into_ranges_matches_one_pass(input in file(), n in 1usize..8, chunk in 1usize..64) {
         let expected = reference(&input);
         prop_assert_eq!(run_parallel(&input, n, chunk), expected);
+    }
+}
+
+/// Long files of plain rows (the fast path's windows need 520 bytes ahead
+/// of a line): few campaigns, days spread over three years (wider than the
+/// duplicate cache's 512-day windows), repeated pairs, in any order.
+fn plain_file() -> impl Strategy<Value = Vec<u8>> {
+    let row = (0u32..4, 0i32..1100, 0u32..3, any::<bool>()).prop_map(|(c, d, v, noisy)| {
+        let (y, m, dd) = adagg::date::civil_from_day(adagg::date::parse_date(b"2024-01-01").unwrap() + d);
+        let id = if noisy { format!("C{c}-with-a-longer-id") } else { format!("C{c}") };
+        format!("{id},{y:04}-{m:02}-{dd:02},{},{},{}.25,{}\n", 100 + v, 10 + v, v, v)
+    });
+    (prop::collection::vec(row, 20..400), prop::sample::select(vec![0usize, 1, 2])).prop_map(|(rows, repeat)| {
+        // Repeat early rows later: duplicates on every path.
+        let mut rows = rows;
+        for i in 0..rows.len() / 3 * repeat {
+            let r = rows[i % 7].clone();
+            rows.push(r);
+        }
+        let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+        s.extend(rows);
+        s.into_bytes()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn long_plain_files_match_plain_csv_core(input in plain_file(), n in 1usize..4) {
+        let expected = reference(&input);
+        prop_assert_eq!(run_chunked(&input, &[input.len()]), expected.clone(), "whole input");
+        prop_assert_eq!(run_chunked(&input, &[4096]), expected.clone(), "4 KiB chunks");
+        prop_assert_eq!(run_parallel(&input, n, 1 << 16), expected, "{} ranges", n);
     }
 }
 
