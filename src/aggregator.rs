@@ -232,7 +232,23 @@ impl Aggregator {
 
     /// Ends the input: processes a last line without `\n` and returns the
     /// range's result.
-    pub fn finish(mut self) -> Result<Partial, Error> {
+    pub fn finish(self) -> Result<Partial, Error> {
+        self.end(true).map(|(partial, _)| partial)
+    }
+
+    /// [`Aggregator::finish`] for a result that is to be serialized (handed
+    /// to another Web Worker): the campaigns stay in the fast path's table
+    /// and are written from there by [`Finished::to_bytes`], with no map
+    /// of boxed ids built and freed in between (a third of a range's time
+    /// with a million campaigns).
+    pub fn finish_for_transfer(self) -> Result<Finished, Error> {
+        self.end(false).map(|(partial, table)| Finished { partial, table })
+    }
+
+    /// Ends the input. The table's campaigns move into the partial when
+    /// `drain` is set or the partial already holds some (from the
+    /// csv-core path); otherwise they stay in the table that is returned.
+    fn end(mut self, drain: bool) -> Result<(Partial, Table), Error> {
         if !self.stopped && !self.seeking {
             if !self.carry.is_empty() {
                 let line = std::mem::take(&mut self.carry);
@@ -243,24 +259,28 @@ impl Aggregator {
             }
             self.absorb();
         }
-        let table = std::mem::take(&mut self.table);
-        if let Err((field, id)) = table.drain_into(&mut self.partial.campaigns) {
-            // Only when stopped early: the result is an error anyway.
-            let campaign = String::from_utf8_lossy(&id).into_owned();
-            self.fatal.get_or_insert(Error::Overflow {
-                field,
-                campaign,
-                line: None,
-            });
+        let mut table = std::mem::take(&mut self.table);
+        if drain || !self.partial.campaigns.is_empty() {
+            if let Err((field, id)) = table.drain_into(&mut self.partial.campaigns) {
+                // Only when stopped early: the result is an error anyway.
+                let campaign = String::from_utf8_lossy(&id).into_owned();
+                self.fatal.get_or_insert(Error::Overflow {
+                    field,
+                    campaign,
+                    line: None,
+                });
+            }
+            table = Table::new();
         }
         if let Some(err) = self.fatal {
             return Err(err);
         }
         if self.seeking {
             self.partial = Partial::new(self.offset);
+            table = Table::new();
         }
         self.partial.end = self.offset;
-        Ok(self.partial)
+        Ok((self.partial, table))
     }
 
     fn check_stop(&mut self) {
@@ -577,4 +597,21 @@ impl Aggregator {
 
 fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// A range's result as [`Aggregator::finish_for_transfer`] leaves it: the
+/// partial without its campaigns, which are still in the fast path's table.
+#[derive(Debug)]
+pub struct Finished {
+    /// Everything but the campaigns (`partial.campaigns` is empty).
+    pub partial: Partial,
+    table: Table,
+}
+
+impl Finished {
+    /// The bytes [`Partial::to_bytes`] would give for the whole result;
+    /// [`Partial::from_bytes`] reads them.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.partial.encode(Some(&self.table))
+    }
 }

@@ -5,7 +5,8 @@
 
 use crate::error::{Error, SkipKind, Skipped};
 use crate::field::Field;
-use crate::partial::Partial;
+use crate::partial::{CampaignMap, Partial};
+use crate::table::Table;
 use crate::quality::{Warn, Warned};
 use crate::totals::Totals;
 
@@ -14,7 +15,14 @@ const MAGIC: &[u8; 4] = b"AGP3";
 impl Partial {
     /// Serializes this result.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(256 + self.campaigns.len() * 48);
+        self.encode(None)
+    }
+
+    /// Serializes this result, with the campaigns of `table` too (none of
+    /// them may also be in `self.campaigns`).
+    pub(crate) fn encode(&self, table: Option<&Table>) -> Vec<u8> {
+        let campaigns = self.campaigns.len() + table.map_or(0, Table::campaigns);
+        let mut out = Vec::with_capacity(256 + campaigns * 48);
         out.extend_from_slice(MAGIC);
         for v in [
             self.start,
@@ -73,111 +81,146 @@ impl Partial {
             put(&mut out, day as i64 as u64);
             put(&mut out, line);
         }
-        put(&mut out, self.campaigns.len() as u64);
-        for (id, t) in &self.campaigns {
+        put(&mut out, campaigns as u64);
+        let mut entry = |id: &[u8], t: &Totals| {
             put_bytes(&mut out, id);
             for v in [t.impressions, t.clicks, t.spend_micros, t.conversions] {
                 put(&mut out, v);
             }
+        };
+        for (id, t) in &self.campaigns {
+            entry(id, t);
+        }
+        if let Some(table) = table {
+            table.for_each(entry);
         }
         out
     }
 
     /// Reads a result written by [`Partial::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Partial, Error> {
-        let mut r = Cursor { bytes };
-        if r.take(4)? != MAGIC {
-            return Err(Error::CorruptPartial);
-        }
-        let mut p = Partial::new(r.u64()?);
-        p.end = r.u64()?;
-        p.newlines = r.u64()?;
-        p.rows_read = r.u64()?;
-        p.rows_aggregated = r.u64()?;
-        for v in p.skipped.iter_mut() {
-            *v = r.u64()?;
-        }
-        let examples = r.len(40)?;
-        for _ in 0..examples {
-            let line = r.u64()?;
-            let kind = decode_kind(r.u64()?, r.u64()?, r.u64()?)?;
-            let message =
-                String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
-            p.examples.push(Skipped {
-                line,
-                kind,
-                message,
-            });
-        }
-        let rejected = r.len(24)?;
-        for _ in 0..rejected {
-            let line = r.u64()?;
-            let reason =
-                String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
-            let raw = r.bytes()?.to_vec();
-            p.rejected
-                .push(crate::partial::Rejected { line, reason, raw });
-        }
-        p.rejected_omitted = r.u64()?;
-        p.strict_stopped = r.u64()? != 0;
-        let names = r.len(16)?;
-        for _ in 0..names {
-            let id: Box<[u8]> = r.bytes()?.into();
-            let name: Box<[u8]> = r.bytes()?.into();
-            p.names.insert(id, name);
-        }
-        for v in p.quality.counts.iter_mut() {
-            *v = r.u64()?;
-        }
-        p.quality.pairs_capped = r.u64()? != 0;
-        let examples = r.len(40)?;
-        for _ in 0..examples {
-            let line = r.u64()?;
-            let kind = *Warn::ALL
-                .get(r.u64()? as usize)
-                .ok_or(Error::CorruptPartial)?;
-            let earlier = r.u64()?;
-            let day = i32::try_from(r.u64()? as i64).map_err(|_| Error::CorruptPartial)?;
-            let campaign: Box<[u8]> = r.bytes()?.into();
-            let detail =
-                String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
-            p.quality.examples.push(Warned {
-                line,
-                kind,
-                campaign,
-                detail,
-                earlier,
-                day,
-            });
-        }
-        let pairs = r.len(24)?;
-        for _ in 0..pairs {
-            let id = r.bytes()?;
-            let day = i32::try_from(r.u64()? as i64).map_err(|_| Error::CorruptPartial)?;
-            let line = r.u64()?;
-            if !p.quality.insert_pair(id, day, line) {
-                return Err(Error::CorruptPartial);
-            }
-        }
-        let campaigns = r.len(40)?;
-        p.campaigns.reserve(campaigns);
-        for _ in 0..campaigns {
-            let id: Box<[u8]> = r.bytes()?.into();
-            let t = Totals {
-                impressions: r.u64()?,
-                clicks: r.u64()?,
-                spend_micros: r.u64()?,
-                conversions: r.u64()?,
-            };
-            if p.campaigns.insert(id, t).is_some() {
-                return Err(Error::CorruptPartial);
-            }
-        }
-        if !r.bytes.is_empty() {
-            return Err(Error::CorruptPartial);
-        }
-        Ok(p)
+        decode(bytes, None)
     }
+
+    /// [`Partial::append`]s the result written in `bytes`, its campaigns
+    /// added straight into this one's (no map of them built and freed).
+    pub fn append_bytes(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if self.strict_stopped {
+            return Ok(()); // nothing after the first malformed row counts
+        }
+        let next = decode(bytes, Some(&mut self.campaigns))?;
+        self.append(next)
+    }
+}
+
+/// Reads a result written by [`Partial::to_bytes`]; with `into`, its
+/// campaigns are added to that map (overflow-checked) instead of being
+/// put in the result.
+fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error> {
+    let mut r = Cursor { bytes };
+    if r.take(4)? != MAGIC {
+        return Err(Error::CorruptPartial);
+    }
+    let mut p = Partial::new(r.u64()?);
+    p.end = r.u64()?;
+    p.newlines = r.u64()?;
+    p.rows_read = r.u64()?;
+    p.rows_aggregated = r.u64()?;
+    for v in p.skipped.iter_mut() {
+        *v = r.u64()?;
+    }
+    let examples = r.len(40)?;
+    for _ in 0..examples {
+        let line = r.u64()?;
+        let kind = decode_kind(r.u64()?, r.u64()?, r.u64()?)?;
+        let message =
+            String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+        p.examples.push(Skipped {
+            line,
+            kind,
+            message,
+        });
+    }
+    let rejected = r.len(24)?;
+    for _ in 0..rejected {
+        let line = r.u64()?;
+        let reason =
+            String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+        let raw = r.bytes()?.to_vec();
+        p.rejected
+            .push(crate::partial::Rejected { line, reason, raw });
+    }
+    p.rejected_omitted = r.u64()?;
+    p.strict_stopped = r.u64()? != 0;
+    let names = r.len(16)?;
+    for _ in 0..names {
+        let id: Box<[u8]> = r.bytes()?.into();
+        let name: Box<[u8]> = r.bytes()?.into();
+        p.names.insert(id, name);
+    }
+    for v in p.quality.counts.iter_mut() {
+        *v = r.u64()?;
+    }
+    p.quality.pairs_capped = r.u64()? != 0;
+    let examples = r.len(40)?;
+    for _ in 0..examples {
+        let line = r.u64()?;
+        let kind = *Warn::ALL
+            .get(r.u64()? as usize)
+            .ok_or(Error::CorruptPartial)?;
+        let earlier = r.u64()?;
+        let day = i32::try_from(r.u64()? as i64).map_err(|_| Error::CorruptPartial)?;
+        let campaign: Box<[u8]> = r.bytes()?.into();
+        let detail =
+            String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+        p.quality.examples.push(Warned {
+            line,
+            kind,
+            campaign,
+            detail,
+            earlier,
+            day,
+        });
+    }
+    let pairs = r.len(24)?;
+    for _ in 0..pairs {
+        let id = r.bytes()?;
+        let day = i32::try_from(r.u64()? as i64).map_err(|_| Error::CorruptPartial)?;
+        let line = r.u64()?;
+        if !p.quality.insert_pair(id, day, line) {
+            return Err(Error::CorruptPartial);
+        }
+    }
+    let campaigns = r.len(40)?;
+    let map = into.unwrap_or(&mut p.campaigns);
+    let merging = !map.is_empty();
+    map.reserve(campaigns.saturating_sub(map.len()));
+    for _ in 0..campaigns {
+        let id = r.bytes()?;
+        let t = Totals {
+            impressions: r.u64()?,
+            clicks: r.u64()?,
+            spend_micros: r.u64()?,
+            conversions: r.u64()?,
+        };
+        match map.get_mut(id) {
+            // Ids are unique within one result: a second one is
+            // corruption unless the map held results before.
+            Some(_) if !merging => return Err(Error::CorruptPartial),
+            Some(total) => total.add(&t).map_err(|field| Error::Overflow {
+                field,
+                campaign: String::from_utf8_lossy(id).into_owned(),
+                line: None,
+            })?,
+            None => {
+                map.insert(id.into(), t);
+            }
+        }
+    }
+    if !r.bytes.is_empty() {
+        return Err(Error::CorruptPartial);
+    }
+    Ok(p)
 }
 
 fn encode_kind(kind: SkipKind) -> (usize, u64, u64) {
@@ -268,5 +311,103 @@ mod tests {
         let mut bad = bytes.clone();
         bad[0] = b'X';
         assert_eq!(Partial::from_bytes(&bad), Err(Error::CorruptPartial));
+    }
+
+    /// A file of `rows` rows over `campaigns` ids of 3 to 20 bytes; with
+    /// `quoted`, some rows are quoted (the csv-core path).
+    fn file(rows: usize, campaigns: u64, quoted: bool) -> Vec<u8> {
+        let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+        let mut r = 0x9E37_79B9_7F4A_7C15u64;
+        for i in 0..rows {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            let c = r % campaigns;
+            let id = match c % 4 {
+                0 => format!("C{c}"),
+                1 => format!("CMP{c:09}"),
+                2 => format!("campaign-{c:012}"),
+                _ => format!("CMP{c:05}"),
+            };
+            let day = 1 + (r >> 40) % 28;
+            let (imp, clk, spend, conv) = (r % 5000 + 100, r % 90, (r >> 20) % 100_000, (r >> 8) % 7);
+            if quoted && i % 97 == 0 {
+                s += &format!("\"{id}\",2025-02-{day:02},{imp},{clk},\"{}.{:02}\",{conv}\n", spend / 100, spend % 100);
+            } else {
+                s += &format!("{id},2025-02-{day:02},{imp},{clk},{}.{:02},{conv}\n", spend / 100, spend % 100);
+            }
+        }
+        s.into_bytes()
+    }
+
+    /// Runs one range twice: with `finish` and with `finish_for_transfer`.
+    fn both(plan: &crate::Plan, input: &[u8], start: crate::Start, stop: u64) -> (Partial, crate::Finished) {
+        let run = || {
+            let mut agg = crate::Aggregator::for_range(plan, start, stop);
+            let from = match start {
+                crate::Start::Exact(at) | crate::Start::AfterNewline(at) => at as usize,
+            };
+            for piece in input[from..].chunks(4096) {
+                agg.feed(piece);
+            }
+            agg
+        };
+        (run().finish().unwrap(), run().finish_for_transfer().unwrap())
+    }
+
+    #[test]
+    fn finished_encodes_like_the_partial_and_merges_like_append() {
+        // Small tables, large ones (ids of 12+ bytes in their map), and the
+        // csv-core path's campaigns next to the table's.
+        for (rows, campaigns, quoted) in [(3_000, 40, false), (3_000, 40, true), (120_000, 60_000, false), (120_000, 60_000, true)] {
+            let input = file(rows, campaigns, quoted);
+            let plan = crate::sniff(&input, true).unwrap().unwrap();
+            let points = crate::split_points(&plan, input.len() as u64, 3);
+            let mut partials = Vec::new();
+            let mut encoded = Vec::new();
+            for j in 0..3 {
+                let start = if j == 0 { crate::Start::Exact(points[0]) } else { crate::Start::AfterNewline(points[j]) };
+                let stop = if j == 2 { u64::MAX } else { points[j + 1] };
+                let (partial, finished) = both(&plan, &input, start, stop);
+                assert!(finished.partial.campaigns.is_empty() || quoted);
+                let bytes = finished.to_bytes();
+                assert_eq!(Partial::from_bytes(&bytes).as_ref(), Ok(&partial), "{rows} rows, {campaigns} campaigns, range {j}");
+                partials.push(partial);
+                encoded.push(bytes);
+            }
+            let mut by_value = partials[0].clone();
+            let mut by_bytes = Partial::from_bytes(&encoded[0]).unwrap();
+            for j in 1..3 {
+                by_value.append(partials[j].clone()).unwrap();
+                by_bytes.append_bytes(&encoded[j]).unwrap();
+            }
+            assert_eq!(by_bytes, by_value);
+            assert_eq!(by_value.rows_aggregated, rows as u64);
+        }
+    }
+
+    #[test]
+    fn append_bytes_reports_overflow_and_duplicates() {
+        let one = |imp: u64| {
+            let input = format!("campaign_id,date,impressions,clicks,spend,conversions\nA,2025-01-01,{imp},1,1,1\n");
+            let mut job = crate::Job::new();
+            job.feed(input.as_bytes()).unwrap();
+            job.finish().unwrap().1
+        };
+        let a = one(u64::MAX - 5);
+        let mut b = one(10);
+        b.start = a.end;
+        b.end = a.end + (a.end - a.start);
+        let mut merged = a.clone();
+        let err = merged.append_bytes(&b.to_bytes()).unwrap_err();
+        assert!(matches!(err, Error::Overflow { ref campaign, .. } if campaign == "A"), "{err:?}");
+        // One result naming a campaign twice is corrupt.
+        let mut twice = a.to_bytes();
+        let count_at = twice.len() - (8 + 1 + 32) - 8;
+        assert_eq!(twice[count_at..count_at + 8], 1u64.to_le_bytes());
+        let entry = twice[count_at + 8..].to_vec();
+        twice.extend_from_slice(&entry);
+        twice[count_at..count_at + 8].copy_from_slice(&2u64.to_le_bytes());
+        assert_eq!(Partial::from_bytes(&twice), Err(Error::CorruptPartial));
     }
 }

@@ -47,7 +47,7 @@ mod transcode;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use aggregator::{Aggregator, Start, RAW_LIMIT, RECORD_LIMIT};
+pub use aggregator::{Aggregator, Finished, Start, RAW_LIMIT, RECORD_LIMIT};
 pub use error::{Error, SkipKind, Skipped};
 pub use field::Field;
 pub use job::{aggregate_bytes, Job};
@@ -61,3 +61,5 @@ pub use report::{rejected_records, rejected_row, rejected_row_tail, QualitySumma
 pub use split::{run_range_in_memory, run_ranges, split_points};
 pub use totals::{RowValues, Totals};
 pub use transcode::Transcoder;
+#[doc(hidden)]
+pub use table::places_like_the_map;

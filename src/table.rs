@@ -156,20 +156,49 @@ const LARGE: usize = 1 << 15;
 /// rustc-hash 2's `FxHasher` over a `[u8]` (its length, then its bytes),
 /// worked out from the two words (copying them into bytes to hash those
 /// would cost a store-forwarding stall per row, which serialises the
-/// table's cache misses). A test checks it against the real thing; were
-/// they to differ, only the speed of [`Table::drain_into`] would suffer.
-#[cfg(target_pointer_width = "64")]
+/// table's cache misses). Tests check it against the real thing, natively
+/// and in wasm (32-bit, where rustc-hash works on 32-bit words); were they
+/// to differ, only the speed of [`Table::drain_into`] and of merging
+/// serialized results would suffer.
 #[inline(always)]
 fn fx_hash(lo: u64, hi: u64) -> u64 {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let len = (hi >> 56) as u32;
+    let (s0, s1) = fx_seeds(lo, hi, len);
+    #[cfg(target_pointer_width = "64")]
+    {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let full = u128::from(s0) * u128::from(s1);
+        let bytes = (full as u64 ^ (full >> 64) as u64) ^ u64::from(len);
+        let h = u64::from(len).wrapping_mul(K);
+        h.wrapping_add(bytes).wrapping_mul(K).rotate_left(26)
+    }
+    #[cfg(not(target_pointer_width = "64"))]
+    {
+        const K: u32 = 0x93d7_65dd;
+        // rustc-hash's 32-bit multiply_mix.
+        let a = (s0 & 0xFFFF_FFFF) * (s1 >> 32);
+        let b = (s0 >> 32) * (s1 & 0xFFFF_FFFF);
+        let bytes = (a ^ b.rotate_right(32)) ^ u64::from(len);
+        let h = len.wrapping_mul(K);
+        let h = h.wrapping_add(bytes as u32).wrapping_mul(K);
+        let h = h.wrapping_add((bytes >> 32) as u32).wrapping_mul(K);
+        u64::from(h.rotate_left(15))
+    }
+}
+
+/// rustc-hash 2's `hash_bytes` state before its final mix, for an id of
+/// `len` (1 to 15) bytes packed in `(lo, hi)`.
+#[inline(always)]
+fn fx_seeds(lo: u64, hi: u64, len: u32) -> (u64, u64) {
     const SEED1: u64 = 0x243f_6a88_85a3_08d3;
     const SEED2: u64 = 0x1319_8a2e_0370_7344;
-    let len = (hi >> 56) as u32;
     let (mut s0, mut s1) = (SEED1, SEED2);
     if len >= 8 {
-        let id = u128::from(hi & 0x00FF_FFFF_FFFF_FFFF) << 64 | u128::from(lo);
+        // The id's last 8 bytes: bytes len-8.. of lo and hi's id bytes.
+        let shift = 8 * (len - 8);
+        let hi = hi & 0x00FF_FFFF_FFFF_FFFF;
         s0 ^= lo;
-        s1 ^= (id >> (8 * (len - 8))) as u64;
+        s1 ^= if shift == 0 { lo } else { lo >> shift | hi << (64 - shift) };
     } else if len >= 4 {
         s0 ^= lo & 0xFFFF_FFFF;
         s1 ^= (lo >> (8 * (len - 4))) & 0xFFFF_FFFF;
@@ -178,17 +207,16 @@ fn fx_hash(lo: u64, hi: u64) -> u64 {
         s0 ^= byte(0);
         s1 ^= byte(len - 1) << 8 | byte(len / 2);
     }
-    let full = u128::from(s0) * u128::from(s1);
-    let bytes = (full as u64 ^ (full >> 64) as u64) ^ u64::from(len);
-    let h = u64::from(len).wrapping_mul(K);
-    h.wrapping_add(bytes).wrapping_mul(K).rotate_left(26)
+    (s0, s1)
 }
 
-/// 32-bit targets hash differently; large tables there use [`hash`].
-#[cfg(not(target_pointer_width = "64"))]
-#[inline(always)]
-fn fx_hash(lo: u64, hi: u64) -> u64 {
-    hash(lo, hi)
+/// Whether the table places `id` (1 to 15 bytes) by the hash
+/// [`CampaignMap`] gives it; for the wasm tests (tests/web.rs).
+#[doc(hidden)]
+pub fn places_like_the_map(id: &[u8]) -> bool {
+    use std::hash::BuildHasher;
+    let Some((lo, hi)) = pack(id) else { return false };
+    fx_hash(lo, hi) == CampaignMap::default().hasher().hash_one(id)
 }
 
 impl Default for Table {
@@ -250,11 +278,7 @@ impl Table {
 
     #[inline(always)]
     fn home_large(&self, lo: u64, hi: u64) -> usize {
-        if cfg!(target_pointer_width = "64") {
-            fx_hash(lo, hi) as usize & (self.compact.len() - 1)
-        } else {
-            (hash(lo, hi) >> self.shift) as usize
-        }
+        fx_hash(lo, hi) as usize & (self.compact.len() - 1)
     }
 
     /// Loads a word of a home slot of a large table, so that a caller can
@@ -461,6 +485,35 @@ impl Table {
         }
     }
 
+    /// Campaigns held.
+    pub fn campaigns(&self) -> usize {
+        let small = self.slots.iter().filter(|s| s.hi != 0).count();
+        let large = self.compact.iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0).count();
+        small + large + self.wide.len() + self.long.len()
+    }
+
+    /// Calls `f` with the id and totals of every campaign, in slot order.
+    pub fn for_each(&self, mut f: impl FnMut(&[u8], &Totals)) {
+        let mut packed = |lo: u64, hi: u64, t: &Totals| {
+            let mut b = [0u8; 16];
+            b[..8].copy_from_slice(&lo.to_le_bytes());
+            b[8..].copy_from_slice(&hi.to_le_bytes());
+            f(&b[..(hi >> 56) as usize], t);
+        };
+        for s in self.slots.iter().filter(|s| s.hi != 0) {
+            packed(s.lo, s.hi, &s.totals);
+        }
+        for s in self.compact.iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0) {
+            packed(s.lo, s.hi64(), &s.totals());
+        }
+        for (&(lo, hi), t) in &self.wide {
+            packed(lo, hi, t);
+        }
+        for (id, t) in &self.long {
+            f(id, t);
+        }
+    }
+
     /// Moves every campaign into `map`, adding to totals already there.
     /// On overflow, returns the field and the campaign id.
     pub fn drain_into(self, map: &mut CampaignMap) -> Result<(), (Field, Box<[u8]>)> {
@@ -650,7 +703,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(target_pointer_width = "64")]
     fn fx_hash_is_the_maps_hash() {
         use std::hash::BuildHasher;
         let hasher = *CampaignMap::default().hasher();

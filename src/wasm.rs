@@ -163,9 +163,9 @@ pub async fn aggregate_range(
         more
     };
     read_stream(&blob, from, sink).await?;
-    let mut partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
-    rejected.send_rest(&mut partial);
-    range_result(&partial)
+    let mut finished = agg.finish_for_transfer().map_err(|e| JsError::new(&e.to_string()))?;
+    rejected.send_rest(&mut finished.partial);
+    range_result(&finished.partial, &finished.to_bytes())
 }
 
 /// Where rejected rows go as they are found, if anywhere.
@@ -209,10 +209,11 @@ extern "C" {
 const REPORT_EVERY: u64 = 16 << 20;
 
 /// Reads `blob[from..]` with a "bring your own buffer" stream reader into
-/// one reused buffer of [`PIECE`] bytes, so that reading makes no garbage
+/// two reused buffers of [`PIECE`] bytes, so that reading makes no garbage
 /// (slices of `Blob.arrayBuffer()` are new buffers each, which the
-/// collector frees late: the tab's memory grew with the file). Hands the
-/// bytes to `sink` (which returns false to stop), with `true` every
+/// collector frees late: the tab's memory grew with the file). One read is
+/// always in flight while the previous piece is parsed. Hands the bytes to
+/// `sink` (which returns false to stop), with `true` every
 /// [`REPORT_EVERY`] bytes and at the end.
 async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -> bool) -> Result<(), JsError> {
     let size = blob.size() as u64;
@@ -237,27 +238,35 @@ async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -
     // Fill whole pieces where the stream allows (`min`), fewer calls.
     let read_options = js_sys::Object::new();
     js_sys::Reflect::set(&read_options, &"min".into(), &(PIECE as f64).into()).map_err(js_err)?;
-    let mut buffer = ArrayBuffer::new(PIECE as u32);
+    let issue = |buffer: Option<ArrayBuffer>| -> Result<JsFuture, JsError> {
+        let promise = match buffer {
+            Some(buffer) => reader.read_with(&Uint8Array::new(&buffer), &read_options),
+            None => read.call0(&reader).map_err(js_err)?.unchecked_into(),
+        };
+        Ok(JsFuture::from(promise))
+    };
+    let fresh = || byob.then(|| ArrayBuffer::new(PIECE as u32));
+    let mut spare = fresh();
+    let mut pending = issue(fresh())?;
     let mut buf = vec![0u8; PIECE];
     let (mut done, mut reported) = (0u64, 0u64);
     loop {
-        let pending = match byob {
-            true => reader.read_with(&Uint8Array::new(&buffer), &read_options),
-            false => read.call0(&reader).map_err(js_err)?.unchecked_into(),
-        };
-        let result = JsFuture::from(pending).await.map_err(js_err)?;
+        let result = pending.await.map_err(js_err)?;
         let value = get(&result, "value")?;
         // At the end a read may bring the last bytes (fewer than `min`)
         // together with `done`.
-        let last = get(&result, "done")?.as_bool() == Some(true);
+        let last = get(&result, "done")?.as_bool() == Some(true) || value.is_undefined();
+        // The next read runs while this piece is parsed (into the spare
+        // buffer; this piece's buffer is the spare one after it).
+        pending = match last || from + done + value_len(&value) as u64 >= size {
+            true => JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED)),
+            false => issue(spare.take())?,
+        };
         if value.is_undefined() {
             break;
         }
         let value: Uint8Array = value.unchecked_into();
         let len = value.length() as usize;
-        if len == 0 && last {
-            break;
-        }
         // A default reader's chunk may be larger than the buffer.
         let mut at = 0;
         while at < len {
@@ -276,9 +285,9 @@ async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -
             }
         }
         if byob {
-            buffer = value.buffer();
+            spare = Some(value.buffer());
         }
-        if last {
+        if last || from + done >= size {
             break;
         }
     }
@@ -286,6 +295,11 @@ async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -
         return Err(JsError::new(&Error::Read(format!("read {done} bytes from byte {from}, expected {}", size - from)).to_string()));
     }
     Ok(())
+}
+
+/// The length of a read's `value` (0 when there is none).
+fn value_len(value: &JsValue) -> u32 {
+    value.dyn_ref::<Uint8Array>().map_or(0, Uint8Array::length)
 }
 
 /// UTF-16 files are decoded as one stream: the range that starts at the
@@ -300,7 +314,8 @@ async fn aggregate_sequential(
     rejected: RejectedSink,
 ) -> Result<JsValue, JsError> {
     if from != plan.data_start {
-        return range_result(&Partial::new(size));
+        let empty = Partial::new(size);
+        return range_result(&empty, &empty.to_bytes());
     }
     let mut job = Job::resume(plan.clone());
     if rejected.to.is_some() {
@@ -320,10 +335,11 @@ async fn aggregate_sequential(
     let (_, mut partial) = job.finish().map_err(|e| JsError::new(&e.to_string()))?;
     partial.end = size;
     rejected.send_rest(&mut partial);
-    range_result(&partial)
+    range_result(&partial, &partial.to_bytes())
 }
 
-fn range_result(partial: &Partial) -> Result<JsValue, JsError> {
+/// A range's result for JS: `bytes` is `partial` serialized.
+fn range_result(partial: &Partial, bytes: &[u8]) -> Result<JsValue, JsError> {
     let out = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &k.into(), &v).map(|_| ()).map_err(js_err);
     set("start", (partial.start as f64).into())?;
@@ -331,7 +347,7 @@ fn range_result(partial: &Partial) -> Result<JsValue, JsError> {
     set("rows", (partial.rows_read as f64).into())?;
     set("newlines", (partial.newlines as f64).into())?;
     set("strictStopped", partial.strict_stopped.into())?;
-    set("partial", Uint8Array::from(&partial.to_bytes()[..]).into())?;
+    set("partial", Uint8Array::from(bytes).into())?;
     Ok(out.into())
 }
 
@@ -441,10 +457,10 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
     let mut merged: Option<Partial> = None;
     for item in partials.iter() {
         let bytes = item.dyn_into::<Uint8Array>().map_err(|_| JsError::new("partials must be Uint8Arrays"))?.to_vec();
-        let next = Partial::from_bytes(&bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let corrupt = |e: Error| JsError::new(&e.to_string());
         match &mut merged {
-            None => merged = Some(next),
-            Some(m) => m.append(next).map_err(|e| JsError::new(&e.to_string()))?,
+            None => merged = Some(Partial::from_bytes(&bytes).map_err(corrupt)?),
+            Some(m) => m.append_bytes(&bytes).map_err(corrupt)?,
         }
     }
     let merged = merged.unwrap_or_else(|| Partial::new(plan.data_start));

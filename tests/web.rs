@@ -120,3 +120,19 @@ async fn empty_range_past_the_end() {
     let r = aggregate_range(blob(text), plan, 60.0, text.len() as f64, None, None, None).await.unwrap();
     assert_eq!(get(&r, "start").as_f64().unwrap(), get(&r, "end").as_f64().unwrap());
 }
+
+/// Large campaign tables place ids by the hash the merge's map gives them
+/// (rustc-hash, 32-bit in wasm), so that serialized results merge in memory
+/// order.
+#[wasm_bindgen_test]
+fn large_tables_place_ids_like_the_map() {
+    let mut r = 0x1357_9BDF_2468_ACE0u64;
+    for round in 0..20_000usize {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        let len = 1 + round % 15;
+        let id: Vec<u8> = (0..len).map(|i| (r >> (4 * (i % 16))) as u8).collect();
+        assert!(adagg::places_like_the_map(&id), "{id:?}");
+    }
+}
