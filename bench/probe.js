@@ -11,6 +11,7 @@ function load(dir) {
       dir,
       import(new URL(`${dir}/aggregate.js`, location.href).href).then(async (m) => {
         await m.preload();
+        await m.warmUp?.(); // as the page does (variants without it: none)
         return m;
       }),
     );

@@ -12,7 +12,7 @@
 //
 // No global names besides the custom element: defining it twice (a second
 // copy of this module) is a no-op.
-import { aggregateFile as coreAggregateFile, preload as corePreload } from './aggregate.js';
+import { aggregateFile as coreAggregateFile, preload as corePreload, warmUp } from './aggregate.js';
 import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText, qualityNotes, qualityShown } from './format.js';
 
 const TAG = 'ad-aggregator';
@@ -492,9 +492,21 @@ export class AdAggregator extends BaseElement {
     if (!this.#job && !this.#result) this.#setRankingTitles(this.top);
     // Load and compile the wasm now, so a run starts at once and a missing
     // file is reported before the user picks a CSV file.
-    preload({ wasmUrl: this.#abs(this.wasmUrl, this.ownerDocument) }).catch((err) => {
-      if (!this.#job && !this.#result) this.#showError(err?.message || String(err));
-    });
+    // Then warm the engine's optimizing compiler up on a small synthetic run.
+    preload({ wasmUrl: this.#abs(this.wasmUrl, this.ownerDocument) }).then(
+      (module) => {
+        let workerUrl;
+        try {
+          workerUrl = this.workerUrl ? resolveUrl(this.#abs(this.workerUrl)) : undefined;
+        } catch {
+          return; // reported by a run
+        }
+        warmUp({ module, ...(workerUrl ? { workerUrl } : {}) });
+      },
+      (err) => {
+        if (!this.#job && !this.#result) this.#showError(err?.message || String(err));
+      },
+    );
   }
 
   disconnectedCallback() {

@@ -47,6 +47,33 @@ export function preload() {
   return modulePromise;
 }
 
+const warmed = new WeakSet();
+
+/**
+ * Runs a small synthetic file through `module` in a throwaway worker, so
+ * that the engine's optimizing compiler has the hot code ready before the
+ * user's first file (the first run is otherwise 0.1-0.2 s slower on 1 GB).
+ * Once per module; errors are ignored (a real run reports them). Call it
+ * after preload(), when the page is idle.
+ * @param {{module?: WebAssembly.Module, workerUrl?: string|URL}} [options]
+ * @returns {Promise<void>}
+ */
+export async function warmUp({ module, workerUrl = WORKER_URL } = {}) {
+  try {
+    module ??= await preload();
+    if (warmed.has(module)) return;
+    warmed.add(module);
+    const worker = new WorkerClient(module, workerUrl);
+    try {
+      await worker.call({ type: 'warm' });
+    } finally {
+      worker.terminate(new Error('worker released'));
+    }
+  } catch {
+    // A real run reports whatever went wrong.
+  }
+}
+
 /** Today's date where the user is, as `YYYY-MM-DD` (the core has no clock). */
 function localToday() {
   const d = new Date();

@@ -1,6 +1,6 @@
 // Page UI for adagg. All heavy work lives in aggregate.js and its workers;
 // this module only wires the DOM. User data is only ever set as textContent.
-import { aggregateFile, preload } from './aggregate.js';
+import { aggregateFile, preload, warmUp } from './aggregate.js';
 import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText, qualityNotes, qualityShown } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -365,6 +365,7 @@ function init() {
   preload().then(
     () => {
       document.body.dataset.ready = 'true';
+      warmUp();
     },
     (err) => showError(err.message),
   );
