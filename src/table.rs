@@ -517,37 +517,23 @@ impl Table {
     /// Moves every campaign into `map`, adding to totals already there.
     /// On overflow, returns the field and the campaign id.
     pub fn drain_into(self, map: &mut CampaignMap) -> Result<(), (Field, Box<[u8]>)> {
-        let n = self.len + self.wide.len() + self.long.len();
+        map.reserve(self.campaigns().saturating_sub(map.len()));
         // In slot order: for large tables, the order of the map's buckets.
-        let small = self
-            .slots
-            .into_iter()
-            .filter(|s| s.hi != 0)
-            .map(|s| (unpack(s.lo, s.hi), s.totals));
-        let large = self
-            .compact
-            .into_iter()
-            .filter(|s| s.hi != 0 && s.hi & WIDE == 0);
-        let large = large.map(|s| (unpack(s.lo, s.hi64()), s.totals()));
-        let wide = self
-            .wide
-            .into_iter()
-            .map(|((lo, hi), t)| (unpack(lo, hi), t));
-        let all = small.chain(large).chain(wide).chain(self.long);
-        map.reserve(n);
-        if map.is_empty() {
-            map.extend(all);
-            return Ok(());
-        }
-        for (id, totals) in all {
-            match map.get_mut(&id) {
-                Some(t) => t.add(&totals).map_err(|f| (f, id))?,
-                None => {
-                    map.insert(id, totals);
+        let fresh = map.is_empty();
+        let mut overflow = None;
+        self.for_each(|id, totals| {
+            if overflow.is_some() {
+                return;
+            }
+            if !fresh {
+                if let Some(t) = map.get_mut(id) {
+                    overflow = t.add(totals).err().map(|f| (f, id.into()));
+                    return;
                 }
             }
-        }
-        Ok(())
+            map.insert(id.into(), *totals);
+        });
+        overflow.map_or(Ok(()), Err)
     }
 }
 
