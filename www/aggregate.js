@@ -11,8 +11,6 @@
 // quoted newline crossed a split), range j+1 is re-run from range j's exact
 // end. All partials then go, in file order, to one worker for the merge.
 
-import { rejectedCsv } from './rejected.js';
-
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
 const PROGRESS_INTERVAL_MS = 100; // ~10 progress updates per second
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -334,7 +332,7 @@ export async function aggregateFile(file, options = {}) {
       lineOffset += Number(r.newlines);
       return range;
     });
-    result.rejectedCsv = await rejectedCsv(spools);
+    result.rejectedCsv = await pool[0].call({ type: 'rejected', ranges: spools });
     phase = 'done';
     emit(true);
     const elapsedMs = performance.now() - t0;

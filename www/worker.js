@@ -4,13 +4,14 @@
 //        {id, type:'sniff', file, options}   options: {delimiter?, encoding?, map?}
 //        {id, type:'range', file, plan, start, stop, exact}
 //        {id, type:'finish', plan, partials, top}
+//        {id, type:'rejected', ranges}      ranges: [{blob, lineOffset}] -> rejected_rows.csv Blob
 //        {id, type:'warm'}                    a small synthetic run (see warmUp in aggregate.js)
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value}   range value: {partial, start, end, newlines,
 //                                     strictStopped, rejected: Blob of records (rejected.js)}
 //        {id, type:'error', message, kind?, missing?, columns?}
 import init, { sniff, aggregateRange, finishPartials } from './pkg/adagg.js';
-import { RejectedSpool } from './rejected.js';
+import { RejectedSpool, rejectedCsv } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
 let ready = null;
@@ -91,6 +92,7 @@ self.onmessage = async ({ data: msg }) => {
     if (msg.type === 'sniff') value = await doSniff(msg.file, msg.options);
     else if (msg.type === 'range') ({ value, transfer } = await doRange(id, msg));
     else if (msg.type === 'finish') value = finishPartials(msg.plan, msg.partials, msg.top);
+    else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges);
     else if (msg.type === 'warm') value = await doWarm();
     else throw new Error(`unknown message type ${msg.type}`);
     postMessage({ id, type: 'done', value }, transfer);
