@@ -44,16 +44,32 @@ pub fn cpa(t: &Totals) -> String {
 /// gets a `'` in front (OWASP CSV-injection rule) and the field is quoted
 /// when it contains a delimiter, quote or line break.
 pub fn csv_text_field(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len() + 3);
+    push_csv_text_field(&mut out, raw);
+    out
+}
+
+/// [`csv_text_field`] appended to `out`.
+pub fn push_csv_text_field(out: &mut String, raw: &[u8]) {
     let text = String::from_utf8_lossy(raw);
-    let mut value = String::with_capacity(text.len() + 3);
-    if matches!(raw.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
-        value.push('\'');
+    let guard = matches!(raw.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    let quote = text.contains([',', '"', '\n', '\r']);
+    if quote {
+        out.push('"');
     }
-    value.push_str(&text);
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
+    if guard {
+        out.push('\'');
+    }
+    if quote {
+        for (i, part) in text.split('"').enumerate() {
+            if i > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
     } else {
-        value
+        out.push_str(&text);
     }
 }
 
@@ -117,5 +133,12 @@ mod tests {
         assert_eq!(csv_text_field(b"-1,2"), "\"'-1,2\"");
         assert_eq!(csv_text_field(b"@x"), "'@x");
         assert_eq!(csv_text_field(b"+x"), "'+x");
+        assert_eq!(csv_text_field(b"=a\"b,c"), "\"'=a\"\"b,c\"");
+        assert_eq!(csv_text_field(b"\"\""), "\"\"\"\"\"\"");
+        assert_eq!(csv_text_field(b"\rx"), "\"'\rx\"");
+        assert_eq!(csv_text_field(b"a\xffb"), "a\u{fffd}b");
+        let mut out = String::from("x,");
+        push_csv_text_field(&mut out, b"y\"");
+        assert_eq!(out, "x,\"y\"\"\"");
     }
 }

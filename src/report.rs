@@ -1,7 +1,7 @@
 //! The final result of a run: both rankings and what happened to every row.
 
 use crate::error::{SkipKind, Skipped};
-use crate::output::csv_text_field;
+use crate::output::{csv_text_field, push_csv_text_field};
 use crate::output::ranking_csv;
 use crate::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
 use crate::plan::{Encoding, Plan};
@@ -222,11 +222,20 @@ pub const REJECTED_HEADER: &str = "line,reason,raw_line\n";
 /// rejected rows as they come: the raw bytes are decoded from the file's
 /// `encoding` and every cell is spreadsheet-safe.
 pub fn rejected_row(encoding: Encoding, line: u64, reason: &str, raw: &[u8]) -> String {
-    format!("{line}{}", rejected_row_tail(encoding, reason, raw))
+    let mut out = line.to_string();
+    push_rejected_row_tail(&mut out, encoding, reason, raw);
+    out
 }
 
 /// [`rejected_row`] without its line number: `,reason,raw\n`.
 pub fn rejected_row_tail(encoding: Encoding, reason: &str, raw: &[u8]) -> String {
+    let mut out = String::with_capacity(reason.len() + raw.len() + 8);
+    push_rejected_row_tail(&mut out, encoding, reason, raw);
+    out
+}
+
+/// [`rejected_row_tail`] appended to `out`.
+fn push_rejected_row_tail(out: &mut String, encoding: Encoding, reason: &str, raw: &[u8]) {
     let decoded;
     let raw = match encoding {
         Encoding::Windows1252 => {
@@ -235,20 +244,34 @@ pub fn rejected_row_tail(encoding: Encoding, reason: &str, raw: &[u8]) -> String
         }
         _ => raw,
     };
-    format!(",{},{}\n", csv_text_field(reason.as_bytes()), csv_text_field(raw))
+    out.push(',');
+    push_csv_text_field(out, reason.as_bytes());
+    out.push(',');
+    push_csv_text_field(out, raw);
+    out.push('\n');
 }
 
 /// Rejected rows as records for a shell that numbers their lines later
 /// (`www/rejected.js`): per row, its line as two little-endian `u32`s (low,
 /// high), the byte length of its [`rejected_row_tail`] as a `u32`, then the tail.
 pub fn rejected_records(encoding: Encoding, rows: &[Rejected]) -> Vec<u8> {
-    let mut out = Vec::new();
+    let size: usize = rows.iter().map(|r| 24 + r.reason.len() + r.raw.len()).sum();
+    let mut out = String::with_capacity(size);
+    let mut heads = Vec::with_capacity(rows.len());
     for r in rows {
-        let tail = rejected_row_tail(encoding, &r.reason, &r.raw);
-        out.extend_from_slice(&(r.line as u32).to_le_bytes());
-        out.extend_from_slice(&((r.line >> 32) as u32).to_le_bytes());
-        out.extend_from_slice(&(tail.len() as u32).to_le_bytes());
-        out.extend_from_slice(tail.as_bytes());
+        // A 12-byte head (filled in below: the tail's length is known after it).
+        let at = out.len();
+        out.push_str("............");
+        push_rejected_row_tail(&mut out, encoding, &r.reason, &r.raw);
+        heads.push((at, r.line));
+    }
+    let mut out = out.into_bytes();
+    for (i, &(at, line)) in heads.iter().enumerate() {
+        let end = heads.get(i + 1).map_or(out.len(), |&(next, _)| next);
+        let head = &mut out[at..at + 12];
+        head[..4].copy_from_slice(&(line as u32).to_le_bytes());
+        head[4..8].copy_from_slice(&((line >> 32) as u32).to_le_bytes());
+        head[8..].copy_from_slice(&((end - at - 12) as u32).to_le_bytes());
     }
     out
 }
