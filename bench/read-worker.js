@@ -2,7 +2,8 @@
 //   in:  {file, start, end, method: 'byob' | 'FileReaderSync' | 'arrayBuffer' | 'stream', chunkSize}
 //   out: {bytes} or {error}
 // 'byob' reads as adagg's worker does (src/wasm.rs read_stream): Blob.stream()
-// with a "bring your own buffer" reader into one reused 1 MiB buffer;
+// with a "bring your own buffer" reader into two reused 1 MiB buffers, one
+// read in flight;
 // 'arrayBuffer' reads chunkSize slices with Blob.arrayBuffer(), 3 in flight
 // (how adagg read before; src/wasm.rs read_slices);
 // 'FileReaderSync' reads them one at a time with FileReaderSync (how adagg
@@ -30,14 +31,18 @@ self.onmessage = async ({ data: { file, start, end, method, chunkSize } }) => {
         bytes += (await queue.shift()).byteLength;
       }
     } else if (method === 'byob') {
+      // As adagg reads: the next read is requested before the previous
+      // piece is handed on, into the other of two reused buffers.
       const PIECE = 1 << 20;
       const reader = file.slice(start, end).stream().getReader({ mode: 'byob' });
-      let buffer = new ArrayBuffer(PIECE);
+      let spare = new ArrayBuffer(PIECE);
+      let pending = reader.read(new Uint8Array(new ArrayBuffer(PIECE)), { min: PIECE });
       for (;;) {
-        const { value, done } = await reader.read(new Uint8Array(buffer), { min: PIECE });
+        const { value, done } = await pending;
+        if (!done) pending = reader.read(new Uint8Array(spare), { min: PIECE });
         if (value) {
           bytes += value.byteLength;
-          buffer = value.buffer;
+          spare = value.buffer;
         }
         if (done) break;
       }
