@@ -63,6 +63,9 @@ pub struct FastParser {
     /// The last `YYYY-MM-DD` date read (its two words) and its day: rows
     /// of a day usually come together.
     last_date: Cell<(u64, u64, Day)>,
+    /// The last date field of another form and of at most 16 bytes (its
+    /// bytes as two zero-padded words, its length) and what it parsed to.
+    last_other: Cell<(u64, u64, usize, Option<Day>)>,
 }
 
 /// [`Line::day`] of files without a date column.
@@ -191,6 +194,7 @@ impl FastParser {
                 u64::from(u16::from_le_bytes(*b"01")),
                 0,
             )),
+            last_other: Cell::new((0, 0, 0, None)),
         }
     }
 
@@ -335,26 +339,35 @@ impl FastParser {
 
     /// The date field `buf[s..e]` as a day number: `YYYY-MM-DD` read here,
     /// other forms by [`crate::date::parse_date`]. `None` for a field that is
-    /// not a date (csv-core's path warns about it).
+    /// not a date (csv-core's path warns about it). The last date of each
+    /// kind is remembered: rows of a day usually come together.
     #[inline(always)]
     fn day<S: Src>(&self, buf: S, s: usize, e: usize) -> Option<Day> {
-        match if e - s == 10 { self.iso_date(buf, s) } else { None } {
-            Some(day) => Some(day),
-            None => buf.date(s, e),
+        let len = e - s;
+        if len == 10 {
+            let (w, t) = (buf.word(s), buf.word(s + 8) & 0xFFFF);
+            let (lw, lt, day) = self.last_date.get();
+            if (w ^ lw) | (t ^ lt) == 0 {
+                return Some(day);
+            }
+            if let Some(day) = iso_date(w, t) {
+                self.last_date.set((w, t, day));
+                return Some(day);
+            }
         }
-    }
-
-    /// `YYYY-MM-DD` at `s` as a day number, if it is a valid date.
-    #[inline(always)]
-    fn iso_date<S: Src>(&self, buf: S, s: usize) -> Option<Day> {
-        let (w, t) = (buf.word(s), buf.word(s + 8) & 0xFFFF);
-        let (lw, lt, day) = self.last_date.get();
-        if (w ^ lw) | (t ^ lt) == 0 {
-            return Some(day);
+        if len == 0 || len > 16 {
+            return buf.date(s, e);
         }
-        let day = iso_date(w, t)?;
-        self.last_date.set((w, t, day));
-        Some(day)
+        let keep = |n: usize| if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        let w = buf.word(s) & keep(len);
+        let t = if len > 8 { buf.word(s + 8) & keep(len - 8) } else { 0 };
+        let (lw, lt, llen, day) = self.last_other.get();
+        if (w ^ lw) | (t ^ lt) == 0 && llen == len {
+            return day;
+        }
+        let day = buf.date(s, e);
+        self.last_other.set((w, t, len, day));
+        day
     }
 
     /// False for rows with a data-quality warning other than duplicates:

@@ -233,6 +233,13 @@ fn piece() -> impl Strategy<Value = String> {
         4 => Just("2025-01-01"),
         2 => Just("2025-01-02"),
         1 => Just("1/2/2025"),
+        // Other forms, each remembered by the fast path like the ISO one.
+        1 => Just("1/3/2025"),
+        1 => Just("01/02/2025"),
+        1 => Just("01/02/2024"),
+        1 => Just("Jan 2, 2025"),
+        1 => Just("2025-01-02 00:00:00"),
+        1 => Just("20250102"),
         // Either side of the edges of the duplicate cache's day window
         // (256 days before and 255 after a campaign's first day).
         1 => Just("2025-09-13"),
@@ -328,6 +335,23 @@ proptest! {
         prop_assert_eq!(run_chunked(&input, &[4096]), expected.clone(), "4 KiB chunks");
         prop_assert_eq!(run_parallel(&input, n, 1 << 16), expected, "{} ranges", n);
     }
+}
+
+/// Dates of other forms that differ only past their 8th byte, one after
+/// the other: the fast path remembers the last one by all its bytes.
+#[test]
+fn dates_of_other_forms_differing_late_are_told_apart() {
+    let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+    let dates = ["01/02/2024", "01/02/2025", "Jan 2, 2024", "Jan 2, 2025", "2024-01-02 00:00", "2025-01-02 00:00", "01/02/2025"];
+    for i in 0..300 {
+        s += &format!("CMP{},{},100,10,1.50,1\n", i % 2, dates[i % dates.len()]);
+    }
+    let input = s.into_bytes();
+    let expected = reference(&input);
+    assert!(expected.is_some());
+    assert_eq!(run_chunked(&input, &[input.len()]), expected.clone());
+    assert_eq!(run_chunked(&input, &[4096]), expected.clone());
+    assert_eq!(run_parallel(&input, 3, 1 << 16), expected);
 }
 
 #[test]
