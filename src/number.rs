@@ -143,6 +143,14 @@ fn int_value(int_part: &[u8], fmt: NumberFormat) -> Result<u64, NumError> {
 /// or `--` is 0. `-3` is [`NumError::Negative`]; `12.5` and `abc` are
 /// [`NumError::Invalid`].
 pub fn parse_count_in(field: &[u8], fmt: NumberFormat) -> Result<u64, NumError> {
+    match plain_digits(field) {
+        Some(value) => Ok(value),
+        None => count_in(field, fmt),
+    }
+}
+
+/// [`parse_count_in`] for any field (no shortcut for plain digits).
+fn count_in(field: &[u8], fmt: NumberFormat) -> Result<u64, NumError> {
     let Some((negative, int_part, frac_part)) = split(field, fmt)? else { return Ok(0) };
     if int_part.is_empty() || frac_part.iter().any(|&d| d != b'0') {
         return Err(NumError::Invalid);
@@ -158,6 +166,39 @@ pub fn parse_count_in(field: &[u8], fmt: NumberFormat) -> Result<u64, NumError> 
 /// `7.`) into micros; empty or `--` is 0. Up to six fractional digits;
 /// zeros beyond the sixth are accepted.
 pub fn parse_micros_in(field: &[u8], fmt: NumberFormat) -> Result<u64, NumError> {
+    match plain_micros(field, fmt.separators().0) {
+        Some(micros) => Ok(micros),
+        None => micros_in(field, fmt),
+    }
+}
+
+/// Up to 19 ASCII digits and nothing else: their value (the common count,
+/// parsed without the trimming and separator rules).
+#[inline]
+fn plain_digits(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 19 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0, |n, &b| n * 10 + u64::from(b - b'0')))
+}
+
+/// 1 to 12 digits, optionally `decimal` and up to 6 digits: in micros.
+#[inline]
+fn plain_micros(s: &[u8], decimal: u8) -> Option<u64> {
+    let (int, frac) = match s.iter().position(|&b| b == decimal) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, &b""[..]),
+    };
+    if int.len() > 12 || frac.len() > 6 || !frac.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let units = plain_digits(int)?;
+    let frac = (0..6).fold(0, |f, i| f * 10 + frac.get(i).map_or(0, |d| u64::from(d - b'0')));
+    Some(units * MICROS + frac)
+}
+
+/// [`parse_micros_in`] for any field (no shortcut for plain numbers).
+fn micros_in(field: &[u8], fmt: NumberFormat) -> Result<u64, NumError> {
     let Some((negative, int_part, frac_part)) = split(field, fmt)? else { return Ok(0) };
     let significant = frac_part.len() - frac_part.iter().rev().take_while(|&&d| d == b'0').count();
     if significant > 6 {
@@ -242,5 +283,26 @@ mod tests {
         assert_eq!(parse_micros(b"99999999999999999999"), Err(NumError::TooLarge));
         assert_eq!(parse_micros(b"18446744073710"), Err(NumError::TooLarge));
         assert_eq!(parse_micros(b"18446744073709.551615"), Ok(u64::MAX));
+    }
+
+    #[test]
+    fn plain_shortcuts_agree_with_the_general_rules() {
+        let mut r = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r
+        };
+        let alphabet = b"0123456789.,- $";
+        for fmt in [NumberFormat { decimal_comma: false }, NumberFormat { decimal_comma: true }] {
+            for round in 0..200_000 {
+                let len = (next() % 24) as usize;
+                let pick = |x: u64| if round % 3 == 0 { alphabet[(x % alphabet.len() as u64) as usize] } else { b"0123456789.,"[(x % 12) as usize] };
+                let field: Vec<u8> = (0..len).map(|_| pick(next())).collect();
+                assert_eq!(parse_count_in(&field, fmt), count_in(&field, fmt), "{:?}", String::from_utf8_lossy(&field));
+                assert_eq!(parse_micros_in(&field, fmt), micros_in(&field, fmt), "{:?}", String::from_utf8_lossy(&field));
+            }
+        }
     }
 }

@@ -168,7 +168,19 @@ impl Quality {
         field: &[u8],
         today: Option<Day>,
     ) -> Option<Day> {
-        let Some(day) = crate::date::parse_date(field) else {
+        self.check_day(line, campaign, field, crate::date::parse_date(field), today)
+    }
+
+    /// [`Quality::check_date`] with the field already parsed (`day`).
+    pub fn check_day(
+        &mut self,
+        line: u64,
+        campaign: &[u8],
+        field: &[u8],
+        day: Option<Day>,
+        today: Option<Day>,
+    ) -> Option<Day> {
+        let Some(day) = day else {
             let cut = &field[..field.len().min(60)];
             let detail = || format!("date {:?} is not a date", String::from_utf8_lossy(cut));
             self.warn(Warn::BadDate, line, campaign, detail);
