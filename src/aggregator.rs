@@ -458,7 +458,10 @@ impl Aggregator {
                     s.start_line = self.partial.newlines + 1;
                 }
             }
-            if s.pending && s.raw.len() < RAW_LIMIT {
+            // The raw bytes are copied only for a record that spans calls;
+            // one read whole is taken from the input as it is.
+            let whole = matches!(res, ReadRecordResult::Record) && s.raw.is_empty();
+            if s.pending && !whole && s.raw.len() < RAW_LIMIT {
                 let room = RAW_LIMIT - s.raw.len();
                 s.raw
                     .extend_from_slice(&record_bytes[..record_bytes.len().min(room)]);
@@ -470,7 +473,11 @@ impl Aggregator {
             input = &input[nin..];
             match res {
                 ReadRecordResult::Record => {
-                    self.slow_record();
+                    let raw = match whole && self.slow.pending {
+                        true => &record_bytes[..record_bytes.len().min(RAW_LIMIT)],
+                        false => &[][..],
+                    };
+                    self.slow_record(raw);
                     if input.is_empty() && !eof {
                         return;
                     }
@@ -504,13 +511,15 @@ impl Aggregator {
     }
 
     /// csv-core completed a record: parse it and count it.
-    fn slow_record(&mut self) {
+    /// `whole_raw`: the record's raw bytes when it was read in one call
+    /// (else they are in `slow.raw`).
+    fn slow_record(&mut self, whole_raw: &[u8]) {
         let limit = self.rejected_limit();
         let s = &mut self.slow;
         let line = s.start_line;
         let (buf, ends) = (&s.buf[..], &s.ends[..s.nends]);
         let field = |i: usize| &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
-        let raw = &s.raw[..];
+        let raw = if s.raw.is_empty() { whole_raw } else { &s.raw[..] };
         if s.too_long {
             let kind = SkipKind::TooLong {
                 limit: RECORD_LIMIT,

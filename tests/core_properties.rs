@@ -17,7 +17,7 @@ struct Outcome {
     rows_aggregated: u64,
     skipped: Vec<u64>,
     examples: Vec<String>,
-    rejected: Vec<(u64, String)>,
+    rejected: Vec<(u64, String, Vec<u8>)>,
     newlines: u64,
     /// Data-quality warnings: counts, then (kind, line, earlier line, campaign) of the examples.
     warning_counts: Vec<u64>,
@@ -41,7 +41,7 @@ fn outcome(mut p: Partial, first_line: u64) -> Outcome {
         rows_aggregated: p.rows_aggregated,
         skipped: p.skipped.to_vec(),
         examples: p.examples.iter().map(|e| e.to_string()).collect(),
-        rejected: p.rejected.iter().map(|r| (r.line, r.reason.clone())).collect(),
+        rejected: p.rejected.iter().map(|r| (r.line, r.reason.clone(), r.raw.clone())).collect(),
         newlines: p.newlines,
         warning_counts: p.quality.counts.to_vec(),
         warnings: {
@@ -109,6 +109,7 @@ fn reference(input: &[u8]) -> Option<Outcome> {
     let mut pos = 0;
     let mut line = 0;
     let mut in_record = false;
+    let mut record_start = 0;
     let (mut nout, mut nend) = (0, 0);
     loop {
         if !in_record {
@@ -118,6 +119,7 @@ fn reference(input: &[u8]) -> Option<Outcome> {
             }
             line = 1 + memchr::memchr_iter(b'\n', &data[..pos]).count() as u64;
             in_record = true;
+            record_start = pos;
         }
         let (res, nin, o, e) = rdr.read_record(&data[pos..], &mut out[nout..], &mut ends[nend..]);
         pos += nin;
@@ -136,7 +138,8 @@ fn reference(input: &[u8]) -> Option<Outcome> {
                     Err(kind) => {
                         let message = describe(&layout, kind, field);
                         if kind != adagg::SkipKind::Footer {
-                            p.reject(line, message.clone(), b"");
+                            let raw = &data[record_start..pos];
+                            p.reject(line, message.clone(), &raw[..raw.len().min(adagg::RAW_LIMIT)]);
                         }
                         p.skip_row(kind, || adagg::Skipped { line, kind, message });
                     }
@@ -237,7 +240,8 @@ fn piece() -> impl Strategy<Value = String> {
         1 => Just("1/3/2025"),
         1 => Just("01/02/2025"),
         1 => Just("01/02/2024"),
-        1 => Just("Jan 2, 2025"),
+        1 => Just("Jan 2 2025"),
+        1 => Just("2-Jan-2025"),
         1 => Just("2025-01-02 00:00:00"),
         1 => Just("20250102"),
         // Either side of the edges of the duplicate cache's day window
@@ -342,13 +346,14 @@ proptest! {
 #[test]
 fn dates_of_other_forms_differing_late_are_told_apart() {
     let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
-    let dates = ["01/02/2024", "01/02/2025", "Jan 2, 2024", "Jan 2, 2025", "2024-01-02 00:00", "2025-01-02 00:00", "01/02/2025"];
+    let dates = ["01/02/2024", "01/02/2025", "Jan 2 2024", "Jan 2 2025", "2024-01-02 00:00", "2025-01-02 00:00", "02-Jan-2025", "01/02/2025"];
     for i in 0..300 {
         s += &format!("CMP{},{},100,10,1.50,1\n", i % 2, dates[i % dates.len()]);
     }
     let input = s.into_bytes();
     let expected = reference(&input);
-    assert!(expected.is_some());
+    let outcome = expected.as_ref().expect("a plan");
+    assert_eq!((outcome.rows_aggregated, outcome.warning_counts[Warn::BadDate.index()]), (300, 0));
     assert_eq!(run_chunked(&input, &[input.len()]), expected.clone());
     assert_eq!(run_chunked(&input, &[4096]), expected.clone());
     assert_eq!(run_parallel(&input, 3, 1 << 16), expected);
