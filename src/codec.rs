@@ -3,6 +3,7 @@
 //! versioned; decoding checks every length and fails with
 //! [`Error::CorruptPartial`] rather than panicking.
 
+use crate::date::Day;
 use crate::error::{Error, SkipKind, Skipped};
 use crate::field::Field;
 use crate::partial::{CampaignMap, Partial};
@@ -133,8 +134,7 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
     for _ in 0..examples {
         let line = r.u64()?;
         let kind = decode_kind(r.u64()?, r.u64()?, r.u64()?)?;
-        let message =
-            String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+        let message = r.string()?;
         p.examples.push(Skipped {
             line,
             kind,
@@ -144,8 +144,7 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
     let rejected = r.len(24)?;
     for _ in 0..rejected {
         let line = r.u64()?;
-        let reason =
-            String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+        let reason = r.string()?;
         let raw = r.bytes()?.to_vec();
         p.rejected
             .push(crate::partial::Rejected { line, reason, raw });
@@ -169,10 +168,9 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
             .get(r.u64()? as usize)
             .ok_or(Error::CorruptPartial)?;
         let earlier = r.u64()?;
-        let day = i32::try_from(r.u64()? as i64).map_err(|_| Error::CorruptPartial)?;
+        let day = r.day()?;
         let campaign: Box<[u8]> = r.bytes()?.into();
-        let detail =
-            String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)?;
+        let detail = r.string()?;
         p.quality.examples.push(Warned {
             line,
             kind,
@@ -185,7 +183,7 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
     let pairs = r.len(24)?;
     for _ in 0..pairs {
         let id = r.bytes()?;
-        let day = i32::try_from(r.u64()? as i64).map_err(|_| Error::CorruptPartial)?;
+        let day = r.day()?;
         let line = r.u64()?;
         if !p.quality.insert_pair(id, day, line) {
             return Err(Error::CorruptPartial);
@@ -281,6 +279,16 @@ impl<'a> Cursor<'a> {
     fn bytes(&mut self) -> Result<&'a [u8], Error> {
         let n = self.u64()?;
         self.take(usize::try_from(n).map_err(|_| Error::CorruptPartial)?)
+    }
+
+    /// [`Cursor::bytes`] that must be UTF-8.
+    fn string(&mut self) -> Result<String, Error> {
+        String::from_utf8(self.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)
+    }
+
+    /// A day written as a signed 64-bit number.
+    fn day(&mut self) -> Result<Day, Error> {
+        Day::try_from(self.u64()? as i64).map_err(|_| Error::CorruptPartial)
     }
 
     /// A count of items of at least `min_size` bytes each: bounded by what is left.
