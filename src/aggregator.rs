@@ -626,12 +626,14 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 }
 
 /// A range's result as [`Aggregator::finish_for_transfer`] leaves it: the
-/// partial without its campaigns, which are still in the fast path's table.
+/// campaigns still in the fast path's table (or, when the csv-core path
+/// left some in `partial.campaigns`, all there and the table empty: never
+/// in both).
 #[derive(Debug)]
 pub struct Finished {
-    /// Everything but the campaigns (`partial.campaigns` is empty).
+    /// Everything else.
     pub partial: Partial,
-    table: Table,
+    pub(crate) table: Table,
 }
 
 impl Finished {
@@ -639,5 +641,37 @@ impl Finished {
     /// [`Partial::from_bytes`] reads them.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.partial.encode(Some(&self.table))
+    }
+
+    /// [`Partial::append`] for results that keep their tables: the tables
+    /// are merged slot by slot (no map of boxed ids), and every campaign
+    /// ends up in the table.
+    pub fn append(&mut self, mut next: Finished) -> Result<(), Error> {
+        if self.partial.strict_stopped {
+            return Ok(()); // nothing after the first malformed row counts
+        }
+        let table = std::mem::take(&mut next.table);
+        self.partial.append(next.partial)?;
+        let overflow = |(field, id): (crate::field::Field, Box<[u8]>)| Error::Overflow {
+            field,
+            campaign: String::from_utf8_lossy(&id).into_owned(),
+            line: None,
+        };
+        self.table.merge(table).map_err(overflow)?;
+        for (id, totals) in std::mem::take(&mut self.partial.campaigns) {
+            self.table.add(&id, &totals).map_err(|f| overflow((f, id)))?;
+        }
+        Ok(())
+    }
+
+    /// The result as a [`Partial`], its campaigns moved into the map.
+    pub fn into_partial(mut self) -> Result<Partial, Error> {
+        let table = std::mem::take(&mut self.table);
+        table.drain_into(&mut self.partial.campaigns).map_err(|(field, id)| Error::Overflow {
+            field,
+            campaign: String::from_utf8_lossy(&id).into_owned(),
+            line: None,
+        })?;
+        Ok(self.partial)
     }
 }

@@ -418,4 +418,44 @@ mod tests {
         twice[count_at..count_at + 8].copy_from_slice(&2u64.to_le_bytes());
         assert_eq!(Partial::from_bytes(&twice), Err(Error::CorruptPartial));
     }
+
+    /// A range kept as a [`crate::Finished`] (as the CLI runs it).
+    fn finished_range(plan: &crate::Plan, input: &[u8], start: crate::Start, stop: u64) -> Result<crate::Finished, Error> {
+        let mut agg = crate::Aggregator::for_range(plan, start, stop);
+        let from = match start {
+            crate::Start::Exact(at) | crate::Start::AfterNewline(at) => at as usize,
+        };
+        for piece in input[from..].chunks(4096) {
+            agg.feed(piece);
+            if agg.is_done() {
+                break;
+            }
+        }
+        agg.finish_for_transfer()
+    }
+
+    #[test]
+    fn ranges_kept_as_tables_report_like_partials() {
+        for (rows, campaigns, quoted) in [(3_000, 40, false), (3_000, 40, true), (120_000, 60_000, false), (120_000, 60_000, true)] {
+            let input = file(rows, campaigns, quoted);
+            let plan = crate::sniff(&input, true).unwrap().unwrap();
+            for n in [1, 2, 3] {
+                let points = crate::split_points(&plan, input.len() as u64, n);
+                let partial = |start, stop| crate::run_range_in_memory(&plan, &input, start, stop, 4096);
+                let by_partial: Partial =
+                    crate::run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| partial(a, b)).collect(), partial).unwrap();
+                let finished = |start, stop| finished_range(&plan, &input, start, stop);
+                let by_table: crate::Finished =
+                    crate::run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| finished(a, b)).collect(), finished).unwrap();
+                let (a, b) = (crate::Report::new(&plan, by_partial, 10), crate::Report::from_finished(&plan, by_table, 10).unwrap());
+                let what = format!("{rows} rows, {campaigns} campaigns, quoted {quoted}, {n} ranges");
+                assert_eq!(a.ctr_csv(), b.ctr_csv(), "{what}");
+                assert_eq!(a.cpa_csv(), b.cpa_csv(), "{what}");
+                assert_eq!(a.summary.to_string(), b.summary.to_string(), "{what}");
+                let distinct: std::collections::HashSet<&[u8]> =
+                    input.split(|&b| b == b'\n').skip(1).filter_map(|l| l.split(|&b| b == b',').next()).filter(|id| !id.is_empty()).map(|id| id.strip_prefix(b"\"").and_then(|i| i.strip_suffix(b"\"")).unwrap_or(id)).collect();
+                assert_eq!(b.summary.campaigns, distinct.len() as u64, "{what}");
+            }
+        }
+    }
 }

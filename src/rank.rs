@@ -42,23 +42,39 @@ pub fn top_k(
     eligible: impl Fn(&Totals) -> bool,
     order: impl Fn((&[u8], &Totals), (&[u8], &Totals)) -> Ordering,
 ) -> Vec<Ranked> {
-    let mut best: Vec<(&[u8], &Totals)> = Vec::with_capacity(k + 1);
+    top_k_each(|f| campaigns.iter().for_each(|(id, t)| f(id, t)), k, eligible, order)
+}
+
+/// [`top_k`] over the campaigns that `each` hands to its argument (ids may
+/// be borrowed only for the call: the kept ones are copied).
+pub fn top_k_each(
+    each: impl FnOnce(&mut dyn FnMut(&[u8], &Totals)),
+    k: usize,
+    eligible: impl Fn(&Totals) -> bool,
+    order: impl Fn((&[u8], &Totals), (&[u8], &Totals)) -> Ordering,
+) -> Vec<Ranked> {
+    let mut best: Vec<Ranked> = Vec::with_capacity(k + 1);
     if k == 0 {
-        return Vec::new();
+        return best;
     }
-    for (id, totals) in campaigns {
+    each(&mut |id, totals| {
         if !eligible(totals) {
-            continue;
+            return;
         }
-        let item = (&id[..], totals);
-        if best.len() == k && order(item, best[k - 1]) != Ordering::Less {
-            continue;
+        let item = (id, totals);
+        if best.len() == k && order(item, key(&best[k - 1])) != Ordering::Less {
+            return;
         }
-        let at = best.partition_point(|&b| order(b, item) == Ordering::Less);
-        best.insert(at, item);
+        let at = best.partition_point(|b| order(key(b), item) == Ordering::Less);
+        best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None });
         best.truncate(k);
-    }
-    best.into_iter().map(|(id, t)| Ranked { campaign_id: id.into(), totals: *t, name: None }).collect()
+    });
+    best
+}
+
+/// A ranked row as [`ctr_order`] and [`cpa_order`] take it.
+fn key(r: &Ranked) -> (&[u8], &Totals) {
+    (&r.campaign_id, &r.totals)
 }
 
 /// The top `k` by CTR (campaigns with impressions only).

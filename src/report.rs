@@ -1,12 +1,15 @@
 //! The final result of a run: both rankings and what happened to every row.
 
+use crate::aggregator::Finished;
 use crate::error::{SkipKind, Skipped};
 use crate::output::{csv_text_field, push_csv_text_field};
 use crate::output::ranking_csv;
 use crate::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
 use crate::plan::{Encoding, Plan};
 use crate::quality::{Quality, Warn, PAIR_LIMIT};
-use crate::rank::{top_cpa, top_ctr, Ranked};
+use crate::rank::{cpa_order, ctr_order, top_k_each, Ranked};
+use crate::table::Table;
+use crate::totals::Totals;
 use crate::transcode::decode_windows_1252;
 
 /// Counters and examples describing a run.
@@ -118,7 +121,23 @@ pub struct Report {
 impl Report {
     /// Ranks the merged result of a whole file (`partial` must start at
     /// `plan.data_start`), keeping the top `k` of each ranking.
-    pub fn new(plan: &Plan, mut partial: Partial, k: usize) -> Report {
+    pub fn new(plan: &Plan, partial: Partial, k: usize) -> Report {
+        Report::build(plan, partial, None, k)
+    }
+
+    /// [`Report::new`] for a result that kept its campaign table: the
+    /// rankings are taken from the table (no map of boxed ids is built).
+    /// Fails only if moving campaigns into the map overflows a total.
+    pub fn from_finished(plan: &Plan, finished: Finished, k: usize) -> Result<Report, crate::Error> {
+        if plan.encoding == Encoding::Windows1252 || !finished.partial.campaigns.is_empty() {
+            // Ids re-keyed by their text, or campaigns in the map too.
+            return Ok(Report::new(plan, finished.into_partial()?, k));
+        }
+        let Finished { partial, table } = finished;
+        Ok(Report::build(plan, partial, Some(table), k))
+    }
+
+    fn build(plan: &Plan, mut partial: Partial, table: Option<Table>, k: usize) -> Report {
         partial.number_lines_from(plan.data_start_line);
         let mut skipped_by_reason: Vec<(String, u64)> = partial
             .skipped
@@ -137,9 +156,16 @@ impl Report {
             );
         }
         let cp1252 = plan.encoding == Encoding::Windows1252;
-        let campaigns = match cp1252 {
+        let map = match cp1252 {
             true => utf8_keys(std::mem::take(&mut partial.campaigns)),
             false => std::mem::take(&mut partial.campaigns),
+        };
+        let (count, each): (usize, &dyn Fn(&mut dyn FnMut(&[u8], &Totals))) = match &table {
+            Some(table) => (table.campaigns(), &|f| table.for_each(f)),
+            None => (map.len(), &|f| map.iter().for_each(|(id, t)| f(id, t))),
+        };
+        let ranked = |eligible: fn(&Totals) -> bool, order: fn((&[u8], &Totals), (&[u8], &Totals)) -> std::cmp::Ordering| {
+            top_k_each(each, k, eligible, order)
         };
         let names: rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>> = std::mem::take(&mut partial.names)
             .into_iter()
@@ -162,15 +188,15 @@ impl Report {
             rejected: std::mem::take(&mut partial.rejected),
             rejected_omitted: partial.rejected_omitted,
             encoding: plan.encoding,
-            top_ctr: with_names(top_ctr(&campaigns, k)),
-            top_cpa: with_names(top_cpa(&campaigns, k)),
+            top_ctr: with_names(ranked(|t| t.impressions > 0, ctr_order)),
+            top_cpa: with_names(ranked(|t| t.conversions > 0, cpa_order)),
             summary: Summary {
                 rows_read: partial.rows_read,
                 rows_aggregated: partial.rows_aggregated,
                 rows_skipped: partial.rows_skipped(),
                 skipped_by_reason,
                 first_skipped: partial.examples,
-                campaigns: campaigns.len() as u64,
+                campaigns: count as u64,
                 bytes: partial.end,
                 header: plan.header.clone(),
                 header_line: plan.header_line,

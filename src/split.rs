@@ -9,7 +9,7 @@
 //! range before reads on to its true record end, the starts differ, and the
 //! next range is run again from that exact offset ([`Start::Exact`]).
 
-use crate::aggregator::{Aggregator, Start};
+use crate::aggregator::{Aggregator, Finished, Start};
 use crate::error::Error;
 use crate::partial::Partial;
 use crate::plan::Plan;
@@ -26,10 +26,11 @@ pub fn split_points(plan: &Plan, len: u64, n: usize) -> Vec<u64> {
 /// parallel, as `run_all` decides), then merges them in file order,
 /// re-running a range from the exact end of the previous one when they do
 /// not meet. `run_all` receives all first-pass jobs at once.
-pub fn run_ranges<R, A>(points: &[u64], run_all: A, run: R) -> Result<Partial, Error>
+pub fn run_ranges<T, R, A>(points: &[u64], run_all: A, run: R) -> Result<T, Error>
 where
-    A: FnOnce(Vec<(Start, u64)>) -> Vec<Result<Partial, Error>>,
-    R: Fn(Start, u64) -> Result<Partial, Error>,
+    T: RangeResult,
+    A: FnOnce(Vec<(Start, u64)>) -> Vec<Result<T, Error>>,
+    R: Fn(Start, u64) -> Result<T, Error>,
 {
     let n = points.len() - 1;
     let jobs: Vec<(Start, u64)> = (0..n)
@@ -41,16 +42,59 @@ where
     let mut results = run_all(jobs).into_iter();
     let mut merged = results.next().expect("at least one range")?;
     for j in 1..n {
-        if merged.strict_stopped {
+        if merged.strict_stopped() {
             break; // strict mode: nothing after the first malformed row counts
         }
         let mut next = results.next().expect("one result per range")?;
-        if next.start != merged.end {
-            next = run(Start::Exact(merged.end), stop_after(points, j))?;
+        if next.start() != merged.end() {
+            next = run(Start::Exact(merged.end()), stop_after(points, j))?;
         }
         merged.append(next)?;
     }
     Ok(merged)
+}
+
+/// What a range gives: a [`Partial`], or a [`Finished`] that keeps its
+/// campaign table (merged table to table).
+pub trait RangeResult: Sized {
+    /// First byte of the range.
+    fn start(&self) -> u64;
+    /// One past its last byte.
+    fn end(&self) -> u64;
+    /// Strict mode stopped it at a malformed row.
+    fn strict_stopped(&self) -> bool;
+    /// Appends the result of the range that follows.
+    fn append(&mut self, next: Self) -> Result<(), Error>;
+}
+
+impl RangeResult for Partial {
+    fn start(&self) -> u64 {
+        self.start
+    }
+    fn end(&self) -> u64 {
+        self.end
+    }
+    fn strict_stopped(&self) -> bool {
+        self.strict_stopped
+    }
+    fn append(&mut self, next: Self) -> Result<(), Error> {
+        Partial::append(self, next)
+    }
+}
+
+impl RangeResult for Finished {
+    fn start(&self) -> u64 {
+        self.partial.start
+    }
+    fn end(&self) -> u64 {
+        self.partial.end
+    }
+    fn strict_stopped(&self) -> bool {
+        self.partial.strict_stopped
+    }
+    fn append(&mut self, next: Self) -> Result<(), Error> {
+        Finished::append(self, next)
+    }
 }
 
 /// The last range never stops early; the others stop after their nominal end.

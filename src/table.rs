@@ -485,6 +485,18 @@ impl Table {
         }
     }
 
+    /// Adds every campaign of `other` (a table of the range that follows).
+    /// On overflow, returns the field and the campaign id.
+    pub fn merge(&mut self, other: Table) -> Result<(), (Field, Box<[u8]>)> {
+        let mut overflow = None;
+        other.for_each(|id, totals| {
+            if overflow.is_none() {
+                overflow = self.add(id, totals).err().map(|f| (f, id.into()));
+            }
+        });
+        overflow.map_or(Ok(()), Err)
+    }
+
     /// Campaigns held.
     pub fn campaigns(&self) -> usize {
         let small = self.slots.iter().filter(|s| s.hi != 0).count();

@@ -17,7 +17,7 @@ mod cli {
     use std::time::Instant;
 
     use adagg::{
-        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Job, Options, Partial,
+        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Finished, Job, Options, Partial,
         Plan, Report, Start, HEADER_LIMIT,
     };
 
@@ -210,7 +210,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         start: Start,
         stop_after: u64,
         spills: &Spills,
-    ) -> Result<Partial, adagg::Error> {
+    ) -> Result<Finished, adagg::Error> {
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
         let mut file = File::open(path).map_err(io)?;
         let from = match start {
@@ -228,9 +228,11 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             }
             feed_spilling(&mut agg, &block[..n], &mut spill)?;
         }
-        let mut partial = agg.finish()?;
-        spills.finish(spill, &mut partial).map_err(spill_err)?;
-        Ok(partial)
+        // The table stays: ranges merge table to table, and the report
+        // ranks from it (no map of boxed ids for a million campaigns).
+        let mut finished = agg.finish_for_transfer()?;
+        spills.finish(spill, &mut finished.partial).map_err(spill_err)?;
+        Ok(finished)
     }
 
     /// One byte range per thread, merged in file order.
@@ -240,7 +242,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         len: u64,
         threads: usize,
         spills: &Spills,
-    ) -> Result<Partial, adagg::Error> {
+    ) -> Result<Finished, adagg::Error> {
         let points = split_points(plan, len, threads);
         let run_one = |start, stop| run_range(path, plan, start, stop, spills);
         run_ranges(
@@ -300,20 +302,22 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             .len();
         let plan = read_plan(&args.input, &args.options)?;
         let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let (plan, partial, threads) = if plan.sequential() {
+        let (plan, report, (data_start, data_end), threads) = if plan.sequential() {
             let (plan, partial) =
                 run_sequential(&args.input, &args.options, &spills).map_err(|e| e.to_string())?;
-            (plan, partial, 1)
+            let bounds = (partial.start, partial.end);
+            let report = Report::new(&plan, partial, args.top);
+            (plan, report, bounds, 1)
         } else {
             let threads = args
                 .threads
                 .min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
-            let partial =
+            let finished =
                 run_parallel(&args.input, &plan, len, threads, &spills).map_err(|e| e.to_string())?;
-            (plan, partial, threads)
+            let bounds = (finished.partial.start, finished.partial.end);
+            let report = Report::from_finished(&plan, finished, args.top).map_err(|e| e.to_string())?;
+            (plan, report, bounds, threads)
         };
-        let (data_start, data_end) = (partial.start, partial.end);
-        let report = Report::new(&plan, partial, args.top);
         if let Some(err) = &report.strict_error {
             return Err(err.to_string());
         }
