@@ -53,23 +53,50 @@ pub fn top_k_each(
     eligible: impl Fn(&Totals) -> bool,
     order: impl Fn((&[u8], &Totals), (&[u8], &Totals)) -> Ordering,
 ) -> Vec<Ranked> {
-    let mut best: Vec<Ranked> = Vec::with_capacity(k + 1);
-    if k == 0 {
-        return best;
+    let mut top = TopK::new(k, eligible, order);
+    each(&mut |id, totals| top.offer(id, totals));
+    top.into_vec()
+}
+
+/// The best `k` campaigns offered so far, best first: several rankings
+/// can be kept in one pass over the campaigns.
+pub struct TopK<E, O> {
+    k: usize,
+    best: Vec<Ranked>,
+    eligible: E,
+    order: O,
+}
+
+impl<E, O> TopK<E, O>
+where
+    E: Fn(&Totals) -> bool,
+    O: Fn((&[u8], &Totals), (&[u8], &Totals)) -> Ordering,
+{
+    /// An empty ranking of `k` rows of the campaigns `eligible`, by `order`.
+    pub fn new(k: usize, eligible: E, order: O) -> Self {
+        TopK { k, best: Vec::with_capacity(k + 1), eligible, order }
     }
-    each(&mut |id, totals| {
-        if !eligible(totals) {
+
+    /// Considers one campaign (its id is copied only if it is kept).
+    #[inline]
+    pub fn offer(&mut self, id: &[u8], totals: &Totals) {
+        let k = self.k;
+        if k == 0 || !(self.eligible)(totals) {
             return;
         }
         let item = (id, totals);
-        if best.len() == k && order(item, key(&best[k - 1])) != Ordering::Less {
+        if self.best.len() == k && (self.order)(item, key(&self.best[k - 1])) != Ordering::Less {
             return;
         }
-        let at = best.partition_point(|b| order(key(b), item) == Ordering::Less);
-        best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None });
-        best.truncate(k);
-    });
-    best
+        let at = self.best.partition_point(|b| (self.order)(key(b), item) == Ordering::Less);
+        self.best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None });
+        self.best.truncate(k);
+    }
+
+    /// The ranking, best first.
+    pub fn into_vec(self) -> Vec<Ranked> {
+        self.best
+    }
 }
 
 /// A ranked row as [`ctr_order`] and [`cpa_order`] take it.

@@ -7,7 +7,7 @@ use crate::output::ranking_csv;
 use crate::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
 use crate::plan::{Encoding, Plan};
 use crate::quality::{Quality, Warn, PAIR_LIMIT};
-use crate::rank::{cpa_order, ctr_order, top_k_each, Ranked};
+use crate::rank::{cpa_order, ctr_order, Ranked, TopK};
 use crate::table::Table;
 use crate::totals::Totals;
 use crate::transcode::decode_windows_1252;
@@ -160,13 +160,19 @@ impl Report {
             true => utf8_keys(std::mem::take(&mut partial.campaigns)),
             false => std::mem::take(&mut partial.campaigns),
         };
-        let (count, each): (usize, &dyn Fn(&mut dyn FnMut(&[u8], &Totals))) = match &table {
-            Some(table) => (table.campaigns(), &|f| table.for_each(f)),
-            None => (map.len(), &|f| map.iter().for_each(|(id, t)| f(id, t))),
+        // Both rankings and the count in one pass over the campaigns.
+        let mut ctr = TopK::new(k, |t: &Totals| t.impressions > 0, ctr_order);
+        let mut cpa = TopK::new(k, |t: &Totals| t.conversions > 0, cpa_order);
+        let mut count = 0usize;
+        let mut offer = |id: &[u8], t: &Totals| {
+            count += 1;
+            ctr.offer(id, t);
+            cpa.offer(id, t);
         };
-        let ranked = |eligible: fn(&Totals) -> bool, order: fn((&[u8], &Totals), (&[u8], &Totals)) -> std::cmp::Ordering| {
-            top_k_each(each, k, eligible, order)
-        };
+        match &table {
+            Some(table) => table.for_each(&mut offer),
+            None => map.iter().for_each(|(id, t)| offer(id, t)),
+        }
         let names: rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>> = std::mem::take(&mut partial.names)
             .into_iter()
             .map(|(id, name)| match cp1252 {
@@ -188,8 +194,8 @@ impl Report {
             rejected: std::mem::take(&mut partial.rejected),
             rejected_omitted: partial.rejected_omitted,
             encoding: plan.encoding,
-            top_ctr: with_names(ranked(|t| t.impressions > 0, ctr_order)),
-            top_cpa: with_names(ranked(|t| t.conversions > 0, cpa_order)),
+            top_ctr: with_names(ctr.into_vec()),
+            top_cpa: with_names(cpa.into_vec()),
             summary: Summary {
                 rows_read: partial.rows_read,
                 rows_aggregated: partial.rows_aggregated,
