@@ -485,16 +485,26 @@ impl Table {
         }
     }
 
-    /// Adds every campaign of `other` (a table of the range that follows).
+    /// Adds every campaign of `other` (a table of the range that follows),
+    /// packed ids as they are (not unpacked and packed again).
     /// On overflow, returns the field and the campaign id.
     pub fn merge(&mut self, other: Table) -> Result<(), (Field, Box<[u8]>)> {
-        let mut overflow = None;
-        other.for_each(|id, totals| {
-            if overflow.is_none() {
-                overflow = self.add(id, totals).err().map(|f| (f, id.into()));
-            }
-        });
-        overflow.map_or(Ok(()), Err)
+        let mut packed = |lo: u64, hi: u64, totals: &Totals| {
+            self.add_packed(lo, hi, totals).map_err(|f| (f, unpack(lo, hi)))
+        };
+        for s in other.slots.iter().filter(|s| s.hi != 0) {
+            packed(s.lo, s.hi, &s.totals)?;
+        }
+        for s in other.compact.iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0) {
+            packed(s.lo, s.hi64(), &s.totals())?;
+        }
+        for (&(lo, hi), totals) in &other.wide {
+            packed(lo, hi, totals)?;
+        }
+        for (id, totals) in &other.long {
+            self.add_long(id, totals).map_err(|f| (f, id.clone()))?;
+        }
+        Ok(())
     }
 
     /// Campaigns held.
