@@ -86,8 +86,8 @@ pub struct Aggregator {
     /// keep them all, not only the first [`crate::REJECTED_LIMIT`].
     keep_all_rejected: bool,
     partial: Partial,
-    /// Campaigns of the rows taken by the fast path; moved into
-    /// `partial.campaigns` by [`finish`](Self::finish).
+    /// Campaigns of every aggregated row (fast path and csv-core alike);
+    /// moved into `partial.campaigns` by [`finish`](Self::finish).
     table: Table,
 }
 
@@ -231,7 +231,6 @@ impl Aggregator {
             } else {
                 pos = self.hot(input, pos);
             }
-            self.absorb();
         }
         pos
     }
@@ -252,8 +251,7 @@ impl Aggregator {
     }
 
     /// Ends the input. The table's campaigns move into the partial when
-    /// `drain` is set or the partial already holds some (from the
-    /// csv-core path); otherwise they stay in the table that is returned.
+    /// `drain` is set; otherwise they stay in the table that is returned.
     fn end(mut self, drain: bool) -> Result<(Partial, Table), Error> {
         if !self.stopped && !self.seeking {
             if !self.carry.is_empty() {
@@ -263,18 +261,12 @@ impl Aggregator {
             if self.slow.active {
                 self.slow_feed(b"");
             }
-            self.absorb();
         }
         let mut table = std::mem::take(&mut self.table);
-        if drain || !self.partial.campaigns.is_empty() {
+        if drain {
             if let Err((field, id)) = table.drain_into(&mut self.partial.campaigns) {
                 // Only when stopped early: the result is an error anyway.
-                let campaign = String::from_utf8_lossy(&id).into_owned();
-                self.fatal.get_or_insert(Error::Overflow {
-                    field,
-                    campaign,
-                    line: None,
-                });
+                self.fatal.get_or_insert(Error::merge_overflow(field, &id));
             }
             table = Table::new();
         }
@@ -417,25 +409,6 @@ impl Aggregator {
         if line.ends_with(b"\n") && !self.slow.pending {
             self.slow.active = false;
         }
-        self.absorb();
-    }
-
-    /// Moves the campaigns of rows csv-core just added to `partial` into
-    /// the table, so that every campaign has one running total and an
-    /// overflow is found at its row (the one csv-core started last; exact
-    /// unless one piece held several records, split by bare `\r`s).
-    #[inline]
-    fn absorb(&mut self) {
-        if self.partial.campaigns.is_empty() {
-            return;
-        }
-        let mut moved = std::mem::take(&mut self.partial.campaigns);
-        for (id, totals) in moved.drain() {
-            if let Err(field) = self.table.add(&id, &totals) {
-                self.overflow(field, &id, self.slow.start_line);
-            }
-        }
-        self.partial.campaigns = moved;
     }
 
     /// Feeds bytes to csv-core; an empty `input` means end of input.
@@ -626,9 +599,9 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 }
 
 /// A range's result as [`Aggregator::finish_for_transfer`] leaves it: the
-/// campaigns still in the fast path's table (or, when the csv-core path
-/// left some in `partial.campaigns`, all there and the table empty: never
-/// in both).
+/// campaigns still in the table (`partial.campaigns` is empty; [`append`](Self::append)
+/// moves any that a caller put there into the table, so that they are
+/// never in both).
 #[derive(Debug)]
 pub struct Finished {
     /// Everything else.
@@ -652,14 +625,9 @@ impl Finished {
         }
         let table = std::mem::take(&mut next.table);
         self.partial.append(next.partial)?;
-        let overflow = |(field, id): (crate::field::Field, Box<[u8]>)| Error::Overflow {
-            field,
-            campaign: String::from_utf8_lossy(&id).into_owned(),
-            line: None,
-        };
-        self.table.merge(table).map_err(overflow)?;
+        self.table.merge(table).map_err(|(field, id)| Error::merge_overflow(field, &id))?;
         for (id, totals) in std::mem::take(&mut self.partial.campaigns) {
-            self.table.add(&id, &totals).map_err(|f| overflow((f, id)))?;
+            self.table.add(&id, &totals).map_err(|field| Error::merge_overflow(field, &id))?;
         }
         Ok(())
     }
@@ -667,11 +635,7 @@ impl Finished {
     /// The result as a [`Partial`], its campaigns moved into the map.
     pub fn into_partial(mut self) -> Result<Partial, Error> {
         let table = std::mem::take(&mut self.table);
-        table.drain_into(&mut self.partial.campaigns).map_err(|(field, id)| Error::Overflow {
-            field,
-            campaign: String::from_utf8_lossy(&id).into_owned(),
-            line: None,
-        })?;
+        table.drain_into(&mut self.partial.campaigns).map_err(|(field, id)| Error::merge_overflow(field, &id))?;
         Ok(self.partial)
     }
 }

@@ -205,11 +205,7 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
             // Ids are unique within one result: a second one is
             // corruption unless the map held results before.
             Some(_) if !merging => return Err(Error::CorruptPartial),
-            Some(total) => total.add(&t).map_err(|field| Error::Overflow {
-                field,
-                campaign: String::from_utf8_lossy(id).into_owned(),
-                line: None,
-            })?,
+            Some(total) => total.add(&t).map_err(|field| Error::merge_overflow(field, id))?,
             None => {
                 map.insert(id.into(), t);
             }
@@ -348,18 +344,24 @@ mod tests {
         s.into_bytes()
     }
 
+    /// An aggregator fed one range of `input` (in 4 KiB chunks).
+    fn fed(plan: &crate::Plan, input: &[u8], start: crate::Start, stop: u64) -> crate::Aggregator {
+        let mut agg = crate::Aggregator::for_range(plan, start, stop);
+        let from = match start {
+            crate::Start::Exact(at) | crate::Start::AfterNewline(at) => at as usize,
+        };
+        for piece in input[from..].chunks(4096) {
+            agg.feed(piece);
+            if agg.is_done() {
+                break;
+            }
+        }
+        agg
+    }
+
     /// Runs one range twice: with `finish` and with `finish_for_transfer`.
     fn both(plan: &crate::Plan, input: &[u8], start: crate::Start, stop: u64) -> (Partial, crate::Finished) {
-        let run = || {
-            let mut agg = crate::Aggregator::for_range(plan, start, stop);
-            let from = match start {
-                crate::Start::Exact(at) | crate::Start::AfterNewline(at) => at as usize,
-            };
-            for piece in input[from..].chunks(4096) {
-                agg.feed(piece);
-            }
-            agg
-        };
+        let run = || fed(plan, input, start, stop);
         (run().finish().unwrap(), run().finish_for_transfer().unwrap())
     }
 
@@ -419,21 +421,6 @@ mod tests {
         assert_eq!(Partial::from_bytes(&twice), Err(Error::CorruptPartial));
     }
 
-    /// A range kept as a [`crate::Finished`] (as the CLI runs it).
-    fn finished_range(plan: &crate::Plan, input: &[u8], start: crate::Start, stop: u64) -> Result<crate::Finished, Error> {
-        let mut agg = crate::Aggregator::for_range(plan, start, stop);
-        let from = match start {
-            crate::Start::Exact(at) | crate::Start::AfterNewline(at) => at as usize,
-        };
-        for piece in input[from..].chunks(4096) {
-            agg.feed(piece);
-            if agg.is_done() {
-                break;
-            }
-        }
-        agg.finish_for_transfer()
-    }
-
     #[test]
     fn ranges_kept_as_tables_report_like_partials() {
         for (rows, campaigns, quoted) in [(3_000, 40, false), (3_000, 40, true), (120_000, 60_000, false), (120_000, 60_000, true)] {
@@ -444,7 +431,7 @@ mod tests {
                 let partial = |start, stop| crate::run_range_in_memory(&plan, &input, start, stop, 4096);
                 let by_partial: Partial =
                     crate::run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| partial(a, b)).collect(), partial).unwrap();
-                let finished = |start, stop| finished_range(&plan, &input, start, stop);
+                let finished = |start, stop| fed(&plan, &input, start, stop).finish_for_transfer();
                 let by_table: crate::Finished =
                     crate::run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| finished(a, b)).collect(), finished).unwrap();
                 let (a, b) = (crate::Report::new(&plan, by_partial, 10), crate::Report::from_finished(&plan, by_table, 10).unwrap());

@@ -47,6 +47,13 @@ pub enum Error {
     Strict(Skipped),
 }
 
+impl Error {
+    /// A total of campaign `id` overflowed while merging (no line to name).
+    pub fn merge_overflow(field: Field, id: &[u8]) -> Error {
+        Error::Overflow { field, campaign: String::from_utf8_lossy(id).into_owned(), line: None }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

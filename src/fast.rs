@@ -65,6 +65,9 @@ pub struct FastParser {
     last_date: Cell<(u64, u64, Day)>,
     /// The last date field of another form and of at most 16 bytes (its
     /// bytes as two zero-padded words, its length) and what it parsed to.
+    /// Apart from `last_date` so that the ISO check stays a compare of two
+    /// words with constant masks (one cache for both cost 1.5% on the
+    /// 1 GB file).
     last_other: Cell<(u64, u64, usize, Option<Day>)>,
 }
 

@@ -193,11 +193,7 @@ impl Partial {
         }
         for (id, totals) in next.campaigns {
             match self.campaigns.get_mut(&id) {
-                Some(t) => t.add(&totals).map_err(|field| Error::Overflow {
-                    field,
-                    campaign: String::from_utf8_lossy(&id).into_owned(),
-                    line: None,
-                })?,
+                Some(t) => t.add(&totals).map_err(|field| Error::merge_overflow(field, &id))?,
                 None => {
                     self.campaigns.insert(id, totals);
                 }

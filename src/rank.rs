@@ -42,19 +42,10 @@ pub fn top_k(
     eligible: impl Fn(&Totals) -> bool,
     order: impl Fn((&[u8], &Totals), (&[u8], &Totals)) -> Ordering,
 ) -> Vec<Ranked> {
-    top_k_each(|f| campaigns.iter().for_each(|(id, t)| f(id, t)), k, eligible, order)
-}
-
-/// [`top_k`] over the campaigns that `each` hands to its argument (ids may
-/// be borrowed only for the call: the kept ones are copied).
-pub fn top_k_each(
-    each: impl FnOnce(&mut dyn FnMut(&[u8], &Totals)),
-    k: usize,
-    eligible: impl Fn(&Totals) -> bool,
-    order: impl Fn((&[u8], &Totals), (&[u8], &Totals)) -> Ordering,
-) -> Vec<Ranked> {
     let mut top = TopK::new(k, eligible, order);
-    each(&mut |id, totals| top.offer(id, totals));
+    for (id, totals) in campaigns {
+        top.offer(id, totals);
+    }
     top.into_vec()
 }
 

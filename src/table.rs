@@ -140,6 +140,24 @@ pub fn unpack(lo: u64, hi: u64) -> Box<[u8]> {
     b[..len].into()
 }
 
+/// A campaign id as the table holds it.
+#[derive(Clone, Copy)]
+enum Id<'a> {
+    /// Packed in two words ([`pack`]).
+    Packed(u64, u64),
+    /// Longer than [`PACKED_MAX`].
+    Long(&'a [u8]),
+}
+
+impl Id<'_> {
+    fn to_box(self) -> Box<[u8]> {
+        match self {
+            Id::Packed(lo, hi) => unpack(lo, hi),
+            Id::Long(id) => id.into(),
+        }
+    }
+}
+
 /// Hash of a packed key; its top bits are used.
 #[inline(always)]
 fn hash(lo: u64, hi: u64) -> u64 {
@@ -485,55 +503,59 @@ impl Table {
         }
     }
 
+    /// Calls `f` with every campaign, in slot order: the one walk over
+    /// the kinds of slots (small, compact, wide, then long ids).
+    fn walk(&self, mut f: impl FnMut(Id, &Totals)) {
+        for s in self.slots.iter().filter(|s| s.hi != 0) {
+            f(Id::Packed(s.lo, s.hi), &s.totals);
+        }
+        for s in self.compact.iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0) {
+            f(Id::Packed(s.lo, s.hi64()), &s.totals());
+        }
+        for (&(lo, hi), totals) in &self.wide {
+            f(Id::Packed(lo, hi), totals);
+        }
+        for (id, totals) in &self.long {
+            f(Id::Long(id), totals);
+        }
+    }
+
     /// Adds every campaign of `other` (a table of the range that follows),
     /// packed ids as they are (not unpacked and packed again).
     /// On overflow, returns the field and the campaign id.
     pub fn merge(&mut self, other: Table) -> Result<(), (Field, Box<[u8]>)> {
-        let mut packed = |lo: u64, hi: u64, totals: &Totals| {
-            self.add_packed(lo, hi, totals).map_err(|f| (f, unpack(lo, hi)))
-        };
-        for s in other.slots.iter().filter(|s| s.hi != 0) {
-            packed(s.lo, s.hi, &s.totals)?;
-        }
-        for s in other.compact.iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0) {
-            packed(s.lo, s.hi64(), &s.totals())?;
-        }
-        for (&(lo, hi), totals) in &other.wide {
-            packed(lo, hi, totals)?;
-        }
-        for (id, totals) in &other.long {
-            self.add_long(id, totals).map_err(|f| (f, id.clone()))?;
-        }
-        Ok(())
+        let mut overflow = None;
+        other.walk(|id, totals| {
+            if overflow.is_some() {
+                return; // `walk` cannot stop: the rest is skipped
+            }
+            let added = match id {
+                Id::Packed(lo, hi) => self.add_packed(lo, hi, totals),
+                Id::Long(id) => self.add_long(id, totals),
+            };
+            overflow = added.err().map(|f| (f, id.to_box()));
+        });
+        overflow.map_or(Ok(()), Err)
     }
 
     /// Campaigns held.
     pub fn campaigns(&self) -> usize {
-        let small = self.slots.iter().filter(|s| s.hi != 0).count();
-        let large = self.compact.iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0).count();
-        small + large + self.wide.len() + self.long.len()
+        let mut n = 0;
+        self.walk(|_, _| n += 1);
+        n
     }
 
     /// Calls `f` with the id and totals of every campaign, in slot order.
     pub fn for_each(&self, mut f: impl FnMut(&[u8], &Totals)) {
-        let mut packed = |lo: u64, hi: u64, t: &Totals| {
-            let mut b = [0u8; 16];
-            b[..8].copy_from_slice(&lo.to_le_bytes());
-            b[8..].copy_from_slice(&hi.to_le_bytes());
-            f(&b[..(hi >> 56) as usize], t);
-        };
-        for s in self.slots.iter().filter(|s| s.hi != 0) {
-            packed(s.lo, s.hi, &s.totals);
-        }
-        for s in self.compact.iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0) {
-            packed(s.lo, s.hi64(), &s.totals());
-        }
-        for (&(lo, hi), t) in &self.wide {
-            packed(lo, hi, t);
-        }
-        for (id, t) in &self.long {
-            f(id, t);
-        }
+        self.walk(|id, totals| match id {
+            Id::Packed(lo, hi) => {
+                let mut b = [0u8; 16];
+                b[..8].copy_from_slice(&lo.to_le_bytes());
+                b[8..].copy_from_slice(&hi.to_le_bytes());
+                f(&b[..(hi >> 56) as usize], totals);
+            }
+            Id::Long(id) => f(id, totals),
+        });
     }
 
     /// Moves every campaign into `map`, adding to totals already there.

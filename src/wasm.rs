@@ -247,21 +247,20 @@ async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -
     };
     let fresh = || byob.then(|| ArrayBuffer::new(PIECE as u32));
     let mut spare = fresh();
-    let mut pending = issue(fresh())?;
+    let mut pending = Some(issue(fresh())?);
     let mut buf = vec![0u8; PIECE];
     let (mut done, mut reported) = (0u64, 0u64);
-    loop {
-        let result = pending.await.map_err(js_err)?;
+    while let Some(read) = pending.take() {
+        let result = read.await.map_err(js_err)?;
         let value = get(&result, "value")?;
         // At the end a read may bring the last bytes (fewer than `min`)
         // together with `done`.
         let last = get(&result, "done")?.as_bool() == Some(true) || value.is_undefined();
         // The next read runs while this piece is parsed (into the spare
         // buffer; this piece's buffer is the spare one after it).
-        pending = match last || from + done + value_len(&value) as u64 >= size {
-            true => JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED)),
-            false => issue(spare.take())?,
-        };
+        if !last && from + done + u64::from(value_len(&value)) < size {
+            pending = Some(issue(spare.take())?);
+        }
         if value.is_undefined() {
             break;
         }
@@ -286,9 +285,6 @@ async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u8], bool) -
         }
         if byob {
             spare = Some(value.buffer());
-        }
-        if last || from + done >= size {
-            break;
         }
     }
     if from + done != size {
@@ -455,12 +451,12 @@ struct ResultJs {
 pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsValue, JsValue> {
     let plan = plan_from_js(plan)?;
     let mut merged: Option<Partial> = None;
+    let failed = |e: Error| JsError::new(&e.to_string());
     for item in partials.iter() {
         let bytes = item.dyn_into::<Uint8Array>().map_err(|_| JsError::new("partials must be Uint8Arrays"))?.to_vec();
-        let corrupt = |e: Error| JsError::new(&e.to_string());
         match &mut merged {
-            None => merged = Some(Partial::from_bytes(&bytes).map_err(corrupt)?),
-            Some(m) => m.append_bytes(&bytes).map_err(corrupt)?,
+            None => merged = Some(Partial::from_bytes(&bytes).map_err(failed)?),
+            Some(m) => m.append_bytes(&bytes).map_err(failed)?,
         }
     }
     let merged = merged.unwrap_or_else(|| Partial::new(plan.data_start));

@@ -45,8 +45,7 @@ async function doWarm() {
     lines.push(`${id},2025-02-${day},${1000 + (i % 9000)},${i % 300},${i % 700}.${String(i % 100).padStart(2, '0')},${i % 9}`);
   }
   const blob = new Blob([lines.join('\n'), '\n']);
-  const prefix = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
-  const plan = sniff(prefix, false, undefined);
+  const plan = await doSniff(blob);
   const r = await aggregateRange(blob, plan, Number(plan.dataStart), blob.size, undefined, true, undefined);
   finishPartials(plan, [r.partial], 10);
   return true;
