@@ -120,7 +120,8 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
 /// `exact` is true (re-running a range from the previous range's `end`);
 /// otherwise it is a nominal split point and the range begins after the
 /// next line break. `on_progress(bytesDone, rows)` is called every 16 MiB
-/// and at the end. With `on_rejected`, rejected rows are handed over as they are
+/// and at the end; when it returns `false` the range stops and rejects
+/// (cancelled). With `on_rejected`, rejected rows are handed over as they are
 /// found, as records (see [`crate::rejected_records`]: lines relative to the
 /// range, line 1 = the range's first line), every one of them, and are not
 /// in the partial. Resolves to `{ partial: Uint8Array, start, end, rows,
@@ -150,6 +151,7 @@ pub async fn aggregate_range(
         agg.keep_all_rejected();
     }
     let mut done = 0u64;
+    let mut cancelled = false;
     let sink = |bytes: &[u8], slice_end: bool| {
         agg.feed(bytes);
         rejected.send(agg.take_rejected());
@@ -157,12 +159,15 @@ pub async fn aggregate_range(
         let more = !agg.is_done();
         // Once per slice, and once more at the end of the range: the last
         // report counts every row read.
-        if let (Some(cb), true) = (&on_progress, slice_end || !more) {
-            let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(agg.rows_read() as f64).into());
+        if slice_end || !more {
+            cancelled = !report(&on_progress, done, agg.rows_read());
         }
-        more
+        more && !cancelled
     };
     read_stream(&blob, from, sink).await?;
+    if cancelled {
+        return Err(cancelled_error());
+    }
     let mut finished = agg.finish_for_transfer().map_err(|e| JsError::new(&e.to_string()))?;
     rejected.send_rest(&mut finished.partial);
     range_result(&finished.partial, &finished.to_bytes())
@@ -188,6 +193,20 @@ impl RejectedSink {
             self.send(std::mem::take(&mut partial.rejected));
         }
     }
+}
+
+/// Calls `on_progress(bytesDone, rows)`; false when it returned `false`,
+/// the caller's way to cancel the range (its worker is kept for the next run).
+fn report(on_progress: &Option<Function>, done: u64, rows: u64) -> bool {
+    match on_progress {
+        Some(cb) => cb.call2(&JsValue::NULL, &(done as f64).into(), &(rows as f64).into()).map_or(true, |r| r.as_bool() != Some(false)),
+        None => true,
+    }
+}
+
+/// What a cancelled range rejects with.
+fn cancelled_error() -> JsError {
+    JsError::new("The range was cancelled.")
 }
 
 /// Bytes read, copied into wasm memory and parsed at a time: small enough
@@ -318,16 +337,20 @@ async fn aggregate_sequential(
         job.keep_all_rejected();
     }
     let mut done = 0u64;
+    let mut cancelled = false;
     read_stream(blob, 0, |bytes, slice_end| {
         let _ = job.feed(bytes);
         rejected.send(job.take_rejected());
         done += bytes.len() as u64;
-        if let (Some(cb), true) = (&on_progress, slice_end) {
-            let _ = cb.call2(&JsValue::NULL, &(done as f64).into(), &(job.rows_read() as f64).into());
+        if slice_end {
+            cancelled = !report(&on_progress, done, job.rows_read());
         }
-        true
+        !cancelled
     })
     .await?;
+    if cancelled {
+        return Err(cancelled_error());
+    }
     let (_, mut partial) = job.finish().map_err(|e| JsError::new(&e.to_string()))?;
     partial.end = size;
     rejected.send_rest(&mut partial);

@@ -12,7 +12,13 @@
 //
 // No global names besides the custom element: defining it twice (a second
 // copy of this module) is a no-op.
-import { aggregateFile as coreAggregateFile, preload as corePreload, warmUp } from './aggregate.js';
+import {
+  aggregateFile as coreAggregateFile,
+  preload as corePreload,
+  releaseWorkers as coreReleaseWorkers,
+  warmUp,
+  workerStats as coreWorkerStats,
+} from './aggregate.js';
 import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText, qualityNotes, qualityShown } from './format.js';
 
 const TAG = 'ad-aggregator';
@@ -104,8 +110,8 @@ function checkTop(top) {
  * result: both rankings (`ctr`, `cpa`, each row with the campaign's totals),
  * the same rankings as CSV (`ctrCsv`, `cpaCsv`), the run `summary` and `timing`.
  *
- * Aborting `signal` terminates every worker and rejects with a DOMException
- * named AbortError. Other failures reject with an Error whose `kind` is
+ * Aborting `signal` stops the run's workers (they are kept for the next
+ * run) and rejects with a DOMException named AbortError. Other failures reject with an Error whose `kind` is
  * 'input', 'load', 'empty', 'header', 'columns' (then also `missing` and
  * `columns`) or undefined.
  *
@@ -166,6 +172,24 @@ export async function aggregateFile(file, options = {}) {
     }
     throw err;
   }
+}
+
+/**
+ * Terminates the workers kept between runs (they hold a little memory
+ * each). The next run starts new ones, which loads the worker scripts
+ * again. For a portal that wants the memory back once it is done with adagg.
+ */
+export function releaseWorkers() {
+  coreReleaseWorkers();
+}
+
+/**
+ * Worker counts: `idle` kept, `busy`, `spawned` and `retired` so far,
+ * `stoppedEarly` (cancelled calls that stopped before their end).
+ * @returns {{idle: number, busy: number, spawned: number, retired: number, stoppedEarly: number}}
+ */
+export function workerStats() {
+  return coreWorkerStats();
 }
 
 // ---------------------------------------------------------------------------
@@ -501,7 +525,7 @@ export class AdAggregator extends BaseElement {
         } catch {
           return; // reported by a run
         }
-        warmUp({ module, ...(workerUrl ? { workerUrl } : {}) });
+        warmUp({ module, workers: this.workers ?? undefined, ...(workerUrl ? { workerUrl } : {}) });
       },
       (err) => {
         if (!this.#job && !this.#result) this.#showError(err?.message || String(err));
@@ -526,7 +550,7 @@ export class AdAggregator extends BaseElement {
     return this.#start(file, undefined);
   }
 
-  /** Cancels the running aggregation, if any (its workers are terminated). */
+  /** Cancels the running aggregation, if any (its workers stop and are kept for the next run). */
   cancel() {
     this.#job?.controller.abort();
   }

@@ -117,7 +117,7 @@ export interface AggregateOptions {
   top?: number;
   /** Called at most ~10 times a second while reading, and at each phase change. */
   onProgress?: (progress: AdaggProgress) => void;
-  /** Aborting terminates every worker; the promise rejects with a DOMException named AbortError. */
+  /** Aborting stops the run's workers (kept for the next run); the promise rejects with a DOMException named AbortError. */
   signal?: AbortSignal;
   /** Parallel workers (default: navigator.hardwareConcurrency). */
   workers?: number;
@@ -138,6 +138,15 @@ export function aggregateFile(file: Blob, options?: AggregateOptions): Promise<A
 
 /** Loads and compiles the WebAssembly module ahead of the first run (cached per URL). */
 export function preload(options?: { wasmUrl?: string | URL }): Promise<WebAssembly.Module>;
+
+/**
+ * Terminates the workers kept alive between runs; the next run starts new
+ * ones (loading the worker scripts again).
+ */
+export function releaseWorkers(): void;
+
+/** Worker counts, for diagnostics: kept `idle`, `busy`, `spawned`/`retired` so far, cancelled calls `stoppedEarly`. */
+export function workerStats(): { idle: number; busy: number; spawned: number; retired: number; stoppedEarly: number };
 
 /** `detail` of `adagg-progress`. */
 export type AdaggProgressDetail = AdaggProgress;
@@ -182,7 +191,7 @@ export class AdAggregator extends HTMLElement {
    * first. Resolves like `adagg-done`; rejects (after `adagg-error`) like aggregateFile.
    */
   aggregate(file: Blob): Promise<AdaggResult>;
-  /** Cancels the running aggregation, if any, and terminates its workers. */
+  /** Cancels the running aggregation, if any; its workers stop and are kept for the next run. */
   cancel(): void;
 
   addEventListener<K extends keyof AdAggregatorEventMap>(

@@ -6,4 +6,4 @@
 // Loading it defines the <ad-aggregator> element (once: loading it again, or
 // a second copy, is a no-op) and adds no other global name. Types: adagg.d.ts.
 // Guide: docs/embedding.md.
-export { aggregateFile, preload, AdAggregator } from './ad-aggregator.js';
+export { aggregateFile, preload, releaseWorkers, workerStats, AdAggregator } from './ad-aggregator.js';

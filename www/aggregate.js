@@ -10,6 +10,9 @@
 // it really covered; when range j's end differs from range j+1's start (a
 // quoted newline crossed a split), range j+1 is re-run from range j's exact
 // end. All partials then go, in file order, to one worker for the merge.
+// The workers come from a pool started at page load (warmUp) and go back to
+// it after the run, so that a run loads no script: once the page has
+// loaded, it makes no request.
 
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
 const PROGRESS_INTERVAL_MS = 100; // ~10 progress updates per second
@@ -45,32 +48,54 @@ export function preload() {
   return modulePromise;
 }
 
-const warmed = new WeakSet();
-
 /**
- * Runs a small synthetic file through `module` in a throwaway worker, so
- * that the engine's optimizing compiler has the hot code ready before the
- * user's first file (the first run is otherwise 0.1-0.2 s slower on 1 GB).
- * Once per module; errors are ignored (a real run reports them). Call it
+ * Starts the workers a run will use (`workers`, default: the logical cores)
+ * and runs a small synthetic file through one of them, so that the
+ * engine's optimizing compiler has the hot code ready before the user's
+ * first file (the first run is otherwise 0.1-0.2 s slower on 1 GB). The
+ * workers stay alive for later runs: once the page has loaded, a run
+ * fetches nothing. Errors are ignored (a real run reports them). Call it
  * after preload(), when the page is idle.
- * @param {{module?: WebAssembly.Module, workerUrl?: string|URL}} [options]
- * @returns {Promise<void>}
+ * @param {{module?: WebAssembly.Module, workerUrl?: string|URL, workers?: number}} [options]
+ * @returns {Promise<void>} once the workers are started and warm
  */
-export async function warmUp({ module, workerUrl = WORKER_URL } = {}) {
+export async function warmUp({ module, workerUrl = WORKER_URL, workers = defaultWorkers() } = {}) {
   try {
     module ??= await preload();
-    if (warmed.has(module)) return;
-    warmed.add(module);
-    const worker = new WorkerClient(module, workerUrl);
-    try {
-      await worker.call({ type: 'warm' });
-    } finally {
-      worker.terminate(new Error('worker released'));
-    }
+    const pool = poolFor(module, workerUrl);
+    pool.fill(workerCount(workers));
+    await pool.warm();
   } catch {
     // A real run reports whatever went wrong.
   }
 }
+
+/**
+ * Terminates every worker kept for later runs (workers still busy with a
+ * run are terminated when it ends). The next run starts new ones.
+ */
+export function releaseWorkers() {
+  for (const pool of pools) pool.release();
+}
+
+/**
+ * Counts over every pool, for diagnostics and tests: `idle` workers kept,
+ * `busy` ones (in a run, warming up, or finishing a cancelled call),
+ * `spawned` and `retired` since the page loaded, and `stoppedEarly`:
+ * cancelled calls that a worker stopped before their end; `memory`: the
+ * idle workers' wasm memory in bytes.
+ * @returns {{idle: number, busy: number, spawned: number, retired: number, stoppedEarly: number, memory: number}}
+ */
+export function workerStats() {
+  const total = { idle: 0, busy: 0, spawned: 0, retired: 0, stoppedEarly: 0, memory: 0 };
+  for (const pool of pools) {
+    for (const [k, v] of Object.entries(pool.stats())) total[k] += v;
+  }
+  return total;
+}
+
+const defaultWorkers = () => globalThis.navigator?.hardwareConcurrency || 4;
+const workerCount = (n) => Math.max(1, Math.floor(Number(n)) || 1);
 
 /** Today's date where the user is, as `YYYY-MM-DD` (the core has no clock). */
 function localToday() {
@@ -87,14 +112,27 @@ function abortError() {
 class WorkerClient {
   #worker;
   #pending = new Map();
+  #cancelling = new Set(); // ids of cancelled calls the worker has not answered yet
+  #drained = null; // resolves when #cancelling empties
   #nextId = 1;
   #dead = null;
+  /** The worker's wasm memory in bytes, as of its last answer. */
+  memory = 0;
+  /** Cancelled calls that the worker stopped before their end. */
+  stoppedEarly = 0;
 
   constructor(module, url = WORKER_URL) {
     this.#worker = new Worker(url, { type: 'module', name: 'adagg' });
     this.#worker.onmessage = ({ data }) => {
+      if (data.type !== 'progress') this.memory = Math.max(this.memory, data.memory ?? 0);
       const call = this.#pending.get(data.id);
-      if (!call) return;
+      if (!call) {
+        if (data.type !== 'progress' && this.#cancelling.delete(data.id)) {
+          if (data.kind === 'cancelled') this.stoppedEarly++;
+          if (this.#cancelling.size === 0) this.#drained?.resolve();
+        }
+        return;
+      }
       if (data.type === 'progress') {
         call.onProgress?.(data.bytesDone, data.rows);
       } else {
@@ -116,6 +154,12 @@ class WorkerClient {
     this.#dead = err;
     for (const call of this.#pending.values()) call.reject(err);
     this.#pending.clear();
+    this.#cancelling.clear();
+    this.#drained?.resolve();
+  }
+
+  get dead() {
+    return this.#dead !== null;
   }
 
   call(message, { transfer = [], onProgress } = {}) {
@@ -127,9 +171,158 @@ class WorkerClient {
     });
   }
 
+  /**
+   * Rejects every pending call with `reason` and asks the worker to stop
+   * them. Resolves once the worker has answered them all (it is free then).
+   */
+  cancel(reason = abortError()) {
+    for (const [id, call] of this.#pending) {
+      this.#worker.postMessage({ type: 'cancel', target: id });
+      this.#cancelling.add(id);
+      call.reject(reason);
+    }
+    this.#pending.clear();
+    if (this.#cancelling.size === 0) return Promise.resolve();
+    if (!this.#drained) {
+      let resolve;
+      const promise = new Promise((r) => (resolve = r)).then(() => (this.#drained = null));
+      this.#drained = { promise, resolve };
+    }
+    return this.#drained.promise;
+  }
+
   terminate(reason = abortError()) {
     this.#worker.terminate();
     this.#fail(reason);
+  }
+}
+
+/** Cancelled calls still unanswered after this long: the worker is terminated. */
+const CANCEL_GRACE_MS = 3000;
+/** A worker whose wasm memory grew past this is terminated after its run (wasm memory never shrinks). */
+const RETIRE_BYTES = 64 << 20;
+
+/** Every pool, for releaseWorkers() and workerStats(). */
+const pools = new Set();
+/** module -> worker URL -> pool. */
+const poolsByModule = new WeakMap();
+
+function poolFor(module, url) {
+  let byUrl = poolsByModule.get(module);
+  if (!byUrl) poolsByModule.set(module, (byUrl = new Map()));
+  const key = String(url);
+  let pool = byUrl.get(key);
+  if (!pool) {
+    pool = new WorkerPool(module, url);
+    byUrl.set(key, pool);
+    pools.add(pool);
+  }
+  return pool;
+}
+
+/**
+ * Workers kept alive between runs, all with one module and one script.
+ * Starting a worker loads its scripts, which the page should not do once
+ * it has loaded; so runs take workers from here and give them back.
+ */
+class WorkerPool {
+  #module;
+  #url;
+  #idle = [];
+  #returning = new Set(); // promises: workers finishing a call before they are idle again
+  #lent = new Set(); // workers taken and not idle again yet
+  #keep = 0; // idle workers kept: the most ever asked for at once
+  #warmed = false;
+  #counts = { spawned: 0, retired: 0, stoppedEarly: 0 };
+
+  constructor(module, url) {
+    this.#module = module;
+    this.#url = url;
+  }
+
+  #spawn() {
+    this.#counts.spawned++;
+    return new WorkerClient(this.#module, this.#url);
+  }
+
+  /** Starts workers until `n` exist (idle or on their way back). */
+  fill(n) {
+    this.#keep = Math.max(this.#keep, n);
+    while (this.#idle.length + this.#returning.size < n) this.#idle.push(this.#spawn());
+  }
+
+  /** Runs the warm-up call on one worker (once per pool). */
+  async warm() {
+    if (this.#warmed) return;
+    this.#warmed = true;
+    const [worker] = await this.take(1);
+    // A run meanwhile waits for this worker rather than start another.
+    const warming = worker.call({ type: 'warm' }).catch(() => {});
+    this.give(worker, warming);
+    await warming;
+  }
+
+  /**
+   * `n` workers for a run: idle ones first, then ones on their way back
+   * (warming up or stopping a cancelled call), then new ones.
+   * @returns {Promise<WorkerClient[]>}
+   */
+  async take(n) {
+    this.#keep = Math.max(this.#keep, n);
+    const out = [];
+    while (out.length < n) {
+      const w = this.#idle.pop();
+      if (w) {
+        if (!w.dead) out.push(w);
+      } else if (this.#returning.size > 0) {
+        await Promise.race(this.#returning);
+      } else {
+        out.push(this.#spawn());
+      }
+    }
+    for (const w of out) this.#lent.add(w);
+    return out;
+  }
+
+  /**
+   * Takes a worker back after a run (or once `busy` settles): its pending
+   * calls are cancelled, and it is idle again once it has answered them.
+   * A worker that died, grew large or does not answer in time is
+   * terminated instead.
+   */
+  give(worker, busy = Promise.resolve()) {
+    let timer;
+    const back = busy.then(() => Promise.race([
+      worker.cancel(new Error('worker released')).then(() => true),
+      new Promise((resolve) => (timer = setTimeout(resolve, CANCEL_GRACE_MS, false))),
+    ])).then((answered) => {
+      clearTimeout(timer);
+      this.#returning.delete(back);
+      this.#counts.stoppedEarly += worker.stoppedEarly;
+      worker.stoppedEarly = 0;
+      this.#lent.delete(worker);
+      if (!answered || worker.dead || worker.memory > RETIRE_BYTES || this.#idle.length >= this.#keep) {
+        if (!worker.dead) this.#counts.retired++;
+        worker.terminate(new Error('worker released'));
+      } else {
+        this.#idle.push(worker);
+      }
+    });
+    this.#returning.add(back);
+  }
+
+  /** Terminates the idle workers now and the others when they come back. */
+  release() {
+    for (const w of this.#idle.splice(0)) {
+      this.#counts.retired++;
+      w.terminate(new Error('worker released'));
+    }
+    this.#keep = 0; // until a run asks for workers again
+  }
+
+  stats() {
+    const memory = this.#idle.reduce((sum, w) => sum + w.memory, 0);
+    return { idle: this.#idle.length, busy: this.#lent.size, ...this.#counts, memory };
   }
 }
 
@@ -153,8 +346,8 @@ export function splitOffsets(dataStart, size, n) {
  * @param {(p: {phase: 'start'|'read'|'merge'|'done', bytesDone: number, totalBytes: number,
  *   rows: number, elapsedMs: number}) => void} [options.onProgress] at most ~10 calls/s
  *   during the read phase, plus one call per phase change
- * @param {AbortSignal} [options.signal] aborting terminates all workers and rejects
- *   with a DOMException named AbortError
+ * @param {AbortSignal} [options.signal] aborting stops the run's workers (they stay
+ *   for the next run) and rejects with a DOMException named AbortError
  * @param {number} [options.top=10] rows per ranking
  * @param {number} [options.minRangeBytes] smallest range worth its own worker
  * @param {string|URL} [options.workerUrl] worker script instead of ./worker.js (same-origin with the page)
@@ -174,7 +367,7 @@ export function splitOffsets(dataStart, size, n) {
  */
 export async function aggregateFile(file, options = {}) {
   const {
-    workers = globalThis.navigator?.hardwareConcurrency || 4,
+    workers = defaultWorkers(),
     onProgress,
     signal,
     top = 10,
@@ -184,9 +377,10 @@ export async function aggregateFile(file, options = {}) {
     module: givenModule,
   } = options;
   signal?.throwIfAborted();
-  const maxWorkers = Math.max(1, Math.floor(Number(workers)) || 1);
+  const maxWorkers = workerCount(workers);
   const t0 = performance.now();
-  const pool = [];
+  let shared = null; // the pool the workers come from
+  const pool = []; // this run's workers, given back to `shared` when it ends
   let finished = false;
 
   let rejectAbort;
@@ -195,7 +389,7 @@ export async function aggregateFile(file, options = {}) {
   });
   aborted.catch(() => {});
   const onAbort = () => {
-    for (const w of pool) w.terminate();
+    for (const w of pool) w.cancel(abortError());
     rejectAbort(abortError());
   };
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -226,27 +420,38 @@ export async function aggregateFile(file, options = {}) {
 
   const work = async () => {
     const module = givenModule ?? (await preload());
-    const spawn = () => {
-      const w = new WorkerClient(module, workerUrl);
-      pool.push(w);
-      return w;
+    shared = poolFor(module, workerUrl);
+    // Adds k workers to the run (none once it has ended: an abort).
+    const take = async (k) => {
+      const got = await shared.take(Math.max(0, k));
+      if (finished) {
+        for (const w of got) shared.give(w);
+        throw abortError();
+      }
+      pool.push(...got);
+    };
+    const release = (workers) => {
+      for (const w of workers) shared.give(w);
     };
     emit(true);
 
     const rangeCount = (dataLen) =>
       Math.max(1, Math.min(maxWorkers, Math.floor(dataLen / Math.max(1, minRangeBytes))));
 
-    // 1. Sniff the header in worker 0; start the other workers meanwhile.
-    const planPromise = spawn().call({ type: 'sniff', file, options: { today: localToday(), ...parse } });
-    while (pool.length < rangeCount(totalBytes)) spawn();
+    // 1. Sniff the header in worker 0; take the other workers meanwhile.
+    await take(1);
+    const planPromise = pool[0].call({ type: 'sniff', file, options: { today: localToday(), ...parse } });
+    const others = take(rangeCount(totalBytes) - 1);
+    others.catch(() => {});
     const plan = await planPromise;
+    await others;
     const dataStart = Number(plan.dataStart);
     headerBytes = dataStart;
 
     // 2. Split the data and aggregate the ranges concurrently.
     const n = rangeCount(Math.max(0, totalBytes - dataStart));
-    while (pool.length < n) spawn();
-    for (const w of pool.splice(n)) w.terminate(new Error('worker released'));
+    await take(n - pool.length);
+    release(pool.splice(n));
     const offsets = splitOffsets(dataStart, totalBytes, n);
     rangeBytes = new Array(n).fill(0);
     rangeRows = new Array(n).fill(0);
@@ -316,8 +521,7 @@ export async function aggregateFile(file, options = {}) {
     }
 
     // 4. Merge in one worker; free the others first.
-    for (const w of pool.slice(1)) w.terminate(new Error('worker released'));
-    pool.length = 1;
+    release(pool.splice(1));
     phase = 'merge';
     emit(true);
     const partials = results.map((r) => r.partial);
@@ -347,6 +551,8 @@ export async function aggregateFile(file, options = {}) {
   } finally {
     finished = true;
     signal?.removeEventListener('abort', onAbort);
-    for (const w of pool) w.terminate(new Error('worker released'));
+    // Back to the pool: a worker still busy (an error elsewhere, or an
+    // abort) is asked to stop first.
+    for (const w of pool.splice(0)) shared.give(w);
   }
 }

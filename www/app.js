@@ -322,6 +322,7 @@ function init() {
   els.workers.addEventListener('change', () => {
     els.workers.value = String(workerCount());
     localStorage.setItem(WORKERS_KEY, els.workers.value);
+    warmUp({ workers: workerCount() }); // start the extra workers now, not during the run
   });
 
   els.file.addEventListener('change', () => {
@@ -362,10 +363,12 @@ function init() {
 
   // Fetch and compile the wasm module now, so that a run starts at once and
   // a missing build is reported before the user picks a file.
+  // Then start the workers (a run loads nothing once the page has loaded)
+  // and warm the engine's optimizing compiler up on a small synthetic run.
   preload().then(
     () => {
       document.body.dataset.ready = 'true';
-      warmUp();
+      warmUp({ workers: workerCount() }).then(() => (document.body.dataset.warm = 'true'));
     },
     (err) => showError(err.message),
   );

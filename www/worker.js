@@ -6,15 +6,21 @@
 //        {id, type:'finish', plan, partials, top}
 //        {id, type:'rejected', ranges}      ranges: [{blob, lineOffset}] -> rejected_rows.csv Blob
 //        {id, type:'warm'}                    a small synthetic run (see warmUp in aggregate.js)
+//        {type:'cancel', target}             stop call `target` (a range stops within 16 MiB)
 //   out: {id, type:'progress', bytesDone, rows}
-//        {id, type:'done', value}   range value: {partial, start, end, newlines,
+//        {id, type:'done', value, memory}   range value: {partial, start, end, newlines,
 //                                     strictStopped, rejected: Blob of records (rejected.js)}
-//        {id, type:'error', message, kind?, missing?, columns?}
+//        {id, type:'error', message, kind?, missing?, columns?, memory}
+//   Every call is answered once, cancelled or not (kind 'cancelled' when it
+//   stopped early); `memory` is the wasm memory's size in bytes: it never
+//   shrinks, so aggregate.js retires a worker that grew large.
 import init, { sniff, aggregateRange, finishPartials } from './pkg/adagg.js';
 import { RejectedSpool, rejectedCsv } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
 let ready = null;
+/** Ids of calls asked to stop. */
+const cancelled = new Set();
 
 function initOnce(module) {
   if (!ready) ready = module ? init({ module_or_path: module }) : init();
@@ -60,7 +66,9 @@ async function doRange(id, { file, plan, start, stop, exact }) {
     start,
     stop,
     (bytesDone, rows) => {
+      if (cancelled.has(id)) return false; // stops the range
       postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
+      return true;
     },
     Boolean(exact),
     (records) => spool.push(records),
@@ -83,9 +91,14 @@ self.onmessage = async ({ data: msg }) => {
     initOnce(msg.module).catch(() => {}); // reported on first real call
     return;
   }
+  if (msg.type === 'cancel') {
+    cancelled.add(msg.target);
+    return;
+  }
   const { id } = msg;
+  let memory = 0;
   try {
-    await initOnce();
+    memory = (await initOnce()).memory.buffer.byteLength;
     let value;
     let transfer = [];
     if (msg.type === 'sniff') value = await doSniff(msg.file, msg.options);
@@ -94,11 +107,15 @@ self.onmessage = async ({ data: msg }) => {
     else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges);
     else if (msg.type === 'warm') value = await doWarm();
     else throw new Error(`unknown message type ${msg.type}`);
-    postMessage({ id, type: 'done', value }, transfer);
+    memory = (await ready).memory.buffer.byteLength;
+    postMessage({ id, type: 'done', value, memory }, transfer);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // kind / missing / columns let the page offer a column-mapping form.
-    const { kind, missing, columns } = err ?? {};
-    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns });
+    const { missing, columns } = err ?? {};
+    const kind = cancelled.has(id) ? 'cancelled' : err?.kind;
+    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, memory });
+  } finally {
+    cancelled.delete(id);
   }
 };

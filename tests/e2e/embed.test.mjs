@@ -164,7 +164,13 @@ function shownTable(frame, id, key) {
   );
 }
 
+/**
+ * Workers are kept between runs: every one must be idle (none still working
+ * for a cancelled run), and releaseWorkers() must then end them all.
+ */
 async function noWorkersLeft(page) {
+  await page.waitForFunction(async () => (await import('./adagg.js')).workerStats().busy === 0, null, { timeout: 10_000 });
+  await page.evaluate(async () => (await import('./adagg.js')).releaseWorkers());
   const cdp = await page.context().newCDPSession(page);
   let targets = [];
   for (let i = 0; i < 100; i++) {
@@ -269,7 +275,7 @@ test('embed page: two widgets aggregate two files at the same time, each equal t
   await page.close();
 });
 
-test('cancel stops one widget and frees its workers; the other widget finishes; the widget runs again', async () => {
+test('cancel stops one widget and its workers; the other widget finishes; the widget runs again', async () => {
   const big = join(dir, 'big.csv');
   await writeLargeCsv(big, CANCEL_MB << 20);
   const page = await openEmbed();
@@ -312,7 +318,7 @@ test('cancel stops one widget and frees its workers; the other widget finishes; 
   await rm(big, { force: true });
 });
 
-test('aggregateFile(): result, progress, AbortError on abort (running or already aborted), workers freed; the own-UI panel', async () => {
+test('aggregateFile(): result, progress, AbortError on abort (running or already aborted), workers stopped and released; the own-UI panel', async () => {
   const page = await openEmbed();
   const smallCsv = (await readFile(files.small)).toString();
   const res = await page.evaluate(async (csv) => {
@@ -348,8 +354,12 @@ test('aggregateFile(): result, progress, AbortError on abort (running or already
         return { name: e.name, isDOMException: e instanceof DOMException, seen, message: e.message };
       }
     };
+    const { workerStats } = await import('./adagg.js');
+    const stoppedBefore = workerStats().stoppedEarly;
     out.abort = await abortMidway();
     out.abortReason = await abortMidway(new Error('portal navigated away'));
+    while (workerStats().busy > 0) await new Promise((r) => setTimeout(r, 20));
+    out.stoppedEarly = workerStats().stoppedEarly - stoppedBefore;
     const createdBefore = window.__adaggTest.created;
     try {
       const c = new AbortController();
@@ -399,6 +409,7 @@ test('aggregateFile(): result, progress, AbortError on abort (running or already
     `abort: ${JSON.stringify(res.abort)}`,
   );
   assert.ok(res.abort.seen > 0);
+  assert.ok(res.stoppedEarly >= 1, `the workers stopped the aborted ranges early (${res.stoppedEarly})`);
   assert.equal(res.abortReason.name, 'AbortError', 'any abort reason rejects with AbortError');
   assert.equal(res.abortReason.isDOMException, true);
   assert.deepEqual(res.pre, { name: 'AbortError', isDOMException: true, workers: 0 }, 'already aborted: no worker started');
@@ -451,7 +462,7 @@ test('loading adagg.js twice (and a second copy of the element module) does not 
   assert.equal(res.copyIsOther, true, 'the copy really was evaluated again');
   assert.equal(res.entryCopyDefined, true);
   assert.equal(res.upgraded, true);
-  assert.deepEqual(res.exports, ['AdAggregator', 'aggregateFile', 'preload']);
+  assert.deepEqual(res.exports, ['AdAggregator', 'aggregateFile', 'preload', 'releaseWorkers', 'workerStats']);
   assert.equal(res.shadow, 'open');
   assert.deepEqual(page.pageErrors, []);
   await page.close();

@@ -368,32 +368,65 @@ test('campaign names are shown as text only, and exported safe for spreadsheets'
   await page.close();
 });
 
-test('Cancel stops a run, frees the workers, and a new run works', async () => {
+test('Cancel stops a run and its workers, which the next run reuses', async () => {
   const big = join(dir, 'big.csv');
   await writeLargeCsv(big, Number(process.env.ADAGG_E2E_CANCEL_MB || 200) << 20);
   const page = await openApp();
   await setWorkers(page, 2);
+  await page.waitForFunction(() => document.body.dataset.warm === 'true');
   await page.setInputFiles('#file', big);
   // Wait for real progress, then cancel.
   await page.waitForFunction(() => Number(document.getElementById('progress').value) > 0, null, { timeout: 60_000 });
   assert.equal(await page.evaluate(() => document.body.dataset.state), 'running', 'still running when cancelling');
   assert.ok(page.workers().length >= 1, 'workers exist during the run');
+  const workersDuringRun = page.workers().length;
   await page.click('#cancel');
   await page.waitForFunction(() => document.body.dataset.state === 'cancelled');
   assert.equal(await page.locator('#progress-card').isHidden(), true);
   assert.equal(await page.locator('#file').isEnabled(), true);
   assert.equal(await page.locator('#results').isHidden(), true);
   assert.equal(await page.locator('#error').isHidden(), true);
-  // All workers were terminated.
-  for (let i = 0; i < 50 && page.workers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(page.workers().length, 0, 'no worker left after cancel');
+  // The workers stopped their ranges early and are idle again, kept for the next run.
+  const stats = () => page.evaluate(async () => (await import('./www/aggregate.js')).workerStats());
+  for (let i = 0; i < 50 && (await stats()).busy > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const after = await stats();
+  assert.equal(after.busy, 0, `no worker still busy after cancel: ${JSON.stringify(after)}`);
+  assert.ok(after.stoppedEarly >= 1, `a worker stopped its range early: ${JSON.stringify(after)}`);
+  assert.equal(after.idle, 2, `both workers kept: ${JSON.stringify(after)}`);
+  assert.equal(page.workers().length, workersDuringRun, 'no worker started or lost by the cancel');
 
   assert.equal(await runFile(page, files.clean, 2), 'done');
-  const { stats } = await summary(page);
-  assert.ok(num(stats['Rows read']) > 0);
+  const { stats: shown } = await summary(page);
+  assert.ok(num(shown['Rows read']) > 0);
+  assert.equal((await stats()).spawned, after.spawned, 'the next run reused the kept workers');
   assert.deepEqual(page.pageErrors, []);
   await page.close();
   await rm(big, { force: true });
+});
+
+test('a worker whose wasm memory grew large is not kept: the memory goes back after the run', async () => {
+  const page = await openApp();
+  await page.waitForFunction(() => document.body.dataset.warm === 'true');
+  const res = await page.evaluate(async () => {
+    const { aggregateFile, workerStats } = await import('./www/aggregate.js');
+    const before = workerStats();
+    // 600,000 campaigns, one row each: the worker's table grows past the 64 MiB kept.
+    const rows = ['campaign_id,date,impressions,clicks,spend,conversions'];
+    for (let i = 0; i < 600_000; i++) rows.push(`C${i},2025-01-01,100,${i % 7},1.50,1`);
+    const r = await aggregateFile(new Blob([rows.join('\n'), '\n']), { workers: 1 });
+    while (workerStats().busy > 0) await new Promise((done) => setTimeout(done, 20));
+    const after = workerStats();
+    const small = await aggregateFile(new Blob(['campaign_id,date,impressions,clicks,spend,conversions\nA,2025-01-01,10,1,1.00,1\n']), { workers: 1 });
+    while (workerStats().busy > 0) await new Promise((done) => setTimeout(done, 20));
+    return { campaigns: r.summary.campaigns, smallCampaigns: small.summary.campaigns, before, after, end: workerStats() };
+  });
+  assert.equal(res.campaigns, 600_000);
+  assert.equal(res.after.retired, res.before.retired + 1, `the grown worker was retired: ${JSON.stringify(res)}`);
+  assert.ok(res.after.memory < 64 << 20, `idle workers hold little wasm memory: ${JSON.stringify(res.after)}`);
+  assert.equal(res.smallCampaigns, 1, 'the next run works');
+  assert.ok(res.end.idle >= 1);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
 });
 
 test('parallel ranges are re-aligned when a quoted newline crosses a split', async () => {
@@ -414,15 +447,27 @@ test('parallel ranges are re-aligned when a quoted newline crosses a split', asy
   await page.close();
 });
 
-test('no request leaves the origin; none but blob:/data: once the page is loaded and a file processed', async () => {
+test('no request leaves the origin; none but blob:/data: once the page has loaded (runs, cancel, downloads)', async () => {
   const page = await openApp();
-  assert.equal(await runFile(page, files.malformed, 3), 'done');
+  await setWorkers(page, 3);
+  await page.waitForFunction(() => document.body.dataset.warm === 'true');
+  // Let the workers started by the setting load their scripts.
+  await page.waitForFunction(async () => (await import('./www/aggregate.js')).workerStats().idle >= 3);
   const mark = requests.length;
+  assert.equal(await runFile(page, files.malformed, 3), 'done');
   await downloads(page, join(dir, 'net'));
+  // A run cancelled as soon as it shows progress, then another run.
+  await page.evaluate(() => {
+    document.body.dataset.state = '';
+  });
+  await page.setInputFiles('#file', files.clean);
+  await page.evaluate(() => document.getElementById('cancel').click()); // the run may be over already
+  await page.waitForFunction(() => ['cancelled', 'done'].includes(document.body.dataset.state));
+  assert.equal(await runFile(page, files.malformed), 'done');
   await page.close();
 
   const later = requests.slice(mark).filter((r) => !/^(blob|data):/.test(r.url));
-  assert.deepEqual(later, [], 'requests after load + processing');
+  assert.deepEqual(later, [], 'requests after load: two runs, a cancel and the downloads');
   const foreign = requests.filter((r) => !/^(blob|data):/.test(r.url) && new URL(r.url).origin !== origin);
   assert.deepEqual(foreign, [], 'requests to another origin during the whole test run');
   assert.ok(requests.length > 0, 'requests were recorded');
