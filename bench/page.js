@@ -6,7 +6,7 @@
 // Jobs: 'floor' (read the File, parse nothing), 'adagg' (the app's own
 // aggregateFile from www/aggregate.js), 'duckdb' (DuckDB-WASM on the File).
 import { aggregateFile, preload, warmUp } from '../www/aggregate.js';
-import { readFloor } from './read-floor.js';
+import { readFloor, startReaders } from './read-floor.js';
 
 const DUCKDB_DIST = new URL('./node_modules/@duckdb/duckdb-wasm/dist/', import.meta.url).href;
 
@@ -77,6 +77,10 @@ globalThis.bench = {
   async arm(job, opts = {}) {
     if (!JOBS[job]) throw new Error(`unknown job ${job}`);
     if (job === 'duckdb') await duckdbSetup();
+    if (job === 'floor') await startReaders(opts.readers);
+    // adagg's workers were started at load (warmUp) and stay; with more
+    // workers than that, start the rest now, as the page's setting does.
+    if (job === 'adagg') await warmUp({ workers: opts.workers });
     input.value = '';
     bench.done = new Promise((resolve, reject) => {
       armed = { job, opts, resolve, reject };

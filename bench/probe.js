@@ -1,7 +1,7 @@
 // Probe page (bench/probe.mjs): like page.js, but the adagg job can load
 // aggregate.js from any served directory (a variant of www/, for
 // back-to-back A/B runs in one browser), and returns the result's timing.
-import { readFloor } from './read-floor.js';
+import { readFloor, startReaders } from './read-floor.js';
 
 const variants = new Map();
 
@@ -36,7 +36,11 @@ let armed = null;
 globalThis.probe = {
   done: null,
   async arm(job, opts = {}) {
-    if (job === 'adagg') await load(opts.variant ?? '/www');
+    if (job === 'adagg') {
+      const m = await load(opts.variant ?? '/www');
+      await m.warmUp?.({ workers: opts.workers }); // start workers beyond the default now
+    }
+    if (job === 'floor') await startReaders(opts.readers);
     input.value = '';
     probe.done = new Promise((resolve, reject) => {
       armed = { job, opts, resolve, reject };

@@ -8,7 +8,12 @@
 // (how adagg read before; src/wasm.rs read_slices);
 // 'FileReaderSync' reads them one at a time with FileReaderSync (how adagg
 // read until 2025-12); 'stream' is Blob.stream() on the range.
-self.onmessage = async ({ data: { file, start, end, method, chunkSize } }) => {
+//   in:  {ping: true}  out: {bytes: 0} (the worker is loaded)
+self.onmessage = async ({ data: { file, start, end, method, chunkSize, ping } }) => {
+  if (ping) {
+    postMessage({ bytes: 0 });
+    return;
+  }
   try {
     let bytes = 0;
     if (method === 'FileReaderSync') {
