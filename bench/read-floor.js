@@ -11,9 +11,17 @@ const READ_WORKER = new URL('./read-worker.js', import.meta.url);
  * WorkerPool): starting a worker is not part of either measurement.
  */
 const kept = [];
+/** The method the kept workers read with: one method per set of workers (a
+ * worker that has read with the default stream reader hangs on its next
+ * BYOB read in Chromium 156), and none of another method's garbage. */
+let keptFor = null;
 
-/** Starts read workers until `n` exist, and resolves once they all answer. */
-export async function startReaders(n) {
+/** Starts read workers for `method` until `n` exist, and resolves once they all answer. */
+export async function startReaders(n, method) {
+  if (keptFor !== method) {
+    for (const w of kept.splice(0)) w.terminate();
+    keptFor = method;
+  }
   while (kept.length < n) kept.push(new Worker(READ_WORKER, { type: 'module' }));
   await Promise.all(kept.slice(0, n).map((w) => ask(w, { ping: true })));
 }
@@ -34,7 +42,7 @@ function ask(w, message) {
  */
 export async function readFloor(file, { readers, method, chunkSize = 16 << 20 }) {
   const offsets = splitOffsets(0, file.size, readers);
-  await startReaders(readers); // already started when the run was armed
+  await startReaders(readers, method); // already started when the run was armed
   const parts = await Promise.all(
     kept.slice(0, readers).map((w, i) => ask(w, { file, start: offsets[i], end: offsets[i + 1], method, chunkSize })),
   );

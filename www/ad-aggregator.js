@@ -19,7 +19,8 @@ import {
   warmUp,
   workerStats as coreWorkerStats,
 } from './aggregate.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText, qualityNotes, qualityShown } from './format.js';
+import { fmtInt, progressText } from './format.js';
+import { h, renderSummary } from './summary-view.js';
 
 const TAG = 'ad-aggregator';
 const DEFAULT_TOP = 10;
@@ -392,21 +393,9 @@ function adoptStyles(root) {
 }
 
 // ---------------------------------------------------------------------------
-// DOM helpers (no HTML strings anywhere: Trusted Types friendly)
+// DOM helpers: h() from summary-view.js (no HTML strings anywhere: Trusted
+// Types friendly)
 // ---------------------------------------------------------------------------
-
-function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'className') node.className = v;
-    else if (k === 'hidden') node.hidden = Boolean(v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of [].concat(children)) if (c != null) node.append(c);
-  return node;
-}
 
 const COLUMNS = [
   ['campaignId', 'Campaign', ''],
@@ -952,51 +941,9 @@ export class AdAggregator extends BaseElement {
 
   #renderResult(result, file) {
     const els = this.#els;
-    const s = result.summary;
-    const t = result.timing;
     els.resultFile.textContent = file?.name || 'the file';
-    const skipped = Number(s.rowsSkipped);
-    const delimiterName = s.delimiter === 'tab' ? 'tab' : `“${s.delimiter}”`;
-    const items = [
-      ['Rows read', fmtInt(s.rowsRead)],
-      ['Rows aggregated', fmtInt(s.rowsAggregated), 'extra'],
-      ['Rows skipped', fmtInt(s.rowsSkipped)],
-      ['Campaigns', fmtInt(s.campaigns)],
-      ['File size', fmtBytes(file?.size ?? s.bytes), 'extra'],
-      ['Time', fmtDuration(t.elapsedMs)],
-      ['Throughput', fmtRate(file?.size ?? s.bytes, t.elapsedMs), 'extra'],
-      ['Workers', String(t.workers), 'extra'],
-      ['Format', `${s.encoding}, ${delimiterName}, header on line ${s.headerLine}`, 'extra'],
-    ];
-    if (Number(s.preambleRows) > 0) items.push(['Rows above header', fmtInt(s.preambleRows), 'extra']);
-    els.stats.replaceChildren(
-      ...items.map(([label, value, extra]) =>
-        h('div', { className: cls('stat', extra, label === 'Rows skipped' && skipped > 0 && 'warn') }, [
-          h('dt', { text: label }),
-          h('dd', { text: value }),
-        ]),
-      ),
-    );
-    const reasons = s.skippedByReason ?? [];
-    const first = s.firstSkipped ?? [];
-    els.skippedReasons.replaceChildren(
-      ...reasons.map(({ reason, count }) =>
-        h('tr', {}, [h('td', { text: String(reason) }), h('td', { className: 'num', text: fmtInt(count) })]),
-      ),
-    );
-    els.skippedList.replaceChildren(...first.map(({ line, reason }) => h('li', {}, [h('code', { text: `line ${line}: ${reason}` })])));
-    els.skipped.hidden = reasons.length === 0 && first.length === 0;
-    const q = s.quality ?? { checks: [], examples: [], datesChecked: true };
-    els.qualityChecks.replaceChildren(
-      ...(q.checks ?? []).map(({ label, count }) =>
-        h('tr', {}, [h('td', { text: String(label) }), h('td', { className: 'num', text: fmtInt(count) })]),
-      ),
-    );
-    els.qualityList.replaceChildren(...(q.examples ?? []).map((text) => h('li', {}, [h('code', { text: String(text) })])));
-    els.qualityNotes.textContent = qualityNotes(q);
-    els.quality.hidden = !qualityShown(q);
-    els.mappingUsed.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');
-    for (const w of s.warnings ?? []) this.#showNotice(w);
+    renderSummary({ ...els, mapping: els.mappingUsed }, result, file, (_, extra) => (extra ? 'extra' : ''));
+    for (const w of result.summary.warnings ?? []) this.#showNotice(w);
 
     this.#renderTable(els.ctrTable, result.ctr ?? [], 'ctr');
     this.#renderTable(els.cpaTable, result.cpa ?? [], 'cpa');

@@ -231,7 +231,7 @@ class WorkerPool {
   #idle = [];
   #returning = new Set(); // promises: workers finishing a call before they are idle again
   #lent = new Set(); // workers taken and not idle again yet
-  #keep = 0; // idle workers kept: the most ever asked for at once
+  #keep = 0; // idle workers kept: the most ever asked for at once, at most one per core
   #warmed = false;
   #counts = { spawned: 0, retired: 0, stoppedEarly: 0 };
 
@@ -245,9 +245,18 @@ class WorkerPool {
     return new WorkerClient(this.#module, this.#url);
   }
 
-  /** Starts workers until `n` exist (idle or on their way back). */
+  /**
+   * Keeps up to `n` idle workers, but no more than the logical cores: more
+   * workers than cores do not run faster, and each holds its own memory.
+   */
+  #keepFor(n) {
+    this.#keep = Math.min(Math.max(this.#keep, n), defaultWorkers());
+  }
+
+  /** Starts workers until `n` exist (idle or on their way back), at most one per core. */
   fill(n) {
-    this.#keep = Math.max(this.#keep, n);
+    this.#keepFor(n);
+    n = Math.min(n, this.#keep);
     while (this.#idle.length + this.#returning.size < n) this.#idle.push(this.#spawn());
   }
 
@@ -268,7 +277,7 @@ class WorkerPool {
    * @returns {Promise<WorkerClient[]>}
    */
   async take(n) {
-    this.#keep = Math.max(this.#keep, n);
+    this.#keepFor(n);
     const out = [];
     while (out.length < n) {
       const w = this.#idle.pop();

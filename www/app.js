@@ -1,7 +1,8 @@
 // Page UI for adagg. All heavy work lives in aggregate.js and its workers;
 // this module only wires the DOM. User data is only ever set as textContent.
 import { aggregateFile, preload, warmUp } from './aggregate.js';
-import { fmtBytes, fmtDuration, fmtInt, fmtRate, progressText, qualityNotes, qualityShown } from './format.js';
+import { progressText } from './format.js';
+import { h, renderSummary } from './summary-view.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -54,17 +55,6 @@ let blobUrls = [];
 // ---------- formatting ----------
 
 // ---------- DOM helpers ----------
-
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') node.textContent = v;
-    else if (k === 'className') node.className = v;
-    else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c);
-  return node;
-}
 
 function show(node, visible) {
   node.hidden = !visible;
@@ -123,12 +113,12 @@ function showMapping(file, err) {
   els.mappingFields.replaceChildren(
     ...FIELDS.map((field) => {
       const id = `map-${field}`;
-      const select = el('select', { id, name: field }, [
-        el('option', { value: '', text: missing.has(field) ? 'Choose a column…' : 'Detected automatically' }),
-        ...columns.map((c) => el('option', { value: c, text: c })),
+      const select = h('select', { id, name: field }, [
+        h('option', { value: '', text: missing.has(field) ? 'Choose a column…' : 'Detected automatically' }),
+        ...columns.map((c) => h('option', { value: c, text: c })),
       ]);
       if (missing.has(field)) select.required = true;
-      return el('div', { className: 'mapping-field' }, [el('label', { for: id, text: field }), select]);
+      return h('div', { className: 'mapping-field' }, [h('label', { for: id, text: field }), select]);
     }),
   );
   els.mappingForm.onsubmit = (e) => {
@@ -166,31 +156,31 @@ const COLUMNS = [
 ];
 
 function renderTable(table, rows, highlight) {
-  const thead = el('thead', {}, [
-    el('tr', {}, [
-      el('th', { scope: 'col', className: 'num rank', text: '#' }),
+  const thead = h('thead', {}, [
+    h('tr', {}, [
+      h('th', { scope: 'col', className: 'num rank', text: '#' }),
       ...COLUMNS.map(([key, label, cls]) =>
-        el('th', { scope: 'col', className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: label }),
+        h('th', { scope: 'col', className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: label }),
       ),
     ]),
   ]);
-  const tbody = el('tbody');
+  const tbody = h('tbody');
   if (rows.length === 0) {
-    tbody.append(el('tr', {}, [el('td', { colspan: String(COLUMNS.length + 1), className: 'empty', text: 'No campaigns qualify.' })]));
+    tbody.append(h('tr', {}, [h('td', { colspan: String(COLUMNS.length + 1), className: 'empty', text: 'No campaigns qualify.' })]));
   }
   rows.forEach((row, i) => {
-    const tr = el('tr');
-    tr.append(el('td', { className: 'num rank', text: String(i + 1) }));
+    const tr = h('tr');
+    tr.append(h('td', { className: 'num rank', text: String(i + 1) }));
     for (const [key, , cls] of COLUMNS) {
       const value = row[key] == null || row[key] === '' ? '—' : String(row[key]);
       if (key === 'campaignId') {
         // The last campaign name seen, beside the ID (exports with both columns).
         const name = row.campaignName && row.campaignName !== row.campaignId ? row.campaignName : '';
-        const cell = el('th', { scope: 'row', className: 'id', text: value });
-        if (name) cell.append(el('span', { className: 'campaign-name', text: name }));
+        const cell = h('th', { scope: 'row', className: 'id', text: value });
+        if (name) cell.append(h('span', { className: 'campaign-name', text: name }));
         tr.append(cell);
       }
-      else tr.append(el('td', { className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: value }));
+      else tr.append(h('td', { className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: value }));
     }
     tbody.append(tr);
   });
@@ -203,64 +193,10 @@ function setDownload(link, csv) {
   link.href = url;
 }
 
-function renderSummary(result, file) {
-  const s = result.summary;
-  const t = result.timing;
-  const skipped = Number(s.rowsSkipped);
-  const items = [
-    ['Rows read', fmtInt(s.rowsRead)],
-    ['Rows aggregated', fmtInt(s.rowsAggregated)],
-    ['Rows skipped', fmtInt(s.rowsSkipped)],
-    ['Campaigns', fmtInt(s.campaigns)],
-    ['File size', fmtBytes(file.size)],
-    ['Time', fmtDuration(t.elapsedMs)],
-    ['Throughput', fmtRate(file.size, t.elapsedMs)],
-    ['Workers', String(t.workers)],
-  ];
-  const delimiterName = s.delimiter === 'tab' ? 'tab' : `“${s.delimiter}”`;
-  items.push(['Format', `${s.encoding}, ${delimiterName}, header on line ${s.headerLine}`]);
-  if (Number(s.preambleRows) > 0) items.push(['Rows above header', fmtInt(s.preambleRows)]);
-  els.stats.replaceChildren(
-    ...items.map(([label, value]) =>
-      el('div', { className: ['stat', label === 'Rows skipped' && skipped > 0 && 'warn', label === 'Format' && 'wide'].filter(Boolean).join(' ') }, [
-        el('dt', { text: label }),
-        el('dd', { text: value }),
-      ]),
-    ),
-  );
-
-  const reasons = s.skippedByReason ?? [];
-  const first = s.firstSkipped ?? [];
-  els.skippedReasons.replaceChildren(
-    ...reasons.map(({ reason, count }) =>
-      el('tr', {}, [el('td', { text: String(reason) }), el('td', { className: 'num', text: fmtInt(count) })]),
-    ),
-  );
-  els.skippedList.replaceChildren(
-    ...first.map(({ line, reason }) => el('li', {}, [el('code', { text: `line ${line}: ${reason}` })])),
-  );
-  show(els.skipped, reasons.length > 0 || first.length > 0);
-  renderQuality(s.quality);
-  els.mapping.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');
-  for (const w of s.warnings ?? []) showNotice(w);
-}
-
-/** Data-quality warnings: counts per check (all shown once any is non-zero), first examples. */
-function renderQuality(q) {
-  if (!q) return show(els.quality, false);
-  els.qualityChecks.replaceChildren(
-    ...(q.checks ?? []).map(({ label, count }) =>
-      el('tr', {}, [el('td', { text: String(label) }), el('td', { className: 'num', text: fmtInt(count) })]),
-    ),
-  );
-  els.qualityList.replaceChildren(...(q.examples ?? []).map((text) => el('li', {}, [el('code', { text: String(text) })])));
-  els.qualityNotes.textContent = qualityNotes(q);
-  show(els.quality, qualityShown(q));
-}
-
 function renderResult(result, file) {
   els.resultFile.textContent = file.name || 'the file';
-  renderSummary(result, file);
+  renderSummary(els, result, file, (label) => (label === 'Format' ? 'wide' : ''));
+  for (const w of result.summary.warnings ?? []) showNotice(w);
   renderTable(els.ctrTable, result.ctr ?? [], 'ctr');
   renderTable(els.cpaTable, result.cpa ?? [], 'cpa');
   setDownload(els.downloadCtr, result.ctrCsv);

@@ -710,7 +710,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   const www = join(WEB_ROOT, 'www');
   // /app/: the element and module only (no worker.js, no pkg/ next to them).
   await mkdir(join(root, 'app'), { recursive: true });
-  for (const f of ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'format.js', 'rejected.js']) await cp(join(www, f), join(root, 'app', f));
+  for (const f of ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'format.js', 'rejected.js', 'summary-view.js']) await cp(join(www, f), join(root, 'app', f));
   // /static/worker/: worker.js with its wasm-bindgen glue; /static/wasm/: the wasm, both forms.
   await mkdir(join(root, 'static', 'worker', 'pkg'), { recursive: true });
   await mkdir(join(root, 'static', 'wasm'), { recursive: true });
@@ -757,7 +757,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
     assert.ok(paths.includes('/static/worker/worker.js'));
     assert.ok(paths.includes('/static/wasm/adagg_wasm.js'));
     assert.ok(paths.includes('/static/wasm/adagg_bg.wasm'));
-    assert.deepEqual(paths.filter((p) => p.startsWith('/app/') && p !== '/app/page.html' && !/\/app\/(adagg|ad-aggregator|aggregate|format|rejected)\.js$/.test(p)), []);
+    assert.deepEqual(paths.filter((p) => p.startsWith('/app/') && p !== '/app/page.html' && !/\/app\/(adagg|ad-aggregator|aggregate|format|rejected|summary-view)\.js$/.test(p)), []);
     assert.deepEqual(page.pageErrors, []);
     await page.close();
   } finally {

@@ -449,12 +449,14 @@ test('parallel ranges are re-aligned when a quoted newline crosses a split', asy
 
 test('no request leaves the origin; none but blob:/data: once the page has loaded (runs, cancel, downloads)', async () => {
   const page = await openApp();
-  await setWorkers(page, 3);
+  // One worker per core: the pool keeps that many (more are started per run).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await setWorkers(page, cores);
   await page.waitForFunction(() => document.body.dataset.warm === 'true');
   // Let the workers started by the setting load their scripts.
-  await page.waitForFunction(async () => (await import('./www/aggregate.js')).workerStats().idle >= 3);
+  await page.waitForFunction(async (n) => (await import('./www/aggregate.js')).workerStats().idle >= n, cores);
   const mark = requests.length;
-  assert.equal(await runFile(page, files.malformed, 3), 'done');
+  assert.equal(await runFile(page, files.malformed, cores), 'done');
   await downloads(page, join(dir, 'net'));
   // A run cancelled as soon as it shows progress, then another run.
   await page.evaluate(() => {
