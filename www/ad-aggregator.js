@@ -68,13 +68,33 @@ async function compileFrom(url) {
 }
 
 /**
- * Loads and compiles the WebAssembly module once (per URL). Optional: the
+ * Loads and compiles the WebAssembly module once (per URL), then starts
+ * the workers in the background (`workers`, default: the logical cores;
+ * kept for every later run, so that a run loads nothing). Optional: the
  * first run does it anyway; call it early to start sooner and to learn at
  * once whether the files are reachable.
- * @param {{wasmUrl?: string | URL}} [options]
+ * @param {{wasmUrl?: string | URL, workerUrl?: string | URL, workers?: number}} [options]
  * @returns {Promise<WebAssembly.Module>}
  */
-export function preload({ wasmUrl } = {}) {
+export function preload({ wasmUrl, workerUrl, workers } = {}) {
+  const loading = loadModule({ wasmUrl });
+  loading.then(
+    (module) => {
+      let url;
+      try {
+        url = workerUrl != null && workerUrl !== '' ? resolveUrl(workerUrl) : undefined;
+      } catch {
+        return; // a run reports it
+      }
+      warmUp({ module, workers: workers ?? undefined, ...(url ? { workerUrl: url } : {}) });
+    },
+    () => {},
+  );
+  return loading;
+}
+
+/** The compiled module for `wasmUrl` (default: the one next to aggregate.js), once per URL. */
+function loadModule({ wasmUrl } = {}) {
   if (wasmUrl == null || wasmUrl === '') {
     return corePreload().catch((err) => Promise.reject(withKind(err, 'load')));
   }
@@ -144,7 +164,7 @@ export async function aggregateFile(file, options = {}) {
       throw withKind(new TypeError(`Invalid workerUrl ${JSON.stringify(String(workerUrl))}.`), 'input');
     }
   }
-  const module = await preload({ wasmUrl });
+  const module = await loadModule({ wasmUrl });
   if (signal?.aborted) throw abortError();
   // The core's byte count can step back when a range is re-run after a
   // quoted newline crossed a split; the public one only grows.
@@ -504,18 +524,13 @@ export class AdAggregator extends BaseElement {
   connectedCallback() {
     if (!this.#job && !this.#result) this.#setRankingTitles(this.top);
     // Load and compile the wasm now, so a run starts at once and a missing
-    // file is reported before the user picks a CSV file.
-    // Then warm the engine's optimizing compiler up on a small synthetic run.
-    preload({ wasmUrl: this.#abs(this.wasmUrl, this.ownerDocument) }).then(
-      (module) => {
-        let workerUrl;
-        try {
-          workerUrl = this.workerUrl ? resolveUrl(this.#abs(this.workerUrl)) : undefined;
-        } catch {
-          return; // reported by a run
-        }
-        warmUp({ module, workers: this.workers ?? undefined, ...(workerUrl ? { workerUrl } : {}) });
-      },
+    // file is reported before the user picks a CSV file. Then start the
+    // workers and warm the engine's optimizing compiler up on a small run.
+    preload({
+      wasmUrl: this.#abs(this.wasmUrl, this.ownerDocument),
+      workerUrl: this.#abs(this.workerUrl),
+      workers: this.workers ?? undefined,
+    }).catch(
       (err) => {
         if (!this.#job && !this.#result) this.#showError(err?.message || String(err));
       },
@@ -523,7 +538,8 @@ export class AdAggregator extends BaseElement {
   }
 
   disconnectedCallback() {
-    // Removed from the page (not just moved): stop the work, free the workers.
+    // Removed from the page (not just moved): stop the work (the workers are
+    // kept for other widgets and later runs; releaseWorkers() ends them).
     queueMicrotask(() => {
       if (!this.isConnected) this.cancel();
     });

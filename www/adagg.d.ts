@@ -136,8 +136,11 @@ export interface AggregateOptions {
  */
 export function aggregateFile(file: Blob, options?: AggregateOptions): Promise<AdaggResult>;
 
-/** Loads and compiles the WebAssembly module ahead of the first run (cached per URL). */
-export function preload(options?: { wasmUrl?: string | URL }): Promise<WebAssembly.Module>;
+/**
+ * Loads and compiles the WebAssembly module ahead of the first run (cached
+ * per URL), then starts the workers in the background (kept for every run).
+ */
+export function preload(options?: { wasmUrl?: string | URL; workerUrl?: string | URL; workers?: number }): Promise<WebAssembly.Module>;
 
 /**
  * Terminates the workers kept alive between runs; the next run starts new

@@ -468,6 +468,33 @@ test('loading adagg.js twice (and a second copy of the element module) does not 
   await page.close();
 });
 
+test("a portal's own UI: preload() starts the workers, and runs after it make no request", async () => {
+  const page = await newPage();
+  // A same-origin document with no widget in it.
+  await page.goto(`${server.url}package.json`);
+  await page.evaluate(async () => {
+    const { preload, workerStats } = await import('/www/adagg.js');
+    await preload({ workers: 2 });
+    while (workerStats().idle < 2) await new Promise((r) => setTimeout(r, 20));
+  });
+  const mark = page.requests.length;
+  const csv = (await readFile(files.small)).toString();
+  const res = await page.evaluate(async (text) => {
+    const { aggregateFile, workerStats } = await import('/www/adagg.js');
+    const file = new File([text], 'small.csv');
+    const one = await aggregateFile(file, { workers: 2 });
+    const two = await aggregateFile(file, { workers: 2 });
+    return { same: one.ctrCsv === two.ctrCsv, campaigns: one.summary.campaigns, stats: workerStats() };
+  }, csv);
+  assert.equal(res.same, true);
+  assert.equal(res.campaigns, 12);
+  assert.equal(res.stats.spawned, 2, `only the two workers preload() started: ${JSON.stringify(res.stats)}`);
+  const later = page.requests.slice(mark).filter((u) => !/^(blob|data):/.test(u));
+  assert.deepEqual(later, [], 'requests made by the runs');
+  await page.evaluate(async () => (await import('/www/adagg.js')).releaseWorkers());
+  await page.close();
+});
+
 test('served from a sub-path (/tools/adagg/): the embed page works and every request stays under the prefix', async () => {
   const sub = await startServer(WEB_ROOT, 0, { prefix: '/tools/adagg/' });
   try {
