@@ -108,6 +108,14 @@ function abortError() {
   return new DOMException('The aggregation was cancelled.', 'AbortError');
 }
 
+/** What a run that trapped in wasm rejects with. */
+function trapMessage(detail) {
+  return (
+    `The aggregation failed inside the WebAssembly module (${detail}). Either the file needs more memory ` +
+    'than the browser gives a tab (the command-line adagg has no such limit), or this is a bug: please report it.'
+  );
+}
+
 /** One dedicated module worker with request/response calls. */
 class WorkerClient {
   #worker;
@@ -120,11 +128,14 @@ class WorkerClient {
   memory = 0;
   /** Cancelled calls that the worker stopped before their end. */
   stoppedEarly = 0;
+  /** True once its wasm instance trapped: it must not serve another run. */
+  fatal = false;
 
   constructor(module, url = WORKER_URL) {
     this.#worker = new Worker(url, { type: 'module', name: 'adagg' });
     this.#worker.onmessage = ({ data }) => {
       if (data.type !== 'progress') this.memory = Math.max(this.memory, data.memory ?? 0);
+      if (data.fatal) this.fatal = true;
       const call = this.#pending.get(data.id);
       if (!call) {
         if (data.type !== 'progress' && this.#cancelling.delete(data.id)) {
@@ -138,6 +149,7 @@ class WorkerClient {
       } else {
         this.#pending.delete(data.id);
         if (data.type === 'done') call.resolve(data.value);
+        else if (data.fatal) call.reject(new Error(trapMessage(data.message)));
         else call.reject(Object.assign(new Error(data.message), { kind: data.kind, missing: data.missing, columns: data.columns }));
       }
     };
@@ -296,7 +308,7 @@ class WorkerPool {
   /**
    * Takes a worker back after a run (or once `busy` settles): its pending
    * calls are cancelled, and it is idle again once it has answered them.
-   * A worker that died, grew large or does not answer in time is
+   * A worker that died, trapped, grew large or does not answer in time is
    * terminated instead.
    */
   give(worker, busy = Promise.resolve()) {
@@ -310,7 +322,8 @@ class WorkerPool {
       this.#counts.stoppedEarly += worker.stoppedEarly;
       worker.stoppedEarly = 0;
       this.#lent.delete(worker);
-      if (!answered || worker.dead || worker.memory > RETIRE_BYTES || this.#idle.length >= this.#keep) {
+      const keep = answered && !worker.dead && !worker.fatal && worker.memory <= RETIRE_BYTES;
+      if (!keep || this.#idle.length >= this.#keep) {
         if (!worker.dead) this.#counts.retired++;
         worker.terminate(new Error('worker released'));
       } else {

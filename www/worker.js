@@ -10,10 +10,11 @@
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value, memory}   range value: {partial, start, end, newlines,
 //                                     strictStopped, rejected: Blob of records (rejected.js)}
-//        {id, type:'error', message, kind?, missing?, columns?, memory}
+//        {id, type:'error', message, kind?, missing?, columns?, memory, fatal}
 //   Every call is answered once, cancelled or not (kind 'cancelled' when it
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
-//   shrinks, so aggregate.js retires a worker that grew large.
+//   shrinks, so aggregate.js retires a worker that grew large; `fatal`: the
+//   wasm instance trapped, so aggregate.js retires the worker.
 import init, { sniff, aggregateRange, finishPartials } from './pkg/adagg.js';
 import { RejectedSpool, rejectedCsv } from './rejected.js';
 
@@ -114,7 +115,10 @@ self.onmessage = async ({ data: msg }) => {
     // kind / missing / columns let the page offer a column-mapping form.
     const { missing, columns } = err ?? {};
     const kind = cancelled.has(id) ? 'cancelled' : err?.kind;
-    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, memory });
+    // A trap (a Rust panic, memory exhausted) may leave the wasm instance
+    // half-updated: this worker must not serve another run.
+    const fatal = err instanceof WebAssembly.RuntimeError;
+    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, memory, fatal });
   } finally {
     cancelled.delete(id);
   }

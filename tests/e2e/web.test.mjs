@@ -429,6 +429,31 @@ test('a worker whose wasm memory grew large is not kept: the memory goes back af
   await page.close();
 });
 
+test('a worker whose wasm instance trapped is not used again', async () => {
+  const page = await openApp();
+  await page.waitForFunction(() => document.body.dataset.warm === 'true');
+  const res = await page.evaluate(async () => {
+    const { aggregateFile, workerStats } = await import('./www/aggregate.js');
+    // worker.js, but its ranges answer like a trapped wasm instance.
+    const workerUrl = new URL('./tests/e2e/trap-worker.js', location.href);
+    const before = workerStats();
+    const file = new File(['campaign_id,date,impressions,clicks,spend,conversions\nA,2025-01-01,10,1,1.00,1\n'], 'a.csv');
+    let message = null;
+    try {
+      await aggregateFile(file, { workers: 1, workerUrl });
+    } catch (e) {
+      message = e.message;
+    }
+    while (workerStats().busy > 0) await new Promise((done) => setTimeout(done, 20));
+    return { message, before, after: workerStats() };
+  });
+  assert.match(res.message ?? '', /failed inside the WebAssembly module \(RuntimeError: unreachable\)/, 'the run reports the failure');
+  assert.equal(res.after.spawned - res.before.spawned, 1, JSON.stringify(res));
+  assert.equal(res.after.retired - res.before.retired, 1, `the trapped worker was terminated: ${JSON.stringify(res)}`);
+  assert.equal(res.after.idle, res.before.idle, `and not kept: ${JSON.stringify(res)}`);
+  await page.close();
+});
+
 test('parallel ranges are re-aligned when a quoted newline crosses a split', async () => {
   const { csv } = malformedCsv({ bytes: 256 << 10, seed: 11, quotedShare: 0.6 });
   const page = await openApp();
