@@ -206,7 +206,7 @@ impl Quality {
             }
             None => {
                 if let Some(first) = self.see_long(campaign, day, line) {
-                    self.duplicate(line, day, first, || campaign.into());
+                    self.duplicate(line, day, |_| (first, campaign.into()));
                 }
             }
         }
@@ -234,7 +234,7 @@ impl Quality {
         match self.packed.entry((lo, hi, day)) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 let first = *e.get();
-                self.duplicate(line, day, first, || crate::table::unpack(lo, hi));
+                self.duplicate(line, day, |_| (first, crate::table::unpack(lo, hi)));
             }
             std::collections::hash_map::Entry::Vacant(e) => {
                 if full {
@@ -252,29 +252,25 @@ impl Quality {
     /// unless it is one of the first [`WARN_EXAMPLES`].
     #[inline(always)]
     pub fn known_duplicate(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
+        self.duplicate(line, day, |q| (q.packed[&(lo, hi, day)], crate::table::unpack(lo, hi)));
+    }
+
+    /// Counts a duplicate; for the first [`WARN_EXAMPLES`], `example` gives
+    /// the line of the pair's first row and the campaign id.
+    #[inline(always)]
+    fn duplicate(&mut self, line: u64, day: Day, example: impl FnOnce(&Self) -> (u64, Box<[u8]>)) {
         let count = &mut self.counts[Warn::Duplicate.index()];
         *count += 1;
         if *count <= WARN_EXAMPLES as u64 {
-            self.known_duplicate_example(lo, hi, day, line);
+            let (first, campaign) = example(self);
+            self.push_duplicate(line, &campaign, day, first);
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn known_duplicate_example(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
-        let first = self.packed[&(lo, hi, day)];
-        self.examples
-            .push(Warned::duplicate(line, &crate::table::unpack(lo, hi), day, first));
-    }
-
-    /// Counts a duplicate of the row at line `first`; `campaign` gives the
-    /// id for the first [`WARN_EXAMPLES`].
-    #[inline]
-    fn duplicate(&mut self, line: u64, day: Day, first: u64, campaign: impl FnOnce() -> Box<[u8]>) {
-        self.counts[Warn::Duplicate.index()] += 1;
-        if self.counts[Warn::Duplicate.index()] <= WARN_EXAMPLES as u64 {
-            self.examples.push(Warned::duplicate(line, &campaign(), day, first));
-        }
+    fn push_duplicate(&mut self, line: u64, campaign: &[u8], day: Day, first: u64) {
+        self.examples.push(Warned::duplicate(line, campaign, day, first));
     }
 
     /// Appends the warnings of the range that follows, whose lines are
