@@ -1474,7 +1474,7 @@ mod tests {
     /// word-wise one and against bytes, for every threshold in use.
     #[test]
     fn mask48_matches_words_and_bytes() {
-        let mut rng = Rng(0x5EED_0F_48);
+        let mut rng = Rng(0x5EED_0F48);
         let interesting = [0u8, 9, 10, 13, 0x22, 0x23, 0x2C, 0x2D, 0x2F, 0x30, 0x7F, 0x80, 0xFF];
         for round in 0..50_000 {
             let mut bytes = [0u8; WINDOW + 8];

@@ -84,10 +84,13 @@ fn strip_currency(s: &[u8]) -> &[u8] {
     s
 }
 
+/// A number's parts: negative, integer digits, fraction digits.
+type Parts<'a> = (bool, &'a [u8], &'a [u8]);
+
 /// A number split into sign, integer digits (group separators removed
 /// lazily by [`int_value`]) and fraction digits. `None` for a field that
 /// means zero: empty or `--`.
-fn split(field: &[u8], fmt: NumberFormat) -> Result<Option<(bool, &[u8], &[u8])>, NumError> {
+fn split(field: &[u8], fmt: NumberFormat) -> Result<Option<Parts<'_>>, NumError> {
     let mut s = strip_currency(field);
     if s.is_empty() || s == b"--" {
         return Ok(None);

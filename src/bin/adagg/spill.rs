@@ -88,9 +88,8 @@ impl Spills {
         let mut w = BufWriter::new(File::create(out)?);
         w.write_all(REJECTED_HEADER.as_bytes())?;
         let (mut at, mut shift, mut rows) = (start, first_line - 1, 0);
-        loop {
-            // The range that starts here (the last run of it, if it ran twice).
-            let Some(range) = done.iter().rev().find(|d| d.start == at) else { break };
+        // The range that starts here (the last run of it, if it ran twice).
+        while let Some(range) = done.iter().rev().find(|d| d.start == at) {
             let mut r = BufReader::new(File::open(&range.path)?);
             while let Some((line, tail)) = read_record(&mut r)? {
                 write!(w, "{}", line + shift)?;
