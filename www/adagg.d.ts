@@ -1,5 +1,5 @@
 // Type declarations for adagg's public module (www/adagg.js) and the
-// <ad-aggregator> custom element (www/ad-aggregator.js). Guide: docs/embedding.md.
+// <ad-aggregator> custom element (www/ad-aggregator.js). Guide: README.md, section "Embedding".
 
 /** One ranked campaign with its totals. Numbers are decimal strings, exactly as in the CSV output. */
 export interface AdaggRow {

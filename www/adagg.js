@@ -5,5 +5,5 @@
 //
 // Loading it defines the <ad-aggregator> element (once: loading it again, or
 // a second copy, is a no-op) and adds no other global name. Types: adagg.d.ts.
-// Guide: docs/embedding.md.
+// Guide: README.md, section "Embedding".
 export { aggregateFile, preload, releaseWorkers, workerStats, AdAggregator } from './ad-aggregator.js';
