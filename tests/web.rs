@@ -113,6 +113,38 @@ async fn utf16_files_are_one_range() {
     assert_eq!(get(&get(&result, "summary"), "encoding").as_string().unwrap(), "UTF-16LE");
 }
 
+/// `on_progress` returning `false` stops a range (the page's cancel): it
+/// rejects at the first report, 16 MiB in, instead of reading on; any
+/// other return value lets it run to the end. UTF-8 and UTF-16 paths.
+#[wasm_bindgen_test]
+async fn a_progress_callback_returning_false_stops_the_range() {
+    let row = "A,2025-01-01,10,1,1.00,1\n";
+    let utf8 = format!("campaign_id,date,impressions,clicks,spend,conversions\n{}", row.repeat(1_500_000));
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(utf8.replace(',', "\t").encode_utf16().flat_map(|u| u.to_le_bytes()));
+    for bytes in [utf8.into_bytes(), utf16] {
+        let b = Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(&bytes[..]).into())).unwrap();
+        let plan = sniff(&bytes[..1 << 16], false, JsValue::UNDEFINED).unwrap();
+        let start = get(&plan, "dataStart").as_f64().unwrap();
+        let size = bytes.len() as f64;
+        let calls = std::rc::Rc::new(std::cell::Cell::new(0u32));
+        let counter = calls.clone();
+        let stop = Closure::<dyn FnMut(f64, f64) -> bool>::new(move |_: f64, _: f64| {
+            counter.set(counter.get() + 1);
+            false
+        });
+        let err = aggregate_range(b.clone(), plan.clone(), start, size, Some(stop.as_ref().clone().into()), None, None)
+            .await
+            .expect_err("a cancelled range rejects");
+        assert!(format!("{:?}", JsValue::from(err)).contains("cancelled"));
+        assert_eq!(calls.get(), 1, "stopped at the first report ({size} bytes)");
+
+        let go_on = Closure::<dyn FnMut(f64, f64)>::new(|_: f64, _: f64| {});
+        let r = aggregate_range(b, plan, start, size, Some(go_on.as_ref().clone().into()), None, None).await.unwrap();
+        assert_eq!(get(&r, "rows").as_f64(), Some(1_500_000.0));
+    }
+}
+
 #[wasm_bindgen_test]
 async fn empty_range_past_the_end() {
     let text = "campaign_id,date,impressions,clicks,spend,conversions\nA,d,1,1,1,1\n";
