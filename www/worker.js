@@ -20,7 +20,8 @@ import { RejectedSpool, rejectedCsv } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
 let ready = null;
-/** Ids of calls asked to stop. */
+/** Ids of the calls running, and of those asked to stop. */
+const running = new Set();
 const cancelled = new Set();
 
 function initOnce(module) {
@@ -93,10 +94,11 @@ self.onmessage = async ({ data: msg }) => {
     return;
   }
   if (msg.type === 'cancel') {
-    cancelled.add(msg.target);
+    if (running.has(msg.target)) cancelled.add(msg.target); // else it has been answered already
     return;
   }
   const { id } = msg;
+  running.add(id);
   let memory = 0;
   try {
     memory = (await initOnce()).memory.buffer.byteLength;
@@ -120,6 +122,7 @@ self.onmessage = async ({ data: msg }) => {
     const fatal = err instanceof WebAssembly.RuntimeError;
     postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, memory, fatal });
   } finally {
+    running.delete(id);
     cancelled.delete(id);
   }
 };
