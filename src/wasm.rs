@@ -150,24 +150,17 @@ pub async fn aggregate_range(
     if rejected.to.is_some() {
         agg.keep_all_rejected();
     }
-    let mut done = 0u64;
-    let mut cancelled = false;
+    let mut progress = Progress::new(on_progress);
     let sink = |bytes: &[u8], slice_end: bool| {
         agg.feed(bytes);
         rejected.send(agg.take_rejected());
-        done += bytes.len() as u64;
         let more = !agg.is_done();
         // Once per slice, and once more at the end of the range: the last
         // report counts every row read.
-        if slice_end || !more {
-            cancelled = !report(&on_progress, done, agg.rows_read());
-        }
-        more && !cancelled
+        progress.read(bytes.len(), slice_end || !more, agg.rows_read()) && more
     };
     read_stream(&blob, from, sink).await?;
-    if cancelled {
-        return Err(cancelled_error());
-    }
+    progress.check()?;
     let mut finished = agg.finish_for_transfer().map_err(|e| JsError::new(&e.to_string()))?;
     rejected.send_rest(&mut finished.partial);
     range_result(&finished.partial, &finished.to_bytes())
@@ -195,18 +188,38 @@ impl RejectedSink {
     }
 }
 
-/// Calls `on_progress(bytesDone, rows)`; false when it returned `false`,
-/// the caller's way to cancel the range (its worker is kept for the next run).
-fn report(on_progress: &Option<Function>, done: u64, rows: u64) -> bool {
-    match on_progress {
-        Some(cb) => cb.call2(&JsValue::NULL, &(done as f64).into(), &(rows as f64).into()).map_or(true, |r| r.as_bool() != Some(false)),
-        None => true,
-    }
+/// A range's progress reports, `on_progress(bytesDone, rows)`, and the
+/// caller's way to cancel it: a report that returns `false` (the worker is
+/// kept for the next run).
+struct Progress {
+    to: Option<Function>,
+    done: u64,
+    cancelled: bool,
 }
 
-/// What a cancelled range rejects with.
-fn cancelled_error() -> JsError {
-    JsError::new("The range was cancelled.")
+impl Progress {
+    fn new(to: Option<Function>) -> Progress {
+        Progress { to, done: 0, cancelled: false }
+    }
+
+    /// Counts `bytes` more bytes read and, if `report`, reports; false once
+    /// the range is cancelled (the read loop stops then).
+    fn read(&mut self, bytes: usize, report: bool, rows: u64) -> bool {
+        self.done += bytes as u64;
+        if let (Some(cb), true) = (&self.to, report) {
+            let answer = cb.call2(&JsValue::NULL, &(self.done as f64).into(), &(rows as f64).into());
+            self.cancelled = matches!(answer, Ok(v) if v.as_bool() == Some(false));
+        }
+        !self.cancelled
+    }
+
+    /// What the range rejects with if it was cancelled.
+    fn check(&self) -> Result<(), JsError> {
+        if self.cancelled {
+            return Err(JsError::new("The range was cancelled."));
+        }
+        Ok(())
+    }
 }
 
 /// Bytes read, copied into wasm memory and parsed at a time: small enough
@@ -336,21 +349,14 @@ async fn aggregate_sequential(
     if rejected.to.is_some() {
         job.keep_all_rejected();
     }
-    let mut done = 0u64;
-    let mut cancelled = false;
+    let mut progress = Progress::new(on_progress);
     read_stream(blob, 0, |bytes, slice_end| {
         let _ = job.feed(bytes);
         rejected.send(job.take_rejected());
-        done += bytes.len() as u64;
-        if slice_end {
-            cancelled = !report(&on_progress, done, job.rows_read());
-        }
-        !cancelled
+        progress.read(bytes.len(), slice_end, job.rows_read())
     })
     .await?;
-    if cancelled {
-        return Err(cancelled_error());
-    }
+    progress.check()?;
     let (_, mut partial) = job.finish().map_err(|e| JsError::new(&e.to_string()))?;
     partial.end = size;
     rejected.send_rest(&mut partial);

@@ -12,15 +12,12 @@
 //
 // No global names besides the custom element: defining it twice (a second
 // copy of this module) is a no-op.
-import {
-  aggregateFile as coreAggregateFile,
-  preload as corePreload,
-  releaseWorkers as coreReleaseWorkers,
-  warmUp,
-  workerStats as coreWorkerStats,
-} from './aggregate.js';
+import { aggregateFile as coreAggregateFile, preload as corePreload, warmUp } from './aggregate.js';
 import { fmtInt, progressText } from './format.js';
 import { h, renderSummary } from './summary-view.js';
+
+// The worker pool's two public calls (documented in adagg.d.ts).
+export { releaseWorkers, workerStats } from './aggregate.js';
 
 const TAG = 'ad-aggregator';
 const DEFAULT_TOP = 10;
@@ -82,7 +79,7 @@ export function preload({ wasmUrl, workerUrl, workers } = {}) {
     (module) => {
       let url;
       try {
-        url = workerUrl != null && workerUrl !== '' ? resolveUrl(workerUrl) : undefined;
+        url = workerUrlOf(workerUrl);
       } catch {
         return; // a run reports it
       }
@@ -91,6 +88,16 @@ export function preload({ wasmUrl, workerUrl, workers } = {}) {
     () => {},
   );
   return loading;
+}
+
+/** `workerUrl` as an absolute URL, or undefined for the default; throws (kind 'input') if invalid. */
+function workerUrlOf(workerUrl) {
+  if (workerUrl == null || workerUrl === '') return undefined;
+  try {
+    return resolveUrl(workerUrl);
+  } catch {
+    throw withKind(new TypeError(`Invalid workerUrl ${JSON.stringify(String(workerUrl))}.`), 'input');
+  }
 }
 
 /** The compiled module for `wasmUrl` (default: the one next to aggregate.js), once per URL. */
@@ -156,14 +163,7 @@ export async function aggregateFile(file, options = {}) {
     throw withKind(new TypeError('aggregateFile: onProgress must be a function.'), 'input');
   }
   if (signal?.aborted) throw abortError();
-  let worker;
-  if (workerUrl != null && workerUrl !== '') {
-    try {
-      worker = resolveUrl(workerUrl);
-    } catch {
-      throw withKind(new TypeError(`Invalid workerUrl ${JSON.stringify(String(workerUrl))}.`), 'input');
-    }
-  }
+  const worker = workerUrlOf(workerUrl);
   const module = await loadModule({ wasmUrl });
   if (signal?.aborted) throw abortError();
   // The core's byte count can step back when a range is re-run after a
@@ -193,24 +193,6 @@ export async function aggregateFile(file, options = {}) {
     }
     throw err;
   }
-}
-
-/**
- * Terminates the workers kept between runs (they hold a little memory
- * each). The next run starts new ones, which loads the worker scripts
- * again. For a portal that wants the memory back once it is done with adagg.
- */
-export function releaseWorkers() {
-  coreReleaseWorkers();
-}
-
-/**
- * Worker counts: `idle` kept, `busy`, `spawned` and `retired` so far,
- * `stoppedEarly` (cancelled calls that stopped before their end).
- * @returns {{idle: number, busy: number, spawned: number, retired: number, stoppedEarly: number}}
- */
-export function workerStats() {
-  return coreWorkerStats();
 }
 
 // ---------------------------------------------------------------------------

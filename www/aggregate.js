@@ -404,6 +404,11 @@ export async function aggregateFile(file, options = {}) {
   const t0 = performance.now();
   let shared = null; // the pool the workers come from
   const pool = []; // this run's workers, given back to `shared` when it ends
+  // Back to the pool: a worker still busy (an error elsewhere, an abort) is
+  // asked to stop first.
+  const giveBack = (workers) => {
+    for (const w of workers) shared.give(w);
+  };
   let finished = false;
 
   let rejectAbort;
@@ -448,13 +453,10 @@ export async function aggregateFile(file, options = {}) {
     const take = async (k) => {
       const got = await shared.take(Math.max(0, k));
       if (finished) {
-        for (const w of got) shared.give(w);
+        giveBack(got);
         throw abortError();
       }
       pool.push(...got);
-    };
-    const release = (workers) => {
-      for (const w of workers) shared.give(w);
     };
     emit(true);
 
@@ -474,7 +476,7 @@ export async function aggregateFile(file, options = {}) {
     // 2. Split the data and aggregate the ranges concurrently.
     const n = rangeCount(Math.max(0, totalBytes - dataStart));
     await take(n - pool.length);
-    release(pool.splice(n));
+    giveBack(pool.splice(n));
     const offsets = splitOffsets(dataStart, totalBytes, n);
     rangeBytes = new Array(n).fill(0);
     rangeRows = new Array(n).fill(0);
@@ -544,7 +546,7 @@ export async function aggregateFile(file, options = {}) {
     }
 
     // 4. Merge in one worker; free the others first.
-    release(pool.splice(1));
+    giveBack(pool.splice(1));
     phase = 'merge';
     emit(true);
     const partials = results.map((r) => r.partial);
@@ -574,8 +576,6 @@ export async function aggregateFile(file, options = {}) {
   } finally {
     finished = true;
     signal?.removeEventListener('abort', onAbort);
-    // Back to the pool: a worker still busy (an error elsewhere, or an
-    // abort) is asked to stop first.
-    for (const w of pool.splice(0)) shared.give(w);
+    giveBack(pool.splice(0));
   }
 }

@@ -26,7 +26,7 @@ export function h(tag, props = {}, children = []) {
  * compact view may leave out.
  * @returns {[string, string, boolean][]}
  */
-export function summaryItems(result, file) {
+function summaryItems(result, file) {
   const s = result.summary;
   const t = result.timing;
   const bytes = file?.size ?? s.bytes;

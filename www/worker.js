@@ -20,14 +20,17 @@ import { RejectedSpool, rejectedCsv } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
 let ready = null;
-/** Ids of the calls running, and of those asked to stop. */
-const running = new Set();
-const cancelled = new Set();
+let wasm = null; // the wasm instance's exports, once ready
+/** The calls running: id -> true once asked to stop. */
+const running = new Map();
 
 function initOnce(module) {
-  if (!ready) ready = module ? init({ module_or_path: module }) : init();
+  if (!ready) ready = (module ? init({ module_or_path: module }) : init()).then((e) => (wasm = e));
   return ready;
 }
+
+/** The wasm memory's size in bytes (0 before the instance exists). */
+const memoryBytes = () => wasm?.memory.buffer.byteLength ?? 0;
 
 async function doSniff(file, options) {
   const end = Math.min(file.size, SNIFF_BYTES);
@@ -68,7 +71,7 @@ async function doRange(id, { file, plan, start, stop, exact }) {
     start,
     stop,
     (bytesDone, rows) => {
-      if (cancelled.has(id)) return false; // stops the range
+      if (running.get(id)) return false; // asked to stop: stops the range
       postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
       return true;
     },
@@ -94,14 +97,13 @@ self.onmessage = async ({ data: msg }) => {
     return;
   }
   if (msg.type === 'cancel') {
-    if (running.has(msg.target)) cancelled.add(msg.target); // else it has been answered already
+    if (running.has(msg.target)) running.set(msg.target, true); // else it has been answered already
     return;
   }
   const { id } = msg;
-  running.add(id);
-  let memory = 0;
+  running.set(id, false);
   try {
-    memory = (await initOnce()).memory.buffer.byteLength;
+    await initOnce();
     let value;
     let transfer = [];
     if (msg.type === 'sniff') value = await doSniff(msg.file, msg.options);
@@ -110,19 +112,17 @@ self.onmessage = async ({ data: msg }) => {
     else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges);
     else if (msg.type === 'warm') value = await doWarm();
     else throw new Error(`unknown message type ${msg.type}`);
-    memory = (await ready).memory.buffer.byteLength;
-    postMessage({ id, type: 'done', value, memory }, transfer);
+    postMessage({ id, type: 'done', value, memory: memoryBytes() }, transfer);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // kind / missing / columns let the page offer a column-mapping form.
     const { missing, columns } = err ?? {};
-    const kind = cancelled.has(id) ? 'cancelled' : err?.kind;
+    const kind = running.get(id) ? 'cancelled' : err?.kind;
     // A trap (a Rust panic, memory exhausted) may leave the wasm instance
     // half-updated: this worker must not serve another run.
     const fatal = err instanceof WebAssembly.RuntimeError;
-    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, memory, fatal });
+    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, memory: memoryBytes(), fatal });
   } finally {
     running.delete(id);
-    cancelled.delete(id);
   }
 };
