@@ -77,14 +77,17 @@ pub struct Aggregator {
     stop_after: u64,
     /// Start of a line not yet complete (fast path only; bounded).
     carry: Vec<u8>,
-    /// File line number of the range's first line, when known.
-    first_line: Option<u64>,
-    fatal: Option<Error>,
     /// Stop at the first malformed data row.
     strict: bool,
     /// The shell takes rejected rows as they come ([`Aggregator::take_rejected`]):
     /// keep them all, not only the first [`crate::REJECTED_LIMIT`].
     keep_all_rejected: bool,
+    /// The header's names, trimmed and lower-cased: a line that repeats
+    /// them is not data (files joined with `cat`).
+    header: Vec<Box<[u8]>>,
+    /// Ids must be valid UTF-8 (a file read as UTF-8): distinct byte strings
+    /// must never print alike.
+    utf8_ids: bool,
     partial: Partial,
     /// Campaigns of every aggregated row (fast path and csv-core alike);
     /// moved into `partial.campaigns` by [`finish`](Self::finish).
@@ -109,10 +112,6 @@ impl Aggregator {
             Start::Exact(at) => (at, false),
             Start::AfterNewline(at) => (at, true),
         };
-        let first_line = match start {
-            Start::Exact(at) if at == plan.data_start => Some(plan.data_start_line),
-            _ => None,
-        };
         Aggregator {
             fast: FastParser::new(&layout, plan.delimiter),
             layout,
@@ -134,13 +133,20 @@ impl Aggregator {
             stopped: !seeking && offset > stop_after,
             stop_after,
             carry: Vec::new(),
-            first_line,
-            fatal: None,
             strict: plan.strict,
             keep_all_rejected: false,
+            header: plan.header.iter().map(|h| normalize_cell(h.as_bytes()).into()).collect(),
+            utf8_ids: plan.encoding == crate::plan::Encoding::Utf8,
             partial: Partial::new(offset),
             table: Table::new(),
         }
+    }
+
+    /// Sends every line through csv-core, which checks everything, and
+    /// stops at the first problem: the pass that names the line of a
+    /// problem a faster pass found without one ([`crate::Pass::Locate`]).
+    pub fn locating(&mut self) {
+        self.fast.disable();
     }
 
     /// True once the range has reached its end: further input is not
@@ -263,15 +269,23 @@ impl Aggregator {
             }
         }
         let mut table = std::mem::take(&mut self.table);
+        if self.utf8_ids && self.partial.halt.is_none() {
+            // The fast path does not check ids; the csv-core path does, with
+            // the line. Checking each distinct id once costs next to nothing.
+            let mut bad = None;
+            table.for_each(|id, _| {
+                if bad.is_none() && !id.is_ascii() && std::str::from_utf8(id).is_err() {
+                    bad = Some(Error::not_utf8(id, None));
+                }
+            });
+            self.partial.halt = bad;
+        }
         if drain {
             if let Err((field, id)) = table.drain_into(&mut self.partial.campaigns) {
                 // Only when stopped early: the result is an error anyway.
-                self.fatal.get_or_insert(Error::merge_overflow(field, &id));
+                self.partial.halt.get_or_insert(Error::merge_overflow(field, &id));
             }
             table = Table::new();
-        }
-        if let Some(err) = self.fatal {
-            return Err(err);
         }
         if self.seeking {
             self.partial = Partial::new(self.offset);
@@ -491,7 +505,11 @@ impl Aggregator {
         let s = &mut self.slow;
         let line = s.start_line;
         let (buf, ends) = (&s.buf[..], &s.ends[..s.nends]);
-        let field = |i: usize| &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        // A byte-order mark at the start of a line (exports joined) is dropped.
+        let field = |i: usize| match i {
+            0 => strip_bom(&buf[..ends[0]]),
+            i => &buf[ends[i - 1]..ends[i]],
+        };
         let raw = if s.raw.is_empty() { whole_raw } else { &s.raw[..] };
         if s.too_long {
             let kind = SkipKind::TooLong {
@@ -503,9 +521,14 @@ impl Aggregator {
                 message: kind.to_string(),
             });
             self.partial.reject_within(line, kind.to_string(), raw, limit);
-            self.strict_stop(kind, line);
+            self.strict_stop(kind);
         } else {
             match parse_record(&self.layout, ends.len(), field) {
+                Ok((campaign, values)) if self.utf8_ids && !campaign.is_ascii() && std::str::from_utf8(campaign).is_err() => {
+                    let _ = values;
+                    self.partial.halt = Some(Error::not_utf8(campaign, Some(line)));
+                    self.stopped = true;
+                }
                 Ok((campaign, values)) => {
                     if let Some(col) = self.layout.name.filter(|&c| c < ends.len()) {
                         self.partial
@@ -531,13 +554,25 @@ impl Aggregator {
                         }
                     }
                 }
+                Err(kind) if !kind.is_not_data() && repeats_header(&self.header, self.layout.campaign, ends.len(), &field).is_some() => {
+                    if repeats_header(&self.header, self.layout.campaign, ends.len(), &field) == Some(true) {
+                        let kind = SkipKind::HeaderRepeat;
+                        self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
+                    } else {
+                        let columns = (0..ends.len())
+                            .map(|i| String::from_utf8_lossy(crate::number::trim(field(i))).into_owned())
+                            .collect();
+                        self.partial.halt = Some(Error::HeaderReordered { line, columns });
+                        self.stopped = true;
+                    }
+                }
                 Err(kind) => {
                     let message = describe(&self.layout, kind, field);
-                    if kind != SkipKind::Footer {
+                    if !kind.is_not_data() {
                         self.partial.reject_within(line, message.clone(), raw, limit);
                     }
                     if self.strict
-                        && kind != SkipKind::Footer
+                        && !kind.is_not_data()
                         && self.partial.examples.len() >= crate::partial::EXAMPLES
                     {
                         // Keep the row that stops the run as the last example.
@@ -548,7 +583,7 @@ impl Aggregator {
                         kind,
                         message,
                     });
-                    self.strict_stop(kind, line);
+                    self.strict_stop(kind);
                 }
             }
         }
@@ -569,23 +604,58 @@ impl Aggregator {
     }
 
     /// Strict mode: a malformed data row ends the range.
-    fn strict_stop(&mut self, kind: SkipKind, _line: u64) {
-        if self.strict && kind != SkipKind::Footer {
+    fn strict_stop(&mut self, kind: SkipKind) {
+        if self.strict && !kind.is_not_data() {
             self.partial.strict_stopped = true;
             self.stopped = true;
         }
     }
 
+    /// A total overflowed at `line` (relative to the range): the range stops.
     fn overflow(&mut self, field: crate::field::Field, campaign: &[u8], line: u64) {
-        if self.fatal.is_none() {
-            self.fatal = Some(Error::Overflow {
+        if self.partial.halt.is_none() {
+            self.partial.halt = Some(Error::Overflow {
                 field,
                 campaign: String::from_utf8_lossy(campaign).into_owned(),
-                line: self.first_line.map(|first| first + line - 1),
+                line: Some(line),
             });
         }
         self.stopped = true;
     }
+}
+
+/// A record that repeats the `header` names (normalized): `Some(true)` in
+/// the header's order, `Some(false)` in another order, `None` if it does
+/// not. Only malformed rows are asked, and most are turned away by their
+/// campaign cell (`campaign`: its column) alone.
+fn repeats_header<'a>(header: &[Box<[u8]>], campaign: usize, count: usize, field: &impl Fn(usize) -> &'a [u8]) -> Option<bool> {
+    if count != header.len() || count <= campaign {
+        return None;
+    }
+    let key = normalize_cell(field(campaign));
+    if !header.iter().any(|h| h[..] == key[..]) {
+        return None;
+    }
+    let cells: Vec<Vec<u8>> = (0..count).map(|i| normalize_cell(field(i))).collect();
+    if cells.iter().zip(header).all(|(a, b)| a[..] == b[..]) {
+        return Some(true);
+    }
+    let mut a: Vec<&[u8]> = cells.iter().map(|c| &c[..]).collect();
+    let mut b: Vec<&[u8]> = header.iter().map(|h| &h[..]).collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    (a == b).then_some(false)
+}
+
+/// A UTF-8 byte-order mark at the start of `field` dropped.
+fn strip_bom(field: &[u8]) -> &[u8] {
+    field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
+}
+
+/// A header cell as compared for repeats: no byte-order mark, trimmed,
+/// ASCII lower case.
+fn normalize_cell(cell: &[u8]) -> Vec<u8> {
+    crate::number::trim(strip_bom(cell)).to_ascii_lowercase()
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
@@ -620,8 +690,8 @@ impl Finished {
     /// are merged slot by slot (no map of boxed ids), and every campaign
     /// ends up in the table.
     pub fn append(&mut self, mut next: Finished) -> Result<(), Error> {
-        if self.partial.strict_stopped {
-            return Ok(()); // nothing after the first malformed row counts
+        if self.partial.stopped() {
+            return Ok(()); // nothing after the first malformed row or error counts
         }
         let table = std::mem::take(&mut next.table);
         self.partial.append(next.partial)?;

@@ -11,7 +11,7 @@ use crate::table::Table;
 use crate::quality::{Warn, Warned};
 use crate::totals::Totals;
 
-const MAGIC: &[u8; 4] = b"AGP3";
+const MAGIC: &[u8; 4] = b"AGP4";
 
 impl Partial {
     /// Serializes this result.
@@ -37,14 +37,8 @@ impl Partial {
         for &v in &self.skipped {
             put(&mut out, v);
         }
-        put(&mut out, self.examples.len() as u64);
-        for ex in &self.examples {
-            let (class, a, b) = encode_kind(ex.kind);
-            for v in [ex.line, class as u64, a, b] {
-                put(&mut out, v);
-            }
-            put_bytes(&mut out, ex.message.as_bytes());
-        }
+        put_skipped(&mut out, &self.examples);
+        put_skipped(&mut out, &self.not_data);
         put(&mut out, self.rejected.len() as u64);
         for r in &self.rejected {
             put(&mut out, r.line);
@@ -53,6 +47,7 @@ impl Partial {
         }
         put(&mut out, self.rejected_omitted);
         put(&mut out, u64::from(self.strict_stopped));
+        put_halt(&mut out, self.halt.as_ref());
         put(&mut out, self.names.len() as u64);
         for (id, name) in &self.names {
             put_bytes(&mut out, id);
@@ -106,7 +101,7 @@ impl Partial {
     /// [`Partial::append`]s the result written in `bytes`, its campaigns
     /// added straight into this one's (no map of them built and freed).
     pub fn append_bytes(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        if self.strict_stopped {
+        if self.stopped() {
             return Ok(()); // nothing after the first malformed row counts
         }
         let next = decode(bytes, Some(&mut self.campaigns))?;
@@ -130,17 +125,8 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
     for v in p.skipped.iter_mut() {
         *v = r.u64()?;
     }
-    let examples = r.len(40)?;
-    for _ in 0..examples {
-        let line = r.u64()?;
-        let kind = decode_kind(r.u64()?, r.u64()?, r.u64()?)?;
-        let message = r.string()?;
-        p.examples.push(Skipped {
-            line,
-            kind,
-            message,
-        });
-    }
+    p.examples = r.skipped()?;
+    p.not_data = r.skipped()?;
     let rejected = r.len(24)?;
     for _ in 0..rejected {
         let line = r.u64()?;
@@ -151,6 +137,7 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
     }
     p.rejected_omitted = r.u64()?;
     p.strict_stopped = r.u64()? != 0;
+    p.halt = r.halt()?;
     let names = r.len(16)?;
     for _ in 0..names {
         let id: Box<[u8]> = r.bytes()?.into();
@@ -220,7 +207,7 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
 fn encode_kind(kind: SkipKind) -> (usize, u64, u64) {
     match kind {
         SkipKind::FieldCount { expected, found } => (kind.class(), expected as u64, found as u64),
-        SkipKind::TooLong { limit } => (kind.class(), limit as u64, 0),
+        SkipKind::TooLong { limit } | SkipKind::Unterminated { limit } => (kind.class(), limit as u64, 0),
         _ => (kind.class(), 0, 0),
     }
 }
@@ -239,6 +226,8 @@ fn decode_kind(class: u64, a: u64, b: u64) -> Result<SkipKind, Error> {
         11..=14 => SkipKind::TooManyDecimals(metric(11)),
         15..=18 => SkipKind::TooLarge(metric(15)),
         19 => SkipKind::Footer,
+        20 => SkipKind::HeaderRepeat,
+        21 => SkipKind::Unterminated { limit: a as usize },
         _ => return Err(Error::CorruptPartial),
     })
 }
@@ -250,6 +239,51 @@ fn put(out: &mut Vec<u8>, v: u64) {
 fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     put(out, b.len() as u64);
     out.extend_from_slice(b);
+}
+
+fn put_skipped(out: &mut Vec<u8>, rows: &[Skipped]) {
+    put(out, rows.len() as u64);
+    for ex in rows {
+        let (class, a, b) = encode_kind(ex.kind);
+        for v in [ex.line, class as u64, a, b] {
+            put(out, v);
+        }
+        put_bytes(out, ex.message.as_bytes());
+    }
+}
+
+/// A line that may be unknown: `u64::MAX` for none (no file has that many).
+fn put_line(out: &mut Vec<u8>, line: Option<u64>) {
+    put(out, line.unwrap_or(u64::MAX));
+}
+
+/// The range's error: a tag (0 for none), then its parts.
+fn put_halt(out: &mut Vec<u8>, halt: Option<&Error>) {
+    match halt {
+        None => put(out, 0),
+        Some(Error::Overflow { field, campaign, line }) => {
+            put(out, 1);
+            put(out, Field::ALL.iter().position(|f| f == field).unwrap_or(0) as u64);
+            put_bytes(out, campaign.as_bytes());
+            put_line(out, *line);
+        }
+        Some(Error::NotUtf8 { campaign, line }) => {
+            put(out, 2);
+            put_bytes(out, campaign.as_bytes());
+            put_line(out, *line);
+        }
+        Some(Error::HeaderReordered { line, columns }) => {
+            put(out, 3);
+            put(out, *line);
+            put(out, columns.len() as u64);
+            for c in columns {
+                put_bytes(out, c.as_bytes());
+            }
+        }
+        // Ranges stop only for the three above; any other is carried as
+        // an internal error rather than a panic.
+        Some(_) => put(out, 4),
+    }
 }
 
 struct Cursor<'a> {
@@ -280,6 +314,44 @@ impl<'a> Cursor<'a> {
     /// [`Cursor::bytes`] that must be UTF-8.
     fn string(&mut self) -> Result<String, Error> {
         String::from_utf8(self.bytes()?.to_vec()).map_err(|_| Error::CorruptPartial)
+    }
+
+    /// A list written by `put_skipped`.
+    fn skipped(&mut self) -> Result<Vec<Skipped>, Error> {
+        let n = self.len(40)?;
+        let mut rows = Vec::with_capacity(n);
+        for _ in 0..n {
+            let line = self.u64()?;
+            let kind = decode_kind(self.u64()?, self.u64()?, self.u64()?)?;
+            let message = self.string()?;
+            rows.push(Skipped { line, kind, message });
+        }
+        Ok(rows)
+    }
+
+    /// A line written by `put_line`.
+    fn line(&mut self) -> Result<Option<u64>, Error> {
+        Ok(Some(self.u64()?).filter(|&l| l != u64::MAX))
+    }
+
+    /// An error written by `put_halt`.
+    fn halt(&mut self) -> Result<Option<Error>, Error> {
+        Ok(match self.u64()? {
+            0 => None,
+            1 => {
+                let field = *Field::ALL.get(self.u64()? as usize).ok_or(Error::CorruptPartial)?;
+                Some(Error::Overflow { field, campaign: self.string()?, line: self.line()? })
+            }
+            2 => Some(Error::NotUtf8 { campaign: self.string()?, line: self.line()? }),
+            3 => {
+                let line = self.u64()?;
+                let n = self.len(8)?;
+                let columns = (0..n).map(|_| self.string()).collect::<Result<_, _>>()?;
+                Some(Error::HeaderReordered { line, columns })
+            }
+            4 => Some(Error::CorruptPartial),
+            _ => return Err(Error::CorruptPartial),
+        })
     }
 
     /// A day written as a signed 64-bit number.
@@ -428,12 +500,12 @@ mod tests {
             let plan = crate::sniff(&input, true).unwrap().unwrap();
             for n in [1, 2, 3] {
                 let points = crate::split_points(&plan, input.len() as u64, n);
-                let partial = |start, stop| crate::run_range_in_memory(&plan, &input, start, stop, 4096);
+                let partial = |start, stop, pass| crate::run_range_in_memory(&plan, &input, start, stop, 4096, pass);
                 let by_partial: Partial =
-                    crate::run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| partial(a, b)).collect(), partial).unwrap();
-                let finished = |start, stop| fed(&plan, &input, start, stop).finish_for_transfer();
+                    crate::run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| partial(a, b, crate::Pass::Fast)).collect(), partial).unwrap();
+                let finished = |start, stop, _| fed(&plan, &input, start, stop).finish_for_transfer();
                 let by_table: crate::Finished =
-                    crate::run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| finished(a, b)).collect(), finished).unwrap();
+                    crate::run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| finished(a, b, crate::Pass::Fast)).collect(), finished).unwrap();
                 let (a, b) = (crate::Report::new(&plan, by_partial, 10), crate::Report::from_finished(&plan, by_table, 10).unwrap());
                 let what = format!("{rows} rows, {campaigns} campaigns, quoted {quoted}, {n} ranges");
                 assert_eq!(a.ctr_csv(), b.ctr_csv(), "{what}");

@@ -29,8 +29,28 @@ pub enum Error {
         field: Field,
         /// The campaign.
         campaign: String,
-        /// The line of the row that made it overflow, when known.
+        /// The line of the row that made it overflow (relative to its range
+        /// until the range results are merged); `None` when the total
+        /// overflowed only as range results were merged, before the run
+        /// that finds the line ([`Error::needs_line`]).
         line: Option<u64>,
+    },
+    /// A campaign id that is not valid UTF-8 in a file read as UTF-8 (its
+    /// first MiB was): read on, distinct ids would print alike.
+    NotUtf8 {
+        /// The id, invalid bytes as `\xE9`.
+        campaign: String,
+        /// Its line (relative until merged), `None` until located.
+        line: Option<u64>,
+    },
+    /// A line repeats the header's column names in another order (two
+    /// exports joined): reading on by the first header's order would sum
+    /// one column as another.
+    HeaderReordered {
+        /// The line (relative until merged).
+        line: u64,
+        /// The repeated header's column names.
+        columns: Vec<String>,
     },
     /// Partial results that do not cover adjacent byte ranges.
     NotContiguous {
@@ -52,6 +72,60 @@ impl Error {
     pub fn merge_overflow(field: Field, id: &[u8]) -> Error {
         Error::Overflow { field, campaign: String::from_utf8_lossy(id).into_owned(), line: None }
     }
+
+    /// An id that is not valid UTF-8, its invalid bytes escaped.
+    pub fn not_utf8(id: &[u8], line: Option<u64>) -> Error {
+        Error::NotUtf8 { campaign: escape_invalid(id), line }
+    }
+
+    /// A problem found without its line (a total that overflowed only when
+    /// ranges merged, an id found invalid in a range's table): the shell
+    /// runs the file again in one pass that stops at it and names the line
+    /// ([`crate::Pass::Locate`]).
+    pub fn needs_line(&self) -> bool {
+        matches!(self, Error::Overflow { line: None, .. } | Error::NotUtf8 { line: None, .. })
+    }
+
+    /// The line this error names, if any, for shifting relative lines.
+    pub fn line_mut(&mut self) -> Option<&mut u64> {
+        match self {
+            Error::Overflow { line, .. } | Error::NotUtf8 { line, .. } => line.as_mut(),
+            Error::HeaderReordered { line, .. } => Some(line),
+            Error::Strict(row) => Some(&mut row.line),
+            _ => None,
+        }
+    }
+}
+
+/// `bytes` as text, each byte of an invalid UTF-8 sequence as `\xE9`.
+pub fn escape_invalid(mut bytes: &[u8]) -> String {
+    let mut out = String::new();
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (good, rest) = bytes.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                let bad = e.error_len().unwrap_or(rest.len());
+                for b in &rest[..bad] {
+                    out.push_str(&format!("\\x{b:02X}"));
+                }
+                bytes = &rest[bad..];
+            }
+        }
+    }
+}
+
+/// The largest total of `field`: `18446744073709551615`, or for spend (in
+/// micro-units) `18446744073709.551615`.
+fn limit_of(field: Field) -> String {
+    match field {
+        Field::Spend => format!("{}.{:06}", u64::MAX / 1_000_000, u64::MAX % 1_000_000),
+        _ => u64::MAX.to_string(),
+    }
 }
 
 impl fmt::Display for Error {
@@ -70,8 +144,27 @@ impl fmt::Display for Error {
                 if let Some(line) = line {
                     write!(f, "line {line}: ")?;
                 }
-                write!(f, "total {} of campaign {campaign:?} exceeds {}", field.name(), u64::MAX)
+                write!(f, "total {} of campaign {campaign:?} exceeds {}", field.name(), limit_of(*field))
             }
+            Error::NotUtf8 { campaign, line } => {
+                if let Some(line) = line {
+                    write!(f, "line {line}: ")?;
+                }
+                write!(
+                    f,
+                    "campaign_id \"{campaign}\" is not valid UTF-8, though the start of the file is: \
+                     read on, distinct ids would print alike. If the file is Windows-1252 (Excel's \
+                     \"CSV\" on Windows), choose that encoding (CLI: --encoding windows-1252; \
+                     page: Input format)"
+                )
+            }
+            Error::HeaderReordered { line, columns } => write!(
+                f,
+                "line {line}: the header is repeated with its columns in another order ({}); \
+                 two exports joined? adagg reads one column order per file: split the file at \
+                 line {line}, or export both parts with the same columns",
+                columns.join(",")
+            ),
             Error::NotContiguous { end, next_start } => write!(
                 f,
                 "internal error: partial results do not meet (one ends at byte {end}, the next starts at {next_start})"
@@ -114,11 +207,21 @@ pub enum SkipKind {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A line that repeats the header, columns in the same order (two
+    /// exports joined with `cat`): not data, never added to a campaign.
+    HeaderRepeat,
+    /// A quoted field ran past the record limit or to the end of the file
+    /// (a stray `"`): the record's first line is skipped and reading goes
+    /// on at the line after it, so no more than that line is lost.
+    Unterminated {
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
 
 impl SkipKind {
     /// Number of distinct reason classes (see [`SkipKind::class`]).
-    pub const CLASSES: usize = 4 + 4 * 4;
+    pub const CLASSES: usize = 4 + 4 * 4 + 2;
 
     /// A dense index that groups reasons for counting: same class, same
     /// summary line (`clicks is not a number`), whatever the values.
@@ -133,7 +236,16 @@ impl SkipKind {
             SkipKind::TooManyDecimals(f) => 11 + metric(f),
             SkipKind::TooLarge(f) => 15 + metric(f),
             SkipKind::Footer => 19,
+            SkipKind::HeaderRepeat => 20,
+            SkipKind::Unterminated { .. } => 21,
         }
+    }
+
+    /// Rows that are not data at all (total rows, a repeated header): listed
+    /// apart from malformed rows, never in `rejected_rows.csv`, and never
+    /// a reason for strict mode to stop.
+    pub fn is_not_data(self) -> bool {
+        matches!(self, SkipKind::Footer | SkipKind::HeaderRepeat)
     }
 
     /// The summary line of a class, as shown in "skipped by reason".
@@ -148,6 +260,8 @@ impl SkipKind {
             11..=14 => format!("{} has more than 6 decimal places", metric(class - 11)),
             15..=18 => format!("{} is too large", metric(class - 15)),
             19 => "total or footer row (never added to a campaign)".into(),
+            20 => "header line repeated (files joined?)".into(),
+            21 => "unterminated quote (line skipped, reading resumed on the next line)".into(),
             _ => "unknown".into(),
         }
     }
@@ -160,6 +274,11 @@ impl fmt::Display for SkipKind {
                 write!(f, "expected {expected} fields, found {found}")
             }
             SkipKind::TooLong { limit } => write!(f, "record longer than {} KiB", limit / 1024),
+            SkipKind::Unterminated { limit } => write!(
+                f,
+                "a quoted field opened on this line is not closed within {} KiB or before the end of the file (a stray \"?): this line is skipped, reading resumes on the next line",
+                limit / 1024
+            ),
             other => f.write_str(&SkipKind::class_label(other.class())),
         }
     }

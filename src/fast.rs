@@ -201,6 +201,12 @@ impl FastParser {
         }
     }
 
+    /// Declines every line: all go to csv-core, which checks everything
+    /// (the pass that finds the line of a problem, [`crate::Pass::Locate`]).
+    pub fn disable(&mut self) {
+        self.enabled = false;
+    }
+
     /// Parses the line that starts at `buf[p]` and ends with `\n` (or
     /// `\r\n`) within `buf`, or declines it. Bytes after the `\n` do not
     /// matter.
@@ -285,7 +291,7 @@ impl FastParser {
             b'\r' if b(p6 + 1) == b'\n' => p6 + 2,
             _ => return None,
         };
-        if p1 == 0 || p1 > PACKED_MAX || may_be_total(w[0]) {
+        if p1 == 0 || p1 > PACKED_MAX || may_be_special(w[0]) {
             return None;
         }
         let day = self.day(win, p1 + 1, p2)?;
@@ -723,7 +729,7 @@ impl FastParser {
             }
             Col::SkipFirst => {
                 let t = self.text::<S, B>(buf, q)?;
-                if may_be_total(t.w0) || (t.low && is_blank(t.w0 as u8)) {
+                if may_be_special(t.w0) || (t.low && is_blank(t.w0 as u8)) {
                     return None;
                 }
                 (t.end, t.term)
@@ -731,7 +737,7 @@ impl FastParser {
             Col::Campaign => {
                 let t = self.text::<S, B>(buf, q)?;
                 let len = t.end - q;
-                if len == 0 || may_be_total(t.w0) {
+                if len == 0 || may_be_special(t.w0) {
                     return None;
                 }
                 // Only a field with small bytes in it can need trimming.
@@ -934,10 +940,12 @@ fn is_blank(b: u8) -> bool {
 }
 
 /// True when the eight bytes at a field's start begin with `total` in any
-/// case: such rows may be total rows, which csv-core's path skips.
+/// case (the row may be a total row) or with a UTF-8 byte-order mark (two
+/// exports joined: the mark is dropped): csv-core's path decides such rows
+/// by [`crate::record`]'s rules.
 #[inline(always)]
-fn may_be_total(w: u64) -> bool {
-    (w | 0x20_2020_2020) & 0xFF_FFFF_FFFF == u64::from_le_bytes(*b"total\0\0\0")
+fn may_be_special(w: u64) -> bool {
+    ((w | 0x20_2020_2020) & 0xFF_FFFF_FFFF == u64::from_le_bytes(*b"total\0\0\0")) | (w & 0xFF_FFFF == 0xBF_BBEF)
 }
 
 /// Bytes of a line in a window of this many (and 8 more) are read

@@ -58,7 +58,7 @@ pub use plan::{sniff, sniff_with, Encoding, Options, Plan, HEADER_LIMIT};
 pub use quality::{Quality, Warn, Warned, PAIR_LIMIT, WARN_EXAMPLES};
 pub use rank::{top_cpa, top_ctr, Ranked};
 pub use report::{rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, Summary, REJECTED_HEADER};
-pub use split::{run_range_in_memory, run_ranges, split_points, RangeResult};
+pub use split::{run_range_in_memory, run_ranges, split_points, Pass, RangeResult};
 pub use totals::{RowValues, Totals};
 pub use transcode::Transcoder;
 #[doc(hidden)]

@@ -56,9 +56,13 @@ pub struct Partial {
     pub rows_aggregated: u64,
     /// Skipped records by reason class ([`SkipKind::class`]).
     pub skipped: [u64; SkipKind::CLASSES],
-    /// The first skipped records, lines relative to `start` (1 = the line
-    /// at `start`) until merged into a whole-file result.
+    /// The first skipped records (malformed ones; see `not_data`), lines
+    /// relative to `start` (1 = the line at `start`) until merged into a
+    /// whole-file result.
     pub examples: Vec<Skipped>,
+    /// The first rows skipped as not data (total and footer rows, a
+    /// repeated header: [`SkipKind::is_not_data`]), lines as in `examples`.
+    pub not_data: Vec<Skipped>,
     /// Per-campaign totals.
     pub campaigns: CampaignMap,
     /// Skipped data rows (total/footer rows excluded), up to [`REJECTED_LIMIT`].
@@ -67,6 +71,14 @@ pub struct Partial {
     pub rejected_omitted: u64,
     /// Strict mode stopped this range at a malformed row (the last example).
     pub strict_stopped: bool,
+    /// The error that stopped this range before its end: a total that
+    /// overflowed, a header repeated in another order, an id that is not
+    /// UTF-8. Its line is relative like the examples' until merged. A
+    /// range's error is only final once the range is known to start where
+    /// the one before it ended: that is why it travels in the result (a
+    /// range that started inside a quoted field is run again, error and
+    /// all, [`crate::run_ranges`]). Nothing after it counts.
+    pub halt: Option<Error>,
     /// Last campaign name seen per campaign id (files with both columns).
     pub names: FxHashMap<Box<[u8]>, Box<[u8]>>,
     /// Data-quality warnings about aggregated rows.
@@ -83,18 +95,21 @@ impl Partial {
         }
     }
 
-    /// Strict mode: the first malformed row, once lines are numbered.
-    pub fn strict_error(&self) -> Option<Error> {
+    /// The error that ends the run, once lines are numbered: the range's
+    /// [`halt`](Self::halt), or in strict mode the first malformed row.
+    pub fn stop_error(&self) -> Option<Error> {
+        if let Some(err) = &self.halt {
+            return Some(err.clone());
+        }
         self.strict_stopped
-            .then(|| {
-                self.examples
-                    .iter()
-                    .rev()
-                    .find(|e| e.kind != SkipKind::Footer)
-                    .cloned()
-            })
+            .then(|| self.examples.last().cloned())
             .flatten()
             .map(Error::Strict)
+    }
+
+    /// Nothing after this range counts: strict mode stopped it, or an error.
+    pub fn stopped(&self) -> bool {
+        self.strict_stopped || self.halt.is_some()
     }
 
     /// Rows skipped for any reason.
@@ -121,8 +136,12 @@ impl Partial {
     pub fn skip_row(&mut self, kind: SkipKind, example: impl FnOnce() -> Skipped) {
         self.rows_read += 1;
         self.skipped[kind.class()] += 1;
-        if self.examples.len() < EXAMPLES {
-            self.examples.push(example());
+        let list = match kind.is_not_data() {
+            true => &mut self.not_data,
+            false => &mut self.examples,
+        };
+        if list.len() < EXAMPLES {
+            list.push(example());
         }
     }
 
@@ -155,8 +174,8 @@ impl Partial {
 
     /// Appends the result of the range that follows this one.
     pub fn append(&mut self, mut next: Partial) -> Result<(), Error> {
-        if self.strict_stopped {
-            return Ok(()); // nothing after the first malformed row counts
+        if self.stopped() {
+            return Ok(()); // nothing after the first malformed row or error counts
         }
         if self.end != next.start {
             return Err(Error::NotContiguous {
@@ -164,16 +183,13 @@ impl Partial {
                 next_start: next.start,
             });
         }
-        for ex in &mut next.examples {
-            ex.line += self.newlines;
+        next.shift_lines(self.newlines);
+        self.quality.append(std::mem::take(&mut next.quality), 0);
+        for (list, more) in [(&mut self.examples, next.examples), (&mut self.not_data, next.not_data)] {
+            let room = EXAMPLES.saturating_sub(list.len());
+            list.extend(more.into_iter().take(room));
         }
-        self.quality
-            .append(std::mem::take(&mut next.quality), self.newlines);
-        let room = EXAMPLES.saturating_sub(self.examples.len());
-        self.examples.extend(next.examples.into_iter().take(room));
-        for r in &mut next.rejected {
-            r.line += self.newlines;
-        }
+        self.halt = next.halt.take();
         let room = REJECTED_LIMIT.saturating_sub(self.rejected.len());
         let extra = next.rejected.len().saturating_sub(room) as u64;
         self.rejected.extend(next.rejected.into_iter().take(room));
@@ -205,12 +221,20 @@ impl Partial {
     /// Shifts example line numbers so that line 1 of the range is line
     /// `first_line` of the file.
     pub fn number_lines_from(&mut self, first_line: u64) {
-        for ex in &mut self.examples {
-            ex.line += first_line - 1;
+        self.shift_lines(first_line - 1);
+    }
+
+    /// Adds `shift` to every line number this result holds.
+    fn shift_lines(&mut self, shift: u64) {
+        for ex in self.examples.iter_mut().chain(&mut self.not_data) {
+            ex.line += shift;
         }
         for r in &mut self.rejected {
-            r.line += first_line - 1;
+            r.line += shift;
         }
-        self.quality.shift_lines(first_line - 1);
+        if let Some(line) = self.halt.as_mut().and_then(Error::line_mut) {
+            *line += shift;
+        }
+        self.quality.shift_lines(shift);
     }
 }

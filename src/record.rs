@@ -54,7 +54,7 @@ pub fn parse_record<'a>(
     count: usize,
     field: impl Fn(usize) -> &'a [u8],
 ) -> Result<(&'a [u8], RowValues), SkipKind> {
-    if is_footer(count, &field, layout.campaign) {
+    if is_footer(layout, count, &field) {
         return Err(SkipKind::Footer);
     }
     if count != layout.field_count {
@@ -85,28 +85,46 @@ pub fn parse_record<'a>(
     Ok((campaign, values))
 }
 
-/// True for a campaign value that names a total row: `Total`,
-/// `Total: Account`, `Totals`... These rows must never count as a campaign.
-pub fn is_total(value: &[u8]) -> bool {
+/// True for a cell that labels a total row: `Total`, `Totals` or
+/// `Total: …` (`Total: Account`, `Total: Campaigns`), in any case. Never a
+/// prefix of a name: `Total Recall`, `Totals Sale` and `TOTAL GYM` are
+/// campaigns.
+pub fn is_total_label(value: &[u8]) -> bool {
     let v = trim(value);
-    v.len() >= 5
-        && v[..5].eq_ignore_ascii_case(b"total")
-        && matches!(v.get(5), None | Some(b':' | b' ' | b's' | b'S' | b'-'))
+    v.eq_ignore_ascii_case(b"total")
+        || v.eq_ignore_ascii_case(b"totals")
+        || (v.len() >= 6 && v[..6].eq_ignore_ascii_case(b"total:"))
 }
 
-/// Total rows (first or campaign field) and copyright footers (a lone
-/// field such as `(c)2018 Microsoft Corporation. All rights reserved.`).
-fn is_footer<'a>(count: usize, field: &impl Fn(usize) -> &'a [u8], campaign: usize) -> bool {
-    if is_total(field(0)) || (campaign < count && is_total(field(campaign))) {
-        return true;
-    }
+/// A cell as summary rows leave it: empty, `--`, or the total label itself.
+fn summary_cell(value: &[u8]) -> bool {
+    let v = trim(value);
+    v.is_empty() || v == b"--" || is_total_label(v)
+}
+
+/// Total rows and copyright footers, as exports write them:
+/// - a total row has a total label ([`is_total_label`]) in its first cell,
+///   its campaign cell or its name cell, and is shaped like a summary: its
+///   campaign cell and its date cell (when the file has dates) are empty,
+///   `--` or the label (Google Ads `Total: Account,--,--,7000,…`, Meta and
+///   TikTok `Total,,200,…`). A row with a campaign id and a date is data,
+///   whatever its cells say;
+/// - a footer is a lone field such as `©2018 Microsoft Corporation. All
+///   rights reserved.`
+fn is_footer<'a>(layout: &Layout, count: usize, field: &impl Fn(usize) -> &'a [u8]) -> bool {
     if count == 1 {
         let text = String::from_utf8_lossy(field(0)).to_lowercase();
-        return text.contains('\u{a9}')
-            || text.contains("rights reserved")
-            || text.starts_with("copyright");
+        return text.contains('\u{a9}') || text.contains("rights reserved") || text.starts_with("copyright");
     }
-    false
+    let cell = |c: usize| (c < count).then(|| field(c));
+    let labelled = [Some(0), Some(layout.campaign), layout.name]
+        .into_iter()
+        .flatten()
+        .filter_map(cell)
+        .any(is_total_label);
+    labelled
+        && cell(layout.campaign).is_none_or(summary_cell)
+        && layout.date.and_then(cell).is_none_or(summary_cell)
 }
 
 /// The message for a skipped record, quoting the offending value (cut to
@@ -213,6 +231,31 @@ mod tests {
             Footer
         );
         assert!(parse(&["Totally new", "d", "1", "2", "3", "4"]).is_ok());
+        // Campaigns named like totals, with a date: data (issue 12).
+        for id in ["Total Recall", "Totals Sale", "TOTAL GYM Spring", "Total-Spring", "Total", "Total: Recall"] {
+            let (c, _) = parse(&[id, "2025-01-01", "100", "50", "5.00", "1"]).unwrap();
+            assert_eq!(c, id.as_bytes());
+        }
+    }
+
+    #[test]
+    fn total_rows_are_shaped_like_summaries() {
+        use SkipKind::*;
+        // Google Ads: the label in the name column, `--` for id and day.
+        let layout = Layout { field_count: 7, campaign: 1, metrics: [3, 4, 5, 6], name: Some(0), date: Some(2), ..LAYOUT };
+        let parse7 = |f: &[&'static str]| parse_record(&layout, f.len(), |i| f[i].as_bytes()).map(|(c, _)| c);
+        assert_eq!(parse7(&["Total: Account", "--", "--", "7,000", "140", "1,100.00", "10.00"]), Err(Footer));
+        assert_eq!(parse7(&["Total: Search", "", "", "7", "1", "1", "1"]), Err(Footer));
+        // An advertiser or name cell that starts with Total, on a data row.
+        assert_eq!(parse7(&["Total Wine & More", "TW1", "2025-01-01", "100", "50", "5.00", "1"]), Ok(&b"TW1"[..]));
+        // A label with an id, or with a date: data.
+        assert_eq!(parse7(&["Total: Account", "111", "--", "1", "1", "1", "1"]), Ok(&b"111"[..]));
+        assert_eq!(parse7(&["Total", "--", "2025-01-01", "1", "1", "1", "1"]), Ok(&b"--"[..]));
+        // Without a date column, the label alone in the key makes a total row.
+        let layout = Layout { date: None, field_count: 5, metrics: [1, 2, 3, 4], ..LAYOUT };
+        let parse5 = |f: &[&'static str]| parse_record(&layout, f.len(), |i| f[i].as_bytes()).map(|(c, _)| c);
+        assert_eq!(parse5(&["TOTALS", "1", "2", "3", "4"]), Err(Footer));
+        assert_eq!(parse5(&["Total Recall", "1", "2", "3", "4"]), Ok(&b"Total Recall"[..]));
         assert_eq!(
             parse(&["a", "d", "", "--", "3", "4"])
                 .unwrap()

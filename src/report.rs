@@ -113,8 +113,10 @@ pub struct Report {
     pub rejected: Vec<Rejected>,
     /// Skipped data rows not listed (beyond the limit).
     pub rejected_omitted: u64,
-    /// Strict mode: the malformed row that stopped the run.
-    pub strict_error: Option<crate::Error>,
+    /// The error that stopped the run: strict mode's first malformed row,
+    /// or a total that overflowed, a header repeated in another order, an
+    /// id that is not UTF-8 ([`Partial::halt`]), with its line.
+    pub stop_error: Option<crate::Error>,
     encoding: Encoding,
 }
 
@@ -190,7 +192,7 @@ impl Report {
             rows
         };
         Report {
-            strict_error: partial.strict_error(),
+            stop_error: partial.stop_error(),
             rejected: std::mem::take(&mut partial.rejected),
             rejected_omitted: partial.rejected_omitted,
             encoding: plan.encoding,

@@ -124,8 +124,12 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
 /// (cancelled). With `on_rejected`, rejected rows are handed over as they are
 /// found, as records (see [`crate::rejected_records`]: lines relative to the
 /// range, line 1 = the range's first line), every one of them, and are not
-/// in the partial. Resolves to `{ partial: Uint8Array, start, end, rows,
-/// newlines, strictStopped }` (`newlines`: line breaks in the range).
+/// in the partial. With `locate`, every line goes through csv-core and the
+/// range stops at the first problem ([`crate::Pass::Locate`]): the run that
+/// names the line of a problem `finishPartials` reported without one
+/// (`kind: 'locate'`). Resolves to `{ partial: Uint8Array, start, end, rows,
+/// newlines, strictStopped, stopped }` (`newlines`: line breaks in the range;
+/// `stopped`: nothing after this range counts, strict mode or an error).
 #[wasm_bindgen(js_name = aggregateRange)]
 pub async fn aggregate_range(
     blob: Blob,
@@ -135,6 +139,7 @@ pub async fn aggregate_range(
     on_progress: Option<Function>,
     exact: Option<bool>,
     on_rejected: Option<Function>,
+    locate: Option<bool>,
 ) -> Result<JsValue, JsError> {
     let plan = plan_from_js(plan)?;
     let size = blob.size() as u64;
@@ -147,6 +152,9 @@ pub async fn aggregate_range(
     let stop_after = if stop as u64 >= size { u64::MAX } else { stop as u64 };
     let begin = if exact { Start::Exact(from) } else { Start::AfterNewline(from) };
     let mut agg = Aggregator::for_range(&plan, begin, stop_after);
+    if locate == Some(true) {
+        agg.locating();
+    }
     if rejected.to.is_some() {
         agg.keep_all_rejected();
     }
@@ -372,6 +380,7 @@ fn range_result(partial: &Partial, bytes: &[u8]) -> Result<JsValue, JsError> {
     set("rows", (partial.rows_read as f64).into())?;
     set("newlines", (partial.newlines as f64).into())?;
     set("strictStopped", partial.strict_stopped.into())?;
+    set("stopped", partial.stopped().into())?;
     set("partial", Uint8Array::from(bytes).into())?;
     Ok(out.into())
 }
@@ -474,26 +483,40 @@ struct ResultJs {
     summary: SummaryJs,
 }
 
+/// An error that stops a run, as a JS `Error` with a `kind`: `'strict'`
+/// (strict mode's first malformed row), `'locate'` (a problem found without
+/// its line: run the data again as one range with `locate`, then finish
+/// that), `'input'` (a total that overflowed, a header repeated in another
+/// order, an id that is not UTF-8: the message names the line), `'error'`.
+fn stop_error(err: &Error) -> JsValue {
+    let kind = match err {
+        _ if err.needs_line() => "locate",
+        Error::Strict(_) => "strict",
+        Error::Overflow { .. } | Error::NotUtf8 { .. } | Error::HeaderReordered { .. } => "input",
+        _ => "error",
+    };
+    let e = js_sys::Error::new(&err.to_string());
+    let _ = js_sys::Reflect::set(&e, &"kind".into(), &kind.into());
+    e.into()
+}
+
 /// Merges range results (in file order) and ranks the top `top` campaigns.
 /// Returns `{ ctr, cpa, ctrCsv, cpaCsv, summary }`.
 #[wasm_bindgen(js_name = finishPartials)]
 pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsValue, JsValue> {
     let plan = plan_from_js(plan)?;
     let mut merged: Option<Partial> = None;
-    let failed = |e: Error| JsError::new(&e.to_string());
     for item in partials.iter() {
         let bytes = item.dyn_into::<Uint8Array>().map_err(|_| JsError::new("partials must be Uint8Arrays"))?.to_vec();
         match &mut merged {
-            None => merged = Some(Partial::from_bytes(&bytes).map_err(failed)?),
-            Some(m) => m.append_bytes(&bytes).map_err(failed)?,
+            None => merged = Some(Partial::from_bytes(&bytes).map_err(|e| stop_error(&e))?),
+            Some(m) => m.append_bytes(&bytes).map_err(|e| stop_error(&e))?,
         }
     }
     let merged = merged.unwrap_or_else(|| Partial::new(plan.data_start));
     let report = Report::new(&plan, merged, top as usize);
-    if let Some(err) = &report.strict_error {
-        let e = js_sys::Error::new(&err.to_string());
-        let _ = js_sys::Reflect::set(&e, &"kind".into(), &"strict".into());
-        return Err(e.into());
+    if let Some(err) = &report.stop_error {
+        return Err(stop_error(err));
     }
     let s = &report.summary;
     let result = ResultJs {

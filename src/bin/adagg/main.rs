@@ -17,7 +17,7 @@ mod cli {
     use std::time::Instant;
 
     use adagg::{
-        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Finished, Job, Options, Partial,
+        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Finished, Job, Options, Partial, Pass,
         Plan, Report, Start, HEADER_LIMIT,
     };
 
@@ -209,6 +209,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         plan: &Plan,
         start: Start,
         stop_after: u64,
+        pass: Pass,
         spills: &Spills,
     ) -> Result<Finished, adagg::Error> {
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
@@ -218,6 +219,9 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         };
         file.seek(SeekFrom::Start(from)).map_err(io)?;
         let mut agg = Aggregator::for_range(plan, start, stop_after);
+        if pass == Pass::Locate {
+            agg.locating();
+        }
         agg.keep_all_rejected();
         let mut spill = spills.open().map_err(spill_err)?;
         let mut block = vec![0u8; BLOCK];
@@ -244,14 +248,14 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         spills: &Spills,
     ) -> Result<Finished, adagg::Error> {
         let points = split_points(plan, len, threads);
-        let run_one = |start, stop| run_range(path, plan, start, stop, spills);
+        let run_one = |start, stop, pass| run_range(path, plan, start, stop, pass, spills);
         run_ranges(
             &points,
             |jobs| {
                 std::thread::scope(|s| {
                     let handles: Vec<_> = jobs
                         .into_iter()
-                        .map(|(start, stop)| s.spawn(move || run_one(start, stop)))
+                        .map(|(start, stop)| s.spawn(move || run_one(start, stop, Pass::Fast)))
                         .collect();
                     handles
                         .into_iter()
@@ -318,7 +322,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             let report = Report::from_finished(&plan, finished, args.top).map_err(|e| e.to_string())?;
             (plan, report, bounds, threads)
         };
-        if let Some(err) = &report.strict_error {
+        if let Some(err) = &report.stop_error {
             return Err(err.to_string());
         }
         std::fs::create_dir_all(&args.output)
