@@ -53,8 +53,14 @@ struct Slow {
     ends: Vec<usize>,
     nends: usize,
     too_long: bool,
-    /// The record's raw bytes (its first [`RAW_LIMIT`]), for `rejected_rows.csv`.
+    /// The record's raw bytes, when it spans calls: its first
+    /// [`RECORD_LIMIT`], for `rejected_rows.csv` (cut to [`RAW_LIMIT`])
+    /// and to read on after its first line if it turns out unterminated.
     raw: Vec<u8>,
+    /// Raw bytes of the pending record consumed so far (all of them).
+    raw_total: usize,
+    /// The pending record spans more than one line.
+    multi_line: bool,
     /// The last date field read here and its day: rows of a day usually
     /// come together.
     last_date: (Vec<u8>, Option<Day>),
@@ -79,6 +85,12 @@ pub struct Aggregator {
     carry: Vec<u8>,
     /// Stop at the first malformed data row.
     strict: bool,
+    /// Bytes to read again after an unterminated quote: from the line after
+    /// the one the record began on (see [`Aggregator::unterminated`]).
+    refeed: Vec<u8>,
+    /// Unterminated records so far (each one reads bytes again).
+    rewinds: u64,
+    delimiter: u8,
     /// The shell takes rejected rows as they come ([`Aggregator::take_rejected`]):
     /// keep them all, not only the first [`crate::REJECTED_LIMIT`].
     keep_all_rejected: bool,
@@ -104,10 +116,7 @@ impl Aggregator {
     /// first line boundary after byte `stop_after` (or at the end of input).
     pub fn for_range(plan: &Plan, start: Start, stop_after: u64) -> Aggregator {
         let layout = Layout::new(plan);
-        let mut csv = ReaderBuilder::new().delimiter(plan.delimiter).build();
-        // Let csv-core see its first bytes now, so that it never strips a
-        // byte-order mark from a data line (the fast path would not).
-        let _ = csv.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+        let csv = csv_reader(plan.delimiter);
         let (offset, seeking) = match start {
             Start::Exact(at) => (at, false),
             Start::AfterNewline(at) => (at, true),
@@ -126,6 +135,8 @@ impl Aggregator {
                 nends: 0,
                 too_long: false,
                 raw: Vec::new(),
+                raw_total: 0,
+                multi_line: false,
                 last_date: (Vec::new(), None),
             },
             offset,
@@ -134,6 +145,9 @@ impl Aggregator {
             stop_after,
             carry: Vec::new(),
             strict: plan.strict,
+            refeed: Vec::new(),
+            rewinds: 0,
+            delimiter: plan.delimiter,
             keep_all_rejected: false,
             header: plan.header.iter().map(|h| normalize_cell(h.as_bytes()).into()).collect(),
             utf8_ids: plan.encoding == crate::plan::Encoding::Utf8,
@@ -226,7 +240,11 @@ impl Aggregator {
                         pos += i + 1;
                         self.line(&line);
                         line.clear();
-                        self.carry = line;
+                        // (Bytes read again after a stray quote may have left
+                        // a line start of their own.)
+                        if self.carry.is_empty() {
+                            self.carry = line;
+                        }
                         self.check_stop();
                     }
                     None => {
@@ -259,13 +277,20 @@ impl Aggregator {
     /// Ends the input. The table's campaigns move into the partial when
     /// `drain` is set; otherwise they stay in the table that is returned.
     fn end(mut self, drain: bool) -> Result<(Partial, Table), Error> {
-        if !self.stopped && !self.seeking {
+        // The last line, and a record still open at the end of the input;
+        // an unterminated one is read again from its second line, which may
+        // leave another last line.
+        while !self.stopped && !self.seeking {
+            let rewinds = self.rewinds;
             if !self.carry.is_empty() {
                 let line = std::mem::take(&mut self.carry);
                 self.line(&line);
             }
             if self.slow.active {
                 self.slow_feed(b"");
+            }
+            if self.rewinds == rewinds {
+                break;
             }
         }
         let mut table = std::mem::take(&mut self.table);
@@ -307,10 +332,10 @@ impl Aggregator {
         if self.carry.len() + bytes.len() <= RECORD_LIMIT {
             self.carry.extend_from_slice(bytes);
         } else {
-            let held = std::mem::take(&mut self.carry);
+            let mut held = std::mem::take(&mut self.carry);
+            held.extend_from_slice(bytes);
             self.slow.active = true;
             self.slow_feed(&held);
-            self.slow_feed(bytes);
         }
     }
 
@@ -428,6 +453,30 @@ impl Aggregator {
     /// Feeds bytes to csv-core; an empty `input` means end of input.
     fn slow_feed(&mut self, mut input: &[u8]) {
         let eof = input.is_empty();
+        if eof && self.slow.pending && self.slow.multi_line {
+            // A record that spans lines, open at the end of the input: a
+            // line break ends it unless csv-core is inside a quoted field.
+            // (Reader::clone does not keep csv-core's state, so the probe is
+            // the reader itself.)
+            let s = &mut self.slow;
+            if s.buf.len() - s.len < 2 {
+                s.buf.resize(s.buf.len() + 2, 0);
+            }
+            if s.ends.len() - s.nends < 2 {
+                s.ends.resize(s.ends.len() + 2, 0);
+            }
+            let (res, _, nout, nend) = self.csv.read_record(b"\n", &mut s.buf[s.len..], &mut s.ends[s.nends..]);
+            if matches!(res, ReadRecordResult::Record) {
+                s.len += nout;
+                s.nends += nend;
+                self.slow_record(&[]);
+            } else {
+                // Inside a quoted field that began on an earlier line: a
+                // stray quote, not a record.
+                self.unterminated(&[]);
+            }
+            return;
+        }
         loop {
             let s = &mut self.slow;
             let (res, nin, nout, nend) =
@@ -448,20 +497,30 @@ impl Aggregator {
             // The raw bytes are copied only for a record that spans calls;
             // one read whole is taken from the input as it is.
             let whole = matches!(res, ReadRecordResult::Record) && s.raw.is_empty();
-            if s.pending && !whole && s.raw.len() < RAW_LIMIT {
-                let room = RAW_LIMIT - s.raw.len();
-                s.raw
-                    .extend_from_slice(&record_bytes[..record_bytes.len().min(room)]);
+            if s.pending && !whole {
+                // Kept whole until past the limit (so that all of it can be
+                // read again if it turns out unterminated), then no more.
+                if s.raw.len() <= RECORD_LIMIT {
+                    s.multi_line |= memchr(b'\n', record_bytes).is_some();
+                    s.raw.extend_from_slice(record_bytes);
+                }
+                s.raw_total += record_bytes.len();
             }
             s.len += nout;
             s.nends += nend;
             self.partial.newlines += count_newlines(consumed);
             self.offset += nin as u64;
             input = &input[nin..];
+            let s = &self.slow;
+            if s.pending && s.multi_line && s.raw_total > RECORD_LIMIT && !matches!(res, ReadRecordResult::Record) {
+                // A quoted field has run across lines past the record limit.
+                self.unterminated(input);
+                return;
+            }
             match res {
                 ReadRecordResult::Record => {
                     let raw = match whole && self.slow.pending {
-                        true => &record_bytes[..record_bytes.len().min(RAW_LIMIT)],
+                        true => record_bytes,
                         false => &[][..],
                     };
                     self.slow_record(raw);
@@ -511,6 +570,7 @@ impl Aggregator {
             i => &buf[ends[i - 1]..ends[i]],
         };
         let raw = if s.raw.is_empty() { whole_raw } else { &s.raw[..] };
+        let raw = &raw[..raw.len().min(RAW_LIMIT)];
         if s.too_long {
             let kind = SkipKind::TooLong {
                 limit: RECORD_LIMIT,
@@ -593,6 +653,46 @@ impl Aggregator {
         s.pending = false;
         s.too_long = false;
         s.raw.clear();
+        s.raw_total = 0;
+        s.multi_line = false;
+    }
+
+    /// The pending record has a quoted field that runs across lines past the
+    /// record limit, or to the end of the input: a stray `"`. Its first line
+    /// is skipped (reported with its line), and reading goes on from the
+    /// line after it, then `rest` (the input not yet consumed): at most one
+    /// line is lost, and never silently.
+    #[cold]
+    fn unterminated(&mut self, rest: &[u8]) {
+        let kind = SkipKind::Unterminated { limit: RECORD_LIMIT };
+        let limit = self.rejected_limit();
+        let s = &mut self.slow;
+        let line = s.start_line;
+        let raw = std::mem::take(&mut s.raw);
+        let first = memchr(b'\n', &raw).map_or(raw.len(), |i| i + 1);
+        // The bytes consumed past the first line, and every line break in
+        // them, are read again.
+        let again = &raw[first..];
+        self.offset -= (s.raw_total - first) as u64;
+        self.partial.newlines -= count_newlines(again);
+        self.partial.reject_within(line, kind.to_string(), &raw[..first.min(RAW_LIMIT)], limit);
+        self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
+        let s = &mut self.slow;
+        (s.len, s.nends, s.pending, s.too_long, s.raw_total, s.multi_line) = (0, 0, false, false, 0, false);
+        s.active = false;
+        self.csv = csv_reader(self.delimiter);
+        self.rewinds += 1;
+        self.strict_stop(kind);
+        if self.stopped {
+            return;
+        }
+        let mut bytes = std::mem::take(&mut self.refeed);
+        bytes.clear();
+        bytes.extend_from_slice(again);
+        bytes.extend_from_slice(rest);
+        self.feed(&bytes);
+        bytes.clear();
+        self.refeed = bytes;
     }
 
     fn rejected_limit(&self) -> usize {
@@ -656,6 +756,15 @@ fn strip_bom(field: &[u8]) -> &[u8] {
 /// ASCII lower case.
 fn normalize_cell(cell: &[u8]) -> Vec<u8> {
     crate::number::trim(strip_bom(cell)).to_ascii_lowercase()
+}
+
+/// A csv-core reader for data rows.
+fn csv_reader(delimiter: u8) -> Reader {
+    let mut csv = ReaderBuilder::new().delimiter(delimiter).build();
+    // Let csv-core see its first bytes now, so that it never strips a
+    // byte-order mark from a data line (the fast path would not).
+    let _ = csv.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+    csv
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {

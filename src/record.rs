@@ -145,6 +145,13 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
         | SkipKind::Negative(f)
         | SkipKind::TooManyDecimals(f)
         | SkipKind::TooLarge(f) => quoted(f),
+        // The row's first cell says what it was: `Total: Account`, `©2025 …`.
+        SkipKind::Footer => {
+            let value = trim(field(0));
+            let cut = &value[..value.len().min(60)];
+            let more = if value.len() > 60 { "..." } else { "" };
+            format!("{kind}: {:?}{more}", String::from_utf8_lossy(cut))
+        }
         _ => kind.to_string(),
     }
 }

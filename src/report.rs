@@ -23,8 +23,12 @@ pub struct Summary {
     pub rows_skipped: u64,
     /// Skipped records by reason, most frequent first.
     pub skipped_by_reason: Vec<(String, u64)>,
-    /// The first skipped records (`line N: reason`), in file order.
+    /// The first skipped malformed records (`line N: reason`), in file order.
     pub first_skipped: Vec<Skipped>,
+    /// The first rows skipped as not data (total and footer rows, a
+    /// repeated header), with their lines, so that a user sees what was
+    /// left out of the rankings.
+    pub not_data: Vec<Skipped>,
     /// Distinct campaigns.
     pub campaigns: u64,
     /// Bytes of the file read.
@@ -203,7 +207,8 @@ impl Report {
                 rows_aggregated: partial.rows_aggregated,
                 rows_skipped: partial.rows_skipped(),
                 skipped_by_reason,
-                first_skipped: partial.examples,
+                first_skipped: std::mem::take(&mut partial.examples),
+                not_data: std::mem::take(&mut partial.not_data),
                 campaigns: count as u64,
                 bytes: partial.end,
                 header: plan.header.clone(),
@@ -352,6 +357,12 @@ impl std::fmt::Display for Summary {
         if !self.first_skipped.is_empty() {
             writeln!(f, "first skipped rows:")?;
             for s in &self.first_skipped {
+                writeln!(f, "  {s}")?;
+            }
+        }
+        if !self.not_data.is_empty() {
+            writeln!(f, "skipped as not data (total rows, repeated headers):")?;
+            for s in &self.not_data {
                 writeln!(f, "  {s}")?;
             }
         }

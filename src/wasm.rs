@@ -435,6 +435,8 @@ struct SummaryJs {
     rows_skipped: u64,
     skipped_by_reason: Vec<ReasonJs>,
     first_skipped: Vec<SkippedJs>,
+    /// The first rows skipped as not data (total rows, repeated headers).
+    not_data: Vec<SkippedJs>,
     campaigns: u64,
     bytes: u64,
     header: Vec<String>,
@@ -531,6 +533,7 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
             rows_skipped: s.rows_skipped,
             skipped_by_reason: s.skipped_by_reason.iter().map(|(r, c)| ReasonJs { reason: r.clone(), count: *c }).collect(),
             first_skipped: s.first_skipped.iter().map(|x| SkippedJs { line: x.line, reason: x.message.clone() }).collect(),
+            not_data: s.not_data.iter().map(|x| SkippedJs { line: x.line, reason: x.message.clone() }).collect(),
             campaigns: s.campaigns,
             bytes: s.bytes,
             header: s.header.clone(),

@@ -124,10 +124,27 @@ fn reference(input: &[u8]) -> Option<Outcome> {
             in_record = true;
             record_start = pos;
         }
-        let (res, nin, o, e) = rdr.read_record(&data[pos..], &mut out[nout..], &mut ends[nend..]);
+        let (mut res, nin, o, e) = rdr.read_record(&data[pos..], &mut out[nout..], &mut ends[nend..]);
         pos += nin;
         nout += o;
         nend += e;
+        if res == ReadRecordResult::InputEmpty && pos == data.len() && memchr::memchr(b'\n', &data[record_start..pos]).is_some() {
+            // The end of the input inside a record that spans lines: a line
+            // break ends it, unless it is inside a quoted field (a stray
+            // quote: its first line is skipped, reading resumes after it).
+            let (probe, _, o, e) = rdr.read_record(b"\n", &mut out[nout..], &mut ends[nend..]);
+            if probe != ReadRecordResult::Record {
+                let first = record_start + memchr::memchr(b'\n', &data[record_start..]).unwrap() + 1;
+                let kind = adagg::SkipKind::Unterminated { limit: adagg::RECORD_LIMIT };
+                p.reject(line, kind.to_string(), &data[record_start..first]);
+                p.skip_row(kind, || adagg::Skipped { line, kind, message: kind.to_string() });
+                rdr = csv_core::ReaderBuilder::new().build();
+                let _ = rdr.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+                (pos, nout, nend, in_record) = (first, 0, 0, false);
+                continue;
+            }
+            (res, nout, nend) = (probe, nout + o, nend + e);
+        }
         match res {
             ReadRecordResult::Record => {
                 in_record = false;

@@ -28,9 +28,14 @@ Semantics (kept deliberately explicit; see tests/reference_cases/ for worked exa
   decimal point; empty or `--` means 0. Counts accept a zero fraction (`48.00`); spend takes
   up to 6 fractional digits other than trailing zeros (`.5` and `5.` accepted, `.` not). A
   leading `-` on a non-zero value is malformed (negative). Numbers have no size limit here.
-* Total and footer rows are skipped and counted: the first or the campaign field is `Total`,
-  `Total: ...`, `Totals`, `Total - ...`; or the record is a lone field with a copyright sign,
-  `rights reserved` or starting with `copyright`.
+* Total and footer rows are skipped and counted (issue 12): the first or the campaign field is
+  exactly `Total` or `Totals`, or starts with `Total:` (any case), and the campaign field and
+  the date field (when there is a date column) are each empty, `--` or such a label; or the
+  record is a lone field with a copyright sign, `rights reserved` or starting with
+  `copyright`. `Total Recall` or `Totals Sale` with a date is a campaign.
+* A byte-order mark at the start of any record is dropped. A record that repeats the header's
+  names (trimmed, case-insensitive) in the same order is skipped and counted; in another order
+  it is an error (exit status 1).
 * Totals are exact (ints; spend in millionths). CTR = clicks / impressions, CPA = spend /
   conversions, both exact fractions. No CTR when impressions = 0, no CPA when conversions = 0;
   such campaigns are left out of that ranking.
@@ -155,18 +160,27 @@ def parse_spend_micros(s):
 
 
 def _is_total(value):
+    v = value.strip(SPACES).lower()
+    return v in ("total", "totals") or v.startswith("total:")
+
+
+def _summary_cell(value):
     v = value.strip(SPACES)
-    return len(v) >= 5 and v[:5].lower() == "total" and (len(v) == 5 or v[5] in ": sS-")
+    return v in ("", "--") or _is_total(v)
 
 
-def is_footer(rec, i_id):
-    """Total rows (first or campaign field) and lone copyright lines: never a campaign."""
-    if _is_total(rec[0]) or (i_id < len(rec) and _is_total(rec[i_id])):
-        return True
+def is_footer(rec, i_id, i_date):
+    """Total rows (a label, and no id or date) and lone copyright lines: never a campaign."""
     if len(rec) == 1:
         t = rec[0].lower()
         return "\u00a9" in t or "rights reserved" in t or t.startswith("copyright")
-    return False
+
+    def cell(i):
+        return rec[i] if i is not None and i < len(rec) else None
+
+    if not any(c is not None and _is_total(c) for c in (cell(0), cell(i_id))):
+        return False
+    return all(c is None or _summary_cell(c) for c in (cell(i_id), cell(i_date)))
 
 
 def round_half_up(value, places):
@@ -206,13 +220,23 @@ def aggregate(path):
             die(f"{path}: missing required column(s): {', '.join(missing)}")
         nfields = len(header)
         i_id, i_imp, i_clk, i_sp, i_cv = (index[c] for c in REQUIRED)
+        i_date = index.get("date")
+        names = [h.strip(SPACES).translate(_ASCII_LOWER) for h in header]
 
         get = totals.get
         for rec in reader:
             if not rec:
                 continue
             read += 1
-            if is_footer(rec, i_id):
+            if rec[0].startswith("\ufeff"):
+                rec[0] = rec[0][1:]
+            cells = [c.strip(SPACES).translate(_ASCII_LOWER) for c in rec]
+            if cells == names:
+                skipped += 1
+                continue
+            if sorted(cells) == sorted(names):
+                die(f"{path}: the header is repeated with its columns in another order")
+            if is_footer(rec, i_id, i_date):
                 skipped += 1
                 continue
             if len(rec) != nfields:

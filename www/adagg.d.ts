@@ -4,6 +4,8 @@
 /** One ranked campaign with its totals. Numbers are decimal strings, exactly as in the CSV output. */
 export interface AdaggRow {
   campaignId: string;
+  /** The last campaign name seen for the id ("" when the file has no name column beside the id). */
+  campaignName: string;
   totalImpressions: string;
   totalClicks: string;
   totalSpend: string;
@@ -19,8 +21,10 @@ export interface AdaggSummary {
   rowsAggregated: number;
   rowsSkipped: number;
   skippedByReason: Array<{ reason: string; count: number }>;
-  /** The first skipped rows, with their 1-based physical line numbers. */
+  /** The first skipped malformed rows, with their 1-based physical line numbers. */
   firstSkipped: Array<{ line: number; reason: string }>;
+  /** The first rows skipped as not data (total and footer rows, a repeated header line), with their lines. */
+  notData: Array<{ line: number; reason: string }>;
   campaigns: number;
   bytes: number;
   header: string[];

@@ -485,13 +485,13 @@ export async function aggregateFile(file, options = {}) {
 
     // `exact`: start is a known record start (a re-run from the previous
     // range's end), not a nominal split point.
-    const runRange = (worker, slot, start, stop, exact = false) => {
+    const runRange = (worker, slot, start, stop, exact = false, locate = false) => {
       const span = Math.max(0, stop - start);
       rangeBytes[slot] = 0;
       rangeRows[slot] = 0;
       return worker
         .call(
-          { type: 'range', file, plan, start, stop, exact },
+          { type: 'range', file, plan, start, stop, exact, locate },
           {
             onProgress: (bytesDone, rows) => {
               rangeBytes[slot] = Math.min(bytesDone, span);
@@ -511,11 +511,14 @@ export async function aggregateFile(file, options = {}) {
     );
 
     // 3. Make the ranges contiguous. results[j] always starts at a true record
-    //    boundary (by induction), so its end is one too.
+    //    boundary (by induction), so its end is one too. A range's error
+    //    travels in its partial, so it only counts once the range is known to
+    //    start where the one before it ended (a range that began inside a
+    //    quoted field may have read its text as rows and is run again).
     let reruns = 0;
     for (let j = 0; j + 1 < results.length; j++) {
-      if (results[j].strictStopped) {
-        // Strict mode stopped at a malformed row: nothing after it counts.
+      if (results[j].stopped) {
+        // Strict mode stopped at a malformed row, or an error: nothing after it counts.
         results.length = j + 1;
         break;
       }
@@ -539,7 +542,7 @@ export async function aggregateFile(file, options = {}) {
       results[j + 1] = { ...rerun, slot };
     }
     const last = results[results.length - 1];
-    if (results[0].start !== dataStart || (last.end !== totalBytes && !last.strictStopped)) {
+    if (results[0].start !== dataStart || (last.end !== totalBytes && !last.stopped)) {
       throw new Error(
         `internal error: the ranges cover bytes ${results[0].start}..${results[results.length - 1].end}, expected ${dataStart}..${totalBytes}`,
       );
@@ -550,10 +553,21 @@ export async function aggregateFile(file, options = {}) {
     phase = 'merge';
     emit(true);
     const partials = results.map((r) => r.partial);
-    const result = await pool[0].call(
-      { type: 'finish', plan, partials, top },
-      { transfer: partials.map((p) => p.buffer) },
-    );
+    let result;
+    try {
+      result = await pool[0].call({ type: 'finish', plan, partials, top }, { transfer: partials.map((p) => p.buffer) });
+    } catch (err) {
+      if (err?.kind !== 'locate') throw err;
+      // A problem found without its line (a total that overflows only when
+      // two ranges' totals meet, an id found invalid in a range's table):
+      // one pass over the data through csv-core stops at it and names the
+      // line. It throws with kind 'input'.
+      phase = 'read';
+      reruns++;
+      const located = await runRange(pool[0], 0, dataStart, totalBytes, true, true);
+      await pool[0].call({ type: 'finish', plan, partials: [located.partial], top }, { transfer: [located.partial.buffer] });
+      throw err; // not found again: report it as found
+    }
     // Every rejected row, numbered now that each range's first line is known.
     let lineOffset = Number(plan.dataStartLine) - 1;
     const spools = results.map((r) => {

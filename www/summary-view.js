@@ -67,7 +67,9 @@ export function renderSummary(els, result, file, statClass = () => '') {
   const codeItem = (text) => h('li', {}, [h('code', { text: String(text) })]);
 
   const reasons = s.skippedByReason ?? [];
-  const first = s.firstSkipped ?? [];
+  // Malformed rows first, then the rows left out as not data (total rows,
+  // repeated headers), each with its line.
+  const first = [...(s.firstSkipped ?? []), ...(s.notData ?? [])];
   els.skippedReasons.replaceChildren(...reasons.map(({ reason, count }) => countRow(reason, count)));
   els.skippedList.replaceChildren(...first.map(({ line, reason }) => codeItem(`line ${line}: ${reason}`)));
   els.skipped.hidden = reasons.length === 0 && first.length === 0;

@@ -2,14 +2,14 @@
 // and parsing happens here, off the main thread. Protocol (see aggregate.js):
 //   in:  {type:'init', module?}            compiled WebAssembly.Module (optional)
 //        {id, type:'sniff', file, options}   options: {delimiter?, encoding?, map?}
-//        {id, type:'range', file, plan, start, stop, exact}
+//        {id, type:'range', file, plan, start, stop, exact, locate}
 //        {id, type:'finish', plan, partials, top}
 //        {id, type:'rejected', ranges}      ranges: [{blob, lineOffset}] -> rejected_rows.csv Blob
 //        {id, type:'warm'}                    a small synthetic run (see warmUp in aggregate.js)
 //        {type:'cancel', target}             stop call `target` (a range stops within 16 MiB)
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value, memory}   range value: {partial, start, end, newlines,
-//                                     strictStopped, rejected: Blob of records (rejected.js)}
+//                                     strictStopped, stopped, rejected: Blob of records (rejected.js)}
 //        {id, type:'error', message, kind?, missing?, columns?, memory, fatal}
 //   Every call is answered once, cancelled or not (kind 'cancelled' when it
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
@@ -57,12 +57,12 @@ async function doWarm() {
   }
   const blob = new Blob([lines.join('\n'), '\n']);
   const plan = await doSniff(blob);
-  const r = await aggregateRange(blob, plan, Number(plan.dataStart), blob.size, undefined, true, undefined);
+  const r = await aggregateRange(blob, plan, Number(plan.dataStart), blob.size, undefined, true, undefined, false);
   finishPartials(plan, [r.partial], 10);
   return true;
 }
 
-async function doRange(id, { file, plan, start, stop, exact }) {
+async function doRange(id, { file, plan, start, stop, exact, locate }) {
   // Every rejected row, out of wasm memory as it is found (see rejected.js).
   const spool = new RejectedSpool();
   const r = await aggregateRange(
@@ -77,6 +77,7 @@ async function doRange(id, { file, plan, start, stop, exact }) {
     },
     Boolean(exact),
     (records) => spool.push(records),
+    Boolean(locate),
   );
   let partial = r.partial;
   if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
@@ -86,6 +87,7 @@ async function doRange(id, { file, plan, start, stop, exact }) {
     end: Number(r.end),
     newlines: Number(r.newlines),
     strictStopped: Boolean(r.strictStopped),
+    stopped: Boolean(r.stopped),
     rejected: spool.blob(),
   };
   return { value, transfer: [partial.buffer] };
