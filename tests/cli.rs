@@ -345,3 +345,51 @@ fn clear_errors_and_exit_codes() {
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("missing --output DIR"));
 }
+
+/// Issue 12's reproductions, as a user runs them: with 1 and 2 threads the
+/// same outcome, and an error names its line.
+#[test]
+fn hostile_inputs_lose_no_row_silently_with_one_or_two_threads() {
+    let dir = tmpdir("hostile");
+    let header = "campaign_id,date,impressions,clicks,spend,conversions\n";
+    let rows = |line: &str, n: usize| format!("{line}\n").repeat(n);
+    let run = |name: &str, input: &[u8], threads: &str| {
+        let file = dir.join(format!("{name}.csv"));
+        std::fs::write(&file, input).unwrap();
+        let out = dir.join(format!("{name}-{threads}"));
+        let run = adagg(&["--input", file.to_str().unwrap(), "--output", out.to_str().unwrap(), "-t", threads]);
+        match run.status.code() {
+            Some(0) => Ok((read(&out.join("top10_ctr.csv")), String::from_utf8_lossy(&run.stdout).into_owned())),
+            _ => Err(String::from_utf8_lossy(&run.stderr).into_owned()),
+        }
+    };
+    // Defect 2: the overflow's line, from a later range.
+    let late = format!("{header}{}BIG,2025-01-02,18446744073709551615,1,1.00,1\nBIG,2025-01-03,1,1,1.00,1\n", rows("F,2025-01-01,1000,1,1.00,1", 60_000));
+    for threads in ["1", "2"] {
+        let err = run("late", late.as_bytes(), threads).unwrap_err();
+        assert_eq!(err, "adagg: error: line 60003: total impressions of campaign \"BIG\" exceeds 18446744073709551615\n", "-t {threads}");
+    }
+    // Defect 3: rows inside a quoted cell across a split point are text.
+    let quoted = format!(
+        "campaign_id,date,impressions,clicks,spend,conversions,notes\n{}Q,2025-01-01,10,1,1.00,1,\"{}\"\n{}",
+        rows("F,2025-01-01,1000,1,1.00,1,ok", 20_000),
+        rows("BIG,2025-01-01,18446744073709551615,0,0,0,x", 2000),
+        rows("F,2025-01-01,1000,1,1.00,1,ok", 20_000)
+    );
+    let one = run("quoted", quoted.as_bytes(), "1").unwrap().0;
+    assert_eq!(run("quoted", quoted.as_bytes(), "2").unwrap().0, one);
+    assert!(one.starts_with("campaign_id,total_impressions,total_clicks,total_spend,total_conversions,CTR,CPA\nQ,10,1,1.00,1,0.1000,1.00\n"), "{one}");
+    // Defect 1: campaigns called Total… are ranked.
+    let totals = format!("{header}Total Recall,2025-01-01,100,50,5.00,1\n");
+    for threads in ["1", "2"] {
+        let (ctr, _) = run("totals", totals.as_bytes(), threads).unwrap();
+        assert!(ctr.ends_with("\nTotal Recall,100,50,5.00,1,0.5000,5.00\n"), "{ctr}");
+    }
+    // Defect 6: a stray quote on line 3 of a large file costs line 3 only.
+    let stray = format!("{header}A,2025-01-01,10,1,1.00,1\n\"B,2025-01-01,10,1,1.00,1\n{}", rows("C,2025-01-01,10,1,1.00,1", 80_000));
+    for threads in ["1", "2"] {
+        let (ctr, stdout) = run("stray", stray.as_bytes(), threads).unwrap();
+        assert!(ctr.contains("\nC,800000,80000,80000.00,80000,"), "-t {threads}: {ctr}");
+        assert!(stdout.contains("rows skipped:    1\n") && stdout.contains("  line 3: a quoted field opened on this line"), "{stdout}");
+    }
+}
