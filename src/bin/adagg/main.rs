@@ -338,9 +338,11 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             .write_csv(&rejected, data_start, data_end, plan.data_start_line)
             .map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
         let secs = started.elapsed().as_secs_f64();
-        print!("{}", report.summary);
-        println!(
-            "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})",
+        // The results are written: a closed stdout (`adagg … | head`) is
+        // not an error, so the summary is written without panicking on it.
+        let mut text = report.summary.to_string();
+        text += &format!(
+            "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})\n",
             len,
             len as f64 / 1e6,
             secs,
@@ -349,14 +351,15 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             if threads == 1 { "" } else { "s" }
         );
         if let Some(mib) = peak_rss_mib() {
-            println!("peak memory:     {mib:.1} MiB");
+            text += &format!("peak memory:     {mib:.1} MiB\n");
         }
-        println!(
-            "wrote {}, {} and {}",
+        text += &format!(
+            "wrote {}, {} and {}\n",
             args.output.join("top10_ctr.csv").display(),
             args.output.join("top10_cpa.csv").display(),
             args.output.join("rejected_rows.csv").display()
         );
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
         Ok(())
     }
 
