@@ -46,9 +46,9 @@ async fn run(text: &str, n: usize) -> JsValue {
     let partials = Array::new();
     let mut prev_end = data_start;
     for j in 0..n {
-        let mut r = aggregate_range(b.clone(), plan.clone(), points[j], points[j + 1], None, None, None).await.unwrap();
+        let mut r = aggregate_range(b.clone(), plan.clone(), points[j], points[j + 1], None, None, None, None).await.unwrap();
         if get(&r, "start").as_f64().unwrap() != prev_end {
-            r = aggregate_range(b.clone(), plan.clone(), prev_end, points[j + 1], None, Some(true), None).await.unwrap();
+            r = aggregate_range(b.clone(), plan.clone(), prev_end, points[j + 1], None, Some(true), None, None).await.unwrap();
         }
         prev_end = get(&r, "end").as_f64().unwrap();
         partials.push(&get(&r, "partial"));
@@ -101,8 +101,8 @@ async fn utf16_files_are_one_range() {
     let plan = sniff(&bytes, true, JsValue::UNDEFINED).unwrap();
     let size = bytes.len() as f64;
     let start = get(&plan, "dataStart").as_f64().unwrap();
-    let first = aggregate_range(b.clone(), plan.clone(), start, size / 2.0, None, None, None).await.unwrap();
-    let second = aggregate_range(b, plan.clone(), size / 2.0, size, None, None, None).await.unwrap();
+    let first = aggregate_range(b.clone(), plan.clone(), start, size / 2.0, None, None, None, None).await.unwrap();
+    let second = aggregate_range(b, plan.clone(), size / 2.0, size, None, None, None, None).await.unwrap();
     assert_eq!(get(&first, "end").as_f64(), Some(size));
     assert_eq!(get(&second, "start").as_f64(), Some(size));
     let result = finish_partials(plan, Array::of2(&get(&first, "partial"), &get(&second, "partial")), 10).unwrap();
@@ -133,23 +133,49 @@ async fn a_progress_callback_returning_false_stops_the_range() {
             counter.set(counter.get() + 1);
             false
         });
-        let err = aggregate_range(b.clone(), plan.clone(), start, size, Some(stop.as_ref().clone().into()), None, None)
+        let err = aggregate_range(b.clone(), plan.clone(), start, size, Some(stop.as_ref().clone().into()), None, None, None)
             .await
             .expect_err("a cancelled range rejects");
         assert!(format!("{:?}", JsValue::from(err)).contains("cancelled"));
         assert_eq!(calls.get(), 1, "stopped at the first report ({size} bytes)");
 
         let go_on = Closure::<dyn FnMut(f64, f64)>::new(|_: f64, _: f64| {});
-        let r = aggregate_range(b, plan, start, size, Some(go_on.as_ref().clone().into()), None, None).await.unwrap();
+        let r = aggregate_range(b, plan, start, size, Some(go_on.as_ref().clone().into()), None, None, None).await.unwrap();
         assert_eq!(get(&r, "rows").as_f64(), Some(1_500_000.0));
     }
+}
+
+/// A total that overflows only when two ranges meet: `finishPartials`
+/// rejects with kind `locate`; the data run again as one range with
+/// `locate` gives the error with its line (kind `input`), as the CLI does.
+#[wasm_bindgen_test]
+async fn merge_overflow_is_located_by_a_csv_core_pass() {
+    let mut text = String::from("campaign_id,date,impressions,clicks,spend,conversions\nBIG,2025-01-01,18446744073709551000,1,1.00,1\n");
+    for _ in 0..40_000 {
+        text += "F,2025-01-01,1000,1,1.00,1\n";
+    }
+    text += "BIG,2025-01-02,1000,1,1.00,1\n";
+    let plan = sniff(text.as_bytes(), true, JsValue::UNDEFINED).unwrap();
+    let size = text.len() as f64;
+    let start = get(&plan, "dataStart").as_f64().unwrap();
+    let first = aggregate_range(blob(&text), plan.clone(), start, size / 2.0, None, None, None, None).await.unwrap();
+    let second = aggregate_range(blob(&text), plan.clone(), size / 2.0, size, None, None, None, None).await.unwrap();
+    assert_eq!(get(&first, "end").as_f64(), get(&second, "start").as_f64());
+    let err = finish_partials(plan.clone(), Array::of2(&get(&first, "partial"), &get(&second, "partial")), 10).unwrap_err();
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("locate"));
+    let located = aggregate_range(blob(&text), plan.clone(), start, size, None, Some(true), None, Some(true)).await.unwrap();
+    assert_eq!(get(&located, "stopped").as_bool(), Some(true));
+    let err = finish_partials(plan, Array::of1(&get(&located, "partial")), 10).unwrap_err();
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("input"));
+    let message = get(&err, "message").as_string().unwrap();
+    assert_eq!(message, "line 40003: total impressions of campaign \"BIG\" exceeds 18446744073709551615");
 }
 
 #[wasm_bindgen_test]
 async fn empty_range_past_the_end() {
     let text = "campaign_id,date,impressions,clicks,spend,conversions\nA,d,1,1,1,1\n";
     let plan = sniff(text.as_bytes(), true, JsValue::UNDEFINED).unwrap();
-    let r = aggregate_range(blob(text), plan, 60.0, text.len() as f64, None, None, None).await.unwrap();
+    let r = aggregate_range(blob(text), plan, 60.0, text.len() as f64, None, None, None, None).await.unwrap();
     assert_eq!(get(&r, "start").as_f64().unwrap(), get(&r, "end").as_f64().unwrap());
 }
 
