@@ -732,8 +732,9 @@ fn repeats_header<'a>(header: &[Box<[u8]>], campaign: usize, count: usize, field
     if count != header.len() || count <= campaign {
         return None;
     }
-    let key = normalize_cell(field(campaign));
-    if !header.iter().any(|h| h[..] == key[..]) {
+    // Without allocating: most malformed rows stop here.
+    let key = crate::number::trim(strip_bom(field(campaign)));
+    if !header.iter().any(|h| h.eq_ignore_ascii_case(key)) {
         return None;
     }
     let cells: Vec<Vec<u8>> = (0..count).map(|i| normalize_cell(field(i))).collect();
