@@ -19,7 +19,7 @@ use crate::error::{Error, SkipKind, Skipped};
 use crate::fast::{self, FastParser, Halt, Line};
 use crate::partial::Partial;
 use crate::plan::Plan;
-use crate::record::{describe, parse_record, Layout};
+use crate::record::{describe, parse_row, Layout};
 use crate::table::Table;
 use crate::date::Day;
 use crate::totals::Totals;
@@ -505,8 +505,8 @@ impl Aggregator {
             self.partial.reject_within(line, kind.to_string(), raw, limit);
             self.strict_stop(kind, line);
         } else {
-            match parse_record(&self.layout, ends.len(), field) {
-                Ok((campaign, values)) => {
+            match parse_row(&self.layout, ends.len(), field) {
+                Ok((campaign, values, rounded)) => {
                     if let Some(col) = self.layout.name.filter(|&c| c < ends.len()) {
                         self.partial
                             .set_name(campaign, crate::number::trim(field(col)));
@@ -519,6 +519,10 @@ impl Aggregator {
                     } else {
                         let q = &mut self.partial.quality;
                         q.check_values(line, campaign, &values);
+                        if rounded {
+                            let decimal = if self.layout.format.decimal_comma { b',' } else { b'.' };
+                            q.spend_rounded(line, campaign, field(self.layout.metrics[2]), values.spend_micros, decimal);
+                        }
                         if let Some(col) = self.layout.date.filter(|&c| c < ends.len()) {
                             let text = field(col);
                             let last = &mut s.last_date;

@@ -102,8 +102,6 @@ pub enum SkipKind {
     NotANumber(Field),
     /// A metric is negative.
     Negative(Field),
-    /// `spend` has more than six digits after the decimal point.
-    TooManyDecimals(Field),
     /// A metric does not fit in 64 bits.
     TooLarge(Field),
     /// A total or footer row (`Total: Account`, a copyright line): never
@@ -122,6 +120,8 @@ impl SkipKind {
 
     /// A dense index that groups reasons for counting: same class, same
     /// summary line (`clicks is not a number`), whatever the values.
+    /// 11..=14 are unused (they were "more than 6 decimal places", before
+    /// money was rounded to micros): the other classes keep their index.
     pub fn class(self) -> usize {
         let metric = |f: Field| f.metric_index().expect("a metric field");
         match self {
@@ -130,7 +130,6 @@ impl SkipKind {
             SkipKind::TooLong { .. } => 2,
             SkipKind::NotANumber(f) => 3 + metric(f),
             SkipKind::Negative(f) => 7 + metric(f),
-            SkipKind::TooManyDecimals(f) => 11 + metric(f),
             SkipKind::TooLarge(f) => 15 + metric(f),
             SkipKind::Footer => 19,
         }
@@ -145,7 +144,6 @@ impl SkipKind {
             2 => "record too long".into(),
             3..=6 => format!("{} is not a number", metric(class - 3)),
             7..=10 => format!("{} is negative", metric(class - 7)),
-            11..=14 => format!("{} has more than 6 decimal places", metric(class - 11)),
             15..=18 => format!("{} is too large", metric(class - 15)),
             19 => "total or footer row (never added to a campaign)".into(),
             _ => "unknown".into(),
