@@ -16,6 +16,12 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The first `limit` bytes are blank lines, and more bytes follow (a
+    /// file of blank lines only is [`Error::Empty`]).
+    BlankLines {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// Required columns that the header does not name.
     MissingColumns {
         /// The fields not found.
@@ -59,6 +65,7 @@ impl fmt::Display for Error {
         match self {
             Error::Empty => write!(f, "the file is empty: expected a header row such as campaign_id,date,impressions,clicks,spend,conversions"),
             Error::HeaderTooLong { limit } => write!(f, "no complete header row in the first {} KiB of the file", limit / 1024),
+            Error::BlankLines { limit } => write!(f, "no header row in the first {} KiB of the file: only blank lines", limit / 1024),
             Error::MissingColumns { missing, found } => {
                 let names: Vec<&str> = missing.iter().map(|m| m.name()).collect();
                 let plural = if missing.len() == 1 { "column" } else { "columns" };

@@ -216,6 +216,20 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
         prefix.into()
     };
     let at_limit = prefix.len() >= HEADER_LIMIT;
+    // Blank lines first: the file is empty if they run to its end; no
+    // header is looked for past the limit.
+    let body = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
+    let blank = blank_prefix(body);
+    if blank == body.len() {
+        return match (at_eof, at_limit) {
+            (true, _) => Err(Error::Empty),
+            (false, true) => Err(Error::BlankLines { limit: HEADER_LIMIT }),
+            (false, false) => Ok(None),
+        };
+    }
+    if blank >= HEADER_LIMIT {
+        return Err(Error::BlankLines { limit: HEADER_LIMIT });
+    }
     let delimiters: Vec<u8> = match options.delimiter {
         Some(d) => vec![d],
         None => DELIMITERS.to_vec(),
@@ -282,13 +296,41 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
         }
         None if !complete => Ok(None),
         None => match closest {
-            None => Err(Error::Empty),
+            // Not blank (see above), yet no record: the first one is too
+            // long to be a header.
+            None => Err(Error::HeaderTooLong { limit: HEADER_LIMIT }),
             Some(c) => Err(Error::MissingColumns {
                 missing: c.missing,
                 found: c.names,
             }),
         },
     }
+}
+
+/// Length of the run of `\r` and `\n` that `text` starts with.
+fn blank_prefix(text: &[u8]) -> usize {
+    text.iter().take_while(|&&b| b == b'\r' || b == b'\n').count()
+}
+
+/// True when the first bytes of a file hold nothing but line breaks
+/// (after a byte-order mark; in UTF-16, zero bytes are part of them).
+pub fn only_blank_lines(prefix: &[u8]) -> bool {
+    let utf16 = prefix.starts_with(&[0xFF, 0xFE]) || prefix.starts_with(&[0xFE, 0xFF]);
+    match utf16 {
+        true => prefix[2..].iter().all(|&b| matches!(b, b'\r' | b'\n' | 0)),
+        false => {
+            let body = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+            blank_prefix(body) == body.len()
+        }
+    }
+}
+
+/// For a shell told [`Error::BlankLines`] about a file's first bytes
+/// `prefix`: true when `more` bytes that follow them are line breaks too.
+/// A file that is blank lines to its end is [`Error::Empty`].
+pub fn still_blank(prefix: &[u8], more: &[u8]) -> bool {
+    let utf16 = prefix.starts_with(&[0xFF, 0xFE]) || prefix.starts_with(&[0xFE, 0xFF]);
+    more.iter().all(|&b| matches!(b, b'\r' | b'\n') || (utf16 && b == 0))
 }
 
 /// One record of the top of the file.
@@ -520,7 +562,45 @@ mod tests {
     fn empty_inputs() {
         assert_eq!(sniff(b"", true), Err(Error::Empty));
         assert_eq!(sniff(b"\n\r\n\n", true), Err(Error::Empty));
+        assert_eq!(sniff(b"\xEF\xBB\xBF\n\n", true), Err(Error::Empty));
         assert_eq!(sniff(b"", false), Ok(None));
+        assert_eq!(sniff(b"\n\n", false), Ok(None));
+    }
+
+    /// Issue 12, defect 7: blank lines past the limit are not an empty file.
+    #[test]
+    fn blank_lines_past_the_limit() {
+        let blank = vec![b'\n'; HEADER_LIMIT];
+        // More bytes follow (the caller says it is not at the end).
+        let err = sniff(&blank, false).unwrap_err();
+        assert_eq!(err, Error::BlankLines { limit: HEADER_LIMIT });
+        assert_eq!(err.to_string(), "no header row in the first 1024 KiB of the file: only blank lines");
+        // Blank lines to the end: empty, however many.
+        assert_eq!(sniff(&blank, true), Err(Error::Empty));
+        assert_eq!(sniff(&vec![b'\n'; 3 * HEADER_LIMIT], true), Err(Error::Empty));
+        // A header after the limit is too late, even in a longer prefix.
+        let mut late = vec![b'\n'; HEADER_LIMIT + 10];
+        late.extend_from_slice(b"campaign_id,impressions,clicks,spend,conversions\nA,1,1,1,1\n");
+        assert_eq!(sniff(&late, true), Err(Error::BlankLines { limit: HEADER_LIMIT }));
+        // Just before the limit, it is found.
+        let mut early = vec![b'\n'; HEADER_LIMIT - 100];
+        early.extend_from_slice(b"campaign_id,impressions,clicks,spend,conversions\n");
+        assert_eq!(sniff(&early, false).unwrap().unwrap().header_line, HEADER_LIMIT as u64 - 99);
+        // UTF-16 blank lines too.
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(std::iter::repeat_n([b'\n', 0], HEADER_LIMIT / 2).flatten());
+        assert_eq!(sniff(&utf16, false), Err(Error::BlankLines { limit: HEADER_LIMIT }));
+        assert_eq!(sniff(&utf16, true), Err(Error::Empty));
+    }
+
+    /// A first record too long to be a header is not an empty file either.
+    #[test]
+    fn first_record_too_long() {
+        let mut long = b"title ".repeat(HEADER_LIMIT / 3);
+        long.extend_from_slice(b"\ncampaign_id,impressions,clicks,spend,conversions\n");
+        let err = sniff(&long, false).unwrap_err();
+        assert_eq!(err, Error::HeaderTooLong { limit: HEADER_LIMIT });
+        assert_eq!(err.to_string(), "no complete header row in the first 1024 KiB of the file");
     }
 
     #[test]

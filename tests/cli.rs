@@ -428,3 +428,41 @@ fn noisy_money_is_rounded_to_micros_with_a_warning() {
         );
     }
 }
+
+/// Issue 12, defect 7: blank lines past the header limit are not "the file
+/// is empty"; blank lines to the end of the file are.
+#[test]
+fn blank_lines_before_the_header() {
+    let dir = tmpdir("blank");
+    let header_after = dir.join("header_after.csv");
+    let mut text = "\n".repeat(2_000_000);
+    text += "campaign_id,date,impressions,clicks,spend,conversions\na,2025-01-01,1,1,1,1\n";
+    std::fs::write(&header_after, &text).unwrap();
+    let blank_only = dir.join("blank_only.csv");
+    std::fs::write(&blank_only, "\r\n".repeat(1_000_000)).unwrap();
+    let exactly_limit = dir.join("exactly_limit.csv");
+    std::fs::write(&exactly_limit, "\n".repeat(adagg::HEADER_LIMIT)).unwrap();
+    // A little under the limit: the header is found.
+    let header_in_time = dir.join("header_in_time.csv");
+    let mut text = "\n".repeat(adagg::HEADER_LIMIT - 200);
+    text += "campaign_id,date,impressions,clicks,spend,conversions\na,2025-01-01,1,1,1,1\n";
+    std::fs::write(&header_in_time, &text).unwrap();
+    for threads in ["1", "2"] {
+        let out = dir.join(format!("out{threads}"));
+        let run = |input: &Path| adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        let r = run(&header_after);
+        assert_eq!(r.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&r.stderr),
+            "adagg: error: no header row in the first 1024 KiB of the file: only blank lines\n"
+        );
+        for empty in [&blank_only, &exactly_limit] {
+            let r = run(empty);
+            assert_eq!(r.status.code(), Some(1));
+            assert!(String::from_utf8_lossy(&r.stderr).starts_with("adagg: error: the file is empty"), "{}", String::from_utf8_lossy(&r.stderr));
+        }
+        let r = run(&header_in_time);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        assert!(String::from_utf8_lossy(&r.stdout).contains(&format!("header on line {}\n", adagg::HEADER_LIMIT - 199)));
+    }
+}
