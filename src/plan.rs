@@ -139,6 +139,10 @@ pub struct Plan {
     /// Today ([`Options::today`]).
     #[cfg_attr(target_arch = "wasm32", serde(default))]
     pub today: Option<crate::date::Day>,
+    /// Notes about the header for the summary: two columns for one field
+    /// (`header: "clicks" appears twice (columns 4 and 7); column 4 is used`).
+    #[cfg_attr(target_arch = "wasm32", serde(default))]
+    pub header_warnings: Vec<String>,
 }
 
 impl Plan {
@@ -292,6 +296,7 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 header: found.names,
                 strict: options.strict,
                 today: options.today,
+                header_warnings: found.warnings,
             }))
         }
         None if !complete => Ok(None),
@@ -436,6 +441,8 @@ struct Found {
     columns: [usize; 5],
     name_column: Option<usize>,
     date_column: Option<usize>,
+    /// See [`Plan::header_warnings`].
+    warnings: Vec<String>,
 }
 
 /// A row that is not the header, and how close it came.
@@ -448,6 +455,7 @@ struct Candidate {
 /// Maps header names to fields: the user's map first, then aliases.
 fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate> {
     let mut best: Vec<Option<(usize, usize)>> = vec![None; 7]; // per Column kind: (rank, col)
+    let mut named: Vec<Vec<usize>> = vec![Vec::new(); 7]; // per Column kind: every column naming it
     let slot = |c: Column| match c {
         Column::Field(f) => Field::ALL.iter().position(|x| *x == f).expect("field"),
         Column::CampaignName => 5,
@@ -456,6 +464,7 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
     for (j, name) in names.iter().enumerate() {
         if let Some((col, rank)) = lookup(name) {
             let s = slot(col);
+            named[s].push(j);
             if best[s].is_none_or(|(r, _)| rank < r) {
                 best[s] = Some((rank, j));
             }
@@ -468,12 +477,32 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
     if columns[0].is_none() {
         columns[0] = name_column.take();
     }
+    let key_is_name = columns[0].is_some() && best[0].is_none();
     for (field, wanted) in map {
         let i = Field::ALL.iter().position(|x| x == field).expect("field");
         let wanted = normalize(wanted);
-        columns[i] = names.iter().position(|n| normalize(n) == wanted);
+        named[i] = (0..names.len()).filter(|&j| normalize(&names[j]) == wanted).collect();
+        columns[i] = named[i].first().copied();
         if *field == Field::CampaignId && name_column == columns[i] {
             name_column = None;
+        }
+    }
+    let mut warnings = Vec::new();
+    for (s, cols) in named.iter().enumerate() {
+        let used = match s {
+            0..=4 => columns[s],
+            5 if key_is_name => columns[0],
+            5 => name_column,
+            _ => date_column,
+        };
+        let field = match s {
+            0..=4 => Field::ALL[s].name(),
+            5 if key_is_name => Field::CampaignId.name(),
+            5 => "campaign_name",
+            _ => "date",
+        };
+        if let (true, Some(used)) = (cols.len() > 1, used) {
+            warnings.push(duplicate_columns(names, cols, used, field));
         }
     }
     let missing: Vec<Field> = Field::ALL
@@ -497,7 +526,31 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
         columns: columns.map(|c| c.expect("all found")),
         name_column,
         date_column,
+        warnings,
     })
+}
+
+/// The note for columns `cols` (0-based) that all name `field`, of which
+/// `used` is read: `header: "clicks" appears twice (columns 4 and 7);
+/// column 4 is used`, or with different names `header: columns 4 ("Link
+/// clicks") and 7 ("Clicks (all)") all name clicks; column 4 is used`.
+fn duplicate_columns(names: &[String], cols: &[usize], used: usize, field: &str) -> String {
+    let list = |item: &dyn Fn(usize) -> String| {
+        let items: Vec<String> = cols.iter().map(|&j| item(j)).collect();
+        let (last, init) = items.split_last().expect("two or more");
+        format!("{} and {last}", init.join(", "))
+    };
+    let what = if cols.iter().all(|&j| names[j] == names[cols[0]]) {
+        let times = match cols.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        format!("{:?} appears {times} (columns {})", names[cols[0]], list(&|j| (j + 1).to_string()))
+    } else {
+        let both = if cols.len() == 2 { "both" } else { "all" };
+        format!("columns {} {both} name {field}", list(&|j| format!("{} ({:?})", j + 1, names[j])))
+    };
+    format!("header: {what}; column {} is used", used + 1)
 }
 
 #[cfg(test)]
@@ -556,6 +609,45 @@ mod tests {
         );
         let plan = plan("campaign_id,impressions,clicks,spend,conversions,clicks\n");
         assert_eq!(plan.columns, [0, 1, 2, 3, 4]);
+        assert_eq!(plan.header_warnings, ["header: \"clicks\" appears twice (columns 3 and 6); column 3 is used"]);
+    }
+
+    /// Issue 12, defect 8: two columns for one field are named, with the
+    /// one that is read (the leftmost of the best alias).
+    #[test]
+    fn duplicate_columns_are_reported() {
+        let p = plan("campaign_id,date,impressions,Clicks,spend,conversions,clicks\n");
+        assert_eq!(p.columns, [0, 2, 3, 4, 5]);
+        assert_eq!(p.header_warnings, ["header: columns 4 (\"Clicks\") and 7 (\"clicks\") both name clicks; column 4 is used"]);
+        let p = plan("spend,campaign_id,Spend,impressions,clicks,conversions,spend,date,Day\n");
+        assert_eq!(p.columns, [1, 3, 4, 0, 5]);
+        assert_eq!(
+            p.header_warnings,
+            [
+                "header: columns 1 (\"spend\"), 3 (\"Spend\") and 7 (\"spend\") all name spend; column 1 is used",
+                "header: columns 8 (\"date\") and 9 (\"Day\") both name date; column 8 is used",
+            ]
+        );
+        let p = plan("campaign_id,impressions,clicks,spend,conversions,clicks,clicks\n");
+        assert_eq!(p.header_warnings, ["header: \"clicks\" appears 3 times (columns 3, 6 and 7); column 3 is used"]);
+        // The better alias wins wherever it is, and is the one named as used.
+        let p = plan("Campaign,Impressions,Link clicks,Clicks,Cost,Conversions\n");
+        assert_eq!(p.columns, [0, 1, 3, 4, 5]);
+        assert_eq!(p.header_warnings, ["header: columns 3 (\"Link clicks\") and 4 (\"Clicks\") both name clicks; column 4 is used"]);
+        // The campaign name as the key, twice.
+        let p = plan("Campaign,Campaign name,Impressions,Clicks,Cost,Conversions\n");
+        assert_eq!(p.header_warnings, ["header: columns 1 (\"Campaign\") and 2 (\"Campaign name\") both name campaign_id; column 1 is used"]);
+        // No note for an ID and a name, for a mapped field's other aliases,
+        // or for a column that maps to nothing.
+        let p = plan("Campaign,Campaign ID,Impressions,Clicks,Cost,Conversions,note,note\n");
+        assert!(p.header_warnings.is_empty(), "{:?}", p.header_warnings);
+        let opts = Options { map: vec![(Field::Clicks, "Clicks".into())], ..Options::default() };
+        let p = sniff_with(b"campaign_id,impressions,Link clicks,Clicks,spend,conversions\n", true, &opts).unwrap().unwrap();
+        assert_eq!((p.columns[2], p.header_warnings.len()), (3, 0));
+        // A mapped name that appears twice.
+        let opts = Options { map: vec![(Field::Conversions, "Purchases".into())], ..Options::default() };
+        let p = sniff_with(b"campaign_id,impressions,clicks,spend,Purchases,purchases\n", true, &opts).unwrap().unwrap();
+        assert_eq!(p.header_warnings, ["header: columns 5 (\"Purchases\") and 6 (\"purchases\") both name conversions; column 5 is used"]);
     }
 
     #[test]

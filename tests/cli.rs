@@ -466,3 +466,33 @@ fn blank_lines_before_the_header() {
         assert!(String::from_utf8_lossy(&r.stdout).contains(&format!("header on line {}\n", adagg::HEADER_LIMIT - 199)));
     }
 }
+
+/// Issue 12, defect 8: two columns for one field are named in the summary,
+/// with the one that is read (the leftmost, as before).
+#[test]
+fn duplicate_header_columns_are_reported() {
+    let dir = tmpdir("dup-header");
+    let same = dir.join("same.csv");
+    std::fs::write(&same, "campaign_id,date,impressions,clicks,spend,conversions,clicks\nA,2025-01-01,10,1,1.00,1,9\nB,2025-01-01,10,2,1.00,1,0\n").unwrap();
+    let aliases = dir.join("aliases.csv");
+    std::fs::write(&aliases, "Campaign ID,Day,Impressions,Clicks,Cost,Conversions,clicks,Amount spent (USD)\nA,2025-01-01,10,1,1.00,1,9,5.00\n").unwrap();
+    for threads in ["1", "2"] {
+        let out = dir.join(format!("same{threads}"));
+        let run = adagg(&["-i", same.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success());
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains("warning: header: \"clicks\" appears twice (columns 4 and 7); column 4 is used\n"), "{stdout}");
+        assert!(stdout.contains("clicks=clicks,"), "{stdout}");
+        // Column 4 is the one summed.
+        assert_eq!(read(&out.join("top10_ctr.csv")), format!("{}\nB,10,2,1.00,1,0.2000,1.00\nA,10,1,1.00,1,0.1000,1.00\n", adagg::HEADER));
+        let out = dir.join(format!("aliases{threads}"));
+        let run = adagg(&["-i", aliases.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success());
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains(
+            "warning: header: columns 4 (\"Clicks\") and 7 (\"clicks\") both name clicks; column 4 is used\n\
+             warning: header: columns 5 (\"Cost\") and 8 (\"Amount spent (USD)\") both name spend; column 5 is used\n"
+        ), "{stdout}");
+        assert_eq!(read(&out.join("top10_ctr.csv")), format!("{}\nA,10,1,1.00,1,0.1000,1.00\n", adagg::HEADER));
+    }
+}

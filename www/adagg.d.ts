@@ -29,6 +29,7 @@ export interface AdaggSummary {
   encoding: string;
   delimiter: string;
   mapping: Array<{ field: string; column: string }>;
+  /** Notes that are not errors: two columns for one field (`header: "clicks" appears twice (columns 4 and 7); column 4 is used`), no data rows... */
   warnings: string[];
   /** Data-quality warnings about rows that were aggregated (never dropped). */
   quality: AdaggQuality;
