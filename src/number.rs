@@ -61,8 +61,8 @@ fn trim_wide(mut s: &[u8]) -> &[u8] {
 const SYMBOLS: &[&[u8]] = &[b"$", "\u{20ac}".as_bytes(), "\u{a3}".as_bytes(), "\u{a5}".as_bytes(), b"\x80", b"\xA3", b"\xA5"];
 
 /// Removes one currency symbol or three-letter code (`USD 12`, `12 EUR`)
-/// from either end.
-fn strip_currency(s: &[u8]) -> &[u8] {
+/// from either end, and the spaces around the number.
+pub(crate) fn strip_currency(s: &[u8]) -> &[u8] {
     let mut s = trim_wide(s);
     for sym in SYMBOLS {
         if let Some(rest) = s.strip_prefix(*sym) {

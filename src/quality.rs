@@ -168,10 +168,12 @@ impl Quality {
     }
 
     /// Counts a row whose spend `field` was rounded to `micros`; the
-    /// example shows the value with the file's `decimal` separator:
+    /// example shows the number (without currency: it is ASCII in any
+    /// encoding) and the value with the file's `decimal` separator:
     /// `spend "1.429999948" rounded to 1.430000`.
     #[cold]
     pub fn spend_rounded(&mut self, line: u64, campaign: &[u8], field: &[u8], micros: u64, decimal: u8) {
+        let field = crate::number::strip_currency(field);
         let detail = || {
             let cut = &field[..field.len().min(60)];
             let more = if field.len() > 60 { "..." } else { "" };
@@ -498,7 +500,7 @@ mod tests {
         assert!(q.check_date(6, b"X", b"2025-06-02", today).is_some());
         assert_eq!(q.check_date(7, b"X", b"2025-02-30", today), None);
         q.spend_rounded(8, b"X", b"1.429999948", 1_430_000, b'.');
-        q.spend_rounded(9, b"X", b"1,00000049", 1_000_000, b',');
+        q.spend_rounded(9, b"X", b" 1,00000049 \x80", 1_000_000, b',');
         assert_eq!(q.counts, [1, 1, 1, 1, 0, 2]);
         let details: Vec<&str> = q.examples.iter().map(|w| w.detail.as_str()).collect();
         assert_eq!(

@@ -427,6 +427,16 @@ fn noisy_money_is_rounded_to_micros_with_a_warning() {
             format!("{}\nA,200,20,1235.99,2,0.1000,618.00\nB,148,10,1.25,1,0.0676,1.25\n", adagg::HEADER)
         );
     }
+
+    // Windows-1252 with a euro sign: the example quotes the number alone.
+    let cp1252 = dir.join("cp1252.csv");
+    std::fs::write(&cp1252, b"campaign_id;impressions;clicks;spend;conversions
+Caf\xe9;10;1;12,5000001 \x80;1
+").unwrap();
+    let run = adagg(&["-i", cp1252.to_str().unwrap(), "-o", dir.join("cp").to_str().unwrap()]);
+    assert!(run.status.success());
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("  line 2: Caf\u{e9}: spend \"12,5000001\" rounded to 12,500000\n"), "{stdout}");
 }
 
 /// Issue 12, defect 7: blank lines past the header limit are not "the file
