@@ -19,7 +19,7 @@ use crate::error::{Error, SkipKind, Skipped};
 use crate::fast::{self, FastParser, Halt, Line};
 use crate::partial::Partial;
 use crate::plan::Plan;
-use crate::record::{describe, parse_record, Layout};
+use crate::record::{describe, parse_row, Layout};
 use crate::table::Table;
 use crate::date::Day;
 use crate::totals::Totals;
@@ -583,13 +583,12 @@ impl Aggregator {
             self.partial.reject_within(line, kind.to_string(), raw, limit);
             self.strict_stop(kind);
         } else {
-            match parse_record(&self.layout, ends.len(), field) {
-                Ok((campaign, values)) if self.utf8_ids && !campaign.is_ascii() && std::str::from_utf8(campaign).is_err() => {
-                    let _ = values;
+            match parse_row(&self.layout, ends.len(), field) {
+                Ok((campaign, _, _)) if self.utf8_ids && !campaign.is_ascii() && std::str::from_utf8(campaign).is_err() => {
                     self.partial.halt = Some(Error::not_utf8(campaign, Some(line)));
                     self.stopped = true;
                 }
-                Ok((campaign, values)) => {
+                Ok((campaign, values, rounded)) => {
                     if let Some(col) = self.layout.name.filter(|&c| c < ends.len()) {
                         self.partial
                             .set_name(campaign, crate::number::trim(field(col)));
@@ -602,6 +601,10 @@ impl Aggregator {
                     } else {
                         let q = &mut self.partial.quality;
                         q.check_values(line, campaign, &values);
+                        if rounded {
+                            let decimal = if self.layout.format.decimal_comma { b',' } else { b'.' };
+                            q.spend_rounded(line, campaign, field(self.layout.metrics[2]), values.spend_micros, decimal);
+                        }
                         if let Some(col) = self.layout.date.filter(|&c| c < ends.len()) {
                             let text = field(col);
                             let last = &mut s.last_date;

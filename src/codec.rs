@@ -223,7 +223,6 @@ fn decode_kind(class: u64, a: u64, b: u64) -> Result<SkipKind, Error> {
         2 => SkipKind::TooLong { limit: a as usize },
         3..=6 => SkipKind::NotANumber(metric(3)),
         7..=10 => SkipKind::Negative(metric(7)),
-        11..=14 => SkipKind::TooManyDecimals(metric(11)),
         15..=18 => SkipKind::TooLarge(metric(15)),
         19 => SkipKind::Footer,
         20 => SkipKind::HeaderRepeat,

@@ -16,6 +16,12 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The first `limit` bytes are blank lines, and more bytes follow (a
+    /// file of blank lines only is [`Error::Empty`]).
+    BlankLines {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// Required columns that the header does not name.
     MissingColumns {
         /// The fields not found.
@@ -133,6 +139,7 @@ impl fmt::Display for Error {
         match self {
             Error::Empty => write!(f, "the file is empty: expected a header row such as campaign_id,date,impressions,clicks,spend,conversions"),
             Error::HeaderTooLong { limit } => write!(f, "no complete header row in the first {} KiB of the file", limit / 1024),
+            Error::BlankLines { limit } => write!(f, "no header row in the first {} KiB of the file: only blank lines", limit / 1024),
             Error::MissingColumns { missing, found } => {
                 let names: Vec<&str> = missing.iter().map(|m| m.name()).collect();
                 let plural = if missing.len() == 1 { "column" } else { "columns" };
@@ -195,8 +202,6 @@ pub enum SkipKind {
     NotANumber(Field),
     /// A metric is negative.
     Negative(Field),
-    /// `spend` has more than six digits after the decimal point.
-    TooManyDecimals(Field),
     /// A metric does not fit in 64 bits.
     TooLarge(Field),
     /// A total or footer row (`Total: Account`, a copyright line): never
@@ -225,6 +230,8 @@ impl SkipKind {
 
     /// A dense index that groups reasons for counting: same class, same
     /// summary line (`clicks is not a number`), whatever the values.
+    /// 11..=14 are unused (they were "more than 6 decimal places", before
+    /// money was rounded to micros): the other classes keep their index.
     pub fn class(self) -> usize {
         let metric = |f: Field| f.metric_index().expect("a metric field");
         match self {
@@ -233,7 +240,6 @@ impl SkipKind {
             SkipKind::TooLong { .. } => 2,
             SkipKind::NotANumber(f) => 3 + metric(f),
             SkipKind::Negative(f) => 7 + metric(f),
-            SkipKind::TooManyDecimals(f) => 11 + metric(f),
             SkipKind::TooLarge(f) => 15 + metric(f),
             SkipKind::Footer => 19,
             SkipKind::HeaderRepeat => 20,
@@ -257,7 +263,6 @@ impl SkipKind {
             2 => "record too long".into(),
             3..=6 => format!("{} is not a number", metric(class - 3)),
             7..=10 => format!("{} is negative", metric(class - 7)),
-            11..=14 => format!("{} has more than 6 decimal places", metric(class - 11)),
             15..=18 => format!("{} is too large", metric(class - 15)),
             19 => "total or footer row (never added to a campaign)".into(),
             20 => "header line repeated (files joined?)".into(),

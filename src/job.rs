@@ -22,6 +22,10 @@ pub struct Job {
     running: Option<Running>,
     /// See [`Job::keep_all_rejected`].
     keep_all_rejected: bool,
+    /// The first [`HEADER_LIMIT`] bytes were blank lines: the error, unless
+    /// the file ends with no other byte (then it is empty), and those
+    /// bytes' start (for their encoding).
+    blank: Option<(Error, Vec<u8>)>,
 }
 
 struct Running {
@@ -95,10 +99,23 @@ impl Job {
             running.feed(chunk, false);
             return Ok(());
         }
+        if let Some((err, start)) = &self.blank {
+            return match crate::plan::still_blank(start, chunk) {
+                true => Ok(()),
+                false => Err(err.clone()),
+            };
+        }
         self.prefix.extend_from_slice(chunk);
         if self.prefix.len() >= self.next_attempt.max(4096) || self.prefix.len() >= HEADER_LIMIT {
             self.next_attempt = self.prefix.len() * 2;
-            self.try_start(false)?;
+            match self.try_start(false) {
+                Err(err @ Error::BlankLines { .. }) if crate::plan::only_blank_lines(&self.prefix) => {
+                    let start = self.prefix[..4].to_vec();
+                    self.blank = Some((err, start));
+                    self.prefix = Vec::new();
+                }
+                other => other?,
+            }
         }
         Ok(())
     }
@@ -125,6 +142,9 @@ impl Job {
     /// Ends the input and returns the plan and the whole file's result.
     /// For UTF-16 files the result's `end` is the raw file length.
     pub fn finish(mut self) -> Result<(Plan, Partial), Error> {
+        if self.blank.is_some() {
+            return Err(Error::Empty);
+        }
         if self.running.is_none() {
             self.try_start(true)?;
         }
@@ -147,4 +167,32 @@ pub fn aggregate_bytes(bytes: &[u8], k: usize) -> Result<Report, Error> {
     job.feed(bytes)?;
     let (plan, partial) = job.finish()?;
     Ok(Report::new(&plan, partial, k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(input: &[u8], chunk: usize) -> Result<(Plan, Partial), Error> {
+        let mut job = Job::new();
+        for piece in input.chunks(chunk) {
+            job.feed(piece)?;
+        }
+        job.finish()
+    }
+
+    /// Issue 12, defect 7, in any chunking.
+    #[test]
+    fn blank_lines_before_the_header() {
+        let mut late = vec![b'\n'; 2_000_000];
+        late.extend_from_slice(b"campaign_id,impressions,clicks,spend,conversions\nA,1,1,1,1\n");
+        let blank = vec![b'\n'; 2_000_000];
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(std::iter::repeat_n([b'\r', 0, b'\n', 0], 600_000).flatten());
+        for chunk in [1000, 65536, 1 << 20, 3 << 20] {
+            assert_eq!(run(&late, chunk).unwrap_err(), Error::BlankLines { limit: HEADER_LIMIT }, "{chunk}");
+            assert_eq!(run(&blank, chunk).unwrap_err(), Error::Empty, "{chunk}");
+            assert_eq!(run(&utf16, chunk).unwrap_err(), Error::Empty, "{chunk}");
+        }
+    }
 }

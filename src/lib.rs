@@ -54,7 +54,7 @@ pub use job::{aggregate_bytes, Job};
 pub use number::{parse_count, parse_micros, NumError};
 pub use output::{cpa, csv_text_field, ctr, ranking_csv, spend, HEADER};
 pub use partial::{Partial, Rejected, EXAMPLES, REJECTED_LIMIT};
-pub use plan::{sniff, sniff_with, Encoding, Options, Plan, HEADER_LIMIT};
+pub use plan::{only_blank_lines, sniff, sniff_with, still_blank, Encoding, Options, Plan, HEADER_LIMIT};
 pub use quality::{Quality, Warn, Warned, PAIR_LIMIT, WARN_EXAMPLES};
 pub use rank::{top_cpa, top_ctr, Ranked};
 pub use report::{rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, Summary, REJECTED_HEADER};

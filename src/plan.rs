@@ -139,6 +139,10 @@ pub struct Plan {
     /// Today ([`Options::today`]).
     #[cfg_attr(target_arch = "wasm32", serde(default))]
     pub today: Option<crate::date::Day>,
+    /// Notes about the header for the summary: two columns for one field
+    /// (`header: "clicks" appears twice (columns 4 and 7); column 4 is used`).
+    #[cfg_attr(target_arch = "wasm32", serde(default))]
+    pub header_warnings: Vec<String>,
 }
 
 impl Plan {
@@ -216,6 +220,20 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
         prefix.into()
     };
     let at_limit = prefix.len() >= HEADER_LIMIT;
+    // Blank lines first: the file is empty if they run to its end; no
+    // header is looked for past the limit.
+    let body = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
+    let blank = blank_prefix(body);
+    if blank == body.len() {
+        return match (at_eof, at_limit) {
+            (true, _) => Err(Error::Empty),
+            (false, true) => Err(Error::BlankLines { limit: HEADER_LIMIT }),
+            (false, false) => Ok(None),
+        };
+    }
+    if blank >= HEADER_LIMIT {
+        return Err(Error::BlankLines { limit: HEADER_LIMIT });
+    }
     let delimiters: Vec<u8> = match options.delimiter {
         Some(d) => vec![d],
         None => DELIMITERS.to_vec(),
@@ -278,17 +296,46 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 header: found.names,
                 strict: options.strict,
                 today: options.today,
+                header_warnings: found.warnings,
             }))
         }
         None if !complete => Ok(None),
         None => match closest {
-            None => Err(Error::Empty),
+            // Not blank (see above), yet no record: the first one is too
+            // long to be a header.
+            None => Err(Error::HeaderTooLong { limit: HEADER_LIMIT }),
             Some(c) => Err(Error::MissingColumns {
                 missing: c.missing,
                 found: c.names,
             }),
         },
     }
+}
+
+/// Length of the run of `\r` and `\n` that `text` starts with.
+fn blank_prefix(text: &[u8]) -> usize {
+    text.iter().take_while(|&&b| b == b'\r' || b == b'\n').count()
+}
+
+/// True when the first bytes of a file hold nothing but line breaks
+/// (after a byte-order mark; in UTF-16, zero bytes are part of them).
+pub fn only_blank_lines(prefix: &[u8]) -> bool {
+    let utf16 = prefix.starts_with(&[0xFF, 0xFE]) || prefix.starts_with(&[0xFE, 0xFF]);
+    match utf16 {
+        true => prefix[2..].iter().all(|&b| matches!(b, b'\r' | b'\n' | 0)),
+        false => {
+            let body = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+            blank_prefix(body) == body.len()
+        }
+    }
+}
+
+/// For a shell told [`Error::BlankLines`] about a file's first bytes
+/// `prefix`: true when `more` bytes that follow them are line breaks too.
+/// A file that is blank lines to its end is [`Error::Empty`].
+pub fn still_blank(prefix: &[u8], more: &[u8]) -> bool {
+    let utf16 = prefix.starts_with(&[0xFF, 0xFE]) || prefix.starts_with(&[0xFE, 0xFF]);
+    more.iter().all(|&b| matches!(b, b'\r' | b'\n') || (utf16 && b == 0))
 }
 
 /// One record of the top of the file.
@@ -394,6 +441,8 @@ struct Found {
     columns: [usize; 5],
     name_column: Option<usize>,
     date_column: Option<usize>,
+    /// See [`Plan::header_warnings`].
+    warnings: Vec<String>,
 }
 
 /// A row that is not the header, and how close it came.
@@ -406,6 +455,7 @@ struct Candidate {
 /// Maps header names to fields: the user's map first, then aliases.
 fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate> {
     let mut best: Vec<Option<(usize, usize)>> = vec![None; 7]; // per Column kind: (rank, col)
+    let mut named: Vec<Vec<usize>> = vec![Vec::new(); 7]; // per Column kind: every column naming it
     let slot = |c: Column| match c {
         Column::Field(f) => Field::ALL.iter().position(|x| *x == f).expect("field"),
         Column::CampaignName => 5,
@@ -414,6 +464,7 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
     for (j, name) in names.iter().enumerate() {
         if let Some((col, rank)) = lookup(name) {
             let s = slot(col);
+            named[s].push(j);
             if best[s].is_none_or(|(r, _)| rank < r) {
                 best[s] = Some((rank, j));
             }
@@ -426,12 +477,32 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
     if columns[0].is_none() {
         columns[0] = name_column.take();
     }
+    let key_is_name = columns[0].is_some() && best[0].is_none();
     for (field, wanted) in map {
         let i = Field::ALL.iter().position(|x| x == field).expect("field");
         let wanted = normalize(wanted);
-        columns[i] = names.iter().position(|n| normalize(n) == wanted);
+        named[i] = (0..names.len()).filter(|&j| normalize(&names[j]) == wanted).collect();
+        columns[i] = named[i].first().copied();
         if *field == Field::CampaignId && name_column == columns[i] {
             name_column = None;
+        }
+    }
+    let mut warnings = Vec::new();
+    for (s, cols) in named.iter().enumerate() {
+        let used = match s {
+            0..=4 => columns[s],
+            5 if key_is_name => columns[0],
+            5 => name_column,
+            _ => date_column,
+        };
+        let field = match s {
+            0..=4 => Field::ALL[s].name(),
+            5 if key_is_name => Field::CampaignId.name(),
+            5 => "campaign_name",
+            _ => "date",
+        };
+        if let (true, Some(used)) = (cols.len() > 1, used) {
+            warnings.push(duplicate_columns(names, cols, used, field));
         }
     }
     let missing: Vec<Field> = Field::ALL
@@ -455,7 +526,31 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
         columns: columns.map(|c| c.expect("all found")),
         name_column,
         date_column,
+        warnings,
     })
+}
+
+/// The note for columns `cols` (0-based) that all name `field`, of which
+/// `used` is read: `header: "clicks" appears twice (columns 4 and 7);
+/// column 4 is used`, or with different names `header: columns 4 ("Link
+/// clicks") and 7 ("Clicks (all)") all name clicks; column 4 is used`.
+fn duplicate_columns(names: &[String], cols: &[usize], used: usize, field: &str) -> String {
+    let list = |item: &dyn Fn(usize) -> String| {
+        let items: Vec<String> = cols.iter().map(|&j| item(j)).collect();
+        let (last, init) = items.split_last().expect("two or more");
+        format!("{} and {last}", init.join(", "))
+    };
+    let what = if cols.iter().all(|&j| names[j] == names[cols[0]]) {
+        let times = match cols.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        format!("{:?} appears {times} (columns {})", names[cols[0]], list(&|j| (j + 1).to_string()))
+    } else {
+        let both = if cols.len() == 2 { "both" } else { "all" };
+        format!("columns {} {both} name {field}", list(&|j| format!("{} ({:?})", j + 1, names[j])))
+    };
+    format!("header: {what}; column {} is used", used + 1)
 }
 
 #[cfg(test)]
@@ -514,13 +609,90 @@ mod tests {
         );
         let plan = plan("campaign_id,impressions,clicks,spend,conversions,clicks\n");
         assert_eq!(plan.columns, [0, 1, 2, 3, 4]);
+        assert_eq!(plan.header_warnings, ["header: \"clicks\" appears twice (columns 3 and 6); column 3 is used"]);
+    }
+
+    /// Issue 12, defect 8: two columns for one field are named, with the
+    /// one that is read (the leftmost of the best alias).
+    #[test]
+    fn duplicate_columns_are_reported() {
+        let p = plan("campaign_id,date,impressions,Clicks,spend,conversions,clicks\n");
+        assert_eq!(p.columns, [0, 2, 3, 4, 5]);
+        assert_eq!(p.header_warnings, ["header: columns 4 (\"Clicks\") and 7 (\"clicks\") both name clicks; column 4 is used"]);
+        let p = plan("spend,campaign_id,Spend,impressions,clicks,conversions,spend,date,Day\n");
+        assert_eq!(p.columns, [1, 3, 4, 0, 5]);
+        assert_eq!(
+            p.header_warnings,
+            [
+                "header: columns 1 (\"spend\"), 3 (\"Spend\") and 7 (\"spend\") all name spend; column 1 is used",
+                "header: columns 8 (\"date\") and 9 (\"Day\") both name date; column 8 is used",
+            ]
+        );
+        let p = plan("campaign_id,impressions,clicks,spend,conversions,clicks,clicks\n");
+        assert_eq!(p.header_warnings, ["header: \"clicks\" appears 3 times (columns 3, 6 and 7); column 3 is used"]);
+        // The better alias wins wherever it is, and is the one named as used.
+        let p = plan("Campaign,Impressions,Link clicks,Clicks,Cost,Conversions\n");
+        assert_eq!(p.columns, [0, 1, 3, 4, 5]);
+        assert_eq!(p.header_warnings, ["header: columns 3 (\"Link clicks\") and 4 (\"Clicks\") both name clicks; column 4 is used"]);
+        // The campaign name as the key, twice.
+        let p = plan("Campaign,Campaign name,Impressions,Clicks,Cost,Conversions\n");
+        assert_eq!(p.header_warnings, ["header: columns 1 (\"Campaign\") and 2 (\"Campaign name\") both name campaign_id; column 1 is used"]);
+        // No note for an ID and a name, for a mapped field's other aliases,
+        // or for a column that maps to nothing.
+        let p = plan("Campaign,Campaign ID,Impressions,Clicks,Cost,Conversions,note,note\n");
+        assert!(p.header_warnings.is_empty(), "{:?}", p.header_warnings);
+        let opts = Options { map: vec![(Field::Clicks, "Clicks".into())], ..Options::default() };
+        let p = sniff_with(b"campaign_id,impressions,Link clicks,Clicks,spend,conversions\n", true, &opts).unwrap().unwrap();
+        assert_eq!((p.columns[2], p.header_warnings.len()), (3, 0));
+        // A mapped name that appears twice.
+        let opts = Options { map: vec![(Field::Conversions, "Purchases".into())], ..Options::default() };
+        let p = sniff_with(b"campaign_id,impressions,clicks,spend,Purchases,purchases\n", true, &opts).unwrap().unwrap();
+        assert_eq!(p.header_warnings, ["header: columns 5 (\"Purchases\") and 6 (\"purchases\") both name conversions; column 5 is used"]);
     }
 
     #[test]
     fn empty_inputs() {
         assert_eq!(sniff(b"", true), Err(Error::Empty));
         assert_eq!(sniff(b"\n\r\n\n", true), Err(Error::Empty));
+        assert_eq!(sniff(b"\xEF\xBB\xBF\n\n", true), Err(Error::Empty));
         assert_eq!(sniff(b"", false), Ok(None));
+        assert_eq!(sniff(b"\n\n", false), Ok(None));
+    }
+
+    /// Issue 12, defect 7: blank lines past the limit are not an empty file.
+    #[test]
+    fn blank_lines_past_the_limit() {
+        let blank = vec![b'\n'; HEADER_LIMIT];
+        // More bytes follow (the caller says it is not at the end).
+        let err = sniff(&blank, false).unwrap_err();
+        assert_eq!(err, Error::BlankLines { limit: HEADER_LIMIT });
+        assert_eq!(err.to_string(), "no header row in the first 1024 KiB of the file: only blank lines");
+        // Blank lines to the end: empty, however many.
+        assert_eq!(sniff(&blank, true), Err(Error::Empty));
+        assert_eq!(sniff(&vec![b'\n'; 3 * HEADER_LIMIT], true), Err(Error::Empty));
+        // A header after the limit is too late, even in a longer prefix.
+        let mut late = vec![b'\n'; HEADER_LIMIT + 10];
+        late.extend_from_slice(b"campaign_id,impressions,clicks,spend,conversions\nA,1,1,1,1\n");
+        assert_eq!(sniff(&late, true), Err(Error::BlankLines { limit: HEADER_LIMIT }));
+        // Just before the limit, it is found.
+        let mut early = vec![b'\n'; HEADER_LIMIT - 100];
+        early.extend_from_slice(b"campaign_id,impressions,clicks,spend,conversions\n");
+        assert_eq!(sniff(&early, false).unwrap().unwrap().header_line, HEADER_LIMIT as u64 - 99);
+        // UTF-16 blank lines too.
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(std::iter::repeat_n([b'\n', 0], HEADER_LIMIT / 2).flatten());
+        assert_eq!(sniff(&utf16, false), Err(Error::BlankLines { limit: HEADER_LIMIT }));
+        assert_eq!(sniff(&utf16, true), Err(Error::Empty));
+    }
+
+    /// A first record too long to be a header is not an empty file either.
+    #[test]
+    fn first_record_too_long() {
+        let mut long = b"title ".repeat(HEADER_LIMIT / 3);
+        long.extend_from_slice(b"\ncampaign_id,impressions,clicks,spend,conversions\n");
+        let err = sniff(&long, false).unwrap_err();
+        assert_eq!(err, Error::HeaderTooLong { limit: HEADER_LIMIT });
+        assert_eq!(err.to_string(), "no complete header row in the first 1024 KiB of the file");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! - clicks > impressions, conversions > clicks;
 //! - a date that does not parse, or lies after "today" (given by the
 //!   shell: the core has no clock);
+//! - spend with more than 6 decimals, rounded to micro-units (float noise
+//!   such as `1.429999948`);
 //! - the same (campaign, date) as an earlier row. Every distinct pair is
 //!   remembered with its first line, exactly (no hashing of ids), up to
 //!   [`PAIR_LIMIT`] pairs per range; past that, new pairs are not checked
@@ -39,16 +41,19 @@ pub enum Warn {
     FutureDate,
     /// The same campaign and date as an earlier row.
     Duplicate,
+    /// Spend with a non-zero digit past the sixth decimal, rounded.
+    SpendRounded,
 }
 
 impl Warn {
     /// Every kind, in report order.
-    pub const ALL: [Warn; 5] = [
+    pub const ALL: [Warn; 6] = [
         Warn::ClicksOverImpressions,
         Warn::ConversionsOverClicks,
         Warn::BadDate,
         Warn::FutureDate,
         Warn::Duplicate,
+        Warn::SpendRounded,
     ];
 
     /// Index in [`Warn::ALL`].
@@ -64,6 +69,7 @@ impl Warn {
             Warn::BadDate => "badDates",
             Warn::FutureDate => "futureDates",
             Warn::Duplicate => "duplicates",
+            Warn::SpendRounded => "spendRounded",
         }
     }
 
@@ -75,6 +81,7 @@ impl Warn {
             Warn::BadDate => "date not a date",
             Warn::FutureDate => "date in the future",
             Warn::Duplicate => "same campaign and date as an earlier row",
+            Warn::SpendRounded => "spend rounded to 6 decimals",
         }
     }
 }
@@ -119,7 +126,7 @@ impl Warned {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Quality {
     /// Rows with each kind of warning ([`Warn::index`]).
-    pub counts: [u64; 5],
+    pub counts: [u64; Warn::ALL.len()],
     /// The first [`WARN_EXAMPLES`] of each kind, in line order per kind.
     pub examples: Vec<Warned>,
     /// Short ids: (packed id, day) -> first line.
@@ -158,6 +165,22 @@ impl Quality {
             let detail = || format!("conversions {} > clicks {}", v.conversions, v.clicks);
             self.warn(Warn::ConversionsOverClicks, line, campaign, detail);
         }
+    }
+
+    /// Counts a row whose spend `field` was rounded to `micros`; the
+    /// example shows the number (without currency: it is ASCII in any
+    /// encoding) and the value with the file's `decimal` separator:
+    /// `spend "1.429999948" rounded to 1.430000`.
+    #[cold]
+    pub fn spend_rounded(&mut self, line: u64, campaign: &[u8], field: &[u8], micros: u64, decimal: u8) {
+        let field = crate::number::strip_currency(field);
+        let detail = || {
+            let cut = &field[..field.len().min(60)];
+            let more = if field.len() > 60 { "..." } else { "" };
+            let (units, frac) = (micros / crate::number::MICROS, micros % crate::number::MICROS);
+            format!("spend {:?}{more} rounded to {units}{}{frac:06}", String::from_utf8_lossy(cut), decimal as char)
+        };
+        self.warn(Warn::SpendRounded, line, campaign, detail);
     }
 
     /// Checks a date field; returns its day when it parses.
@@ -476,7 +499,9 @@ mod tests {
         assert_eq!(q.check_date(5, b"X", b"2025-06-01", today), today);
         assert!(q.check_date(6, b"X", b"2025-06-02", today).is_some());
         assert_eq!(q.check_date(7, b"X", b"2025-02-30", today), None);
-        assert_eq!(q.counts, [1, 1, 1, 1, 0]);
+        q.spend_rounded(8, b"X", b"1.429999948", 1_430_000, b'.');
+        q.spend_rounded(9, b"X", b" 1,00000049 \x80", 1_000_000, b',');
+        assert_eq!(q.counts, [1, 1, 1, 1, 0, 2]);
         let details: Vec<&str> = q.examples.iter().map(|w| w.detail.as_str()).collect();
         assert_eq!(
             details,
@@ -484,7 +509,9 @@ mod tests {
                 "clicks 11 > impressions 10",
                 "conversions 12 > clicks 11",
                 "date 2025-06-02 is after today (2025-06-01)",
-                "date \"2025-02-30\" is not a date"
+                "date \"2025-02-30\" is not a date",
+                "spend \"1.429999948\" rounded to 1.430000",
+                "spend \"1,00000049\" rounded to 1,000000",
             ]
         );
     }

@@ -4,7 +4,7 @@
 
 use crate::error::SkipKind;
 use crate::field::Field;
-use crate::number::{parse_count_in, parse_micros_in, trim, NumError, NumberFormat};
+use crate::number::{parse_count_in, parse_micros_rounding_in, trim, NumError, NumberFormat};
 use crate::plan::Plan;
 use crate::totals::RowValues;
 
@@ -54,6 +54,17 @@ pub fn parse_record<'a>(
     count: usize,
     field: impl Fn(usize) -> &'a [u8],
 ) -> Result<(&'a [u8], RowValues), SkipKind> {
+    parse_row(layout, count, field).map(|(campaign, values, _)| (campaign, values))
+}
+
+/// [`parse_record`], and whether the spend was rounded to 6 decimals
+/// (a data-quality warning: [`crate::Warn::SpendRounded`]).
+#[inline]
+pub fn parse_row<'a>(
+    layout: &Layout,
+    count: usize,
+    field: impl Fn(usize) -> &'a [u8],
+) -> Result<(&'a [u8], RowValues, bool), SkipKind> {
     if is_footer(layout, count, &field) {
         return Err(SkipKind::Footer);
     }
@@ -67,22 +78,21 @@ pub fn parse_record<'a>(
     if campaign.is_empty() {
         return Err(SkipKind::EmptyCampaign);
     }
-    let metric = |i: usize, parse: fn(&[u8], NumberFormat) -> Result<u64, NumError>| {
+    let reason = |i: usize| {
         let f = Field::METRICS[i];
-        parse(field(layout.metrics[i]), layout.format).map_err(|e| match e {
+        move |e| match e {
             NumError::Invalid => SkipKind::NotANumber(f),
             NumError::Negative => SkipKind::Negative(f),
-            NumError::TooManyDecimals => SkipKind::TooManyDecimals(f),
             NumError::TooLarge => SkipKind::TooLarge(f),
-        })
+        }
     };
-    let values = RowValues {
-        impressions: metric(0, parse_count_in)?,
-        clicks: metric(1, parse_count_in)?,
-        spend_micros: metric(2, parse_micros_in)?,
-        conversions: metric(3, parse_count_in)?,
-    };
-    Ok((campaign, values))
+    let (text, fmt) = (|i: usize| field(layout.metrics[i]), layout.format);
+    let impressions = parse_count_in(text(0), fmt).map_err(reason(0))?;
+    let clicks = parse_count_in(text(1), fmt).map_err(reason(1))?;
+    let (spend_micros, rounded) = parse_micros_rounding_in(text(2), fmt).map_err(reason(2))?;
+    let conversions = parse_count_in(text(3), fmt).map_err(reason(3))?;
+    let values = RowValues { impressions, clicks, spend_micros, conversions };
+    Ok((campaign, values, rounded))
 }
 
 /// True for a cell that labels a total row: `Total`, `Totals` or
@@ -141,10 +151,7 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
         format!("{}: {:?}{more}", kind, String::from_utf8_lossy(cut))
     };
     match kind {
-        SkipKind::NotANumber(f)
-        | SkipKind::Negative(f)
-        | SkipKind::TooManyDecimals(f)
-        | SkipKind::TooLarge(f) => quoted(f),
+        SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooLarge(f) => quoted(f),
         // The row's first cell says what it was: `Total: Account`, `©2025 …`.
         SkipKind::Footer => {
             let value = trim(field(0));
@@ -192,6 +199,23 @@ mod tests {
     }
 
     #[test]
+    fn spend_is_rounded_to_micros_and_said_so() {
+        let row = |spend: &'static str| {
+            let fields = ["a", "d", "10", "2", spend, "1"];
+            parse_row(&LAYOUT, 6, |i| fields[i].as_bytes()).map(|(_, v, rounded)| (v.spend_micros, rounded))
+        };
+        assert_eq!(row("1.429999948"), Ok((1_430_000, true)));
+        assert_eq!(row("0.0000005"), Ok((1, true)));
+        assert_eq!(row("0.00000049999"), Ok((0, true)));
+        assert_eq!(row("1.2500000"), Ok((1_250_000, false)));
+        assert_eq!(row("1e-05"), Ok((10, false)));
+        assert_eq!(row("45.50"), Ok((45_500_000, false)));
+        assert_eq!(row("-1e-9"), Err(SkipKind::Negative(Field::Spend)));
+        assert_eq!(row("1e14"), Err(SkipKind::TooLarge(Field::Spend)));
+        assert_eq!(row("1e"), Err(SkipKind::NotANumber(Field::Spend)));
+    }
+
+    #[test]
     fn reasons() {
         use SkipKind::*;
         assert_eq!(
@@ -218,9 +242,14 @@ mod tests {
             NotANumber(Field::Impressions)
         );
         assert_eq!(
-            parse(&["a", "d", "1", "2", "1.1234567", "4"]).unwrap_err(),
-            TooManyDecimals(Field::Spend)
+            parse(&["a", "d", "1", "2", "1e-05", "4"]).unwrap().1.spend_micros,
+            10
         );
+        assert_eq!(
+            parse(&["a", "d", "1.25e1", "2", "3", "4"]).unwrap_err(),
+            NotANumber(Field::Impressions)
+        );
+        assert_eq!(parse(&["a", "d", "4.8e1", "2", "3", "4"]).unwrap().1.impressions, 48);
         assert_eq!(
             parse(&["a", "d", "1", "2", "3", "99999999999999999999"]).unwrap_err(),
             TooLarge(Field::Conversions)

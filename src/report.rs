@@ -153,7 +153,7 @@ impl Report {
             .map(|(class, &n)| (SkipKind::class_label(class), n))
             .collect();
         skipped_by_reason.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let mut warnings = Vec::new();
+        let mut warnings = plan.header_warnings.clone();
         if partial.rows_read == 0 {
             warnings.push("the file has a header but no data rows".to_string());
         } else if partial.rows_aggregated == 0 {

@@ -86,7 +86,9 @@ fn js_err(e: JsValue) -> JsError {
 ///
 /// Throws an `Error` with a user-readable `message` and a `kind`:
 /// `"empty"`, `"columns"` (then also `missing`: the fields not found, and
-/// `columns`: the file's column names, for a mapping form) or `"header"`.
+/// `columns`: the file's column names, for a mapping form) or `"header"`
+/// (with `blankLines: true` when `prefix` is blank lines only and more bytes
+/// follow: the file is empty if they are blank lines to its end).
 #[wasm_bindgen]
 pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, JsValue> {
     let options = options_from_js(options).map_err(JsValue::from)?;
@@ -100,6 +102,11 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
             };
             match &e {
                 Error::Empty => set("kind", "empty".into()),
+                Error::BlankLines { .. } => {
+                    // The shell reads on: blank lines to the end make it empty.
+                    set("kind", "header".into());
+                    set("blankLines", true.into());
+                }
                 Error::MissingColumns { missing, found } => {
                     set("kind", "columns".into());
                     set("missing", missing.iter().map(|f| JsValue::from(f.name())).collect::<Array>().into());

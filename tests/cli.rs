@@ -262,8 +262,9 @@ fn data_quality_warnings_are_counted_with_their_lines() {
 /// tests/reference.py (Python's csv, Decimal and Fraction).
 #[test]
 fn generated_files_match_the_python_reference() {
-    let shapes: [&[&str]; 5] = [
+    let shapes: [&[&str]; 6] = [
         &["--rows", "60000", "--campaigns", "40", "--seed", "3"],
+        &["--rows", "40000", "--campaigns", "30", "--seed", "8", "--noisy-every", "3", "--malformed-every", "11"],
         &["--rows", "40000", "--campaigns", "25", "--seed", "4", "--crlf", "--no-final-newline"],
         &["--rows", "40000", "--campaigns", "30", "--seed", "5", "--malformed-every", "7", "--quoted-every", "11"],
         &["--rows", "30000", "--campaigns", "20", "--seed", "6", "--shuffle-columns", "--quoted-every", "5"],
@@ -391,5 +392,165 @@ fn hostile_inputs_lose_no_row_silently_with_one_or_two_threads() {
         let (ctr, stdout) = run("stray", stray.as_bytes(), threads).unwrap();
         assert!(ctr.contains("\nC,800000,80000,80000.00,80000,"), "-t {threads}: {ctr}");
         assert!(stdout.contains("rows skipped:    1\n") && stdout.contains("  line 3: a quoted field opened on this line"), "{stdout}");
+    }
+}
+
+/// Money with float noise, as pandas, Excel and BI tools write it, is
+/// rounded half away from zero to 6 decimals and kept, with a warning
+/// (issue 12, defect 9); counts must still be whole numbers.
+#[test]
+fn noisy_money_is_rounded_to_micros_with_a_warning() {
+    let dir = tmpdir("noisy");
+    // Rows shaped like Kaggle's Facebook ad-campaign conversions file, whose
+    // `Spent` column holds float noise (`1.429999948`).
+    let kaggle = dir.join("kaggle.csv");
+    std::fs::write(
+        &kaggle,
+        "ad_id,xyz_campaign_id,fb_campaign_id,age,gender,interest,Impressions,Clicks,Spent,Total_Conversion,Approved_Conversion\n\
+         708746,916,103916,30-34,M,15,7350,1,1.429999948,2,1\n\
+         708749,916,103917,30-34,M,16,17861,2,1.820000023,2,0\n\
+         708771,916,103920,30-34,M,20,693,0,0,1,0\n\
+         708815,916,103928,30-34,M,28,4259,1,1.25,1,0\n\
+         708818,916,103928,30-34,M,28,4133,1,1.289999962,1,1\n\
+         1121091,1178,144531,30-34,M,10,1915387,255,345.9499995,8,3\n\
+         1121092,1178,144531,30-34,M,10,1194718,178,176.3799977,12,7\n",
+    )
+    .unwrap();
+    for threads in ["1", "2"] {
+        let out = dir.join(format!("kaggle{threads}"));
+        let run = adagg(&[
+            "-i", kaggle.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads,
+            "--map", "campaign_id=xyz_campaign_id", "--map", "conversions=Total_Conversion",
+        ]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains("rows aggregated: 7\n"), "{stdout}");
+        assert!(stdout.contains("rows skipped:    0\n"), "{stdout}");
+        // (The file also has more conversions than clicks on some rows.)
+        assert!(stdout.contains("             5  spend rounded to 6 decimals\n"), "{stdout}");
+        assert!(stdout.contains(
+            "\x20 line 4: 916: conversions 1 > clicks 0\n\
+             \x20 line 2: 916: spend \"1.429999948\" rounded to 1.430000\n\
+             \x20 line 3: 916: spend \"1.820000023\" rounded to 1.820000\n\
+             \x20 line 6: 916: spend \"1.289999962\" rounded to 1.290000\n\
+             \x20 line 7: 1178: spend \"345.9499995\" rounded to 345.950000\n\
+             \x20 line 8: 1178: spend \"176.3799977\" rounded to 176.379998\n"
+        ), "{stdout}");
+        // 345.9499995 is 345.950000 (half a micro, away from zero) before it is summed.
+        let rows = "916,34296,5,5.79,7,0.0001,0.83\n1178,3110105,433,522.33,20,0.0001,26.12\n";
+        assert_eq!(read(&out.join("top10_ctr.csv")), format!("{}\n{rows}", adagg::HEADER));
+        assert_eq!(read(&out.join("top10_cpa.csv")), format!("{}\n{rows}", adagg::HEADER));
+        assert_eq!(read(&out.join("rejected_rows.csv")), "line,reason,raw_line\n");
+    }
+
+    // Decimal commas (`;` files) and exponents; the rounded value is shown
+    // with the file's decimal separator.
+    let eu = dir.join("eu.csv");
+    std::fs::write(
+        &eu,
+        "campaign_id;date;impressions;clicks;spend;conversions\n\
+         A;2025-01-01;100;10;1,429999948;1\n\
+         A;2025-01-02;100;10;1.234,5600004;1\n\
+         B;2025-01-01;100;5;1,5e-05;1\n\
+         B;2025-01-02;1,25e1;5;1;1\n\
+         B;2025-01-03;4,8e1;5;1,2500000;0\n",
+    )
+    .unwrap();
+    for threads in ["1", "2"] {
+        let out = dir.join(format!("eu{threads}"));
+        let run = adagg(&["-i", eu.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains(
+            "             2  spend rounded to 6 decimals\n\
+             first warnings:\n\
+             \x20 line 2: A: spend \"1,429999948\" rounded to 1,430000\n\
+             \x20 line 3: A: spend \"1.234,5600004\" rounded to 1234,560000\n"
+        ), "{stdout}");
+        assert!(stdout.contains("line 5: impressions is not a number: \"1,25e1\"\n"), "{stdout}");
+        assert!(stdout.contains("rows skipped:    1\n"), "{stdout}");
+        // A: 1.430000 + 1234.560000 = 1235.99, CPA 617.995 -> 618.00; B: 0.000015 + 1.25.
+        assert_eq!(
+            read(&out.join("top10_ctr.csv")),
+            format!("{}\nA,200,20,1235.99,2,0.1000,618.00\nB,148,10,1.25,1,0.0676,1.25\n", adagg::HEADER)
+        );
+    }
+
+    // Windows-1252 with a euro sign: the example quotes the number alone.
+    let cp1252 = dir.join("cp1252.csv");
+    std::fs::write(&cp1252, b"campaign_id;impressions;clicks;spend;conversions
+Caf\xe9;10;1;12,5000001 \x80;1
+").unwrap();
+    let run = adagg(&["-i", cp1252.to_str().unwrap(), "-o", dir.join("cp").to_str().unwrap()]);
+    assert!(run.status.success());
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("  line 2: Caf\u{e9}: spend \"12,5000001\" rounded to 12,500000\n"), "{stdout}");
+}
+
+/// Issue 12, defect 7: blank lines past the header limit are not "the file
+/// is empty"; blank lines to the end of the file are.
+#[test]
+fn blank_lines_before_the_header() {
+    let dir = tmpdir("blank");
+    let header_after = dir.join("header_after.csv");
+    let mut text = "\n".repeat(2_000_000);
+    text += "campaign_id,date,impressions,clicks,spend,conversions\na,2025-01-01,1,1,1,1\n";
+    std::fs::write(&header_after, &text).unwrap();
+    let blank_only = dir.join("blank_only.csv");
+    std::fs::write(&blank_only, "\r\n".repeat(1_000_000)).unwrap();
+    let exactly_limit = dir.join("exactly_limit.csv");
+    std::fs::write(&exactly_limit, "\n".repeat(adagg::HEADER_LIMIT)).unwrap();
+    // A little under the limit: the header is found.
+    let header_in_time = dir.join("header_in_time.csv");
+    let mut text = "\n".repeat(adagg::HEADER_LIMIT - 200);
+    text += "campaign_id,date,impressions,clicks,spend,conversions\na,2025-01-01,1,1,1,1\n";
+    std::fs::write(&header_in_time, &text).unwrap();
+    for threads in ["1", "2"] {
+        let out = dir.join(format!("out{threads}"));
+        let run = |input: &Path| adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        let r = run(&header_after);
+        assert_eq!(r.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&r.stderr),
+            "adagg: error: no header row in the first 1024 KiB of the file: only blank lines\n"
+        );
+        for empty in [&blank_only, &exactly_limit] {
+            let r = run(empty);
+            assert_eq!(r.status.code(), Some(1));
+            assert!(String::from_utf8_lossy(&r.stderr).starts_with("adagg: error: the file is empty"), "{}", String::from_utf8_lossy(&r.stderr));
+        }
+        let r = run(&header_in_time);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        assert!(String::from_utf8_lossy(&r.stdout).contains(&format!("header on line {}\n", adagg::HEADER_LIMIT - 199)));
+    }
+}
+
+/// Issue 12, defect 8: two columns for one field are named in the summary,
+/// with the one that is read (the leftmost, as before).
+#[test]
+fn duplicate_header_columns_are_reported() {
+    let dir = tmpdir("dup-header");
+    let same = dir.join("same.csv");
+    std::fs::write(&same, "campaign_id,date,impressions,clicks,spend,conversions,clicks\nA,2025-01-01,10,1,1.00,1,9\nB,2025-01-01,10,2,1.00,1,0\n").unwrap();
+    let aliases = dir.join("aliases.csv");
+    std::fs::write(&aliases, "Campaign ID,Day,Impressions,Clicks,Cost,Conversions,clicks,Amount spent (USD)\nA,2025-01-01,10,1,1.00,1,9,5.00\n").unwrap();
+    for threads in ["1", "2"] {
+        let out = dir.join(format!("same{threads}"));
+        let run = adagg(&["-i", same.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success());
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains("warning: header: \"clicks\" appears twice (columns 4 and 7); column 4 is used\n"), "{stdout}");
+        assert!(stdout.contains("clicks=clicks,"), "{stdout}");
+        // Column 4 is the one summed.
+        assert_eq!(read(&out.join("top10_ctr.csv")), format!("{}\nB,10,2,1.00,1,0.2000,1.00\nA,10,1,1.00,1,0.1000,1.00\n", adagg::HEADER));
+        let out = dir.join(format!("aliases{threads}"));
+        let run = adagg(&["-i", aliases.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", threads]);
+        assert!(run.status.success());
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains(
+            "warning: header: columns 4 (\"Clicks\") and 7 (\"clicks\") both name clicks; column 4 is used\n\
+             warning: header: columns 5 (\"Cost\") and 8 (\"Amount spent (USD)\") both name spend; column 5 is used\n"
+        ), "{stdout}");
+        assert_eq!(read(&out.join("top10_ctr.csv")), format!("{}\nA,10,1,1.00,1,0.1000,1.00\n", adagg::HEADER));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use adagg::record::{describe, parse_record, Layout};
+use adagg::record::{describe, parse_row, Layout};
 use adagg::{run_range_in_memory, run_ranges, sniff_with, split_points, Job, Options, Partial, Pass, Plan, Totals, Warn, WARN_EXAMPLES};
 use csv_core::ReadRecordResult;
 use proptest::prelude::*;
@@ -66,6 +66,7 @@ fn naive_warnings(
     v: &adagg::RowValues,
     date: &[u8],
     today: i32,
+    rounded: bool,
 ) {
     let mut warn = |kind: Warn, earlier: u64| {
         p.quality.counts[kind.index()] += 1;
@@ -78,6 +79,9 @@ fn naive_warnings(
     }
     if v.conversions > v.clicks {
         warn(Warn::ConversionsOverClicks, 0);
+    }
+    if rounded {
+        warn(Warn::SpendRounded, 0);
     }
     match adagg::date::parse_date(date) {
         None => warn(Warn::BadDate, 0),
@@ -153,11 +157,11 @@ fn reference(input: &[u8]) -> Option<Outcome> {
                     0 => out[..ends[0]].strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&out[..ends[0]]),
                     i => &out[ends[i - 1]..ends[i]],
                 };
-                match parse_record(&layout, nend, field) {
-                    Ok((c, v)) => {
+                match parse_row(&layout, nend, field) {
+                    Ok((c, v, rounded)) => {
                         p.add_row(c, v).unwrap();
                         let date = field(plan.date_column.unwrap());
-                        naive_warnings(&mut p, &mut seen, &mut warned, line, c, &v, date, plan.today.unwrap());
+                        naive_warnings(&mut p, &mut seen, &mut warned, line, c, &v, date, plan.today.unwrap(), rounded);
                     }
                     Err(kind) => {
                         let message = describe(&layout, kind, field);
@@ -244,6 +248,8 @@ fn piece() -> impl Strategy<Value = String> {
         Just(" 12 ".to_string()),
         Just("\"34\"".to_string()),
         Just("99999999999999999999".to_string()),
+        Just("4.8e1".to_string()),
+        Just("1.25e1".to_string()),
     ];
     let money = prop_oneof![
         (0u64..100000, 0u64..100).prop_map(|(a, b)| format!("{a}.{b:02}")),
@@ -251,6 +257,12 @@ fn piece() -> impl Strategy<Value = String> {
         Just(".5".to_string()),
         Just("1.1234567".to_string()),
         Just("1.1234560".to_string()),
+        Just("1.429999948".to_string()),
+        Just("0.0000005".to_string()),
+        Just("0.00000049999".to_string()),
+        Just("1e-05".to_string()),
+        Just("2.5E+2".to_string()),
+        Just("-1e-9".to_string()),
         Just("-1.00".to_string()),
         Just("x".to_string()),
     ];
@@ -426,7 +438,8 @@ fn skipped_rows_name_line_and_reason() {
         ,d,1,1,1,1\n\
         C,d,-1,1,1,1\n\
         C,d,1,1,1.1234567,1\n\
-        C,d,1.5,1,1,1\n";
+        C,d,1.5,1,1,1\n\
+        C,d,1.25e1,1,1,1\n";
     let got = run_chunked(input, &[3]).unwrap();
     assert_eq!(
         got.examples,
@@ -435,11 +448,12 @@ fn skipped_rows_name_line_and_reason() {
             "line 4: expected 6 fields, found 5",
             "line 6: campaign_id is empty",
             "line 7: impressions is negative: \"-1\"",
-            "line 8: spend has more than 6 decimal places: \"1.1234567\"",
             "line 9: impressions is not a number: \"1.5\"",
+            "line 10: impressions is not a number: \"1.25e1\"",
         ]
     );
-    assert_eq!((got.rows_read, got.rows_aggregated), (7, 1));
+    // Line 8's spend, 1.1234567, is rounded to 1.123457: kept, with a warning.
+    assert_eq!((got.rows_read, got.rows_aggregated), (8, 2));
 }
 
 #[test]

@@ -25,9 +25,14 @@ Semantics (kept deliberately explicit; see tests/reference_cases/ for worked exa
   not parse. Numbers are written as exported (issue 4): surrounding spaces and no-break
   spaces, one currency symbol ($ EUR-sign GBP-sign YEN-sign) or 3-letter code (`USD 12.00`,
   `12.00 EUR`), thousands separators `1,234,567` (groups of exactly 3 digits), a `.`
-  decimal point; empty or `--` means 0. Counts accept a zero fraction (`48.00`); spend takes
-  up to 6 fractional digits other than trailing zeros (`.5` and `5.` accepted, `.` not). A
-  leading `-` on a non-zero value is malformed (negative). Numbers have no size limit here.
+  decimal point, an exponent (`1e-05`, `1.5E3`, `2.5e+2`: `e` or `E`, an optional sign, one
+  or more digits); empty or `--` means 0. Counts must have an integer part and an integer
+  value (`48.00` and `4.8e1` are 48; `12.5` and `1.25e1` are malformed); spend takes any
+  number of fractional digits and is rounded half away from zero to 6 decimals (Decimal,
+  ROUND_HALF_UP on the absolute value, as SQL's numeric(p, 6)); `.5` and `5.` accepted, `.`
+  not. A leading `-` on a non-zero value is malformed (negative), even if it rounds to 0.
+  Numbers have no size limit here below 10^100 (adagg's u64 limit is not reached by the
+  test files).
 * Total and footer rows are skipped and counted (issue 12): the first or the campaign field is
   exactly `Total` or `Totals`, or starts with `Total:` (any case), and the campaign field and
   the date field (when there is a date column) are each empty, `--` or such a label; or the
@@ -53,6 +58,7 @@ import csv
 import heapq
 import os
 import sys
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 REQUIRED = ("campaign_id", "impressions", "clicks", "spend", "conversions")
@@ -107,19 +113,44 @@ def _int_part(whole):
 
 
 def _split_number(s):
-    """-> (negative, whole, frac) or "zero" for empty / --, or None if malformed."""
+    """-> (negative, whole, frac, exp) or "zero" for empty / --, or None if malformed."""
     s = _strip_currency(s)
     if s in ("", "--"):
         return "zero"
     negative = s.startswith("-")
     if negative:
         s = _strip_currency(s[1:])
+    exp = 0
+    e = min((i for i in (s.find("e"), s.find("E")) if i >= 0), default=-1)
+    if e >= 0:
+        digits = s[e + 1:]
+        sign = 1
+        if digits[:1] in ("+", "-"):
+            sign = -1 if digits[0] == "-" else 1
+            digits = digits[1:]
+        if not _ascii_digits(digits):
+            return None
+        exp = sign * int(digits)
+        s = s[:e]
     whole, _, frac = s.partition(".")
     if not whole and not frac:
         return None
     if frac and not _ascii_digits(frac):
         return None
-    return negative, whole, frac
+    return negative, whole, frac, exp
+
+
+def _exact(whole, frac, exp):
+    """The number's exact value as a Decimal, or None if the integer part is malformed."""
+    units = _int_part(whole) if whole else 0
+    if units is None:
+        return None
+    value = Decimal(f"{units}.{frac or '0'}e{exp}")  # exact, any exponent
+    if value == 0:
+        return Decimal(0)
+    if value.adjusted() >= 100:
+        return None  # too large (adagg's limit, u64, is far lower)
+    return value
 
 
 def parse_uint(s):
@@ -129,34 +160,38 @@ def parse_uint(s):
         return 0
     if parts is None:
         return None
-    negative, whole, frac = parts
-    if not whole or frac.strip("0"):
+    negative, whole, frac, exp = parts
+    if not whole:
         return None
-    value = _int_part(whole)
-    if value is None or (negative and value > 0):
+    value = _exact(whole, frac, exp)
+    if value is None or value != value.to_integral_value():
         return None
-    return value
+    if negative and value != 0:
+        return None
+    return int(value)
+
+
+def parse_spend(s):
+    """Non-negative decimal -> (int millionths rounded half away from zero, rounded?), else None."""
+    parts = _split_number(s)
+    if parts == "zero":
+        return 0, False
+    if parts is None:
+        return None
+    negative, whole, frac, exp = parts
+    value = _exact(whole, frac, exp)
+    if value is None or (negative and value != 0):
+        return None
+    if value.adjusted() < -8:  # below 0.0000001: rounds to 0 (no huge quantize)
+        return 0, value != 0
+    micros = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP, context=Context(prec=200))
+    return int(micros.scaleb(6)), micros != value
 
 
 def parse_spend_micros(s):
-    """Non-negative decimal with <= 6 significant fractional digits -> int millionths, else None."""
-    parts = _split_number(s)
-    if parts == "zero":
-        return 0
-    if parts is None:
-        return None
-    negative, whole, frac = parts
-    if len(frac) > 6:
-        if frac[6:].strip("0"):
-            return None  # a 7th+ fractional digit that is not zero
-        frac = frac[:6]
-    units = _int_part(whole) if whole else 0
-    if units is None:
-        return None
-    value = units * MICRO + int(frac.ljust(6, "0") if frac else "0")
-    if negative and value > 0:
-        return None
-    return value
+    """Non-negative decimal -> int millionths (rounded), else None."""
+    parsed = parse_spend(s)
+    return None if parsed is None else parsed[0]
 
 
 def _is_total(value):

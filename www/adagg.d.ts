@@ -33,17 +33,18 @@ export interface AdaggSummary {
   encoding: string;
   delimiter: string;
   mapping: Array<{ field: string; column: string }>;
+  /** Notes that are not errors: two columns for one field (`header: "clicks" appears twice (columns 4 and 7); column 4 is used`), no data rows... */
   warnings: string[];
   /** Data-quality warnings about rows that were aggregated (never dropped). */
   quality: AdaggQuality;
 }
 
-export type AdaggQualityKind = 'clicksOverImpressions' | 'conversionsOverClicks' | 'badDates' | 'futureDates' | 'duplicates';
+export type AdaggQualityKind = 'clicksOverImpressions' | 'conversionsOverClicks' | 'badDates' | 'futureDates' | 'duplicates' | 'spendRounded';
 
 export interface AdaggQuality {
   /** One entry per kind, in this order, counts possibly 0. */
   checks: Array<{ kind: AdaggQualityKind; label: string; count: number }>;
-  /** The first rows of each kind, e.g. `line 12: CMP001: clicks 300 > impressions 200`. */
+  /** The first rows of each kind, e.g. `line 12: CMP001: clicks 300 > impressions 200` or `line 7: CMP001: spend "1.429999948" rounded to 1.430000`. */
   examples: string[];
   /** False when the file has no date column: dates and duplicates were not checked. */
   datesChecked: boolean;

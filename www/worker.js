@@ -32,10 +32,27 @@ function initOnce(module) {
 /** The wasm memory's size in bytes (0 before the instance exists). */
 const memoryBytes = () => wasm?.memory.buffer.byteLength ?? 0;
 
+/** True when the bytes of `file` from `from` on are line breaks only (and the zero bytes of UTF-16). */
+async function blankToEnd(file, from, utf16) {
+  for (let at = from; at < file.size; at += SNIFF_BYTES) {
+    const bytes = new Uint8Array(await file.slice(at, at + SNIFF_BYTES).arrayBuffer());
+    if (!bytes.every((b) => b === 10 || b === 13 || (utf16 && b === 0))) return false;
+  }
+  return true;
+}
+
 async function doSniff(file, options) {
   const end = Math.min(file.size, SNIFF_BYTES);
   const prefix = new Uint8Array(await file.slice(0, end).arrayBuffer());
-  const plan = sniff(prefix, end === file.size, options ?? undefined);
+  let plan;
+  try {
+    plan = sniff(prefix, end === file.size, options ?? undefined);
+  } catch (err) {
+    // The first MiB is blank lines: the file is empty if they run to its end.
+    const utf16 = (prefix[0] === 0xff && prefix[1] === 0xfe) || (prefix[0] === 0xfe && prefix[1] === 0xff);
+    if (err?.blankLines && await blankToEnd(file, end, utf16)) sniff(new Uint8Array(0), true, undefined); // throws "the file is empty"
+    throw err;
+  }
   if (plan == null) {
     throw new Error('The header line is longer than 1 MiB; is this really a CSV file?');
   }

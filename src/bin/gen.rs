@@ -57,7 +57,13 @@ OPTIONS:
     --no-final-newline     no line ending after the last row
     --malformed-every N    every Nth data row is malformed, cycling through: wrong field
                            count, `abc` clicks, spend -1.00, empty campaign_id,
-                           impressions 12.5, spend 1.1234567
+                           impressions 12.5, impressions 1.25e1
+    --noisy-every N        every Nth data row (that is not malformed) writes its spend as
+                           files from pandas, Excel or BI tools do, cycling through: float
+                           noise with 9 decimals (`1.429999948`), with 15 decimals
+                           (`45.499999999999990`), exponent notation (`4550e-2`), an exact
+                           half micro (`45.5000005`); all but the exponent are rounded to
+                           6 decimals (a data-quality warning), never rejected
     --quoted-every N       every Nth data row has its campaign_id quoted, containing a
                            doubled quote, a comma and a newline (`\"CMP007 \"\"x\"\",<LF>next\"`)
                            (that embedded newline is LF even with --crlf); such a record
@@ -76,6 +82,7 @@ OPTIONS:
         crlf: bool,
         final_newline: bool,
         malformed_every: u64,
+        noisy_every: u64,
         quoted_every: u64,
         shuffle: bool,
         quiet: bool,
@@ -91,6 +98,7 @@ OPTIONS:
             crlf: false,
             final_newline: true,
             malformed_every: 0,
+            noisy_every: 0,
             quoted_every: 0,
             shuffle: false,
             quiet: false,
@@ -106,6 +114,7 @@ OPTIONS:
                 Long("no-final-newline") => c.final_newline = false,
                 Long("malformed-every") => c.malformed_every = p.value()?.parse()?,
                 Long("quoted-every") => c.quoted_every = p.value()?.parse()?,
+                Long("noisy-every") => c.noisy_every = p.value()?.parse()?,
                 Long("shuffle-columns") => c.shuffle = true,
                 Long("quiet") | Short('q') => c.quiet = true,
                 Long("help") | Short('h') => {
@@ -210,6 +219,44 @@ OPTIONS:
         push_u64(out, cents / 100);
         let d = (cents % 100) as usize * 2;
         out.extend_from_slice(&[b'.', DIGITS2[d], DIGITS2[d + 1]]);
+    }
+
+    /// Appends `cents` as a noisy export writes it (see `--noisy-every`):
+    /// kind 0, 9 decimals off by up to 60 nano-units; 1, 15 decimals off
+    /// by up to 9 in the last; 2, `{cents}e-2`; 3, plus an exact half micro.
+    /// Kinds 0 and 1 round back to `cents` exactly; kind 3 to one micro more.
+    fn push_noisy(out: &mut Vec<u8>, cents: u64, kind: u64, jitter: u64) {
+        let signed = |scaled: u64, max: u64| {
+            let d = 1 + jitter % max;
+            if jitter & (1 << 63) != 0 && scaled >= d { scaled - d } else { scaled + d }
+        };
+        let decimals = |out: &mut Vec<u8>, v: u64, places: u32| {
+            let unit = 10u64.pow(places);
+            push_u64(out, v / unit);
+            out.push(b'.');
+            push_padded(out, v % unit, places as usize);
+        };
+        match kind {
+            0 => decimals(out, signed(cents * 10_000_000, 60), 9),
+            1 => {
+                // cents * 10^13 overflows u64 past ~18 M: units and fraction apart.
+                push_u64(out, cents / 100);
+                out.push(b'.');
+                let frac = (cents % 100) as u128 * 10u128.pow(13);
+                let d = 1 + (jitter % 9) as u128;
+                let frac = if jitter & (1 << 63) != 0 && frac >= d { frac - d } else { frac + d };
+                let text = format!("{frac:015}");
+                out.extend_from_slice(text.as_bytes());
+            }
+            2 => {
+                push_u64(out, cents);
+                out.extend_from_slice(b"e-2");
+            }
+            _ => {
+                push_cents(out, cents);
+                out.extend_from_slice(b"00005");
+            }
+        }
     }
 
     fn digits(mut v: u64) -> usize {
@@ -339,8 +386,14 @@ OPTIONS:
                 None
             };
             let quoted = cfg.quoted_every > 0 && i % cfg.quoted_every == 0;
+            let noisy = match malformed {
+                None if cfg.noisy_every > 0 && i % cfg.noisy_every == 0 => Some((i / cfg.noisy_every - 1) % 4),
+                _ => None,
+            };
+            // The noise, from bits already drawn (three draws per row stay three).
+            let jitter = mix64(r2 ^ r3.rotate_left(17));
 
-            if malformed.is_none() && !quoted && !cfg.shuffle {
+            if malformed.is_none() && noisy.is_none() && !quoted && !cfg.shuffle {
                 // Fast path: write straight into the output buffer.
                 out.extend_from_slice(b"CMP");
                 push_padded(&mut out, number, width);
@@ -376,6 +429,7 @@ OPTIONS:
                 field(F_DATE, &mut scratch, &|b| b.extend_from_slice(&dates[day]));
                 field(F_IMPR, &mut scratch, &|b| match malformed {
                     Some(4) => b.extend_from_slice(b"12.5"),
+                    Some(5) => b.extend_from_slice(b"1.25e1"),
                     _ => push_u64(b, impressions),
                 });
                 field(F_CLICKS, &mut scratch, &|b| match malformed {
@@ -384,8 +438,10 @@ OPTIONS:
                 });
                 field(F_SPEND, &mut scratch, &|b| match malformed {
                     Some(2) => b.extend_from_slice(b"-1.00"),
-                    Some(5) => b.extend_from_slice(b"1.1234567"),
-                    _ => push_cents(b, spend_cents),
+                    _ => match noisy {
+                        Some(kind) => push_noisy(b, spend_cents, kind, jitter),
+                        None => push_cents(b, spend_cents),
+                    },
                 });
                 field(F_CONV, &mut scratch, &|b| push_u64(b, conversions));
                 field(F_NOTE, &mut scratch, &|b| {

@@ -205,6 +205,7 @@ test('data-quality warnings: counted per check, first lines shown, rows kept; th
     ['date not a date', '1'],
     ['date in the future', '2'],
     ['same campaign and date as an earlier row', '2'],
+    ['spend rounded to 6 decimals', '0'],
   ]);
   assert.equal(warnings[0], 'line 130003: X: clicks 20 > impressions 10');
   assert.equal(warnings.at(-2), 'line 130002: C5 on 2025-01-01, as on line 7');

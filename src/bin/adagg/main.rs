@@ -196,9 +196,33 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
                 .read(&mut block)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             prefix.extend_from_slice(&block[..n]);
-            let at_eof = n == 0 || prefix.len() >= HEADER_LIMIT;
-            if let Some(plan) = sniff_with(&prefix, at_eof, options).map_err(|e| e.to_string())? {
-                return Ok(plan);
+            let mut at_eof = n == 0;
+            if !at_eof && prefix.len() >= HEADER_LIMIT {
+                // The header is looked for in the first HEADER_LIMIT bytes
+                // only; whether more follow tells a file of blank lines
+                // (empty) from one with no header in time.
+                let more = file.read(&mut [0u8; 1]).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                at_eof = more == 0;
+            }
+            match sniff_with(&prefix, at_eof, options) {
+                Ok(Some(plan)) => return Ok(plan),
+                Ok(None) => {}
+                Err(err @ adagg::Error::BlankLines { .. }) if adagg::only_blank_lines(&prefix) => {
+                    // Empty if the blank lines run to the end of the file.
+                    loop {
+                        let n = file.read(&mut block).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                        if n == 0 {
+                            return Err(adagg::Error::Empty.to_string());
+                        }
+                        if !adagg::still_blank(&prefix, &block[..n]) {
+                            return Err(err.to_string());
+                        }
+                    }
+                }
+                Err(err) => return Err(err.to_string()),
+            }
+            if at_eof || prefix.len() >= HEADER_LIMIT {
+                return Err(adagg::Error::HeaderTooLong { limit: HEADER_LIMIT }.to_string());
             }
         }
     }
