@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { REPO, HEADER, tempDir, serve, launch, rm, readFile, writeFile, mkdir } from './helpers.mjs';
 
 const execFileP = promisify(execFile);
@@ -90,6 +91,27 @@ const CASES = {
     shown: [/^line 3: a quoted field opened on this line is not closed within 1024 KiB/],
     rows: '80,002', // A, the skipped line, and 80,000 C rows
   },
+  // 7. Only blank lines before the header, past the first MiB; only blank lines.
+  blankThenHeader: {
+    csv: `${'\n'.repeat(2_000_000)}${HEADER}\nA,2025-01-01,1,1,1,1\n`,
+    error: 'no header row in the first 1024 KiB of the file: only blank lines',
+  },
+  blankOnly: {
+    csv: '\n'.repeat(2_000_000),
+    error: /^the file is empty/,
+  },
+  // 8. Two columns for one field: the one read is said.
+  duplicateColumn: {
+    csv: `${HEADER},clicks\nA,2025-01-01,10,1,1.00,1,5\n`,
+    ctr: ['A'],
+    notice: 'header: "clicks" appears twice (columns 4 and 7); column 4 is used',
+  },
+  // 9. Money with float noise and exponents: rounded to micros, kept, warned.
+  noisyFloats: {
+    csv: readFileSync(join(REPO, 'tests/reference_cases/noisy_floats/input.csv')),
+    ctr: null,
+    checks: [/^spend rounded to 6 decimals [1-9]/],
+  },
 };
 
 async function cli(file, threads) {
@@ -139,7 +161,8 @@ async function page(file, workers) {
       for (const s of document.querySelectorAll('#stats .stat')) if (s.querySelector('dt').textContent === 'Rows read') return s.querySelector('dd').textContent;
       return null;
     });
-    out.workers = await p.evaluate(() => document.querySelector('#stats').textContent);
+    out.checks = await p.evaluate(() => [...document.querySelectorAll('#quality-checks tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent).join(' ')));
+    out.notice = await p.evaluate(() => (document.getElementById('notice').hidden ? null : document.getElementById('notice').textContent));
   }
   assert.deepEqual(errors, []);
   await p.close();
@@ -165,7 +188,14 @@ for (const [name, c] of Object.entries(CASES)) {
       assert.equal(cli1.error, undefined, `CLI failed: ${cli1.error}`);
       assert.ok(got.ctr.equals(cli1.ctr), `${workers} worker(s): top10_ctr.csv\npage:\n${got.ctr}\ncli:\n${cli1.ctr}`);
       assert.ok(got.cpa.equals(cli1.cpa), `${workers} worker(s): top10_cpa.csv`);
-      assert.deepEqual(ids(got.ctr), c.ctr);
+      if (c.ctr) assert.deepEqual(ids(got.ctr), c.ctr);
+      for (const pattern of c.checks ?? []) {
+        assert.ok(got.checks.some((x) => pattern.test(x)), `quality table: ${pattern} in ${JSON.stringify(got.checks)}`);
+      }
+      if (c.notice) {
+        assert.equal(got.notice, c.notice);
+        assert.ok(cli1.stdout.includes(`warning: ${c.notice}\n`), 'the CLI says it too');
+      }
       for (const pattern of c.shown ?? []) {
         assert.ok(got.skipped.some((s) => pattern.test(s)), `shown on the page: ${pattern} in ${JSON.stringify(got.skipped)}`);
         const listed = cli1.stdout.split('\n').map((l) => l.trim());
