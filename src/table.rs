@@ -4,9 +4,11 @@
 //! the length in the top byte, and kept inline in an open-addressing table
 //! with linear probing: a lookup is a multiply-shift hash, one slot load and
 //! two integer compares, and key and totals share the slot, so a table far
-//! larger than the caches costs about one cache miss per row. Longer ids go
-//! to an ordinary map keyed by bytes. [`Table::drain_into`] turns it all
-//! into the [`CampaignMap`] that [`crate::Partial`] carries.
+//! larger than the caches costs about one cache miss per row. Ids of 16 to
+//! 24 bytes (Meta's and TikTok's 17- to 19-digit ids) are kept inline the
+//! same way in a table of their own ([`long`]); only longer ones go to an
+//! ordinary map keyed by bytes. [`Table::drain_into`] turns it all into
+//! the [`CampaignMap`] that [`crate::Partial`] carries.
 //!
 //! Large tables place ids by the low bits of the very hash the map uses
 //! (Fx over the id's bytes), as the map does, so that moving them into the
@@ -18,11 +20,18 @@ use crate::field::Field;
 use crate::partial::CampaignMap;
 use crate::totals::Totals;
 
+pub mod long;
+
+use long::{Key as LongKey, LongTable};
+
 /// Longest id kept packed.
 pub const PACKED_MAX: usize = 15;
 
 /// Longest id a large table keeps in its compact slots.
 const COMPACT_MAX: u64 = 11;
+
+/// Marks a home slot from [`Table::home_long`]: one in the long ids' table.
+const LONG_HOME: usize = 1 << (usize::BITS - 1);
 
 /// Marks a compact slot whose campaign outgrew its 32-bit counters: its
 /// totals are in [`Table::wide`].
@@ -110,8 +119,10 @@ pub struct Table {
     /// Large tables: ids of 12 to [`PACKED_MAX`] bytes, and campaigns
     /// marked [`WIDE`].
     wide: rustc_hash::FxHashMap<(u64, u64), Totals>,
-    /// Ids longer than [`PACKED_MAX`].
-    long: CampaignMap,
+    /// Ids of [`long::MIN`] to [`long::MAX`] bytes.
+    long: LongTable,
+    /// Ids longer than [`long::MAX`].
+    longer: CampaignMap,
     /// The days seen per campaign of a small table (none once large).
     days: DayWindows,
 }
@@ -254,7 +265,8 @@ impl Table {
             len: 0,
             grow_at: n / 2 + n / 8,
             wide: Default::default(),
-            long: CampaignMap::default(),
+            long: LongTable::default(),
+            longer: CampaignMap::default(),
             days: DayWindows::default(),
         }
     }
@@ -269,25 +281,33 @@ impl Table {
                 .filter(|&&(_, hi)| hi >> 56 > COMPACT_MAX)
                 .count()
             + self.long.len()
+            + self.longer.len()
     }
 
-    /// True when the table is too large for the caches to hold: compact
-    /// slots, and [`touch`](Self::touch)ing a batch ahead pays.
+    /// True when the table is too large for the caches to hold (the packed
+    /// ids' table or the long ids' one), and [`touch`](Self::touch)ing a
+    /// batch ahead pays.
     #[inline(always)]
     pub fn is_large(&self) -> bool {
+        self.packed_large() || self.long.is_large()
+    }
+
+    /// True when packed ids are in compact slots.
+    #[inline(always)]
+    fn packed_large(&self) -> bool {
         !self.compact.is_empty()
     }
 
     /// Slots: changes when the table grows (and home slots move).
     #[inline(always)]
     pub fn size(&self) -> usize {
-        self.slots.len() + self.compact.len()
+        self.slots.len() + self.compact.len() + self.long.size()
     }
 
     /// Home slot of a packed key.
     #[inline(always)]
     pub fn home(&self, lo: u64, hi: u64) -> usize {
-        if self.is_large() {
+        if self.packed_large() {
             self.home_large(lo, hi)
         } else {
             (hash(lo, hi) >> self.shift) as usize
@@ -299,11 +319,26 @@ impl Table {
         fx_hash(lo, hi) as usize & (self.compact.len() - 1)
     }
 
-    /// Loads a word of a home slot of a large table, so that a caller can
-    /// start the cache misses of a batch of rows before it needs their
-    /// slots: a prefetch without `unsafe`. Returns the word.
+    /// Home slot of an id longer than [`PACKED_MAX`], for
+    /// [`add_long_at`](Self::add_long_at): in the long ids' table (marked
+    /// [`LONG_HOME`]) when it has at most [`long::MAX`] bytes.
+    #[inline(always)]
+    pub fn home_long(&self, id: &[u8]) -> usize {
+        match LongKey::new(id) {
+            Some(key) => LONG_HOME | self.long.home(&key),
+            None => 0,
+        }
+    }
+
+    /// Loads a word of a home slot of a large table (from [`home`](Self::home)
+    /// or [`home_long`](Self::home_long)), so that a caller can start the
+    /// cache misses of a batch of rows before it needs their slots: a
+    /// prefetch without `unsafe`. Returns the word.
     #[inline(always)]
     pub fn touch(&self, home: usize) -> u64 {
+        if home & LONG_HOME != 0 {
+            return self.long.touch(home & !LONG_HOME);
+        }
         self.compact.get(home).map_or(0, |s| s.lo)
     }
 
@@ -326,7 +361,7 @@ impl Table {
     /// falls in the campaign's window (see [`crate::day_window`]).
     #[inline(always)]
     pub fn add_small_on(&mut self, lo: u64, hi: u64, v: &Totals, day: Day) -> Result<Option<DayBit>, Field> {
-        debug_assert!(!self.is_large());
+        debug_assert!(!self.packed_large());
         let mask = self.slots.len() - 1;
         let mut i = (hash(lo, hi) >> self.shift) as usize;
         loop {
@@ -361,7 +396,7 @@ impl Table {
     /// [`home`](Self::home), the table not having grown since.
     #[inline(always)]
     pub fn add_at(&mut self, home: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
-        if !self.is_large() {
+        if !self.packed_large() {
             return self.add_small(lo, hi, v);
         }
         if hi >> 56 > COMPACT_MAX {
@@ -432,7 +467,7 @@ impl Table {
     /// Doubles the table, or quadruples it once large (fewer rehashes of
     /// many entries); past [`LARGE`] slots, in compact slots.
     fn grow(&mut self) {
-        let bits = 64 - self.shift + if self.is_large() { 2 } else { 1 };
+        let bits = 64 - self.shift + if self.packed_large() { 2 } else { 1 };
         let n = 1usize << bits;
         self.shift = 64 - bits;
         self.grow_at = n / 2 + n / 8;
@@ -486,12 +521,25 @@ impl Table {
         if let Some((lo, hi)) = pack(id) {
             return self.add_packed(lo, hi, v);
         }
-        match self.long.get_mut(id) {
+        if let Some(key) = LongKey::new(id) {
+            return self.long.add(&key, v);
+        }
+        match self.longer.get_mut(id) {
             Some(t) => add(t, v),
             None => {
-                self.long.insert(id.into(), *v);
+                self.longer.insert(id.into(), *v);
                 Ok(())
             }
+        }
+    }
+
+    /// [`add_long`](Self::add_long) with the home slot from
+    /// [`home_long`](Self::home_long), the table not having grown since.
+    #[inline(always)]
+    pub fn add_long_at(&mut self, home: usize, id: &[u8], v: &Totals) -> Result<(), Field> {
+        match LongKey::new(id) {
+            Some(key) if home & LONG_HOME != 0 => self.long.add_at(home & !LONG_HOME, &key, v),
+            _ => self.add_long(id, v),
         }
     }
 
@@ -506,6 +554,15 @@ impl Table {
     /// Calls `f` with every campaign, in slot order: the one walk over
     /// the kinds of slots (small, compact, wide, then long ids).
     fn walk(&self, mut f: impl FnMut(Id, &Totals)) {
+        self.walk_packed(&mut f);
+        self.long.for_each(|id, totals| f(Id::Long(id), totals));
+        for (id, totals) in &self.longer {
+            f(Id::Long(id), totals);
+        }
+    }
+
+    /// [`walk`](Self::walk) over packed ids only.
+    fn walk_packed(&self, mut f: impl FnMut(Id, &Totals)) {
         for s in self.slots.iter().filter(|s| s.hi != 0) {
             f(Id::Packed(s.lo, s.hi), &s.totals);
         }
@@ -515,17 +572,14 @@ impl Table {
         for (&(lo, hi), totals) in &self.wide {
             f(Id::Packed(lo, hi), totals);
         }
-        for (id, totals) in &self.long {
-            f(Id::Long(id), totals);
-        }
     }
 
     /// Adds every campaign of `other` (a table of the range that follows),
-    /// packed ids as they are (not unpacked and packed again).
+    /// ids as they are kept (not unpacked and packed again).
     /// On overflow, returns the field and the campaign id.
-    pub fn merge(&mut self, other: Table) -> Result<(), (Field, Box<[u8]>)> {
+    pub fn merge(&mut self, mut other: Table) -> Result<(), (Field, Box<[u8]>)> {
         let mut overflow = None;
-        other.walk(|id, totals| {
+        other.walk_packed(|id, totals| {
             if overflow.is_some() {
                 return; // `walk` cannot stop: the rest is skipped
             }
@@ -535,7 +589,14 @@ impl Table {
             };
             overflow = added.err().map(|f| (f, id.to_box()));
         });
-        overflow.map_or(Ok(()), Err)
+        if let Some(overflow) = overflow {
+            return Err(overflow);
+        }
+        self.long.merge(std::mem::take(&mut other.long))?;
+        for (id, totals) in std::mem::take(&mut other.longer) {
+            self.add_long(&id, &totals).map_err(|f| (f, id))?;
+        }
+        Ok(())
     }
 
     /// Campaigns held.
