@@ -211,7 +211,7 @@ fn mixed_id(r: u64) -> Vec<u8> {
 /// order: the same totals as a plain map. The long ids' table gets large.
 #[test]
 fn long_ids_match_a_plain_map_across_merges() {
-    let mut rng = Rng(0x0DD_BA11_5EED_1D5);
+    let mut rng = Rng(0x000D_DBA1_15EE_D1D5);
     let mut reference = CampaignMap::default();
     let mut tables: Vec<Table> = (0..4).map(|_| Table::new()).collect();
     for round in 0..400_000u64 {
