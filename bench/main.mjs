@@ -1,7 +1,8 @@
 // Runs every measurement and writes the report: `node bench/main.mjs [--smoke]`.
 // bench/run.sh prepares the builds and data first; use that (`npm run bench`).
 //   full:    the 1 GB files (50 and 1 M campaigns) + the 4 GB one, DuckDB-WASM,
-//            Polars; BENCH_RUNS runs each (default 3, at least 3);
+//            Polars, and natively the 5 M-campaign files with 8- and 17-digit
+//            ids; BENCH_RUNS runs each (default 3, at least 3);
 //            writes bench-results/latest.{json,md}
 //   --smoke: a 10 MB file, 1 run each; writes bench-data/smoke/latest.{json,md}
 import { execFileSync } from 'node:child_process';
@@ -20,22 +21,26 @@ const smoke = process.argv.includes('--smoke');
 const runs = smoke ? 1 : Math.max(3, Number(process.env.BENCH_RUNS) || 3);
 const outDir = smoke ? join(DATA, 'smoke') : join(REPO, 'bench-results');
 
-function file(key, name, campaigns) {
+function file(key, name, campaigns, idDigits) {
   const path = join(DATA, name);
   const bytes = statSync(path).size;
   const size = bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
-  return { key, path, bytes, campaigns, label: `${campaigns.toLocaleString('en')} campaigns, ${size}` };
+  const ids = idDigits ? `${idDigits}-digit ids, ` : '';
+  return { key, path, bytes, campaigns, label: `${campaigns.toLocaleString('en')} campaigns, ${ids}${size}` };
 }
 
 const files = smoke
   ? [file('50', 'smoke/ad_data_10m.csv', 50)]
   : [file('50', 'ad_data.csv', 50), file('1m', 'ad_data_1m.csv', 1_000_000)];
 const big = smoke ? null : file('4g', 'ad_data_4g.csv', 50);
+// Native only: long ids against short ones, same rows and campaigns.
+const longIds = smoke ? [] : [file('ids8', 'ad_data_ids8.csv', 5_000_000, 8), file('ids17', 'ad_data_ids17.csv', 5_000_000, 17)];
 
 const loadStart = loadavg()[0];
 const native = nativeBench({
   files,
   big,
+  longIds,
   runs,
   python: smoke ? null : join(DATA, 'venv/bin/python'),
   adagg: join(REPO, 'target/release/adagg'),
@@ -57,7 +62,7 @@ const meta = {
   browserCores: browser.cores,
   chromium: browser.chromiumVersion,
   node: process.version,
-  files: Object.fromEntries([...files, ...(big ? [big] : [])].map(({ key, path, bytes, campaigns, label }) => [key, { path: path.slice(REPO.length), bytes, campaigns, label }])),
+  files: Object.fromEntries([...files, ...(big ? [big] : []), ...longIds].map(({ key, path, bytes, campaigns, label }) => [key, { path: path.slice(REPO.length), bytes, campaigns, label }])),
   idle: browser.idle,
   loadavg: { start: loadStart, end: loadavg()[0] },
 };

@@ -41,10 +41,11 @@ export function sameTop(cli, topCtr, topCpa) {
 
 /**
  * files: [{key, label, path, bytes}] (files[0] is the 50-campaign file);
- * big: the 4 GB file or null; python: the venv's python for Polars, or null.
+ * big: the 4 GB file or null; longIds: files run with 1 and N threads here
+ * only (the 8- and 17-digit-id files); python: the venv's python for Polars, or null.
  * Returns {rows, threads, outputs: {key: {ctr, cpa}}}: outputs are the CLI's CSVs.
  */
-export function nativeBench({ files, big, runs, python, adagg, outDir }) {
+export function nativeBench({ files, big, longIds = [], runs, python, adagg, outDir }) {
   const threads = availableParallelism();
   const base = files[0];
   const cases = [
@@ -53,7 +54,7 @@ export function nativeBench({ files, big, runs, python, adagg, outDir }) {
     { id: 'native.grep', kind: 'floor', name: "newline count: grep -c ''", file: base, cmd: 'grep', args: ['-c', '', base.path] },
     { id: 'native.cat', kind: 'read', name: 'read only: cat > /dev/null', file: base, cmd: 'cat', args: [base.path], stdout: 'null' },
   ];
-  for (const f of big ? [...files, big] : files) {
+  for (const f of [...files, ...(big ? [big] : []), ...longIds]) {
     for (const t of f === big ? [threads] : [...new Set([1, threads])]) {
       const out = join(outDir, `cli-${f.key}-t${t}`);
       mkdirSync(out, { recursive: true });

@@ -4,6 +4,8 @@
 #   ad_data.csv     26,843,544 rows,        50 campaigns, seed 1  (1,027,755,861 bytes)
 #   ad_data_1m.csv  24,400,000 rows, 1,000,000 campaigns, seed 2  (same ~1 GB budget: the
 #                   7-digit ids make rows ~42 bytes instead of ~38)
+#   ad_data_ids8.csv   20,000,000 rows, 5,000,000 campaigns, seed 3, 8-digit ids  (0.80 GB)
+#   ad_data_ids17.csv  the same rows with 17-digit ids, like Meta's and TikTok's   (0.98 GB)
 #
 #   scripts/gen-data.sh [DIR]     # DIR defaults to bench-data/ (gitignored)
 #
@@ -18,15 +20,17 @@ mkdir -p "$dir"
 
 log() { printf '[gen-data] %s\n' "$*" >&2; }
 
-# name rows campaigns seed
+# name rows campaigns seed [more gen options]
 sets=(
   "ad_data.csv 26843544 50 1"
   "ad_data_1m.csv 24400000 1000000 2"
+  "ad_data_ids8.csv 20000000 5000000 3 --id-digits 8"
+  "ad_data_ids17.csv 20000000 5000000 3 --id-digits 17"
 )
 
 built=0
 for s in "${sets[@]}"; do
-  read -r name rows campaigns seed <<<"$s"
+  read -r name rows campaigns seed more <<<"$s"
   target=$dir/$name
   if [ -s "$target" ]; then
     log "$target exists, kept"
@@ -37,8 +41,9 @@ for s in "${sets[@]}"; do
     cargo build --release --quiet --bin gen
     built=1
   fi
-  log "writing $target ($rows rows, $campaigns campaigns, seed $seed)"
+  log "writing $target ($rows rows, $campaigns campaigns, seed $seed${more:+, $more})"
   rm -f "$target.tmp"
-  target/release/gen --rows "$rows" --campaigns "$campaigns" --seed "$seed" --output "$target.tmp"
+  # shellcheck disable=SC2086 # $more: options, split on purpose
+  target/release/gen --rows "$rows" --campaigns "$campaigns" --seed "$seed" ${more:-} --output "$target.tmp"
   mv "$target.tmp" "$target"
 done

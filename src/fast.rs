@@ -24,7 +24,7 @@ use crate::field::Field;
 use crate::quality::Quality;
 use rustc_hash::FxHashMap;
 use crate::record::Layout;
-use crate::table::{Table, PACKED_MAX};
+use crate::table::{long as long_ids, Table, PACKED_MAX};
 use crate::totals::{RowValues, Totals};
 
 /// What the fast path does with one column.
@@ -264,22 +264,22 @@ impl FastParser {
     }
 
     /// The common layout, when the whole line is within the window's first
-    /// 48 bytes and its only bytes below `below` are the five delimiters and
+    /// 64 bytes, its id has at most [`long_ids::MAX`] bytes, and its only bytes below `below` are the five delimiters and
     /// the line break (or `\r\n`): the field bounds all come from one mask,
     /// so that fields do not wait for each other.
     #[inline(always)]
     fn plain<const D: u8>(&self, win: Window) -> Option<Line> {
         let d = D;
         debug_assert!(D == self.delimiter && self.delim_below && *self.cols == CANONICAL);
-        let w: [u64; 6] = std::array::from_fn(|i| win.word(8 * i));
-        let mut m = mask48::<D>(win, &w);
+        let w: [u64; 8] = std::array::from_fn(|i| win.word(8 * i));
+        let mut m = mask64::<D>(win, &w);
         let mut next = || {
             let at = m.trailing_zeros() as usize;
             m &= m.wrapping_sub(1);
             at
         };
         let [p1, p2, p3, p4, p5, p6] = std::array::from_fn(|_| next());
-        if p6 >= 48 {
+        if p6 >= 64 {
             return None;
         }
         let b = |i: usize| win.0[i];
@@ -291,14 +291,14 @@ impl FastParser {
             b'\r' if b(p6 + 1) == b'\n' => p6 + 2,
             _ => return None,
         };
-        if p1 == 0 || p1 > PACKED_MAX || may_be_special(w[0]) {
+        if p1 == 0 || p1 > long_ids::MAX || may_be_special(w[0]) {
             return None;
         }
         let day = self.day(win, p1 + 1, p2)?;
-        let key = (
-            w[0] & KEY_MASKS[p1].0,
-            w[1] & KEY_MASKS[p1].1 | (p1 as u64) << 56,
-        );
+        let key = match p1 <= PACKED_MAX {
+            true => (w[0] & KEY_MASKS[p1].0, w[1] & KEY_MASKS[p1].1 | (p1 as u64) << 56),
+            false => (0, 0),
+        };
         let values = RowValues {
             impressions: digits_in(win, p2 + 1, p3)?,
             clicks: digits_in(win, p3 + 1, p4)?,
@@ -564,7 +564,7 @@ impl FastParser {
                 };
                 cur[n] = line;
                 // Hashed here, where it overlaps with the parsing.
-                homes[k][n] = table.home(line.key.0, line.key.1);
+                homes[k][n] = home(table, buf, &line);
                 p = line.end;
                 n += 1;
             }
@@ -586,10 +586,13 @@ impl FastParser {
             };
             for &(batch, homes, size, mut at) in todo {
                 for (line, &home) in batch.iter().zip(homes) {
-                    let added = if line.key.1 != 0 && table.size() == size {
+                    let added = if table.size() != size {
+                        add(table, buf, 0, line)
+                    } else if line.key.1 != 0 {
                         table.add_at(home, line.key.0, line.key.1, &Totals::from(line.values))
                     } else {
-                        add(table, buf, 0, line)
+                        let id = &buf[line.campaign..line.campaign + line.campaign_len];
+                        table.add_long_at(home, id, &Totals::from(line.values))
                     };
                     if let Err(f) = added {
                         let id = line.campaign..line.campaign + line.campaign_len;
@@ -890,6 +893,17 @@ fn name(side: &mut Side, buf: &[u8], base: usize, line: &Line) {
     crate::partial::set_name(side.names, id, name);
 }
 
+/// The home slot in `table` of the campaign of a line found at `buf[0]`
+/// (see [`Table::touch`]).
+#[inline(always)]
+fn home(table: &Table, buf: &[u8], line: &Line) -> usize {
+    if line.key.1 != 0 {
+        table.home(line.key.0, line.key.1)
+    } else {
+        table.home_long(&buf[line.campaign..line.campaign + line.campaign_len])
+    }
+}
+
 /// Adds an accepted line to the table; its positions are relative to
 /// `buf[base]`.
 #[inline(always)]
@@ -1056,30 +1070,30 @@ fn load_tail(b: &[u8], p: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// Bit `i` set for each of the window's first 48 bytes that is below
+/// Bit `i` set for each of the window's first 64 bytes that is below
 /// `below_for(D)` (`w`: those bytes as words): with 16-byte vectors where
 /// the target has them (SSE2 natively on x86-64, `simd128` in wasm), else
 /// eight bytes at a time in words.
 #[inline(always)]
-fn mask48<const D: u8>(win: Window, w: &[u64; 6]) -> u64 {
+fn mask64<const D: u8>(win: Window, w: &[u64; 8]) -> u64 {
     #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
     {
         let _ = w;
-        let bytes: &[u8; 48] = win.0.first_chunk().expect("a window holds 48 bytes");
-        simd::below48(bytes, below_for(D))
+        let bytes: &[u8; 64] = win.0.first_chunk().expect("a window holds 64 bytes");
+        simd::below64(bytes, below_for(D))
     }
     #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
     {
         let _ = win;
-        mask48_swar(w, below_for(D))
+        mask64_swar(w, below_for(D))
     }
 }
 
-/// [`mask48`] in words: bit `j` of byte `i` marks byte `j` of word `i`,
+/// [`mask64`] in words: bit `j` of byte `i` marks byte `j` of word `i`,
 /// then transposed, bit `8i + j` marks byte `8i + j`.
 #[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
 #[inline(always)]
-fn mask48_swar(w: &[u64; 6], c: u8) -> u64 {
+fn mask64_swar(w: &[u64; 8], c: u8) -> u64 {
     let mut m = 0;
     for (i, &x) in w.iter().enumerate() {
         m |= below(x, c) >> (7 - i);
@@ -1093,7 +1107,7 @@ mod simd {
     /// Bit `i` set for each byte `bytes[i]` below `c` (unsigned).
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
-    pub fn below48(bytes: &[u8; 48], c: u8) -> u64 {
+    pub fn below64(bytes: &[u8; 64], c: u8) -> u64 {
         use std::arch::x86_64::*;
         // SAFETY: SSE2 is part of the x86-64 baseline, and the unaligned
         // loads read 16 bytes each within `bytes`.
@@ -1105,14 +1119,14 @@ mod simd {
                 // c - b saturates to 0 exactly when b >= c.
                 _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8(limit, v), zero)) as u32 as u64
             };
-            !(at_or_above(0) | at_or_above(1) << 16 | at_or_above(2) << 32) & 0xFFFF_FFFF_FFFF
+            !(at_or_above(0) | at_or_above(1) << 16 | at_or_above(2) << 32 | at_or_above(3) << 48)
         }
     }
 
     /// Bit `i` set for each byte `bytes[i]` below `c` (unsigned).
     #[cfg(target_arch = "wasm32")]
     #[inline(always)]
-    pub fn below48(bytes: &[u8; 48], c: u8) -> u64 {
+    pub fn below64(bytes: &[u8; 64], c: u8) -> u64 {
         use std::arch::wasm32::*;
         let limit = u8x16_splat(c);
         let below = |i: usize| {
@@ -1121,7 +1135,7 @@ mod simd {
             let v = unsafe { v128_load(bytes.as_ptr().add(16 * i).cast()) };
             u64::from(u8x16_bitmask(u8x16_lt(v, limit)))
         };
-        below(0) | below(1) << 16 | below(2) << 32
+        below(0) | below(1) << 16 | below(2) << 32 | below(3) << 48
     }
 }
 
@@ -1486,15 +1500,15 @@ mod tests {
         }
     }
 
-    /// The 48-byte mask (vectors where the target has them) against the
+    /// The 64-byte mask (vectors where the target has them) against the
     /// word-wise one and against bytes, for every threshold in use.
     #[test]
-    fn mask48_matches_words_and_bytes() {
+    fn mask64_matches_words_and_bytes() {
         let mut rng = Rng(0x5EED_0F48);
         let interesting = [0u8, 9, 10, 13, 0x22, 0x23, 0x2C, 0x2D, 0x2F, 0x30, 0x7F, 0x80, 0xFF];
         for round in 0..50_000 {
             let mut bytes = [0u8; WINDOW + 8];
-            for b in bytes.iter_mut().take(48) {
+            for b in bytes.iter_mut().take(64) {
                 *b = if round % 2 == 0 {
                     interesting[rng.below(interesting.len())]
                 } else {
@@ -1502,13 +1516,13 @@ mod tests {
                 };
             }
             let win = Window(&bytes);
-            let w: [u64; 6] = std::array::from_fn(|i| win.word(8 * i));
-            let expected = |c: u8| (0..48).fold(0u64, |m, i| m | u64::from(bytes[i] < c) << i);
-            assert_eq!(mask48::<b','>(win, &w), expected(below_for(b',')), "{bytes:?}");
-            assert_eq!(mask48::<b'\t'>(win, &w), expected(below_for(b'\t')), "{bytes:?}");
-            assert_eq!(mask48::<b'-'>(win, &w), expected(below_for(b'-')), "{bytes:?}");
+            let w: [u64; 8] = std::array::from_fn(|i| win.word(8 * i));
+            let expected = |c: u8| (0..64).fold(0u64, |m, i| m | u64::from(bytes[i] < c) << i);
+            assert_eq!(mask64::<b','>(win, &w), expected(below_for(b',')), "{bytes:?}");
+            assert_eq!(mask64::<b'\t'>(win, &w), expected(below_for(b'\t')), "{bytes:?}");
+            assert_eq!(mask64::<b'-'>(win, &w), expected(below_for(b'-')), "{bytes:?}");
             for c in [below_for(b','), below_for(b'-'), 0x30] {
-                assert_eq!(mask48_swar(&w, c), expected(c), "{bytes:?} < {c}");
+                assert_eq!(mask64_swar(&w, c), expected(c), "{bytes:?} < {c}");
             }
         }
     }
@@ -1761,16 +1775,18 @@ mod tests {
                 taken += 1;
                 assert_eq!(Some(l), expected, "{:?}", String::from_utf8_lossy(&line));
             }
-            if expected.is_some() && line.len() <= 48 {
+            if expected.is_some() && line.len() <= 64 {
                 same += 1;
             }
         }
-        // Most of what the other parser takes in 48 bytes (not: ids of 16
-        // bytes or starting with "total", fields of more than 8 bytes).
+        // Most of what the other parser takes in 64 bytes (not: ids of 25
+        // bytes or more or starting with "total", fields of more than 8 bytes).
         assert!(taken > same * 6 / 10, "{taken} of {same}");
         for line in [
             "CMP038,2025-01-01,19247,1533,767.66,50\n",
             "CMP0254214,2025-01-01,44842,317,626.82,7\r\n",
+            "10000000004770584,2025-03-15,10901,573,1133.65,31\n",
+            "123456789012345678901234,2025-03-15,10901,573,1133.65,31\n",
             "X,2025-12-31,,,,\n",
         ] {
             let mut padded = line.as_bytes().to_vec();

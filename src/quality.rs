@@ -131,8 +131,8 @@ pub struct Quality {
     pub examples: Vec<Warned>,
     /// Short ids: (packed id, day) -> first line.
     packed: FxHashMap<(u64, u64, Day), u64>,
-    /// Long ids.
-    long: FxHashMap<(Box<[u8]>, Day), u64>,
+    /// Long ids: [`pair_key`] -> first line.
+    long: FxHashMap<Box<[u8]>, u64>,
     /// Some pairs were not remembered (past [`PAIR_LIMIT`]): the duplicate
     /// count is a lower bound.
     pub pairs_capped: bool,
@@ -235,16 +235,31 @@ impl Quality {
         }
     }
 
-    #[cold]
+    /// Remembers a pair of a long id; returns the first line of a pair
+    /// already remembered. Looks up without allocating (files with long
+    /// ids and few campaigns come here for every row).
+    #[inline(never)]
     fn see_long(&mut self, campaign: &[u8], day: Day, line: u64) -> Option<u64> {
-        let key = (Box::<[u8]>::from(campaign), day);
-        if let Some(&first) = self.long.get(&key) {
+        let mut buf = [0u8; 64];
+        let owned: Box<[u8]>;
+        let key = match buf.get_mut(..DAY_BYTES + campaign.len()) {
+            Some(key) => {
+                key[..DAY_BYTES].copy_from_slice(&day.to_le_bytes());
+                key[DAY_BYTES..].copy_from_slice(campaign);
+                &*key
+            }
+            None => {
+                owned = pair_key(campaign, day);
+                &owned
+            }
+        };
+        if let Some(&first) = self.long.get(key) {
             return Some(first);
         }
         if self.pairs() >= PAIR_LIMIT {
             self.pairs_capped = true;
         } else {
-            self.long.insert(key, line);
+            self.long.insert(key.into(), line);
         }
         None
     }
@@ -319,7 +334,8 @@ impl Quality {
             if let Some(&first) = self.long.get(&key) {
                 cross_count += 1;
                 if want_examples {
-                    cross.push(Warned::duplicate(line, &key.0, key.1, first));
+                    let (id, day) = split_pair_key(&key);
+                    cross.push(Warned::duplicate(line, id, day, first));
                 }
             } else if self.pairs() < PAIR_LIMIT {
                 self.long.insert(key, line);
@@ -339,7 +355,7 @@ impl Quality {
         {
             let first = match crate::table::pack(&w.campaign) {
                 Some((lo, hi)) => self.packed.get(&(lo, hi, w.day)),
-                None => self.long.get(&(w.campaign.clone(), w.day)),
+                None => self.long.get(&pair_key(&w.campaign, w.day)),
             };
             if let Some(&first) = first {
                 w.earlier = first;
@@ -394,7 +410,10 @@ impl Quality {
         let long = self
             .long
             .iter()
-            .map(|((id, day), &line)| (std::borrow::Cow::Borrowed(&id[..]), *day, line));
+            .map(|(key, &line)| {
+                let (id, day) = split_pair_key(key);
+                (std::borrow::Cow::Borrowed(id), day, line)
+            });
         packed.chain(long)
     }
 
@@ -403,9 +422,24 @@ impl Quality {
     pub fn insert_pair(&mut self, id: &[u8], day: Day, line: u64) -> bool {
         match crate::table::pack(id) {
             Some((lo, hi)) => self.packed.insert((lo, hi, day), line).is_none(),
-            None => self.long.insert((id.into(), day), line).is_none(),
+            None => self.long.insert(pair_key(id, day), line).is_none(),
         }
     }
+}
+
+/// Bytes of a day at the start of a [`pair_key`].
+const DAY_BYTES: usize = std::mem::size_of::<Day>();
+
+/// The key of a pair of a long id in [`Quality`]'s map: the day
+/// (little-endian), then the id.
+fn pair_key(id: &[u8], day: Day) -> Box<[u8]> {
+    [&day.to_le_bytes()[..], id].concat().into()
+}
+
+/// The id and the day of a [`pair_key`].
+fn split_pair_key(key: &[u8]) -> (&[u8], Day) {
+    let (day, id) = key.split_at(DAY_BYTES);
+    (id, Day::from_le_bytes(day.try_into().expect("a day's bytes")))
 }
 
 #[cfg(test)]

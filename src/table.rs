@@ -4,9 +4,11 @@
 //! the length in the top byte, and kept inline in an open-addressing table
 //! with linear probing: a lookup is a multiply-shift hash, one slot load and
 //! two integer compares, and key and totals share the slot, so a table far
-//! larger than the caches costs about one cache miss per row. Longer ids go
-//! to an ordinary map keyed by bytes. [`Table::drain_into`] turns it all
-//! into the [`CampaignMap`] that [`crate::Partial`] carries.
+//! larger than the caches costs about one cache miss per row. Ids of 16 to
+//! 24 bytes (Meta's and TikTok's 17- to 19-digit ids) are kept inline the
+//! same way in a table of their own ([`long`]); only longer ones go to an
+//! ordinary map keyed by bytes. [`Table::drain_into`] turns it all into
+//! the [`CampaignMap`] that [`crate::Partial`] carries.
 //!
 //! Large tables place ids by the low bits of the very hash the map uses
 //! (Fx over the id's bytes), as the map does, so that moving them into the
@@ -18,11 +20,18 @@ use crate::field::Field;
 use crate::partial::CampaignMap;
 use crate::totals::Totals;
 
+pub mod long;
+
+use long::{Key as LongKey, LongTable};
+
 /// Longest id kept packed.
 pub const PACKED_MAX: usize = 15;
 
 /// Longest id a large table keeps in its compact slots.
 const COMPACT_MAX: u64 = 11;
+
+/// Marks a home slot from [`Table::home_long`]: one in the long ids' table.
+const LONG_HOME: usize = 1 << (usize::BITS - 1);
 
 /// Marks a compact slot whose campaign outgrew its 32-bit counters: its
 /// totals are in [`Table::wide`].
@@ -110,8 +119,10 @@ pub struct Table {
     /// Large tables: ids of 12 to [`PACKED_MAX`] bytes, and campaigns
     /// marked [`WIDE`].
     wide: rustc_hash::FxHashMap<(u64, u64), Totals>,
-    /// Ids longer than [`PACKED_MAX`].
-    long: CampaignMap,
+    /// Ids of [`long::MIN`] to [`long::MAX`] bytes.
+    long: LongTable,
+    /// Ids longer than [`long::MAX`].
+    longer: CampaignMap,
     /// The days seen per campaign of a small table (none once large).
     days: DayWindows,
 }
@@ -254,7 +265,8 @@ impl Table {
             len: 0,
             grow_at: n / 2 + n / 8,
             wide: Default::default(),
-            long: CampaignMap::default(),
+            long: LongTable::default(),
+            longer: CampaignMap::default(),
             days: DayWindows::default(),
         }
     }
@@ -269,25 +281,33 @@ impl Table {
                 .filter(|&&(_, hi)| hi >> 56 > COMPACT_MAX)
                 .count()
             + self.long.len()
+            + self.longer.len()
     }
 
-    /// True when the table is too large for the caches to hold: compact
-    /// slots, and [`touch`](Self::touch)ing a batch ahead pays.
+    /// True when the table is too large for the caches to hold (the packed
+    /// ids' table or the long ids' one), and [`touch`](Self::touch)ing a
+    /// batch ahead pays.
     #[inline(always)]
     pub fn is_large(&self) -> bool {
+        self.packed_large() || self.long.is_large()
+    }
+
+    /// True when packed ids are in compact slots.
+    #[inline(always)]
+    fn packed_large(&self) -> bool {
         !self.compact.is_empty()
     }
 
     /// Slots: changes when the table grows (and home slots move).
     #[inline(always)]
     pub fn size(&self) -> usize {
-        self.slots.len() + self.compact.len()
+        self.slots.len() + self.compact.len() + self.long.size()
     }
 
     /// Home slot of a packed key.
     #[inline(always)]
     pub fn home(&self, lo: u64, hi: u64) -> usize {
-        if self.is_large() {
+        if self.packed_large() {
             self.home_large(lo, hi)
         } else {
             (hash(lo, hi) >> self.shift) as usize
@@ -299,11 +319,26 @@ impl Table {
         fx_hash(lo, hi) as usize & (self.compact.len() - 1)
     }
 
-    /// Loads a word of a home slot of a large table, so that a caller can
-    /// start the cache misses of a batch of rows before it needs their
-    /// slots: a prefetch without `unsafe`. Returns the word.
+    /// Home slot of an id longer than [`PACKED_MAX`], for
+    /// [`add_long_at`](Self::add_long_at): in the long ids' table (marked
+    /// [`LONG_HOME`]) when it has at most [`long::MAX`] bytes.
+    #[inline(always)]
+    pub fn home_long(&self, id: &[u8]) -> usize {
+        match LongKey::new(id) {
+            Some(key) => LONG_HOME | self.long.home(&key),
+            None => 0,
+        }
+    }
+
+    /// Loads a word of a home slot of a large table (from [`home`](Self::home)
+    /// or [`home_long`](Self::home_long)), so that a caller can start the
+    /// cache misses of a batch of rows before it needs their slots: a
+    /// prefetch without `unsafe`. Returns the word.
     #[inline(always)]
     pub fn touch(&self, home: usize) -> u64 {
+        if home & LONG_HOME != 0 {
+            return self.long.touch(home & !LONG_HOME);
+        }
         self.compact.get(home).map_or(0, |s| s.lo)
     }
 
@@ -326,7 +361,7 @@ impl Table {
     /// falls in the campaign's window (see [`crate::day_window`]).
     #[inline(always)]
     pub fn add_small_on(&mut self, lo: u64, hi: u64, v: &Totals, day: Day) -> Result<Option<DayBit>, Field> {
-        debug_assert!(!self.is_large());
+        debug_assert!(!self.packed_large());
         let mask = self.slots.len() - 1;
         let mut i = (hash(lo, hi) >> self.shift) as usize;
         loop {
@@ -361,7 +396,7 @@ impl Table {
     /// [`home`](Self::home), the table not having grown since.
     #[inline(always)]
     pub fn add_at(&mut self, home: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
-        if !self.is_large() {
+        if !self.packed_large() {
             return self.add_small(lo, hi, v);
         }
         if hi >> 56 > COMPACT_MAX {
@@ -432,7 +467,7 @@ impl Table {
     /// Doubles the table, or quadruples it once large (fewer rehashes of
     /// many entries); past [`LARGE`] slots, in compact slots.
     fn grow(&mut self) {
-        let bits = 64 - self.shift + if self.is_large() { 2 } else { 1 };
+        let bits = 64 - self.shift + if self.packed_large() { 2 } else { 1 };
         let n = 1usize << bits;
         self.shift = 64 - bits;
         self.grow_at = n / 2 + n / 8;
@@ -486,12 +521,25 @@ impl Table {
         if let Some((lo, hi)) = pack(id) {
             return self.add_packed(lo, hi, v);
         }
-        match self.long.get_mut(id) {
+        if let Some(key) = LongKey::new(id) {
+            return self.long.add(&key, v);
+        }
+        match self.longer.get_mut(id) {
             Some(t) => add(t, v),
             None => {
-                self.long.insert(id.into(), *v);
+                self.longer.insert(id.into(), *v);
                 Ok(())
             }
+        }
+    }
+
+    /// [`add_long`](Self::add_long) with the home slot from
+    /// [`home_long`](Self::home_long), the table not having grown since.
+    #[inline(always)]
+    pub fn add_long_at(&mut self, home: usize, id: &[u8], v: &Totals) -> Result<(), Field> {
+        match LongKey::new(id) {
+            Some(key) if home & LONG_HOME != 0 => self.long.add_at(home & !LONG_HOME, &key, v),
+            _ => self.add_long(id, v),
         }
     }
 
@@ -506,6 +554,15 @@ impl Table {
     /// Calls `f` with every campaign, in slot order: the one walk over
     /// the kinds of slots (small, compact, wide, then long ids).
     fn walk(&self, mut f: impl FnMut(Id, &Totals)) {
+        self.walk_packed(&mut f);
+        self.long.for_each(|id, totals| f(Id::Long(id), totals));
+        for (id, totals) in &self.longer {
+            f(Id::Long(id), totals);
+        }
+    }
+
+    /// [`walk`](Self::walk) over packed ids only.
+    fn walk_packed(&self, mut f: impl FnMut(Id, &Totals)) {
         for s in self.slots.iter().filter(|s| s.hi != 0) {
             f(Id::Packed(s.lo, s.hi), &s.totals);
         }
@@ -515,17 +572,14 @@ impl Table {
         for (&(lo, hi), totals) in &self.wide {
             f(Id::Packed(lo, hi), totals);
         }
-        for (id, totals) in &self.long {
-            f(Id::Long(id), totals);
-        }
     }
 
     /// Adds every campaign of `other` (a table of the range that follows),
-    /// packed ids as they are (not unpacked and packed again).
+    /// ids as they are kept (not unpacked and packed again).
     /// On overflow, returns the field and the campaign id.
-    pub fn merge(&mut self, other: Table) -> Result<(), (Field, Box<[u8]>)> {
+    pub fn merge(&mut self, mut other: Table) -> Result<(), (Field, Box<[u8]>)> {
         let mut overflow = None;
-        other.walk(|id, totals| {
+        other.walk_packed(|id, totals| {
             if overflow.is_some() {
                 return; // `walk` cannot stop: the rest is skipped
             }
@@ -535,7 +589,14 @@ impl Table {
             };
             overflow = added.err().map(|f| (f, id.to_box()));
         });
-        overflow.map_or(Ok(()), Err)
+        if let Some(overflow) = overflow {
+            return Err(overflow);
+        }
+        self.long.merge(std::mem::take(&mut other.long))?;
+        for (id, totals) in std::mem::take(&mut other.longer) {
+            self.add_long(&id, &totals).map_err(|f| (f, id))?;
+        }
+        Ok(())
     }
 
     /// Campaigns held.
@@ -588,192 +649,4 @@ fn add(t: &mut Totals, v: &Totals) -> Result<(), Field> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A small deterministic generator (xorshift).
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-    }
-
-    fn row(n: u64) -> Totals {
-        Totals {
-            impressions: n,
-            clicks: n / 3,
-            spend_micros: n * 7,
-            conversions: n % 5,
-        }
-    }
-
-    #[test]
-    fn pack_round_trips_and_distinguishes_lengths() {
-        for id in [
-            &b"a"[..],
-            b"a\0",
-            b"\0",
-            b"CMP001",
-            b"12345678",
-            b"123456789",
-            b"123456789012345",
-        ] {
-            let (lo, hi) = pack(id).unwrap();
-            assert_ne!(hi, 0);
-            assert_eq!(&*unpack(lo, hi), id);
-        }
-        assert_ne!(pack(b"a"), pack(b"a\0"));
-        assert_eq!(pack(b""), None);
-        assert_eq!(pack(b"1234567890123456"), None);
-    }
-
-    #[test]
-    fn matches_a_plain_map() {
-        let mut rng = Rng(0x1234_5678_9abc_def1);
-        let mut table = Table::new();
-        let mut reference = CampaignMap::default();
-        let alphabet = b"ab\0\xff9 ";
-        for round in 0..200_000u64 {
-            // Mostly short ids from a small alphabet (many repeats), some
-            // long ones, some numbered ones that make the table grow.
-            let r = rng.next();
-            let id: Vec<u8> = match r % 4 {
-                0 | 1 => (0..1 + (r >> 8) % 20)
-                    .map(|k| alphabet[((r >> (12 + k)) % 6) as usize])
-                    .collect(),
-                2 => format!("CMP{:07}", (r >> 8) % 50_000).into_bytes(),
-                _ => format!("campaign-with-a-long-name-{}", (r >> 8) % 1000).into_bytes(),
-            };
-            let v = row(round);
-            table.add(&id, &v).unwrap();
-            let t = reference.entry(id.into()).or_default();
-            *t = Totals {
-                impressions: t.impressions + v.impressions,
-                clicks: t.clicks + v.clicks,
-                spend_micros: t.spend_micros + v.spend_micros,
-                conversions: t.conversions + v.conversions,
-            };
-        }
-        assert_eq!(table.len(), reference.len());
-        let mut got = CampaignMap::default();
-        table.drain_into(&mut got).unwrap();
-        assert_eq!(got, reference);
-    }
-
-    /// Large tables: compact slots, campaigns that outgrow 32-bit counts,
-    /// ids of 12 to 15 bytes, all against a plain map, across growth.
-    #[test]
-    fn large_tables_widen_exactly() {
-        let mut table = Table::new();
-        let mut reference = CampaignMap::default();
-        let mut rng = Rng(0xABCD_EF01_2345_6789);
-        let big = Totals {
-            impressions: 3_000_000_000,
-            clicks: 5,
-            spend_micros: 1 << 40,
-            conversions: 1,
-        };
-        for round in 0..300_000u64 {
-            let r = rng.next();
-            let id = match r % 8 {
-                0 => format!("widen{:03}", r % 300),
-                1 => format!("twelve{:07}", (r >> 8) % 40_000),
-                _ => format!("C{:09}", (r >> 8) % 100_000),
-            };
-            let v = if r.is_multiple_of(8) || r.is_multiple_of(97) {
-                big
-            } else {
-                row(round % 1000)
-            };
-            table.add(id.as_bytes(), &v).unwrap();
-            reference
-                .entry(id.into_bytes().into())
-                .or_default()
-                .add(&v)
-                .unwrap();
-            if round == 5_000 {
-                assert!(!table.is_large());
-            }
-        }
-        assert!(table.is_large());
-        assert!(table.wide.len() > 20_000, "{}", table.wide.len());
-        assert_eq!(table.len(), reference.len());
-        let mut got = CampaignMap::default();
-        table.drain_into(&mut got).unwrap();
-        assert_eq!(got, reference);
-
-        // An overflow in a compact slot changes nothing.
-        let mut table = Table::new();
-        for i in 0..20_000 {
-            table.add(format!("id{i}").as_bytes(), &row(1)).unwrap();
-        }
-        assert!(table.is_large());
-        let max = Totals {
-            spend_micros: u64::MAX,
-            ..row(0)
-        };
-        table.add(b"id7", &max).unwrap_err();
-        assert_eq!(
-            table.add(
-                b"id7",
-                &Totals {
-                    spend_micros: u64::MAX,
-                    ..row(0)
-                }
-            ),
-            Err(Field::Spend)
-        );
-        let mut got = CampaignMap::default();
-        table.drain_into(&mut got).unwrap();
-        assert_eq!(got[&b"id7"[..]], row(1));
-    }
-
-    #[test]
-    fn fx_hash_is_the_maps_hash() {
-        use std::hash::BuildHasher;
-        let hasher = *CampaignMap::default().hasher();
-        let mut rng = Rng(0x1357_9BDF_2468_ACE0);
-        for round in 0..100_000 {
-            let len = 1 + round % PACKED_MAX;
-            let id: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-            let (lo, hi) = pack(&id).unwrap();
-            assert_eq!(fx_hash(lo, hi), hasher.hash_one(&id[..]), "{id:?}");
-            let boxed: Box<[u8]> = id.into();
-            assert_eq!(fx_hash(lo, hi), hasher.hash_one(&boxed));
-        }
-    }
-
-    #[test]
-    fn drain_adds_to_existing_totals_and_reports_overflow() {
-        let mut table = Table::new();
-        table.add(b"A", &row(10)).unwrap();
-        table.add(b"a-very-long-campaign-id", &row(3)).unwrap();
-        let mut map = CampaignMap::default();
-        map.insert((*b"A").into(), row(5));
-        table.drain_into(&mut map).unwrap();
-        assert_eq!(map[&b"A"[..]].impressions, 15);
-        assert_eq!(map[&b"a-very-long-campaign-id"[..]].impressions, 3);
-
-        let mut table = Table::new();
-        table
-            .add(
-                b"A",
-                &Totals {
-                    impressions: u64::MAX,
-                    ..row(0)
-                },
-            )
-            .unwrap();
-        assert_eq!(table.add(b"A", &row(1)), Err(Field::Impressions));
-        let mut map = CampaignMap::default();
-        map.insert((*b"A").into(), row(1));
-        assert_eq!(
-            table.drain_into(&mut map).unwrap_err(),
-            (Field::Impressions, (*b"A").into())
-        );
-    }
-}
+mod tests;

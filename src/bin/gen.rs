@@ -9,8 +9,10 @@
 //! With 50 campaigns a row is ≈ 40 bytes, so 26,843,544 rows ≈ 1 GiB.
 //!
 //! Data model (all integer arithmetic, no floats):
-//! - campaign ids `CMP` + number zero-padded to max(3, digits(campaigns)); each row's
-//!   campaign is drawn uniformly;
+//! - campaign ids `CMP` + number zero-padded to max(3, digits(campaigns)), or with
+//!   `--id-digits N` numbers of N digits like Meta's and TikTok's (`1` + the number
+//!   zero-padded to N-1 digits: `--id-digits 17` gives `10000000000000042`); each
+//!   row's campaign is drawn uniformly;
 //! - dates run through 2025 in order (row i gets day `i * 365 / rows`);
 //! - impressions uniform in 1000..=50000; clicks = impressions × a per-campaign CTR
 //!   (0.5 %–8 %) × noise (0.5–1.5), always < impressions;
@@ -51,6 +53,8 @@ USAGE:
 OPTIONS:
     --rows N               data rows to write (default 1000)
     --campaigns N          distinct campaign ids CMP001.. (default 50, max 1000000000)
+    --id-digits N          campaign ids of N digits instead (`1` + the number zero-padded,
+                           e.g. 17 digits like Meta's; N from 1 + digits(campaigns) to 64)
     --seed S               PRNG seed (default 1)
     --output FILE          write to FILE instead of stdout
     --crlf                 CRLF line endings
@@ -77,6 +81,7 @@ OPTIONS:
     struct Config {
         rows: u64,
         campaigns: u64,
+        id_digits: Option<usize>,
         seed: u64,
         output: Option<String>,
         crlf: bool,
@@ -93,6 +98,7 @@ OPTIONS:
         let mut c = Config {
             rows: 1000,
             campaigns: 50,
+            id_digits: None,
             seed: 1,
             output: None,
             crlf: false,
@@ -108,6 +114,7 @@ OPTIONS:
             match arg {
                 Long("rows") => c.rows = p.value()?.parse()?,
                 Long("campaigns") => c.campaigns = p.value()?.parse()?,
+                Long("id-digits") => c.id_digits = Some(p.value()?.parse()?),
                 Long("seed") => c.seed = p.value()?.parse()?,
                 Long("output") | Short('o') => c.output = Some(p.value()?.string()?),
                 Long("crlf") => c.crlf = true,
@@ -126,6 +133,11 @@ OPTIONS:
         }
         if c.campaigns == 0 || c.campaigns > 1_000_000_000 {
             return Err("--campaigns must be between 1 and 1000000000".into());
+        }
+        if let Some(n) = c.id_digits {
+            if n <= digits(c.campaigns) || n > 64 {
+                return Err("--id-digits must be more than the digits of --campaigns, and at most 64".into());
+            }
         }
         Ok(c)
     }
@@ -259,6 +271,34 @@ OPTIONS:
         }
     }
 
+    /// How campaign ids are written.
+    #[derive(Clone, Copy)]
+    enum IdForm {
+        /// `CMP` + the number zero-padded to this many digits (wider if needed).
+        Cmp(usize),
+        /// `1` + the number zero-padded to this many digits: ids of one more digit.
+        Digits(usize),
+    }
+
+    impl IdForm {
+        /// Appends the id of campaign `number`.
+        #[inline(always)]
+        fn push(self, out: &mut Vec<u8>, number: u64) {
+            match self {
+                IdForm::Cmp(width) => {
+                    out.extend_from_slice(b"CMP");
+                    push_padded(out, number, width);
+                }
+                IdForm::Digits(width) => {
+                    out.push(b'1');
+                    let zeros = width - digits(number);
+                    out.extend_from_slice(&[b'0'; 64][..zeros]);
+                    push_u64(out, number);
+                }
+            }
+        }
+    }
+
     fn digits(mut v: u64) -> usize {
         let mut n = 1;
         while v >= 10 {
@@ -336,7 +376,10 @@ OPTIONS:
         } else {
             (NORMAL_HEADER, NORMAL_ORDER)
         };
-        let width = digits(cfg.campaigns).max(3);
+        let id_form = match cfg.id_digits {
+            Some(n) => IdForm::Digits(n - 1),
+            None => IdForm::Cmp(digits(cfg.campaigns).max(3)),
+        };
         let dates = date_table();
         let seed_key = mix64(cfg.seed ^ 0x5EED_0000_ADA6_6000);
         // Small campaign counts: a table; large ones: computed per row (no big allocation).
@@ -395,8 +438,7 @@ OPTIONS:
 
             if malformed.is_none() && noisy.is_none() && !quoted && !cfg.shuffle {
                 // Fast path: write straight into the output buffer.
-                out.extend_from_slice(b"CMP");
-                push_padded(&mut out, number, width);
+                id_form.push(&mut out, number);
                 out.push(b',');
                 out.extend_from_slice(&dates[day]);
                 out.push(b',');
@@ -417,13 +459,12 @@ OPTIONS:
                 field(F_ID, &mut scratch, &|b| match malformed {
                     Some(3) => {}
                     _ if quoted => {
-                        b.extend_from_slice(b"\"CMP");
-                        push_padded(b, number, width);
+                        b.push(b'"');
+                        id_form.push(b, number);
                         b.extend_from_slice(b" \"\"x\"\",\nnext\"");
                     }
                     _ => {
-                        b.extend_from_slice(b"CMP");
-                        push_padded(b, number, width);
+                        id_form.push(b, number);
                     }
                 });
                 field(F_DATE, &mut scratch, &|b| b.extend_from_slice(&dates[day]));
