@@ -35,8 +35,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(a, b);
         if !plan.sequential() {
             let points = split_points(plan, input.len() as u64, ranges);
-            let run = |start, stop| run_range_in_memory(plan, input, start, stop, chunk);
-            let merged = run_ranges(&points, |jobs| jobs.into_iter().map(|(s, e)| run(s, e)).collect(), run);
+            let run = |start, stop, pass| run_range_in_memory(plan, input, start, stop, chunk, pass);
+            let merged = run_ranges(&points, |jobs| jobs.into_iter().map(|(s, e)| run(s, e, adagg::Pass::Fast)).collect(), run);
             if let Ok(merged) = merged {
                 assert_eq!(merged.rows_read, a.rows_read);
                 assert_eq!(merged.campaigns, a.campaigns);
