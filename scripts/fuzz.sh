@@ -53,12 +53,16 @@ elapsed=$(( $(date +%s) - start ))
 awk -v wall="$elapsed" '
   /^Done [0-9]+ runs in [0-9]+ second/ { done = $2; secs = $5 }
   /^#[0-9]+/ { n = substr($1, 2); sub(/:$/, "", n); last = n
-               for (i = 1; i < NF; i++) if ($i == "time:") { t = $(i + 1); sub(/s$/, "", t) } }
+               for (i = 1; i < NF; i++) {
+                 if ($i == "time:") { t = $(i + 1); sub(/s$/, "", t) }
+                 if ($i == "oom/timeout/crash:") { split($(i + 1), f, "/"); forked = f[3] }
+               } }
   match($0, /crash-[0-9a-f]+/) { seen[substr($0, RSTART, RLENGTH)] = 1 }
   END {
     crashes = 0
     for (c in seen) crashes++
+    if (forked > crashes) crashes = forked
     if (done == "") { done = last; secs = (t != "" ? t : wall) }
     if (secs < 1) secs = 1
-    printf "total executions: %d in %d s: %d exec/s; crash artifacts written: %d\n", done, secs, done / secs, crashes
+    printf "total executions: %d in %d s: %d exec/s; crashes: %d (fuzz/artifacts/chunked/)\n", done, secs, done / secs, crashes
   }' /tmp/adagg-fuzz.log
