@@ -524,7 +524,10 @@ impl Aggregator {
                         false => &[][..],
                     };
                     self.slow_record(raw);
-                    if input.is_empty() && !eof {
+                    // Strict mode or an error stopped the range at this
+                    // record: not one byte more (a line can hold several
+                    // records, after a bare `\r`).
+                    if (input.is_empty() && !eof) || self.stopped {
                         return;
                     }
                 }

@@ -104,6 +104,14 @@ pub struct Warned {
 }
 
 impl Warned {
+    /// The order examples are listed in: by kind, then line; rows on one
+    /// line (records ended by a bare `\r`) by the rest, so that any split
+    /// of the file lists them alike.
+    pub fn order(a: &Warned, b: &Warned) -> std::cmp::Ordering {
+        let key = |w: &Warned| (w.kind.index(), w.line, w.earlier, w.day);
+        key(a).cmp(&key(b)).then_with(|| a.campaign.cmp(&b.campaign)).then_with(|| a.detail.cmp(&b.detail))
+    }
+
     /// An example of a warning that is not a duplicate.
     fn new(line: u64, kind: Warn, campaign: &[u8], detail: String) -> Warned {
         Warned { line, kind, campaign: campaign.into(), detail, earlier: 0, day: 0 }
@@ -371,7 +379,7 @@ impl Quality {
                 .collect();
             if kind == Warn::Duplicate {
                 more.append(&mut cross);
-                more.sort_by_key(|w| w.line);
+                more.sort_by(Warned::order);
             }
             self.examples
                 .extend(more.into_iter().take(WARN_EXAMPLES.saturating_sub(have)));
@@ -380,7 +388,7 @@ impl Quality {
             *a += b;
         }
         self.counts[Warn::Duplicate.index()] += cross_count;
-        self.examples.sort_by_key(|w| (w.kind.index(), w.line));
+        self.examples.sort_by(Warned::order);
     }
 
     /// Adds `shift` to every line number.

@@ -6,7 +6,7 @@ use crate::output::{csv_text_field, push_csv_text_field};
 use crate::output::ranking_csv;
 use crate::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
 use crate::plan::{Encoding, Plan};
-use crate::quality::{Quality, Warn, PAIR_LIMIT};
+use crate::quality::{Quality, Warn, Warned, PAIR_LIMIT};
 use crate::rank::{cpa_order, ctr_order, Ranked, TopK};
 use crate::table::Table;
 use crate::totals::Totals;
@@ -72,7 +72,7 @@ impl QualitySummary {
             _ => String::from_utf8_lossy(b).into_owned(),
         };
         let mut examples = quality.examples;
-        examples.sort_by_key(|w| (w.kind.index(), w.line));
+        examples.sort_by(Warned::order);
         QualitySummary {
             counts: Warn::ALL
                 .iter()

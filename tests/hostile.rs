@@ -15,7 +15,11 @@ enum Outcome {
 }
 
 fn outcome(input: &[u8], ranges: usize, chunk: usize) -> Outcome {
-    let options = Options { today: adagg::date::parse_date(b"2030-01-01"), ..Options::default() };
+    outcome_with(input, ranges, chunk, false)
+}
+
+fn outcome_with(input: &[u8], ranges: usize, chunk: usize, strict: bool) -> Outcome {
+    let options = Options { today: adagg::date::parse_date(b"2030-01-01"), strict, ..Options::default() };
     // As the shells do: the encoding and the header from the first MiB.
     let prefix = &input[..input.len().min(adagg::HEADER_LIMIT)];
     let plan = match sniff_with(prefix, prefix.len() == input.len(), &options) {
@@ -172,4 +176,27 @@ fn a_stray_quote_costs_one_line_said_never_the_rest_of_the_file() {
     let input = format!("{HEADER}A,2025-01-01,10,1,1.00,1\n\"B\nB\",2025-01-01,10,1,1.00,1");
     let (_, _, _, summary) = done(every_way(input.as_bytes()));
     assert!(summary.contains("rows aggregated: 2\nrows skipped:    0\n"), "{summary}");
+}
+
+/// The fuzz target's finds (fuzz/regressions/chunked/), minimized: every
+/// split gives the same outcome, in strict mode too.
+#[test]
+fn fuzz_regressions_agree_in_every_split() {
+    let cases: [(&[u8], bool); 3] = [
+        // Strict mode, one buffer: read past the first malformed row (a bare
+        // `\r` ends a record mid-line).
+        (b"Spend,CampaignID,CLICK,conversion,impression\n,\",,50\r\nlt03,\"\rc\n", true),
+        // Strict mode, one buffer: the range's end past the stopping record.
+        (b"Spend,Campaign,CLICK,conversion,impr\n\"\r\n\"\rcr\"\"", true),
+        // Two records on one line with duplicate warnings: listed alike.
+        (b"Spend,Date,CampaignID,,CLICK,conversion,impression\n,2025-1-1,\"say \"\"hi\"\"\",\"\",,,\n,2025-1-2,\"multi\r\nline\",,,,\n,2025-1-1,\"say \"\"hi\"\"\",\"\",,,\r,2025-1-2,\"multi\r\nline\",,,,\n", false),
+    ];
+    for (input, strict) in cases {
+        let first = outcome_with(input, 1, usize::MAX, strict);
+        for ranges in 1..=5 {
+            for chunk in [1, 2, 3, 7, 64, usize::MAX] {
+                assert_eq!(outcome_with(input, ranges, chunk, strict), first, "{:?}: {ranges} ranges, chunks of {chunk}", String::from_utf8_lossy(input));
+            }
+        }
+    }
 }
