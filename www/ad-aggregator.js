@@ -304,7 +304,7 @@ progress::-moz-progress-bar { background: var(--_accent); border-radius: 6px; }
 .alert { margin-top: 16px; border: 1px solid var(--_danger); background: var(--_danger-soft); border-radius: var(--_radius); padding: 12px 16px; }
 .alert-title { font-weight: 600; color: var(--_danger); margin-bottom: 4px; }
 .alert p { overflow-wrap: anywhere; }
-.notice { margin-top: 16px; border: 1px solid var(--_border); background: var(--_bg); border-radius: var(--_radius); padding: 10px 16px; color: var(--_muted); overflow-wrap: anywhere; }
+.notice { white-space: pre-line; margin-top: 16px; border: 1px solid var(--_border); background: var(--_bg); border-radius: var(--_radius); padding: 10px 16px; color: var(--_muted); overflow-wrap: anywhere; }
 
 /* column mapping */
 .mapping { margin-top: 16px; }
@@ -941,7 +941,8 @@ export class AdAggregator extends BaseElement {
     const els = this.#els;
     els.resultFile.textContent = file?.name || 'the file';
     renderSummary({ ...els, mapping: els.mappingUsed }, result, file, (_, extra) => (extra ? 'extra' : ''));
-    for (const w of result.summary.warnings ?? []) this.#showNotice(w);
+    const warnings = result.summary.warnings ?? [];
+    if (warnings.length > 0) this.#showNotice(warnings.join('\n'));
 
     this.#renderTable(els.ctrTable, result.ctr ?? [], 'ctr');
     this.#renderTable(els.cpaTable, result.cpa ?? [], 'cpa');

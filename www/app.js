@@ -196,7 +196,9 @@ function setDownload(link, csv) {
 function renderResult(result, file) {
   els.resultFile.textContent = file.name || 'the file';
   renderSummary(els, result, file, (label) => (label === 'Format' ? 'wide' : ''));
-  for (const w of result.summary.warnings ?? []) showNotice(w);
+  // Every warning, one per line (a header note and "no data rows" can come together).
+  const warnings = result.summary.warnings ?? [];
+  if (warnings.length > 0) showNotice(warnings.join('\n'));
   renderTable(els.ctrTable, result.ctr ?? [], 'ctr');
   renderTable(els.cpaTable, result.cpa ?? [], 'cpa');
   setDownload(els.downloadCtr, result.ctrCsv);
