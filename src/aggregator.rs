@@ -19,13 +19,11 @@ use crate::error::{Error, SkipKind, Skipped};
 use crate::fast::{self, FastParser, Halt, Line};
 use crate::partial::Partial;
 use crate::plan::Plan;
-use crate::record::{describe, parse_row, Layout};
+use crate::record::{describe, parse_row, Layout, RAW_LIMIT, RECORD_LIMIT};
 use crate::table::Table;
 use crate::date::Day;
 use crate::totals::Totals;
 
-/// Records longer than this many bytes (after unquoting) are skipped.
-pub const RECORD_LIMIT: usize = 1 << 20;
 /// Records with more fields than this are skipped.
 const FIELD_LIMIT: usize = 1 << 16;
 
@@ -66,8 +64,6 @@ struct Slow {
     last_date: (Vec<u8>, Option<Day>),
 }
 
-/// Raw bytes kept of a rejected record.
-pub const RAW_LIMIT: usize = 1024;
 
 /// Aggregates the data rows of one byte range.
 pub struct Aggregator {
@@ -615,7 +611,7 @@ impl Aggregator {
                                 *last = (text.to_vec(), crate::date::parse_date(text));
                             }
                             if let Some(day) = q.check_day(line, campaign, text, last.1, self.layout.today) {
-                                q.see(crate::table::pack(campaign), campaign, day, line);
+                                q.see(crate::key::pack(campaign), campaign, day, line);
                             }
                         }
                     }

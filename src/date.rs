@@ -11,6 +11,9 @@
 /// A day number: days since 1970-01-01 (negative before).
 pub type Day = i32;
 
+/// The day of a row without a date (a file without a date column): no day.
+pub const NO_DAY: Day = Day::MIN;
+
 /// Days since 1970-01-01 of a proleptic Gregorian date, if it exists.
 pub fn day_from_civil(year: u32, month: u32, day: u32) -> Option<Day> {
     if !(1..=9999).contains(&year)

@@ -14,7 +14,7 @@
 //! of truth (it never loses a pair), so no merge or growth needs care.
 
 use crate::date::Day;
-use crate::fast::NO_DAY;
+use crate::date::NO_DAY;
 
 /// Days per window: 512 (about 17 months).
 pub const SPAN: i32 = 512;

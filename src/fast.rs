@@ -18,13 +18,15 @@
 use std::cell::Cell;
 use std::ops::Range;
 
-use crate::aggregator::RECORD_LIMIT;
+use crate::record::RECORD_LIMIT;
+use crate::date::NO_DAY;
 use crate::date::Day;
 use crate::field::Field;
 use crate::quality::Quality;
 use rustc_hash::FxHashMap;
 use crate::record::Layout;
-use crate::table::{long as long_ids, Table, PACKED_MAX};
+use crate::key::PACKED_MAX;
+use crate::table::{long as long_ids, Table};
 use crate::totals::{RowValues, Totals};
 
 /// What the fast path does with one column.
@@ -71,8 +73,6 @@ pub struct FastParser {
     last_other: Cell<(u64, u64, usize, Option<Day>)>,
 }
 
-/// [`Line::day`] of files without a date column.
-pub const NO_DAY: Day = Day::MIN;
 
 /// One accepted line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +83,7 @@ pub struct Line {
     pub campaign: usize,
     /// Its length (at least 1).
     pub campaign_len: usize,
-    /// The id packed as by [`crate::table::pack`] when it has at most
+    /// The id packed as by [`crate::key::pack`] when it has at most
     /// [`PACKED_MAX`] bytes, else `(0, 0)`.
     pub key: (u64, u64),
     /// The metrics.
@@ -1383,7 +1383,7 @@ mod tests {
         assert_eq!(v.spend_micros, 999_999_999_999_999_999);
         assert_eq!(v.conversions, 123_456_789_012);
         let l = p.line(b"CMP0254214,2025-01-01,4,3,2,1\nnext", 0).unwrap();
-        assert_eq!(l.key, crate::table::pack(b"CMP0254214").unwrap());
+        assert_eq!(l.key, crate::key::pack(b"CMP0254214").unwrap());
         assert_eq!(l.end, 30);
     }
 

@@ -31,6 +31,7 @@ mod error;
 mod fast;
 mod field;
 mod job;
+mod key;
 mod number;
 mod output;
 mod partial;
@@ -47,7 +48,8 @@ mod transcode;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use aggregator::{Aggregator, Finished, Start, RAW_LIMIT, RECORD_LIMIT};
+pub use aggregator::{Aggregator, Finished, Start};
+pub use record::{RAW_LIMIT, RECORD_LIMIT};
 pub use error::{Error, SkipKind, Skipped};
 pub use field::Field;
 pub use job::{aggregate_bytes, Job};

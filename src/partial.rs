@@ -38,8 +38,7 @@ pub fn set_name(names: &mut FxHashMap<Box<[u8]>, Box<[u8]>>, campaign: &[u8], na
     }
 }
 
-/// Totals keyed by campaign id (raw bytes, trimmed).
-pub type CampaignMap = FxHashMap<Box<[u8]>, Totals>;
+pub use crate::key::CampaignMap;
 
 /// Aggregates and counters of one contiguous byte range of the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -225,7 +225,7 @@ impl Quality {
     }
 
     /// Remembers (campaign, day) at `line`, or counts it as a duplicate.
-    /// `key` is the packed id ([`crate::table::pack`]) when it has one.
+    /// `key` is the packed id ([`crate::key::pack`]) when it has one.
     #[inline]
     pub fn see(&mut self, key: Option<(u64, u64)>, campaign: &[u8], day: Day, line: u64) {
         if self.pairs_capped {
@@ -280,7 +280,7 @@ impl Quality {
         match self.packed.entry((lo, hi, day)) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 let first = *e.get();
-                self.duplicate(line, day, |_| (first, crate::table::unpack(lo, hi)));
+                self.duplicate(line, day, |_| (first, crate::key::unpack(lo, hi)));
             }
             std::collections::hash_map::Entry::Vacant(e) => {
                 if full {
@@ -298,7 +298,7 @@ impl Quality {
     /// unless it is one of the first [`WARN_EXAMPLES`].
     #[inline(always)]
     pub fn known_duplicate(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
-        self.duplicate(line, day, |q| (q.packed[&(lo, hi, day)], crate::table::unpack(lo, hi)));
+        self.duplicate(line, day, |q| (q.packed[&(lo, hi, day)], crate::key::unpack(lo, hi)));
     }
 
     /// Counts a duplicate; for the first [`WARN_EXAMPLES`], `example` gives
@@ -330,7 +330,7 @@ impl Quality {
             if let Some(&first) = self.packed.get(&key) {
                 cross_count += 1;
                 if want_examples {
-                    cross.push(Warned::duplicate(line, &crate::table::unpack(key.0, key.1), key.2, first));
+                    cross.push(Warned::duplicate(line, &crate::key::unpack(key.0, key.1), key.2, first));
                 }
             } else if self.pairs() < PAIR_LIMIT {
                 self.packed.insert(key, line);
@@ -361,7 +361,7 @@ impl Quality {
             .iter_mut()
             .filter(|w| w.kind == Warn::Duplicate)
         {
-            let first = match crate::table::pack(&w.campaign) {
+            let first = match crate::key::pack(&w.campaign) {
                 Some((lo, hi)) => self.packed.get(&(lo, hi, w.day)),
                 None => self.long.get(&pair_key(&w.campaign, w.day)),
             };
@@ -410,7 +410,7 @@ impl Quality {
     pub fn pair_list(&self) -> impl Iterator<Item = (std::borrow::Cow<'_, [u8]>, Day, u64)> {
         let packed = self.packed.iter().map(|(&(lo, hi, day), &line)| {
             (
-                std::borrow::Cow::Owned(crate::table::unpack(lo, hi).into_vec()),
+                std::borrow::Cow::Owned(crate::key::unpack(lo, hi).into_vec()),
                 day,
                 line,
             )
@@ -428,7 +428,7 @@ impl Quality {
     /// Restores a pair written by [`pair_list`](Self::pair_list); false if
     /// it was there already.
     pub fn insert_pair(&mut self, id: &[u8], day: Day, line: u64) -> bool {
-        match crate::table::pack(id) {
+        match crate::key::pack(id) {
             Some((lo, hi)) => self.packed.insert((lo, hi, day), line).is_none(),
             None => self.long.insert(pair_key(id, day), line).is_none(),
         }
@@ -455,7 +455,7 @@ mod tests {
     use super::*;
 
     fn pack(id: &str) -> Option<(u64, u64)> {
-        crate::table::pack(id.as_bytes())
+        crate::key::pack(id.as_bytes())
     }
 
     #[test]

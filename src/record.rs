@@ -8,6 +8,12 @@ use crate::number::{parse_count_in, parse_micros_rounding_in, trim, NumError, Nu
 use crate::plan::Plan;
 use crate::totals::RowValues;
 
+/// Records longer than this many bytes (after unquoting) are skipped.
+pub const RECORD_LIMIT: usize = 1 << 20;
+
+/// Raw bytes kept of a rejected record.
+pub const RAW_LIMIT: usize = 1024;
+
 /// Column indices of the required fields plus the expected field count.
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {

@@ -17,15 +17,13 @@
 use crate::date::Day;
 use crate::day_window::{DayBit, DayWindows};
 use crate::field::Field;
-use crate::partial::CampaignMap;
+use crate::key::{pack, unpack, CampaignMap, PACKED_MAX};
 use crate::totals::Totals;
 
 pub mod long;
 
 use long::{Key as LongKey, LongTable};
 
-/// Longest id kept packed.
-pub const PACKED_MAX: usize = 15;
 
 /// Longest id a large table keeps in its compact slots.
 const COMPACT_MAX: u64 = 11;
@@ -125,30 +123,6 @@ pub struct Table {
     longer: CampaignMap,
     /// The days seen per campaign of a small table (none once large).
     days: DayWindows,
-}
-
-/// `id` packed into two words: bytes 0..8 in `lo`, bytes 8..15 in `hi`,
-/// little-endian, zero-padded, the length in the top byte of `hi`.
-/// `None` when `id` is empty or longer than [`PACKED_MAX`].
-pub fn pack(id: &[u8]) -> Option<(u64, u64)> {
-    if id.is_empty() || id.len() > PACKED_MAX {
-        return None;
-    }
-    let mut b = [0u8; 16];
-    b[..id.len()].copy_from_slice(id);
-    b[15] = id.len() as u8;
-    let lo = u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
-    let hi = u64::from_le_bytes(b[8..].try_into().expect("8 bytes"));
-    Some((lo, hi))
-}
-
-/// The id bytes of a packed key.
-pub fn unpack(lo: u64, hi: u64) -> Box<[u8]> {
-    let len = (hi >> 56) as usize;
-    let mut b = [0u8; 16];
-    b[..8].copy_from_slice(&lo.to_le_bytes());
-    b[8..].copy_from_slice(&hi.to_le_bytes());
-    b[..len].into()
 }
 
 /// A campaign id as the table holds it.
@@ -353,7 +327,7 @@ impl Table {
     /// [large](Self::is_large).
     #[inline(always)]
     pub fn add_small(&mut self, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
-        self.add_small_on(lo, hi, v, crate::fast::NO_DAY).map(|_| ())
+        self.add_small_on(lo, hi, v, crate::date::NO_DAY).map(|_| ())
     }
 
     /// [`add_small`](Self::add_small) for a row on `day`; also returns
