@@ -8,7 +8,7 @@
 #   FUZZ_SANITIZER=address
 #                       build with AddressSanitizer (about 3x slower). The
 #                       default is none: the core is safe Rust (its one
-#                       `unsafe` block, SSE2 loads from a [u8; 48], cannot
+#                       `unsafe` block, SSE2 loads from a [u8; 64], cannot
 #                       go out of bounds), bounds and overflow checks stay on
 #                       (debug assertions), and ASan would cost two thirds of
 #                       every execution.
