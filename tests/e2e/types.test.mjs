@@ -1,0 +1,89 @@
+// www/adagg.d.ts against a real result (issue 13): a result of
+// aggregateFile in the page, written out as an object literal typed
+// `AdaggResult`, must type-check with the project's strict settings. An
+// object literal gets TypeScript's excess-property check, so a field the
+// wasm sends that the declarations lack fails, as does a missing or
+// mistyped one.
+//
+//   npm run e2e            (needs www/pkg built: bash scripts/build-web.sh)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { REPO, serve, launch, writeFile, mkdir } from './helpers.mjs';
+
+const execFileP = promisify(execFile);
+const DIR = join(REPO, 'test-results', 'types-check');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** tsc over `source` (a module typed against www/adagg.d.ts): its exit code and output. */
+async function typecheck(name, source) {
+  await mkdir(DIR, { recursive: true });
+  await writeFile(join(DIR, `${name}.ts`), source);
+  await writeFile(
+    join(DIR, `tsconfig.${name}.json`),
+    JSON.stringify({ extends: '../../tsconfig.json', include: [`${name}.ts`, '../../www/adagg.d.ts'] }),
+  );
+  try {
+    await execFileP(join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', join(DIR, `tsconfig.${name}.json`)], { cwd: REPO });
+    return { code: 0, output: '' };
+  } catch (err) {
+    return { code: err.code, output: `${err.stdout}${err.stderr}` };
+  }
+}
+
+const literal = (result) => `import type { AdaggResult } from '../../www/adagg.js';
+
+export const result: AdaggResult = ${JSON.stringify(result, null, 2).replace('"__BLOB__"', 'new Blob()')};
+`;
+
+test('a real result of aggregateFile type-checks as AdaggResult, field for field', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  // Every part filled: names beside ids, a skipped row, a total row, a
+  // warning of each kind the file can give, a header note.
+  const result = await page.evaluate(async () => {
+    const { aggregateFile } = await import('./www/adagg.js');
+    const csv = [
+      'Campaign,Campaign ID,Day,Impressions,Clicks,Cost,Conversions,Clicks',
+      'Spring,111,2025-01-01,1000,50,25.00,5,1',
+      'Spring,111,2025-01-01,10,50,1.429999948,60,1',
+      'Brand,222,2025-13-01,4000,x,1000.00,0,1',
+      'Total: Account,--,--,5010,100,1026.43,65,2',
+    ].join('\n');
+    const r = await aggregateFile(new Blob([csv]), { workers: 1 });
+    return { ...r, rejectedCsv: '__BLOB__' };
+  });
+  await page.close();
+  assert.ok(result.summary.notData.length > 0 && result.summary.firstSkipped.length > 0 && result.summary.warnings.length > 0);
+  assert.ok(result.ctr[0].campaignName, 'a name beside the id');
+  const good = await typecheck('result', literal(result));
+  assert.equal(good.code, 0, `www/adagg.d.ts does not describe a real result:\n${good.output}`);
+
+  // The check can fail: a field the declarations do not have, and one of another type.
+  const extra = structuredClone(result);
+  extra.ctr[0].undeclared = 'x';
+  const bad = await typecheck('result-extra', literal(extra));
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.output, /undeclared/);
+  const mistyped = structuredClone(result);
+  mistyped.summary.rowsRead = String(mistyped.summary.rowsRead);
+  const bad2 = await typecheck('result-mistyped', literal(mistyped));
+  assert.notEqual(bad2.code, 0);
+  assert.match(bad2.output, /TS2322: Type 'string' is not assignable to type 'number'/);
+});
