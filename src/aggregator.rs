@@ -347,7 +347,7 @@ impl Aggregator {
                 return pos;
             };
             let limit = usize::try_from(room).map_or(usize::MAX, |room| pos.saturating_add(room));
-            let mut side = fast::Side { quality: &mut self.partial.quality, names: &mut self.partial.names };
+            let mut side = fast::RowExtras { quality: &mut self.partial.quality, names: &mut self.partial.names };
             let run = self.fast.run(input, pos, limit, &mut self.table, &mut side, self.partial.newlines);
             self.offset += (run.pos - pos) as u64;
             self.partial.newlines += run.lines;
@@ -420,8 +420,8 @@ impl Aggregator {
             let id = &text[parsed.campaign..parsed.campaign + parsed.campaign_len];
             self.overflow(field, id, self.partial.newlines + 1);
         }
-        let mut side = fast::Side { quality: &mut self.partial.quality, names: &mut self.partial.names };
-        fast::see(&mut side, text, 0, parsed, self.partial.newlines + 1, None);
+        let mut side = fast::RowExtras { quality: &mut self.partial.quality, names: &mut self.partial.names };
+        fast::record_extras(&mut side, text, 0, parsed, self.partial.newlines + 1, None);
         self.partial.rows_read += 1;
         self.partial.rows_aggregated += 1;
         self.offset += len as u64;
@@ -611,7 +611,7 @@ impl Aggregator {
                                 *last = (text.to_vec(), crate::date::parse_date(text));
                             }
                             if let Some(day) = q.check_day(line, campaign, text, last.1, self.layout.today) {
-                                q.see(crate::key::pack(campaign), campaign, day, line);
+                                q.note_pair(crate::key::pack(campaign), campaign, day, line);
                             }
                         }
                     }

@@ -230,7 +230,7 @@ impl FastParser {
         &self,
         buf: &[u8],
         p: usize,
-        plain: &mut Plain,
+        plain: &mut PlainRetry,
     ) -> Option<Line> {
         if let Some(win) = window(buf, p) {
             if let Some(line) = self.windowed::<B, C, D>(win, plain) {
@@ -251,7 +251,7 @@ impl FastParser {
     fn windowed<const B: bool, const C: bool, const D: u8>(
         &self,
         win: Window,
-        plain: &mut Plain,
+        plain: &mut PlainRetry,
     ) -> Option<Line> {
         if D != 0 && plain.worth_trying() {
             if let Some(line) = self.plain::<D>(win) {
@@ -399,7 +399,7 @@ impl FastParser {
         p: usize,
         limit: usize,
         table: &mut Table,
-        side: &mut Side,
+        side: &mut RowExtras,
         line0: u64,
     ) -> Run {
         if !self.enabled {
@@ -440,11 +440,11 @@ impl FastParser {
         mut p: usize,
         limit: usize,
         table: &mut Table,
-        side: &mut Side,
+        side: &mut RowExtras,
         line0: u64,
     ) -> Run {
         let mut lines = 0;
-        let mut plain = Plain::default();
+        let mut plain = PlainRetry::default();
         loop {
             if table.is_large() {
                 let more =
@@ -478,7 +478,7 @@ impl FastParser {
                     }
                 };
                 let cached = bit.map(|bit| (&mut *table, bit));
-                see(side, buf, p, &line, line0 + lines + 1, cached);
+                record_extras(side, buf, p, &line, line0 + lines + 1, cached);
                 p += line.end;
                 lines += 1;
                 if table.is_large() {
@@ -510,7 +510,7 @@ impl FastParser {
                     halt: Halt::Overflow(f, line.campaign..line.campaign + line.campaign_len),
                 };
             }
-            see(side, buf, 0, &line, line0 + lines + 1, None);
+            record_extras(side, buf, 0, &line, line0 + lines + 1, None);
             p = line.end;
             lines += 1;
         }
@@ -526,7 +526,7 @@ impl FastParser {
         mut p: usize,
         limit: usize,
         table: &mut Table,
-        side: &mut Side,
+        side: &mut RowExtras,
         line0: u64,
     ) -> Run {
         let empty = Line {
@@ -543,7 +543,7 @@ impl FastParser {
         let mut batches = [[empty; BATCH]; 2];
         let mut homes = [[0usize; BATCH]; 2];
         let mut sizes = [0usize; 2];
-        let mut plain = Plain::default();
+        let mut plain = PlainRetry::default();
         // Lines in the previous batch, and where the first of them starts.
         let (mut pending, mut pending_at) = (0, p);
         let mut lines = 0;
@@ -602,7 +602,7 @@ impl FastParser {
                             halt: Halt::Overflow(f, id),
                         };
                     }
-                    see(side, buf, 0, line, line0 + lines + 1, None);
+                    record_extras(side, buf, 0, line, line0 + lines + 1, None);
                     at = line.end;
                     lines += 1;
                 }
@@ -811,14 +811,14 @@ impl FastParser {
 /// run of lines it does not take (they all go to [`FastParser::parse`]
 /// then), and tries again now and then.
 #[derive(Default)]
-struct Plain {
+struct PlainRetry {
     /// Lines in a row it did not take.
     misses: u32,
     /// Lines to go before trying again.
     skip: u32,
 }
 
-impl Plain {
+impl PlainRetry {
     const GIVE_UP: u32 = 16;
     /// Lines between tries once given up.
     const RETRY: u32 = 4096;
@@ -843,10 +843,10 @@ impl Plain {
 }
 
 /// A line's bit in the campaign table's cache of (campaign, date) pairs.
-pub type Cached<'a> = Option<(&'a mut Table, crate::day_window::DayBit)>;
+pub type PairBit<'a> = Option<(&'a mut Table, crate::day_window::DayBit)>;
 
 /// Where the fast path records what it finds besides the totals.
-pub struct Side<'a> {
+pub struct RowExtras<'a> {
     /// (campaign, date) pairs for the duplicate check.
     pub quality: &'a mut Quality,
     /// The last name seen per campaign id (files with a name column).
@@ -861,7 +861,7 @@ pub struct Side<'a> {
 /// already in the duplicate check's map ([`crate::day_window`]), if it has
 /// one: a set bit saves the map lookup, and a pair the map takes sets it.
 #[inline(always)]
-pub fn see(side: &mut Side, buf: &[u8], base: usize, line: &Line, line_no: u64, cached: Cached) {
+pub fn record_extras(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line, line_no: u64, cached: PairBit) {
     if line.name.1 != 0 {
         name(side, buf, base, line);
     }
@@ -873,21 +873,21 @@ pub fn see(side: &mut Side, buf: &[u8], base: usize, line: &Line, line_no: u64, 
         if let Some((table, bit)) = cached {
             if table.day_seen(bit) {
                 side.quality.known_duplicate(lo, hi, line.day, line_no);
-            } else if side.quality.see_packed(lo, hi, line.day, line_no) {
+            } else if side.quality.note_packed_pair(lo, hi, line.day, line_no) {
                 table.set_day_seen(bit);
             }
             return;
         }
-        side.quality.see_packed(lo, hi, line.day, line_no);
+        side.quality.note_packed_pair(lo, hi, line.day, line_no);
     } else {
         let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
-        side.quality.see(None, id, line.day, line_no);
+        side.quality.note_pair(None, id, line.day, line_no);
     }
 }
 
 /// The campaign name of an accepted line becomes the last one seen.
 #[inline(never)]
-fn name(side: &mut Side, buf: &[u8], base: usize, line: &Line) {
+fn name(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line) {
     let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
     let name = crate::number::trim(&buf[base + line.name.0..base + line.name.0 + line.name.1]);
     crate::partial::set_name(side.names, id, name);
@@ -1673,7 +1673,7 @@ mod tests {
             let id = "C".repeat(id_len);
             let text = format!("{id},2025-01-01,9,2,3.5,1\n").repeat(3) + &"x".repeat(WINDOW + 8);
             let l = p
-                .parse_at::<true, true, b','>(text.as_bytes(), 0, &mut Plain::default())
+                .parse_at::<true, true, b','>(text.as_bytes(), 0, &mut PlainRetry::default())
                 .unwrap();
             assert_eq!(Some(l), p.line(text.as_bytes(), 0));
             assert_eq!(
@@ -1681,7 +1681,7 @@ mod tests {
                 (id_len + 22, 0, id_len)
             );
             let l2 = p
-                .parse_at::<true, false, 0>(text.as_bytes(), l.end, &mut Plain::default())
+                .parse_at::<true, false, 0>(text.as_bytes(), l.end, &mut PlainRetry::default())
                 .unwrap();
             assert_eq!(
                 (l2.end, l2.campaign, l2.campaign_len),
@@ -1697,7 +1697,7 @@ mod tests {
 
     /// [`FastParser::parse_at`] as [`FastParser::run`] picks it.
     fn hot(parser: &FastParser, buf: &[u8], p: usize) -> Option<Line> {
-        let plain = &mut Plain::default();
+        let plain = &mut PlainRetry::default();
         match (
             parser.delim_below,
             *parser.cols == CANONICAL,

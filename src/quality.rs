@@ -227,16 +227,16 @@ impl Quality {
     /// Remembers (campaign, day) at `line`, or counts it as a duplicate.
     /// `key` is the packed id ([`crate::key::pack`]) when it has one.
     #[inline]
-    pub fn see(&mut self, key: Option<(u64, u64)>, campaign: &[u8], day: Day, line: u64) {
+    pub fn note_pair(&mut self, key: Option<(u64, u64)>, campaign: &[u8], day: Day, line: u64) {
         if self.pairs_capped {
             return; // past the limit, pairs are no longer checked
         }
         match key {
             Some((lo, hi)) => {
-                self.see_packed(lo, hi, day, line);
+                self.note_packed_pair(lo, hi, day, line);
             }
             None => {
-                if let Some(first) = self.see_long(campaign, day, line) {
+                if let Some(first) = self.note_long_pair(campaign, day, line) {
                     self.duplicate(line, day, |_| (first, campaign.into()));
                 }
             }
@@ -247,7 +247,7 @@ impl Quality {
     /// already remembered. Looks up without allocating (files with long
     /// ids and few campaigns come here for every row).
     #[inline(never)]
-    fn see_long(&mut self, campaign: &[u8], day: Day, line: u64) -> Option<u64> {
+    fn note_long_pair(&mut self, campaign: &[u8], day: Day, line: u64) -> Option<u64> {
         let mut buf = [0u8; 64];
         let owned: Box<[u8]>;
         let key = match buf.get_mut(..DAY_BYTES + campaign.len()) {
@@ -275,7 +275,7 @@ impl Quality {
     /// Remembers a pair of the fast path (short ids only). Returns true
     /// if the pair is remembered now (false past [`PAIR_LIMIT`]).
     #[inline(always)]
-    pub fn see_packed(&mut self, lo: u64, hi: u64, day: Day, line: u64) -> bool {
+    pub fn note_packed_pair(&mut self, lo: u64, hi: u64, day: Day, line: u64) -> bool {
         let full = self.pairs() >= PAIR_LIMIT;
         match self.packed.entry((lo, hi, day)) {
             std::collections::hash_map::Entry::Occupied(e) => {
@@ -474,7 +474,7 @@ mod tests {
         ];
         let mut whole = Quality::default();
         for (i, &(id, day)) in rows.iter().enumerate() {
-            whole.see(pack(id), id.as_bytes(), day, i as u64 + 1);
+            whole.note_pair(pack(id), id.as_bytes(), day, i as u64 + 1);
         }
         assert_eq!(whole.counts[Warn::Duplicate.index()], 4);
         let lines: Vec<(u64, u64)> = whole.examples.iter().map(|w| (w.line, w.earlier)).collect();
@@ -488,7 +488,7 @@ mod tests {
                 } else {
                     (&mut b, i + 1 - split)
                 };
-                q.see(pack(id), id.as_bytes(), day, line as u64);
+                q.note_pair(pack(id), id.as_bytes(), day, line as u64);
             }
             a.append(b, split as u64);
             assert_eq!(a.counts, whole.counts, "split at {split}");
@@ -501,17 +501,17 @@ mod tests {
     fn pairs_past_the_limit_stop_the_check_and_say_so() {
         let mut q = Quality::default();
         for i in 0..PAIR_LIMIT as u64 {
-            q.see_packed(i, 1 << 56, 0, i + 1);
+            q.note_packed_pair(i, 1 << 56, 0, i + 1);
         }
         assert!(!q.pairs_capped);
-        q.see_packed(0, 1 << 56, 0, 1); // a duplicate, still counted
+        q.note_packed_pair(0, 1 << 56, 0, 1); // a duplicate, still counted
         assert_eq!(q.counts[Warn::Duplicate.index()], 1);
-        q.see(pack("new"), b"new", 0, 9); // one pair too many
+        q.note_pair(pack("new"), b"new", 0, 9); // one pair too many
         assert!(q.pairs_capped);
         assert_eq!(q.pairs(), PAIR_LIMIT);
         // Merging keeps the flag and the bound.
         let mut a = Quality::default();
-        a.see(pack("A"), b"A", 0, 1);
+        a.note_pair(pack("A"), b"A", 0, 1);
         a.append(q, 1);
         assert!(a.pairs_capped);
         assert_eq!(a.pairs(), PAIR_LIMIT);
@@ -521,8 +521,8 @@ mod tests {
     fn fast_and_slow_keys_agree() {
         let mut q = Quality::default();
         let (lo, hi) = pack("CMP001").unwrap();
-        q.see_packed(lo, hi, 7, 1);
-        q.see(pack("CMP001"), b"CMP001", 7, 2);
+        q.note_packed_pair(lo, hi, 7, 1);
+        q.note_pair(pack("CMP001"), b"CMP001", 7, 2);
         assert_eq!(q.counts[Warn::Duplicate.index()], 1);
         assert_eq!(&q.examples[0].campaign[..], b"CMP001");
     }
