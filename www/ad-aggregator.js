@@ -14,7 +14,7 @@
 // copy of this module) is a no-op.
 import { aggregateFile as coreAggregateFile, preload as corePreload, warmUp } from './aggregate.js';
 import { fmtInt, progressText } from './format.js';
-import { h, renderSummary } from './summary-view.js';
+import { h, RANKING_COLUMNS, renderRanking, renderSummary } from './summary-view.js';
 
 // The worker pool's two public calls (documented in adagg.d.ts).
 export { releaseWorkers, workerStats } from './aggregate.js';
@@ -399,17 +399,9 @@ function adoptStyles(root) {
 // Types friendly)
 // ---------------------------------------------------------------------------
 
-const COLUMNS = [
-  ['campaignId', 'Campaign', ''],
-  ['totalImpressions', 'Impressions', 'num col-extra'],
-  ['totalClicks', 'Clicks', 'num'],
-  ['totalSpend', 'Spend', 'num col-extra'],
-  ['totalConversions', 'Conversions', 'num col-extra'],
-  ['ctr', 'CTR', 'num'],
-  ['cpa', 'CPA', 'num'],
-];
+// The ranking's columns, those a compact widget hides marked `col-extra`.
+const COLUMNS = RANKING_COLUMNS.map(([key, label, c]) => [key, label, ['totalImpressions', 'totalSpend', 'totalConversions'].includes(key) ? `${c} col-extra` : c]);
 
-const cls = (...names) => names.filter(Boolean).join(' ');
 
 function intAttr(value, min, max) {
   if (value == null || value.trim() === '') return null;
@@ -908,29 +900,6 @@ export class AdAggregator extends BaseElement {
     els.mappingForm.hidden = false;
   }
 
-  #renderTable(table, rows, highlight) {
-    const thead = h('thead', {}, [
-      h('tr', {}, [
-        h('th', { scope: 'col', className: 'num rank', text: '#' }),
-        ...COLUMNS.map(([key, label, c]) => h('th', { scope: 'col', className: cls(c, key === highlight && 'key'), text: label })),
-      ]),
-    ]);
-    const tbody = h('tbody');
-    if (rows.length === 0) {
-      tbody.append(h('tr', {}, [h('td', { colspan: String(COLUMNS.length + 1), className: 'empty', text: 'No campaigns qualify.' })]));
-    }
-    rows.forEach((row, i) => {
-      const tr = h('tr', {}, [h('td', { className: 'num rank', text: String(i + 1) })]);
-      for (const [key, , c] of COLUMNS) {
-        const value = row[key] == null || row[key] === '' ? '—' : String(row[key]);
-        if (key === 'campaignId') tr.append(h('th', { scope: 'row', className: 'id', text: value }));
-        else tr.append(h('td', { className: cls(c, key === highlight && 'key'), text: value }));
-      }
-      tbody.append(tr);
-    });
-    table.replaceChildren(thead, tbody);
-  }
-
   #setDownload(link, csv) {
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     this.#blobUrls.push(url);
@@ -944,8 +913,8 @@ export class AdAggregator extends BaseElement {
     const warnings = result.summary.warnings ?? [];
     if (warnings.length > 0) this.#showNotice(warnings.join('\n'));
 
-    this.#renderTable(els.ctrTable, result.ctr ?? [], 'ctr');
-    this.#renderTable(els.cpaTable, result.cpa ?? [], 'cpa');
+    renderRanking(els.ctrTable, result.ctr ?? [], 'ctr', { columns: COLUMNS });
+    renderRanking(els.cpaTable, result.cpa ?? [], 'cpa', { columns: COLUMNS });
     this.#setDownload(els.ctrDownload, result.ctrCsv);
     this.#setDownload(els.cpaDownload, result.cpaCsv);
     els.results.hidden = false;

@@ -2,7 +2,7 @@
 // this module only wires the DOM. User data is only ever set as textContent.
 import { aggregateFile, preload, warmUp } from './aggregate.js';
 import { progressText } from './format.js';
-import { h, renderSummary } from './summary-view.js';
+import { h, renderRanking, renderSummary } from './summary-view.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -145,47 +145,7 @@ function renderProgress(p) {
 
 // ---------- results ----------
 
-const COLUMNS = [
-  ['campaignId', 'Campaign', ''],
-  ['totalImpressions', 'Impressions', 'num'],
-  ['totalClicks', 'Clicks', 'num'],
-  ['totalSpend', 'Spend', 'num'],
-  ['totalConversions', 'Conversions', 'num'],
-  ['ctr', 'CTR', 'num'],
-  ['cpa', 'CPA', 'num'],
-];
 
-function renderTable(table, rows, highlight) {
-  const thead = h('thead', {}, [
-    h('tr', {}, [
-      h('th', { scope: 'col', className: 'num rank', text: '#' }),
-      ...COLUMNS.map(([key, label, cls]) =>
-        h('th', { scope: 'col', className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: label }),
-      ),
-    ]),
-  ]);
-  const tbody = h('tbody');
-  if (rows.length === 0) {
-    tbody.append(h('tr', {}, [h('td', { colspan: String(COLUMNS.length + 1), className: 'empty', text: 'No campaigns qualify.' })]));
-  }
-  rows.forEach((row, i) => {
-    const tr = h('tr');
-    tr.append(h('td', { className: 'num rank', text: String(i + 1) }));
-    for (const [key, , cls] of COLUMNS) {
-      const value = row[key] == null || row[key] === '' ? '—' : String(row[key]);
-      if (key === 'campaignId') {
-        // The last campaign name seen, beside the ID (exports with both columns).
-        const name = row.campaignName && row.campaignName !== row.campaignId ? row.campaignName : '';
-        const cell = h('th', { scope: 'row', className: 'id', text: value });
-        if (name) cell.append(h('span', { className: 'campaign-name', text: name }));
-        tr.append(cell);
-      }
-      else tr.append(h('td', { className: [cls, key === highlight ? 'key' : ''].join(' ').trim(), text: value }));
-    }
-    tbody.append(tr);
-  });
-  table.replaceChildren(thead, tbody);
-}
 
 function setDownload(link, csv) {
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
@@ -199,8 +159,8 @@ function renderResult(result, file) {
   // Every warning, one per line (a header note and "no data rows" can come together).
   const warnings = result.summary.warnings ?? [];
   if (warnings.length > 0) showNotice(warnings.join('\n'));
-  renderTable(els.ctrTable, result.ctr ?? [], 'ctr');
-  renderTable(els.cpaTable, result.cpa ?? [], 'cpa');
+  renderRanking(els.ctrTable, result.ctr ?? [], 'ctr', { names: true });
+  renderRanking(els.cpaTable, result.cpa ?? [], 'cpa', { names: true });
   setDownload(els.downloadCtr, result.ctrCsv);
   setDownload(els.downloadCpa, result.cpaCsv);
   setDownload(els.downloadRejected, result.rejectedCsv);

@@ -81,3 +81,50 @@ export function renderSummary(els, result, file, statClass = () => '') {
   els.quality.hidden = !qualityShown(q);
   els.mapping.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');
 }
+
+/** A ranking's columns: `[key of the row, heading, class names]`. */
+export const RANKING_COLUMNS = [
+  ['campaignId', 'Campaign', ''],
+  ['totalImpressions', 'Impressions', 'num'],
+  ['totalClicks', 'Clicks', 'num'],
+  ['totalSpend', 'Spend', 'num'],
+  ['totalConversions', 'Conversions', 'num'],
+  ['ctr', 'CTR', 'num'],
+  ['cpa', 'CPA', 'num'],
+];
+
+/**
+ * Draws a ranking (`result.ctr` or `result.cpa`) into `table`, the column
+ * `highlight` (`'ctr'` or `'cpa'`) marked as the key. `columns` defaults to
+ * RANKING_COLUMNS (the widget adds classes to hide some when compact);
+ * with `names`, the last campaign name seen is shown beside the id. Every
+ * value is set as text.
+ */
+export function renderRanking(table, rows, highlight, { columns = RANKING_COLUMNS, names = false } = {}) {
+  const cls = (...parts) => parts.filter(Boolean).join(' ');
+  const thead = h('thead', {}, [
+    h('tr', {}, [
+      h('th', { scope: 'col', className: 'num rank', text: '#' }),
+      ...columns.map(([key, label, c]) => h('th', { scope: 'col', className: cls(c, key === highlight && 'key'), text: label })),
+    ]),
+  ]);
+  const tbody = h('tbody');
+  if (rows.length === 0) {
+    tbody.append(h('tr', {}, [h('td', { colspan: String(columns.length + 1), className: 'empty', text: 'No campaigns qualify.' })]));
+  }
+  rows.forEach((row, i) => {
+    const tr = h('tr', {}, [h('td', { className: 'num rank', text: String(i + 1) })]);
+    for (const [key, , c] of columns) {
+      const value = row[key] == null || row[key] === '' ? '—' : String(row[key]);
+      if (key === 'campaignId') {
+        const cell = h('th', { scope: 'row', className: 'id', text: value });
+        // The last campaign name seen, beside the id (exports with both columns).
+        const name = names && row.campaignName && row.campaignName !== row.campaignId ? row.campaignName : '';
+        if (name) cell.append(h('span', { className: 'campaign-name', text: name }));
+        tr.append(cell);
+      } else tr.append(h('td', { className: cls(c, key === highlight && 'key'), text: value }));
+    }
+    tbody.append(tr);
+  });
+  table.replaceChildren(thead, tbody);
+}
