@@ -102,6 +102,19 @@ pub struct Aggregator {
     table: Table,
 }
 
+impl Slow {
+    /// Forgets the record just handled (its output, raw bytes, flags).
+    fn end_record(&mut self) {
+        self.len = 0;
+        self.nends = 0;
+        self.pending = false;
+        self.too_long = false;
+        self.raw.clear();
+        self.raw_total = 0;
+        self.multi_line = false;
+    }
+}
+
 impl Aggregator {
     /// An aggregator for the whole data part of a file described by `plan`.
     pub fn new(plan: &Plan) -> Aggregator {
@@ -616,8 +629,8 @@ impl Aggregator {
                         }
                     }
                 }
-                Err(kind) if !kind.is_not_data() && repeats_header(&self.header, self.layout.campaign, ends.len(), &field).is_some() => {
-                    if repeats_header(&self.header, self.layout.campaign, ends.len(), &field) == Some(true) {
+                Err(kind) if !kind.is_not_data() && let Some(same_order) = repeats_header(&self.header, self.layout.campaign, ends.len(), &field) => {
+                    if same_order {
                         let kind = SkipKind::HeaderRepeat;
                         self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
                     } else {
@@ -649,14 +662,7 @@ impl Aggregator {
                 }
             }
         }
-        let s = &mut self.slow;
-        s.len = 0;
-        s.nends = 0;
-        s.pending = false;
-        s.too_long = false;
-        s.raw.clear();
-        s.raw_total = 0;
-        s.multi_line = false;
+        self.slow.end_record();
     }
 
     /// The pending record has a quoted field that runs across lines past the
@@ -679,9 +685,8 @@ impl Aggregator {
         self.partial.newlines -= count_newlines(again);
         self.partial.reject_within(line, kind.to_string(), &raw[..first.min(RAW_LIMIT)], limit);
         self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
-        let s = &mut self.slow;
-        (s.len, s.nends, s.pending, s.too_long, s.raw_total, s.multi_line) = (0, 0, false, false, 0, false);
-        s.active = false;
+        self.slow.end_record();
+        self.slow.active = false;
         self.csv = csv_reader(self.delimiter);
         self.rewinds += 1;
         self.strict_stop(kind);

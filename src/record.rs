@@ -146,25 +146,17 @@ fn is_footer<'a>(layout: &Layout, count: usize, field: &impl Fn(usize) -> &'a [u
 /// The message for a skipped record, quoting the offending value (cut to
 /// 60 bytes).
 pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'a [u8]) -> String {
-    let quoted = |f: Field| {
-        let col = match f.metric_index() {
-            Some(i) => layout.metrics[i],
-            None => layout.campaign,
-        };
-        let value = field(col);
+    let quoted = |value: &[u8]| {
         let cut = &value[..value.len().min(60)];
         let more = if value.len() > 60 { "..." } else { "" };
-        format!("{}: {:?}{more}", kind, String::from_utf8_lossy(cut))
+        format!("{kind}: {:?}{more}", String::from_utf8_lossy(cut))
     };
     match kind {
-        SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooLarge(f) => quoted(f),
-        // The row's first cell says what it was: `Total: Account`, `©2025 …`.
-        SkipKind::Footer => {
-            let value = trim(field(0));
-            let cut = &value[..value.len().min(60)];
-            let more = if value.len() > 60 { "..." } else { "" };
-            format!("{kind}: {:?}{more}", String::from_utf8_lossy(cut))
+        SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooLarge(f) => {
+            quoted(field(f.metric_index().map_or(layout.campaign, |i| layout.metrics[i])))
         }
+        // The row's first cell says what it was: `Total: Account`, `©2025 …`.
+        SkipKind::Footer => quoted(trim(field(0))),
         _ => kind.to_string(),
     }
 }
