@@ -1,43 +1,19 @@
-//! Formatting results: exact decimal rounding (half away from zero) and
-//! CSV rows that are RFC 4180-quoted and safe to open in a spreadsheet.
+//! Ranked rows as text: cells by [`RANKING_COLUMNS`] (exact decimals, half
+//! away from zero) and CSV rows that are RFC 4180-quoted and safe to open
+//! in a spreadsheet.
 
-use crate::number::MICROS;
 use crate::rank::Ranked;
-use crate::totals::Totals;
+pub use crate::schema::columns::HEADER;
+use crate::schema::columns::{Column, Value, RANKING_COLUMNS};
+use crate::schema::metric::format_sum;
 
-/// Header of both output files.
-pub const HEADER: &str = "campaign_id,total_impressions,total_clicks,total_spend,total_conversions,CTR,CPA";
-
-/// `num / den` rounded half away from zero to `decimals` places (den > 0).
-pub fn format_ratio(num: u128, den: u128, decimals: u32) -> String {
-    let scale = 10u128.pow(decimals);
-    let scaled = (num * scale * 2 + den) / (den * 2);
-    let (int, frac) = (scaled / scale, scaled % scale);
-    if decimals == 0 {
-        return int.to_string();
+/// One cell of a ranked row, as text (the id unquoted).
+pub fn cell(column: &Column, r: &Ranked) -> String {
+    match column.value {
+        Value::Id => String::from_utf8_lossy(&r.campaign_id).into_owned(),
+        Value::Sum(sum) => format_sum(sum, &r.totals),
+        Value::Metric(m) => m.format(&r.totals),
     }
-    format!("{int}.{frac:0width$}", width = decimals as usize)
-}
-
-/// Total spend with 2 decimals.
-pub fn spend(t: &Totals) -> String {
-    format_ratio(u128::from(t.spend_micros), u128::from(MICROS), 2)
-}
-
-/// CTR with 4 decimals, empty without impressions.
-pub fn ctr(t: &Totals) -> String {
-    if t.impressions == 0 {
-        return String::new();
-    }
-    format_ratio(u128::from(t.clicks), u128::from(t.impressions), 4)
-}
-
-/// CPA with 2 decimals, empty without conversions.
-pub fn cpa(t: &Totals) -> String {
-    if t.conversions == 0 {
-        return String::new();
-    }
-    format_ratio(u128::from(t.spend_micros), u128::from(t.conversions) * u128::from(MICROS), 2)
 }
 
 /// A campaign id as a CSV field: a leading `=`, `+`, `-`, `@`, tab or CR
@@ -73,23 +49,23 @@ pub fn push_csv_text_field(out: &mut String, raw: &[u8]) {
     }
 }
 
-/// The whole CSV file for a ranking: header plus one LF-terminated row each.
+/// The whole CSV file for a ranking: [`HEADER`] plus one LF-terminated
+/// row each, the columns of [`RANKING_COLUMNS`].
 pub fn ranking_csv(rows: &[Ranked]) -> String {
     let mut out = String::with_capacity(HEADER.len() + 1 + rows.len() * 64);
     out.push_str(HEADER);
     out.push('\n');
     for r in rows {
-        let t = &r.totals;
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
-            csv_text_field(&r.campaign_id),
-            t.impressions,
-            t.clicks,
-            spend(t),
-            t.conversions,
-            ctr(t),
-            cpa(t)
-        ));
+        for (i, column) in RANKING_COLUMNS.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match column.value {
+                Value::Id => push_csv_text_field(&mut out, &r.campaign_id),
+                _ => out.push_str(&cell(column, r)),
+            }
+        }
+        out.push('\n');
     }
     out
 }
@@ -97,6 +73,8 @@ pub fn ranking_csv(rows: &[Ranked]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::totals::Totals;
 
     fn t(i: u64, c: u64, s: u64, v: u64) -> Totals {
         Totals { impressions: i, clicks: c, spend_micros: s, conversions: v }
@@ -106,21 +84,6 @@ mod tests {
     fn spec_example() {
         let row = Ranked { campaign_id: b"CMP042"[..].into(), totals: t(125000, 6250, 12_500_500_000, 625), name: None };
         assert_eq!(ranking_csv(&[row]), format!("{HEADER}\nCMP042,125000,6250,12500.50,625,0.0500,20.00\n"));
-    }
-
-    #[test]
-    fn rounding_half_away_from_zero() {
-        assert_eq!(cpa(&t(0, 0, 125_000, 1)), "0.13"); // 0.125
-        assert_eq!(cpa(&t(0, 0, 124_999, 1)), "0.12");
-        assert_eq!(ctr(&t(20000, 1, 0, 0)), "0.0001"); // 0.00005
-        assert_eq!(ctr(&t(20001, 1, 0, 0)), "0.0000");
-        assert_eq!(ctr(&t(3, 2, 0, 0)), "0.6667");
-        assert_eq!(spend(&t(0, 0, 4_995_000, 0)), "5.00"); // 4.995
-        assert_eq!(spend(&t(0, 0, 4_994_999, 0)), "4.99");
-        assert_eq!(ctr(&t(0, 0, 0, 0)), "");
-        assert_eq!(cpa(&t(0, 0, 5, 0)), "");
-        assert_eq!(ctr(&t(5, 5, 0, 0)), "1.0000");
-        assert_eq!(spend(&t(0, 0, u64::MAX, 0)), "18446744073709.55");
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! Top-k selection by exact ratios: CTR (clicks / impressions, highest
-//! first) and CPA (spend / conversions, lowest first), ties broken by
-//! campaign id in byte order. Ratios are compared by cross-multiplying in
-//! 128 bits, never as rounded or floating-point values.
+//! Top-k selection by any metric of [`crate::schema::metric`]: exact
+//! ratios compared by cross-multiplying in 128 bits, never as rounded or
+//! floating-point values, ties broken by campaign id in byte order.
 
 use std::cmp::Ordering;
 
-use crate::partial::CampaignMap;
+use crate::key::CampaignMap;
+use crate::schema::metric::Metric;
 use crate::totals::Totals;
 
 /// One campaign with its totals, as ranked and written out.
@@ -19,69 +19,58 @@ pub struct Ranked {
     pub name: Option<Box<[u8]>>,
 }
 
-/// Compares `a/b` with `c/d` exactly (`b`, `d` > 0).
-fn cmp_ratio(a: u64, b: u64, c: u64, d: u64) -> Ordering {
-    (u128::from(a) * u128::from(d)).cmp(&(u128::from(c) * u128::from(b)))
+/// One ranking: a metric and its best campaigns, best first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ranking {
+    /// The metric ranked by.
+    pub metric: &'static Metric,
+    /// The best campaigns, best first.
+    pub rows: Vec<Ranked>,
 }
 
-/// Higher CTR first, then campaign id ascending.
-pub fn ctr_order(a: (&[u8], &Totals), b: (&[u8], &Totals)) -> Ordering {
-    cmp_ratio(b.1.clicks, b.1.impressions, a.1.clicks, a.1.impressions).then_with(|| a.0.cmp(b.0))
-}
-
-/// Lower CPA first, then campaign id ascending.
-pub fn cpa_order(a: (&[u8], &Totals), b: (&[u8], &Totals)) -> Ordering {
-    cmp_ratio(a.1.spend_micros, a.1.conversions, b.1.spend_micros, b.1.conversions).then_with(|| a.0.cmp(b.0))
-}
-
-/// The best `k` campaigns among those `eligible`, best first, in
-/// O(n log k) without sorting everything.
-pub fn top_k(
-    campaigns: &CampaignMap,
-    k: usize,
-    eligible: impl Fn(&Totals) -> bool,
-    order: impl Fn((&[u8], &Totals), (&[u8], &Totals)) -> Ordering,
-) -> Vec<Ranked> {
-    let mut top = TopK::new(k, eligible, order);
+/// The best `k` campaigns by `metric` (those it is defined for), best
+/// first, in O(n log k) without sorting everything.
+pub fn top_k(campaigns: &CampaignMap, k: usize, metric: &'static Metric) -> Vec<Ranked> {
+    let mut top = TopK::new(k, metric);
     for (id, totals) in campaigns {
         top.offer(id, totals);
     }
     top.into_vec()
 }
 
-/// The best `k` campaigns offered so far, best first: several rankings
-/// can be kept in one pass over the campaigns.
-pub struct TopK<E, O> {
+/// The best `k` campaigns by one metric offered so far, best first:
+/// several rankings can be kept in one pass over the campaigns.
+pub struct TopK {
     k: usize,
     best: Vec<Ranked>,
-    eligible: E,
-    order: O,
+    metric: &'static Metric,
 }
 
-impl<E, O> TopK<E, O>
-where
-    E: Fn(&Totals) -> bool,
-    O: Fn((&[u8], &Totals), (&[u8], &Totals)) -> Ordering,
-{
-    /// An empty ranking of `k` rows of the campaigns `eligible`, by `order`.
-    pub fn new(k: usize, eligible: E, order: O) -> Self {
-        TopK { k, best: Vec::with_capacity(k + 1), eligible, order }
+impl TopK {
+    /// An empty ranking of `k` rows by `metric`.
+    pub fn new(k: usize, metric: &'static Metric) -> Self {
+        TopK { k, best: Vec::with_capacity(k + 1), metric }
     }
 
     /// Considers one campaign (its id is copied only if it is kept).
     #[inline]
     pub fn offer(&mut self, id: &[u8], totals: &Totals) {
         let k = self.k;
-        if k == 0 || !(self.eligible)(totals) {
+        if k == 0 || !self.metric.defined(totals) {
             return;
         }
         let item = (id, totals);
-        if self.best.len() == k && (self.order)(item, key(&self.best[k - 1])) != Ordering::Less {
+        if self.best.len() == k && self.metric.order(item, key(&self.best[k - 1])) != Ordering::Less {
             return;
         }
-        let at = self.best.partition_point(|b| (self.order)(key(b), item) == Ordering::Less);
+        let at = self.best.partition_point(|b| self.metric.order(key(b), item) == Ordering::Less);
         self.best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None });
         self.best.truncate(k);
+    }
+
+    /// The metric ranked by.
+    pub fn metric(&self) -> &'static Metric {
+        self.metric
     }
 
     /// The ranking, best first.
@@ -90,24 +79,15 @@ where
     }
 }
 
-/// A ranked row as [`ctr_order`] and [`cpa_order`] take it.
+/// A ranked row as [`Metric::order`] takes it.
 fn key(r: &Ranked) -> (&[u8], &Totals) {
     (&r.campaign_id, &r.totals)
-}
-
-/// The top `k` by CTR (campaigns with impressions only).
-pub fn top_ctr(campaigns: &CampaignMap, k: usize) -> Vec<Ranked> {
-    top_k(campaigns, k, |t| t.impressions > 0, ctr_order)
-}
-
-/// The top `k` by lowest CPA (campaigns with conversions only).
-pub fn top_cpa(campaigns: &CampaignMap, k: usize) -> Vec<Ranked> {
-    top_k(campaigns, k, |t| t.conversions > 0, cpa_order)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::metric::{CPA, CTR};
 
     fn map(rows: &[(&str, u64, u64, u64, u64)]) -> CampaignMap {
         rows.iter()
@@ -124,14 +104,14 @@ mod tests {
     #[test]
     fn ctr_ranking_with_ties_and_zero_impressions() {
         let m = map(&[("B", 100, 5, 0, 0), ("A", 200, 10, 0, 0), ("C", 3, 1, 0, 0), ("Z", 0, 0, 0, 0), ("D", 1000, 1, 0, 0)]);
-        assert_eq!(ids(&top_ctr(&m, 10)), ["C", "A", "B", "D"]);
-        assert_eq!(ids(&top_ctr(&m, 2)), ["C", "A"]);
+        assert_eq!(ids(&top_k(&m, 10, &CTR)), ["C", "A", "B", "D"]);
+        assert_eq!(ids(&top_k(&m, 2, &CTR)), ["C", "A"]);
     }
 
     #[test]
     fn cpa_ranking_excludes_zero_conversions() {
         let m = map(&[("X", 0, 0, 10, 0), ("B", 0, 0, 30, 3), ("A", 0, 0, 20, 2), ("C", 0, 0, 5, 1)]);
-        assert_eq!(ids(&top_cpa(&m, 10)), ["C", "A", "B"]);
+        assert_eq!(ids(&top_k(&m, 10, &CPA)), ["C", "A", "B"]);
     }
 
     #[test]
@@ -142,6 +122,6 @@ mod tests {
         let big = 1u64 << 60;
         let m = map(&[("a", big + 1, big, 0, 0), ("b", big, big - 1, 0, 0)]);
         // a: big/(big+1) = 1 - 1/(big+1); b: (big-1)/big = 1 - 1/big; a > b.
-        assert_eq!(ids(&top_ctr(&m, 2)), ["a", "b"]);
+        assert_eq!(ids(&top_k(&m, 2, &CTR)), ["a", "b"]);
     }
 }

@@ -7,7 +7,8 @@ use crate::output::ranking_csv;
 use crate::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
 use crate::plan::{Encoding, Plan};
 use crate::quality::{Quality, Warn, Warned, PAIR_LIMIT};
-use crate::rank::{cpa_order, ctr_order, Ranked, TopK};
+use crate::rank::{Ranked, Ranking, TopK};
+use crate::schema::metric::{Metric, CPA, CTR, METRICS};
 use crate::table::Table;
 use crate::totals::Totals;
 use crate::transcode::decode_windows_1252;
@@ -107,10 +108,8 @@ impl QualitySummary {
 /// Rankings plus summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// Highest CTR first.
-    pub top_ctr: Vec<Ranked>,
-    /// Lowest CPA first.
-    pub top_cpa: Vec<Ranked>,
+    /// One ranking per metric of [`METRICS`], in that order.
+    pub rankings: Vec<Ranking>,
     /// What happened to every row.
     pub summary: Summary,
     /// Skipped data rows for `rejected_rows.csv` (absolute lines).
@@ -166,14 +165,14 @@ impl Report {
             true => utf8_keys(std::mem::take(&mut partial.campaigns)),
             false => std::mem::take(&mut partial.campaigns),
         };
-        // Both rankings and the count in one pass over the campaigns.
-        let mut ctr = TopK::new(k, |t: &Totals| t.impressions > 0, ctr_order);
-        let mut cpa = TopK::new(k, |t: &Totals| t.conversions > 0, cpa_order);
+        // Every ranking and the count in one pass over the campaigns.
+        let mut tops: Vec<TopK> = METRICS.iter().map(|&m| TopK::new(k, m)).collect();
         let mut count = 0usize;
         let mut offer = |id: &[u8], t: &Totals| {
             count += 1;
-            ctr.offer(id, t);
-            cpa.offer(id, t);
+            for top in &mut tops {
+                top.offer(id, t);
+            }
         };
         match &table {
             Some(table) => table.for_each(&mut offer),
@@ -200,8 +199,7 @@ impl Report {
             rejected: std::mem::take(&mut partial.rejected),
             rejected_omitted: partial.rejected_omitted,
             encoding: plan.encoding,
-            top_ctr: with_names(ctr.into_vec()),
-            top_cpa: with_names(cpa.into_vec()),
+            rankings: tops.into_iter().map(|top| Ranking { metric: top.metric(), rows: with_names(top.into_vec()) }).collect(),
             summary: Summary {
                 rows_read: partial.rows_read,
                 rows_aggregated: partial.rows_aggregated,
@@ -226,14 +224,24 @@ impl Report {
         }
     }
 
+    /// The ranking by `metric` (one of [`METRICS`]), best first.
+    pub fn ranking(&self, metric: &Metric) -> &[Ranked] {
+        self.rankings.iter().find(|r| r.metric == metric).map_or(&[], |r| &r.rows)
+    }
+
+    /// The ranking file for `metric`: `top10_<key>.csv`'s contents.
+    pub fn ranking_csv(&self, metric: &Metric) -> String {
+        ranking_csv(self.ranking(metric))
+    }
+
     /// `top10_ctr.csv` contents.
     pub fn ctr_csv(&self) -> String {
-        ranking_csv(&self.top_ctr)
+        self.ranking_csv(&CTR)
     }
 
     /// `top10_cpa.csv` contents.
     pub fn cpa_csv(&self) -> String {
-        ranking_csv(&self.top_cpa)
+        self.ranking_csv(&CPA)
     }
 
     /// `rejected_rows.csv`: `line,reason,raw_line` for every skipped data

@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-use crate::{Aggregator, Encoding, Error, Field, Job, Options, Partial, Plan, Ranked, Report, Start};
+use crate::schema::columns::RANKING_COLUMNS;
+use crate::schema::metric::{Better, METRICS};
+use crate::{cell, Aggregator, Encoding, Error, Field, Job, Options, Partial, Plan, Ranked, Report, Start};
 
 fn plan_from_js(value: JsValue) -> Result<Plan, JsError> {
     let plan: Plan = serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad plan: {e}")))?;
@@ -392,34 +394,58 @@ fn range_result(partial: &Partial, bytes: &[u8]) -> Result<JsValue, JsError> {
     Ok(out.into())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RowJs {
-    campaign_id: String,
-    /// Last name seen for the campaign ("" when the file has no name column).
-    campaign_name: String,
-    total_impressions: String,
-    total_clicks: String,
-    total_spend: String,
-    total_conversions: String,
-    ctr: String,
-    cpa: String,
+/// A ranked row for JS: one property per column of [`RANKING_COLUMNS`]
+/// (by its `key`, as text), then `campaignName`: the last name seen for
+/// the campaign ("" when the file has no name column).
+struct RowJs<'a>(&'a Ranked);
+
+impl Serialize for RowJs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(RANKING_COLUMNS.len() + 1))?;
+        for column in &RANKING_COLUMNS {
+            map.serialize_entry(column.key, &cell(column, self.0))?;
+        }
+        let name = self.0.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+        map.serialize_entry("campaignName", &name)?;
+        map.end()
+    }
 }
 
-impl From<&Ranked> for RowJs {
-    fn from(r: &Ranked) -> RowJs {
-        let t = &r.totals;
-        RowJs {
-            campaign_id: String::from_utf8_lossy(&r.campaign_id).into_owned(),
-            campaign_name: r.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default(),
-            total_impressions: t.impressions.to_string(),
-            total_clicks: t.clicks.to_string(),
-            total_spend: crate::spend(t),
-            total_conversions: t.conversions.to_string(),
-            ctr: crate::ctr(t),
-            cpa: crate::cpa(t),
+/// Every ranking of a report for JS: `<key>` (its rows) and `<key>Csv`
+/// (its file) for each metric, e.g. `ctr` and `ctrCsv`.
+struct RankingsJs<'a>(&'a Report);
+
+impl Serialize for RankingsJs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.rankings.len() * 2))?;
+        for ranking in &self.0.rankings {
+            let rows: Vec<RowJs> = ranking.rows.iter().map(RowJs).collect();
+            map.serialize_entry(ranking.metric.key, &rows)?;
+            map.serialize_entry(&format!("{}Csv", ranking.metric.key), &crate::ranking_csv(&ranking.rows))?;
         }
+        map.end()
     }
+}
+
+/// A ranking column for JS, so that tables are drawn without knowing
+/// the metrics.
+#[derive(Serialize)]
+struct ColumnJs {
+    key: &'static str,
+    label: &'static str,
+    header: &'static str,
+    kind: &'static str,
+}
+
+/// A metric for JS: its key (the result's property with its rows), its
+/// heading and which end ranks first.
+#[derive(Serialize)]
+struct MetricJs {
+    key: &'static str,
+    label: &'static str,
+    better: &'static str,
 }
 
 #[derive(Serialize)]
@@ -483,11 +509,11 @@ struct MappingJs {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ResultJs {
-    ctr: Vec<RowJs>,
-    cpa: Vec<RowJs>,
-    ctr_csv: String,
-    cpa_csv: String,
+struct ResultJs<'a> {
+    #[serde(flatten)]
+    rankings: RankingsJs<'a>,
+    columns: Vec<ColumnJs>,
+    metrics: Vec<MetricJs>,
     rejected_csv: String,
     summary: SummaryJs,
 }
@@ -510,7 +536,9 @@ fn stop_error(err: &Error) -> JsValue {
 }
 
 /// Merges range results (in file order) and ranks the top `top` campaigns.
-/// Returns `{ ctr, cpa, ctrCsv, cpaCsv, summary }`.
+/// Returns `{ ctr, ctrCsv, cpa, cpaCsv, columns, metrics, rejectedCsv,
+/// summary }`: a ranking and its file per metric, the columns of a
+/// ranking's rows and the metrics, so JS draws tables from data.
 #[wasm_bindgen(js_name = finishPartials)]
 pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsValue, JsValue> {
     let plan = plan_from_js(plan)?;
@@ -529,10 +557,22 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
     }
     let s = &report.summary;
     let result = ResultJs {
-        ctr: report.top_ctr.iter().map(RowJs::from).collect(),
-        cpa: report.top_cpa.iter().map(RowJs::from).collect(),
-        ctr_csv: report.ctr_csv(),
-        cpa_csv: report.cpa_csv(),
+        rankings: RankingsJs(&report),
+        columns: RANKING_COLUMNS
+            .iter()
+            .map(|c| ColumnJs { key: c.key, label: c.label, header: c.header, kind: c.kind() })
+            .collect(),
+        metrics: METRICS
+            .iter()
+            .map(|m| MetricJs {
+                key: m.key,
+                label: m.header,
+                better: match m.better {
+                    Better::Higher => "higher",
+                    Better::Lower => "lower",
+                },
+            })
+            .collect(),
         rejected_csv: report.rejected_csv(),
         summary: SummaryJs {
             rows_read: s.rows_read,

@@ -482,7 +482,7 @@ fn total_rows_and_decimal_commas_are_never_misread_by_the_fast_path() {
     // did not know better.
     let comma = b"campaign_id,impressions,clicks,spend,conversions\nA,100,10,5.50,1\nTotal,100,10,5.50,1\nTOTAL: Account,1,1,1,1\nB,10,1,2,1\n";
     let report = adagg::aggregate_bytes(comma, 10).unwrap();
-    assert_eq!(report.summary.campaigns, 2, "{:?}", report.top_ctr);
+    assert_eq!(report.summary.campaigns, 2, "{:?}", report.rankings);
     assert_eq!(report.summary.rows_aggregated, 2);
 
     let semicolon = b"campaign_id;impressions;clicks;spend;conversions\nA;100;10;5,50;1\nB;100;10;5.5;1\nC;100;10;1.500;1\n";
@@ -532,7 +532,7 @@ fn last_seen_campaign_name_beside_the_id_in_any_split() {
         let merged = run_ranges(&points, |jobs| jobs.into_iter().map(|(a, b)| run(a, b, Pass::Fast)).collect(), run).unwrap();
         let report = adagg::Report::new(&plan, merged, 10);
         let mut names: Vec<(String, String)> = report
-            .top_ctr
+            .ranking(&adagg::schema::metric::CTR)
             .iter()
             .map(|r| (String::from_utf8(r.campaign_id.to_vec()).unwrap(), String::from_utf8(r.name.clone().unwrap().to_vec()).unwrap()))
             .collect();

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// Bottom first.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("text and scalars", &["field", "number", "date", "totals", "aliases", "error", "key"]),
+    ("text and scalars", &["schema", "field", "number", "date", "totals", "aliases", "error", "key"]),
     ("the top of a file", &["plan", "transcode", "day_window"]),
     ("row semantics, per-campaign state, warnings", &["record", "table", "quality"]),
     ("a range's result", &["partial"]),

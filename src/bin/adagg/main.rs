@@ -351,11 +351,13 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         }
         std::fs::create_dir_all(&args.output)
             .map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
-        let files = [("top10_ctr.csv", report.ctr_csv()), ("top10_cpa.csv", report.cpa_csv())];
-        for (name, csv) in files {
-            let path = args.output.join(name);
-            std::fs::write(&path, csv)
+        // One file per ranking (`top10_ctr.csv`, `top10_cpa.csv`).
+        let mut written = Vec::new();
+        for ranking in &report.rankings {
+            let path = args.output.join(format!("top10_{}.csv", ranking.metric.key));
+            std::fs::write(&path, adagg::ranking_csv(&ranking.rows))
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            written.push(path.display().to_string());
         }
         let rejected = args.output.join("rejected_rows.csv");
         spills
@@ -377,12 +379,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         if let Some(mib) = peak_rss_mib() {
             text += &format!("peak memory:     {mib:.1} MiB\n");
         }
-        text += &format!(
-            "wrote {}, {} and {}\n",
-            args.output.join("top10_ctr.csv").display(),
-            args.output.join("top10_cpa.csv").display(),
-            args.output.join("rejected_rows.csv").display()
-        );
+        text += &format!("wrote {} and {}\n", written.join(", "), rejected.display());
         let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
         Ok(())
     }
