@@ -61,7 +61,7 @@ pub use plan::{only_blank_lines, sniff, sniff_with, still_blank, Encoding, Optio
 pub use quality::{Quality, Warn, Warned, PAIR_LIMIT, WARN_EXAMPLES};
 pub use rank::{top_k, Ranked, Ranking, TopK};
 pub use report::{rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, Summary, REJECTED_HEADER};
-pub use split::{run_range_in_memory, run_ranges, split_points, Pass, RangeResult};
+pub use split::{align, first_pass, run_range_in_memory, run_ranges, split_points, Align, Pass, RangeResult, Span};
 pub use totals::{RowValues, Totals};
 pub use transcode::Transcoder;
 #[doc(hidden)]

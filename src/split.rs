@@ -33,10 +33,73 @@ pub enum Pass {
     Locate,
 }
 
+/// The first pass: range `j` from `points[j]` (exactly for the first,
+/// after the next line break for the others) to the first line boundary
+/// after `points[j + 1]` (the last to the end).
+pub fn first_pass(points: &[u64]) -> Vec<(Start, u64)> {
+    (0..points.len() - 1)
+        .map(|j| {
+            let start = if j == 0 { Start::Exact(points[0]) } else { Start::AfterNewline(points[j]) };
+            (start, stop_after(points, j))
+        })
+        .collect()
+}
+
+/// Where a range's result lies, as [`align`] needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First byte read.
+    pub start: u64,
+    /// One past the last byte read.
+    pub end: u64,
+    /// Nothing after it counts ([`Partial::stopped`]).
+    pub stopped: bool,
+}
+
+/// What to do next to line up the range results in file order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// The first `n` results meet end to start (or the last of them
+    /// stopped): merge them in order, and only them.
+    Merge(usize),
+    /// Result `index` does not start where the one before it ended (a
+    /// quoted line break crossed a split point): run that range again
+    /// from exactly `start`, to the first line boundary after `stop_after`.
+    Rerun {
+        /// The range to run again.
+        index: usize,
+        /// Its true first byte: the end of the range before.
+        start: u64,
+        /// Where it stops, as in its first pass.
+        stop_after: u64,
+    },
+}
+
+/// The next step in lining up the results of the ranges of `points`:
+/// `spans` are the results so far, in file order (a prefix when a later
+/// range failed: `Merge` then counts the failed range, so that merging
+/// meets its error in file order). The CLI ([`run_ranges`]) and the web
+/// shell (`alignRanges`, which only dispatches what this decides) both
+/// line up ranges with it.
+pub fn align(points: &[u64], spans: &[Span]) -> Align {
+    let n = points.len() - 1;
+    for j in 0..n {
+        let Some(here) = spans.get(j) else { return Align::Merge(j + 1) };
+        if here.stopped || j + 1 == n {
+            return Align::Merge(j + 1); // nothing after a stop counts
+        }
+        let Some(next) = spans.get(j + 1) else { return Align::Merge(j + 2) };
+        if next.start != here.end {
+            return Align::Rerun { index: j + 1, start: here.end, stop_after: stop_after(points, j + 1) };
+        }
+    }
+    Align::Merge(n)
+}
+
 /// Runs every range with `run(start, stop_after, Pass::Fast)` (in any order
 /// or in parallel, as `run_all` decides), then merges them in file order,
 /// re-running a range from the exact end of the previous one when they do
-/// not meet. `run_all` receives all first-pass jobs at once.
+/// not meet ([`align`]). `run_all` receives all first-pass jobs at once.
 ///
 /// A range's result, errors included, counts only once the range is known
 /// to start where the one before it ended: a range that started inside a
@@ -50,25 +113,25 @@ where
     A: FnOnce(Vec<(Start, u64)>) -> Vec<Result<T, Error>>,
     R: Fn(Start, u64, Pass) -> Result<T, Error>,
 {
-    let n = points.len() - 1;
-    let jobs: Vec<(Start, u64)> = (0..n)
-        .map(|j| {
-            let start = if j == 0 { Start::Exact(points[0]) } else { Start::AfterNewline(points[j]) };
-            (start, stop_after(points, j))
-        })
-        .collect();
-    let mut results = run_all(jobs).into_iter();
+    let mut results = run_all(first_pass(points));
     let merged = (|| -> Result<T, Error> {
-        let mut merged = results.next().expect("at least one range")?;
-        for j in 1..n {
-            if merged.stopped() {
-                break; // nothing after the first malformed row (strict mode) or error counts
+        let count = loop {
+            let spans: Vec<Span> = results
+                .iter()
+                .map_while(|r| r.as_ref().ok())
+                .map(|t| Span { start: t.start(), end: t.end(), stopped: t.stopped() })
+                .collect();
+            match align(points, &spans) {
+                Align::Merge(count) => break count,
+                Align::Rerun { index, start, stop_after } => {
+                    results[index] = run(Start::Exact(start), stop_after, Pass::Fast);
+                }
             }
-            let mut next = results.next().expect("one result per range")?;
-            if next.start() != merged.end() {
-                next = run(Start::Exact(merged.end()), stop_after(points, j), Pass::Fast)?;
-            }
-            merged.append(next)?;
+        };
+        let mut ranges = results.drain(..count);
+        let mut merged = ranges.next().expect("at least one range")?;
+        for next in ranges {
+            merged.append(next?)?;
         }
         Ok(merged)
     })();
@@ -163,4 +226,30 @@ pub fn run_range_in_memory(plan: &Plan, bytes: &[u8], start: Start, stop_after: 
         }
     }
     agg.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(start: u64, end: u64) -> Span {
+        Span { start, end, stopped: false }
+    }
+
+    #[test]
+    fn ranges_that_meet_merge_and_others_run_again() {
+        let points = [10, 20, 30, 40];
+        assert_eq!(align(&points, &[span(10, 21), span(21, 31), span(31, 40)]), Align::Merge(3));
+        // A quoted line break crossed 20: range 1 runs again from 25.
+        assert_eq!(align(&points, &[span(10, 25), span(21, 31), span(31, 40)]), Align::Rerun { index: 1, start: 25, stop_after: 30 });
+        // The last range runs to the end.
+        assert_eq!(align(&points, &[span(10, 21), span(21, 35), span(31, 40)]), Align::Rerun { index: 2, start: 35, stop_after: u64::MAX });
+        // Nothing after a stop counts.
+        let stopped = Span { start: 21, end: 24, stopped: true };
+        assert_eq!(align(&points, &[span(10, 21), stopped, span(99, 100)]), Align::Merge(2));
+        // A failed range (missing span) is merged, so its error surfaces.
+        assert_eq!(align(&points, &[span(10, 21)]), Align::Merge(2));
+        assert_eq!(align(&points, &[]), Align::Merge(1));
+        assert_eq!(first_pass(&points), [(Start::Exact(10), 20), (Start::AfterNewline(20), 30), (Start::AfterNewline(30), u64::MAX)]);
+    }
 }
