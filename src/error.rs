@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::field::Field;
+use crate::schema::field::Field;
 
 /// A problem that stops the whole run: nothing is computed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,47 +22,39 @@
 //! [`Partial::append`] the results in order and build a [`Report`].
 #![deny(missing_docs)]
 
-mod aggregator;
-mod aliases;
-mod codec;
-pub mod date;
-mod day_window;
+// Bottom layer first (tests/layers.rs keeps every use pointing down).
 mod error;
-mod fast;
-mod field;
-mod job;
-mod key;
-mod number;
-mod output;
-mod partial;
-mod plan;
-mod quality;
-mod rank;
-pub mod record;
-mod report;
+mod text;
 pub mod schema;
-mod split;
-mod table;
-mod totals;
-mod transcode;
+mod row;
+mod group;
+mod agg;
+mod read;
+mod run;
+mod derive;
+mod report;
+
+pub use row::record;
+pub use text::date;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use aggregator::{Aggregator, Finished, Start};
-pub use record::{RAW_LIMIT, RECORD_LIMIT};
+pub use read::range::{Aggregator, Finished, Start};
+pub use row::record::{RAW_LIMIT, RECORD_LIMIT};
 pub use error::{Error, SkipKind, Skipped};
-pub use field::Field;
-pub use job::{aggregate_bytes, Job};
-pub use number::{parse_count, parse_micros, NumError};
-pub use output::{cell, csv_text_field, ranking_csv, HEADER};
-pub use partial::{Partial, Rejected, EXAMPLES, REJECTED_LIMIT};
-pub use plan::{only_blank_lines, sniff, sniff_with, still_blank, Encoding, Options, Plan, HEADER_LIMIT};
-pub use quality::{Quality, Warn, Warned, PAIR_LIMIT, WARN_EXAMPLES};
-pub use rank::{top_k, Ranked, Ranking, TopK};
-pub use report::{rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, Summary, REJECTED_HEADER};
-pub use split::{align, first_pass, run_range_in_memory, run_ranges, split_points, Align, Pass, RangeResult, Span};
-pub use totals::{RowValues, Totals};
-pub use transcode::Transcoder;
+pub use schema::field::Field;
+pub use run::job::Job;
+pub use text::number::{parse_count, parse_micros, NumError};
+pub use report::csv::{cell, csv_text_field, ranking_csv, HEADER};
+pub use agg::partial::{Partial, Rejected, EXAMPLES, REJECTED_LIMIT};
+pub use read::plan::{only_blank_lines, sniff, sniff_with, still_blank, Options, Plan, HEADER_LIMIT};
+pub use text::encoding::Encoding;
+pub use agg::quality::{Quality, Warn, Warned, PAIR_LIMIT, WARN_EXAMPLES};
+pub use derive::rank::{top_k, Ranked, Ranking, TopK};
+pub use report::{aggregate_bytes, rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, Summary, REJECTED_HEADER};
+pub use run::split::{align, first_pass, run_range_in_memory, run_ranges, split_points, Align, Pass, RangeResult, Span};
+pub use schema::totals::{RowValues, Totals};
+pub use text::transcode::Transcoder;
 #[doc(hidden)]
-pub use table::places_like_the_map;
+pub use group::table::places_like_the_map;

@@ -5,8 +5,8 @@
 
 use std::cmp::Ordering;
 
-use crate::number::MICROS;
-use crate::totals::Totals;
+use crate::text::number::MICROS;
+use crate::schema::totals::Totals;
 
 /// A summed column, with the scale its sum is kept in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

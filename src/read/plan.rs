@@ -3,12 +3,13 @@
 //! which field. The result, a [`Plan`], is all a range aggregator needs to
 //! start anywhere in the file.
 
+use crate::text::encoding::Encoding;
 use csv_core::{ReadRecordResult, ReaderBuilder};
 
-use crate::aliases::{lookup, normalize, Column};
+use crate::schema::aliases::{lookup, normalize, Column};
 use crate::error::Error;
-use crate::field::Field;
-use crate::number::NumberFormat;
+use crate::schema::field::Field;
+use crate::text::number::NumberFormat;
 
 /// The header must lie within this many bytes of the start of the file.
 pub const HEADER_LIMIT: usize = 1 << 20;
@@ -16,76 +17,6 @@ pub const HEADER_LIMIT: usize = 1 << 20;
 pub const HEADER_SEARCH: usize = 64;
 /// Delimiters tried, in order of preference.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
-
-/// A text encoding adagg reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize))]
-pub enum Encoding {
-    /// UTF-8, with or without a byte-order mark.
-    Utf8,
-    /// UTF-16 little-endian (with a byte-order mark).
-    Utf16Le,
-    /// UTF-16 big-endian (with a byte-order mark).
-    Utf16Be,
-    /// Windows-1252, for files that are not valid UTF-8.
-    Windows1252,
-}
-
-impl Encoding {
-    /// The label shown to users.
-    pub fn name(self) -> &'static str {
-        match self {
-            Encoding::Utf8 => "UTF-8",
-            Encoding::Utf16Le => "UTF-16LE",
-            Encoding::Utf16Be => "UTF-16BE",
-            Encoding::Windows1252 => "windows-1252",
-        }
-    }
-
-    /// Parses a label such as `utf-8`, `utf-16le`, `windows-1252`, `latin1`.
-    pub fn from_label(label: &str) -> Option<Encoding> {
-        match encoding_rs::Encoding::for_label(label.trim().as_bytes())? {
-            e if e == encoding_rs::UTF_8 => Some(Encoding::Utf8),
-            e if e == encoding_rs::UTF_16LE => Some(Encoding::Utf16Le),
-            e if e == encoding_rs::UTF_16BE => Some(Encoding::Utf16Be),
-            e if e == encoding_rs::WINDOWS_1252 => Some(Encoding::Windows1252),
-            _ => None,
-        }
-    }
-
-    /// The encoding_rs codec.
-    pub fn codec(self) -> &'static encoding_rs::Encoding {
-        match self {
-            Encoding::Utf8 => encoding_rs::UTF_8,
-            Encoding::Utf16Le => encoding_rs::UTF_16LE,
-            Encoding::Utf16Be => encoding_rs::UTF_16BE,
-            Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
-        }
-    }
-
-    /// True when the bytes must be transcoded to UTF-8 before parsing (not
-    /// ASCII-compatible); such files are read as one range.
-    pub fn needs_transcoding(self) -> bool {
-        matches!(self, Encoding::Utf16Le | Encoding::Utf16Be)
-    }
-
-    /// Guesses the encoding from the first bytes: a byte-order mark, else
-    /// UTF-8 if the bytes are valid UTF-8, else Windows-1252.
-    pub fn detect(prefix: &[u8], at_eof: bool) -> Encoding {
-        if prefix.starts_with(&[0xFF, 0xFE]) {
-            return Encoding::Utf16Le;
-        }
-        if prefix.starts_with(&[0xFE, 0xFF]) {
-            return Encoding::Utf16Be;
-        }
-        match std::str::from_utf8(prefix) {
-            Ok(_) => Encoding::Utf8,
-            // A sequence cut by the end of the prefix is not an error.
-            Err(e) if e.error_len().is_none() && !at_eof => Encoding::Utf8,
-            Err(_) => Encoding::Windows1252,
-        }
-    }
-}
 
 /// Choices the user can force instead of detection.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,9 +30,9 @@ pub struct Options {
     pub map: Vec<(Field, String)>,
     /// Stop at the first malformed data row instead of skipping it.
     pub strict: bool,
-    /// Today, as a day number ([`crate::date`]): later dates get a
+    /// Today, as a day number ([`crate::text::date`]): later dates get a
     /// warning. The core has no clock; the shell passes it.
-    pub today: Option<crate::date::Day>,
+    pub today: Option<crate::text::date::Day>,
 }
 
 /// How to read the data rows of one file.
@@ -138,7 +69,7 @@ pub struct Plan {
     pub strict: bool,
     /// Today ([`Options::today`]).
     #[cfg_attr(target_arch = "wasm32", serde(default))]
-    pub today: Option<crate::date::Day>,
+    pub today: Option<crate::text::date::Day>,
     /// Notes about the header for the summary: two columns for one field
     /// (`header: "clicks" appears twice (columns 4 and 7); column 4 is used`).
     #[cfg_attr(target_arch = "wasm32", serde(default))]

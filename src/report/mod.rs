@@ -1,17 +1,20 @@
 //! The final result of a run: both rankings and what happened to every row.
 
-use crate::aggregator::Finished;
+pub mod csv;
+
+use crate::read::range::Finished;
 use crate::error::{SkipKind, Skipped};
-use crate::output::{csv_text_field, push_csv_text_field};
-use crate::output::ranking_csv;
-use crate::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
-use crate::plan::{Encoding, Plan};
-use crate::quality::{Quality, Warn, Warned, PAIR_LIMIT};
-use crate::rank::{Ranked, Ranking, TopK};
+use crate::report::csv::{csv_text_field, push_csv_text_field};
+use crate::report::csv::ranking_csv;
+use crate::agg::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
+use crate::read::plan::{Plan};
+use crate::text::encoding::Encoding;
+use crate::agg::quality::{Quality, Warn, Warned, PAIR_LIMIT};
+use crate::derive::rank::{Ranked, Ranking, TopK};
 use crate::schema::metric::{Metric, CPA, CTR, METRICS};
-use crate::table::Table;
-use crate::totals::Totals;
-use crate::transcode::decode_windows_1252;
+use crate::group::table::Table;
+use crate::schema::totals::Totals;
+use crate::text::transcode::decode_windows_1252;
 
 /// Counters and examples describing a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +55,7 @@ pub struct Summary {
     pub quality: QualitySummary,
 }
 
-/// Data-quality warnings of a run ([`crate::quality`]).
+/// Data-quality warnings of a run ([`crate::agg::quality`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QualitySummary {
     /// Rows per kind of warning, in [`Warn::ALL`] order.
@@ -401,4 +404,12 @@ impl std::fmt::Display for Summary {
         }
         Ok(())
     }
+}
+
+/// Aggregates a whole file held in memory and ranks the top `k`.
+pub fn aggregate_bytes(bytes: &[u8], k: usize) -> Result<Report, crate::Error> {
+    let mut job = crate::Job::new();
+    job.feed(bytes)?;
+    let (plan, partial) = job.finish()?;
+    Ok(Report::new(&plan, partial, k))
 }

@@ -1,10 +1,10 @@
 //! The fast path for plain lines: no quotes, no stray `\r`, numbers made of
 //! digits only. It parses such a line in one pass without copying, straight
 //! into the campaign [`Table`]; anything else is declined and goes through
-//! csv-core (see [`crate::aggregator`]).
+//! csv-core (see [`crate::read::range`]).
 //!
 //! Invariant, checked by differential tests: whenever a line is accepted,
-//! csv-core plus [`crate::record::parse_record`] give the same campaign and
+//! csv-core plus [`crate::row::record::parse_record`] give the same campaign and
 //! values for it.
 //!
 //! Lines are parsed field by field with SWAR (SIMD within a register):
@@ -18,16 +18,16 @@
 use std::cell::Cell;
 use std::ops::Range;
 
-use crate::record::RECORD_LIMIT;
-use crate::date::NO_DAY;
-use crate::date::Day;
-use crate::field::Field;
-use crate::quality::Quality;
+use crate::row::record::RECORD_LIMIT;
+use crate::text::date::NO_DAY;
+use crate::text::date::Day;
+use crate::schema::field::Field;
+use crate::agg::quality::Quality;
 use rustc_hash::FxHashMap;
-use crate::record::Layout;
-use crate::key::PACKED_MAX;
-use crate::table::{long as long_ids, Table};
-use crate::totals::{RowValues, Totals};
+use crate::row::record::Layout;
+use crate::group::key::PACKED_MAX;
+use crate::group::table::{long as long_ids, Table};
+use crate::schema::totals::{RowValues, Totals};
 
 /// What the fast path does with one column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +83,7 @@ pub struct Line {
     pub campaign: usize,
     /// Its length (at least 1).
     pub campaign_len: usize,
-    /// The id packed as by [`crate::key::pack`] when it has at most
+    /// The id packed as by [`crate::group::key::pack`] when it has at most
     /// [`PACKED_MAX`] bytes, else `(0, 0)`.
     pub key: (u64, u64),
     /// The metrics.
@@ -347,7 +347,7 @@ impl FastParser {
     }
 
     /// The date field `buf[s..e]` as a day number: `YYYY-MM-DD` read here,
-    /// other forms by [`crate::date::parse_date`]. `None` for a field that is
+    /// other forms by [`crate::text::date::parse_date`]. `None` for a field that is
     /// not a date (csv-core's path warns about it). The last date of each
     /// kind is remembered: rows of a day usually come together.
     #[inline(always)]
@@ -843,7 +843,7 @@ impl PlainRetry {
 }
 
 /// A line's bit in the campaign table's cache of (campaign, date) pairs.
-pub type PairBit<'a> = Option<(&'a mut Table, crate::day_window::DayBit)>;
+pub type PairBit<'a> = Option<(&'a mut Table, crate::group::day_window::DayBit)>;
 
 /// Where the fast path records what it finds besides the totals.
 pub struct RowExtras<'a> {
@@ -858,7 +858,7 @@ pub struct RowExtras<'a> {
 /// relative to `buf[base]`.
 ///
 /// `cached` is the pair's bit in the campaign table's cache of pairs
-/// already in the duplicate check's map ([`crate::day_window`]), if it has
+/// already in the duplicate check's map ([`crate::group::day_window`]), if it has
 /// one: a set bit saves the map lookup, and a pair the map takes sets it.
 #[inline(always)]
 pub fn record_extras(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line, line_no: u64, cached: PairBit) {
@@ -889,8 +889,8 @@ pub fn record_extras(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line,
 #[inline(never)]
 fn name(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line) {
     let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
-    let name = crate::number::trim(&buf[base + line.name.0..base + line.name.0 + line.name.1]);
-    crate::partial::set_name(side.names, id, name);
+    let name = crate::text::number::trim(&buf[base + line.name.0..base + line.name.0 + line.name.1]);
+    crate::agg::partial::set_name(side.names, id, name);
 }
 
 /// The home slot in `table` of the campaign of a line found at `buf[0]`
@@ -956,7 +956,7 @@ fn is_blank(b: u8) -> bool {
 /// True when the eight bytes at a field's start begin with `total` in any
 /// case (the row may be a total row) or with a UTF-8 byte-order mark (two
 /// exports joined: the mark is dropped): csv-core's path decides such rows
-/// by [`crate::record`]'s rules.
+/// by [`crate::row::record`]'s rules.
 #[inline(always)]
 fn may_be_special(w: u64) -> bool {
     ((w | 0x20_2020_2020) & 0xFF_FFFF_FFFF == u64::from_le_bytes(*b"total\0\0\0")) | (w & 0xFF_FFFF == 0xBF_BBEF)
@@ -976,7 +976,7 @@ trait Src: Copy {
     fn word(self, o: usize) -> u64;
     /// The byte at `o`, `None` past the end.
     fn byte(self, o: usize) -> Option<u8>;
-    /// The date in bytes `from..to`, by [`crate::date::parse_date`].
+    /// The date in bytes `from..to`, by [`crate::text::date::parse_date`].
     fn date(self, from: usize, to: usize) -> Option<Day>;
 }
 
@@ -1003,7 +1003,7 @@ impl Src for Checked<'_> {
     }
     #[cold]
     fn date(self, from: usize, to: usize) -> Option<Day> {
-        crate::date::parse_date(self.0.get(from..to)?)
+        crate::text::date::parse_date(self.0.get(from..to)?)
     }
 }
 
@@ -1021,7 +1021,7 @@ impl Src for Window<'_> {
     }
     #[cold]
     fn date(self, from: usize, to: usize) -> Option<Day> {
-        crate::date::parse_date(self.0.get(from..to)?)
+        crate::text::date::parse_date(self.0.get(from..to)?)
     }
 }
 
@@ -1042,7 +1042,7 @@ fn iso_date(w: u64, t: u64) -> Option<Day> {
     }
     let d = |x: u64, i: u32| ((x >> (8 * i)) & 0xF) as u32;
     let year = d(a, 0) * 1000 + d(a, 1) * 100 + d(a, 2) * 10 + d(a, 3);
-    crate::date::day_from_civil(year, d(a, 5) * 10 + d(a, 6), d(t, 0) * 10 + d(t, 1))
+    crate::text::date::day_from_civil(year, d(a, 5) * 10 + d(a, 6), d(t, 0) * 10 + d(t, 1))
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -1257,8 +1257,8 @@ fn eight_digits(w: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::number::NumberFormat;
-    use crate::record::parse_row;
+    use crate::text::number::NumberFormat;
+    use crate::row::record::parse_row;
 
     /// A small deterministic generator (xorshift).
     struct Rng(u64);
@@ -1304,7 +1304,7 @@ mod tests {
     #[test]
     fn dates_and_remarkable_rows() {
         let p = FastParser::new(&DATED, b',');
-        let jan31 = crate::date::day_from_civil(2025, 1, 31).unwrap();
+        let jan31 = crate::text::date::day_from_civil(2025, 1, 31).unwrap();
         for line in [
             "C,2025-01-31,10,5,1.00,2\n",
             "C,1/31/2025,10,5,1.00,2\n",
@@ -1383,7 +1383,7 @@ mod tests {
         assert_eq!(v.spend_micros, 999_999_999_999_999_999);
         assert_eq!(v.conversions, 123_456_789_012);
         let l = p.line(b"CMP0254214,2025-01-01,4,3,2,1\nnext", 0).unwrap();
-        assert_eq!(l.key, crate::key::pack(b"CMP0254214").unwrap());
+        assert_eq!(l.key, crate::group::key::pack(b"CMP0254214").unwrap());
         assert_eq!(l.end, 30);
     }
 
@@ -2017,7 +2017,7 @@ mod tests {
                     let body = body.strip_suffix(b"\r").unwrap_or(body);
                     let date = body.split(|b| b == delim).nth(c).unwrap();
                     assert_eq!(
-                        crate::date::parse_date(date),
+                        crate::text::date::parse_date(date),
                         Some(l.day),
                         "{:?}",
                         String::from_utf8_lossy(&line)

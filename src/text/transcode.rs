@@ -2,7 +2,7 @@
 //! parsing needs an ASCII-compatible encoding). Windows-1252 needs none:
 //! its bytes are parsed as they are and campaign ids decoded at the end.
 
-use crate::plan::Encoding;
+use crate::text::encoding::Encoding;
 
 /// Decodes a byte stream in any chunking (code units split across chunks
 /// are carried over), dropping a byte-order mark.

@@ -14,11 +14,11 @@
 //! (Fx over the id's bytes), as the map does, so that moving them into the
 //! map, and merging maps, sweep memory in order instead of jumping around.
 
-use crate::date::Day;
-use crate::day_window::{DayBit, DayWindows};
-use crate::field::Field;
-use crate::key::{pack, unpack, CampaignMap, PACKED_MAX};
-use crate::totals::Totals;
+use crate::text::date::Day;
+use crate::group::day_window::{DayBit, DayWindows};
+use crate::schema::field::Field;
+use crate::group::key::{pack, unpack, CampaignMap, PACKED_MAX};
+use crate::schema::totals::Totals;
 
 pub mod long;
 
@@ -44,7 +44,7 @@ struct Slot {
     lo: u64,
     hi: u64,
     totals: Totals,
-    /// Its [`DayWindow`](crate::day_window::DayWindow) in [`Table::days`].
+    /// Its [`DayWindow`](crate::group::day_window::DayWindow) in [`Table::days`].
     days: u32,
 }
 
@@ -327,12 +327,12 @@ impl Table {
     /// [large](Self::is_large).
     #[inline(always)]
     pub fn add_small(&mut self, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
-        self.add_small_on(lo, hi, v, crate::date::NO_DAY).map(|_| ())
+        self.add_small_on(lo, hi, v, crate::text::date::NO_DAY).map(|_| ())
     }
 
     /// [`add_small`](Self::add_small) for a row on `day`; also returns
     /// the (campaign, day) bit of the duplicate check's cache, if the day
-    /// falls in the campaign's window (see [`crate::day_window`]).
+    /// falls in the campaign's window (see [`crate::group::day_window`]).
     #[inline(always)]
     pub fn add_small_on(&mut self, lo: u64, hi: u64, v: &Totals, day: Day) -> Result<Option<DayBit>, Field> {
         debug_assert!(!self.packed_large());

@@ -12,8 +12,8 @@
 //! so growing, and merging one table into another, sweep the target's
 //! memory in order instead of jumping around.
 
-use crate::field::Field;
-use crate::totals::Totals;
+use crate::schema::field::Field;
+use crate::schema::totals::Totals;
 
 /// Shortest id kept here (shorter ones are packed in two words).
 pub const MIN: usize = super::PACKED_MAX + 1;

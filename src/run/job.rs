@@ -2,12 +2,11 @@
 //! This is the sans-IO entry point for a single thread; parallel runs use
 //! [`crate::sniff`] once and one [`crate::Aggregator`] per byte range.
 
-use crate::aggregator::Aggregator;
+use crate::read::range::Aggregator;
 use crate::error::Error;
-use crate::partial::Partial;
-use crate::plan::{sniff_with, Options, Plan, HEADER_LIMIT};
-use crate::report::Report;
-use crate::transcode::Transcoder;
+use crate::agg::partial::Partial;
+use crate::read::plan::{sniff_with, Options, Plan, HEADER_LIMIT};
+use crate::text::transcode::Transcoder;
 
 /// Reads the header, then aggregates every data row.
 #[derive(Default)]
@@ -83,7 +82,7 @@ impl Job {
     }
 
     /// Takes the rejected rows found so far (line 1 = the first data line).
-    pub fn take_rejected(&mut self) -> Vec<crate::partial::Rejected> {
+    pub fn take_rejected(&mut self) -> Vec<crate::agg::partial::Rejected> {
         self.running.as_mut().map(|r| r.agg.take_rejected()).unwrap_or_default()
     }
 
@@ -100,7 +99,7 @@ impl Job {
             return Ok(());
         }
         if let Some((err, start)) = &self.blank {
-            return match crate::plan::still_blank(start, chunk) {
+            return match crate::read::plan::still_blank(start, chunk) {
                 true => Ok(()),
                 false => Err(err.clone()),
             };
@@ -109,7 +108,7 @@ impl Job {
         if self.prefix.len() >= self.next_attempt.max(4096) || self.prefix.len() >= HEADER_LIMIT {
             self.next_attempt = self.prefix.len() * 2;
             match self.try_start(false) {
-                Err(err @ Error::BlankLines { .. }) if crate::plan::only_blank_lines(&self.prefix) => {
+                Err(err @ Error::BlankLines { .. }) if crate::read::plan::only_blank_lines(&self.prefix) => {
                     let start = self.prefix[..4].to_vec();
                     self.blank = Some((err, start));
                     self.prefix = Vec::new();
@@ -159,14 +158,6 @@ impl Job {
         }
         Ok((running.plan, partial))
     }
-}
-
-/// Aggregates a whole file held in memory and ranks the top `k`.
-pub fn aggregate_bytes(bytes: &[u8], k: usize) -> Result<Report, Error> {
-    let mut job = Job::new();
-    job.feed(bytes)?;
-    let (plan, partial) = job.finish()?;
-    Ok(Report::new(&plan, partial, k))
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! Turning the fields of one data record into values, or a reason to skip
 //! it. This is the single place where row semantics live; the fast path in
-//! [`crate::fast`] only accepts lines it parses to the same values.
+//! [`crate::read::fast`] only accepts lines it parses to the same values.
 
 use crate::error::SkipKind;
-use crate::field::Field;
-use crate::number::{parse_count_in, parse_micros_rounding_in, trim, NumError, NumberFormat};
-use crate::plan::Plan;
-use crate::totals::RowValues;
+use crate::schema::field::Field;
+use crate::text::number::{parse_count_in, parse_micros_rounding_in, trim, NumError, NumberFormat};
+use crate::read::plan::Plan;
+use crate::schema::totals::RowValues;
 
 /// Records longer than this many bytes (after unquoting) are skipped.
 pub const RECORD_LIMIT: usize = 1 << 20;
@@ -30,7 +30,7 @@ pub struct Layout {
     /// Column of the campaign name shown beside the id, if any.
     pub name: Option<usize>,
     /// Today: later dates get a warning.
-    pub today: Option<crate::date::Day>,
+    pub today: Option<crate::text::date::Day>,
 }
 
 impl Layout {

@@ -2,7 +2,7 @@
 //! away from zero) and CSV rows that are RFC 4180-quoted and safe to open
 //! in a spreadsheet.
 
-use crate::rank::Ranked;
+use crate::derive::rank::Ranked;
 pub use crate::schema::columns::HEADER;
 use crate::schema::columns::{Column, Value, RANKING_COLUMNS};
 use crate::schema::metric::format_sum;
@@ -74,7 +74,7 @@ pub fn ranking_csv(rows: &[Ranked]) -> String {
 mod tests {
     use super::*;
 
-    use crate::totals::Totals;
+    use crate::schema::totals::Totals;
 
     fn t(i: u64, c: u64, s: u64, v: u64) -> Totals {
         Totals { impressions: i, clicks: c, spend_micros: s, conversions: v }

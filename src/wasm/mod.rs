@@ -63,7 +63,7 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
     }
     let today = match o.today.as_deref() {
         None | Some("") => None,
-        Some(t) => Some(crate::date::parse_date(t.as_bytes()).ok_or_else(|| JsError::new(&format!("today: not a date: {t:?}")))?),
+        Some(t) => Some(crate::text::date::parse_date(t.as_bytes()).ok_or_else(|| JsError::new(&format!("today: not a date: {t:?}")))?),
     };
     Ok(Options { delimiter, encoding, map, strict: o.strict, today })
 }

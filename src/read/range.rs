@@ -16,13 +16,13 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use memchr::memchr;
 
 use crate::error::{Error, SkipKind, Skipped};
-use crate::fast::{self, FastParser, Halt, Line};
-use crate::partial::Partial;
-use crate::plan::Plan;
-use crate::record::{describe, parse_row, Layout, RAW_LIMIT, RECORD_LIMIT};
-use crate::table::Table;
-use crate::date::Day;
-use crate::totals::Totals;
+use crate::read::fast::{self, FastParser, Halt, Line};
+use crate::agg::partial::Partial;
+use crate::read::plan::Plan;
+use crate::row::record::{describe, parse_row, Layout, RAW_LIMIT, RECORD_LIMIT};
+use crate::group::table::Table;
+use crate::text::date::Day;
+use crate::schema::totals::Totals;
 
 /// Records with more fields than this are skipped.
 const FIELD_LIMIT: usize = 1 << 16;
@@ -159,7 +159,7 @@ impl Aggregator {
             delimiter: plan.delimiter,
             keep_all_rejected: false,
             header: plan.header.iter().map(|h| normalize_cell(h.as_bytes()).into()).collect(),
-            utf8_ids: plan.encoding == crate::plan::Encoding::Utf8,
+            utf8_ids: plan.encoding == crate::text::encoding::Encoding::Utf8,
             partial: Partial::new(offset),
             table: Table::new(),
         }
@@ -189,7 +189,7 @@ impl Aggregator {
     /// Takes the rejected rows found so far (lines relative to the range:
     /// line 1 is the range's first line). They are then no longer part of
     /// the result of [`finish`](Self::finish).
-    pub fn take_rejected(&mut self) -> Vec<crate::partial::Rejected> {
+    pub fn take_rejected(&mut self) -> Vec<crate::agg::partial::Rejected> {
         std::mem::take(&mut self.partial.rejected)
     }
 
@@ -603,7 +603,7 @@ impl Aggregator {
                 Ok((campaign, values, rounded)) => {
                     if let Some(col) = self.layout.name.filter(|&c| c < ends.len()) {
                         self.partial
-                            .set_name(campaign, crate::number::trim(field(col)));
+                            .set_name(campaign, crate::text::number::trim(field(col)));
                     }
                     self.partial.rows_read += 1;
                     self.partial.rows_aggregated += 1;
@@ -621,10 +621,10 @@ impl Aggregator {
                             let text = field(col);
                             let last = &mut s.last_date;
                             if last.0 != text {
-                                *last = (text.to_vec(), crate::date::parse_date(text));
+                                *last = (text.to_vec(), crate::text::date::parse_date(text));
                             }
                             if let Some(day) = q.check_day(line, campaign, text, last.1, self.layout.today) {
-                                q.note_pair(crate::key::pack(campaign), campaign, day, line);
+                                q.note_pair(crate::group::key::pack(campaign), campaign, day, line);
                             }
                         }
                     }
@@ -635,7 +635,7 @@ impl Aggregator {
                         self.partial.skip_row(kind, || Skipped { line, kind, message: kind.to_string() });
                     } else {
                         let columns = (0..ends.len())
-                            .map(|i| String::from_utf8_lossy(crate::number::trim(field(i))).into_owned())
+                            .map(|i| String::from_utf8_lossy(crate::text::number::trim(field(i))).into_owned())
                             .collect();
                         self.partial.halt = Some(Error::HeaderReordered { line, columns });
                         self.stopped = true;
@@ -648,7 +648,7 @@ impl Aggregator {
                     }
                     if self.strict
                         && !kind.is_not_data()
-                        && self.partial.examples.len() >= crate::partial::EXAMPLES
+                        && self.partial.examples.len() >= crate::agg::partial::EXAMPLES
                     {
                         // Keep the row that stops the run as the last example.
                         self.partial.examples.pop();
@@ -706,7 +706,7 @@ impl Aggregator {
         if self.keep_all_rejected {
             usize::MAX
         } else {
-            crate::partial::REJECTED_LIMIT
+            crate::agg::partial::REJECTED_LIMIT
         }
     }
 
@@ -719,7 +719,7 @@ impl Aggregator {
     }
 
     /// A total overflowed at `line` (relative to the range): the range stops.
-    fn overflow(&mut self, field: crate::field::Field, campaign: &[u8], line: u64) {
+    fn overflow(&mut self, field: crate::schema::field::Field, campaign: &[u8], line: u64) {
         if self.partial.halt.is_none() {
             self.partial.halt = Some(Error::Overflow {
                 field,
@@ -740,7 +740,7 @@ fn repeats_header<'a>(header: &[Box<[u8]>], campaign: usize, count: usize, field
         return None;
     }
     // Without allocating: most malformed rows stop here.
-    let key = crate::number::trim(strip_bom(field(campaign)));
+    let key = crate::text::number::trim(strip_bom(field(campaign)));
     if !header.iter().any(|h| h.eq_ignore_ascii_case(key)) {
         return None;
     }
@@ -763,7 +763,7 @@ fn strip_bom(field: &[u8]) -> &[u8] {
 /// A header cell as compared for repeats: no byte-order mark, trimmed,
 /// ASCII lower case.
 fn normalize_cell(cell: &[u8]) -> Vec<u8> {
-    crate::number::trim(strip_bom(cell)).to_ascii_lowercase()
+    crate::text::number::trim(strip_bom(cell)).to_ascii_lowercase()
 }
 
 /// A csv-core reader for data rows.

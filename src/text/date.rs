@@ -67,7 +67,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 
 /// Parses a date field (surrounding spaces allowed), or `None`.
 pub fn parse_date(field: &[u8]) -> Option<Day> {
-    let s = crate::number::trim(field);
+    let s = crate::text::number::trim(field);
     // Cut a time part: after `T` or a space following a numeric date.
     if let Some(day) = numeric(date_part(s)) {
         return Some(day);

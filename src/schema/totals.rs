@@ -1,6 +1,6 @@
 //! Per-campaign sums, exact and overflow-checked.
 
-use crate::field::Field;
+use crate::schema::field::Field;
 
 /// The values of one data row, already parsed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 
 use std::cmp::Ordering;
 
-use crate::key::CampaignMap;
+use crate::group::key::CampaignMap;
 use crate::schema::metric::Metric;
-use crate::totals::Totals;
+use crate::schema::totals::Totals;
 
 /// One campaign with its totals, as ranked and written out.
 #[derive(Debug, Clone, PartialEq, Eq)]

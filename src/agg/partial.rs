@@ -4,9 +4,9 @@
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, SkipKind, Skipped};
-use crate::field::Field;
-use crate::quality::Quality;
-use crate::totals::{RowValues, Totals};
+use crate::schema::field::Field;
+use crate::agg::quality::Quality;
+use crate::schema::totals::{RowValues, Totals};
 
 /// How many skipped rows are kept as examples.
 pub const EXAMPLES: usize = 20;
@@ -38,7 +38,7 @@ pub fn set_name(names: &mut FxHashMap<Box<[u8]>, Box<[u8]>>, campaign: &[u8], na
     }
 }
 
-pub use crate::key::CampaignMap;
+pub use crate::group::key::CampaignMap;
 
 /// Aggregates and counters of one contiguous byte range of the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -3,13 +3,13 @@
 //! versioned; decoding checks every length and fails with
 //! [`Error::CorruptPartial`] rather than panicking.
 
-use crate::date::Day;
+use crate::text::date::Day;
 use crate::error::{Error, SkipKind, Skipped};
-use crate::field::Field;
-use crate::partial::{CampaignMap, Partial};
-use crate::table::Table;
-use crate::quality::{Warn, Warned};
-use crate::totals::Totals;
+use crate::schema::field::Field;
+use crate::agg::partial::{CampaignMap, Partial};
+use crate::group::table::Table;
+use crate::agg::quality::{Warn, Warned};
+use crate::schema::totals::Totals;
 
 const MAGIC: &[u8; 4] = b"AGP4";
 
@@ -133,7 +133,7 @@ fn decode(bytes: &[u8], into: Option<&mut CampaignMap>) -> Result<Partial, Error
         let reason = r.string()?;
         let raw = r.bytes()?.to_vec();
         p.rejected
-            .push(crate::partial::Rejected { line, reason, raw });
+            .push(crate::agg::partial::Rejected { line, reason, raw });
     }
     p.rejected_omitted = r.u64()?;
     p.strict_stopped = r.u64()? != 0;

@@ -13,8 +13,8 @@
 //! window or a campaign without a window all go to the map, the one source
 //! of truth (it never loses a pair), so no merge or growth needs care.
 
-use crate::date::Day;
-use crate::date::NO_DAY;
+use crate::text::date::Day;
+use crate::text::date::NO_DAY;
 
 /// Days per window: 512 (about 17 months).
 pub const SPAN: i32 = 512;

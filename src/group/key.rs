@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::totals::Totals;
+use crate::schema::totals::Totals;
 
 /// Longest id kept packed.
 pub const PACKED_MAX: usize = 15;

@@ -4,7 +4,7 @@
 //! Names are compared after [`normalize`]: lower case, `_` as space, runs
 //! of spaces folded, a trailing `(USD)`-style group dropped.
 
-use crate::field::Field;
+use crate::schema::field::Field;
 
 /// What a header column can stand for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,8 +18,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::date::Day;
-use crate::totals::RowValues;
+use crate::text::date::Day;
+use crate::schema::totals::RowValues;
 
 /// Examples kept per kind of warning.
 pub const WARN_EXAMPLES: usize = 5;
@@ -123,7 +123,7 @@ impl Warned {
             line,
             kind: Warn::Duplicate,
             campaign: campaign.into(),
-            detail: crate::date::format_day(day),
+            detail: crate::text::date::format_day(day),
             earlier: first,
             day,
         }
@@ -181,11 +181,11 @@ impl Quality {
     /// `spend "1.429999948" rounded to 1.430000`.
     #[cold]
     pub fn spend_rounded(&mut self, line: u64, campaign: &[u8], field: &[u8], micros: u64, decimal: u8) {
-        let field = crate::number::strip_currency(field);
+        let field = crate::text::number::strip_currency(field);
         let detail = || {
             let cut = &field[..field.len().min(60)];
             let more = if field.len() > 60 { "..." } else { "" };
-            let (units, frac) = (micros / crate::number::MICROS, micros % crate::number::MICROS);
+            let (units, frac) = (micros / crate::text::number::MICROS, micros % crate::text::number::MICROS);
             format!("spend {:?}{more} rounded to {units}{}{frac:06}", String::from_utf8_lossy(cut), decimal as char)
         };
         self.warn(Warn::SpendRounded, line, campaign, detail);
@@ -199,7 +199,7 @@ impl Quality {
         field: &[u8],
         today: Option<Day>,
     ) -> Option<Day> {
-        self.check_day(line, campaign, field, crate::date::parse_date(field), today)
+        self.check_day(line, campaign, field, crate::text::date::parse_date(field), today)
     }
 
     /// [`Quality::check_date`] with the field already parsed (`day`).
@@ -218,14 +218,14 @@ impl Quality {
             return None;
         };
         if let Some(today) = today.filter(|&t| day > t) {
-            let (day, today) = (crate::date::format_day(day), crate::date::format_day(today));
+            let (day, today) = (crate::text::date::format_day(day), crate::text::date::format_day(today));
             self.warn(Warn::FutureDate, line, campaign, || format!("date {day} is after today ({today})"));
         }
         Some(day)
     }
 
     /// Remembers (campaign, day) at `line`, or counts it as a duplicate.
-    /// `key` is the packed id ([`crate::key::pack`]) when it has one.
+    /// `key` is the packed id ([`crate::group::key::pack`]) when it has one.
     #[inline]
     pub fn note_pair(&mut self, key: Option<(u64, u64)>, campaign: &[u8], day: Day, line: u64) {
         if self.pairs_capped {
@@ -280,7 +280,7 @@ impl Quality {
         match self.packed.entry((lo, hi, day)) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 let first = *e.get();
-                self.duplicate(line, day, |_| (first, crate::key::unpack(lo, hi)));
+                self.duplicate(line, day, |_| (first, crate::group::key::unpack(lo, hi)));
             }
             std::collections::hash_map::Entry::Vacant(e) => {
                 if full {
@@ -294,11 +294,11 @@ impl Quality {
     }
 
     /// Counts a duplicate of a packed pair known to be remembered (the
-    /// campaign table's [`crate::day_window`] cache said so): no lookup
+    /// campaign table's [`crate::group::day_window`] cache said so): no lookup
     /// unless it is one of the first [`WARN_EXAMPLES`].
     #[inline(always)]
     pub fn known_duplicate(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
-        self.duplicate(line, day, |q| (q.packed[&(lo, hi, day)], crate::key::unpack(lo, hi)));
+        self.duplicate(line, day, |q| (q.packed[&(lo, hi, day)], crate::group::key::unpack(lo, hi)));
     }
 
     /// Counts a duplicate; for the first [`WARN_EXAMPLES`], `example` gives
@@ -330,7 +330,7 @@ impl Quality {
             if let Some(&first) = self.packed.get(&key) {
                 cross_count += 1;
                 if want_examples {
-                    cross.push(Warned::duplicate(line, &crate::key::unpack(key.0, key.1), key.2, first));
+                    cross.push(Warned::duplicate(line, &crate::group::key::unpack(key.0, key.1), key.2, first));
                 }
             } else if self.pairs() < PAIR_LIMIT {
                 self.packed.insert(key, line);
@@ -361,7 +361,7 @@ impl Quality {
             .iter_mut()
             .filter(|w| w.kind == Warn::Duplicate)
         {
-            let first = match crate::key::pack(&w.campaign) {
+            let first = match crate::group::key::pack(&w.campaign) {
                 Some((lo, hi)) => self.packed.get(&(lo, hi, w.day)),
                 None => self.long.get(&pair_key(&w.campaign, w.day)),
             };
@@ -410,7 +410,7 @@ impl Quality {
     pub fn pair_list(&self) -> impl Iterator<Item = (std::borrow::Cow<'_, [u8]>, Day, u64)> {
         let packed = self.packed.iter().map(|(&(lo, hi, day), &line)| {
             (
-                std::borrow::Cow::Owned(crate::key::unpack(lo, hi).into_vec()),
+                std::borrow::Cow::Owned(crate::group::key::unpack(lo, hi).into_vec()),
                 day,
                 line,
             )
@@ -428,7 +428,7 @@ impl Quality {
     /// Restores a pair written by [`pair_list`](Self::pair_list); false if
     /// it was there already.
     pub fn insert_pair(&mut self, id: &[u8], day: Day, line: u64) -> bool {
-        match crate::key::pack(id) {
+        match crate::group::key::pack(id) {
             Some((lo, hi)) => self.packed.insert((lo, hi, day), line).is_none(),
             None => self.long.insert(pair_key(id, day), line).is_none(),
         }
@@ -455,7 +455,7 @@ mod tests {
     use super::*;
 
     fn pack(id: &str) -> Option<(u64, u64)> {
-        crate::key::pack(id.as_bytes())
+        crate::group::key::pack(id.as_bytes())
     }
 
     #[test]
@@ -537,7 +537,7 @@ mod tests {
             conversions: 12,
         };
         q.check_values(4, b"X", &v);
-        let today = crate::date::day_from_civil(2025, 6, 1);
+        let today = crate::text::date::day_from_civil(2025, 6, 1);
         assert_eq!(q.check_date(5, b"X", b"2025-06-01", today), today);
         assert!(q.check_date(6, b"X", b"2025-06-02", today).is_some());
         assert_eq!(q.check_date(7, b"X", b"2025-02-30", today), None);

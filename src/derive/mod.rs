@@ -1,0 +1,3 @@
+//! After the merge: rankings by any metric ([`rank`]).
+
+pub mod rank;
