@@ -1,0 +1,354 @@
+//! The run loops: lines into the campaign table, one at a time or in
+//! batches whose table slots are touched before they are added to.
+
+use super::*;
+
+impl FastParser {
+    /// Aggregates the lines from `buf[p]` on into `table`, while they start
+    /// at or before `limit` and the fast path takes them.
+    pub fn run(
+        &self,
+        buf: &[u8],
+        p: usize,
+        limit: usize,
+        table: &mut Table,
+        side: &mut RowExtras,
+        line0: u64,
+    ) -> Run {
+        if !self.enabled {
+            return Run {
+                pos: p,
+                lines: 0,
+                halt: Halt::Declined,
+            };
+        }
+        // The one-mask parser for the common layout, with the delimiter
+        // as a constant, for commas and tabs.
+        match (self.delim_below, *self.cols == CANONICAL, self.delimiter) {
+            (true, true, b',') => {
+                self.run_direct::<true, true, b','>(buf, p, limit, table, side, line0)
+            }
+            (true, true, b'\t') => {
+                self.run_direct::<true, true, b'\t'>(buf, p, limit, table, side, line0)
+            }
+            (true, true, _) => {
+                self.run_direct::<true, true, 0>(buf, p, limit, table, side, line0)
+            }
+            (true, false, _) => {
+                self.run_direct::<true, false, 0>(buf, p, limit, table, side, line0)
+            }
+            (false, true, _) => {
+                self.run_direct::<false, true, 0>(buf, p, limit, table, side, line0)
+            }
+            (false, false, _) => {
+                self.run_direct::<false, false, 0>(buf, p, limit, table, side, line0)
+            }
+        }
+    }
+
+    /// One line at a time (tables that stay in cache).
+    pub(super) fn run_direct<const B: bool, const C: bool, const D: u8>(
+        &self,
+        buf: &[u8],
+        mut p: usize,
+        limit: usize,
+        table: &mut Table,
+        side: &mut RowExtras,
+        line0: u64,
+    ) -> Run {
+        let mut lines = 0;
+        let mut plain = PlainRetry::default();
+        loop {
+            if table.is_large() {
+                let more =
+                    self.run_batched::<B, C, D>(buf, p, limit, table, side, line0 + lines);
+                return Run {
+                    lines: lines + more.lines,
+                    ..more
+                };
+            }
+            // The common case: through windows.
+            while p <= limit {
+                let Some(win) = window(buf, p) else { break };
+                let Some(line) = self.windowed::<B, C, D>(win, &mut plain) else {
+                    break;
+                };
+                let added = if line.key.1 != 0 {
+                    let v = Totals::from(line.values);
+                    table.add_small_on(line.key.0, line.key.1, &v, line.day)
+                } else {
+                    add(table, buf, p, &line).map(|()| None)
+                };
+                let bit = match added {
+                    Ok(bit) => bit,
+                    Err(f) => {
+                        let id = p + line.campaign..p + line.campaign + line.campaign_len;
+                        return Run {
+                            pos: p,
+                            lines,
+                            halt: Halt::Overflow(f, id),
+                        };
+                    }
+                };
+                let cached = bit.map(|bit| (&mut *table, bit));
+                record_extras(side, buf, p, &line, line0 + lines + 1, cached);
+                p += line.end;
+                lines += 1;
+                if table.is_large() {
+                    break;
+                }
+            }
+            if p > limit {
+                return Run {
+                    pos: p,
+                    lines,
+                    halt: Halt::Limit,
+                };
+            }
+            if table.is_large() {
+                continue;
+            }
+            // Near the end of the buffer, a long line, or one to decline.
+            let Some(line) = self.parse_cold::<B, C>(buf, p) else {
+                return Run {
+                    pos: p,
+                    lines,
+                    halt: Halt::Declined,
+                };
+            };
+            if let Err(f) = add(table, buf, 0, &line) {
+                return Run {
+                    pos: p,
+                    lines,
+                    halt: Halt::Overflow(f, line.campaign..line.campaign + line.campaign_len),
+                };
+            }
+            record_extras(side, buf, 0, &line, line0 + lines + 1, None);
+            p = line.end;
+            lines += 1;
+        }
+    }
+
+    /// For tables larger than the caches: parses [`BATCH`] lines, touches
+    /// their slots (all the loads in a row, so that their cache misses
+    /// overlap), then adds the batch before, whose slots were touched a
+    /// batch of parsing ago and are in cache by now.
+    pub(super) fn run_batched<const B: bool, const C: bool, const D: u8>(
+        &self,
+        buf: &[u8],
+        mut p: usize,
+        limit: usize,
+        table: &mut Table,
+        side: &mut RowExtras,
+        line0: u64,
+    ) -> Run {
+        let empty = Line {
+            end: 0,
+            campaign: 0,
+            campaign_len: 0,
+            key: (0, 0),
+            values: RowValues::default(),
+            day: NO_DAY,
+            name: (0, 0),
+        };
+        // Two batches: the one being parsed and the one before, with the
+        // home slots of their lines and the table size those are for.
+        let mut batches = [[empty; BATCH]; 2];
+        let mut homes = [[0usize; BATCH]; 2];
+        let mut sizes = [0usize; 2];
+        let mut plain = PlainRetry::default();
+        // Lines in the previous batch, and where the first of them starts.
+        let (mut pending, mut pending_at) = (0, p);
+        let mut lines = 0;
+        for k in (0..2).cycle() {
+            let [a, b] = &mut batches;
+            let (cur, prev) = if k == 0 { (a, &*b) } else { (b, &*a) };
+            let start = p;
+            let mut n = 0;
+            let mut halt = None;
+            while n < BATCH {
+                if p > limit {
+                    halt = Some(Halt::Limit);
+                    break;
+                }
+                let Some(line) = self.parse_at::<B, C, D>(buf, p, &mut plain) else {
+                    halt = Some(Halt::Declined);
+                    break;
+                };
+                cur[n] = line;
+                // Hashed here, where it overlaps with the parsing.
+                homes[k][n] = home(table, buf, &line);
+                p = line.end;
+                n += 1;
+            }
+            // All the slot loads in a row, so that their misses overlap.
+            let sink = homes[k][..n]
+                .iter()
+                .fold(0, |sink, &home| sink ^ table.touch(home));
+            std::hint::black_box(sink);
+            sizes[k] = table.size();
+            let todo = [
+                (&prev[..pending], &homes[1 - k], sizes[1 - k], pending_at),
+                (&cur[..n], &homes[k], sizes[k], start),
+            ];
+            // The previous batch; at the end, this one too.
+            let todo = if halt.is_some() {
+                &todo[..]
+            } else {
+                &todo[..1]
+            };
+            for &(batch, homes, size, mut at) in todo {
+                for (line, &home) in batch.iter().zip(homes) {
+                    let added = if table.size() != size {
+                        add(table, buf, 0, line)
+                    } else if line.key.1 != 0 {
+                        table.add_at(home, line.key.0, line.key.1, &Totals::from(line.values))
+                    } else {
+                        let id = &buf[line.campaign..line.campaign + line.campaign_len];
+                        table.add_long_at(home, id, &Totals::from(line.values))
+                    };
+                    if let Err(f) = added {
+                        let id = line.campaign..line.campaign + line.campaign_len;
+                        return Run {
+                            pos: at,
+                            lines,
+                            halt: Halt::Overflow(f, id),
+                        };
+                    }
+                    record_extras(side, buf, 0, line, line0 + lines + 1, None);
+                    at = line.end;
+                    lines += 1;
+                }
+            }
+            if let Some(halt) = halt {
+                return Run {
+                    pos: p,
+                    lines,
+                    halt,
+                };
+            }
+            (pending, pending_at) = (n, start);
+        }
+        unreachable!("cycle() does not end")
+    }
+}
+
+/// Whether [`FastParser::plain`] is worth trying: it gives up after a
+/// run of lines it does not take (they all go to [`FastParser::parse`]
+/// then), and tries again now and then.
+#[derive(Default)]
+pub(super) struct PlainRetry {
+    /// Lines in a row it did not take.
+    pub(super) misses: u32,
+    /// Lines to go before trying again.
+    pub(super) skip: u32,
+}
+
+impl PlainRetry {
+    const GIVE_UP: u32 = 16;
+    /// Lines between tries once given up.
+    const RETRY: u32 = 4096;
+
+    #[inline(always)]
+    pub(super) fn worth_trying(&mut self) -> bool {
+        if self.skip == 0 {
+            return true;
+        }
+        self.skip -= 1;
+        false
+    }
+
+    #[inline(always)]
+    pub(super) fn miss(&mut self) {
+        self.misses += 1;
+        if self.misses == Self::GIVE_UP {
+            // One more miss after the pause gives up again.
+            (self.misses, self.skip) = (Self::GIVE_UP - 1, Self::RETRY);
+        }
+    }
+}
+
+/// A line's bit in the campaign table's cache of (campaign, date) pairs.
+pub type PairBit<'a> = Option<(&'a mut Table, crate::group::day_window::DayBit)>;
+
+/// Where the fast path records what it finds besides the totals.
+pub struct RowExtras<'a> {
+    /// (campaign, date) pairs for the duplicate check.
+    pub quality: &'a mut Quality,
+    /// The last name seen per campaign id (files with a name column).
+    pub names: &'a mut FxHashMap<Box<[u8]>, Box<[u8]>>,
+}
+
+/// Records an accepted line, found at line `line_no`, besides its totals:
+/// its (campaign, date) pair and its campaign name. Its positions are
+/// relative to `buf[base]`.
+///
+/// `cached` is the pair's bit in the campaign table's cache of pairs
+/// already in the duplicate check's map ([`crate::group::day_window`]), if it has
+/// one: a set bit saves the map lookup, and a pair the map takes sets it.
+#[inline(always)]
+pub fn record_extras(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line, line_no: u64, cached: PairBit) {
+    if line.name.1 != 0 {
+        name(side, buf, base, line);
+    }
+    if line.day == NO_DAY || side.quality.pairs_capped {
+        return;
+    }
+    if line.key.1 != 0 {
+        let (lo, hi) = line.key;
+        if let Some((table, bit)) = cached {
+            if table.day_seen(bit) {
+                side.quality.known_duplicate(lo, hi, line.day, line_no);
+            } else if side.quality.note_packed_pair(lo, hi, line.day, line_no) {
+                table.set_day_seen(bit);
+            }
+            return;
+        }
+        side.quality.note_packed_pair(lo, hi, line.day, line_no);
+    } else {
+        let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
+        side.quality.note_pair(None, id, line.day, line_no);
+    }
+}
+
+/// The campaign name of an accepted line becomes the last one seen.
+#[inline(never)]
+pub(super) fn name(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line) {
+    let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
+    let name = crate::text::number::trim(&buf[base + line.name.0..base + line.name.0 + line.name.1]);
+    crate::agg::partial::set_name(side.names, id, name);
+}
+
+/// The home slot in `table` of the campaign of a line found at `buf[0]`
+/// (see [`Table::touch`]).
+#[inline(always)]
+pub(super) fn home(table: &Table, buf: &[u8], line: &Line) -> usize {
+    if line.key.1 != 0 {
+        table.home(line.key.0, line.key.1)
+    } else {
+        table.home_long(&buf[line.campaign..line.campaign + line.campaign_len])
+    }
+}
+
+/// Adds an accepted line to the table; its positions are relative to
+/// `buf[base]`.
+#[inline(always)]
+pub fn add(table: &mut Table, buf: &[u8], base: usize, line: &Line) -> Result<(), Field> {
+    let totals = Totals::from(line.values);
+    if line.key.1 != 0 {
+        table.add_packed(line.key.0, line.key.1, &totals)
+    } else {
+        table.add_long(
+            &buf[base + line.campaign..base + line.campaign + line.campaign_len],
+            &totals,
+        )
+    }
+}
+
+/// The window on the line at `p`, if the buffer goes on far enough.
+#[inline(always)]
+pub(super) fn window(buf: &[u8], p: usize) -> Option<Window<'_>> {
+    buf.get(p..)
+        .and_then(|rest| rest.first_chunk::<{ WINDOW + 8 }>())
+        .map(Window)
+}
