@@ -162,6 +162,18 @@ impl Quality {
         }
     }
 
+    /// Whether a row with values `v` dated `day` ([`crate::text::date::NO_DAY`]
+    /// without a date) gets a warning from [`check_values`](Self::check_values)
+    /// or a future-date warning ([`check_day`](Self::check_day) with dates after
+    /// `latest`: today, or [`Day::MAX`]). The rules a reader can test on
+    /// values alone; the fast path declines such rows, so that csv-core's
+    /// path reports them, and marks the rows it hands over
+    /// [`checked`](crate::row::accepted::Row::checked).
+    #[inline(always)]
+    pub fn warns(v: &RowValues, day: Day, latest: Day) -> bool {
+        (v.clicks > v.impressions) | (v.conversions > v.clicks) | (day > latest)
+    }
+
     /// Checks clicks > impressions and conversions > clicks.
     #[inline]
     pub fn check_values(&mut self, line: u64, campaign: &[u8], v: &RowValues) {
@@ -218,10 +230,16 @@ impl Quality {
             return None;
         };
         if let Some(today) = today.filter(|&t| day > t) {
-            let (day, today) = (crate::text::date::format_day(day), crate::text::date::format_day(today));
-            self.warn(Warn::FutureDate, line, campaign, || format!("date {day} is after today ({today})"));
+            self.future_date(line, campaign, day, today);
         }
         Some(day)
+    }
+
+    /// Counts a row dated `day`, after `today`.
+    #[cold]
+    pub fn future_date(&mut self, line: u64, campaign: &[u8], day: Day, today: Day) {
+        let (day, today) = (crate::text::date::format_day(day), crate::text::date::format_day(today));
+        self.warn(Warn::FutureDate, line, campaign, || format!("date {day} is after today ({today})"));
     }
 
     /// Remembers (campaign, day) at `line`, or counts it as a duplicate.
@@ -456,6 +474,27 @@ mod tests {
 
     fn pack(id: &str) -> Option<(u64, u64)> {
         crate::group::key::pack(id.as_bytes())
+    }
+
+    /// The fast path declines exactly the rows the value and date rules
+    /// warn about: `warns` agrees with the checks themselves.
+    #[test]
+    fn warns_is_the_value_and_date_rules() {
+        let today = crate::text::date::parse_date(b"2025-06-30").unwrap();
+        for (i, c, v) in [(10, 5, 1), (5, 10, 1), (10, 5, 6), (0, 0, 0), (3, 3, 3), (3, 4, 4), (7, 3, 4)] {
+            for day in [today - 1, today, today + 1, crate::text::date::NO_DAY] {
+                for latest in [Some(today), None] {
+                    let values = RowValues { impressions: i, clicks: c, spend_micros: 0, conversions: v };
+                    let mut q = Quality::default();
+                    q.check_values(1, b"C", &values);
+                    if day != crate::text::date::NO_DAY {
+                        q.check_day(1, b"C", b"", Some(day), latest);
+                    }
+                    let warned = q.counts.iter().sum::<u64>() > 0;
+                    assert_eq!(Quality::warns(&values, day, latest.unwrap_or(Day::MAX)), warned, "{values:?} on {day}, today {latest:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -44,28 +44,46 @@ pub struct TopK {
     k: usize,
     best: Vec<Ranked>,
     metric: &'static Metric,
+    /// `(numerator, denominator)` of the last of `best` once it is full:
+    /// most campaigns are turned away by one comparison with it.
+    worst: Option<(u64, u64)>,
 }
 
 impl TopK {
     /// An empty ranking of `k` rows by `metric`.
     pub fn new(k: usize, metric: &'static Metric) -> Self {
-        TopK { k, best: Vec::with_capacity(k + 1), metric }
+        TopK { k, best: Vec::with_capacity(k + 1), metric, worst: None }
     }
 
     /// Considers one campaign (its id is copied only if it is kept).
     #[inline]
     pub fn offer(&mut self, id: &[u8], totals: &Totals) {
-        let k = self.k;
-        if k == 0 || !self.metric.defined(totals) {
-            return;
+        let sums = totals.sums();
+        let value = (sums[self.metric.numerator as usize], sums[self.metric.denominator as usize]);
+        if self.k == 0 || value.1 == 0 {
+            return; // not defined for this campaign
         }
+        if let Some(worst) = self.worst {
+            match self.metric.order_values(value, worst) {
+                Ordering::Greater => return,
+                Ordering::Equal if id >= &self.best[self.k - 1].campaign_id[..] => return,
+                _ => {}
+            }
+        }
+        self.insert(id, totals);
+    }
+
+    #[inline(never)]
+    fn insert(&mut self, id: &[u8], totals: &Totals) {
+        let (k, metric) = (self.k, self.metric);
         let item = (id, totals);
-        if self.best.len() == k && self.metric.order(item, key(&self.best[k - 1])) != Ordering::Less {
-            return;
-        }
-        let at = self.best.partition_point(|b| self.metric.order(key(b), item) == Ordering::Less);
+        let at = self.best.partition_point(|b| metric.order(key(b), item) == Ordering::Less);
         self.best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None });
         self.best.truncate(k);
+        if self.best.len() == k {
+            let last = &self.best[k - 1].totals;
+            self.worst = Some((metric.numerator.of(last), metric.denominator.of(last)));
+        }
     }
 
     /// The metric ranked by.

@@ -22,7 +22,8 @@ use crate::read::plan::Plan;
 use crate::row::record::{describe, parse_row, Layout, RAW_LIMIT, RECORD_LIMIT};
 use crate::group::table::Table;
 use crate::text::date::Day;
-use crate::schema::totals::Totals;
+use crate::agg::accept::Accumulate;
+use crate::row::accepted::{Row, RowDate};
 
 /// Records with more fields than this are skipped.
 const FIELD_LIMIT: usize = 1 << 16;
@@ -360,8 +361,9 @@ impl Aggregator {
                 return pos;
             };
             let limit = usize::try_from(room).map_or(usize::MAX, |room| pos.saturating_add(room));
-            let mut side = fast::RowExtras { quality: &mut self.partial.quality, names: &mut self.partial.names };
-            let run = self.fast.run(input, pos, limit, &mut self.table, &mut side, self.partial.newlines);
+            let (line0, decimal) = (self.partial.newlines, self.decimal());
+            let mut sink = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
+            let run = self.fast.run(input, pos, limit, &mut sink, line0);
             self.offset += (run.pos - pos) as u64;
             self.partial.newlines += run.lines;
             self.partial.rows_read += run.lines;
@@ -429,12 +431,11 @@ impl Aggregator {
     /// Counts a line the fast path parsed from `text`: `len` bytes, with
     /// `newlines` line breaks.
     fn accept(&mut self, text: &[u8], parsed: &Line, len: usize, newlines: u64) {
-        if let Err(field) = fast::add(&mut self.table, text, 0, parsed) {
-            let id = &text[parsed.campaign..parsed.campaign + parsed.campaign_len];
-            self.overflow(field, id, self.partial.newlines + 1);
+        let row = fast::row(text, 0, parsed, self.partial.newlines + 1);
+        let decimal = self.decimal();
+        if let Err(field) = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal).accept(&row) {
+            self.overflow(field, row.campaign, row.line);
         }
-        let mut side = fast::RowExtras { quality: &mut self.partial.quality, names: &mut self.partial.names };
-        fast::record_extras(&mut side, text, 0, parsed, self.partial.newlines + 1, None);
         self.partial.rows_read += 1;
         self.partial.rows_aggregated += 1;
         self.offset += len as u64;
@@ -601,32 +602,40 @@ impl Aggregator {
                     self.stopped = true;
                 }
                 Ok((campaign, values, rounded)) => {
-                    if let Some(col) = self.layout.name.filter(|&c| c < ends.len()) {
-                        self.partial
-                            .set_name(campaign, crate::text::number::trim(field(col)));
-                    }
-                    self.partial.rows_read += 1;
-                    self.partial.rows_aggregated += 1;
-                    if let Err(f) = self.table.add(campaign, &Totals::from(values)) {
-                        let campaign = campaign.to_vec();
-                        self.overflow(f, &campaign, line);
-                    } else {
-                        let q = &mut self.partial.quality;
-                        q.check_values(line, campaign, &values);
-                        if rounded {
-                            let decimal = if self.layout.format.decimal_comma { b',' } else { b'.' };
-                            q.spend_rounded(line, campaign, field(self.layout.metrics[2]), values.spend_micros, decimal);
-                        }
-                        if let Some(col) = self.layout.date.filter(|&c| c < ends.len()) {
+                    let date = match self.layout.date.filter(|&c| c < ends.len()) {
+                        None => RowDate::Absent,
+                        Some(col) => {
                             let text = field(col);
                             let last = &mut s.last_date;
                             if last.0 != text {
                                 *last = (text.to_vec(), crate::text::date::parse_date(text));
                             }
-                            if let Some(day) = q.check_day(line, campaign, text, last.1, self.layout.today) {
-                                q.note_pair(crate::group::key::pack(campaign), campaign, day, line);
+                            match last.1 {
+                                Some(day) => RowDate::Day(day),
+                                None => RowDate::NotADate(text),
                             }
                         }
+                    };
+                    let row = Row {
+                        line,
+                        campaign,
+                        key: crate::group::key::pack(campaign).unwrap_or((0, 0)),
+                        values,
+                        date,
+                        name: match self.layout.name.filter(|&c| c < ends.len()) {
+                            Some(col) => crate::text::number::trim(field(col)),
+                            None => &[],
+                        },
+                        rounded_spend: rounded.then(|| field(self.layout.metrics[2])),
+                        checked: false,
+                    };
+                    self.partial.rows_read += 1;
+                    self.partial.rows_aggregated += 1;
+                    let decimal = if self.layout.format.decimal_comma { b',' } else { b'.' };
+                    let mut sink = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
+                    if let Err(f) = sink.accept(&row) {
+                        let campaign = campaign.to_vec();
+                        self.overflow(f, &campaign, line);
                     }
                 }
                 Err(kind) if !kind.is_not_data() && let Some(same_order) = repeats_header(&self.header, self.layout.campaign, ends.len(), &field) => {
@@ -700,6 +709,15 @@ impl Aggregator {
         self.feed(&bytes);
         bytes.clear();
         self.refeed = bytes;
+    }
+
+    /// The file's decimal separator.
+    fn decimal(&self) -> u8 {
+        if self.layout.format.decimal_comma {
+            b','
+        } else {
+            b'.'
+        }
     }
 
     fn rejected_limit(&self) -> usize {

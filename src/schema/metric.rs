@@ -8,29 +8,25 @@ use std::cmp::Ordering;
 use crate::text::number::MICROS;
 use crate::schema::totals::Totals;
 
-/// A summed column, with the scale its sum is kept in.
+/// A summed column, with the scale its sum is kept in. Its value is its
+/// index in [`Totals::sums`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sum {
     /// Impressions (units).
-    Impressions,
+    Impressions = 0,
     /// Clicks (units).
-    Clicks,
+    Clicks = 1,
     /// Spend (micros).
-    Spend,
+    Spend = 2,
     /// Conversions (units).
-    Conversions,
+    Conversions = 3,
 }
 
 impl Sum {
     /// This column's sum in `t`, in its own scale.
     #[inline]
     pub fn of(self, t: &Totals) -> u64 {
-        match self {
-            Sum::Impressions => t.impressions,
-            Sum::Clicks => t.clicks,
-            Sum::Spend => t.spend_micros,
-            Sum::Conversions => t.conversions,
-        }
+        t.sums()[self as usize]
     }
 
     /// How many units of the sum make one unit of the value (money is
@@ -103,15 +99,20 @@ impl Metric {
     /// order. Exact: cross-multiplied in 128 bits, never rounded.
     #[inline]
     pub fn order(&self, a: (&[u8], &Totals), b: (&[u8], &Totals)) -> Ordering {
-        // The scales are the same on both sides, so the raw sums compare.
-        let (an, ad) = (u128::from(self.numerator.of(a.1)), u128::from(self.denominator.of(a.1)));
-        let (bn, bd) = (u128::from(self.numerator.of(b.1)), u128::from(self.denominator.of(b.1)));
-        let low_first = (an * bd).cmp(&(bn * ad));
-        let by_value = match self.better {
+        let value = |t: &Totals| (self.numerator.of(t), self.denominator.of(t));
+        self.order_values(value(a.1), value(b.1)).then_with(|| a.0.cmp(b.0))
+    }
+
+    /// Best first by this metric, for `(numerator, denominator)` sums (both
+    /// defined); equal values are `Equal`. The scales are the same on both
+    /// sides, so the raw sums compare.
+    #[inline(always)]
+    pub fn order_values(&self, (an, ad): (u64, u64), (bn, bd): (u64, u64)) -> Ordering {
+        let low_first = (u128::from(an) * u128::from(bd)).cmp(&(u128::from(bn) * u128::from(ad)));
+        match self.better {
             Better::Higher => low_first.reverse(),
             Better::Lower => low_first,
-        };
-        by_value.then_with(|| a.0.cmp(b.0))
+        }
     }
 
     /// The value as written: `decimals` places, half away from zero; empty

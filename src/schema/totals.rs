@@ -29,6 +29,13 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// The sums in [`crate::schema::metric::Sum`] order: impressions,
+    /// clicks, spend (micros), conversions.
+    #[inline(always)]
+    pub fn sums(&self) -> [u64; 4] {
+        [self.impressions, self.clicks, self.spend_micros, self.conversions]
+    }
+
     /// Adds `other` to these totals; on overflow, nothing changes and the
     /// field that overflowed is returned.
     #[inline]

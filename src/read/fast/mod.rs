@@ -22,12 +22,13 @@ use crate::row::record::RECORD_LIMIT;
 use crate::text::date::NO_DAY;
 use crate::text::date::Day;
 use crate::schema::field::Field;
+use crate::agg::accept::Accumulate;
 use crate::agg::quality::Quality;
-use rustc_hash::FxHashMap;
+use crate::row::accepted::{Row, RowDate};
 use crate::row::record::Layout;
 use crate::group::key::PACKED_MAX;
 use crate::group::table::{long as long_ids, Table};
-use crate::schema::totals::{RowValues, Totals};
+use crate::schema::totals::RowValues;
 
 mod parse;
 mod plain;
@@ -40,7 +41,7 @@ mod tests;
 use parse::*;
 use swar::*;
 use window::*;
-pub use run::{add, record_extras, RowExtras};
+pub use run::row;
 use run::*;
 
 /// What the fast path does with one column.

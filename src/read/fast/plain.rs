@@ -120,10 +120,10 @@ impl FastParser {
         day
     }
 
-    /// False for rows with a data-quality warning other than duplicates:
-    /// csv-core's path counts those.
+    /// False for rows with a data-quality warning other than duplicates
+    /// ([`Quality::warns`]): csv-core's path counts those.
     #[inline(always)]
     pub(super) fn unremarkable(&self, v: &RowValues, day: Day) -> bool {
-        (v.clicks <= v.impressions) & (v.conversions <= v.clicks) & (day <= self.max_day)
+        !Quality::warns(v, day, self.max_day)
     }
 }

@@ -4,15 +4,14 @@
 use super::*;
 
 impl FastParser {
-    /// Aggregates the lines from `buf[p]` on into `table`, while they start
-    /// at or before `limit` and the fast path takes them.
+    /// Hands the lines from `buf[p]` on to `sink`, while they start at or
+    /// before `limit` and the fast path takes them.
     pub fn run(
         &self,
         buf: &[u8],
         p: usize,
         limit: usize,
-        table: &mut Table,
-        side: &mut RowExtras,
+        sink: &mut Accumulate,
         line0: u64,
     ) -> Run {
         if !self.enabled {
@@ -26,22 +25,22 @@ impl FastParser {
         // as a constant, for commas and tabs.
         match (self.delim_below, *self.cols == CANONICAL, self.delimiter) {
             (true, true, b',') => {
-                self.run_direct::<true, true, b','>(buf, p, limit, table, side, line0)
+                self.run_direct::<true, true, b','>(buf, p, limit, sink, line0)
             }
             (true, true, b'\t') => {
-                self.run_direct::<true, true, b'\t'>(buf, p, limit, table, side, line0)
+                self.run_direct::<true, true, b'\t'>(buf, p, limit, sink, line0)
             }
             (true, true, _) => {
-                self.run_direct::<true, true, 0>(buf, p, limit, table, side, line0)
+                self.run_direct::<true, true, 0>(buf, p, limit, sink, line0)
             }
             (true, false, _) => {
-                self.run_direct::<true, false, 0>(buf, p, limit, table, side, line0)
+                self.run_direct::<true, false, 0>(buf, p, limit, sink, line0)
             }
             (false, true, _) => {
-                self.run_direct::<false, true, 0>(buf, p, limit, table, side, line0)
+                self.run_direct::<false, true, 0>(buf, p, limit, sink, line0)
             }
             (false, false, _) => {
-                self.run_direct::<false, false, 0>(buf, p, limit, table, side, line0)
+                self.run_direct::<false, false, 0>(buf, p, limit, sink, line0)
             }
         }
     }
@@ -52,16 +51,14 @@ impl FastParser {
         buf: &[u8],
         mut p: usize,
         limit: usize,
-        table: &mut Table,
-        side: &mut RowExtras,
+        sink: &mut Accumulate,
         line0: u64,
     ) -> Run {
         let mut lines = 0;
         let mut plain = PlainRetry::default();
         loop {
-            if table.is_large() {
-                let more =
-                    self.run_batched::<B, C, D>(buf, p, limit, table, side, line0 + lines);
+            if sink.table.is_large() {
+                let more = self.run_batched::<B, C, D>(buf, p, limit, sink, line0 + lines);
                 return Run {
                     lines: lines + more.lines,
                     ..more
@@ -73,28 +70,17 @@ impl FastParser {
                 let Some(line) = self.windowed::<B, C, D>(win, &mut plain) else {
                     break;
                 };
-                let added = if line.key.1 != 0 {
-                    let v = Totals::from(line.values);
-                    table.add_small_on(line.key.0, line.key.1, &v, line.day)
-                } else {
-                    add(table, buf, p, &line).map(|()| None)
-                };
-                let bit = match added {
-                    Ok(bit) => bit,
-                    Err(f) => {
-                        let id = p + line.campaign..p + line.campaign + line.campaign_len;
-                        return Run {
-                            pos: p,
-                            lines,
-                            halt: Halt::Overflow(f, id),
-                        };
-                    }
-                };
-                let cached = bit.map(|bit| (&mut *table, bit));
-                record_extras(side, buf, p, &line, line0 + lines + 1, cached);
+                if let Err(f) = sink.accept_small(&row(buf, p, &line, line0 + lines + 1)) {
+                    let id = p + line.campaign..p + line.campaign + line.campaign_len;
+                    return Run {
+                        pos: p,
+                        lines,
+                        halt: Halt::Overflow(f, id),
+                    };
+                }
                 p += line.end;
                 lines += 1;
-                if table.is_large() {
+                if sink.table.is_large() {
                     break;
                 }
             }
@@ -105,7 +91,7 @@ impl FastParser {
                     halt: Halt::Limit,
                 };
             }
-            if table.is_large() {
+            if sink.table.is_large() {
                 continue;
             }
             // Near the end of the buffer, a long line, or one to decline.
@@ -116,14 +102,13 @@ impl FastParser {
                     halt: Halt::Declined,
                 };
             };
-            if let Err(f) = add(table, buf, 0, &line) {
+            if let Err(f) = sink.accept(&row(buf, 0, &line, line0 + lines + 1)) {
                 return Run {
                     pos: p,
                     lines,
                     halt: Halt::Overflow(f, line.campaign..line.campaign + line.campaign_len),
                 };
             }
-            record_extras(side, buf, 0, &line, line0 + lines + 1, None);
             p = line.end;
             lines += 1;
         }
@@ -138,8 +123,7 @@ impl FastParser {
         buf: &[u8],
         mut p: usize,
         limit: usize,
-        table: &mut Table,
-        side: &mut RowExtras,
+        sink: &mut Accumulate,
         line0: u64,
     ) -> Run {
         let empty = Line {
@@ -177,16 +161,16 @@ impl FastParser {
                 };
                 cur[n] = line;
                 // Hashed here, where it overlaps with the parsing.
-                homes[k][n] = home(table, buf, &line);
+                homes[k][n] = home(sink.table, buf, &line);
                 p = line.end;
                 n += 1;
             }
             // All the slot loads in a row, so that their misses overlap.
-            let sink = homes[k][..n]
+            let touched = homes[k][..n]
                 .iter()
-                .fold(0, |sink, &home| sink ^ table.touch(home));
-            std::hint::black_box(sink);
-            sizes[k] = table.size();
+                .fold(0, |acc, &home| acc ^ sink.table.touch(home));
+            std::hint::black_box(touched);
+            sizes[k] = sink.table.size();
             let todo = [
                 (&prev[..pending], &homes[1 - k], sizes[1 - k], pending_at),
                 (&cur[..n], &homes[k], sizes[k], start),
@@ -199,15 +183,7 @@ impl FastParser {
             };
             for &(batch, homes, size, mut at) in todo {
                 for (line, &home) in batch.iter().zip(homes) {
-                    let added = if table.size() != size {
-                        add(table, buf, 0, line)
-                    } else if line.key.1 != 0 {
-                        table.add_at(home, line.key.0, line.key.1, &Totals::from(line.values))
-                    } else {
-                        let id = &buf[line.campaign..line.campaign + line.campaign_len];
-                        table.add_long_at(home, id, &Totals::from(line.values))
-                    };
-                    if let Err(f) = added {
+                    if let Err(f) = sink.accept_at(&row(buf, 0, line, line0 + lines + 1), home, size) {
                         let id = line.campaign..line.campaign + line.campaign_len;
                         return Run {
                             pos: at,
@@ -215,7 +191,6 @@ impl FastParser {
                             halt: Halt::Overflow(f, id),
                         };
                     }
-                    record_extras(side, buf, 0, line, line0 + lines + 1, None);
                     at = line.end;
                     lines += 1;
                 }
@@ -268,55 +243,24 @@ impl PlainRetry {
     }
 }
 
-/// A line's bit in the campaign table's cache of (campaign, date) pairs.
-pub type PairBit<'a> = Option<(&'a mut Table, crate::group::day_window::DayBit)>;
-
-/// Where the fast path records what it finds besides the totals.
-pub struct RowExtras<'a> {
-    /// (campaign, date) pairs for the duplicate check.
-    pub quality: &'a mut Quality,
-    /// The last name seen per campaign id (files with a name column).
-    pub names: &'a mut FxHashMap<Box<[u8]>, Box<[u8]>>,
-}
-
-/// Records an accepted line, found at line `line_no`, besides its totals:
-/// its (campaign, date) pair and its campaign name. Its positions are
-/// relative to `buf[base]`.
-///
-/// `cached` is the pair's bit in the campaign table's cache of pairs
-/// already in the duplicate check's map ([`crate::group::day_window`]), if it has
-/// one: a set bit saves the map lookup, and a pair the map takes sets it.
+/// The row of an accepted line found at `buf[base]`, at line `line_no`.
 #[inline(always)]
-pub fn record_extras(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line, line_no: u64, cached: PairBit) {
-    if line.name.1 != 0 {
-        name(side, buf, base, line);
+pub fn row<'b>(buf: &'b [u8], base: usize, line: &Line, line_no: u64) -> Row<'b> {
+    let name: &[u8] = match line.name {
+        (_, 0) => &[],
+        (at, len) => crate::text::number::trim(&buf[base + at..base + at + len]),
+    };
+    Row {
+        line: line_no,
+        campaign: &buf[base + line.campaign..base + line.campaign + line.campaign_len],
+        key: line.key,
+        values: line.values,
+        date: if line.day == NO_DAY { RowDate::Absent } else { RowDate::Day(line.day) },
+        name,
+        rounded_spend: None,
+        // The parser declined every row that Quality::warns about.
+        checked: true,
     }
-    if line.day == NO_DAY || side.quality.pairs_capped {
-        return;
-    }
-    if line.key.1 != 0 {
-        let (lo, hi) = line.key;
-        if let Some((table, bit)) = cached {
-            if table.day_seen(bit) {
-                side.quality.known_duplicate(lo, hi, line.day, line_no);
-            } else if side.quality.note_packed_pair(lo, hi, line.day, line_no) {
-                table.set_day_seen(bit);
-            }
-            return;
-        }
-        side.quality.note_packed_pair(lo, hi, line.day, line_no);
-    } else {
-        let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
-        side.quality.note_pair(None, id, line.day, line_no);
-    }
-}
-
-/// The campaign name of an accepted line becomes the last one seen.
-#[inline(never)]
-pub(super) fn name(side: &mut RowExtras, buf: &[u8], base: usize, line: &Line) {
-    let id = &buf[base + line.campaign..base + line.campaign + line.campaign_len];
-    let name = crate::text::number::trim(&buf[base + line.name.0..base + line.name.0 + line.name.1]);
-    crate::agg::partial::set_name(side.names, id, name);
 }
 
 /// The home slot in `table` of the campaign of a line found at `buf[0]`
@@ -327,21 +271,6 @@ pub(super) fn home(table: &Table, buf: &[u8], line: &Line) -> usize {
         table.home(line.key.0, line.key.1)
     } else {
         table.home_long(&buf[line.campaign..line.campaign + line.campaign_len])
-    }
-}
-
-/// Adds an accepted line to the table; its positions are relative to
-/// `buf[base]`.
-#[inline(always)]
-pub fn add(table: &mut Table, buf: &[u8], base: usize, line: &Line) -> Result<(), Field> {
-    let totals = Totals::from(line.values);
-    if line.key.1 != 0 {
-        table.add_packed(line.key.0, line.key.1, &totals)
-    } else {
-        table.add_long(
-            &buf[base + line.campaign..base + line.campaign + line.campaign_len],
-            &totals,
-        )
     }
 }
 

@@ -1,0 +1,43 @@
+//! [`Row`]: one data row that parsed, as every reader hands it on. What a
+//! row *does* (sums, checks, the duplicate check, the name) is decided in
+//! one place, [`crate::agg::accept`], whichever reader found it.
+
+use crate::schema::totals::RowValues;
+use crate::text::date::Day;
+
+/// The date cell of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowDate<'a> {
+    /// The file has no date column (or the row no such cell).
+    Absent,
+    /// A date, as a day number.
+    Day(Day),
+    /// A cell that is not a date (the text, for the warning).
+    NotADate(&'a [u8]),
+}
+
+/// One data row that parsed: its campaign, values, date and name. Slices
+/// point into the reader's buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// Line of the row's first byte, counted from the start of its range.
+    pub line: u64,
+    /// The campaign id.
+    pub campaign: &'a [u8],
+    /// The id packed as by [`crate::group::key::pack`] when it has at most
+    /// [`crate::group::key::PACKED_MAX`] bytes, else `(0, 0)`.
+    pub key: (u64, u64),
+    /// Impressions, clicks, spend (micros), conversions.
+    pub values: RowValues,
+    /// The date cell.
+    pub date: RowDate<'a>,
+    /// The campaign name, trimmed (empty without a name column).
+    pub name: &'a [u8],
+    /// The spend cell, when its value was rounded to micros (for the
+    /// warning).
+    pub rounded_spend: Option<&'a [u8]>,
+    /// The reader has already turned away every row that a value or date
+    /// rule warns about ([`crate::agg::quality::Quality::warns`]; the fast
+    /// path sends those to csv-core), so those checks are known to pass.
+    pub checked: bool,
+}
