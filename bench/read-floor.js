@@ -2,12 +2,19 @@
 // page (probe.js): the whole File read by `readers` dedicated workers
 // (read-worker.js), one contiguous range each, nothing parsed. The workers
 // are started before the clock starts and kept, like adagg's.
-import { splitOffsets } from '../www/aggregate.js';
 
 const READ_WORKER = new URL('./read-worker.js', import.meta.url);
 
+/** Nominal split offsets dataStart = O_0 < O_1 < ... < O_n = size (as adagg's first pass). */
+function splitOffsets(dataStart, size, n) {
+  const len = size - dataStart;
+  const offsets = [];
+  for (let i = 0; i <= n; i++) offsets.push(dataStart + Math.floor((len * i) / n));
+  return offsets;
+}
+
 /**
- * Read workers kept alive between runs, as adagg keeps its own (www/aggregate.js
+ * Read workers kept alive between runs, as adagg keeps its own (www/core/pool.js
  * WorkerPool): starting a worker is not part of either measurement.
  */
 const kept = [];

@@ -1,5 +1,5 @@
 // Type declarations for adagg's public module (www/adagg.js) and the
-// <ad-aggregator> custom element (www/ad-aggregator.js). Guide: README.md, section "Embedding".
+// <ad-aggregator> custom element (www/widget/ad-aggregator.js). Guide: README.md, section "Embedding".
 
 /** One ranked campaign with its totals. Numbers are decimal strings, exactly as in the CSV output. */
 export interface AdaggRow {
@@ -14,6 +14,33 @@ export interface AdaggRow {
   ctr: string;
   /** spend ÷ conversions, 2 decimals; empty when there are no conversions. */
   cpa: string;
+}
+
+/** What a column of a ranking holds: `id` (the campaign), `count` (a summed count), `money` (summed spend), `metric` (a ratio). */
+export type AdaggColumnKind = 'id' | 'count' | 'money' | 'metric';
+
+/** A column of the rankings' rows, in order: draw tables from these rather than from a list of your own. */
+export interface AdaggColumn {
+  /** The row's property, e.g. `totalClicks` or `ctr`. */
+  key: Exclude<keyof AdaggRow, 'campaignName'>;
+  /** The heading to show, e.g. `Clicks` or `CTR`. */
+  label: string;
+  /** The column's name in the CSV files, e.g. `total_clicks` or `CTR`. */
+  header: string;
+  kind: AdaggColumnKind;
+}
+
+/** The metrics: each has a ranking (`result[key]`), its CSV (`result[`${key}Csv`]`) and a column. */
+export type AdaggMetricKey = 'ctr' | 'cpa';
+
+/** A metric the campaigns are ranked by; the result has its ranking under `key` and its CSV under `${key}Csv`. */
+export interface AdaggMetric {
+  /** `ctr` or `cpa`: also the key of its column. */
+  key: AdaggMetricKey;
+  /** `CTR` or `CPA`. */
+  label: string;
+  /** The first rows of its ranking have the highest (`higher`) or the lowest (`lower`) values. */
+  better: 'higher' | 'lower';
 }
 
 export interface AdaggSummary {
@@ -70,6 +97,10 @@ export interface AdaggResult {
   ctrCsv: string;
   /** The CPA ranking as CSV (top10_cpa.csv for top 10). */
   cpaCsv: string;
+  /** The columns of a ranking's rows, in order (`campaignName` comes beside `campaignId`). */
+  columns: AdaggColumn[];
+  /** The metrics, one ranking each (`ctr`, then `cpa`). */
+  metrics: AdaggMetric[];
   /** rejected_rows.csv: `line,reason,raw_line` for every skipped data row (a Blob: it can be large). */
   rejectedCsv: Blob;
   summary: AdaggSummary;
@@ -78,11 +109,16 @@ export interface AdaggResult {
 
 export type AdaggPhase = 'start' | 'read' | 'merge' | 'done';
 
+/** The one progress shape: of `onProgress`, of `adagg-progress`, of the page. */
 export interface AdaggProgress {
   phase: AdaggPhase;
   /** Bytes of the file processed so far (never decreases). */
-  bytes: number;
+  bytesDone: number;
   /** The file's size in bytes. */
+  totalBytes: number;
+  /** The same as `bytesDone` (the first API's name, kept). */
+  bytes: number;
+  /** The same as `totalBytes` (the first API's name, kept). */
   total: number;
   /** Rows read so far (exact once phase is 'merge' or 'done'). */
   rows: number;
@@ -186,7 +222,7 @@ export class AdAggregator extends HTMLElement {
   compact: boolean;
   /** Attribute `workers`: parallel workers, or null for the default. */
   workers: number | null;
-  /** Attribute `worker-url`, or null for worker.js next to the module. */
+  /** Attribute `worker-url`, or null for core/worker.js next to adagg.js. */
   workerUrl: string | null;
   /** Attribute `wasm-url`, or null for pkg/adagg_wasm.js next to the module. */
   wasmUrl: string | null;

@@ -5,5 +5,9 @@
 //
 // Loading it defines the <ad-aggregator> element (once: loading it again, or
 // a second copy, is a no-op) and adds no other global name. Types: adagg.d.ts.
-// Guide: README.md, section "Embedding".
-export { aggregateFile, preload, releaseWorkers, workerStats, AdAggregator } from './ad-aggregator.js';
+// Guide: README.md, section "Embedding". The parts: core/ (no DOM: the wasm
+// loader, the workers, aggregateFile), ui/ (views shared with the page),
+// widget/ (the element).
+export { AdAggregator } from './widget/ad-aggregator.js';
+export { aggregateFile, preload } from './core/run.js';
+export { releaseWorkers, workerStats } from './core/pool.js';

@@ -1,8 +1,13 @@
-// Page UI for adagg. All heavy work lives in aggregate.js and its workers;
-// this module only wires the DOM. User data is only ever set as textContent.
-import { aggregateFile, preload, warmUp } from './aggregate.js';
-import { progressText } from './format.js';
-import { h, renderRanking, renderSummary } from './summary-view.js';
+// The adagg page's wiring: the DOM of index.html, the settings, drag and
+// drop. The work is the core's (core/), the views are shared with the
+// widget (ui/). User data is only ever set as textContent.
+import { aggregateFile } from './core/run.js';
+import { loadModule } from './core/module.js';
+import { warmUp } from './core/pool.js';
+import { showMapping } from './ui/mapping-form.js';
+import { renderProgress } from './ui/progress-view.js';
+import { renderRanking } from './ui/ranking-table.js';
+import { renderSummary } from './ui/summary-view.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -30,10 +35,6 @@ const els = {
   qualityChecks: $('quality-checks').tBodies[0],
   qualityList: $('quality-list'),
   qualityNotes: $('quality-notes'),
-  ctrTable: $('ctr-table'),
-  cpaTable: $('cpa-table'),
-  downloadCtr: $('download-ctr'),
-  downloadCpa: $('download-cpa'),
   downloadRejected: $('download-rejected'),
   delimiter: $('delimiter'),
   encoding: $('encoding'),
@@ -44,17 +45,11 @@ const els = {
   mappingFields: $('mapping-fields'),
 };
 
-const FIELDS = ['campaign_id', 'impressions', 'clicks', 'spend', 'conversions'];
-
 const cores = navigator.hardwareConcurrency || 4;
 const WORKERS_KEY = 'adagg.workers';
 
 let controller = null; // AbortController of the running job, if any
 let blobUrls = [];
-
-// ---------- formatting ----------
-
-// ---------- DOM helpers ----------
 
 function show(node, visible) {
   node.hidden = !visible;
@@ -104,48 +99,14 @@ function formatOptions() {
 }
 
 /** The header could not be mapped: let the user pick a column per field. */
-function showMapping(file, err) {
-  const missing = new Set(err.missing ?? []);
-  els.mappingText.textContent =
-    `adagg could not find ${[...missing].join(', ')} in the header of ${file.name || 'the file'}. ` +
-    'Choose the column that holds each field, then run again.';
-  const columns = err.columns ?? [];
-  els.mappingFields.replaceChildren(
-    ...FIELDS.map((field) => {
-      const id = `map-${field}`;
-      const select = h('select', { id, name: field }, [
-        h('option', { value: '', text: missing.has(field) ? 'Choose a column…' : 'Detected automatically' }),
-        ...columns.map((c) => h('option', { value: c, text: c })),
-      ]);
-      if (missing.has(field)) select.required = true;
-      return h('div', { className: 'mapping-field' }, [h('label', { for: id, text: field }), select]);
-    }),
-  );
-  els.mappingForm.onsubmit = (e) => {
-    e.preventDefault();
-    const map = {};
-    for (const field of FIELDS) {
-      const v = els.mappingForm.elements[field].value;
-      if (v) map[field] = v;
-    }
-    run(file, { ...formatOptions(), map });
-  };
+function offerMapping(file, err) {
+  const view = { form: els.mappingForm, text: els.mappingText, fields: els.mappingFields };
+  showMapping(view, file.name, err, (map) => run(file, { ...formatOptions(), map }));
   show(els.mappingCard, true);
   (els.mappingFields.querySelector('select[required]') ?? els.mappingFields.querySelector('select'))?.focus();
 }
 
-// ---------- progress ----------
-
-function renderProgress(p) {
-  const pct = p.totalBytes > 0 ? p.bytesDone / p.totalBytes : 1;
-  els.progress.value = Math.round(pct * 1000);
-  els.progress.setAttribute('aria-valuetext', `${Math.floor(pct * 100)}%`);
-  els.progressText.textContent = progressText({ ...p, done: p.bytesDone, total: p.totalBytes });
-}
-
 // ---------- results ----------
-
-
 
 function setDownload(link, csv) {
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
@@ -159,10 +120,11 @@ function renderResult(result, file) {
   // Every warning, one per line (a header note and "no data rows" can come together).
   const warnings = result.summary.warnings ?? [];
   if (warnings.length > 0) showNotice(warnings.join('\n'));
-  renderRanking(els.ctrTable, result.ctr ?? [], 'ctr', { names: true });
-  renderRanking(els.cpaTable, result.cpa ?? [], 'cpa', { names: true });
-  setDownload(els.downloadCtr, result.ctrCsv);
-  setDownload(els.downloadCpa, result.cpaCsv);
+  // One ranking per metric, into index.html's panel for it (#ctr-table, #download-ctr...).
+  for (const { key } of result.metrics) {
+    renderRanking($(`${key}-table`), result[key] ?? [], result.columns, key, { names: true });
+    setDownload($(`download-${key}`), result[`${key}Csv`]);
+  }
   setDownload(els.downloadRejected, result.rejectedCsv);
   // Only total/footer rows skipped: rejected_rows.csv would hold its header alone.
   show(els.downloadRejected, (result.rejectedCsv?.size ?? result.rejectedCsv?.length ?? 0) > 'line,reason,raw_line\n'.length);
@@ -177,7 +139,8 @@ async function run(file, parse = formatOptions()) {
   controller = new AbortController();
   const { signal } = controller;
   els.progressFile.textContent = file.name || '';
-  renderProgress({ phase: 'start', bytesDone: 0, totalBytes: file.size, rows: 0, elapsedMs: 0 });
+  const progressView = { bar: els.progress, text: els.progressText };
+  renderProgress(progressView, { phase: 'start', bytesDone: 0, totalBytes: file.size, rows: 0, elapsedMs: 0 });
   setRunning(true);
   document.body.dataset.state = 'running';
   try {
@@ -186,7 +149,7 @@ async function run(file, parse = formatOptions()) {
       parse,
       signal,
       onProgress: (p) => {
-        if (!signal.aborted) renderProgress(p);
+        if (!signal.aborted) renderProgress(progressView, p);
       },
     });
     renderResult(result, file);
@@ -196,7 +159,7 @@ async function run(file, parse = formatOptions()) {
       showNotice(`Cancelled. ${file.name || 'The file'} was not processed; choose a file to start again.`);
       document.body.dataset.state = 'cancelled';
     } else if (err?.kind === 'columns') {
-      showMapping(file, err);
+      offerMapping(file, err);
       document.body.dataset.state = 'mapping';
     } else {
       showError(err?.message || String(err));
@@ -263,7 +226,7 @@ function init() {
   // a missing build is reported before the user picks a file.
   // Then start the workers (a run loads nothing once the page has loaded)
   // and warm the engine's optimizing compiler up on a small synthetic run.
-  preload().then(
+  loadModule().then(
     () => {
       document.body.dataset.ready = 'true';
       warmUp({ workers: workerCount() }).then(() => (document.body.dataset.warm = 'true'));

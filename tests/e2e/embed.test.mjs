@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
-import { cp, stat } from 'node:fs/promises';
+import { cp, readdir, stat } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
@@ -399,7 +399,9 @@ test('aggregateFile(): result, progress, AbortError on abort (running or already
   assert.equal(res.default.ctr.length, 10, 'top defaults to 10');
   assert.equal(res.default.ctrCsv.split('\n').slice(0, 4).join('\n') + '\n', r.ctrCsv, 'top 3 = first rows of top 10');
   assert.ok(res.progress.length >= 2);
-  assert.deepEqual(Object.keys(res.progress[0]).sort(), ['bytes', 'elapsedMs', 'phase', 'rows', 'total']);
+  // One progress shape for the page, the widget and the module API; `bytes` and `total` are the first API's names.
+  assert.deepEqual(Object.keys(res.progress[0]).sort(), ['bytes', 'bytesDone', 'elapsedMs', 'phase', 'rows', 'total', 'totalBytes']);
+  for (const p of res.progress) assert.deepEqual([p.bytes, p.total], [p.bytesDone, p.totalBytes]);
   assert.equal(res.progress.at(-1).bytes, smallCsv.length);
   assert.equal(res.progress.at(-1).total, smallCsv.length);
 
@@ -441,7 +443,7 @@ test('loading adagg.js twice (and a second copy of the element module) does not 
     const before = new Set(Object.getOwnPropertyNames(globalThis));
     const one = await import('./www/adagg.js');
     const two = await import('./www/adagg.js');
-    const copy = await import('./www/ad-aggregator.js?copy=2'); // evaluates the element module again
+    const copy = await import('./www/widget/ad-aggregator.js?copy=2'); // evaluates the element module again
     const entryCopy = await import('./www/adagg.js?copy=3');
     const added = Object.getOwnPropertyNames(globalThis).filter((n) => !before.has(n));
     const el = document.createElement('ad-aggregator');
@@ -509,7 +511,7 @@ test('served from a sub-path (/tools/adagg/): the embed page works and every req
     await page.waitForFunction(() => /rows read/.test(document.getElementById('api-status').textContent));
     const outside = page.requests.filter((u) => !/^(blob|data):/.test(u) && !u.startsWith(sub.url));
     assert.deepEqual(outside, [], 'requests outside /tools/adagg/');
-    assert.ok(page.requests.some((u) => u === `${sub.url}www/worker.js`), 'the worker came from the sub-path');
+    assert.ok(page.requests.some((u) => u === `${sub.url}www/core/worker.js`), 'the worker came from the sub-path');
     assert.deepEqual(page.pageErrors, []);
     await page.close();
   } finally {
@@ -649,7 +651,8 @@ test('user data is rendered as text only (XSS), and CSS leaks neither into nor o
       pFont: cs(p).fontFamily,
       tableBorder: cs(root.querySelector('table')).borderTopWidth,
       buttonBg: cs(root.querySelector('a.button')).backgroundColor,
-      themedButtonBg: cs(document.getElementById('themed').shadowRoot.querySelector('a.button')).backgroundColor,
+      // The themed widget has not run: its ranking panels (and their download buttons) do not exist yet.
+      themedButtonBg: cs(document.getElementById('themed').shadowRoot.querySelector('.button:not(.secondary)')).backgroundColor,
       themedRadius: cs(document.getElementById('themed').shadowRoot.querySelector('.root')).borderTopLeftRadius,
     };
   });
@@ -735,14 +738,19 @@ test('keyboard and screen readers: labels, focus order, live region, Escape canc
 test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports kind "load"', async (t) => {
   const root = join(dir, 'elsewhere');
   const www = join(WEB_ROOT, 'www');
-  // /app/: the element and module only (no worker.js, no pkg/ next to them).
-  await mkdir(join(root, 'app'), { recursive: true });
-  for (const f of ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'format.js', 'rejected.js', 'summary-view.js']) await cp(join(www, f), join(root, 'app', f));
-  // /static/worker/: worker.js with its wasm-bindgen glue; /static/wasm/: the wasm, both forms.
+  // /app/: the element and module only (no worker, no pkg/ next to them).
+  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/module.js', 'core/pool.js', 'core/rpc.js', 'core/run.js'];
+  for (const d of ['ui', 'widget']) for (const f of await readdir(join(www, d))) appFiles.push(`${d}/${f}`);
+  for (const f of appFiles) {
+    await mkdir(dirname(join(root, 'app', f)), { recursive: true });
+    await cp(join(www, f), join(root, 'app', f));
+  }
+  // /static/worker/: the worker with its wasm-bindgen glue, in their layout; /static/wasm/: the wasm, both forms.
+  await mkdir(join(root, 'static', 'worker', 'core'), { recursive: true });
   await mkdir(join(root, 'static', 'worker', 'pkg'), { recursive: true });
   await mkdir(join(root, 'static', 'wasm'), { recursive: true });
-  await cp(join(www, 'worker.js'), join(root, 'static', 'worker', 'worker.js'));
-  await cp(join(www, 'rejected.js'), join(root, 'static', 'worker', 'rejected.js'));
+  await cp(join(www, 'core', 'worker.js'), join(root, 'static', 'worker', 'core', 'worker.js'));
+  await cp(join(www, 'core', 'rejected.js'), join(root, 'static', 'worker', 'core', 'rejected.js'));
   await cp(join(www, 'pkg', 'adagg.js'), join(root, 'static', 'worker', 'pkg', 'adagg.js'));
   await cp(join(www, 'pkg', 'adagg_wasm.js'), join(root, 'static', 'wasm', 'adagg_wasm.js'));
   await cp(join(www, 'pkg', 'adagg_bg.wasm'), join(root, 'static', 'wasm', 'adagg_bg.wasm'));
@@ -752,8 +760,8 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
     join(root, 'app', 'page.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
 <title>elsewhere</title><script type="module" src="adagg.js"></script></head><body>
-<ad-aggregator id="js" worker-url="../static/worker/worker.js" wasm-url="/static/wasm/adagg_wasm.js"></ad-aggregator>
-<ad-aggregator id="bin" worker-url="/static/worker/worker.js" wasm-url="../static/wasm/adagg_bg.wasm"></ad-aggregator>
+<ad-aggregator id="js" worker-url="../static/worker/core/worker.js" wasm-url="/static/wasm/adagg_wasm.js"></ad-aggregator>
+<ad-aggregator id="bin" worker-url="/static/worker/core/worker.js" wasm-url="../static/wasm/adagg_bg.wasm"></ad-aggregator>
 <ad-aggregator id="wrong" wasm-url="/static/wasm/missing_wasm.js"></ad-aggregator>
 </body></html>`,
   );
@@ -781,10 +789,10 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
       assert.equal(last.detail.ctrCsv, cliB.ctr, `${id}: = CLI`);
     }
     const paths = page.requests.filter((u) => u.startsWith(host.url)).map((u) => new URL(u).pathname);
-    assert.ok(paths.includes('/static/worker/worker.js'));
+    assert.ok(paths.includes('/static/worker/core/worker.js'));
     assert.ok(paths.includes('/static/wasm/adagg_wasm.js'));
     assert.ok(paths.includes('/static/wasm/adagg_bg.wasm'));
-    assert.deepEqual(paths.filter((p) => p.startsWith('/app/') && p !== '/app/page.html' && !/\/app\/(adagg|ad-aggregator|aggregate|format|rejected|summary-view)\.js$/.test(p)), []);
+    assert.deepEqual(paths.filter((p) => p.startsWith('/app/') && p !== '/app/page.html' && !appFiles.includes(p.slice('/app/'.length))), []);
     assert.deepEqual(page.pageErrors, []);
     await page.close();
   } finally {
@@ -803,8 +811,17 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     'www/adagg.js',
     'www/ad-aggregator.js',
     'www/aggregate.js',
-    'www/rejected.js',
     'www/worker.js',
+    'www/core/module.js',
+    'www/core/pool.js',
+    'www/core/rpc.js',
+    'www/core/run.js',
+    'www/core/worker.js',
+    'www/core/rejected.js',
+    'www/ui/ranking-table.js',
+    'www/ui/mapping-form.js',
+    'www/widget/ad-aggregator.js',
+    'www/widget/styles.js',
     'www/pkg/adagg.js',
     'www/pkg/adagg_wasm.js',
     'www/adagg.d.ts',

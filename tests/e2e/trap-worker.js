@@ -1,7 +1,7 @@
-// A worker for the e2e tests: adagg's own worker (www/worker.js), except
+// A worker for the e2e tests: adagg's own worker (www/core/worker.js), except
 // that a 'range' call answers as worker.js does when its wasm instance
 // traps (a Rust panic, memory exhausted): an error marked `fatal`.
-import '../../www/worker.js';
+import '../../www/core/worker.js';
 
 const real = self.onmessage;
 self.onmessage = (event) => {

@@ -86,4 +86,23 @@ test('a real result of aggregateFile type-checks as AdaggResult, field for field
   const bad2 = await typecheck('result-mistyped', literal(mistyped));
   assert.notEqual(bad2.code, 0);
   assert.match(bad2.output, /TS2322: Type 'string' is not assignable to type 'number'/);
+
+  // The tables' data: columns and metrics are declared, field for field.
+  assert.deepEqual(result.columns.map((c) => c.key), ['campaignId', 'totalImpressions', 'totalClicks', 'totalSpend', 'totalConversions', 'ctr', 'cpa']);
+  assert.deepEqual(result.metrics.map((m) => [m.key, m.better]), [['ctr', 'higher'], ['cpa', 'lower']]);
+  const badKind = structuredClone(result);
+  badKind.columns[1].kind = 'ratio';
+  const bad3 = await typecheck('result-column-kind', literal(badKind));
+  assert.notEqual(bad3.code, 0);
+  assert.match(bad3.output, /"ratio"/);
+  const noMetrics = structuredClone(result);
+  delete noMetrics.metrics;
+  const bad4 = await typecheck('result-no-metrics', literal(noMetrics));
+  assert.notEqual(bad4.code, 0);
+  assert.match(bad4.output, /metrics/);
+  const extraMetric = structuredClone(result);
+  extraMetric.metrics[0].undeclared = 1;
+  const bad5 = await typecheck('result-metric-extra', literal(extraMetric));
+  assert.notEqual(bad5.code, 0);
+  assert.match(bad5.output, /undeclared/);
 });

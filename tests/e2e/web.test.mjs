@@ -264,7 +264,7 @@ ReadableStream.prototype.getReader = function (options) {
 };
 self.byobRefused = true;\n`,
   );
-  await writeFile(join(dirOut, 'no-byob-worker.js'), "import './no-byob-patch.js';\nimport '../www/worker.js';\n");
+  await writeFile(join(dirOut, 'no-byob-worker.js'), "import './no-byob-patch.js';\nimport '../www/core/worker.js';\n");
   const page = await openApp();
   const text = (await readFile(files.malformed)).toString();
   const run = (workerUrl) =>

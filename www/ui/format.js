@@ -1,5 +1,5 @@
 // Number, size, rate and duration formatting shared by the page (app.js)
-// and the widget (ad-aggregator.js).
+// and the widget (widget/ad-aggregator.js).
 
 const intFmt = new Intl.NumberFormat('en-US');
 
@@ -31,16 +31,6 @@ export function fmtDuration(ms) {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s - m * 60)} s`;
-}
-
-/** The progress line shown under the bar: `p` has phase, done, total (bytes), rows, elapsedMs. */
-export function progressText({ phase, done, total, rows, elapsedMs }) {
-  if (phase === 'start') return 'Starting workers and reading the header…';
-  if (phase === 'merge' || phase === 'done') {
-    return `Read ${fmtBytes(total)} in ${fmtDuration(elapsedMs)}. Merging and ranking campaigns…`;
-  }
-  const pct = total > 0 ? done / total : 1;
-  return `${fmtBytes(done)} of ${fmtBytes(total)} (${Math.floor(pct * 100)}%) · ${fmtInt(rows)} rows · ${fmtRate(done, elapsedMs)}`;
 }
 
 /**

@@ -1,25 +1,8 @@
-// The run summary as the page (app.js) and the widget (ad-aggregator.js)
+// The run summary as the page (app.js) and the widget (widget/ad-aggregator.js)
 // show it: the figures, the skipped rows, the data-quality warnings and the
 // columns used. User data is set as text (textContent), never as HTML.
+import { h } from './dom.js';
 import { fmtBytes, fmtDuration, fmtInt, fmtRate, qualityNotes, qualityShown } from './format.js';
-
-/**
- * A new element: `props.text` becomes its text, `className` and `hidden`
- * are set as such, other props as attributes (skipped when null or false);
- * then the children (nodes or strings, as text).
- */
-export function h(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'className') node.className = v;
-    else if (k === 'hidden') node.hidden = Boolean(v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of [].concat(children)) if (c != null) node.append(c);
-  return node;
-}
 
 /**
  * The run's figures: `[label, value, extra]`, `extra` true for the ones a
@@ -53,6 +36,10 @@ function summaryItems(result, file) {
  * warning) with `qualityChecks`, `qualityList` and `qualityNotes`, and
  * `mapping` (the columns used). `statClass(label, extra)` adds class names
  * to a figure.
+ * @param {Record<string, HTMLElement>} els
+ * @param {object} result an aggregateFile result
+ * @param {Blob | null | undefined} file the file it came from (for its size)
+ * @param {(label: string, extra: boolean) => string} [statClass]
  */
 export function renderSummary(els, result, file, statClass = () => '') {
   const s = result.summary;
@@ -80,51 +67,4 @@ export function renderSummary(els, result, file, statClass = () => '') {
   els.qualityNotes.textContent = qualityNotes(q);
   els.quality.hidden = !qualityShown(q);
   els.mapping.textContent = (s.mapping ?? []).map(({ field, column }) => `${field} ← ${column}`).join(' · ');
-}
-
-/** A ranking's columns: `[key of the row, heading, class names]`. */
-export const RANKING_COLUMNS = [
-  ['campaignId', 'Campaign', ''],
-  ['totalImpressions', 'Impressions', 'num'],
-  ['totalClicks', 'Clicks', 'num'],
-  ['totalSpend', 'Spend', 'num'],
-  ['totalConversions', 'Conversions', 'num'],
-  ['ctr', 'CTR', 'num'],
-  ['cpa', 'CPA', 'num'],
-];
-
-/**
- * Draws a ranking (`result.ctr` or `result.cpa`) into `table`, the column
- * `highlight` (`'ctr'` or `'cpa'`) marked as the key. `columns` defaults to
- * RANKING_COLUMNS (the widget adds classes to hide some when compact);
- * with `names`, the last campaign name seen is shown beside the id. Every
- * value is set as text.
- */
-export function renderRanking(table, rows, highlight, { columns = RANKING_COLUMNS, names = false } = {}) {
-  const cls = (...parts) => parts.filter(Boolean).join(' ');
-  const thead = h('thead', {}, [
-    h('tr', {}, [
-      h('th', { scope: 'col', className: 'num rank', text: '#' }),
-      ...columns.map(([key, label, c]) => h('th', { scope: 'col', className: cls(c, key === highlight && 'key'), text: label })),
-    ]),
-  ]);
-  const tbody = h('tbody');
-  if (rows.length === 0) {
-    tbody.append(h('tr', {}, [h('td', { colspan: String(columns.length + 1), className: 'empty', text: 'No campaigns qualify.' })]));
-  }
-  rows.forEach((row, i) => {
-    const tr = h('tr', {}, [h('td', { className: 'num rank', text: String(i + 1) })]);
-    for (const [key, , c] of columns) {
-      const value = row[key] == null || row[key] === '' ? '—' : String(row[key]);
-      if (key === 'campaignId') {
-        const cell = h('th', { scope: 'row', className: 'id', text: value });
-        // The last campaign name seen, beside the id (exports with both columns).
-        const name = names && row.campaignName && row.campaignName !== row.campaignId ? row.campaignName : '';
-        if (name) cell.append(h('span', { className: 'campaign-name', text: name }));
-        tr.append(cell);
-      } else tr.append(h('td', { className: cls(c, key === highlight && 'key'), text: value }));
-    }
-    tbody.append(tr);
-  });
-  table.replaceChildren(thead, tbody);
 }

@@ -1,0 +1,326 @@
+// The one aggregateFile: a parallel aggregation of one CSV file across the
+// pool's module Web Workers, with no DOM. The page (app.js), the widget
+// and portals (through adagg.js) all call it.
+//
+//   import { aggregateFile } from './core/run.js';
+//   const result = await aggregateFile(file, { workers: 4, onProgress, signal });
+//
+// Flow: worker 0 sniffs the header (first 1 MiB) -> plan, and asks the
+// wasm to split the data bytes [plan.dataStart, file.size) into ranges, one
+// per worker, aggregated concurrently. Each range result reports the
+// record-aligned bounds it really covered; the wasm decides from them
+// (alignRanges) whether to merge them or to run one range again from an
+// exact byte (a quoted newline crossed a split): JS only dispatches. All
+// partials then go, in file order, to one worker for the merge. The
+// workers come from a pool started at page load (warmUp) and go back to it
+// after the run, so that a run loads no script.
+import { abortError, withKind } from './errors.js';
+import { loadModule, resolveUrl } from './module.js';
+import { defaultWorkers, poolFor, warmUp, WORKER_URL, workerCount } from './pool.js';
+
+const DEFAULT_TOP = 10;
+const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
+const PROGRESS_INTERVAL_MS = 100; // ~10 progress updates per second
+
+/**
+ * Loads and compiles the WebAssembly module once (per URL), then starts
+ * the workers in the background (`workers`, default: the logical cores;
+ * kept for every later run, so that a run loads nothing). Optional: the
+ * first run does it anyway; call it early to start sooner and to learn at
+ * once whether the files are reachable.
+ * @param {{wasmUrl?: string | URL, workerUrl?: string | URL, workers?: number}} [options]
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export function preload({ wasmUrl, workerUrl, workers } = {}) {
+  const loading = loadModule({ wasmUrl });
+  loading.then(
+    (module) => {
+      let url;
+      try {
+        url = workerUrlOf(workerUrl);
+      } catch {
+        return; // a run reports it
+      }
+      warmUp({ module, workers: workers ?? undefined, workerUrl: url });
+    },
+    () => {},
+  );
+  return loading;
+}
+
+/** `workerUrl` as an absolute URL, or the default; throws (kind 'input') if invalid. */
+function workerUrlOf(workerUrl) {
+  if (workerUrl == null || workerUrl === '') return WORKER_URL;
+  try {
+    return resolveUrl(workerUrl);
+  } catch {
+    throw withKind(new TypeError(`Invalid workerUrl ${JSON.stringify(String(workerUrl))}.`), 'input');
+  }
+}
+
+function checkTop(top) {
+  const n = Number(top);
+  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) {
+    throw withKind(new RangeError(`top must be a whole number of at least 1 (got ${String(top)}).`), 'input');
+  }
+  return n;
+}
+
+/** Today's date where the user is, as `YYYY-MM-DD` (the core has no clock). */
+function localToday() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * Aggregates a CSV file (File or Blob) in Web Workers and resolves to the
+ * result: a ranking per metric (`ctr`, `cpa`, each row with the campaign's
+ * totals), the same rankings as CSV (`ctrCsv`, `cpaCsv`), `columns` and
+ * `metrics` (what the rankings' rows hold, to draw tables from),
+ * `rejectedCsv` (a Blob), the run `summary` and `timing`.
+ *
+ * Aborting `signal` stops the run's workers (they are kept for the next
+ * run) and rejects with a DOMException named AbortError. Other failures
+ * reject with an Error whose `kind` is 'input', 'load', 'empty', 'header',
+ * 'columns' (then also `missing` and `columns`), 'strict' or undefined.
+ *
+ * @param {Blob} file
+ * @param {object} [options]
+ * @param {number} [options.top=10] rows per ranking
+ * @param {(p: {phase: 'start'|'read'|'merge'|'done', bytesDone: number, totalBytes: number,
+ *   rows: number, elapsedMs: number, bytes: number, total: number}) => void} [options.onProgress]
+ *   at most ~10 calls/s during the read phase, plus one call per phase change;
+ *   `bytesDone` never decreases; `bytes` and `total` are the same as
+ *   `bytesDone` and `totalBytes` (the names of the first public API)
+ * @param {AbortSignal} [options.signal]
+ * @param {number} [options.workers] parallel workers (default: the logical cores)
+ * @param {{delimiter?: string, encoding?: string, map?: Record<string, string>, strict?: boolean,
+ *   today?: string}} [options.parse] forces the delimiter (`,` `;` `tab` `|`), the encoding
+ *   (`utf-8`, `utf-16le`, `utf-16be`, `windows-1252`) or columns for fields (`{spend: 'Cost'}`);
+ *   `strict` rejects with `kind: 'strict'` at the first malformed row; `today`
+ *   (`YYYY-MM-DD`, default: the local date): later dates get a data-quality warning
+ * @param {string | URL} [options.workerUrl] worker script (same-origin with the page)
+ * @param {string | URL} [options.wasmUrl] adagg_wasm.js or adagg_bg.wasm
+ * @param {WebAssembly.Module} [options.module] compiled module instead of wasmUrl's
+ * @param {number} [options.minRangeBytes] smallest range worth its own worker
+ * @returns {Promise<object>} the result (see AdaggResult in adagg.d.ts)
+ */
+export async function aggregateFile(file, options = {}) {
+  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, module, minRangeBytes } = options ?? {};
+  if (!(file instanceof Blob)) {
+    throw withKind(new TypeError('aggregateFile: the first argument must be a File or a Blob.'), 'input');
+  }
+  const topN = checkTop(top);
+  if (onProgress != null && typeof onProgress !== 'function') {
+    throw withKind(new TypeError('aggregateFile: onProgress must be a function.'), 'input');
+  }
+  if (signal?.aborted) throw abortError();
+  const url = workerUrlOf(workerUrl);
+  const compiled = module ?? (await loadModule({ wasmUrl }));
+  if (signal?.aborted) throw abortError();
+  try {
+    return await run(file, {
+      top: topN,
+      onProgress,
+      signal,
+      workers: workers ?? defaultWorkers(),
+      parse,
+      workerUrl: url,
+      module: compiled,
+      minRangeBytes: minRangeBytes ?? DEFAULT_MIN_RANGE,
+    });
+  } catch (err) {
+    if (signal?.aborted || err?.name === 'AbortError') {
+      throw err instanceof DOMException && err.name === 'AbortError' ? err : abortError();
+    }
+    if (err instanceof Error && !err.kind && /worker failed to start|worker message could not be decoded/i.test(err.message)) {
+      withKind(err, 'load');
+    }
+    throw err;
+  }
+}
+
+/** The progress callback of one run: throttled, `bytesDone` never decreasing. */
+function progressEmitter(onProgress, totalBytes, t0) {
+  const state = { phase: 'start', headerBytes: 0, rangeBytes: [], rangeRows: [], finished: false };
+  let lastEmit = -Infinity;
+  let shown = 0; // bytes reported so far: a re-run range counts from 0 again, the report does not
+  state.emit = (force = false) => {
+    if (!onProgress || state.finished) return;
+    const now = performance.now();
+    if (!force && now - lastEmit < PROGRESS_INTERVAL_MS) return;
+    lastEmit = now;
+    let done = state.headerBytes;
+    for (const b of state.rangeBytes) done += b;
+    if (state.phase === 'merge' || state.phase === 'done') done = totalBytes;
+    shown = Math.max(shown, Math.min(done, totalBytes));
+    let rows = 0;
+    for (const r of state.rangeRows) rows += r;
+    const elapsedMs = now - t0;
+    try {
+      onProgress({ phase: state.phase, bytesDone: shown, totalBytes, rows, elapsedMs, bytes: shown, total: totalBytes });
+    } catch (err) {
+      console.error('onProgress callback failed', err);
+    }
+  };
+  return state;
+}
+
+/** The run itself, its options checked and its module compiled. */
+async function run(file, { top, onProgress, signal, workers, parse, workerUrl, module, minRangeBytes }) {
+  const maxWorkers = workerCount(workers);
+  const t0 = performance.now();
+  const shared = poolFor(module, workerUrl); // the pool the workers come from
+  const pool = []; // this run's workers, given back to `shared` when it ends
+  // Back to the pool: a worker still busy (an error elsewhere, an abort) is
+  // asked to stop first.
+  const giveBack = (ws) => {
+    for (const w of ws) shared.give(w);
+  };
+
+  let rejectAbort;
+  const aborted = new Promise((_, reject) => {
+    rejectAbort = reject;
+  });
+  aborted.catch(() => {});
+  const onAbort = () => {
+    for (const w of pool) w.cancel(abortError());
+    rejectAbort(abortError());
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const totalBytes = file.size;
+  const progress = progressEmitter(onProgress, totalBytes, t0);
+
+  const work = async () => {
+    // Adds k workers to the run (none once it has ended: an abort).
+    const take = async (k) => {
+      const got = await shared.take(Math.max(0, k));
+      if (progress.finished) {
+        giveBack(got);
+        throw abortError();
+      }
+      pool.push(...got);
+    };
+    progress.emit(true);
+
+    const rangeCount = (dataLen) =>
+      Math.max(1, Math.min(maxWorkers, Math.floor(dataLen / Math.max(1, minRangeBytes))));
+
+    // 1. Sniff the header in worker 0; take the other workers meanwhile.
+    await take(1);
+    const planPromise = pool[0].call({ type: 'sniff', file, options: { today: localToday(), ...parse } });
+    const others = take(rangeCount(totalBytes) - 1);
+    others.catch(() => {});
+    const plan = await planPromise;
+    await others;
+    const dataStart = Number(plan.dataStart);
+    progress.headerBytes = dataStart;
+
+    // 2. Split the data (the wasm decides where) and aggregate the ranges concurrently.
+    const n = rangeCount(Math.max(0, totalBytes - dataStart));
+    await take(n - pool.length);
+    giveBack(pool.splice(n));
+    const { points, ranges } = await pool[0].call({ type: 'split', plan, size: totalBytes, n });
+    progress.rangeBytes = new Array(ranges.length).fill(0);
+    progress.rangeRows = new Array(ranges.length).fill(0);
+    progress.phase = 'read';
+    progress.emit(true);
+
+    // Range `slot` from `start` (`exact`: a known record start, else the
+    // first line after it) to the first line boundary after `stop`.
+    const runRange = (worker, slot, { start, stop, exact }, locate = false) => {
+      const span = Math.max(0, stop - start);
+      progress.rangeBytes[slot] = 0;
+      progress.rangeRows[slot] = 0;
+      return worker
+        .call(
+          { type: 'range', file, plan, start, stop, exact, locate },
+          {
+            onProgress: (bytesDone, rows) => {
+              progress.rangeBytes[slot] = Math.min(bytesDone, span);
+              progress.rangeRows[slot] = rows;
+              progress.emit();
+            },
+          },
+        )
+        .then((r) => {
+          progress.rangeBytes[slot] = span;
+          return r;
+        });
+    };
+    const results = await Promise.all(ranges.map((range, j) => runRange(pool[j], j, range)));
+
+    // 3. Line the ranges up: the wasm says merge the first n results, or run
+    //    one range again from the exact end of the one before it (a range
+    //    that began inside a quoted field may have read its text as rows;
+    //    its error only counts once its start is confirmed).
+    let reruns = 0;
+    for (;;) {
+      const spans = results.map(({ start, end, stopped }) => ({ start, end, stopped }));
+      const step = await pool[0].call({ type: 'align', points, spans });
+      if (step.merge != null) {
+        results.length = step.merge;
+        break;
+      }
+      reruns++;
+      const index = step.rerun;
+      const rerun = await runRange(pool[0], index, step);
+      if (rerun.start !== step.start) {
+        throw new Error(`internal error: could not realign the range at byte ${step.start} (got ${rerun.start})`);
+      }
+      results[index] = rerun;
+    }
+    const last = results[results.length - 1];
+    if (results[0].start !== dataStart || (last.end !== totalBytes && !last.stopped)) {
+      throw new Error(
+        `internal error: the ranges cover bytes ${results[0].start}..${last.end}, expected ${dataStart}..${totalBytes}`,
+      );
+    }
+
+    // 4. Merge in one worker; free the others first.
+    giveBack(pool.splice(1));
+    progress.phase = 'merge';
+    progress.emit(true);
+    const partials = results.map((r) => r.partial);
+    let result;
+    try {
+      result = await pool[0].call({ type: 'finish', plan, partials, top }, { transfer: partials.map((p) => p.buffer) });
+    } catch (err) {
+      if (err?.kind !== 'locate') throw err;
+      // A problem found without its line (a total that overflows only when
+      // two ranges' totals meet, an id found invalid in a range's table):
+      // one pass over the data through csv-core stops at it and names the
+      // line. It throws with kind 'input'.
+      progress.phase = 'read';
+      reruns++;
+      const located = await runRange(pool[0], 0, { start: dataStart, stop: totalBytes, exact: true }, true);
+      await pool[0].call({ type: 'finish', plan, partials: [located.partial], top }, { transfer: [located.partial.buffer] });
+      throw err; // not found again: report it as found
+    }
+    // Every rejected row, numbered now that each range's first line is known.
+    let lineOffset = Number(plan.dataStartLine) - 1;
+    const spools = results.map((r) => {
+      const range = { blob: r.rejected, lineOffset };
+      lineOffset += Number(r.newlines);
+      return range;
+    });
+    result.rejectedCsv = await pool[0].call({ type: 'rejected', ranges: spools });
+    progress.phase = 'done';
+    progress.emit(true);
+    const elapsedMs = performance.now() - t0;
+    result.timing = { elapsedMs, bytes: totalBytes, workers: n, ranges: results.length, reruns };
+    return result;
+  };
+
+  const running = work();
+  running.catch(() => {});
+  try {
+    return await Promise.race([running, aborted]);
+  } finally {
+    progress.finished = true;
+    signal?.removeEventListener('abort', onAbort);
+    giveBack(pool.splice(0));
+  }
+}

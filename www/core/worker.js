@@ -1,0 +1,152 @@
+// adagg worker: a thin message adapter around the wasm API. All file reading
+// and parsing happens here, off the main thread. Protocol (see run.js):
+//   in:  {type:'init', module?}            compiled WebAssembly.Module (optional)
+//        {id, type:'sniff', file, options}   options: {delimiter?, encoding?, map?}
+//        {id, type:'split', plan, size, n}  -> {points, ranges: [{start, stop, exact}]} (wasm splitRanges)
+//        {id, type:'align', points, spans}  spans: [{start, end, stopped}] -> {merge: n} or
+//                                     {rerun: index, start, stop, exact: true} (wasm alignRanges)
+//        {id, type:'range', file, plan, start, stop, exact, locate}
+//        {id, type:'finish', plan, partials, top}
+//        {id, type:'rejected', ranges}      ranges: [{blob, lineOffset}] -> rejected_rows.csv Blob
+//        {id, type:'warm'}                    a small synthetic run (see warmUp in pool.js)
+//        {type:'cancel', target}             stop call `target` (a range stops within 16 MiB)
+//   out: {id, type:'progress', bytesDone, rows}
+//        {id, type:'done', value, memory}   range value: {partial, start, end, newlines,
+//                                     strictStopped, stopped, rejected: Blob of records (rejected.js)}
+//        {id, type:'error', message, kind?, missing?, columns?, memory, fatal}
+//   Every call is answered once, cancelled or not (kind 'cancelled' when it
+//   stopped early); `memory` is the wasm memory's size in bytes: it never
+//   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
+//   the wasm instance trapped, so the pool retires the worker.
+import init, { sniff, aggregateRange, finishPartials, splitRanges, alignRanges } from '../pkg/adagg.js';
+import { RejectedSpool, rejectedCsv } from './rejected.js';
+
+const SNIFF_BYTES = 1 << 20;
+let ready = null;
+let wasm = null; // the wasm instance's exports, once ready
+/** The calls running: id -> true once asked to stop. */
+const running = new Map();
+
+function initOnce(module) {
+  if (!ready) ready = (module ? init({ module_or_path: module }) : init()).then((e) => (wasm = e));
+  return ready;
+}
+
+/** The wasm memory's size in bytes (0 before the instance exists). */
+const memoryBytes = () => wasm?.memory.buffer.byteLength ?? 0;
+
+/** True when the bytes of `file` from `from` on are line breaks only (and the zero bytes of UTF-16). */
+async function blankToEnd(file, from, utf16) {
+  for (let at = from; at < file.size; at += SNIFF_BYTES) {
+    const bytes = new Uint8Array(await file.slice(at, at + SNIFF_BYTES).arrayBuffer());
+    if (!bytes.every((b) => b === 10 || b === 13 || (utf16 && b === 0))) return false;
+  }
+  return true;
+}
+
+async function doSniff(file, options) {
+  const end = Math.min(file.size, SNIFF_BYTES);
+  const prefix = new Uint8Array(await file.slice(0, end).arrayBuffer());
+  let plan;
+  try {
+    plan = sniff(prefix, end === file.size, options ?? undefined);
+  } catch (err) {
+    // The first MiB is blank lines: the file is empty if they run to its end.
+    const utf16 = (prefix[0] === 0xff && prefix[1] === 0xfe) || (prefix[0] === 0xfe && prefix[1] === 0xff);
+    if (err?.blankLines && await blankToEnd(file, end, utf16)) sniff(new Uint8Array(0), true, undefined); // throws "the file is empty"
+    throw err;
+  }
+  if (plan == null) {
+    throw new Error('The header line is longer than 1 MiB; is this really a CSV file?');
+  }
+  return plan;
+}
+
+/**
+ * A small synthetic run (4 MB: 50 campaigns, then 30,000 more), so that the
+ * engine compiles the hot wasm functions with its optimizing tier now, on
+ * the module every later worker shares, rather than during the user's
+ * first file.
+ */
+async function doWarm() {
+  const lines = ['campaign_id,date,impressions,clicks,spend,conversions'];
+  for (let i = 0; i < 100_000; i++) {
+    const id = i < 60_000 || i % 2 ? `CMP${String(i % 50).padStart(3, '0')}` : `WARM${i % 30_000}`;
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    lines.push(`${id},2025-02-${day},${1000 + (i % 9000)},${i % 300},${i % 700}.${String(i % 100).padStart(2, '0')},${i % 9}`);
+  }
+  const blob = new Blob([lines.join('\n'), '\n']);
+  const plan = await doSniff(blob);
+  const r = await aggregateRange(blob, plan, Number(plan.dataStart), blob.size, undefined, true, undefined, false);
+  finishPartials(plan, [r.partial], 10);
+  return true;
+}
+
+async function doRange(id, { file, plan, start, stop, exact, locate }) {
+  // Every rejected row, out of wasm memory as it is found (see rejected.js).
+  const spool = new RejectedSpool();
+  const r = await aggregateRange(
+    file,
+    plan,
+    start,
+    stop,
+    (bytesDone, rows) => {
+      if (running.get(id)) return false; // asked to stop: stops the range
+      postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
+      return true;
+    },
+    Boolean(exact),
+    (records) => spool.push(records),
+    Boolean(locate),
+  );
+  let partial = r.partial;
+  if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
+  const value = {
+    partial,
+    start: Number(r.start),
+    end: Number(r.end),
+    newlines: Number(r.newlines),
+    strictStopped: Boolean(r.strictStopped),
+    stopped: Boolean(r.stopped),
+    rejected: spool.blob(),
+  };
+  return { value, transfer: [partial.buffer] };
+}
+
+self.onmessage = async ({ data: msg }) => {
+  if (msg.type === 'init') {
+    initOnce(msg.module).catch(() => {}); // reported on first real call
+    return;
+  }
+  if (msg.type === 'cancel') {
+    if (running.has(msg.target)) running.set(msg.target, true); // else it has been answered already
+    return;
+  }
+  const { id } = msg;
+  running.set(id, false);
+  try {
+    await initOnce();
+    let value;
+    let transfer = [];
+    if (msg.type === 'sniff') value = await doSniff(msg.file, msg.options);
+    else if (msg.type === 'range') ({ value, transfer } = await doRange(id, msg));
+    else if (msg.type === 'split') value = splitRanges(msg.plan, msg.size, msg.n);
+    else if (msg.type === 'align') value = alignRanges(msg.points, msg.spans);
+    else if (msg.type === 'finish') value = finishPartials(msg.plan, msg.partials, msg.top);
+    else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges);
+    else if (msg.type === 'warm') value = await doWarm();
+    else throw new Error(`unknown message type ${msg.type}`);
+    postMessage({ id, type: 'done', value, memory: memoryBytes() }, transfer);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // kind / missing / columns let the page offer a column-mapping form.
+    const { missing, columns } = err ?? {};
+    const kind = running.get(id) ? 'cancelled' : err?.kind;
+    // A trap (a Rust panic, memory exhausted) may leave the wasm instance
+    // half-updated: this worker must not serve another run.
+    const fatal = err instanceof WebAssembly.RuntimeError;
+    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, memory: memoryBytes(), fatal });
+  } finally {
+    running.delete(id);
+  }
+};

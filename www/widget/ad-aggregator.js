@@ -1,0 +1,399 @@
+// <ad-aggregator>: the embeddable adagg widget, the element only: its
+// attributes, lifecycle, events and focus. It composes the core
+// (core/run.js: preload, aggregateFile) and the views shared with the page
+// (ui/); its look is widget/styles.js. Public entry: adagg.js.
+//
+//   <script type="module" src="/tools/adagg/www/adagg.js"></script>
+//   <ad-aggregator top="10"></ad-aggregator>
+//
+// Everything renders inside the element's own shadow root. User data (file
+// names, campaign ids, column names, messages) is only ever set as
+// textContent. No global names besides the custom element: defining it
+// twice (a second copy of this module) is a no-op.
+import { abortError } from '../core/errors.js';
+import { aggregateFile, preload } from '../core/run.js';
+import { h } from '../ui/dom.js';
+import { fmtInt } from '../ui/format.js';
+import { showMapping } from '../ui/mapping-form.js';
+import { renderProgress } from '../ui/progress-view.js';
+import { rankingFileName, rankingTitle, renderRanking } from '../ui/ranking-table.js';
+import { renderSummary } from '../ui/summary-view.js';
+import { adoptStyles } from './styles.js';
+import { buildTree } from './tree.js';
+
+const TAG = 'ad-aggregator';
+const DEFAULT_TOP = 10;
+const MAX_WIDGET_TOP = 1000; // rows the widget will render per ranking
+/** The ranking columns a compact widget hides (by key: the totals but clicks; the metrics always show). */
+const COMPACT_HIDDEN = new Set(['totalImpressions', 'totalSpend', 'totalConversions']);
+const columnClass = ({ key }) => (COMPACT_HIDDEN.has(key) ? 'col-extra' : '');
+
+/** The error kind reported in `adagg-error`. */
+function kindOf(err) {
+  if (err?.name === 'AbortError') return 'abort';
+  return typeof err?.kind === 'string' && err.kind ? err.kind : 'error';
+}
+
+function intAttr(value, min, max) {
+  if (value == null || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= min && n <= max ? n : null;
+}
+
+const BaseElement = globalThis.HTMLElement ?? class {};
+
+/**
+ * `<ad-aggregator>`: a file picker and drop zone, progress, the run summary
+ * and a ranking per metric, in its own shadow root. Attributes `top`,
+ * `compact`, `workers`, `worker-url`, `wasm-url`; events `adagg-progress`,
+ * `adagg-done`, `adagg-error` (bubbling, composed). Types: adagg.d.ts.
+ */
+export class AdAggregator extends BaseElement {
+  #root;
+  #els;
+  #job = null; // { controller, promise }
+  #gen = 0;
+  #result = null;
+  #blobUrls = [];
+  #announced = -1; // last progress quarter announced
+  #dragDepth = 0;
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open', delegatesFocus: false });
+    adoptStyles(this.#root);
+    this.#build();
+  }
+
+  // ----- attributes as properties -----
+
+  /** Rows per ranking (attribute `top`, default 10). */
+  get top() {
+    return intAttr(this.getAttribute('top'), 1, MAX_WIDGET_TOP) ?? DEFAULT_TOP;
+  }
+  set top(n) {
+    this.setAttribute('top', String(n));
+  }
+
+  /** Compact layout (boolean attribute `compact`). */
+  get compact() {
+    return this.hasAttribute('compact');
+  }
+  set compact(on) {
+    this.toggleAttribute('compact', Boolean(on));
+  }
+
+  /** Parallel workers (attribute `workers`; default: logical cores). */
+  get workers() {
+    return intAttr(this.getAttribute('workers'), 1, 64);
+  }
+  set workers(n) {
+    if (n == null) this.removeAttribute('workers');
+    else this.setAttribute('workers', String(n));
+  }
+
+  /** URL of worker.js (attribute `worker-url`), or null for the default. */
+  get workerUrl() {
+    return this.getAttribute('worker-url') || null;
+  }
+  set workerUrl(url) {
+    if (url == null || url === '') this.removeAttribute('worker-url');
+    else this.setAttribute('worker-url', String(url));
+  }
+
+  /** URL of adagg_wasm.js or adagg_bg.wasm (attribute `wasm-url`), or null for the default. */
+  get wasmUrl() {
+    return this.getAttribute('wasm-url') || null;
+  }
+  set wasmUrl(url) {
+    if (url == null || url === '') this.removeAttribute('wasm-url');
+    else this.setAttribute('wasm-url', String(url));
+  }
+
+  /** The last successful result (plain data; rejectedCsv is a Blob), or null. */
+  get result() {
+    return this.#result;
+  }
+
+  /** True while a file is being aggregated. */
+  get running() {
+    return this.#job !== null;
+  }
+
+  connectedCallback() {
+    // Load and compile the wasm now, so a run starts at once and a missing
+    // file is reported before the user picks a CSV file. Then start the
+    // workers and warm the engine's optimizing compiler up on a small run.
+    preload({
+      wasmUrl: this.#abs(this.wasmUrl, this.ownerDocument),
+      workerUrl: this.#abs(this.workerUrl),
+      workers: this.workers ?? undefined,
+    }).catch(
+      (err) => {
+        if (!this.#job && !this.#result) this.#showError(err?.message || String(err));
+      },
+    );
+  }
+
+  disconnectedCallback() {
+    // Removed from the page (not just moved): stop the work (the workers are
+    // kept for other widgets and later runs; releaseWorkers() ends them).
+    queueMicrotask(() => {
+      if (!this.isConnected) this.cancel();
+    });
+  }
+
+  /**
+   * Aggregates `file` and shows the result. Resolves with the result (also in
+   * `adagg-done` and `result`); rejects like aggregateFile (after
+   * `adagg-error`). A run already going is cancelled first.
+   * @param {Blob} file
+   */
+  aggregate(file) {
+    return this.#start(file, undefined);
+  }
+
+  /** Cancels the running aggregation, if any (its workers stop and are kept for the next run). */
+  cancel() {
+    this.#job?.controller.abort();
+  }
+
+  // ----- internals -----
+
+  #abs(url, doc = this.ownerDocument) {
+    if (!url) return undefined;
+    try {
+      return new URL(url, doc?.baseURI).href;
+    } catch {
+      return url; // reported by aggregateFile
+    }
+  }
+
+  #build() {
+    const { root, els } = buildTree();
+    this.#root.append(root);
+    this.#els = els;
+
+    els.file.addEventListener('change', () => {
+      const file = els.file.files?.[0];
+      if (file) this.#start(file, undefined).catch(() => {});
+    });
+    els.cancel.addEventListener('click', () => this.cancel());
+    root.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.#job) {
+        e.preventDefault();
+        this.cancel();
+      }
+    });
+
+    // Drag and drop onto the drop zone.
+    const hasFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+    els.dropzone.addEventListener('dragenter', (e) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      this.#dragDepth++;
+      if (!this.#job) els.dropzone.classList.add('dragover');
+    });
+    els.dropzone.addEventListener('dragleave', () => {
+      this.#dragDepth = Math.max(0, this.#dragDepth - 1);
+      if (this.#dragDepth === 0) els.dropzone.classList.remove('dragover');
+    });
+    els.dropzone.addEventListener('dragover', (e) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = this.#job ? 'none' : 'copy';
+    });
+    els.dropzone.addEventListener('drop', (e) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      this.#dragDepth = 0;
+      els.dropzone.classList.remove('dragover');
+      const file = e.dataTransfer.files?.[0];
+      if (file && !this.#job) this.#start(file, undefined).catch(() => {});
+    });
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  #announce(text) {
+    this.#els.live.textContent = text;
+  }
+
+  #hasFocus() {
+    return this.#root.activeElement != null;
+  }
+
+  #clearOutput() {
+    const els = this.#els;
+    els.error.hidden = true;
+    els.notice.hidden = true;
+    els.mappingForm.hidden = true;
+    els.results.hidden = true;
+    for (const url of this.#blobUrls) URL.revokeObjectURL(url);
+    this.#blobUrls = [];
+    els.rankings.replaceChildren();
+  }
+
+  #showError(message) {
+    this.#els.errorText.textContent = message;
+    this.#els.error.hidden = false;
+  }
+
+  #showNotice(message) {
+    this.#els.notice.textContent = message;
+    this.#els.notice.hidden = false;
+  }
+
+  #setRunning(running) {
+    const els = this.#els;
+    els.file.disabled = running;
+    els.dropzone.classList.toggle('disabled', running);
+    els.progressBox.hidden = !running;
+    this.toggleAttribute('aria-busy', running);
+  }
+
+  async #start(file, parse) {
+    const gen = ++this.#gen;
+    if (this.#job) {
+      this.#job.controller.abort();
+      await this.#job.promise.catch(() => {});
+    }
+    if (gen !== this.#gen) throw abortError(); // superseded by a later call
+    const controller = new AbortController();
+    const job = { controller, promise: null };
+    job.promise = this.#run(file, parse, job);
+    this.#job = job;
+    return job.promise;
+  }
+
+  async #run(file, parse, job) {
+    await null; // let #start register the job first
+    const els = this.#els;
+    const { signal } = job.controller;
+    const top = this.top;
+    const focusWasInside = this.#hasFocus();
+    this.#result = null;
+    this.#announced = -1;
+    this.#clearOutput();
+    els.progressFile.textContent = file?.name || '';
+    const size = file?.size ?? 0;
+    this.#renderProgress({ phase: 'start', bytesDone: 0, totalBytes: size, rows: 0, elapsedMs: 0, bytes: 0, total: size });
+    this.#setRunning(true);
+    if (focusWasInside) els.cancel.focus();
+    this.#announce(`Processing ${file?.name || 'the file'}…`);
+    let outcome = 'error';
+    try {
+      const result = await aggregateFile(file, {
+        top,
+        parse,
+        signal,
+        workers: this.workers ?? undefined,
+        workerUrl: this.#abs(this.workerUrl),
+        wasmUrl: this.#abs(this.wasmUrl),
+        onProgress: (p) => {
+          if (signal.aborted || this.#job !== job) return;
+          this.#renderProgress(p);
+          this.#emit('adagg-progress', { ...p });
+        },
+      });
+      if (signal.aborted) throw abortError();
+      this.#result = result;
+      this.#renderResult(result, file, top);
+      outcome = 'done';
+      this.#announce(
+        `Done: ${fmtInt(result.summary.rowsRead)} rows read, ${fmtInt(result.summary.campaigns)} campaigns. Results below.`,
+      );
+      this.#emit('adagg-done', result);
+      return result;
+    } catch (err) {
+      const kind = kindOf(err);
+      const message = err?.message || String(err);
+      if (kind === 'abort') {
+        outcome = 'cancelled';
+        this.#showNotice(`Cancelled. ${file?.name || 'The file'} was not processed; choose a file to start again.`);
+        this.#announce('Cancelled.');
+      } else if (kind === 'columns') {
+        outcome = 'mapping';
+        this.#showError(message);
+        const els = this.#els;
+        showMapping({ form: els.mappingForm, text: els.mappingText, fields: els.mappingFields }, file?.name, err, (map) => {
+          this.#start(file, { map }).catch(() => {});
+        });
+        els.mappingForm.hidden = false;
+      } else {
+        this.#showError(message);
+      }
+      const detail = { message, kind };
+      if (kind === 'columns') {
+        detail.missing = [...(err.missing ?? [])];
+        detail.columns = [...(err.columns ?? [])];
+      }
+      this.#emit('adagg-error', detail);
+      throw err;
+    } finally {
+      if (this.#job === job) this.#job = null;
+      // Focus is in the widget, or was and got lost when the input was
+      // disabled: never pull it back from elsewhere in the portal.
+      const active = this.ownerDocument.activeElement;
+      const focusInside = this.#hasFocus() || (focusWasInside && (active == null || active === this.ownerDocument.body));
+      this.#setRunning(this.#job !== null);
+      els.file.value = ''; // the same file can be chosen again
+      if (focusInside && this.#job === null) {
+        if (outcome === 'done') els.resultsTitle.focus();
+        else if (outcome === 'mapping') els.mappingFields.querySelector('select')?.focus();
+        else els.file.focus();
+      }
+    }
+  }
+
+  #renderProgress(p) {
+    const pct = renderProgress({ bar: this.#els.progress, text: this.#els.progressText }, p);
+    if (!['start', 'merge', 'done'].includes(p.phase)) {
+      const quarter = Math.floor(pct * 4);
+      if (quarter > this.#announced && quarter > 0 && quarter < 4) {
+        this.#announced = quarter;
+        this.#announce(`${quarter * 25}% read`);
+      }
+    }
+  }
+
+  #setDownload(link, csv) {
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    this.#blobUrls.push(url);
+    link.setAttribute('href', url);
+  }
+
+  /** A ranking's panel: its title, its download link and its table (`metric.key` names the ids). */
+  #rankingPanel(result, metric, top) {
+    const { key } = metric;
+    const name = rankingFileName(metric, top);
+    const link = h('a', { className: 'button', href: '#', download: name, text: `Download ${name}` });
+    this.#setDownload(link, result[`${key}Csv`]);
+    const table = h('table', { 'aria-labelledby': `${key}-title` });
+    renderRanking(table, result[key] ?? [], result.columns ?? [], key, { columnClass });
+    return h('div', { className: 'ranking' }, [
+      h('div', { className: 'ranking-head' }, [h('h4', { className: 'ranking-title', id: `${key}-title`, text: rankingTitle(metric, top) }), link]),
+      // Focusable so that keyboard users can scroll a wide table.
+      h('div', { className: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': `${key}-title` }, [table]),
+    ]);
+  }
+
+  #renderResult(result, file, top) {
+    const els = this.#els;
+    els.resultFile.textContent = file?.name || 'the file';
+    renderSummary({ ...els, mapping: els.mappingUsed }, result, file, (_, extra) => (extra ? 'extra' : ''));
+    const warnings = result.summary.warnings ?? [];
+    if (warnings.length > 0) this.#showNotice(warnings.join('\n'));
+
+    els.rankings.replaceChildren(...(result.metrics ?? []).map((metric) => this.#rankingPanel(result, metric, top)));
+    els.results.hidden = false;
+  }
+}
+
+// Idempotent: a second copy of this module (another URL, a bundle) neither
+// throws nor replaces the element already defined.
+if (globalThis.customElements && !globalThis.customElements.get(TAG)) {
+  globalThis.customElements.define(TAG, AdAggregator);
+}
