@@ -1,0 +1,101 @@
+//! The generator's options.
+
+use super::*;
+
+pub(super) const USAGE: &str = "\
+gen — deterministic ad-performance CSV generator (FV-SEC001 format)
+
+USAGE:
+gen [OPTIONS] > FILE.csv
+
+OPTIONS:
+--rows N               data rows to write (default 1000)
+--campaigns N          distinct campaign ids CMP001.. (default 50, max 1000000000)
+--id-digits N          campaign ids of N digits instead (`1` + the number zero-padded,
+                       e.g. 17 digits like Meta's; N from 1 + digits(campaigns) to 64)
+--seed S               PRNG seed (default 1)
+--output FILE          write to FILE instead of stdout
+--crlf                 CRLF line endings
+--no-final-newline     no line ending after the last row
+--malformed-every N    every Nth data row is malformed, cycling through: wrong field
+                       count, `abc` clicks, spend -1.00, empty campaign_id,
+                       impressions 12.5, impressions 1.25e1
+--noisy-every N        every Nth data row (that is not malformed) writes its spend as
+                       files from pandas, Excel or BI tools do, cycling through: float
+                       noise with 9 decimals (`1.429999948`), with 15 decimals
+                       (`45.499999999999990`), exponent notation (`4550e-2`), an exact
+                       half micro (`45.5000005`); all but the exponent are rounded to
+                       6 decimals (a data-quality warning), never rejected
+--quoted-every N       every Nth data row has its campaign_id quoted, containing a
+                       doubled quote, a comma and a newline (`\"CMP007 \"\"x\"\",<LF>next\"`)
+                       (that embedded newline is LF even with --crlf); such a record
+                       spans two physical lines and is a distinct campaign id
+--shuffle-columns      different column order (header ` Spend,date,note,clicks,Campaign_ID ,conversions,impressions`)
+                       plus an extra ignored `note` column
+--quiet                no summary on stderr
+-h, --help             this help
+";
+
+pub(super) struct Config {
+    pub(super) rows: u64,
+    pub(super) campaigns: u64,
+    pub(super) id_digits: Option<usize>,
+    pub(super) seed: u64,
+    pub(super) output: Option<String>,
+    pub(super) crlf: bool,
+    pub(super) final_newline: bool,
+    pub(super) malformed_every: u64,
+    pub(super) noisy_every: u64,
+    pub(super) quoted_every: u64,
+    pub(super) shuffle: bool,
+    pub(super) quiet: bool,
+}
+
+pub(super) fn parse_args() -> Result<Config, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut c = Config {
+        rows: 1000,
+        campaigns: 50,
+        id_digits: None,
+        seed: 1,
+        output: None,
+        crlf: false,
+        final_newline: true,
+        malformed_every: 0,
+        noisy_every: 0,
+        quoted_every: 0,
+        shuffle: false,
+        quiet: false,
+    };
+    let mut p = lexopt::Parser::from_env();
+    while let Some(arg) = p.next()? {
+        match arg {
+            Long("rows") => c.rows = p.value()?.parse()?,
+            Long("campaigns") => c.campaigns = p.value()?.parse()?,
+            Long("id-digits") => c.id_digits = Some(p.value()?.parse()?),
+            Long("seed") => c.seed = p.value()?.parse()?,
+            Long("output") | Short('o') => c.output = Some(p.value()?.string()?),
+            Long("crlf") => c.crlf = true,
+            Long("no-final-newline") => c.final_newline = false,
+            Long("malformed-every") => c.malformed_every = p.value()?.parse()?,
+            Long("quoted-every") => c.quoted_every = p.value()?.parse()?,
+            Long("noisy-every") => c.noisy_every = p.value()?.parse()?,
+            Long("shuffle-columns") => c.shuffle = true,
+            Long("quiet") | Short('q') => c.quiet = true,
+            Long("help") | Short('h') => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    if c.campaigns == 0 || c.campaigns > 1_000_000_000 {
+        return Err("--campaigns must be between 1 and 1000000000".into());
+    }
+    if let Some(n) = c.id_digits {
+        if n <= digits(c.campaigns) || n > 64 {
+            return Err("--id-digits must be more than the digits of --campaigns, and at most 64".into());
+        }
+    }
+    Ok(c)
+}
