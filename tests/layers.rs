@@ -23,7 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job"]),
     ("rankings", &["derive::rank"]),
     ("the report and its text", &["report::csv", "report"]),
-    ("shells", &["wasm"]),
+    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result"]),
 ];
 
 /// Paths used after `crate::` in the code of `text` (comments and
