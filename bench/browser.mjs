@@ -78,7 +78,7 @@ export async function browserBench({ files, big, runs, duckdb, reference }) {
     }
     if (big) {
       // The floor on the 4 GB file too: does the browser's own peak grow with the file?
-      // (with the method adagg reads with: src/wasm.rs read_slices)
+      // (with the method adagg reads with: an earlier read_slices in src/wasm)
       const name = `read floor: byob, ${n} reader${n > 1 ? 's' : ''}`;
       cases.push({ id: `browser.floor.byob.r${n}.${big.key}`, kind: 'floor', name, readers: n, method: 'byob', file: big, job: 'floor', opts: { readers: n, method: 'byob' } });
     }

@@ -1,11 +1,11 @@
 // Read-floor worker: reads bytes [start, end) of a File and parses nothing.
 //   in:  {file, start, end, method: 'byob' | 'FileReaderSync' | 'arrayBuffer' | 'stream', chunkSize}
 //   out: {bytes} or {error}
-// 'byob' reads as adagg's worker does (src/wasm.rs read_stream): Blob.stream()
+// 'byob' reads as adagg's worker does (src/wasm/stream.rs read_stream): Blob.stream()
 // with a "bring your own buffer" reader into two reused 1 MiB buffers, one
 // read in flight;
 // 'arrayBuffer' reads chunkSize slices with Blob.arrayBuffer(), 3 in flight
-// (how adagg read before; src/wasm.rs read_slices);
+// (how adagg read before; an earlier read_slices in src/wasm);
 // 'FileReaderSync' reads them one at a time with FileReaderSync (how adagg
 // read until 2025-12); 'stream' is Blob.stream() on the range.
 //   in:  {ping: true}  out: {bytes: 0} (the worker is loaded)
@@ -23,7 +23,7 @@ self.onmessage = async ({ data: { file, start, end, method, chunkSize, ping } })
       }
     } else if (method === 'arrayBuffer') {
       // Blob.arrayBuffer() with IN_FLIGHT slices requested at once, as adagg
-      // reads (IN_FLIGHT in src/wasm.rs read_slices).
+      // reads (IN_FLIGHT in an earlier read_slices in src/wasm).
       const IN_FLIGHT = 3;
       const queue = [];
       let next = start;

@@ -302,7 +302,7 @@ fn push_rejected_row_tail(out: &mut String, encoding: Encoding, reason: &str, ra
 }
 
 /// Rejected rows as records for a shell that numbers their lines later
-/// (`www/rejected.js`): per row, its line as two little-endian `u32`s (low,
+/// (`www/core/rejected.js`): per row, its line as two little-endian `u32`s (low,
 /// high), the byte length of its [`rejected_row_tail`] as a `u32`, then the tail.
 pub fn rejected_records(encoding: Encoding, rows: &[Rejected]) -> Vec<u8> {
     let size: usize = rows.iter().map(|r| 24 + r.reason.len() + r.raw.len()).sum();

@@ -4,7 +4,7 @@
 //! each CSV line already made), and once the ranges are merged they are
 //! copied out in file order with their absolute line numbers. Memory stays
 //! bounded by one slice of input, whatever the number of bad rows. (The page
-//! does the same with Blobs: `www/rejected.js`.)
+//! does the same with Blobs: `www/core/rejected.js`.)
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
