@@ -140,6 +140,8 @@ export interface AdaggError extends Error {
   missing?: string[];
   /** kind 'columns': the file's column names. */
   columns?: string[];
+  /** kind 'columns': every field a column can be chosen for (the keys of `parse.map`). */
+  fields?: string[];
 }
 
 export interface AdaggParseOptions {

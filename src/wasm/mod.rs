@@ -95,8 +95,9 @@ fn js_err(e: JsValue) -> JsError {
 /// `null` if `prefix` ends inside the header and more bytes exist.
 ///
 /// Throws an `Error` with a user-readable `message` and a `kind`:
-/// `"empty"`, `"columns"` (then also `missing`: the fields not found, and
-/// `columns`: the file's column names, for a mapping form) or `"header"`
+/// `"empty"`, `"columns"` (then also `missing`: the fields not found,
+/// `columns`: the file's column names, and `fields`: every field a column
+/// can be chosen for, for a mapping form) or `"header"`
 /// (with `blankLines: true` when `prefix` is blank lines only and more bytes
 /// follow: the file is empty if they are blank lines to its end).
 #[wasm_bindgen]
@@ -121,6 +122,7 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
                     set("kind", "columns".into());
                     set("missing", missing.iter().map(|f| JsValue::from(f.name())).collect::<Array>().into());
                     set("columns", found.iter().map(|c| JsValue::from(c.as_str())).collect::<Array>().into());
+                    set("fields", Field::ALL.iter().map(|f| JsValue::from(f.name())).collect::<Array>().into());
                 }
                 _ => set("kind", "header".into()),
             }

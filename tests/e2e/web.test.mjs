@@ -292,6 +292,9 @@ test('a column the aliases cannot find opens a mapping form; an empty file shows
   assert.equal(await page.locator('#results').isHidden(), true);
   const choices = await page.locator('#map-clicks option').allTextContents();
   assert.deepEqual(choices.slice(1), ['campaign_id', 'date', 'impressions', 'spend', 'conversions']);
+  // One select per field of the core's schema (the error's `fields`), only the missing one required.
+  const selects = await page.locator('#mapping-form select').evaluateAll((els) => els.map((e) => [e.name, e.required]));
+  assert.deepEqual(selects, [['campaign_id', false], ['impressions', false], ['clicks', true], ['spend', false], ['conversions', false]]);
   await page.screenshot({ path: join(REPO, 'test-results', 'mapping.png') });
   // Map clicks to the impressions column and run: same as the CLI's --map.
   await page.selectOption('#map-clicks', 'impressions');

@@ -45,7 +45,7 @@ export class WorkerClient {
         this.#pending.delete(data.id);
         if (data.type === 'done') call.resolve(data.value);
         else if (data.fatal) call.reject(new Error(trapMessage(data.message)));
-        else call.reject(Object.assign(new Error(data.message), { kind: data.kind, missing: data.missing, columns: data.columns }));
+        else call.reject(Object.assign(new Error(data.message), { kind: data.kind, missing: data.missing, columns: data.columns, fields: data.fields }));
       }
     };
     this.#worker.onerror = (event) => {
@@ -72,7 +72,7 @@ export class WorkerClient {
 
   /**
    * Posts `message` (an id is added) and resolves with the worker's value,
-   * or rejects with its error (`kind`, `missing`, `columns` kept).
+   * or rejects with its error (`kind`, `missing`, `columns`, `fields` kept).
    * `onProgress(bytesDone, rows)` hears the call's progress messages.
    * @param {object} message
    * @param {{transfer?: Transferable[], onProgress?: (bytesDone: number, rows: number) => void}} [options]

@@ -83,7 +83,7 @@ function localToday() {
  * Aborting `signal` stops the run's workers (they are kept for the next
  * run) and rejects with a DOMException named AbortError. Other failures
  * reject with an Error whose `kind` is 'input', 'load', 'empty', 'header',
- * 'columns' (then also `missing` and `columns`), 'strict' or undefined.
+ * 'columns' (then also `missing`, `columns` and `fields`), 'strict' or undefined.
  *
  * @param {Blob} file
  * @param {object} [options]

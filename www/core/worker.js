@@ -13,7 +13,7 @@
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value, memory}   range value: {partial, start, end, newlines,
 //                                     strictStopped, stopped, rejected: Blob of records (rejected.js)}
-//        {id, type:'error', message, kind?, missing?, columns?, memory, fatal}
+//        {id, type:'error', message, kind?, missing?, columns?, fields?, memory, fatal}
 //   Every call is answered once, cancelled or not (kind 'cancelled' when it
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
 //   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
@@ -139,13 +139,13 @@ self.onmessage = async ({ data: msg }) => {
     postMessage({ id, type: 'done', value, memory: memoryBytes() }, transfer);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    // kind / missing / columns let the page offer a column-mapping form.
-    const { missing, columns } = err ?? {};
+    // kind / missing / columns / fields let the page offer a column-mapping form.
+    const { missing, columns, fields } = err ?? {};
     const kind = running.get(id) ? 'cancelled' : err?.kind;
     // A trap (a Rust panic, memory exhausted) may leave the wasm instance
     // half-updated: this worker must not serve another run.
     const fatal = err instanceof WebAssembly.RuntimeError;
-    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, memory: memoryBytes(), fatal });
+    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, fields, memory: memoryBytes(), fatal });
   } finally {
     running.delete(id);
   }

@@ -1,14 +1,9 @@
 // The one column-mapping form of the page and the widget: shown when the
 // core rejects with kind 'columns' (a header the aliases cannot map); the
-// error says which fields are `missing` and which `columns` the file has.
+// error says which `fields` a column can be chosen for (from the core's
+// schema), which are `missing` and which `columns` the file has.
 // The user picks a column per field and runs again with `parse.map`.
 import { h } from './dom.js';
-
-/**
- * The fields a column can be chosen for: the keys of `parse.map`
- * (AdaggParseOptions in adagg.d.ts), the only list of them in JS.
- */
-export const FIELDS = ['campaign_id', 'impressions', 'clicks', 'spend', 'conversions'];
 
 /**
  * Fills the mapping form for a file whose header could not be mapped: the
@@ -18,7 +13,7 @@ export const FIELDS = ['campaign_id', 'impressions', 'clicks', 'spend', 'convers
  * `{clicks: 'Klicks'}`. Showing the form and moving focus are the caller's.
  * @param {{form: HTMLFormElement, text: HTMLElement, fields: HTMLElement}} view
  * @param {string} fileName
- * @param {{missing?: string[], columns?: string[]}} err the core's error (kind 'columns')
+ * @param {{missing?: string[], columns?: string[], fields?: string[]}} err the core's error (kind 'columns')
  * @param {(map: Record<string, string>) => void} onSubmit
  */
 export function showMapping({ form, text, fields }, fileName, err, onSubmit) {
@@ -27,8 +22,9 @@ export function showMapping({ form, text, fields }, fileName, err, onSubmit) {
     `adagg could not find ${[...missing].join(', ')} in the header of ${fileName || 'the file'}. ` +
     'Choose the column that holds each field, then run again.';
   const columns = err.columns ?? [];
+  const choosable = err.fields ?? [...missing];
   fields.replaceChildren(
-    ...FIELDS.map((field) => {
+    ...choosable.map((field) => {
       const id = `map-${field}`;
       const select = h('select', { id, name: field }, [
         h('option', { value: '', text: missing.has(field) ? 'Choose a column…' : 'Detected automatically' }),
@@ -41,7 +37,7 @@ export function showMapping({ form, text, fields }, fileName, err, onSubmit) {
   form.onsubmit = (e) => {
     e.preventDefault();
     const map = {};
-    for (const field of FIELDS) {
+    for (const field of choosable) {
       const v = form.elements[field].value;
       if (v) map[field] = v;
     }
