@@ -16,7 +16,7 @@ use crate::agg::partial::{set_name, Partial};
 use crate::agg::quality::Quality;
 use crate::group::day_window::DayBit;
 use crate::group::table::Table;
-use crate::row::accepted::{Row, RowDate};
+use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::schema::field::Field;
 use crate::schema::totals::Totals;
 use crate::text::date::{Day, NO_DAY};
@@ -45,12 +45,13 @@ impl<'a> Accumulate<'a> {
     /// Accepts a row, looking its campaign's slot up. On overflow nothing
     /// changes and the field is returned.
     #[inline(always)]
-    pub fn accept(&mut self, row: &Row) -> Result<(), Field> {
-        let totals = Totals::from(row.values);
-        if row.key.1 != 0 {
-            self.table.add_packed(row.key.0, row.key.1, &totals)?;
+    pub fn accept<R: AcceptedRow>(&mut self, row: &R) -> Result<(), Field> {
+        let totals = Totals::from(row.values());
+        let (lo, hi) = row.key();
+        if hi != 0 {
+            self.table.add_packed(lo, hi, &totals)?;
         } else {
-            self.table.add_long(row.campaign, &totals)?;
+            self.table.add_long(row.campaign(), &totals)?;
         }
         self.after_sums(row, None);
         Ok(())
@@ -60,15 +61,16 @@ impl<'a> Accumulate<'a> {
     /// [large](Table::is_large): the slot also caches which of its
     /// campaign's recent days the duplicate check already knows.
     #[inline(always)]
-    pub fn accept_small(&mut self, row: &Row) -> Result<(), Field> {
-        if row.key.1 == 0 {
+    pub fn accept_small<R: AcceptedRow>(&mut self, row: &R) -> Result<(), Field> {
+        let (lo, hi) = row.key();
+        if hi == 0 {
             return self.accept(row);
         }
-        let day = match row.date {
+        let day = match row.date() {
             RowDate::Day(day) => day,
             _ => NO_DAY,
         };
-        let bit = self.table.add_small_on(row.key.0, row.key.1, &Totals::from(row.values), day)?;
+        let bit = self.table.add_small_on(lo, hi, &Totals::from(row.values()), day)?;
         self.after_sums(row, bit);
         Ok(())
     }
@@ -77,15 +79,16 @@ impl<'a> Accumulate<'a> {
     /// [`Table::home`] or [`Table::home_long`] when the table's size was
     /// `size` (looked up again if it has grown since).
     #[inline(always)]
-    pub fn accept_at(&mut self, row: &Row, home: usize, size: usize) -> Result<(), Field> {
+    pub fn accept_at<R: AcceptedRow>(&mut self, row: &R, home: usize, size: usize) -> Result<(), Field> {
         if self.table.size() != size {
             return self.accept(row);
         }
-        let totals = Totals::from(row.values);
-        if row.key.1 != 0 {
-            self.table.add_at(home, row.key.0, row.key.1, &totals)?;
+        let totals = Totals::from(row.values());
+        let (lo, hi) = row.key();
+        if hi != 0 {
+            self.table.add_at(home, lo, hi, &totals)?;
         } else {
-            self.table.add_long_at(home, row.campaign, &totals)?;
+            self.table.add_long_at(home, row.campaign(), &totals)?;
         }
         self.after_sums(row, None);
         Ok(())
@@ -95,48 +98,50 @@ impl<'a> Accumulate<'a> {
     /// name, the values, a rounded spend, the date, the duplicate check.
     /// `bit` is the row's (campaign, day) bit in the small table's cache.
     #[inline(always)]
-    fn after_sums(&mut self, row: &Row, bit: Option<DayBit>) {
-        if !row.name.is_empty() {
-            self.name(row.campaign, row.name);
+    fn after_sums<R: AcceptedRow>(&mut self, row: &R, bit: Option<DayBit>) {
+        let name = row.name();
+        if !name.is_empty() {
+            self.name(row.campaign(), name);
         }
         let q = &mut *self.quality;
-        if !row.checked {
-            q.check_values(row.line, row.campaign, &row.values);
-            if let Some(spend) = row.rounded_spend {
-                q.spend_rounded(row.line, row.campaign, spend, row.values.spend_micros, self.decimal);
+        if !row.checked() {
+            q.check_values(row.line(), row.campaign(), row.values());
+            if let Some(spend) = row.rounded_spend() {
+                q.spend_rounded(row.line(), row.campaign(), spend, row.values().spend_micros, self.decimal);
             }
         }
-        let day = match row.date {
+        let day = match row.date() {
             RowDate::Absent => return,
             RowDate::NotADate(text) => {
-                q.check_day(row.line, row.campaign, text, None, self.today);
+                q.check_day(row.line(), row.campaign(), text, None, self.today);
                 return;
             }
             RowDate::Day(day) => day,
         };
-        if !row.checked {
+        if !row.checked() {
             if let Some(today) = self.today.filter(|&today| day > today) {
-                q.future_date(row.line, row.campaign, day, today);
+                q.future_date(row.line(), row.campaign(), day, today);
             }
         }
         debug_assert!(
-            !row.checked || (!Quality::warns(&row.values, day, self.today.unwrap_or(Day::MAX)) && row.rounded_spend.is_none()),
+            !row.checked() || (!Quality::warns(&row.values(), day, self.today.unwrap_or(Day::MAX)) && row.rounded_spend().is_none()),
             "a checked row that a rule warns about"
         );
         if q.pairs_capped {
             return; // past the limit, pairs are no longer checked
         }
-        let (lo, hi) = row.key;
+        let (lo, hi) = row.key();
+        let line = row.line();
         match bit {
-            _ if hi == 0 => q.note_pair(None, row.campaign, day, row.line),
-            Some(bit) if self.table.day_seen(bit) => q.known_duplicate(lo, hi, day, row.line),
+            _ if hi == 0 => q.note_pair(None, row.campaign(), day, line),
+            Some(bit) if self.table.day_seen(bit) => q.known_duplicate(lo, hi, day, line),
             Some(bit) => {
-                if q.note_packed_pair(lo, hi, day, row.line) {
+                if q.note_packed_pair(lo, hi, day, line) {
                     self.table.set_day_seen(bit);
                 }
             }
             None => {
-                q.note_packed_pair(lo, hi, day, row.line);
+                q.note_packed_pair(lo, hi, day, line);
             }
         }
     }

@@ -176,7 +176,7 @@ impl Quality {
 
     /// Checks clicks > impressions and conversions > clicks.
     #[inline]
-    pub fn check_values(&mut self, line: u64, campaign: &[u8], v: &RowValues) {
+    pub fn check_values(&mut self, line: u64, campaign: &[u8], v: RowValues) {
         if v.clicks > v.impressions {
             let detail = || format!("clicks {} > impressions {}", v.clicks, v.impressions);
             self.warn(Warn::ClicksOverImpressions, line, campaign, detail);
@@ -486,7 +486,7 @@ mod tests {
                 for latest in [Some(today), None] {
                     let values = RowValues { impressions: i, clicks: c, spend_micros: 0, conversions: v };
                     let mut q = Quality::default();
-                    q.check_values(1, b"C", &values);
+                    q.check_values(1, b"C", values);
                     if day != crate::text::date::NO_DAY {
                         q.check_day(1, b"C", b"", Some(day), latest);
                     }
@@ -575,7 +575,7 @@ mod tests {
             spend_micros: 0,
             conversions: 12,
         };
-        q.check_values(4, b"X", &v);
+        q.check_values(4, b"X", v);
         let today = crate::text::date::day_from_civil(2025, 6, 1);
         assert_eq!(q.check_date(5, b"X", b"2025-06-01", today), today);
         assert!(q.check_date(6, b"X", b"2025-06-02", today).is_some());

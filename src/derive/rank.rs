@@ -44,6 +44,8 @@ pub struct TopK {
     k: usize,
     best: Vec<Ranked>,
     metric: &'static Metric,
+    /// The metric's sums, as indices into [`Totals::sums`].
+    sums: (usize, usize),
     /// `(numerator, denominator)` of the last of `best` once it is full:
     /// most campaigns are turned away by one comparison with it.
     worst: Option<(u64, u64)>,
@@ -52,14 +54,15 @@ pub struct TopK {
 impl TopK {
     /// An empty ranking of `k` rows by `metric`.
     pub fn new(k: usize, metric: &'static Metric) -> Self {
-        TopK { k, best: Vec::with_capacity(k + 1), metric, worst: None }
+        let sums = (metric.numerator as usize, metric.denominator as usize);
+        TopK { k, best: Vec::with_capacity(k + 1), metric, sums, worst: None }
     }
 
     /// Considers one campaign (its id is copied only if it is kept).
     #[inline]
     pub fn offer(&mut self, id: &[u8], totals: &Totals) {
         let sums = totals.sums();
-        let value = (sums[self.metric.numerator as usize], sums[self.metric.denominator as usize]);
+        let value = (sums[self.sums.0], sums[self.sums.1]);
         if self.k == 0 || value.1 == 0 {
             return; // not defined for this campaign
         }

@@ -169,7 +169,7 @@ impl Report {
             false => std::mem::take(&mut partial.campaigns),
         };
         // Every ranking and the count in one pass over the campaigns.
-        let mut tops: Vec<TopK> = METRICS.iter().map(|&m| TopK::new(k, m)).collect();
+        let mut tops = METRICS.map(|m| TopK::new(k, m));
         let mut count = 0usize;
         let mut offer = |id: &[u8], t: &Totals| {
             count += 1;

@@ -1,6 +1,8 @@
-//! [`Row`]: one data row that parsed, as every reader hands it on. What a
-//! row *does* (sums, checks, the duplicate check, the name) is decided in
-//! one place, [`crate::agg::accept`], whichever reader found it.
+//! [`AcceptedRow`]: one data row that parsed, as every reader hands it on;
+//! [`Row`] is its plain form (csv-core's path), the fast path reads the same
+//! answers straight from the line it parsed. What a row *does* (sums,
+//! checks, the duplicate check, the name) is decided in one place,
+//! [`crate::agg::accept`], whichever reader found it.
 
 use crate::schema::totals::RowValues;
 use crate::text::date::Day;
@@ -40,4 +42,63 @@ pub struct Row<'a> {
     /// rule warns about ([`crate::agg::quality::Quality::warns`]; the fast
     /// path sends those to csv-core), so those checks are known to pass.
     pub checked: bool,
+}
+
+/// What a reader tells about a row that parsed. Readers answer from their
+/// own form of the row (the fast path from the positions of a line it
+/// parsed, without copying anything), so that [`crate::agg::accept`] asks
+/// only for what it needs.
+pub trait AcceptedRow {
+    /// Line of the row's first byte, counted from the start of its range.
+    fn line(&self) -> u64;
+    /// The campaign id.
+    fn campaign(&self) -> &[u8];
+    /// The id packed as by [`crate::group::key::pack`], or `(0, 0)`.
+    fn key(&self) -> (u64, u64);
+    /// Impressions, clicks, spend (micros), conversions.
+    fn values(&self) -> RowValues;
+    /// The date cell.
+    fn date(&self) -> RowDate<'_>;
+    /// The campaign name, trimmed (empty without a name column).
+    fn name(&self) -> &[u8];
+    /// The spend cell, when its value was rounded to micros.
+    fn rounded_spend(&self) -> Option<&[u8]>;
+    /// The reader has already turned away every row that a value or date
+    /// rule warns about ([`crate::agg::quality::Quality::warns`]).
+    fn checked(&self) -> bool;
+}
+
+impl AcceptedRow for Row<'_> {
+    #[inline(always)]
+    fn line(&self) -> u64 {
+        self.line
+    }
+    #[inline(always)]
+    fn campaign(&self) -> &[u8] {
+        self.campaign
+    }
+    #[inline(always)]
+    fn key(&self) -> (u64, u64) {
+        self.key
+    }
+    #[inline(always)]
+    fn values(&self) -> RowValues {
+        self.values
+    }
+    #[inline(always)]
+    fn date(&self) -> RowDate<'_> {
+        self.date
+    }
+    #[inline(always)]
+    fn name(&self) -> &[u8] {
+        self.name
+    }
+    #[inline(always)]
+    fn rounded_spend(&self) -> Option<&[u8]> {
+        self.rounded_spend
+    }
+    #[inline(always)]
+    fn checked(&self) -> bool {
+        self.checked
+    }
 }

@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn every_metric_is_a_column_keyed_by_its_key() {
-        for m in METRICS {
+        for m in &METRICS {
             let col = RANKING_COLUMNS.iter().find(|c| c.value == Value::Metric(m)).expect("a column per metric");
             assert_eq!(col.key, m.key);
         }

@@ -77,7 +77,7 @@ pub const CPA: Metric =
     Metric { key: "cpa", header: "CPA", numerator: Sum::Spend, denominator: Sum::Conversions, better: Better::Lower, decimals: 2 };
 
 /// Every metric, in output column order; each is also a ranking.
-pub const METRICS: &[&Metric] = &[&CTR, &CPA];
+pub const METRICS: [&Metric; 2] = [&CTR, &CPA];
 
 impl Metric {
     /// Whether the metric is defined for these totals (its denominator is

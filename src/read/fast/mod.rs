@@ -24,7 +24,7 @@ use crate::text::date::Day;
 use crate::schema::field::Field;
 use crate::agg::accept::Accumulate;
 use crate::agg::quality::Quality;
-use crate::row::accepted::{Row, RowDate};
+use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::row::record::Layout;
 use crate::group::key::PACKED_MAX;
 use crate::group::table::{long as long_ids, Table};

@@ -243,23 +243,61 @@ impl PlainRetry {
     }
 }
 
-/// The row of an accepted line found at `buf[base]`, at line `line_no`.
+/// The row of an accepted line found at `buf[base]`, at line `line_no`,
+/// read straight from the line's positions (nothing is copied until it is
+/// asked for).
+pub struct LineRow<'b> {
+    buf: &'b [u8],
+    base: usize,
+    line: &'b Line,
+    line_no: u64,
+}
+
+/// The [`LineRow`] of `line`, found at `buf[base]` at line `line_no`.
 #[inline(always)]
-pub fn row<'b>(buf: &'b [u8], base: usize, line: &Line, line_no: u64) -> Row<'b> {
-    let name: &[u8] = match line.name {
-        (_, 0) => &[],
-        (at, len) => crate::text::number::trim(&buf[base + at..base + at + len]),
-    };
-    Row {
-        line: line_no,
-        campaign: &buf[base + line.campaign..base + line.campaign + line.campaign_len],
-        key: line.key,
-        values: line.values,
-        date: if line.day == NO_DAY { RowDate::Absent } else { RowDate::Day(line.day) },
-        name,
-        rounded_spend: None,
-        // The parser declined every row that Quality::warns about.
-        checked: true,
+pub fn row<'b>(buf: &'b [u8], base: usize, line: &'b Line, line_no: u64) -> LineRow<'b> {
+    LineRow { buf, base, line, line_no }
+}
+
+impl AcceptedRow for LineRow<'_> {
+    #[inline(always)]
+    fn line(&self) -> u64 {
+        self.line_no
+    }
+    #[inline(always)]
+    fn campaign(&self) -> &[u8] {
+        let at = self.base + self.line.campaign;
+        &self.buf[at..at + self.line.campaign_len]
+    }
+    #[inline(always)]
+    fn key(&self) -> (u64, u64) {
+        self.line.key
+    }
+    #[inline(always)]
+    fn values(&self) -> RowValues {
+        self.line.values
+    }
+    #[inline(always)]
+    fn date(&self) -> RowDate<'_> {
+        match self.line.day {
+            NO_DAY => RowDate::Absent,
+            day => RowDate::Day(day),
+        }
+    }
+    #[inline(always)]
+    fn name(&self) -> &[u8] {
+        match self.line.name {
+            (_, 0) => &[],
+            (at, len) => crate::text::number::trim(&self.buf[self.base + at..self.base + at + len]),
+        }
+    }
+    #[inline(always)]
+    fn rounded_spend(&self) -> Option<&[u8]> {
+        None // the fast path declines any spend it would have to round
+    }
+    #[inline(always)]
+    fn checked(&self) -> bool {
+        true // the parser declined every row that Quality::warns about
     }
 }
 

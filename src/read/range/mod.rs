@@ -23,7 +23,7 @@ use crate::row::record::{describe, parse_row, Layout, RAW_LIMIT, RECORD_LIMIT};
 use crate::group::table::Table;
 use crate::text::date::Day;
 use crate::agg::accept::Accumulate;
-use crate::row::accepted::{Row, RowDate};
+use crate::row::accepted::{AcceptedRow, Row, RowDate};
 
 mod finished;
 mod slow;
@@ -402,7 +402,7 @@ impl Aggregator {
         let row = fast::row(text, 0, parsed, self.partial.newlines + 1);
         let decimal = self.decimal();
         if let Err(field) = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal).accept(&row) {
-            self.overflow(field, row.campaign, row.line);
+            self.overflow(field, row.campaign(), row.line());
         }
         self.partial.rows_read += 1;
         self.partial.rows_aggregated += 1;
