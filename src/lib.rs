@@ -40,7 +40,7 @@ pub use text::date;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use read::range::{Aggregator, Finished, Start};
+pub use read::range::{Aggregator, Start};
 pub use row::record::{RAW_LIMIT, RECORD_LIMIT};
 pub use error::{Error, SkipKind, Skipped};
 pub use schema::field::Field;

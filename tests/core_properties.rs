@@ -37,7 +37,7 @@ fn sniff(input: &[u8], at_eof: bool) -> Result<Option<Plan>, adagg::Error> {
 fn outcome(mut p: Partial, first_line: u64) -> Outcome {
     p.number_lines_from(first_line);
     Outcome {
-        campaigns: p.campaigns.iter().map(|(k, v)| (k.to_vec(), *v)).collect(),
+        campaigns: p.campaigns.sorted().into_iter().map(|(k, v)| (k.to_vec(), v)).collect(),
         rows_read: p.rows_read,
         rows_aggregated: p.rows_aggregated,
         skipped: p.skipped.to_vec(),

@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::group::table::Table;
 use crate::error::{Error, SkipKind, Skipped};
 use crate::schema::field::Field;
 use crate::agg::quality::Quality;
@@ -38,7 +39,6 @@ pub fn set_name(names: &mut FxHashMap<Box<[u8]>, Box<[u8]>>, campaign: &[u8], na
     }
 }
 
-pub use crate::group::key::CampaignMap;
 
 /// Aggregates and counters of one contiguous byte range of the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,8 +62,9 @@ pub struct Partial {
     /// The first rows skipped as not data (total and footer rows, a
     /// repeated header: [`SkipKind::is_not_data`]), lines as in `examples`.
     pub not_data: Vec<Skipped>,
-    /// Per-campaign totals.
-    pub campaigns: CampaignMap,
+    /// Per-campaign totals: the range's campaign table itself, the one
+    /// form they have from the reader to the report.
+    pub campaigns: Table,
     /// Skipped data rows (total/footer rows excluded), up to [`REJECTED_LIMIT`].
     pub rejected: Vec<Rejected>,
     /// Skipped data rows beyond [`REJECTED_LIMIT`], counted only.
@@ -121,14 +122,7 @@ impl Partial {
     pub fn add_row(&mut self, campaign: &[u8], values: RowValues) -> Result<(), Field> {
         self.rows_read += 1;
         self.rows_aggregated += 1;
-        let totals = Totals::from(values);
-        match self.campaigns.get_mut(campaign) {
-            Some(t) => t.add(&totals),
-            None => {
-                self.campaigns.insert(campaign.into(), totals);
-                Ok(())
-            }
-        }
+        self.campaigns.add(campaign, &Totals::from(values))
     }
 
     /// Counts one skipped row; `example` builds its report line if still needed.
@@ -203,18 +197,11 @@ impl Partial {
         }
         // Later in the file wins: the last name seen.
         self.names.extend(next.names);
-        if next.campaigns.len() > self.campaigns.len() {
+        // The smaller table is merged into the larger, slot by slot.
+        if next.campaigns.size() > self.campaigns.size() {
             std::mem::swap(&mut self.campaigns, &mut next.campaigns);
         }
-        for (id, totals) in next.campaigns {
-            match self.campaigns.get_mut(&id) {
-                Some(t) => t.add(&totals).map_err(|field| Error::merge_overflow(field, &id))?,
-                None => {
-                    self.campaigns.insert(id, totals);
-                }
-            }
-        }
-        Ok(())
+        self.campaigns.merge(next.campaigns).map_err(|(field, id)| Error::merge_overflow(field, &id))
     }
 
     /// Shifts example line numbers so that line 1 of the range is line

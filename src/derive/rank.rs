@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use crate::group::key::CampaignMap;
+use crate::group::table::Table;
 use crate::schema::metric::Metric;
 use crate::schema::totals::Totals;
 
@@ -30,11 +30,9 @@ pub struct Ranking {
 
 /// The best `k` campaigns by `metric` (those it is defined for), best
 /// first, in O(n log k) without sorting everything.
-pub fn top_k(campaigns: &CampaignMap, k: usize, metric: &'static Metric) -> Vec<Ranked> {
+pub fn top_k(campaigns: &Table, k: usize, metric: &'static Metric) -> Vec<Ranked> {
     let mut top = TopK::new(k, metric);
-    for (id, totals) in campaigns {
-        top.offer(id, totals);
-    }
+    campaigns.for_each(|id, totals| top.offer(id, totals));
     top.into_vec()
 }
 
@@ -110,12 +108,12 @@ mod tests {
     use super::*;
     use crate::schema::metric::{CPA, CTR};
 
-    fn map(rows: &[(&str, u64, u64, u64, u64)]) -> CampaignMap {
-        rows.iter()
-            .map(|&(id, i, c, s, v)| {
-                (id.as_bytes().into(), Totals { impressions: i, clicks: c, spend_micros: s, conversions: v })
-            })
-            .collect()
+    fn map(rows: &[(&str, u64, u64, u64, u64)]) -> Table {
+        let mut table = Table::new();
+        for &(id, i, c, s, v) in rows {
+            table.add(id.as_bytes(), &Totals { impressions: i, clicks: c, spend_micros: s, conversions: v }).unwrap();
+        }
+        table
     }
 
     fn ids(r: &[Ranked]) -> Vec<String> {

@@ -2,18 +2,15 @@
 
 pub mod csv;
 
-use crate::read::range::Finished;
 use crate::error::{SkipKind, Skipped};
 use crate::report::csv::{csv_text_field, push_csv_text_field};
 use crate::report::csv::ranking_csv;
-use crate::agg::partial::{CampaignMap, Partial, Rejected, REJECTED_LIMIT};
+use crate::agg::partial::{Partial, Rejected, REJECTED_LIMIT};
 use crate::read::plan::{Plan};
 use crate::text::encoding::Encoding;
 use crate::agg::quality::{Quality, Warn, Warned, PAIR_LIMIT};
 use crate::derive::rank::{Ranked, Ranking, TopK};
 use crate::schema::metric::{Metric, CPA, CTR, METRICS};
-use crate::group::table::Table;
-use crate::schema::totals::Totals;
 use crate::text::transcode::decode_windows_1252;
 
 /// Counters and examples describing a run.
@@ -130,22 +127,10 @@ impl Report {
     /// Ranks the merged result of a whole file (`partial` must start at
     /// `plan.data_start`), keeping the top `k` of each ranking.
     pub fn new(plan: &Plan, partial: Partial, k: usize) -> Report {
-        Report::build(plan, partial, None, k)
+        Report::build(plan, partial, k)
     }
 
-    /// [`Report::new`] for a result that kept its campaign table: the
-    /// rankings are taken from the table (no map of boxed ids is built).
-    /// Fails only if moving campaigns into the map overflows a total.
-    pub fn from_finished(plan: &Plan, finished: Finished, k: usize) -> Result<Report, crate::Error> {
-        if plan.encoding == Encoding::Windows1252 || !finished.partial.campaigns.is_empty() {
-            // Ids re-keyed by their text, or campaigns in the map too.
-            return Ok(Report::new(plan, finished.into_partial()?, k));
-        }
-        let Finished { partial, table } = finished;
-        Ok(Report::build(plan, partial, Some(table), k))
-    }
-
-    fn build(plan: &Plan, mut partial: Partial, table: Option<Table>, k: usize) -> Report {
+    fn build(plan: &Plan, mut partial: Partial, k: usize) -> Report {
         partial.number_lines_from(plan.data_start_line);
         let mut skipped_by_reason: Vec<(String, u64)> = partial
             .skipped
@@ -164,23 +149,25 @@ impl Report {
             );
         }
         let cp1252 = plan.encoding == Encoding::Windows1252;
-        let map = match cp1252 {
-            true => utf8_keys(std::mem::take(&mut partial.campaigns)),
-            false => std::mem::take(&mut partial.campaigns),
-        };
         // Every ranking and the count in one pass over the campaigns.
         let mut tops = METRICS.map(|m| TopK::new(k, m));
         let mut count = 0usize;
-        let mut offer = |id: &[u8], t: &Totals| {
+        partial.campaigns.for_each(|id, t| {
             count += 1;
+            // Windows-1252 ids are ranked (and tied) by their UTF-8 text;
+            // the decoding is one-to-one, so ids stay distinct.
+            let text;
+            let id = match cp1252 {
+                true => {
+                    text = decode_windows_1252(id);
+                    &text[..]
+                }
+                false => id,
+            };
             for top in &mut tops {
                 top.offer(id, t);
             }
-        };
-        match &table {
-            Some(table) => table.for_each(&mut offer),
-            None => map.iter().for_each(|(id, t)| offer(id, t)),
-        }
+        });
         let names: rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>> = std::mem::take(&mut partial.names)
             .into_iter()
             .map(|(id, name)| match cp1252 {
@@ -322,18 +309,6 @@ pub fn rejected_records(encoding: Encoding, rows: &[Rejected]) -> Vec<u8> {
         head[..4].copy_from_slice(&(line as u32).to_le_bytes());
         head[4..8].copy_from_slice(&((line >> 32) as u32).to_le_bytes());
         head[8..].copy_from_slice(&((end - at - 12) as u32).to_le_bytes());
-    }
-    out
-}
-
-/// Re-keys campaigns by their UTF-8 text, so that output and tie order
-/// are those of the text, not of the file's encoding.
-fn utf8_keys(campaigns: CampaignMap) -> CampaignMap {
-    let mut out = CampaignMap::default();
-    for (id, t) in campaigns {
-        let key: Box<[u8]> = decode_windows_1252(&id).into();
-        // Windows-1252 decoding is one-to-one: keys stay distinct.
-        out.insert(key, t);
     }
     out
 }

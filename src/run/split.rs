@@ -9,7 +9,7 @@
 //! range before reads on to its true record end, the starts differ, and the
 //! next range is run again from that exact offset ([`Start::Exact`]).
 
-use crate::read::range::{Aggregator, Finished, Start};
+use crate::read::range::{Aggregator, Start};
 use crate::error::Error;
 use crate::agg::partial::Partial;
 use crate::read::plan::Plan;
@@ -149,8 +149,7 @@ where
     }
 }
 
-/// What a range gives: a [`Partial`], or a [`Finished`] that keeps its
-/// campaign table (merged table to table).
+/// What a range gives: a [`Partial`].
 pub trait RangeResult: Sized {
     /// First byte of the range.
     fn start(&self) -> u64;
@@ -182,23 +181,6 @@ impl RangeResult for Partial {
     }
 }
 
-impl RangeResult for Finished {
-    fn start(&self) -> u64 {
-        self.partial.start
-    }
-    fn end(&self) -> u64 {
-        self.partial.end
-    }
-    fn stopped(&self) -> bool {
-        self.partial.stopped()
-    }
-    fn halt(&self) -> Option<&Error> {
-        self.partial.halt.as_ref()
-    }
-    fn append(&mut self, next: Self) -> Result<(), Error> {
-        Finished::append(self, next)
-    }
-}
 
 /// The last range never stops early; the others stop after their nominal end.
 fn stop_after(points: &[u64], j: usize) -> u64 {

@@ -188,9 +188,9 @@ pub async fn aggregate_range(
     };
     read_stream(&blob, from, sink).await?;
     progress.check()?;
-    let mut finished = agg.finish_for_transfer().map_err(|e| JsError::new(&e.to_string()))?;
-    rejected.send_rest(&mut finished.partial);
-    range_result(&finished.partial, &finished.to_bytes())
+    let mut partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    rejected.send_rest(&mut partial);
+    range_result(&partial, &partial.to_bytes())
 }
 
 

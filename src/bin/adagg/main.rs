@@ -17,7 +17,7 @@ mod cli {
     use std::time::Instant;
 
     use adagg::{
-        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Finished, Job, Options, Partial, Pass,
+        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Job, Options, Partial, Pass,
         Plan, Report, Start, HEADER_LIMIT,
     };
 
@@ -235,7 +235,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         stop_after: u64,
         pass: Pass,
         spills: &Spills,
-    ) -> Result<Finished, adagg::Error> {
+    ) -> Result<Partial, adagg::Error> {
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
         let mut file = File::open(path).map_err(io)?;
         let from = match start {
@@ -256,11 +256,11 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             }
             feed_spilling(&mut agg, &block[..n], &mut spill)?;
         }
-        // The table stays: ranges merge table to table, and the report
-        // ranks from it (no map of boxed ids for a million campaigns).
-        let mut finished = agg.finish_for_transfer()?;
-        spills.finish(spill, &mut finished.partial).map_err(spill_err)?;
-        Ok(finished)
+        // The campaign table stays as it is: ranges merge table to table,
+        // and the report ranks from it.
+        let mut partial = agg.finish()?;
+        spills.finish(spill, &mut partial).map_err(spill_err)?;
+        Ok(partial)
     }
 
     /// One byte range per thread, merged in file order.
@@ -270,7 +270,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         len: u64,
         threads: usize,
         spills: &Spills,
-    ) -> Result<Finished, adagg::Error> {
+    ) -> Result<Partial, adagg::Error> {
         let points = split_points(plan, len, threads);
         let run_one = |start, stop, pass| run_range(path, plan, start, stop, pass, spills);
         run_ranges(
@@ -340,10 +340,10 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             let threads = args
                 .threads
                 .min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
-            let finished =
+            let partial =
                 run_parallel(&args.input, &plan, len, threads, &spills).map_err(|e| e.to_string())?;
-            let bounds = (finished.partial.start, finished.partial.end);
-            let report = Report::from_finished(&plan, finished, args.top).map_err(|e| e.to_string())?;
+            let bounds = (partial.start, partial.end);
+            let report = Report::new(&plan, partial, args.top);
             (plan, report, bounds, threads)
         };
         if let Some(err) = &report.stop_error {

@@ -16,9 +16,9 @@ pub(super) fn hash(lo: u64, hi: u64) -> u64 {
 /// worked out from the two words (copying them into bytes to hash those
 /// would cost a store-forwarding stall per row, which serialises the
 /// table's cache misses). Tests check it against the real thing, natively
-/// and in wasm (32-bit, where rustc-hash works on 32-bit words); were they
-/// to differ, only the speed of [`Table::drain_into`] and of merging
-/// serialized results would suffer.
+/// and in wasm (32-bit, where rustc-hash works on 32-bit words). What
+/// matters is that every large table places ids by it: a table walked in
+/// slot order (merged, or written and decoded) then fills another in order.
 #[inline(always)]
 pub(super) fn fx_hash(lo: u64, hi: u64) -> u64 {
     let len = (hi >> 56) as u32;

@@ -93,7 +93,7 @@ struct Slot {
 }
 
 /// Per-campaign totals of ids of [`MIN`] to [`MAX`] bytes.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LongTable {
     /// A power of two of them, or none before the first id.
     slots: Vec<Slot>,

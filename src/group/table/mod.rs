@@ -7,12 +7,14 @@
 //! larger than the caches costs about one cache miss per row. Ids of 16 to
 //! 24 bytes (Meta's and TikTok's 17- to 19-digit ids) are kept inline the
 //! same way in a table of their own ([`long`]); only longer ones go to an
-//! ordinary map keyed by bytes. [`Table::drain_into`] turns it all into
-//! the [`CampaignMap`] that [`crate::Partial`] carries.
+//! ordinary map keyed by bytes. The table is the one form campaigns have
+//! from the reader to the report: [`crate::Partial`] carries it, ranges
+//! merge table to table ([`Table::merge`]), and the codec writes it in slot
+//! order.
 //!
-//! Large tables place ids by the low bits of the very hash the map uses
-//! (Fx over the id's bytes), as the map does, so that moving them into the
-//! map, and merging maps, sweep memory in order instead of jumping around.
+//! Large tables place ids by the low bits of a hash of the id's bytes (Fx,
+//! as rustc-hash's maps do), so that merging a table walked in slot order,
+//! or decoded from one, sweeps memory in order instead of jumping around.
 
 use crate::text::date::Day;
 use crate::group::day_window::{DayBit, DayWindows};
@@ -106,8 +108,9 @@ fn compact_hi(hi: u64) -> u32 {
     (hi as u32 & 0x00FF_FFFF) | ((hi >> 56) as u32) << 24
 }
 
-/// Per-campaign totals keyed by id bytes.
-#[derive(Debug)]
+/// Per-campaign totals keyed by id bytes. Equal tables hold the same
+/// campaigns with the same totals, wherever they sit.
+#[derive(Debug, Clone)]
 pub struct Table {
     /// The slots of a small table (empty once large).
     slots: Vec<Slot>,

@@ -70,8 +70,7 @@ fn matches_a_plain_map() {
         };
     }
     assert_eq!(table.len(), reference.len());
-    let mut got = CampaignMap::default();
-    table.drain_into(&mut got).unwrap();
+    let got = contents(&table);
     assert_eq!(got, reference);
 }
 
@@ -113,8 +112,7 @@ fn large_tables_widen_exactly() {
     assert!(table.is_large());
     assert!(table.wide.len() > 20_000, "{}", table.wide.len());
     assert_eq!(table.len(), reference.len());
-    let mut got = CampaignMap::default();
-    table.drain_into(&mut got).unwrap();
+    let got = contents(&table);
     assert_eq!(got, reference);
 
     // An overflow in a compact slot changes nothing.
@@ -138,8 +136,7 @@ fn large_tables_widen_exactly() {
         ),
         Err(Field::Spend)
     );
-    let mut got = CampaignMap::default();
-    table.drain_into(&mut got).unwrap();
+    let got = contents(&table);
     assert_eq!(got[&b"id7"[..]], row(1));
 }
 
@@ -159,15 +156,16 @@ fn fx_hash_is_the_maps_hash() {
 }
 
 #[test]
-fn drain_adds_to_existing_totals_and_reports_overflow() {
+fn merge_adds_to_existing_totals_and_reports_overflow() {
     let mut table = Table::new();
     table.add(b"A", &row(10)).unwrap();
     table.add(b"a-very-long-campaign-id", &row(3)).unwrap();
-    let mut map = CampaignMap::default();
-    map.insert((*b"A").into(), row(5));
-    table.drain_into(&mut map).unwrap();
-    assert_eq!(map[&b"A"[..]].impressions, 15);
-    assert_eq!(map[&b"a-very-long-campaign-id"[..]].impressions, 3);
+    let mut other = Table::new();
+    other.add(b"A", &row(5)).unwrap();
+    table.merge(other).unwrap();
+    let got = contents(&table);
+    assert_eq!(got[&b"A"[..]].impressions, 15);
+    assert_eq!(got[&b"a-very-long-campaign-id"[..]].impressions, 3);
 
     let mut table = Table::new();
     table
@@ -180,12 +178,9 @@ fn drain_adds_to_existing_totals_and_reports_overflow() {
         )
         .unwrap();
     assert_eq!(table.add(b"A", &row(1)), Err(Field::Impressions));
-    let mut map = CampaignMap::default();
-    map.insert((*b"A").into(), row(1));
-    assert_eq!(
-        table.drain_into(&mut map).unwrap_err(),
-        (Field::Impressions, (*b"A").into())
-    );
+    let mut other = Table::new();
+    other.add(b"A", &row(1)).unwrap();
+    assert_eq!(table.merge(other).unwrap_err(), (Field::Impressions, (*b"A").into()));
 }
 
 /// An id of 1 to 40 bytes: mostly numbers of 16 to 24 digits (Meta's and
@@ -237,8 +232,7 @@ fn long_ids_match_a_plain_map_across_merges() {
     let mut seen = CampaignMap::default();
     merged.for_each(|id, t| assert!(seen.insert(id.into(), *t).is_none(), "{id:?} twice"));
     assert_eq!(seen, reference);
-    let mut got = CampaignMap::default();
-    merged.drain_into(&mut got).unwrap();
+    let got = contents(&merged);
     assert_eq!(got, reference);
 }
 
@@ -257,7 +251,11 @@ fn long_ids_report_overflow() {
     let mut other = Table::new();
     other.add(id, &max).unwrap();
     assert_eq!(table.merge(other), Err((Field::Spend, (*id).into())));
-    let mut got = CampaignMap::default();
-    table.drain_into(&mut got).unwrap();
+    let got = contents(&table);
     assert_eq!(got[&id[..]], row(1));
+}
+
+/// Every campaign of `table`, by id.
+fn contents(table: &Table) -> CampaignMap {
+    table.sorted().into_iter().collect()
 }

@@ -1,5 +1,5 @@
-//! Walking the table: every campaign in slot order, merging a table of
-//! the next range, and moving campaigns into a map.
+//! Walking the table: every campaign in slot order, and merging a table of
+//! the next range.
 
 use super::*;
 
@@ -73,25 +73,19 @@ impl Table {
         });
     }
 
-    /// Moves every campaign into `map`, adding to totals already there.
-    /// On overflow, returns the field and the campaign id.
-    pub fn drain_into(self, map: &mut CampaignMap) -> Result<(), (Field, Box<[u8]>)> {
-        map.reserve(self.campaigns().saturating_sub(map.len()));
-        // In slot order: for large tables, the order of the map's buckets.
-        let fresh = map.is_empty();
-        let mut overflow = None;
-        self.for_each(|id, totals| {
-            if overflow.is_some() {
-                return;
-            }
-            if !fresh {
-                if let Some(t) = map.get_mut(id) {
-                    overflow = t.add(totals).err().map(|f| (f, id.into()));
-                    return;
-                }
-            }
-            map.insert(id.into(), *totals);
-        });
-        overflow.map_or(Ok(()), Err)
+    /// Every campaign, sorted by id (for comparisons; not on a hot path).
+    pub fn sorted(&self) -> Vec<(Box<[u8]>, Totals)> {
+        let mut all: Vec<(Box<[u8]>, Totals)> = Vec::new();
+        self.for_each(|id, t| all.push((Box::from(id), *t)));
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 }
+
+impl PartialEq for Table {
+    fn eq(&self, other: &Table) -> bool {
+        self.sorted() == other.sorted()
+    }
+}
+
+impl Eq for Table {}

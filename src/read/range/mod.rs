@@ -25,10 +25,8 @@ use crate::text::date::Day;
 use crate::agg::accept::Accumulate;
 use crate::row::accepted::{AcceptedRow, Row, RowDate};
 
-mod finished;
 mod slow;
 
-pub use finished::Finished;
 use slow::*;
 
 /// Records with more fields than this are skipped.
@@ -239,22 +237,8 @@ impl Aggregator {
 
     /// Ends the input: processes a last line without `\n` and returns the
     /// range's result.
-    pub fn finish(self) -> Result<Partial, Error> {
-        self.end(true).map(|(partial, _)| partial)
-    }
-
-    /// [`Aggregator::finish`] for a result that is to be serialized (handed
-    /// to another Web Worker): the campaigns stay in the fast path's table
-    /// and are written from there by [`Finished::to_bytes`], with no map
-    /// of boxed ids built and freed in between (a third of a range's time
-    /// with a million campaigns).
-    pub fn finish_for_transfer(self) -> Result<Finished, Error> {
-        self.end(false).map(|(partial, table)| Finished { partial, table })
-    }
-
-    /// Ends the input. The table's campaigns move into the partial when
-    /// `drain` is set; otherwise they stay in the table that is returned.
-    fn end(mut self, drain: bool) -> Result<(Partial, Table), Error> {
+    /// The campaign table goes into the result as it is.
+    pub fn finish(mut self) -> Result<Partial, Error> {
         // The last line, and a record still open at the end of the input;
         // an unterminated one is read again from its second line, which may
         // leave another last line.
@@ -283,19 +267,13 @@ impl Aggregator {
             });
             self.partial.halt = bad;
         }
-        if drain {
-            if let Err((field, id)) = table.drain_into(&mut self.partial.campaigns) {
-                // Only when stopped early: the result is an error anyway.
-                self.partial.halt.get_or_insert(Error::merge_overflow(field, &id));
-            }
-            table = Table::new();
-        }
         if self.seeking {
             self.partial = Partial::new(self.offset);
             table = Table::new();
         }
+        self.partial.campaigns = table;
         self.partial.end = self.offset;
-        Ok((self.partial, table))
+        Ok(self.partial)
     }
 
     fn check_stop(&mut self) {
