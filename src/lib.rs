@@ -54,7 +54,7 @@ pub use agg::quality::{Quality, Warn, Warned, PAIR_LIMIT, WARN_EXAMPLES};
 pub use derive::rank::{top_k, Ranked, Ranking, TopK};
 pub use report::{aggregate_bytes, rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, Summary, REJECTED_HEADER};
 pub use run::split::{align, first_pass, run_range_in_memory, run_ranges, split_points, Align, Pass, RangeResult, Span};
-pub use schema::totals::{RowValues, Totals};
+pub use schema::totals::Totals;
 pub use text::transcode::Transcoder;
 #[doc(hidden)]
 pub use group::table::places_like_the_map;

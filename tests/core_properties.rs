@@ -63,7 +63,7 @@ fn naive_warnings(
     examples: &mut Vec<(usize, u64, u64, Vec<u8>)>,
     line: u64,
     campaign: &[u8],
-    v: &adagg::RowValues,
+    v: &adagg::Totals,
     date: &[u8],
     today: i32,
     rounded: bool,

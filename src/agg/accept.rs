@@ -18,7 +18,6 @@ use crate::group::day_window::DayBit;
 use crate::group::table::Table;
 use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::schema::field::Field;
-use crate::schema::totals::Totals;
 use crate::text::date::{Day, NO_DAY};
 
 /// Where a range's accepted rows go: the campaign table (sums inline in
@@ -46,7 +45,7 @@ impl<'a> Accumulate<'a> {
     /// changes and the field is returned.
     #[inline(always)]
     pub fn accept<R: AcceptedRow>(&mut self, row: &R) -> Result<(), Field> {
-        let totals = Totals::from(row.values());
+        let totals = row.values();
         let (lo, hi) = row.key();
         if hi != 0 {
             self.table.add_packed(lo, hi, &totals)?;
@@ -70,7 +69,7 @@ impl<'a> Accumulate<'a> {
             RowDate::Day(day) => day,
             _ => NO_DAY,
         };
-        let bit = self.table.add_small_on(lo, hi, &Totals::from(row.values()), day)?;
+        let bit = self.table.add_small_on(lo, hi, &row.values(), day)?;
         self.after_sums(row, bit);
         Ok(())
     }
@@ -83,7 +82,7 @@ impl<'a> Accumulate<'a> {
         if self.table.size() != size {
             return self.accept(row);
         }
-        let totals = Totals::from(row.values());
+        let totals = row.values();
         let (lo, hi) = row.key();
         if hi != 0 {
             self.table.add_at(home, lo, hi, &totals)?;

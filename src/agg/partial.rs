@@ -7,7 +7,7 @@ use crate::group::table::Table;
 use crate::error::{Error, SkipKind, Skipped};
 use crate::schema::field::Field;
 use crate::agg::quality::Quality;
-use crate::schema::totals::{RowValues, Totals};
+use crate::schema::totals::Totals;
 
 /// How many skipped rows are kept as examples.
 pub const EXAMPLES: usize = 20;
@@ -119,10 +119,10 @@ impl Partial {
 
     /// Adds one good row.
     #[inline]
-    pub fn add_row(&mut self, campaign: &[u8], values: RowValues) -> Result<(), Field> {
+    pub fn add_row(&mut self, campaign: &[u8], values: Totals) -> Result<(), Field> {
         self.rows_read += 1;
         self.rows_aggregated += 1;
-        self.campaigns.add(campaign, &Totals::from(values))
+        self.campaigns.add(campaign, &values)
     }
 
     /// Counts one skipped row; `example` builds its report line if still needed.

@@ -19,7 +19,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::text::date::Day;
-use crate::schema::totals::RowValues;
+use crate::schema::totals::Totals;
 
 /// Examples kept per kind of warning.
 pub const WARN_EXAMPLES: usize = 5;
@@ -170,13 +170,13 @@ impl Quality {
     /// path reports them, and marks the rows it hands over
     /// [`checked`](crate::row::accepted::Row::checked).
     #[inline(always)]
-    pub fn warns(v: &RowValues, day: Day, latest: Day) -> bool {
+    pub fn warns(v: &Totals, day: Day, latest: Day) -> bool {
         (v.clicks > v.impressions) | (v.conversions > v.clicks) | (day > latest)
     }
 
     /// Checks clicks > impressions and conversions > clicks.
     #[inline]
-    pub fn check_values(&mut self, line: u64, campaign: &[u8], v: RowValues) {
+    pub fn check_values(&mut self, line: u64, campaign: &[u8], v: Totals) {
         if v.clicks > v.impressions {
             let detail = || format!("clicks {} > impressions {}", v.clicks, v.impressions);
             self.warn(Warn::ClicksOverImpressions, line, campaign, detail);
@@ -484,7 +484,7 @@ mod tests {
         for (i, c, v) in [(10, 5, 1), (5, 10, 1), (10, 5, 6), (0, 0, 0), (3, 3, 3), (3, 4, 4), (7, 3, 4)] {
             for day in [today - 1, today, today + 1, crate::text::date::NO_DAY] {
                 for latest in [Some(today), None] {
-                    let values = RowValues { impressions: i, clicks: c, spend_micros: 0, conversions: v };
+                    let values = Totals { impressions: i, clicks: c, spend_micros: 0, conversions: v };
                     let mut q = Quality::default();
                     q.check_values(1, b"C", values);
                     if day != crate::text::date::NO_DAY {
@@ -569,7 +569,7 @@ mod tests {
     #[test]
     fn value_and_date_checks() {
         let mut q = Quality::default();
-        let v = RowValues {
+        let v = Totals {
             impressions: 10,
             clicks: 11,
             spend_micros: 0,

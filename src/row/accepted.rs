@@ -4,7 +4,7 @@
 //! checks, the duplicate check, the name) is decided in one place,
 //! [`crate::agg::accept`], whichever reader found it.
 
-use crate::schema::totals::RowValues;
+use crate::schema::totals::Totals;
 use crate::text::date::Day;
 
 /// The date cell of a row.
@@ -30,7 +30,7 @@ pub struct Row<'a> {
     /// [`crate::group::key::PACKED_MAX`] bytes, else `(0, 0)`.
     pub key: (u64, u64),
     /// Impressions, clicks, spend (micros), conversions.
-    pub values: RowValues,
+    pub values: Totals,
     /// The date cell.
     pub date: RowDate<'a>,
     /// The campaign name, trimmed (empty without a name column).
@@ -56,7 +56,7 @@ pub trait AcceptedRow {
     /// The id packed as by [`crate::group::key::pack`], or `(0, 0)`.
     fn key(&self) -> (u64, u64);
     /// Impressions, clicks, spend (micros), conversions.
-    fn values(&self) -> RowValues;
+    fn values(&self) -> Totals;
     /// The date cell.
     fn date(&self) -> RowDate<'_>;
     /// The campaign name, trimmed (empty without a name column).
@@ -82,7 +82,7 @@ impl AcceptedRow for Row<'_> {
         self.key
     }
     #[inline(always)]
-    fn values(&self) -> RowValues {
+    fn values(&self) -> Totals {
         self.values
     }
     #[inline(always)]

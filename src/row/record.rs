@@ -6,7 +6,7 @@ use crate::error::SkipKind;
 use crate::schema::field::Field;
 use crate::text::number::{parse_count_in, parse_micros_rounding_in, trim, NumError, NumberFormat};
 use crate::read::plan::Plan;
-use crate::schema::totals::RowValues;
+use crate::schema::totals::Totals;
 
 /// Records longer than this many bytes (after unquoting) are skipped.
 pub const RECORD_LIMIT: usize = 1 << 20;
@@ -59,7 +59,7 @@ pub fn parse_record<'a>(
     layout: &Layout,
     count: usize,
     field: impl Fn(usize) -> &'a [u8],
-) -> Result<(&'a [u8], RowValues), SkipKind> {
+) -> Result<(&'a [u8], Totals), SkipKind> {
     parse_row(layout, count, field).map(|(campaign, values, _)| (campaign, values))
 }
 
@@ -70,7 +70,7 @@ pub fn parse_row<'a>(
     layout: &Layout,
     count: usize,
     field: impl Fn(usize) -> &'a [u8],
-) -> Result<(&'a [u8], RowValues, bool), SkipKind> {
+) -> Result<(&'a [u8], Totals, bool), SkipKind> {
     if is_footer(layout, count, &field) {
         return Err(SkipKind::Footer);
     }
@@ -97,7 +97,7 @@ pub fn parse_row<'a>(
     let clicks = parse_count_in(text(1), fmt).map_err(reason(1))?;
     let (spend_micros, rounded) = parse_micros_rounding_in(text(2), fmt).map_err(reason(2))?;
     let conversions = parse_count_in(text(3), fmt).map_err(reason(3))?;
-    let values = RowValues { impressions, clicks, spend_micros, conversions };
+    let values = Totals { impressions, clicks, spend_micros, conversions };
     Ok((campaign, values, rounded))
 }
 
@@ -177,7 +177,7 @@ mod tests {
         today: None,
     };
 
-    fn parse(fields: &[&'static str]) -> Result<(&'static [u8], RowValues), SkipKind> {
+    fn parse(fields: &[&'static str]) -> Result<(&'static [u8], Totals), SkipKind> {
         parse_record(&LAYOUT, fields.len(), |i| fields[i].as_bytes())
     }
 
@@ -187,7 +187,7 @@ mod tests {
         assert_eq!(c, b"CMP001");
         assert_eq!(
             v,
-            RowValues {
+            Totals {
                 impressions: 12000,
                 clicks: 300,
                 spend_micros: 45_500_000,

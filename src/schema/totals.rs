@@ -2,20 +2,7 @@
 
 use crate::schema::field::Field;
 
-/// The values of one data row, already parsed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RowValues {
-    /// Impressions.
-    pub impressions: u64,
-    /// Clicks.
-    pub clicks: u64,
-    /// Spend in micro-units.
-    pub spend_micros: u64,
-    /// Conversions.
-    pub conversions: u64,
-}
-
-/// Running totals of one campaign.
+/// The summed values of one row, or the running totals of one campaign.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     /// Sum of impressions.
@@ -48,16 +35,5 @@ impl Totals {
         };
         *self = sum;
         Ok(())
-    }
-}
-
-impl From<RowValues> for Totals {
-    fn from(v: RowValues) -> Totals {
-        Totals {
-            impressions: v.impressions,
-            clicks: v.clicks,
-            spend_micros: v.spend_micros,
-            conversions: v.conversions,
-        }
     }
 }

@@ -28,7 +28,7 @@ use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::row::record::Layout;
 use crate::group::key::PACKED_MAX;
 use crate::group::table::{long as long_ids, Table};
-use crate::schema::totals::RowValues;
+use crate::schema::totals::Totals;
 
 mod parse;
 mod plain;
@@ -57,7 +57,7 @@ enum Col {
     /// total row (`Total: ...`).
     SkipFirst,
     Campaign,
-    /// A count stored in `RowValues` slot 0 (impressions), 1 (clicks) or 3 (conversions).
+    /// A count stored in `Totals` slot 0 (impressions), 1 (clicks) or 3 (conversions).
     Count(u8),
     Money,
 }
@@ -102,7 +102,7 @@ pub struct Line {
     /// [`PACKED_MAX`] bytes, else `(0, 0)`.
     pub key: (u64, u64),
     /// The metrics.
-    pub values: RowValues,
+    pub values: Totals,
     /// The date, or [`NO_DAY`].
     pub day: Day,
     /// Where the campaign name is and its length (untrimmed; 0 without a

@@ -41,7 +41,7 @@ impl FastParser {
             _ => return None,
         };
         let [impressions, clicks, spend_micros, conversions] = row.values;
-        let values = RowValues {
+        let values = Totals {
             impressions,
             clicks,
             spend_micros,

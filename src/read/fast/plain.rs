@@ -40,7 +40,7 @@ impl FastParser {
             true => (w[0] & KEY_MASKS[p1].0, w[1] & KEY_MASKS[p1].1 | (p1 as u64) << 56),
             false => (0, 0),
         };
-        let values = RowValues {
+        let values = Totals {
             impressions: digits_in(win, p2 + 1, p3)?,
             clicks: digits_in(win, p3 + 1, p4)?,
             spend_micros: self.money_in(win, p4 + 1, p5)?,
@@ -123,7 +123,7 @@ impl FastParser {
     /// False for rows with a data-quality warning other than duplicates
     /// ([`Quality::warns`]): csv-core's path counts those.
     #[inline(always)]
-    pub(super) fn unremarkable(&self, v: &RowValues, day: Day) -> bool {
+    pub(super) fn unremarkable(&self, v: &Totals, day: Day) -> bool {
         !Quality::warns(v, day, self.max_day)
     }
 }

@@ -131,7 +131,7 @@ impl FastParser {
             campaign: 0,
             campaign_len: 0,
             key: (0, 0),
-            values: RowValues::default(),
+            values: Totals::default(),
             day: NO_DAY,
             name: (0, 0),
         };
@@ -274,7 +274,7 @@ impl AcceptedRow for LineRow<'_> {
         self.line.key
     }
     #[inline(always)]
-    fn values(&self) -> RowValues {
+    fn values(&self) -> Totals {
         self.line.values
     }
     #[inline(always)]

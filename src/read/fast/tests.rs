@@ -88,7 +88,7 @@ fn dates_and_remarkable_rows() {
 }
 
 /// Parses a whole line (with its `\n`) and returns the campaign id too.
-fn parse<'a>(p: &FastParser, line: &'a [u8]) -> Option<(&'a [u8], RowValues)> {
+fn parse<'a>(p: &FastParser, line: &'a [u8]) -> Option<(&'a [u8], Totals)> {
     let l = p.line(line, 0)?;
     assert_eq!(l.end, line.len(), "{}", String::from_utf8_lossy(line));
     Some((&line[l.campaign..l.campaign + l.campaign_len], l.values))
@@ -101,7 +101,7 @@ fn accepts_plain_rows() {
     assert_eq!(c, b"CMP001");
     assert_eq!(
         v,
-        RowValues {
+        Totals {
             impressions: 12000,
             clicks: 300,
             spend_micros: 45_500_000,
@@ -121,7 +121,7 @@ fn accepts_plain_rows() {
         parse(&p, b"X,,0,0,7.,0\n").unwrap().1.spend_micros,
         7_000_000
     );
-    assert_eq!(parse(&p, b"X,,,0,,\n").unwrap().1, RowValues::default());
+    assert_eq!(parse(&p, b"X,,,0,,\n").unwrap().1, Totals::default());
     let (c, v) = parse(&p, b"Summer Sale 2024 - Search,d,9999999999999999999,123456789012,999999999999.999999,123456789012\n").unwrap();
     assert_eq!(c, b"Summer Sale 2024 - Search");
     assert_eq!(v.impressions, 9_999_999_999_999_999_999);
@@ -193,7 +193,7 @@ fn other_layouts_delimiters_and_formats() {
     assert_eq!(c, b"CMP 1");
     assert_eq!(
         v,
-        RowValues {
+        Totals {
             impressions: 300,
             clicks: 20,
             spend_micros: 1_250_000,
@@ -555,7 +555,7 @@ fn plain_of(parser: &FastParser, win: Window) -> Option<Line> {
 }
 
 /// csv-core plus the shared record semantics: the authority.
-fn reference(layout: &Layout, delimiter: u8, line: &[u8]) -> Option<(Vec<u8>, RowValues, bool)> {
+fn reference(layout: &Layout, delimiter: u8, line: &[u8]) -> Option<(Vec<u8>, Totals, bool)> {
     let mut rdr = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let _ = rdr.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
     let mut out = vec![0u8; line.len() + 1];
