@@ -11,76 +11,112 @@ use crate::group::table::Table;
 use crate::agg::quality::{Warn, Warned};
 use crate::schema::totals::Totals;
 
-const MAGIC: &[u8; 4] = b"AGP4";
+/// The format's name and version: a result written by another version is
+/// not read.
+const MAGIC: &[u8; 4] = b"AGP5";
+
+/// The sections of a result, in the order they are written: one per part
+/// of a range's result, each an accumulator merged on its own. A new
+/// accumulator is a new section (and a new [`MAGIC`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    /// Where the range lies and its counters.
+    Range = 1,
+    /// Skipped rows by reason, and the first of them.
+    Skipped = 2,
+    /// Rows for `rejected_rows.csv`.
+    Rejected = 3,
+    /// The error that stopped the range.
+    Halt = 4,
+    /// Last name per campaign.
+    Names = 5,
+    /// Data-quality counts and examples.
+    Quality = 6,
+    /// (campaign, date) pairs of the duplicate check.
+    Pairs = 7,
+    /// The campaign table: id and sums.
+    Campaigns = 8,
+}
+
+/// Writes section `tag`: its tag, its length, then what `body` writes.
+fn section(out: &mut Vec<u8>, tag: Section, body: impl FnOnce(&mut Vec<u8>)) {
+    put(out, tag as u64);
+    let at = out.len();
+    put(out, 0);
+    body(out);
+    let len = (out.len() - at - 8) as u64;
+    out[at..at + 8].copy_from_slice(&len.to_le_bytes());
+}
 
 impl Partial {
-    /// Serializes this result.
+    /// Serializes this result: [`MAGIC`], then a [`Section`] per part.
     pub fn to_bytes(&self) -> Vec<u8> {
         let campaigns = self.campaigns.campaigns();
         let mut out = Vec::with_capacity(256 + campaigns * 48);
         out.extend_from_slice(MAGIC);
-        for v in [
-            self.start,
-            self.end,
-            self.newlines,
-            self.rows_read,
-            self.rows_aggregated,
-        ] {
-            put(&mut out, v);
-        }
-        for &v in &self.skipped {
-            put(&mut out, v);
-        }
-        put_skipped(&mut out, &self.examples);
-        put_skipped(&mut out, &self.not_data);
-        put(&mut out, self.rejected.len() as u64);
-        for r in &self.rejected {
-            put(&mut out, r.line);
-            put_bytes(&mut out, r.reason.as_bytes());
-            put_bytes(&mut out, &r.raw);
-        }
-        put(&mut out, self.rejected_omitted);
-        put(&mut out, u64::from(self.strict_stopped));
-        put_halt(&mut out, self.halt.as_ref());
-        put(&mut out, self.names.len() as u64);
-        for (id, name) in &self.names {
-            put_bytes(&mut out, id);
-            put_bytes(&mut out, name);
-        }
+        section(&mut out, Section::Range, |out| {
+            for v in [self.start, self.end, self.newlines, self.rows_read, self.rows_aggregated, u64::from(self.strict_stopped)] {
+                put(out, v);
+            }
+        });
+        section(&mut out, Section::Skipped, |out| {
+            for &v in &self.skipped {
+                put(out, v);
+            }
+            put_skipped(out, &self.examples);
+            put_skipped(out, &self.not_data);
+        });
+        section(&mut out, Section::Rejected, |out| {
+            put(out, self.rejected.len() as u64);
+            for r in &self.rejected {
+                put(out, r.line);
+                put_bytes(out, r.reason.as_bytes());
+                put_bytes(out, &r.raw);
+            }
+            put(out, self.rejected_omitted);
+        });
+        section(&mut out, Section::Halt, |out| put_halt(out, self.halt.as_ref()));
+        section(&mut out, Section::Names, |out| {
+            put(out, self.names.len() as u64);
+            for (id, name) in &self.names {
+                put_bytes(out, id);
+                put_bytes(out, name);
+            }
+        });
         let q = &self.quality;
-        for &v in &q.counts {
-            put(&mut out, v);
-        }
-        put(&mut out, u64::from(q.pairs_capped));
-        put(&mut out, q.examples.len() as u64);
-        for w in &q.examples {
-            for v in [
-                w.line,
-                w.kind.index() as u64,
-                w.earlier,
-                w.day as i64 as u64,
-            ] {
-                put(&mut out, v);
+        section(&mut out, Section::Quality, |out| {
+            for &v in &q.counts {
+                put(out, v);
             }
-            put_bytes(&mut out, &w.campaign);
-            put_bytes(&mut out, w.detail.as_bytes());
-        }
-        put(&mut out, q.pairs() as u64);
-        for (id, day, line) in q.pair_list() {
-            put_bytes(&mut out, &id);
-            put(&mut out, day as i64 as u64);
-            put(&mut out, line);
-        }
-        put(&mut out, campaigns as u64);
-        let entry = |id: &[u8], t: &Totals| {
-            put_bytes(&mut out, id);
-            for v in [t.impressions, t.clicks, t.spend_micros, t.conversions] {
-                put(&mut out, v);
+            put(out, u64::from(q.pairs_capped));
+            put(out, q.examples.len() as u64);
+            for w in &q.examples {
+                for v in [w.line, w.kind.index() as u64, w.earlier, w.day as i64 as u64] {
+                    put(out, v);
+                }
+                put_bytes(out, &w.campaign);
+                put_bytes(out, w.detail.as_bytes());
             }
-        };
-        // In slot order: a large table places ids by a hash of their
-        // bytes, so that decoding into another table sweeps it in order.
-        self.campaigns.for_each(entry);
+        });
+        section(&mut out, Section::Pairs, |out| {
+            put(out, q.pairs() as u64);
+            for (id, day, line) in q.pair_list() {
+                put_bytes(out, &id);
+                put(out, day as i64 as u64);
+                put(out, line);
+            }
+        });
+        section(&mut out, Section::Campaigns, |out| {
+            put(out, campaigns as u64);
+            // In slot order: a large table places ids by a hash of their
+            // bytes, so that decoding into another table sweeps it in order.
+            self.campaigns.for_each(|id: &[u8], t: &Totals| {
+                put_bytes(out, id);
+                for v in t.sums() {
+                    put(out, v);
+                }
+            });
+        });
         out
     }
 
@@ -109,87 +145,93 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
     if r.take(4)? != MAGIC {
         return Err(Error::CorruptPartial);
     }
-    let mut p = Partial::new(r.u64()?);
-    p.end = r.u64()?;
-    p.newlines = r.u64()?;
-    p.rows_read = r.u64()?;
-    p.rows_aggregated = r.u64()?;
+    let mut s = r.section(Section::Range)?;
+    let mut p = Partial::new(s.u64()?);
+    p.end = s.u64()?;
+    p.newlines = s.u64()?;
+    p.rows_read = s.u64()?;
+    p.rows_aggregated = s.u64()?;
+    p.strict_stopped = s.u64()? != 0;
+    s.end()?;
+
+    let mut s = r.section(Section::Skipped)?;
     for v in p.skipped.iter_mut() {
-        *v = r.u64()?;
+        *v = s.u64()?;
     }
-    p.examples = r.skipped()?;
-    p.not_data = r.skipped()?;
-    let rejected = r.len(24)?;
+    p.examples = s.skipped()?;
+    p.not_data = s.skipped()?;
+    s.end()?;
+
+    let mut s = r.section(Section::Rejected)?;
+    let rejected = s.len(24)?;
     for _ in 0..rejected {
-        let line = r.u64()?;
-        let reason = r.string()?;
-        let raw = r.bytes()?.to_vec();
-        p.rejected
-            .push(crate::agg::partial::Rejected { line, reason, raw });
+        let line = s.u64()?;
+        let reason = s.string()?;
+        let raw = s.bytes()?.to_vec();
+        p.rejected.push(crate::agg::partial::Rejected { line, reason, raw });
     }
-    p.rejected_omitted = r.u64()?;
-    p.strict_stopped = r.u64()? != 0;
-    p.halt = r.halt()?;
-    let names = r.len(16)?;
+    p.rejected_omitted = s.u64()?;
+    s.end()?;
+
+    let mut s = r.section(Section::Halt)?;
+    p.halt = s.halt()?;
+    s.end()?;
+
+    let mut s = r.section(Section::Names)?;
+    let names = s.len(16)?;
     for _ in 0..names {
-        let id: Box<[u8]> = r.bytes()?.into();
-        let name: Box<[u8]> = r.bytes()?.into();
+        let id: Box<[u8]> = s.bytes()?.into();
+        let name: Box<[u8]> = s.bytes()?.into();
         p.names.insert(id, name);
     }
+    s.end()?;
+
+    let mut s = r.section(Section::Quality)?;
     for v in p.quality.counts.iter_mut() {
-        *v = r.u64()?;
+        *v = s.u64()?;
     }
-    p.quality.pairs_capped = r.u64()? != 0;
-    let examples = r.len(40)?;
+    p.quality.pairs_capped = s.u64()? != 0;
+    let examples = s.len(40)?;
     for _ in 0..examples {
-        let line = r.u64()?;
-        let kind = *Warn::ALL
-            .get(r.u64()? as usize)
-            .ok_or(Error::CorruptPartial)?;
-        let earlier = r.u64()?;
-        let day = r.day()?;
-        let campaign: Box<[u8]> = r.bytes()?.into();
-        let detail = r.string()?;
-        p.quality.examples.push(Warned {
-            line,
-            kind,
-            campaign,
-            detail,
-            earlier,
-            day,
-        });
+        let line = s.u64()?;
+        let kind = *Warn::ALL.get(s.u64()? as usize).ok_or(Error::CorruptPartial)?;
+        let earlier = s.u64()?;
+        let day = s.day()?;
+        let campaign: Box<[u8]> = s.bytes()?.into();
+        let detail = s.string()?;
+        p.quality.examples.push(Warned { line, kind, campaign, detail, earlier, day });
     }
-    let pairs = r.len(24)?;
+    s.end()?;
+
+    let mut s = r.section(Section::Pairs)?;
+    let pairs = s.len(24)?;
     for _ in 0..pairs {
-        let id = r.bytes()?;
-        let day = r.day()?;
-        let line = r.u64()?;
+        let id = s.bytes()?;
+        let day = s.day()?;
+        let line = s.u64()?;
         if !p.quality.insert_pair(id, day, line) {
             return Err(Error::CorruptPartial);
         }
     }
-    let campaigns = r.len(40)?;
+    s.end()?;
+
+    let mut s = r.section(Section::Campaigns)?;
+    let campaigns = s.len(40)?;
     let merging = into.is_some();
     let table = into.unwrap_or(&mut p.campaigns);
     for _ in 0..campaigns {
-        let id = r.bytes()?;
-        let t = Totals {
-            impressions: r.u64()?,
-            clicks: r.u64()?,
-            spend_micros: r.u64()?,
-            conversions: r.u64()?,
-        };
+        let id = s.bytes()?;
+        let t = Totals { impressions: s.u64()?, clicks: s.u64()?, spend_micros: s.u64()?, conversions: s.u64()? };
         table.add(id, &t).map_err(|field| match merging {
             true => Error::merge_overflow(field, id),
             false => Error::CorruptPartial, // ids are unique within one result
         })?;
     }
+    s.end()?;
     if !merging && p.campaigns.campaigns() != campaigns {
         return Err(Error::CorruptPartial); // an id twice
     }
-    if !r.bytes.is_empty() {
-        return Err(Error::CorruptPartial);
-    }
+    r.end()?;
     Ok(p)
 }
 
@@ -279,6 +321,22 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    /// The next section, which must be `tag`, as a cursor of its own.
+    fn section(&mut self, tag: Section) -> Result<Cursor<'a>, Error> {
+        if self.u64()? != tag as u64 {
+            return Err(Error::CorruptPartial);
+        }
+        Ok(Cursor { bytes: self.bytes()? })
+    }
+
+    /// Nothing may be left.
+    fn end(&self) -> Result<(), Error> {
+        match self.bytes.is_empty() {
+            true => Ok(()),
+            false => Err(Error::CorruptPartial),
+        }
+    }
+
     fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
         if n > self.bytes.len() {
             return Err(Error::CorruptPartial);
@@ -464,14 +522,27 @@ mod tests {
         let mut merged = a.clone();
         let err = merged.append_bytes(&b.to_bytes()).unwrap_err();
         assert!(matches!(err, Error::Overflow { ref campaign, .. } if campaign == "A"), "{err:?}");
-        // One result naming a campaign twice is corrupt.
+        // One result naming a campaign twice is corrupt. (The campaigns
+        // section is last: its tag, its length, the count, one entry.)
         let mut twice = a.to_bytes();
-        let count_at = twice.len() - (8 + 1 + 32) - 8;
+        let entry_len = 8 + 1 + 32;
+        let count_at = twice.len() - entry_len - 8;
+        let len_at = count_at - 8;
+        assert_eq!(twice[len_at - 8..len_at], 8u64.to_le_bytes(), "the campaigns section");
+        assert_eq!(twice[len_at..count_at], (8 + entry_len as u64).to_le_bytes());
         assert_eq!(twice[count_at..count_at + 8], 1u64.to_le_bytes());
         let entry = twice[count_at + 8..].to_vec();
         twice.extend_from_slice(&entry);
         twice[count_at..count_at + 8].copy_from_slice(&2u64.to_le_bytes());
+        twice[len_at..count_at].copy_from_slice(&(8 + 2 * entry_len as u64).to_le_bytes());
         assert_eq!(Partial::from_bytes(&twice), Err(Error::CorruptPartial));
+        // A section cut short, or bytes after the last, are corrupt too.
+        let whole = a.to_bytes();
+        assert_eq!(Partial::from_bytes(&whole[..whole.len() - 1]), Err(Error::CorruptPartial));
+        let mut longer = whole.clone();
+        longer.push(0);
+        assert_eq!(Partial::from_bytes(&longer), Err(Error::CorruptPartial));
+        assert_eq!(Partial::from_bytes(&whole).as_ref(), Ok(&a));
     }
 
     #[test]
