@@ -97,71 +97,97 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         }
     }
 
-    fn parse_args() -> Result<Args, String> {
+    /// Why the command line was not taken; `usage` when the usage text
+    /// helps (an unknown option or argument, a required one missing).
+    struct ArgError {
+        message: String,
+        usage: bool,
+    }
+
+    impl ArgError {
+        fn usage(message: impl ToString) -> ArgError {
+            ArgError { message: message.to_string(), usage: true }
+        }
+
+        /// A bad value of a known option.
+        fn value(message: impl ToString) -> ArgError {
+            ArgError { message: message.to_string(), usage: false }
+        }
+
+        fn from_lexopt(e: lexopt::Error) -> ArgError {
+            let usage = matches!(
+                e,
+                lexopt::Error::UnexpectedOption(_) | lexopt::Error::UnexpectedArgument(_) | lexopt::Error::UnexpectedValue { .. }
+            );
+            ArgError { message: e.to_string(), usage }
+        }
+    }
+
+    fn parse_args() -> Result<Args, ArgError> {
         use lexopt::prelude::*;
         let mut parser = lexopt::Parser::from_env();
         let (mut input, mut output, mut threads, mut top) = (None, None, None, 10);
         let mut options = Options::default();
-        while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        while let Some(arg) = parser.next().map_err(ArgError::from_lexopt)? {
             match arg {
                 Short('i') | Long("input") => {
-                    input = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    input = Some(PathBuf::from(parser.value().map_err(ArgError::value)?))
                 }
                 Short('o') | Long("output") => {
-                    output = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    output = Some(PathBuf::from(parser.value().map_err(ArgError::value)?))
                 }
                 Short('t') | Long("threads") => {
                     threads = Some(
                         parser
                             .value()
-                            .map_err(|e| e.to_string())?
+                            .map_err(ArgError::value)?
                             .parse::<usize>()
-                            .map_err(|e| e.to_string())?,
+                            .map_err(ArgError::value)?,
                     )
                 }
                 Long("top") => {
                     top = parser
                         .value()
-                        .map_err(|e| e.to_string())?
+                        .map_err(ArgError::value)?
                         .parse::<usize>()
-                        .map_err(|e| e.to_string())?
+                        .map_err(ArgError::value)?
                 }
                 Long("strict") => options.strict = true,
                 Long("today") => {
                     let value = parser
                         .value()
-                        .map_err(|e| e.to_string())?
+                        .map_err(ArgError::value)?
                         .to_string_lossy()
                         .into_owned();
                     options.today = Some(
                         adagg::date::parse_date(value.as_bytes())
-                            .ok_or_else(|| format!("--today: not a date: {value:?}"))?,
+                            .ok_or_else(|| ArgError::value(format!("--today: not a date: {value:?}")))?,
                     );
                 }
-                Long("map") => options.map.push(parse_map(
-                    &parser.value().map_err(|e| e.to_string())?.to_string_lossy(),
-                )?),
+                Long("map") => options.map.push(
+                    parse_map(&parser.value().map_err(ArgError::value)?.to_string_lossy()).map_err(ArgError::value)?,
+                ),
                 Long("delimiter") => {
-                    options.delimiter = Some(parse_delimiter(
-                        &parser.value().map_err(|e| e.to_string())?.to_string_lossy(),
-                    )?)
+                    options.delimiter = Some(
+                        parse_delimiter(&parser.value().map_err(ArgError::value)?.to_string_lossy()).map_err(ArgError::value)?,
+                    )
                 }
                 Long("encoding") => {
                     let label = parser
                         .value()
-                        .map_err(|e| e.to_string())?
+                        .map_err(ArgError::value)?
                         .to_string_lossy()
                         .into_owned();
                     options.encoding = Some(
                         Encoding::from_label(&label)
-                            .ok_or_else(|| format!("--encoding: unknown encoding {label:?}"))?,
+                            .ok_or_else(|| ArgError::value(format!("--encoding: unknown encoding {label:?}")))?,
                     );
                 }
                 Short('h') | Long("help") => {
                     println!("{USAGE}");
                     std::process::exit(0);
                 }
-                other => return Err(other.unexpected().to_string()),
+                other => return Err(ArgError::usage(other.unexpected().to_string())),
             }
         }
         if options.today.is_none() {
@@ -174,8 +200,8 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
         Ok(Args {
-            input: input.ok_or("missing --input FILE")?,
-            output: output.ok_or("missing --output DIR")?,
+            input: input.ok_or_else(|| ArgError::usage("missing --input FILE"))?,
+            output: output.ok_or_else(|| ArgError::usage("missing --output DIR"))?,
             threads,
             top,
             options,
@@ -385,15 +411,18 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
     }
 
     pub fn main() {
-        let result = parse_args().and_then(|args| run(&args));
-        if let Err(msg) = result {
-            eprintln!("adagg: error: {msg}");
-            if msg.starts_with("missing --")
-                || msg.contains("invalid option")
-                || msg.contains("unexpected")
-            {
-                eprintln!("\n{USAGE}");
+        let args = match parse_args() {
+            Ok(args) => args,
+            Err(e) => {
+                eprintln!("adagg: error: {}", e.message);
+                if e.usage {
+                    eprintln!("\n{USAGE}");
+                }
+                std::process::exit(1);
             }
+        };
+        if let Err(msg) = run(&args) {
+            eprintln!("adagg: error: {msg}");
             std::process::exit(1);
         }
     }
