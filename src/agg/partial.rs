@@ -3,10 +3,10 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::group::table::Table;
-use crate::error::{Error, SkipKind, Skipped};
-use crate::schema::field::Field;
 use crate::agg::quality::Quality;
+use crate::error::{Error, SkipKind, Skipped};
+use crate::group::table::Table;
+use crate::schema::field::Field;
 use crate::schema::totals::Totals;
 
 /// How many skipped rows are kept as examples.

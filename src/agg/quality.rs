@@ -18,8 +18,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::text::date::Day;
 use crate::schema::totals::Totals;
+use crate::text::date::Day;
 
 /// Examples kept per kind of warning.
 pub const WARN_EXAMPLES: usize = 5;

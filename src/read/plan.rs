@@ -6,8 +6,8 @@
 use crate::text::encoding::Encoding;
 use csv_core::{ReadRecordResult, ReaderBuilder};
 
-use crate::schema::aliases::{lookup, normalize, Column};
 use crate::error::Error;
+use crate::schema::aliases::{lookup, normalize, Column};
 use crate::schema::field::Field;
 use crate::text::number::NumberFormat;
 

@@ -2,15 +2,14 @@
 
 pub mod csv;
 
-use crate::error::{SkipKind, Skipped};
-use crate::report::csv::{csv_text_field, push_csv_text_field};
-use crate::report::csv::ranking_csv;
 use crate::agg::partial::{Partial, Rejected, REJECTED_LIMIT};
-use crate::read::plan::{Plan};
-use crate::text::encoding::Encoding;
 use crate::agg::quality::{Quality, Warn, Warned, PAIR_LIMIT};
 use crate::derive::rank::{Ranked, Ranking, TopK};
+use crate::error::{SkipKind, Skipped};
+use crate::read::plan::Plan;
+use crate::report::csv::{csv_text_field, push_csv_text_field, ranking_csv};
 use crate::schema::metric::{Metric, CPA, CTR, METRICS};
+use crate::text::encoding::Encoding;
 use crate::text::transcode::decode_windows_1252;
 
 /// Counters and examples describing a run.

@@ -3,10 +3,10 @@
 //! [`crate::read::fast`] only accepts lines it parses to the same values.
 
 use crate::error::SkipKind;
-use crate::schema::field::Field;
-use crate::text::number::{parse_count_in, parse_micros_rounding_in, trim, NumError, NumberFormat};
 use crate::read::plan::Plan;
+use crate::schema::field::Field;
 use crate::schema::totals::Totals;
+use crate::text::number::{parse_count_in, parse_micros_rounding_in, trim, NumError, NumberFormat};
 
 /// Records longer than this many bytes (after unquoting) are skipped.
 pub const RECORD_LIMIT: usize = 1 << 20;

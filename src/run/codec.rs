@@ -3,13 +3,13 @@
 //! versioned; decoding checks every length and fails with
 //! [`Error::CorruptPartial`] rather than panicking.
 
-use crate::text::date::Day;
-use crate::error::{Error, SkipKind, Skipped};
-use crate::schema::field::Field;
 use crate::agg::partial::Partial;
-use crate::group::table::Table;
 use crate::agg::quality::{Warn, Warned};
+use crate::error::{Error, SkipKind, Skipped};
+use crate::group::table::Table;
+use crate::schema::field::Field;
 use crate::schema::totals::Totals;
+use crate::text::date::Day;
 
 /// The format's name and version: a result written by another version is
 /// not read.

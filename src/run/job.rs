@@ -2,10 +2,10 @@
 //! This is the sans-IO entry point for a single thread; parallel runs use
 //! [`crate::sniff`] once and one [`crate::Aggregator`] per byte range.
 
-use crate::read::range::Aggregator;
-use crate::error::Error;
 use crate::agg::partial::Partial;
+use crate::error::Error;
 use crate::read::plan::{sniff_with, Options, Plan, HEADER_LIMIT};
+use crate::read::range::Aggregator;
 use crate::text::transcode::Transcoder;
 
 /// Reads the header, then aggregates every data row.

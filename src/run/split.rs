@@ -9,10 +9,10 @@
 //! range before reads on to its true record end, the starts differ, and the
 //! next range is run again from that exact offset ([`Start::Exact`]).
 
-use crate::read::range::{Aggregator, Start};
-use crate::error::Error;
 use crate::agg::partial::Partial;
+use crate::error::Error;
 use crate::read::plan::Plan;
+use crate::read::range::{Aggregator, Start};
 
 /// Nominal split offsets: `n + 1` points from `plan.data_start` to `len`.
 pub fn split_points(plan: &Plan, len: u64, n: usize) -> Vec<u64> {

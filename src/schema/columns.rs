@@ -45,8 +45,8 @@ const fn sum(header: &'static str, key: &'static str, label: &'static str, s: Su
     Column { header, key, label, value: Value::Sum(s) }
 }
 
-const fn metric(key: &'static str, m: &'static Metric) -> Column {
-    Column { header: m.header, key, label: m.header, value: Value::Metric(m) }
+const fn metric(m: &'static Metric) -> Column {
+    Column { header: m.header, key: m.key, label: m.header, value: Value::Metric(m) }
 }
 
 /// A ranking's columns, in file order: the id, the sums, the metrics.
@@ -56,8 +56,8 @@ pub const RANKING_COLUMNS: [Column; 7] = [
     sum("total_clicks", "totalClicks", "Clicks", Sum::Clicks),
     sum("total_spend", "totalSpend", "Spend", Sum::Spend),
     sum("total_conversions", "totalConversions", "Conversions", Sum::Conversions),
-    metric("ctr", METRICS[0]),
-    metric("cpa", METRICS[1]),
+    metric(METRICS[0]),
+    metric(METRICS[1]),
 ];
 
 /// Header of every ranking file: [`RANKING_COLUMNS`]' headers, joined.

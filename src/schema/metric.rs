@@ -5,8 +5,8 @@
 
 use std::cmp::Ordering;
 
-use crate::text::number::MICROS;
 use crate::schema::totals::Totals;
+use crate::text::number::MICROS;
 
 /// A summed column, with the scale its sum is kept in. Its value is its
 /// index in [`Totals::sums`].

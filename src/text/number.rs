@@ -23,6 +23,11 @@ pub struct NumberFormat {
 }
 
 impl NumberFormat {
+    /// The decimal separator: `,` or `.`.
+    pub fn decimal(self) -> u8 {
+        self.separators().0
+    }
+
     fn separators(self) -> (u8, u8) {
         if self.decimal_comma {
             (b',', b'.')

@@ -16,11 +16,11 @@
 //! as rustc-hash's maps do), so that merging a table walked in slot order,
 //! or decoded from one, sweeps memory in order instead of jumping around.
 
-use crate::text::date::Day;
 use crate::group::day_window::{DayBit, DayWindows};
-use crate::schema::field::Field;
 use crate::group::key::{pack, unpack, CampaignMap, PACKED_MAX};
+use crate::schema::field::Field;
 use crate::schema::totals::Totals;
+use crate::text::date::Day;
 
 mod hash;
 pub mod long;

@@ -18,17 +18,17 @@
 use std::cell::Cell;
 use std::ops::Range;
 
-use crate::row::record::RECORD_LIMIT;
-use crate::text::date::NO_DAY;
-use crate::text::date::Day;
-use crate::schema::field::Field;
 use crate::agg::accept::Accumulate;
 use crate::agg::quality::Quality;
-use crate::row::accepted::{AcceptedRow, RowDate};
-use crate::row::record::Layout;
 use crate::group::key::PACKED_MAX;
 use crate::group::table::{long as long_ids, Table};
+use crate::row::accepted::{AcceptedRow, RowDate};
+use crate::row::record::Layout;
+use crate::row::record::RECORD_LIMIT;
+use crate::schema::field::Field;
 use crate::schema::totals::Totals;
+use crate::text::date::Day;
+use crate::text::date::NO_DAY;
 
 mod parse;
 mod plain;
@@ -110,6 +110,14 @@ pub struct Line {
     pub name: (usize, usize),
 }
 
+impl Line {
+    /// Where the campaign id is, for a line found at `buf[base]`.
+    #[inline(always)]
+    pub fn campaign_at(&self, base: usize) -> Range<usize> {
+        base + self.campaign..base + self.campaign + self.campaign_len
+    }
+}
+
 /// Why [`FastParser::run`] returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Halt {
@@ -186,11 +194,7 @@ impl FastParser {
         cols[layout.metrics[1]] = Col::Count(1);
         cols[layout.metrics[2]] = Col::Money;
         cols[layout.metrics[3]] = Col::Count(3);
-        let decimal = if layout.format.decimal_comma {
-            b','
-        } else {
-            b'.'
-        };
+        let decimal = layout.format.decimal();
         let (below, delim_below) = match delimiter {
             0..=0x22 => (0x23, true),
             0x23..=0x2F => (delimiter + 1, true),

@@ -71,7 +71,7 @@ impl FastParser {
                     break;
                 };
                 if let Err(f) = sink.accept_small(&row(buf, p, &line, line0 + lines + 1)) {
-                    let id = p + line.campaign..p + line.campaign + line.campaign_len;
+                    let id = line.campaign_at(p);
                     return Run {
                         pos: p,
                         lines,
@@ -106,7 +106,7 @@ impl FastParser {
                 return Run {
                     pos: p,
                     lines,
-                    halt: Halt::Overflow(f, line.campaign..line.campaign + line.campaign_len),
+                    halt: Halt::Overflow(f, line.campaign_at(0)),
                 };
             }
             p = line.end;
@@ -184,7 +184,7 @@ impl FastParser {
             for &(batch, homes, size, mut at) in todo {
                 for (line, &home) in batch.iter().zip(homes) {
                     if let Err(f) = sink.accept_at(&row(buf, 0, line, line0 + lines + 1), home, size) {
-                        let id = line.campaign..line.campaign + line.campaign_len;
+                        let id = line.campaign_at(0);
                         return Run {
                             pos: at,
                             lines,
@@ -266,8 +266,7 @@ impl AcceptedRow for LineRow<'_> {
     }
     #[inline(always)]
     fn campaign(&self) -> &[u8] {
-        let at = self.base + self.line.campaign;
-        &self.buf[at..at + self.line.campaign_len]
+        &self.buf[self.line.campaign_at(self.base)]
     }
     #[inline(always)]
     fn key(&self) -> (u64, u64) {
@@ -308,7 +307,7 @@ pub(super) fn home(table: &Table, buf: &[u8], line: &Line) -> usize {
     if line.key.1 != 0 {
         table.home(line.key.0, line.key.1)
     } else {
-        table.home_long(&buf[line.campaign..line.campaign + line.campaign_len])
+        table.home_long(&buf[line.campaign_at(0)])
     }
 }
 

@@ -2,8 +2,8 @@
 //! SWAR primitives against bytewise versions.
 
 use super::*;
-use crate::text::number::NumberFormat;
 use crate::row::record::parse_row;
+use crate::text::number::NumberFormat;
 
 /// A small deterministic generator (xorshift).
 struct Rng(u64);

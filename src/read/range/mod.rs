@@ -15,15 +15,15 @@
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use memchr::memchr;
 
-use crate::error::{Error, SkipKind, Skipped};
-use crate::read::fast::{self, FastParser, Halt, Line};
-use crate::agg::partial::Partial;
-use crate::read::plan::Plan;
-use crate::row::record::{describe, parse_row, Layout, RAW_LIMIT, RECORD_LIMIT};
-use crate::group::table::Table;
-use crate::text::date::Day;
 use crate::agg::accept::Accumulate;
+use crate::agg::partial::Partial;
+use crate::error::{Error, SkipKind, Skipped};
+use crate::group::table::Table;
+use crate::read::fast::{self, FastParser, Halt, Line};
+use crate::read::plan::Plan;
 use crate::row::accepted::{AcceptedRow, Row, RowDate};
+use crate::row::record::{describe, parse_row, Layout, RAW_LIMIT, RECORD_LIMIT};
+use crate::text::date::Day;
 
 mod slow;
 
@@ -307,7 +307,7 @@ impl Aggregator {
                 return pos;
             };
             let limit = usize::try_from(room).map_or(usize::MAX, |room| pos.saturating_add(room));
-            let (line0, decimal) = (self.partial.newlines, self.decimal());
+            let (line0, decimal) = (self.partial.newlines, self.layout.format.decimal());
             let mut sink = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
             let run = self.fast.run(input, pos, limit, &mut sink, line0);
             self.offset += (run.pos - pos) as u64;
@@ -378,7 +378,7 @@ impl Aggregator {
     /// `newlines` line breaks.
     fn accept(&mut self, text: &[u8], parsed: &Line, len: usize, newlines: u64) {
         let row = fast::row(text, 0, parsed, self.partial.newlines + 1);
-        let decimal = self.decimal();
+        let decimal = self.layout.format.decimal();
         if let Err(field) = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal).accept(&row) {
             self.overflow(field, row.campaign(), row.line());
         }
@@ -386,16 +386,6 @@ impl Aggregator {
         self.partial.rows_aggregated += 1;
         self.offset += len as u64;
         self.partial.newlines += newlines;
-    }
-
-    /// A line the fast path does not take: blank, or for csv-core.
-    /// The file's decimal separator.
-    fn decimal(&self) -> u8 {
-        if self.layout.format.decimal_comma {
-            b','
-        } else {
-            b'.'
-        }
     }
 
     fn rejected_limit(&self) -> usize {

@@ -43,6 +43,7 @@ impl Slow {
 }
 
 impl Aggregator {
+    /// A line the fast path does not take: blank, or for csv-core.
     pub(super) fn slow_line(&mut self, line: &[u8]) {
         let body = match line {
             [b @ .., b'\r', b'\n'] | [b @ .., b'\n'] => b,
@@ -231,7 +232,7 @@ impl Aggregator {
                     };
                     self.partial.rows_read += 1;
                     self.partial.rows_aggregated += 1;
-                    let decimal = if self.layout.format.decimal_comma { b',' } else { b'.' };
+                    let decimal = self.layout.format.decimal();
                     let mut sink = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
                     if let Err(f) = sink.accept(&row) {
                         let campaign = campaign.to_vec();
