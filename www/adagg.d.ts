@@ -205,6 +205,8 @@ export interface AdaggErrorDetail {
   missing?: string[];
   /** kind 'columns' only. */
   columns?: string[];
+  /** kind 'columns' only: every field a column can be chosen for. */
+  fields?: string[];
 }
 
 export interface AdAggregatorEventMap extends HTMLElementEventMap {

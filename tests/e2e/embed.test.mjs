@@ -619,6 +619,7 @@ test('user data is rendered as text only (XSS), and CSS leaks neither into nor o
   assert.equal(err.type, 'adagg-error');
   assert.equal(err.detail.kind, 'columns');
   assert.ok(err.detail.columns.includes('<img src=x onerror=alert(6)>'));
+  assert.deepEqual(err.detail.fields, ['campaign_id', 'impressions', 'clicks', 'spend', 'conversions']);
   const options = await page.locator('#w select[name=clicks] option').allTextContents();
   assert.ok(options.includes('<img src=x onerror=alert(6)>'), `mapping options: ${options}`);
   // Choosing that column in the form runs the file.

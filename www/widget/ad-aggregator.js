@@ -329,6 +329,7 @@ export class AdAggregator extends BaseElement {
       if (kind === 'columns') {
         detail.missing = [...(err.missing ?? [])];
         detail.columns = [...(err.columns ?? [])];
+        detail.fields = [...(err.fields ?? [])];
       }
       this.#emit('adagg-error', detail);
       throw err;
