@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::schema::field::Field;
+use crate::schema::totals::{Sum, SUMS};
 
 /// A problem that stops the whole run: nothing is computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,27 +225,53 @@ pub enum SkipKind {
     },
 }
 
+/// The first [`SkipKind::class`] of each reason about a summed field (one
+/// class per [`Sum`], in [`Sum::ALL`] order), and of the reasons after them.
+const NOT_A_NUMBER: usize = 3;
+const NEGATIVE: usize = NOT_A_NUMBER + SUMS;
+const TOO_LARGE: usize = NEGATIVE + SUMS;
+const FOOTER: usize = TOO_LARGE + SUMS;
+const HEADER_REPEAT: usize = FOOTER + 1;
+const UNTERMINATED: usize = HEADER_REPEAT + 1;
+
 impl SkipKind {
     /// Number of distinct reason classes (see [`SkipKind::class`]).
-    pub const CLASSES: usize = 4 + 4 * 4 + 2;
+    pub const CLASSES: usize = UNTERMINATED + 1;
 
     /// A dense index that groups reasons for counting: same class, same
     /// summary line (`clicks is not a number`), whatever the values.
-    /// 11..=14 are unused (they were "more than 6 decimal places", before
-    /// money was rounded to micros): the other classes keep their index.
     pub fn class(self) -> usize {
-        let metric = |f: Field| f.metric_index().expect("a metric field");
+        let sum = |f: Field| Sum::of_field(f).expect("a summed field").index();
         match self {
             SkipKind::FieldCount { .. } => 0,
             SkipKind::EmptyCampaign => 1,
             SkipKind::TooLong { .. } => 2,
-            SkipKind::NotANumber(f) => 3 + metric(f),
-            SkipKind::Negative(f) => 7 + metric(f),
-            SkipKind::TooLarge(f) => 15 + metric(f),
-            SkipKind::Footer => 19,
-            SkipKind::HeaderRepeat => 20,
-            SkipKind::Unterminated { .. } => 21,
+            SkipKind::NotANumber(f) => NOT_A_NUMBER + sum(f),
+            SkipKind::Negative(f) => NEGATIVE + sum(f),
+            SkipKind::TooLarge(f) => TOO_LARGE + sum(f),
+            SkipKind::Footer => FOOTER,
+            SkipKind::HeaderRepeat => HEADER_REPEAT,
+            SkipKind::Unterminated { .. } => UNTERMINATED,
         }
+    }
+
+    /// The reason of `class` ([`SkipKind::class`]); `limit` and `found` are
+    /// the values of the reasons that have them (a limit or an expected
+    /// field count, and the count found). `None` for no class.
+    pub fn from_class(class: usize, limit: usize, found: usize) -> Option<SkipKind> {
+        let sum = |base: usize| Sum::ALL[class - base].field();
+        Some(match class {
+            0 => SkipKind::FieldCount { expected: limit, found },
+            1 => SkipKind::EmptyCampaign,
+            2 => SkipKind::TooLong { limit },
+            c if c < NEGATIVE => SkipKind::NotANumber(sum(NOT_A_NUMBER)),
+            c if c < TOO_LARGE => SkipKind::Negative(sum(NEGATIVE)),
+            c if c < FOOTER => SkipKind::TooLarge(sum(TOO_LARGE)),
+            FOOTER => SkipKind::Footer,
+            HEADER_REPEAT => SkipKind::HeaderRepeat,
+            UNTERMINATED => SkipKind::Unterminated { limit },
+            _ => return None,
+        })
     }
 
     /// Rows that are not data at all (total rows, a repeated header): listed
@@ -256,18 +283,19 @@ impl SkipKind {
 
     /// The summary line of a class, as shown in "skipped by reason".
     pub fn class_label(class: usize) -> String {
-        let metric = |i: usize| Field::METRICS[i].name();
-        match class {
-            0 => "wrong number of fields".into(),
-            1 => "campaign_id is empty".into(),
-            2 => "record too long".into(),
-            3..=6 => format!("{} is not a number", metric(class - 3)),
-            7..=10 => format!("{} is negative", metric(class - 7)),
-            15..=18 => format!("{} is too large", metric(class - 15)),
-            19 => "total or footer row (never added to a campaign)".into(),
-            20 => "header line repeated (files joined?)".into(),
-            21 => "unterminated quote (line skipped, reading resumed on the next line)".into(),
-            _ => "unknown".into(),
+        match SkipKind::from_class(class, 0, 0) {
+            Some(SkipKind::FieldCount { .. }) => "wrong number of fields".into(),
+            Some(SkipKind::EmptyCampaign) => "campaign_id is empty".into(),
+            Some(SkipKind::TooLong { .. }) => "record too long".into(),
+            Some(SkipKind::NotANumber(f)) => format!("{f} is not a number"),
+            Some(SkipKind::Negative(f)) => format!("{f} is negative"),
+            Some(SkipKind::TooLarge(f)) => format!("{f} is too large"),
+            Some(SkipKind::Footer) => "total or footer row (never added to a campaign)".into(),
+            Some(SkipKind::HeaderRepeat) => "header line repeated (files joined?)".into(),
+            Some(SkipKind::Unterminated { .. }) => {
+                "unterminated quote (line skipped, reading resumed on the next line)".into()
+            }
+            None => "unknown".into(),
         }
     }
 }

@@ -74,10 +74,11 @@ fn naive_warnings(
             examples.push((kind.index(), line, earlier, campaign.to_vec()));
         }
     };
-    if v.clicks > v.impressions {
+    let [impressions, clicks, _, conversions] = v.sums;
+    if clicks > impressions {
         warn(Warn::ClicksOverImpressions, 0);
     }
-    if v.conversions > v.clicks {
+    if conversions > clicks {
         warn(Warn::ConversionsOverClicks, 0);
     }
     if rounded {

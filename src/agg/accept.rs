@@ -18,6 +18,7 @@ use crate::group::day_window::DayBit;
 use crate::group::table::Table;
 use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::schema::field::Field;
+use crate::schema::totals::Sum;
 use crate::text::date::{Day, NO_DAY};
 
 /// Where a range's accepted rows go: the campaign table (sums inline in
@@ -106,7 +107,7 @@ impl<'a> Accumulate<'a> {
         if !row.checked() {
             q.check_values(row.line(), row.campaign(), row.values());
             if let Some(spend) = row.rounded_spend() {
-                q.spend_rounded(row.line(), row.campaign(), spend, row.values().spend_micros, self.decimal);
+                q.spend_rounded(row.line(), row.campaign(), spend, row.values()[Sum::Spend], self.decimal);
             }
         }
         let day = match row.date() {

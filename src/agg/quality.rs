@@ -18,7 +18,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::schema::totals::Totals;
+use crate::schema::totals::{Sum, Totals};
 use crate::text::date::Day;
 
 /// Examples kept per kind of warning.
@@ -27,6 +27,24 @@ pub const WARN_EXAMPLES: usize = 5;
 /// Distinct (campaign, date) pairs remembered per range (about 40 bytes each:
 /// ~10 MB; more cost the 1 M-campaign bench file a tenth of its time).
 pub const PAIR_LIMIT: usize = 250_000;
+
+/// A rule between two sums of a row: `part` is at most `whole` (clicks
+/// come from impressions, conversions from clicks).
+#[derive(Debug, Clone, Copy)]
+pub struct PartOfWhole {
+    /// The warning when `part > whole`.
+    pub warn: Warn,
+    /// The sum that is a part.
+    pub part: Sum,
+    /// The sum it is a part of.
+    pub whole: Sum,
+}
+
+/// The value rules, in the order their warnings are checked.
+pub const PART_OF_WHOLE: [PartOfWhole; 2] = [
+    PartOfWhole { warn: Warn::ClicksOverImpressions, part: Sum::Clicks, whole: Sum::Impressions },
+    PartOfWhole { warn: Warn::ConversionsOverClicks, part: Sum::Conversions, whole: Sum::Clicks },
+];
 
 /// A kind of data-quality warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,19 +189,19 @@ impl Quality {
     /// [`checked`](crate::row::accepted::Row::checked).
     #[inline(always)]
     pub fn warns(v: &Totals, day: Day, latest: Day) -> bool {
-        (v.clicks > v.impressions) | (v.conversions > v.clicks) | (day > latest)
+        PART_OF_WHOLE.iter().fold(day > latest, |any, rule| any | (v[rule.part] > v[rule.whole]))
     }
 
-    /// Checks clicks > impressions and conversions > clicks.
+    /// Checks the rules of [`PART_OF_WHOLE`] (clicks > impressions,
+    /// conversions > clicks).
     #[inline]
     pub fn check_values(&mut self, line: u64, campaign: &[u8], v: Totals) {
-        if v.clicks > v.impressions {
-            let detail = || format!("clicks {} > impressions {}", v.clicks, v.impressions);
-            self.warn(Warn::ClicksOverImpressions, line, campaign, detail);
-        }
-        if v.conversions > v.clicks {
-            let detail = || format!("conversions {} > clicks {}", v.conversions, v.clicks);
-            self.warn(Warn::ConversionsOverClicks, line, campaign, detail);
+        for rule in &PART_OF_WHOLE {
+            let (part, whole) = (v[rule.part], v[rule.whole]);
+            if part > whole {
+                let detail = || format!("{} {part} > {} {whole}", rule.part.field(), rule.whole.field());
+                self.warn(rule.warn, line, campaign, detail);
+            }
         }
     }
 
@@ -484,7 +502,7 @@ mod tests {
         for (i, c, v) in [(10, 5, 1), (5, 10, 1), (10, 5, 6), (0, 0, 0), (3, 3, 3), (3, 4, 4), (7, 3, 4)] {
             for day in [today - 1, today, today + 1, crate::text::date::NO_DAY] {
                 for latest in [Some(today), None] {
-                    let values = Totals { impressions: i, clicks: c, spend_micros: 0, conversions: v };
+                    let values = Totals::new([i, c, 0, v]);
                     let mut q = Quality::default();
                     q.check_values(1, b"C", values);
                     if day != crate::text::date::NO_DAY {
@@ -569,12 +587,7 @@ mod tests {
     #[test]
     fn value_and_date_checks() {
         let mut q = Quality::default();
-        let v = Totals {
-            impressions: 10,
-            clicks: 11,
-            spend_micros: 0,
-            conversions: 12,
-        };
+        let v = Totals::new([10, 11, 0, 12]);
         q.check_values(4, b"X", v);
         let today = crate::text::date::day_from_civil(2025, 6, 1);
         assert_eq!(q.check_date(5, b"X", b"2025-06-01", today), today);

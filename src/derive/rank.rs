@@ -111,7 +111,7 @@ mod tests {
     fn map(rows: &[(&str, u64, u64, u64, u64)]) -> Table {
         let mut table = Table::new();
         for &(id, i, c, s, v) in rows {
-            table.add(id.as_bytes(), &Totals { impressions: i, clicks: c, spend_micros: s, conversions: v }).unwrap();
+            table.add(id.as_bytes(), &Totals::new([i, c, s, v])).unwrap();
         }
         table
     }

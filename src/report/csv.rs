@@ -77,7 +77,7 @@ mod tests {
     use crate::schema::totals::Totals;
 
     fn t(i: u64, c: u64, s: u64, v: u64) -> Totals {
-        Totals { impressions: i, clicks: c, spend_micros: s, conversions: v }
+        Totals::new([i, c, s, v])
     }
 
     #[test]

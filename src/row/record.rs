@@ -5,7 +5,7 @@
 use crate::error::SkipKind;
 use crate::read::plan::Plan;
 use crate::schema::field::Field;
-use crate::schema::totals::Totals;
+use crate::schema::totals::{Sum, SumKind, Totals, SUMS};
 use crate::text::number::{parse_count_in, parse_micros_rounding_in, trim, NumError, NumberFormat};
 
 /// Records longer than this many bytes (after unquoting) are skipped.
@@ -21,8 +21,8 @@ pub struct Layout {
     pub field_count: usize,
     /// Column of `campaign_id`.
     pub campaign: usize,
-    /// Columns of impressions, clicks, spend, conversions.
-    pub metrics: [usize; 4],
+    /// Column of each summed field, by [`Sum::index`].
+    pub sums: [usize; SUMS],
     /// How numbers are written.
     pub format: NumberFormat,
     /// Column of the date, if any (checked, never required).
@@ -36,11 +36,10 @@ pub struct Layout {
 impl Layout {
     /// The layout of `plan`.
     pub fn new(plan: &Plan) -> Layout {
-        let c = plan.columns;
         Layout {
             field_count: plan.field_count(),
-            campaign: c[0],
-            metrics: [c[1], c[2], c[3], c[4]],
+            campaign: plan.column(Field::CampaignId),
+            sums: Sum::ALL.map(|s| plan.column(s.field())),
             format: plan.number_format(),
             date: plan.date_column,
             name: plan.name_column,
@@ -84,20 +83,23 @@ pub fn parse_row<'a>(
     if campaign.is_empty() {
         return Err(SkipKind::EmptyCampaign);
     }
-    let reason = |i: usize| {
-        let f = Field::METRICS[i];
-        move |e| match e {
-            NumError::Invalid => SkipKind::NotANumber(f),
-            NumError::Negative => SkipKind::Negative(f),
-            NumError::TooLarge => SkipKind::TooLarge(f),
-        }
-    };
-    let (text, fmt) = (|i: usize| field(layout.metrics[i]), layout.format);
-    let impressions = parse_count_in(text(0), fmt).map_err(reason(0))?;
-    let clicks = parse_count_in(text(1), fmt).map_err(reason(1))?;
-    let (spend_micros, rounded) = parse_micros_rounding_in(text(2), fmt).map_err(reason(2))?;
-    let conversions = parse_count_in(text(3), fmt).map_err(reason(3))?;
-    let values = Totals { impressions, clicks, spend_micros, conversions };
+    let mut values = Totals::default();
+    let mut rounded = false;
+    for s in Sum::ALL {
+        let (text, format) = (field(layout.sums[s.index()]), layout.format);
+        let value = match s.kind() {
+            SumKind::Count => parse_count_in(text, format),
+            SumKind::Money => parse_micros_rounding_in(text, format).map(|(micros, r)| {
+                rounded |= r;
+                micros
+            }),
+        };
+        values.sums[s.index()] = value.map_err(|e| match e {
+            NumError::Invalid => SkipKind::NotANumber(s.field()),
+            NumError::Negative => SkipKind::Negative(s.field()),
+            NumError::TooLarge => SkipKind::TooLarge(s.field()),
+        })?;
+    }
     Ok((campaign, values, rounded))
 }
 
@@ -153,7 +155,7 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
     };
     match kind {
         SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooLarge(f) => {
-            quoted(field(f.metric_index().map_or(layout.campaign, |i| layout.metrics[i])))
+            quoted(field(Sum::of_field(f).map_or(layout.campaign, |s| layout.sums[s.index()])))
         }
         // The row's first cell says what it was: `Total: Account`, `©2025 …`.
         SkipKind::Footer => quoted(trim(field(0))),
@@ -168,7 +170,7 @@ mod tests {
     const LAYOUT: Layout = Layout {
         field_count: 6,
         campaign: 0,
-        metrics: [2, 3, 4, 5],
+        sums: [2, 3, 4, 5],
         format: NumberFormat {
             decimal_comma: false,
         },
@@ -187,12 +189,7 @@ mod tests {
         assert_eq!(c, b"CMP001");
         assert_eq!(
             v,
-            Totals {
-                impressions: 12000,
-                clicks: 300,
-                spend_micros: 45_500_000,
-                conversions: 12
-            }
+            Totals::new([12000, 300, 45_500_000, 12])
         );
     }
 
@@ -200,7 +197,7 @@ mod tests {
     fn spend_is_rounded_to_micros_and_said_so() {
         let row = |spend: &'static str| {
             let fields = ["a", "d", "10", "2", spend, "1"];
-            parse_row(&LAYOUT, 6, |i| fields[i].as_bytes()).map(|(_, v, rounded)| (v.spend_micros, rounded))
+            parse_row(&LAYOUT, 6, |i| fields[i].as_bytes()).map(|(_, v, rounded)| (v[Sum::Spend], rounded))
         };
         assert_eq!(row("1.429999948"), Ok((1_430_000, true)));
         assert_eq!(row("0.0000005"), Ok((1, true)));
@@ -240,14 +237,14 @@ mod tests {
             NotANumber(Field::Impressions)
         );
         assert_eq!(
-            parse(&["a", "d", "1", "2", "1e-05", "4"]).unwrap().1.spend_micros,
+            parse(&["a", "d", "1", "2", "1e-05", "4"]).unwrap().1[Sum::Spend],
             10
         );
         assert_eq!(
             parse(&["a", "d", "1.25e1", "2", "3", "4"]).unwrap_err(),
             NotANumber(Field::Impressions)
         );
-        assert_eq!(parse(&["a", "d", "4.8e1", "2", "3", "4"]).unwrap().1.impressions, 48);
+        assert_eq!(parse(&["a", "d", "4.8e1", "2", "3", "4"]).unwrap().1[Sum::Impressions], 48);
         assert_eq!(
             parse(&["a", "d", "1", "2", "3", "99999999999999999999"]).unwrap_err(),
             TooLarge(Field::Conversions)
@@ -276,7 +273,7 @@ mod tests {
     fn total_rows_are_shaped_like_summaries() {
         use SkipKind::*;
         // Google Ads: the label in the name column, `--` for id and day.
-        let layout = Layout { field_count: 7, campaign: 1, metrics: [3, 4, 5, 6], name: Some(0), date: Some(2), ..LAYOUT };
+        let layout = Layout { field_count: 7, campaign: 1, sums: [3, 4, 5, 6], name: Some(0), date: Some(2), ..LAYOUT };
         let parse7 = |f: &[&'static str]| parse_record(&layout, f.len(), |i| f[i].as_bytes()).map(|(c, _)| c);
         assert_eq!(parse7(&["Total: Account", "--", "--", "7,000", "140", "1,100.00", "10.00"]), Err(Footer));
         assert_eq!(parse7(&["Total: Search", "", "", "7", "1", "1", "1"]), Err(Footer));
@@ -286,15 +283,14 @@ mod tests {
         assert_eq!(parse7(&["Total: Account", "111", "--", "1", "1", "1", "1"]), Ok(&b"111"[..]));
         assert_eq!(parse7(&["Total", "--", "2025-01-01", "1", "1", "1", "1"]), Ok(&b"--"[..]));
         // Without a date column, the label alone in the key makes a total row.
-        let layout = Layout { date: None, field_count: 5, metrics: [1, 2, 3, 4], ..LAYOUT };
+        let layout = Layout { date: None, field_count: 5, sums: [1, 2, 3, 4], ..LAYOUT };
         let parse5 = |f: &[&'static str]| parse_record(&layout, f.len(), |i| f[i].as_bytes()).map(|(c, _)| c);
         assert_eq!(parse5(&["TOTALS", "1", "2", "3", "4"]), Err(Footer));
         assert_eq!(parse5(&["Total Recall", "1", "2", "3", "4"]), Ok(&b"Total Recall"[..]));
         assert_eq!(
             parse(&["a", "d", "", "--", "3", "4"])
                 .unwrap()
-                .1
-                .impressions,
+                .1[Sum::Impressions],
             0
         );
         let fields = ["a", "d", "1", "abc", "3", "4"];

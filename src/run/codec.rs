@@ -8,7 +8,7 @@ use crate::agg::quality::{Warn, Warned};
 use crate::error::{Error, SkipKind, Skipped};
 use crate::group::table::Table;
 use crate::schema::field::Field;
-use crate::schema::totals::Totals;
+use crate::schema::totals::{Totals, SUMS};
 use crate::text::date::Day;
 
 /// The format's name and version: a result written by another version is
@@ -216,12 +216,15 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
     s.end()?;
 
     let mut s = r.section(Section::Campaigns)?;
-    let campaigns = s.len(40)?;
+    let campaigns = s.len(8 + 8 * SUMS)?;
     let merging = into.is_some();
     let table = into.unwrap_or(&mut p.campaigns);
     for _ in 0..campaigns {
         let id = s.bytes()?;
-        let t = Totals { impressions: s.u64()?, clicks: s.u64()?, spend_micros: s.u64()?, conversions: s.u64()? };
+        let mut t = Totals::default();
+        for sum in &mut t.sums {
+            *sum = s.u64()?;
+        }
         table.add(id, &t).map_err(|field| match merging {
             true => Error::merge_overflow(field, id),
             false => Error::CorruptPartial, // ids are unique within one result
@@ -244,22 +247,8 @@ fn encode_kind(kind: SkipKind) -> (usize, u64, u64) {
 }
 
 fn decode_kind(class: u64, a: u64, b: u64) -> Result<SkipKind, Error> {
-    let metric = |base: u64| Field::METRICS[(class - base) as usize];
-    Ok(match class {
-        0 => SkipKind::FieldCount {
-            expected: a as usize,
-            found: b as usize,
-        },
-        1 => SkipKind::EmptyCampaign,
-        2 => SkipKind::TooLong { limit: a as usize },
-        3..=6 => SkipKind::NotANumber(metric(3)),
-        7..=10 => SkipKind::Negative(metric(7)),
-        15..=18 => SkipKind::TooLarge(metric(15)),
-        19 => SkipKind::Footer,
-        20 => SkipKind::HeaderRepeat,
-        21 => SkipKind::Unterminated { limit: a as usize },
-        _ => return Err(Error::CorruptPartial),
-    })
+    let small = |v: u64| usize::try_from(v).map_err(|_| Error::CorruptPartial);
+    SkipKind::from_class(small(class)?, small(a)?, small(b)?).ok_or(Error::CorruptPartial)
 }
 
 fn put(out: &mut Vec<u8>, v: u64) {

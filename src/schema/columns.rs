@@ -2,7 +2,8 @@
 //! the rows the web shell gets and the table it draws all follow
 //! [`RANKING_COLUMNS`]. A new summed column or metric is one entry here.
 
-use super::metric::{Metric, Sum, METRICS};
+use super::metric::{Metric, METRICS};
+use super::totals::Sum;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

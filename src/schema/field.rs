@@ -21,8 +21,6 @@ impl Field {
     /// Every required field, in output order.
     pub const ALL: [Field; 5] =
         [Field::CampaignId, Field::Impressions, Field::Clicks, Field::Spend, Field::Conversions];
-    /// The numeric fields, in the order of [`Field::metric_index`].
-    pub const METRICS: [Field; 4] = [Field::Impressions, Field::Clicks, Field::Spend, Field::Conversions];
 
     /// The canonical column name.
     pub fn name(self) -> &'static str {
@@ -32,17 +30,6 @@ impl Field {
             Field::Clicks => "clicks",
             Field::Spend => "spend",
             Field::Conversions => "conversions",
-        }
-    }
-
-    /// Position among [`Field::METRICS`], `None` for `campaign_id`.
-    pub fn metric_index(self) -> Option<usize> {
-        match self {
-            Field::CampaignId => None,
-            Field::Impressions => Some(0),
-            Field::Clicks => Some(1),
-            Field::Spend => Some(2),
-            Field::Conversions => Some(3),
         }
     }
 }

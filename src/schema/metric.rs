@@ -5,39 +5,7 @@
 
 use std::cmp::Ordering;
 
-use crate::schema::totals::Totals;
-use crate::text::number::MICROS;
-
-/// A summed column, with the scale its sum is kept in. Its value is its
-/// index in [`Totals::sums`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sum {
-    /// Impressions (units).
-    Impressions = 0,
-    /// Clicks (units).
-    Clicks = 1,
-    /// Spend (micros).
-    Spend = 2,
-    /// Conversions (units).
-    Conversions = 3,
-}
-
-impl Sum {
-    /// This column's sum in `t`, in its own scale.
-    #[inline]
-    pub fn of(self, t: &Totals) -> u64 {
-        t.sums()[self as usize]
-    }
-
-    /// How many units of the sum make one unit of the value (money is
-    /// kept in micros).
-    pub const fn scale(self) -> u64 {
-        match self {
-            Sum::Spend => MICROS,
-            _ => 1,
-        }
-    }
-}
+use crate::schema::totals::{Sum, Totals};
 
 /// Which end of a ranking is best.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +119,7 @@ mod tests {
     use super::*;
 
     fn t(i: u64, c: u64, s: u64, v: u64) -> Totals {
-        Totals { impressions: i, clicks: c, spend_micros: s, conversions: v }
+        Totals::new([i, c, s, v])
     }
 
     #[test]

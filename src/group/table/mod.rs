@@ -19,7 +19,7 @@
 use crate::group::day_window::{DayBit, DayWindows};
 use crate::group::key::{pack, unpack, CampaignMap, PACKED_MAX};
 use crate::schema::field::Field;
-use crate::schema::totals::Totals;
+use crate::schema::totals::{Sum, SumKind, Totals, SUMS};
 use crate::text::date::Day;
 
 mod hash;
@@ -56,10 +56,42 @@ struct Slot {
     days: u32,
 }
 
+/// How many sums are counts: a large table keeps them in 32 bits.
+const NARROW: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < SUMS {
+        if matches!(Sum::ALL[i].kind(), SumKind::Count) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// The sums a large table's slot keeps in 32 bits (the counts), then the
+/// ones in 64 (money), by [`Sum::index`].
+const COMPACT_ORDER: [usize; SUMS] = {
+    let mut order = [0; SUMS];
+    let (mut narrow, mut wide) = (0, NARROW);
+    let mut i = 0;
+    while i < SUMS {
+        if matches!(Sum::ALL[i].kind(), SumKind::Count) {
+            order[narrow] = i;
+            narrow += 1;
+        } else {
+            order[wide] = i;
+            wide += 1;
+        }
+        i += 1;
+    }
+    order
+};
+
 /// One slot of a large table, half a cache line: ids of up to
 /// [`COMPACT_MAX`] bytes, counts in 32 bits (campaigns that outgrow them
-/// move to [`Table::wide`]). A table far larger than the caches costs
-/// one cache line per row, not one and a half.
+/// move to [`Table::wide`]), money in 64. A table far larger than the
+/// caches costs one cache line per row, not one and a half.
 #[derive(Debug, Clone, Copy, Default)]
 #[repr(C, align(32))]
 struct Compact {
@@ -67,10 +99,10 @@ struct Compact {
     lo: u64,
     /// Id bytes 8..11, the length in the top byte, [`WIDE`]; 0 when empty.
     hi: u32,
-    impressions: u32,
-    clicks: u32,
-    conversions: u32,
-    spend_micros: u64,
+    /// The counts, in [`COMPACT_ORDER`].
+    narrow: [u32; NARROW],
+    /// The money sums, in [`COMPACT_ORDER`] after the counts.
+    wide: [u64; SUMS - NARROW],
 }
 
 impl Compact {
@@ -79,27 +111,32 @@ impl Compact {
         u64::from(self.hi & 0x00FF_FFFF) | u64::from((self.hi & !WIDE) >> 24) << 56
     }
 
+    #[inline(always)]
     fn totals(&self) -> Totals {
-        Totals {
-            impressions: self.impressions.into(),
-            clicks: self.clicks.into(),
-            spend_micros: self.spend_micros,
-            conversions: self.conversions.into(),
+        let mut t = Totals::default();
+        for (k, &i) in COMPACT_ORDER.iter().enumerate() {
+            t.sums[i] = match k < NARROW {
+                true => self.narrow[k].into(),
+                false => self.wide[k - NARROW],
+            };
         }
+        t
     }
 
     /// Stores `t` if its counts fit in 32 bits.
     #[inline(always)]
     fn set(&mut self, t: &Totals) -> bool {
-        if (t.impressions | t.clicks | t.conversions) >> 32 != 0 {
+        let narrow: [u64; NARROW] = std::array::from_fn(|k| t.sums[COMPACT_ORDER[k]]);
+        if narrow.iter().fold(0, |acc, &v| acc | v) >> 32 != 0 {
             return false;
         }
-        (self.impressions, self.clicks, self.conversions) =
-            (t.impressions as u32, t.clicks as u32, t.conversions as u32);
-        self.spend_micros = t.spend_micros;
+        self.narrow = narrow.map(|v| v as u32);
+        self.wide = std::array::from_fn(|k| t.sums[COMPACT_ORDER[NARROW + k]]);
         true
     }
 }
+
+const _: () = assert!(std::mem::size_of::<Compact>() == 32, "a large table's slot is half a cache line");
 
 /// The compact `hi` for the packed `hi` of an id of at most
 /// [`COMPACT_MAX`] bytes.

@@ -14,12 +14,7 @@ impl Rng {
 }
 
 fn row(n: u64) -> Totals {
-    Totals {
-        impressions: n,
-        clicks: n / 3,
-        spend_micros: n * 7,
-        conversions: n % 5,
-    }
+    Totals::new([n, n / 3, n * 7, n % 5])
 }
 
 #[test]
@@ -62,12 +57,7 @@ fn matches_a_plain_map() {
         let v = row(round);
         table.add(&id, &v).unwrap();
         let t = reference.entry(id.into()).or_default();
-        *t = Totals {
-            impressions: t.impressions + v.impressions,
-            clicks: t.clicks + v.clicks,
-            spend_micros: t.spend_micros + v.spend_micros,
-            conversions: t.conversions + v.conversions,
-        };
+        *t = Totals::new([t[Sum::Impressions] + v[Sum::Impressions], t[Sum::Clicks] + v[Sum::Clicks], t[Sum::Spend] + v[Sum::Spend], t[Sum::Conversions] + v[Sum::Conversions]]);
     }
     assert_eq!(table.len(), reference.len());
     let got = contents(&table);
@@ -81,12 +71,7 @@ fn large_tables_widen_exactly() {
     let mut table = Table::new();
     let mut reference = CampaignMap::default();
     let mut rng = Rng(0xABCD_EF01_2345_6789);
-    let big = Totals {
-        impressions: 3_000_000_000,
-        clicks: 5,
-        spend_micros: 1 << 40,
-        conversions: 1,
-    };
+    let big = Totals::new([3_000_000_000, 5, 1 << 40, 1]);
     for round in 0..300_000u64 {
         let r = rng.next();
         let id = match r % 8 {
@@ -121,18 +106,12 @@ fn large_tables_widen_exactly() {
         table.add(format!("id{i}").as_bytes(), &row(1)).unwrap();
     }
     assert!(table.is_large());
-    let max = Totals {
-        spend_micros: u64::MAX,
-        ..row(0)
-    };
+    let max = Totals::new([0, 0, u64::MAX, 0]);
     table.add(b"id7", &max).unwrap_err();
     assert_eq!(
         table.add(
             b"id7",
-            &Totals {
-                spend_micros: u64::MAX,
-                ..row(0)
-            }
+            &Totals::new([0, 0, u64::MAX, 0])
         ),
         Err(Field::Spend)
     );
@@ -164,17 +143,14 @@ fn merge_adds_to_existing_totals_and_reports_overflow() {
     other.add(b"A", &row(5)).unwrap();
     table.merge(other).unwrap();
     let got = contents(&table);
-    assert_eq!(got[&b"A"[..]].impressions, 15);
-    assert_eq!(got[&b"a-very-long-campaign-id"[..]].impressions, 3);
+    assert_eq!(got[&b"A"[..]][Sum::Impressions], 15);
+    assert_eq!(got[&b"a-very-long-campaign-id"[..]][Sum::Impressions], 3);
 
     let mut table = Table::new();
     table
         .add(
             b"A",
-            &Totals {
-                impressions: u64::MAX,
-                ..row(0)
-            },
+            &Totals::new([u64::MAX, 0, 0, 0]),
         )
         .unwrap();
     assert_eq!(table.add(b"A", &row(1)), Err(Field::Impressions));
@@ -241,10 +217,7 @@ fn long_ids_match_a_plain_map_across_merges() {
 #[test]
 fn long_ids_report_overflow() {
     let id = b"12345678901234567";
-    let max = Totals {
-        spend_micros: u64::MAX,
-        ..row(0)
-    };
+    let max = Totals::new([0, 0, u64::MAX, 0]);
     let mut table = Table::new();
     table.add(id, &row(1)).unwrap();
     assert_eq!(table.add(id, &max), Err(Field::Spend));

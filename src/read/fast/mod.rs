@@ -26,7 +26,7 @@ use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::row::record::Layout;
 use crate::row::record::RECORD_LIMIT;
 use crate::schema::field::Field;
-use crate::schema::totals::Totals;
+use crate::schema::totals::{Sum, SumKind, Totals, SUMS};
 use crate::text::date::Day;
 use crate::text::date::NO_DAY;
 
@@ -56,10 +56,12 @@ enum Col {
     /// Column 0 when it is not the campaign: it still must not look like a
     /// total row (`Total: ...`).
     SkipFirst,
+    /// The campaign id.
     Campaign,
-    /// A count stored in `Totals` slot 0 (impressions), 1 (clicks) or 3 (conversions).
-    Count(u8),
-    Money,
+    /// A summed count.
+    Count(Sum),
+    /// A summed amount of money.
+    Money(Sum),
 }
 
 /// A precomputed per-column plan for parsing lines.
@@ -140,15 +142,29 @@ pub struct Run {
     pub halt: Halt,
 }
 
-/// The columns of `campaign_id,date,impressions,clicks,spend,conversions`.
-const CANONICAL: [Col; 6] = [
-    Col::Campaign,
-    Col::Date,
-    Col::Count(0),
-    Col::Count(1),
-    Col::Money,
-    Col::Count(3),
-];
+impl Col {
+    /// The column of summed field `s`.
+    const fn sum(s: Sum) -> Col {
+        match s.kind() {
+            SumKind::Count => Col::Count(s),
+            SumKind::Money => Col::Money(s),
+        }
+    }
+}
+
+/// Columns of the canonical layout: the campaign id, the date, then the
+/// summed fields in [`Sum::ALL`] order (FV-SEC001's
+/// `campaign_id,date,impressions,clicks,spend,conversions`).
+const CANONICAL: [Col; 2 + SUMS] = {
+    let mut cols = [Col::Campaign; 2 + SUMS];
+    cols[1] = Col::Date;
+    let mut i = 0;
+    while i < SUMS {
+        cols[2 + i] = Col::sum(Sum::ALL[i]);
+        i += 1;
+    }
+    cols
+};
 
 /// The `below` of a delimiter up to `'/'`: see [`FastParser::new`].
 const fn below_for(delimiter: u8) -> u8 {
@@ -190,10 +206,9 @@ impl FastParser {
             cols[c] = Col::Name;
         }
         cols[layout.campaign] = Col::Campaign;
-        cols[layout.metrics[0]] = Col::Count(0);
-        cols[layout.metrics[1]] = Col::Count(1);
-        cols[layout.metrics[2]] = Col::Money;
-        cols[layout.metrics[3]] = Col::Count(3);
+        for s in Sum::ALL {
+            cols[layout.sums[s.index()]] = Col::sum(s);
+        }
         let decimal = layout.format.decimal();
         let (below, delim_below) = match delimiter {
             0..=0x22 => (0x23, true),

@@ -19,17 +19,19 @@ impl FastParser {
             m &= m.wrapping_sub(1);
             at
         };
-        let [p1, p2, p3, p4, p5, p6] = std::array::from_fn(|_| next());
-        if p6 >= 64 {
+        // The ends of the id, the date and each sum: the last one ends the line.
+        let p: [usize; 2 + SUMS] = std::array::from_fn(|_| next());
+        let (p1, p2, last) = (p[0], p[1], p[1 + SUMS]);
+        if last >= 64 {
             return None;
         }
         let b = |i: usize| win.0[i];
-        if (b(p1) ^ d) | (b(p2) ^ d) | (b(p3) ^ d) | (b(p4) ^ d) | (b(p5) ^ d) != 0 {
+        if p[..1 + SUMS].iter().fold(0, |acc, &at| acc | (b(at) ^ d)) != 0 {
             return None;
         }
-        let end = match b(p6) {
-            b'\n' => p6 + 1,
-            b'\r' if b(p6 + 1) == b'\n' => p6 + 2,
+        let end = match b(last) {
+            b'\n' => last + 1,
+            b'\r' if b(last + 1) == b'\n' => last + 2,
             _ => return None,
         };
         if p1 == 0 || p1 > long_ids::MAX || may_be_special(w[0]) {
@@ -40,12 +42,14 @@ impl FastParser {
             true => (w[0] & KEY_MASKS[p1].0, w[1] & KEY_MASKS[p1].1 | (p1 as u64) << 56),
             false => (0, 0),
         };
-        let values = Totals {
-            impressions: digits_in(win, p2 + 1, p3)?,
-            clicks: digits_in(win, p3 + 1, p4)?,
-            spend_micros: self.money_in(win, p4 + 1, p5)?,
-            conversions: digits_in(win, p5 + 1, p6)?,
-        };
+        let mut values = Totals::default();
+        for s in Sum::ALL {
+            let (start, end) = (p[1 + s.index()] + 1, p[2 + s.index()]);
+            values.sums[s.index()] = match s.kind() {
+                SumKind::Count => digits_in(win, start, end)?,
+                SumKind::Money => self.money_in(win, start, end)?,
+            };
+        }
         if !self.unremarkable(&values, day) {
             return None;
         }

@@ -23,6 +23,7 @@ use crate::read::fast::{self, FastParser, Halt, Line};
 use crate::read::plan::Plan;
 use crate::row::accepted::{AcceptedRow, Row, RowDate};
 use crate::row::record::{describe, parse_row, Layout, RAW_LIMIT, RECORD_LIMIT};
+use crate::schema::totals::Sum;
 use crate::text::date::Day;
 
 mod slow;
