@@ -16,7 +16,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ]),
     ("the top of a file: encoding, delimiter, header, columns", &["read::plan"]),
     ("one row's values, or why it is skipped", &["row::record", "row::accepted"]),
-    ("keys to slots, sums inline", &["group::key", "group::day_window", "group::table"]),
+    ("keys to slots, sums inline", &["group::key", "group::day_pairs", "group::day_window", "group::table"]),
     ("what an accepted row does; what a range accumulates", &["agg::quality", "agg::partial", "agg::accept"]),
     ("the fast line parser", &["read::fast"]),
     ("the byte-range reader", &["read::range"]),

@@ -119,7 +119,7 @@ fn check_same(what: &str, plan: &Plan, got: &Result<Partial, Error>, want: &Resu
     assert_eq!(a.campaigns, b.campaigns, "{what}: campaigns");
     assert_eq!(a.names, b.names, "{what}: campaign names");
     assert_eq!(a.quality.counts, b.quality.counts, "{what}: data-quality counts");
-    assert_eq!(a.quality.pairs_capped, b.quality.pairs_capped, "{what}: pairs capped");
+    assert_eq!(a.quality.pairs.capped(), b.quality.pairs.capped(), "{what}: pairs capped");
     assert_eq!(a.start, b.start, "{what}: start");
     assert_eq!(a.end, b.end, "{what}: bytes read");
     let sorted = |p: &Partial| {
@@ -129,7 +129,7 @@ fn check_same(what: &str, plan: &Plan, got: &Result<Partial, Error>, want: &Resu
     };
     assert_eq!(sorted(a), sorted(b), "{what}: data-quality examples");
     let pairs = |p: &Partial| {
-        let mut x: Vec<_> = p.quality.pair_list().map(|(id, day, line)| (id.into_owned(), day, line)).collect();
+        let mut x: Vec<_> = p.quality.pairs.iter().map(|(id, day, line)| (id.into_owned(), day, line)).collect();
         x.sort();
         x
     };

@@ -127,7 +127,7 @@ impl<'a> Accumulate<'a> {
             !row.checked() || (!Quality::warns(&row.values(), day, self.today.unwrap_or(Day::MAX)) && row.rounded_spend().is_none()),
             "a checked row that a rule warns about"
         );
-        if q.pairs_capped {
+        if q.pairs.capped() {
             return; // past the limit, pairs are no longer checked
         }
         let (lo, hi) = row.key();

@@ -7,26 +7,22 @@
 //!   shell: the core has no clock);
 //! - spend with more than 6 decimals, rounded to micro-units (float noise
 //!   such as `1.429999948`);
-//! - the same (campaign, date) as an earlier row. Every distinct pair is
-//!   remembered with its first line, exactly (no hashing of ids), up to
-//!   [`PAIR_LIMIT`] pairs per range; past that, new pairs are not checked
-//!   and [`Quality::pairs_capped`] says so.
+//! - the same (campaign, date) as an earlier row. The pairs and their
+//!   first lines are the (campaign, day) group's
+//!   ([`crate::group::day_pairs`]: up to [`PAIR_LIMIT`](crate::PAIR_LIMIT)
+//!   per range; past that, new pairs are not checked and
+//!   [`DayPairs::capped`] says so); this module asks it and counts.
 //!
 //! Results of adjacent ranges merge exactly with [`Quality::append`]: a
 //! pair first seen in the later range that the earlier one already holds
 //! is a duplicate too.
 
-use rustc_hash::FxHashMap;
-
+use crate::group::day_pairs::{DayPairs, Noted};
 use crate::schema::totals::{Sum, Totals};
 use crate::text::date::Day;
 
 /// Examples kept per kind of warning.
 pub const WARN_EXAMPLES: usize = 5;
-
-/// Distinct (campaign, date) pairs remembered per range (about 40 bytes each:
-/// ~10 MB; more cost the 1 M-campaign bench file a tenth of its time).
-pub const PAIR_LIMIT: usize = 250_000;
 
 /// A rule between two sums of a row: `part` is at most `whole` (clicks
 /// come from impressions, conversions from clicks).
@@ -155,21 +151,14 @@ pub struct Quality {
     pub counts: [u64; Warn::ALL.len()],
     /// The first [`WARN_EXAMPLES`] of each kind, in line order per kind.
     pub examples: Vec<Warned>,
-    /// Short ids: (packed id, day) -> first line.
-    packed: FxHashMap<(u64, u64, Day), u64>,
-    /// Long ids: [`pair_key`] -> first line.
-    long: FxHashMap<Box<[u8]>, u64>,
-    /// Some pairs were not remembered (past [`PAIR_LIMIT`]): the duplicate
-    /// count is a lower bound.
-    pub pairs_capped: bool,
+    /// The duplicate check's (campaign, day) pairs and their first lines
+    /// (the group `crate::group::day_pairs`); `pairs.capped()` if some
+    /// were not remembered (past [`PAIR_LIMIT`](crate::PAIR_LIMIT)): the
+    /// duplicate count is then a lower bound.
+    pub pairs: DayPairs,
 }
 
 impl Quality {
-    /// Pairs remembered.
-    pub fn pairs(&self) -> usize {
-        self.packed.len() + self.long.len()
-    }
-
     /// Counts one warning (not a duplicate) at `line`; `detail` says what
     /// is wrong, for the first [`WARN_EXAMPLES`].
     #[cold]
@@ -264,7 +253,7 @@ impl Quality {
     /// `key` is the packed id ([`crate::group::key::pack`]) when it has one.
     #[inline]
     pub fn note_pair(&mut self, key: Option<(u64, u64)>, campaign: &[u8], day: Day, line: u64) {
-        if self.pairs_capped {
+        if self.pairs.capped() {
             return; // past the limit, pairs are no longer checked
         }
         match key {
@@ -272,61 +261,26 @@ impl Quality {
                 self.note_packed_pair(lo, hi, day, line);
             }
             None => {
-                if let Some(first) = self.note_long_pair(campaign, day, line) {
+                if let Noted::Duplicate { first } = self.pairs.note_long(campaign, day, line) {
                     self.duplicate(line, day, |_| (first, campaign.into()));
                 }
             }
         }
     }
 
-    /// Remembers a pair of a long id; returns the first line of a pair
-    /// already remembered. Looks up without allocating (files with long
-    /// ids and few campaigns come here for every row).
-    #[inline(never)]
-    fn note_long_pair(&mut self, campaign: &[u8], day: Day, line: u64) -> Option<u64> {
-        let mut buf = [0u8; 64];
-        let owned: Box<[u8]>;
-        let key = match buf.get_mut(..DAY_BYTES + campaign.len()) {
-            Some(key) => {
-                key[..DAY_BYTES].copy_from_slice(&day.to_le_bytes());
-                key[DAY_BYTES..].copy_from_slice(campaign);
-                &*key
-            }
-            None => {
-                owned = pair_key(campaign, day);
-                &owned
-            }
-        };
-        if let Some(&first) = self.long.get(key) {
-            return Some(first);
-        }
-        if self.pairs() >= PAIR_LIMIT {
-            self.pairs_capped = true;
-        } else {
-            self.long.insert(key.into(), line);
-        }
-        None
-    }
-
-    /// Remembers a pair of the fast path (short ids only). Returns true
-    /// if the pair is remembered now (false past [`PAIR_LIMIT`]).
+    /// Remembers a pair of the fast path (short ids only), or counts it as
+    /// a duplicate. Returns true if the pair is remembered now (false past
+    /// [`PAIR_LIMIT`](crate::PAIR_LIMIT)).
     #[inline(always)]
     pub fn note_packed_pair(&mut self, lo: u64, hi: u64, day: Day, line: u64) -> bool {
-        let full = self.pairs() >= PAIR_LIMIT;
-        match self.packed.entry((lo, hi, day)) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                let first = *e.get();
+        match self.pairs.note_packed(lo, hi, day, line) {
+            Noted::New => true,
+            Noted::Duplicate { first } => {
                 self.duplicate(line, day, |_| (first, crate::group::key::unpack(lo, hi)));
+                true
             }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                if full {
-                    self.pairs_capped = true;
-                    return false;
-                }
-                e.insert(line);
-            }
+            Noted::Capped => false,
         }
-        true
     }
 
     /// Counts a duplicate of a packed pair known to be remembered (the
@@ -334,7 +288,10 @@ impl Quality {
     /// unless it is one of the first [`WARN_EXAMPLES`].
     #[inline(always)]
     pub fn known_duplicate(&mut self, lo: u64, hi: u64, day: Day, line: u64) {
-        self.duplicate(line, day, |q| (q.packed[&(lo, hi, day)], crate::group::key::unpack(lo, hi)));
+        self.duplicate(line, day, |q| {
+            let first = q.pairs.first_packed(lo, hi, day).expect("a known pair is remembered");
+            (first, crate::group::key::unpack(lo, hi))
+        });
     }
 
     /// Counts a duplicate; for the first [`WARN_EXAMPLES`], `example` gives
@@ -359,35 +316,11 @@ impl Quality {
     /// shifted by `shift` (the physical lines of this range).
     pub fn append(&mut self, mut next: Quality, shift: u64) {
         next.shift_lines(shift);
-        let mut cross = Vec::new();
-        let mut cross_count = 0u64;
         let want_examples = self.counts[Warn::Duplicate.index()] < WARN_EXAMPLES as u64;
-        for (key, line) in next.packed.drain() {
-            if let Some(&first) = self.packed.get(&key) {
-                cross_count += 1;
-                if want_examples {
-                    cross.push(Warned::duplicate(line, &crate::group::key::unpack(key.0, key.1), key.2, first));
-                }
-            } else if self.pairs() < PAIR_LIMIT {
-                self.packed.insert(key, line);
-            } else {
-                self.pairs_capped = true;
-            }
-        }
-        for (key, line) in next.long.drain() {
-            if let Some(&first) = self.long.get(&key) {
-                cross_count += 1;
-                if want_examples {
-                    let (id, day) = split_pair_key(&key);
-                    cross.push(Warned::duplicate(line, id, day, first));
-                }
-            } else if self.pairs() < PAIR_LIMIT {
-                self.long.insert(key, line);
-            } else {
-                self.pairs_capped = true;
-            }
-        }
-        self.pairs_capped |= next.pairs_capped;
+        let found = self.pairs.merge(std::mem::take(&mut next.pairs), want_examples);
+        let cross_count = found.count;
+        let mut cross: Vec<Warned> =
+            found.each.into_iter().map(|d| Warned::duplicate(d.line, &d.id, d.day, d.first)).collect();
         // Examples: this range's come first; then, per kind, the next
         // range's (and for duplicates the ones found here) in line order.
         // A duplicate within the next range whose pair this range holds:
@@ -397,11 +330,7 @@ impl Quality {
             .iter_mut()
             .filter(|w| w.kind == Warn::Duplicate)
         {
-            let first = match crate::group::key::pack(&w.campaign) {
-                Some((lo, hi)) => self.packed.get(&(lo, hi, w.day)),
-                None => self.long.get(&pair_key(&w.campaign, w.day)),
-            };
-            if let Some(&first) = first {
+            if let Some(first) = self.pairs.first_line(&w.campaign, w.day) {
                 w.earlier = first;
             }
         }
@@ -438,57 +367,14 @@ impl Quality {
                 w.earlier += shift;
             }
         }
-        self.packed.values_mut().for_each(|l| *l += shift);
-        self.long.values_mut().for_each(|l| *l += shift);
+        self.pairs.shift_lines(shift);
     }
-
-    /// The remembered pairs, for serialization: `(id, day, first line)`.
-    pub fn pair_list(&self) -> impl Iterator<Item = (std::borrow::Cow<'_, [u8]>, Day, u64)> {
-        let packed = self.packed.iter().map(|(&(lo, hi, day), &line)| {
-            (
-                std::borrow::Cow::Owned(crate::group::key::unpack(lo, hi).into_vec()),
-                day,
-                line,
-            )
-        });
-        let long = self
-            .long
-            .iter()
-            .map(|(key, &line)| {
-                let (id, day) = split_pair_key(key);
-                (std::borrow::Cow::Borrowed(id), day, line)
-            });
-        packed.chain(long)
-    }
-
-    /// Restores a pair written by [`pair_list`](Self::pair_list); false if
-    /// it was there already.
-    pub fn insert_pair(&mut self, id: &[u8], day: Day, line: u64) -> bool {
-        match crate::group::key::pack(id) {
-            Some((lo, hi)) => self.packed.insert((lo, hi, day), line).is_none(),
-            None => self.long.insert(pair_key(id, day), line).is_none(),
-        }
-    }
-}
-
-/// Bytes of a day at the start of a [`pair_key`].
-const DAY_BYTES: usize = std::mem::size_of::<Day>();
-
-/// The key of a pair of a long id in [`Quality`]'s map: the day
-/// (little-endian), then the id.
-fn pair_key(id: &[u8], day: Day) -> Box<[u8]> {
-    [&day.to_le_bytes()[..], id].concat().into()
-}
-
-/// The id and the day of a [`pair_key`].
-fn split_pair_key(key: &[u8]) -> (&[u8], Day) {
-    let (day, id) = key.split_at(DAY_BYTES);
-    (id, Day::from_le_bytes(day.try_into().expect("a day's bytes")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::group::day_pairs::PAIR_LIMIT;
 
     fn pack(id: &str) -> Option<(u64, u64)> {
         crate::group::key::pack(id.as_bytes())
@@ -550,7 +436,7 @@ mod tests {
             a.append(b, split as u64);
             assert_eq!(a.counts, whole.counts, "split at {split}");
             assert_eq!(a.examples, whole.examples, "split at {split}");
-            assert_eq!(a.pairs(), whole.pairs());
+            assert_eq!(a.pairs.len(), whole.pairs.len());
         }
     }
 
@@ -560,18 +446,18 @@ mod tests {
         for i in 0..PAIR_LIMIT as u64 {
             q.note_packed_pair(i, 1 << 56, 0, i + 1);
         }
-        assert!(!q.pairs_capped);
+        assert!(!q.pairs.capped());
         q.note_packed_pair(0, 1 << 56, 0, 1); // a duplicate, still counted
         assert_eq!(q.counts[Warn::Duplicate.index()], 1);
         q.note_pair(pack("new"), b"new", 0, 9); // one pair too many
-        assert!(q.pairs_capped);
-        assert_eq!(q.pairs(), PAIR_LIMIT);
+        assert!(q.pairs.capped());
+        assert_eq!(q.pairs.len(), PAIR_LIMIT);
         // Merging keeps the flag and the bound.
         let mut a = Quality::default();
         a.note_pair(pack("A"), b"A", 0, 1);
         a.append(q, 1);
-        assert!(a.pairs_capped);
-        assert_eq!(a.pairs(), PAIR_LIMIT);
+        assert!(a.pairs.capped());
+        assert_eq!(a.pairs.len(), PAIR_LIMIT);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The days a campaign has been seen on, as a cache in front of the
-//! duplicate check's map of (campaign, date) pairs ([`crate::Quality`]).
+//! duplicate check's map of (campaign, date) pairs
+//! ([`crate::group::day_pairs`]).
 //!
 //! The campaign table keeps one [`DayWindow`] per campaign of a small
 //! table, beside its totals: one bit per day of a [`SPAN`]-day window, set

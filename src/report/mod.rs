@@ -3,7 +3,8 @@
 pub mod csv;
 
 use crate::agg::partial::{Partial, Rejected, REJECTED_LIMIT};
-use crate::agg::quality::{Quality, Warn, Warned, PAIR_LIMIT};
+use crate::agg::quality::{Quality, Warn, Warned};
+use crate::group::day_pairs::PAIR_LIMIT;
 use crate::derive::rank::{Ranked, Ranking, TopK};
 use crate::error::{SkipKind, Skipped};
 use crate::read::plan::Plan;
@@ -94,7 +95,7 @@ impl QualitySummary {
                 })
                 .collect(),
             dates_checked: plan.date_column.is_some(),
-            duplicates_capped: quality.pairs_capped,
+            duplicates_capped: quality.pairs.capped(),
         }
     }
 

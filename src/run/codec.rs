@@ -88,7 +88,7 @@ impl Partial {
             for &v in &q.counts {
                 put(out, v);
             }
-            put(out, u64::from(q.pairs_capped));
+            put(out, u64::from(q.pairs.capped()));
             put(out, q.examples.len() as u64);
             for w in &q.examples {
                 for v in [w.line, w.kind.index() as u64, w.earlier, w.day as i64 as u64] {
@@ -99,8 +99,8 @@ impl Partial {
             }
         });
         section(&mut out, Section::Pairs, |out| {
-            put(out, q.pairs() as u64);
-            for (id, day, line) in q.pair_list() {
+            put(out, q.pairs.len() as u64);
+            for (id, day, line) in q.pairs.iter() {
                 put_bytes(out, &id);
                 put(out, day as i64 as u64);
                 put(out, line);
@@ -190,7 +190,7 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
     for v in p.quality.counts.iter_mut() {
         *v = s.u64()?;
     }
-    p.quality.pairs_capped = s.u64()? != 0;
+    p.quality.pairs.set_capped(s.u64()? != 0);
     let examples = s.len(40)?;
     for _ in 0..examples {
         let line = s.u64()?;
@@ -209,7 +209,7 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
         let id = s.bytes()?;
         let day = s.day()?;
         let line = s.u64()?;
-        if !p.quality.insert_pair(id, day, line) {
+        if !p.quality.pairs.insert(id, day, line) {
             return Err(Error::CorruptPartial);
         }
     }
