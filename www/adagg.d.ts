@@ -129,9 +129,11 @@ export interface AdaggProgress {
  * `kind` of a failure: 'abort' (cancelled), 'input' (bad argument), 'load'
  * (the wasm module or the worker could not be loaded), 'empty' (empty file),
  * 'header' (no usable header), 'columns' (required columns not found: see
- * `missing` and `columns`), 'error' (anything else).
+ * `missing` and `columns`), 'strict' (strict mode stopped at a malformed
+ * row), 'read' (the file could not be read to the end: it changed or went
+ * away meanwhile), 'error' (anything else).
  */
-export type AdaggErrorKind = 'abort' | 'input' | 'load' | 'empty' | 'header' | 'columns' | 'error';
+export type AdaggErrorKind = 'abort' | 'input' | 'load' | 'empty' | 'header' | 'columns' | 'strict' | 'read' | 'error';
 
 /** What aggregateFile rejects with (besides a DOMException named AbortError). */
 export interface AdaggError extends Error {

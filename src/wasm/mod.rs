@@ -10,6 +10,7 @@ mod stream;
 
 pub use ranges::{align_ranges, split_ranges};
 pub use result::finish_partials;
+use result::stop_error;
 use stream::*;
 
 use js_sys::{Array, ArrayBuffer, Function, Uint8Array};
@@ -79,6 +80,14 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A failed read of the file (it changed or went away while being read)
+/// as a JS `Error` with `kind: 'read'`.
+fn read_error(e: JsError) -> JsValue {
+    let e = JsValue::from(e);
+    let _ = js_sys::Reflect::set(&e, &"kind".into(), &"read".into());
+    e
 }
 
 fn js_err(e: JsValue) -> JsError {
@@ -159,7 +168,7 @@ pub async fn aggregate_range(
     exact: Option<bool>,
     on_rejected: Option<Function>,
     locate: Option<bool>,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let plan = plan_from_js(plan)?;
     let size = blob.size() as u64;
     let from = start as u64;
@@ -186,11 +195,11 @@ pub async fn aggregate_range(
         // report counts every row read.
         progress.read(bytes.len(), slice_end || !more, agg.rows_read()) && more
     };
-    read_stream(&blob, from, sink).await?;
+    read_stream(&blob, from, sink).await.map_err(read_error)?;
     progress.check()?;
-    let mut partial = agg.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    let mut partial = agg.finish().map_err(|e| stop_error(&e))?;
     rejected.send_rest(&mut partial);
-    range_result(&partial, &partial.to_bytes())
+    Ok(range_result(&partial, &partial.to_bytes())?)
 }
 
 
@@ -204,10 +213,10 @@ async fn aggregate_sequential(
     size: u64,
     on_progress: Option<Function>,
     rejected: RejectedSink,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     if from != plan.data_start {
         let empty = Partial::new(size);
-        return range_result(&empty, &empty.to_bytes());
+        return Ok(range_result(&empty, &empty.to_bytes())?);
     }
     let mut job = Job::resume(plan.clone());
     if rejected.to.is_some() {
@@ -219,12 +228,13 @@ async fn aggregate_sequential(
         rejected.send(job.take_rejected());
         progress.read(bytes.len(), slice_end, job.rows_read())
     })
-    .await?;
+    .await
+    .map_err(read_error)?;
     progress.check()?;
-    let (_, mut partial) = job.finish().map_err(|e| JsError::new(&e.to_string()))?;
+    let (_, mut partial) = job.finish().map_err(|e| stop_error(&e))?;
     partial.end = size;
     rejected.send_rest(&mut partial);
-    range_result(&partial, &partial.to_bytes())
+    Ok(range_result(&partial, &partial.to_bytes())?)
 }
 
 /// A range's result for JS: `bytes` is `partial` serialized.

@@ -83,7 +83,8 @@ function localToday() {
  * Aborting `signal` stops the run's workers (they are kept for the next
  * run) and rejects with a DOMException named AbortError. Other failures
  * reject with an Error whose `kind` is 'input', 'load', 'empty', 'header',
- * 'columns' (then also `missing`, `columns` and `fields`), 'strict' or undefined.
+ * 'columns' (then also `missing`, `columns` and `fields`), 'strict', 'read'
+ * (the file changed or went away while it was read) or undefined.
  *
  * @param {Blob} file
  * @param {object} [options]
