@@ -15,6 +15,20 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 wasm-pack build --target web --out-dir www/pkg --out-name adagg --release "$@"
 rm -f www/pkg/.gitignore  # npm pack would skip www/pkg: a nested .gitignore overrides package.json "files"
+# wasm-pack copies the repository's README and writes a package.json: not ours to ship.
+rm -f www/pkg/README.md www/pkg/package.json
+# The glue's fallback `new URL('adagg_bg.wasm', import.meta.url)` makes every
+# bundler copy the plain .wasm into a portal's build although adagg never
+# loads it that way (core/module.js compiles the module and hands it to the
+# workers). Replace it with an error; fail the build if the line moved.
+node -e '
+  const fs = require("fs");
+  const file = "www/pkg/adagg.js";
+  const glue = fs.readFileSync(file, "utf8");
+  const line = "module_or_path = new URL(\x27adagg_bg.wasm\x27, import.meta.url);";
+  if (!glue.includes(line)) { console.error("build-web: the wasm-bindgen glue changed: " + line + " not found"); process.exit(1); }
+  fs.writeFileSync(file, glue.replace(line, "throw new Error(\x27adagg: the compiled WebAssembly module must be passed in (core/module.js does)\x27);"));
+'
 # wasm-pack writes a .gitignore and package.json into the out dir; they are
 # harmless, but the out dir is ignored at the top level anyway.
 # The wasm bytes as a JS module: the page loads them with import(), so its

@@ -740,7 +740,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   const root = join(dir, 'elsewhere');
   const www = join(WEB_ROOT, 'www');
   // /app/: the element and module only (no worker, no pkg/ next to them).
-  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/module.js', 'core/pool.js', 'core/rpc.js', 'core/run.js'];
+  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/module.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js'];
   for (const d of ['ui', 'widget']) for (const f of await readdir(join(www, d))) appFiles.push(`${d}/${f}`);
   for (const f of appFiles) {
     await mkdir(dirname(join(root, 'app', f)), { recursive: true });
@@ -779,6 +779,8 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
     assert.equal(wrong.detail.kind, 'load');
     assert.match(wrong.detail.message, /missing_wasm\.js/);
     assert.match(await page.locator('#wrong [role=alert]').textContent(), /missing_wasm\.js/);
+    // A load failure comes before any file: its heading does not speak of one.
+    assert.equal(await page.locator('#wrong [role=alert] .alert-title').textContent(), 'adagg could not start');
 
     await page.setInputFiles('#js input[type=file]', files.b);
     await page.setInputFiles('#bin input[type=file]', files.b);

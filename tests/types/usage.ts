@@ -2,9 +2,9 @@
 // Imports both by relative path (next to the JS) and by package name (exports map).
 import { aggregateFile, preload, AdAggregator } from '../../www/adagg.js';
 import type { AdaggResult, AdaggProgress, AdaggErrorDetail, AdaggError, AggregateOptions } from '../../www/adagg.js';
-import { aggregateFile as fromPackage } from 'adagg-web';
-import type { AdaggRow } from 'adagg-web';
-import { AdAggregator as ElementFromSubpath } from 'adagg-web/ad-aggregator.js';
+import { aggregateFile as fromPackage } from 'adagg';
+import type { AdaggRow } from 'adagg';
+import { AdAggregator as ElementFromSubpath } from 'adagg/ad-aggregator.js';
 
 // ---------- the module API ----------
 

@@ -5,11 +5,17 @@
 // connect-src must allow it). The compiled module goes to every worker, so
 // no worker loads or compiles it again.
 import { withKind } from './errors.js';
+import { httpStatusOf } from './spawn.js';
 
-/** The default module: the base64 JS module next to the package. */
-const DEFAULT_WASM_URL = new URL('../pkg/adagg_wasm.js', import.meta.url);
+/**
+ * The default module's bytes: the base64 JS module next to the package,
+ * imported with a literal specifier, so that bundlers (Vite, webpack,
+ * Rollup, esbuild) split it into a chunk of their own and load it on
+ * demand, with no setting and no copy of the plain .wasm.
+ */
+const importDefault = () => import('../pkg/adagg_wasm.js');
 
-/** Absolute URL -> Promise<WebAssembly.Module>. */
+/** Absolute URL ('' for the default module) -> Promise<WebAssembly.Module>. */
 const modules = new Map();
 
 /**
@@ -25,18 +31,22 @@ export function resolveUrl(url) {
 /** Thrown when the JS module could not be imported (as opposed to compiled). */
 class NotLoaded extends Error {}
 
-/** Compiles the module from a base64 JS module (adagg_wasm.js) or a .wasm file. */
+/**
+ * Compiles the module from a base64 JS module (adagg_wasm.js) or a .wasm
+ * file; `url` null: the default module.
+ */
 async function compileFrom(url) {
-  if (/\.wasm$/i.test(url.pathname)) {
+  if (url && /\.wasm$/i.test(url.pathname)) {
     const res = await fetch(url, { credentials: 'same-origin' });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
     return WebAssembly.compile(await res.arrayBuffer());
   }
   let base64;
   try {
-    ({ default: base64 } = await import(url.href));
+    ({ default: base64 } = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : importDefault()));
   } catch (err) {
-    throw new NotLoaded(err?.message || String(err), { cause: err });
+    const status = url ? ` (${await httpStatusOf(url)})` : '';
+    throw new NotLoaded(`${err?.message || String(err)}${status}`, { cause: err });
   }
   if (typeof base64 !== 'string') throw new Error('not an adagg_wasm.js module');
   return WebAssembly.compile(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
@@ -54,7 +64,7 @@ async function compileFrom(url) {
  */
 export function loadModule({ wasmUrl } = {}) {
   const given = wasmUrl != null && wasmUrl !== '';
-  let url = DEFAULT_WASM_URL;
+  let url = null;
   if (given) {
     try {
       url = resolveUrl(wasmUrl);
@@ -62,19 +72,20 @@ export function loadModule({ wasmUrl } = {}) {
       return Promise.reject(withKind(new TypeError(`Invalid wasmUrl ${JSON.stringify(String(wasmUrl))}.`), 'input'));
     }
   }
-  let promise = modules.get(url.href);
+  const key = url?.href ?? '';
+  let promise = modules.get(key);
   if (!promise) {
     promise = compileFrom(url).catch((err) => {
-      modules.delete(url.href); // allow a retry later
+      modules.delete(key); // allow a retry later
       if (given) {
         throw withKind(new Error(`Could not load the WebAssembly module from ${url.href}: ${err?.message || err}`, { cause: err }), 'load');
       }
       if (err instanceof NotLoaded) {
-        throw withKind(new Error(`The WebAssembly module is missing (${url.pathname}). Build it with scripts/build-web.sh.`, { cause: err }), 'load');
+        throw withKind(new Error(`The WebAssembly module bundled with adagg (pkg/adagg_wasm.js) could not be loaded: ${err.message}. Is www/pkg built (scripts/build-web.sh)?`, { cause: err }), 'load');
       }
       throw withKind(err, 'load');
     });
-    modules.set(url.href, promise);
+    modules.set(key, promise);
   }
   return promise;
 }

@@ -1,11 +1,9 @@
 // The pool of workers kept alive between runs. Starting a worker loads its
 // scripts, which the page should not do once it has loaded; so runs take
-// workers from here and give them back. One pool per (module, worker URL).
+// workers from here and give them back. One pool per (module, worker URL);
+// the URL null is the worker bundled with adagg (core/spawn.js).
 import { loadModule } from './module.js';
 import { WorkerClient } from './rpc.js';
-
-/** The worker script: core/worker.js next to this file. */
-export const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** The workers a run uses by default: the logical cores. */
 export const defaultWorkers = () => globalThis.navigator?.hardwareConcurrency || 4;
@@ -21,10 +19,10 @@ export const workerCount = (n) => Math.max(1, Math.floor(Number(n)) || 1);
  * workers stay alive for later runs: once the page has loaded, a run
  * fetches nothing. Errors are ignored (a real run reports them). Call it
  * after preload(), when the page is idle.
- * @param {{module?: WebAssembly.Module, workerUrl?: string|URL, workers?: number}} [options]
+ * @param {{module?: WebAssembly.Module, workerUrl?: URL | null, workers?: number}} [options]
  * @returns {Promise<void>} once the workers are started and warm
  */
-export async function warmUp({ module, workerUrl = WORKER_URL, workers = defaultWorkers() } = {}) {
+export async function warmUp({ module, workerUrl = null, workers = defaultWorkers() } = {}) {
   try {
     module ??= await loadModule();
     const pool = poolFor(module, workerUrl);
@@ -72,13 +70,13 @@ const poolsByModule = new WeakMap();
 /**
  * The pool of workers running `url` with `module` (made on first use).
  * @param {WebAssembly.Module} module
- * @param {string | URL} url
+ * @param {URL | null} url the worker script; null: the one bundled with adagg
  * @returns {WorkerPool}
  */
 export function poolFor(module, url) {
   let byUrl = poolsByModule.get(module);
   if (!byUrl) poolsByModule.set(module, (byUrl = new Map()));
-  const key = String(url);
+  const key = url == null ? '' : String(url);
   let pool = byUrl.get(key);
   if (!pool) {
     pool = new WorkerPool(module, url);

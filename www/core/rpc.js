@@ -1,7 +1,8 @@
 // The worker RPC client: request/response calls to one adagg worker, with
 // progress, cancellation and the worker's wasm memory and health as it
 // reports them. Protocol: core/worker.js.
-import { abortError, trapMessage } from './errors.js';
+import { abortError, trapMessage, withKind } from './errors.js';
+import { httpStatusOf, startWorker } from './spawn.js';
 
 /**
  * One dedicated module worker (core/worker.js, or a script that imports it)
@@ -24,10 +25,10 @@ export class WorkerClient {
 
   /**
    * @param {WebAssembly.Module} module the compiled module the worker instantiates
-   * @param {string | URL} url the worker script
+   * @param {URL | null} url the worker script; null: the one bundled with adagg (core/worker.js)
    */
   constructor(module, url) {
-    this.#worker = new Worker(url, { type: 'module', name: 'adagg' });
+    this.#worker = startWorker(url);
     this.#worker.onmessage = ({ data }) => {
       if (data.type !== 'progress') this.memory = Math.max(this.memory, data.memory ?? 0);
       if (data.fatal) this.fatal = true;
@@ -50,8 +51,14 @@ export class WorkerClient {
     };
     this.#worker.onerror = (event) => {
       event.preventDefault?.();
-      const detail = event.message ? `: ${event.message}` : ' (is www/pkg built?)';
-      this.#fail(new Error(`The worker failed to start${detail}`));
+      if (event.message) {
+        this.#fail(withKind(new Error(`The worker failed to start: ${event.message}`), 'load'));
+      } else if (url == null) {
+        // A bundled worker's URL is the bundler's: the browser console names it.
+        this.#fail(withKind(new Error('The worker bundled with adagg (core/worker.js) failed to load: its script or one of its imports (pkg/adagg.js) was not found. Is www/pkg built, and does the build copy the worker with its imports? The widget\'s worker-url can point to it.'), 'load'));
+      } else {
+        httpStatusOf(url).then((status) => this.#fail(withKind(new Error(`The worker failed to load from ${url.href} (${status}).`), 'load')));
+      }
     };
     this.#worker.onmessageerror = () => this.#fail(new Error('A worker message could not be decoded.'));
     this.#worker.postMessage({ type: 'init', module });

@@ -16,7 +16,7 @@
 // after the run, so that a run loads no script.
 import { abortError, withKind } from './errors.js';
 import { loadModule, resolveUrl } from './module.js';
-import { defaultWorkers, poolFor, warmUp, WORKER_URL, workerCount } from './pool.js';
+import { defaultWorkers, poolFor, warmUp, workerCount } from './pool.js';
 
 const DEFAULT_TOP = 10;
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
@@ -48,9 +48,12 @@ export function preload({ wasmUrl, workerUrl, workers } = {}) {
   return loading;
 }
 
-/** `workerUrl` as an absolute URL, or the default; throws (kind 'input') if invalid. */
+/**
+ * `workerUrl` as an absolute URL, or null for the worker bundled with adagg
+ * (core/spawn.js); throws (kind 'input') if invalid.
+ */
 function workerUrlOf(workerUrl) {
-  if (workerUrl == null || workerUrl === '') return WORKER_URL;
+  if (workerUrl == null || workerUrl === '') return null;
   try {
     return resolveUrl(workerUrl);
   } catch {
@@ -135,7 +138,7 @@ export async function aggregateFile(file, options = {}) {
     if (signal?.aborted || err?.name === 'AbortError') {
       throw err instanceof DOMException && err.name === 'AbortError' ? err : abortError();
     }
-    if (err instanceof Error && !err.kind && /worker failed to start|worker message could not be decoded/i.test(err.message)) {
+    if (err instanceof Error && !err.kind && /worker message could not be decoded/i.test(err.message)) {
       withKind(err, 'load');
     }
     throw err;

@@ -34,6 +34,23 @@ function kindOf(err) {
   return typeof err?.kind === 'string' && err.kind ? err.kind : 'error';
 }
 
+/**
+ * The heading of an error box for an adagg-error `kind`: a load failure
+ * comes before any file, so it does not speak of one.
+ */
+function errorTitle(kind) {
+  switch (kind) {
+    case 'load':
+      return 'adagg could not start';
+    case 'columns':
+      return 'Some columns were not found';
+    case 'read':
+      return 'Could not read the file';
+    default:
+      return 'Could not process the file';
+  }
+}
+
 function intAttr(value, min, max) {
   if (value == null || value.trim() === '') return null;
   const n = Number(value);
@@ -130,7 +147,7 @@ export class AdAggregator extends BaseElement {
       workers: this.workers ?? undefined,
     }).catch(
       (err) => {
-        if (!this.#job && !this.#result) this.#showError(err?.message || String(err));
+        if (!this.#job && !this.#result) this.#showError(err?.message || String(err), kindOf(err));
       },
     );
   }
@@ -236,7 +253,9 @@ export class AdAggregator extends BaseElement {
     els.rankings.replaceChildren();
   }
 
-  #showError(message) {
+  /** Shows `message` under a heading that fits what happened (`kind`, as in adagg-error). */
+  #showError(message, kind) {
+    this.#els.errorTitle.textContent = errorTitle(kind);
     this.#els.errorText.textContent = message;
     this.#els.error.hidden = false;
   }
@@ -316,14 +335,14 @@ export class AdAggregator extends BaseElement {
         this.#announce('Cancelled.');
       } else if (kind === 'columns') {
         outcome = 'mapping';
-        this.#showError(message);
+        this.#showError(message, kind);
         const els = this.#els;
         showMapping({ form: els.mappingForm, text: els.mappingText, fields: els.mappingFields }, file?.name, err, (map) => {
           this.#start(file, { map }).catch(() => {});
         });
         els.mappingForm.hidden = false;
       } else {
-        this.#showError(message);
+        this.#showError(message, kind);
       }
       const detail = { message, kind };
       if (kind === 'columns') {

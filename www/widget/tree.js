@@ -41,11 +41,9 @@ export function buildTree() {
   // Screen readers: phase changes, each quarter of the file, the outcome.
   ref('live', h('p', { className: 'sr-only', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' }));
 
+  ref('errorTitle', h('p', { className: 'alert-title' }));
   ref('errorText', h('p'));
-  ref('error', h('div', { className: 'alert', role: 'alert', hidden: true }, [
-    h('p', { className: 'alert-title', text: 'Could not process the file' }),
-    els.errorText,
-  ]));
+  ref('error', h('div', { className: 'alert', role: 'alert', hidden: true }, [els.errorTitle, els.errorText]));
   ref('notice', h('div', { className: 'notice', hidden: true }));
 
   ref('mappingText', h('p'));
