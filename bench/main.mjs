@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { browserBench } from './browser.mjs';
 import { nativeBench } from './native.mjs';
 import { buildReport, toMarkdown, toText } from './report.mjs';
+import { sizeBench } from './size.mjs';
 import { log } from './util.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -66,7 +67,7 @@ const meta = {
   idle: browser.idle,
   loadavg: { start: loadStart, end: loadavg()[0] },
 };
-const report = buildReport({ meta, rows: [...native.rows, ...browser.rows] });
+const report = buildReport({ meta, rows: [...native.rows, ...browser.rows], sizes: sizeBench() });
 
 mkdirSync(outDir, { recursive: true });
 const write = (name, text) => {

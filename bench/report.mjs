@@ -1,11 +1,12 @@
 // Turns the measured rows into ratios, PASS/FAIL target lines, a text table
 // (console), a Markdown table and the JSON written to bench-results/.
+import { sizeLines, sizeTargets } from './size.mjs';
 
 const MB = 1e6;
 const MiB = 1 << 20;
 
 /** Adds mbps and ratios to the rows; returns {meta, floors, rows, targets}. */
-export function buildReport({ meta, rows }) {
+export function buildReport({ meta, rows, sizes }) {
   for (const r of rows) r.mbps = r.bytes / MB / r.seconds;
   const best = (list) => list.reduce((a, b) => (b.mbps > a.mbps ? b : a), list[0]);
   const floors = { browser: {}, native: null };
@@ -26,7 +27,7 @@ export function buildReport({ meta, rows }) {
     if (r.kind === 'adagg' && r.group === 'browser' && duck?.file === r.file) r.vsDuckdb = duck.seconds / r.seconds;
     if (r.kind === 'adagg' && r.group === 'native' && polars?.file === r.file) r.vsPolars = polars.seconds / r.seconds;
   }
-  return { meta, floors, rows, targets: targets(meta, rows, floors) };
+  return { meta, floors, rows, sizes, targets: [...targets(meta, rows, floors), ...(sizes ? sizeTargets(sizes) : [])] };
 }
 
 function targets(meta, rows, floors) {
@@ -144,7 +145,9 @@ export function toText(report) {
   const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
   const lines = cells.map((row) => row.map((c, i) => (i >= 3 && i <= 7 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  lines.push('', floorsLine(report), '', ...report.targets.map((t) => `${verdict(t.pass)}  ${t.name}: ${t.detail}`));
+  lines.push('', floorsLine(report));
+  if (report.sizes) lines.push('', ...sizeLines(report.sizes));
+  lines.push('', ...report.targets.map((t) => `${verdict(t.pass)}  ${t.name}: ${t.detail}`));
   return lines.join('\n');
 }
 
@@ -168,6 +171,7 @@ export function toMarkdown(report) {
       '(renderer peaks show the increase above idle in parentheses). ' +
       `Load average (1 min) at start and end: ${meta.loadavg.start.toFixed(2)}, ${meta.loadavg.end.toFixed(2)}.`,
     '',
+    ...(report.sizes ? ['## Download sizes', '', ...sizeLines(report.sizes, { markdown: true }), ''] : []),
     '## Targets (informational)',
     '',
     ...report.targets.map((t) => `- **${verdict(t.pass).trim()}** ${t.name}: ${t.detail}`),

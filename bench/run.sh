@@ -47,7 +47,7 @@ else
     mv $f.tmp $f
   fi
   if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
-    log "installing bench/node_modules (DuckDB-WASM)"
+    log "installing bench/node_modules (DuckDB-WASM, Perspective for its download size)"
     (cd bench && npm ci --no-audit --no-fund --loglevel=error)
   fi
   venv=bench-data/venv

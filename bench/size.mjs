@@ -1,0 +1,107 @@
+// Download sizes: what a portal's users download for adagg (the wasm and
+// the JS, raw and gzip -9), in its two forms, against DuckDB-WASM's and
+// Perspective's own engines measured the same way; and the npm tarball.
+// `node bench/size.mjs` prints them; bench/main.mjs puts them in the report.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const WWW = join(REPO, 'www');
+const BENCH_MODULES = join(REPO, 'bench', 'node_modules');
+
+/** The JS a portal loads with adagg: the entry, core/, ui/, widget/ and the wasm-bindgen glue. */
+function adaggJs() {
+  const dir = (d) => readdirSync(join(WWW, d)).filter((f) => f.endsWith('.js')).map((f) => join(WWW, d, f));
+  return [join(WWW, 'adagg.js'), ...dir('core'), ...dir('ui'), ...dir('widget'), join(WWW, 'pkg', 'adagg.js')];
+}
+
+/** Raw and gzip -9 bytes of `files`, each compressed on its own (as a server sends them). */
+function measure(files) {
+  let raw = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const bytes = readFileSync(f);
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { raw, gzip, files: files.map((f) => f.slice(REPO.length)) };
+}
+
+/** Each row: what one engine's page downloads to run it (no UI libraries). */
+export function sizeBench() {
+  const rows = [];
+  const add = (id, name, files) => {
+    try {
+      rows.push({ id, name, ...measure(files) });
+    } catch (err) {
+      rows.push({ id, name, error: err.code === 'ENOENT' ? `not installed (${err.path?.slice(REPO.length)})` : String(err) });
+    }
+  };
+  const js = adaggJs();
+  add('size.adagg.base64', 'adagg, default (wasm as a base64 JS module: any CSP)', [...js, join(WWW, 'pkg', 'adagg_wasm.js')]);
+  add('size.adagg.wasm', "adagg, wasm-url → adagg_bg.wasm (CSP connect-src 'self')", [...js, join(WWW, 'pkg', 'adagg_bg.wasm')]);
+  const duck = join(BENCH_MODULES, '@duckdb', 'duckdb-wasm', 'dist');
+  add('size.duckdb', 'DuckDB-WASM 1.32 (eh: wasm + worker + module)', [
+    join(duck, 'duckdb-eh.wasm'),
+    join(duck, 'duckdb-browser-eh.worker.js'),
+    join(duck, 'duckdb-browser.mjs'),
+  ]);
+  const psp = join(BENCH_MODULES, '@finos', 'perspective', 'dist');
+  add('size.perspective', 'Perspective 3.8 (engine: server wasm + client wasm + JS)', [
+    join(psp, 'wasm', 'perspective-server.wasm'),
+    join(psp, 'wasm', 'perspective-js.wasm'),
+    join(psp, 'cdn', 'perspective.js'),
+    join(psp, 'cdn', 'perspective-server.worker.js'),
+  ]);
+  let tarball = null;
+  try {
+    // --ignore-scripts: measure what is built; prepack would rebuild a stale www/pkg.
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    tarball = { bytes: pack.size, unpacked: pack.unpackedSize, files: pack.entryCount };
+  } catch (err) {
+    tarball = { error: String(err.message ?? err) };
+  }
+  return { rows, tarball };
+}
+
+const kB = (n) => `${(n / 1000).toFixed(0)} kB`;
+
+/** Lines for the console and the Markdown report. */
+export function sizeLines(sizes, { markdown = false } = {}) {
+  const duck = sizes.rows.find((r) => r.id === 'size.duckdb');
+  const psp = sizes.rows.find((r) => r.id === 'size.perspective');
+  const vs = (r, other) => (other?.gzip && r.gzip ? `${(other.gzip / r.gzip).toFixed(1)}× smaller` : '');
+  const cells = [['download', 'raw', 'gzip', 'vs DuckDB-WASM', 'vs Perspective']];
+  for (const r of sizes.rows) {
+    if (r.error) cells.push([r.name, r.error, '', '', '']);
+    else cells.push([r.name, kB(r.raw), kB(r.gzip), r.id.startsWith('size.adagg') ? vs(r, duck) : '', r.id.startsWith('size.adagg') ? vs(r, psp) : '']);
+  }
+  const t = sizes.tarball;
+  const pack = t.error ? `npm tarball: ${t.error}` : `npm tarball: ${kB(t.bytes)} (${t.files} files, ${kB(t.unpacked)} unpacked)`;
+  if (markdown) {
+    const row = (c) => `| ${c.join(' | ')} |`;
+    return [row(cells[0]), row(['---', '---:', '---:', '---:', '---:']), ...cells.slice(1).map(row), '', pack];
+  }
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+  return [...cells.map((c) => c.map((v, i) => (i ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd()), pack];
+}
+
+/** The size target of issue 14: wasm + JS together ≤ 350 kB gzip, per form. */
+export function sizeTargets(sizes) {
+  return sizes.rows
+    .filter((r) => r.id.startsWith('size.adagg'))
+    .map((r) => ({
+      name: `download ≤ 350 kB gzip (wasm + JS), ${r.name}`,
+      pass: r.error ? null : r.gzip <= 350_000,
+      detail: r.error ?? `${kB(r.gzip)} gzip (${kB(r.raw)} raw)`,
+    }));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = sizeBench();
+  console.log(sizeLines(sizes).join('\n'));
+  for (const t of sizeTargets(sizes)) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
+}
