@@ -828,9 +828,17 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     'www/pkg/adagg.js',
     'www/pkg/adagg_wasm.js',
     'www/adagg.d.ts',
+    'www/core/spawn.js',
+    'www/react.js',
+    'www/react.d.ts',
+    'CHANGELOG.md',
   ]) {
     assert.ok(packed.includes(f), `${f} is not packed${hint}; packed: ${packed}`);
   }
+  // No copies: wasm-pack's README and package.json inside www/pkg, its .d.ts files.
+  assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg/')).sort(), ['www/pkg/adagg.js', 'www/pkg/adagg_bg.wasm', 'www/pkg/adagg_wasm.js']);
+  // The glue names no wasm file for bundlers to copy: the module is compiled by core/module.js.
+  assert.doesNotMatch(await readFile(join(REPO, 'www', 'pkg', 'adagg.js'), 'utf8'), /new URL\('adagg_bg\.wasm'/);
   for (const f of packed) assert.doesNotMatch(f, /^(tests|src|bench|bench-data|fuzz|scripts|target|node_modules|\.ci)\//, `${f} is packed`);
   const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8'));
   assert.ok(packed.includes(pkg.types) || packed.includes(pkg.types.replace(/^\.\//, '')), 'types field points at a packed file');
