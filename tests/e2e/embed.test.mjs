@@ -764,6 +764,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
 <ad-aggregator id="js" worker-url="../static/worker/core/worker.js" wasm-url="/static/wasm/adagg_wasm.js"></ad-aggregator>
 <ad-aggregator id="bin" worker-url="/static/worker/core/worker.js" wasm-url="../static/wasm/adagg_bg.wasm"></ad-aggregator>
 <ad-aggregator id="wrong" wasm-url="/static/wasm/missing_wasm.js"></ad-aggregator>
+<ad-aggregator id="noworker" worker-url="/static/worker/core/missing_worker.js" wasm-url="/static/wasm/adagg_wasm.js"></ad-aggregator>
 </body></html>`,
   );
   const host = await startServer(root, 0);
@@ -777,10 +778,18 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
     const wrong = (await eventsOf(page, 'wrong')).at(-1);
     assert.equal(wrong.type, 'adagg-error');
     assert.equal(wrong.detail.kind, 'load');
-    assert.match(wrong.detail.message, /missing_wasm\.js/);
+    assert.match(wrong.detail.message, /missing_wasm\.js.*HTTP 404/);
     assert.match(await page.locator('#wrong [role=alert]').textContent(), /missing_wasm\.js/);
     // A load failure comes before any file: its heading does not speak of one.
     assert.equal(await page.locator('#wrong [role=alert] .alert-title').textContent(), 'adagg could not start');
+    // A worker script that is not there: its URL and the server's answer.
+    await page.setInputFiles('#noworker input[type=file]', files.small);
+    await waitOutcome(page, 'noworker');
+    const noWorker = (await eventsOf(page, 'noworker')).at(-1);
+    assert.equal(noWorker.type, 'adagg-error');
+    assert.equal(noWorker.detail.kind, 'load');
+    assert.match(noWorker.detail.message, /missing_worker\.js \(HTTP 404/);
+    assert.equal(await page.locator('#noworker [role=alert] .alert-title').textContent(), 'adagg could not start');
 
     await page.setInputFiles('#js input[type=file]', files.b);
     await page.setInputFiles('#bin input[type=file]', files.b);
