@@ -67,7 +67,7 @@ const meta = {
   idle: browser.idle,
   loadavg: { start: loadStart, end: loadavg()[0] },
 };
-const report = buildReport({ meta, rows: [...native.rows, ...browser.rows], sizes: sizeBench() });
+const report = buildReport({ meta, rows: [...native.rows, ...browser.rows], sizes: await sizeBench() });
 
 mkdirSync(outDir, { recursive: true });
 const write = (name, text) => {
