@@ -5,9 +5,10 @@
 //   PORT=0 node scripts/serve.mjs     # any free port
 //   PREFIX=/tools/adagg/ node scripts/serve.mjs   # serves the root under a sub-path
 //
-// Also importable: `startServer(root, port, { prefix }) -> Promise<{ port, url, close }>`.
+// Also importable: `startServer(root, port, { prefix, headers }) -> Promise<{ port, url, close }>`.
 // With a prefix, only URLs under it are served (the prefix is stripped) and
 // `url` ends with it; everything else is 404, as behind a portal's proxy.
+// `headers` are added to every answer (e.g. a Content-Security-Policy).
 // Binds 127.0.0.1 only. Sends `Cache-Control: no-store` so a rebuilt
 // www/pkg is always picked up, and never lists directories.
 import { createServer } from 'node:http';
@@ -40,9 +41,9 @@ const BASE_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-function send(res, status, text, extra = {}) {
+function send(res, answer, status, text, extra = {}) {
   res.writeHead(status, {
-    ...BASE_HEADERS,
+    ...answer,
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     ...extra,
@@ -75,34 +76,34 @@ function normalizePrefix(prefix) {
   return parts.length ? `/${parts.join('/')}/` : '';
 }
 
-async function handle(root, prefix, req, res) {
+async function handle(root, prefix, answer, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
+    send(res, answer, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
     return;
   }
   const url = new URL(req.url, 'http://localhost');
   let pathname = url.pathname;
   if (prefix) {
     if (pathname === prefix.slice(0, -1)) {
-      res.writeHead(301, { ...BASE_HEADERS, Location: prefix + url.search, 'Content-Length': 0 });
+      res.writeHead(301, { ...answer, Location: prefix + url.search, 'Content-Length': 0 });
       res.end();
       return;
     }
     if (!pathname.startsWith(prefix)) {
-      send(res, 404, 'not found\n');
+      send(res, answer, 404, 'not found\n');
       return;
     }
     pathname = pathname.slice(prefix.length - 1);
   }
   let file = resolvePath(root, pathname);
   if (file === null) {
-    send(res, 404, 'not found\n');
+    send(res, answer, 404, 'not found\n');
     return;
   }
   let st = await stat(file).catch(() => null);
   if (st && st.isDirectory()) {
     if (!url.pathname.endsWith('/')) {
-      res.writeHead(301, { ...BASE_HEADERS, Location: url.pathname + '/' + url.search, 'Content-Length': 0 });
+      res.writeHead(301, { ...answer, Location: url.pathname + '/' + url.search, 'Content-Length': 0 });
       res.end();
       return;
     }
@@ -110,11 +111,11 @@ async function handle(root, prefix, req, res) {
     st = await stat(file).catch(() => null);
   }
   if (!st || !st.isFile()) {
-    send(res, 404, 'not found\n');
+    send(res, answer, 404, 'not found\n');
     return;
   }
   res.writeHead(200, {
-    ...BASE_HEADERS,
+    ...answer,
     'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': st.size,
   });
@@ -131,17 +132,20 @@ async function handle(root, prefix, req, res) {
  * Starts the server on 127.0.0.1.
  * @param {string} root directory to serve
  * @param {number} [port=8080] 0 picks any free port
- * @param {{prefix?: string}} [options] prefix: serve `root` under this URL path
- *   (e.g. '/tools/adagg/'); other paths are 404
+ * @param {{prefix?: string, headers?: Record<string, string>}} [options]
+ *   prefix: serve `root` under this URL path (e.g. '/tools/adagg/'); other
+ *   paths are 404. headers: added to every answer
+ *   (e.g. `{ 'Content-Security-Policy': "default-src 'self'" }`)
  * @returns {Promise<{port: number, url: string, close: () => Promise<void>}>}
  *   `url` includes the prefix
  */
-export function startServer(root, port = 8080, { prefix = '' } = {}) {
+export function startServer(root, port = 8080, { prefix = '', headers = {} } = {}) {
   const absRoot = resolve(root);
   const base = normalizePrefix(prefix);
+  const answer = { ...BASE_HEADERS, ...headers };
   const server = createServer((req, res) => {
-    handle(absRoot, base, req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, 'internal error\n');
+    handle(absRoot, base, answer, req, res).catch(() => {
+      if (!res.headersSent) send(res, answer, 500, 'internal error\n');
       else res.destroy();
     });
   });

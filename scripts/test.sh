@@ -7,6 +7,10 @@
 #   4. tsc --noEmit: the TypeScript declarations of the widget and JS API
 #   5. bench/run.sh --smoke: the benchmark runs end to end on 10 MB
 #   6. node --test tests/e2e/: the page and the embeddable widget in Chromium
+#   7. node --test tests/portal/: the npm tarball in a Vite + React and a
+#      webpack 5 portal, built for production, under /portal/ with a strict CSP
+#      (npm installs from the registry into ~/.cache/adagg-portal-npm: the
+#      first run downloads ~60 MB, later ones are offline)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -27,3 +31,5 @@ bash bench/run.sh --smoke
 echo "== end-to-end tests in headless Chromium"
 cargo build --release --quiet --bins
 node --test tests/e2e/
+echo "== portal fixtures: the npm tarball in Vite + React and webpack builds"
+node --test tests/portal/
