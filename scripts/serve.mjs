@@ -5,7 +5,7 @@
 //   PORT=0 node scripts/serve.mjs     # any free port
 //   PREFIX=/tools/adagg/ node scripts/serve.mjs   # serves the root under a sub-path
 //
-// Also importable: `startServer(root, port, { prefix }) -> Promise<{ port, url, close }>`.
+// Also importable: `startServer(root, port, { prefix, onRequest }) -> Promise<{ port, url, close }>`.
 // With a prefix, only URLs under it are served (the prefix is stripped) and
 // `url` ends with it; everything else is 404, as behind a portal's proxy.
 // Binds 127.0.0.1 only. Sends `Cache-Control: no-store` so a rebuilt
@@ -131,15 +131,18 @@ async function handle(root, prefix, req, res) {
  * Starts the server on 127.0.0.1.
  * @param {string} root directory to serve
  * @param {number} [port=8080] 0 picks any free port
- * @param {{prefix?: string}} [options] prefix: serve `root` under this URL path
- *   (e.g. '/tools/adagg/'); other paths are 404
+ * @param {{prefix?: string, onRequest?: (req: import('node:http').IncomingMessage) => void}} [options]
+ *   prefix: serve `root` under this URL path (e.g. '/tools/adagg/'); other
+ *   paths are 404; onRequest: called with every request as it arrives (the
+ *   engine tests record what a page fetched)
  * @returns {Promise<{port: number, url: string, close: () => Promise<void>}>}
  *   `url` includes the prefix
  */
-export function startServer(root, port = 8080, { prefix = '' } = {}) {
+export function startServer(root, port = 8080, { prefix = '', onRequest } = {}) {
   const absRoot = resolve(root);
   const base = normalizePrefix(prefix);
   const server = createServer((req, res) => {
+    onRequest?.(req);
     handle(absRoot, base, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.destroy();

@@ -7,6 +7,7 @@
 #   4. tsc --noEmit: the TypeScript declarations of the widget and JS API
 #   5. bench/run.sh --smoke: the benchmark runs end to end on 10 MB
 #   6. node --test tests/e2e/: the page and the embeddable widget in Chromium
+#   7. node --test tests/engines/: the core cases in Chromium, Firefox ESR and WebKitGTK
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -27,3 +28,5 @@ bash bench/run.sh --smoke
 echo "== end-to-end tests in headless Chromium"
 cargo build --release --quiet --bins
 node --test tests/e2e/
+echo "== the page and the widget in Chromium, Firefox ESR and WebKitGTK"
+node --test tests/engines/
