@@ -12,6 +12,8 @@
  * @typedef {object} Driver
  * @property {string} name 'chromium' | 'firefox' | 'webkit'
  * @property {string} version
+ * @property {number | null} pid the process whose descendants are the
+ *   browser's (bench/probe.mjs reads their CPU time); null if not known
  * @property {(url: string) => Promise<DriverTab>} open a tab on `url`, loaded
  * @property {() => Promise<void>} close ends the browser and whatever it started
  *
@@ -54,6 +56,7 @@ export class Engine {
     this.driver = driver;
     this.name = driver.name;
     this.version = driver.version;
+    this.pid = driver.pid;
   }
 
   /** Opens `url` in a new tab (WebKit: the one window) and waits for its load. */

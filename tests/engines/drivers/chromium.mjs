@@ -15,6 +15,7 @@ export async function launch() {
   return {
     name: 'chromium',
     version: context.browser()?.version() ?? (await versionOf(context)),
+    pid: null, // a persistent context does not say (bench/rss.mjs finds it by its profile)
     async open(url) {
       const page = await context.newPage();
       const requests = [];

@@ -25,6 +25,7 @@ export async function launch() {
   return {
     name: 'firefox',
     version,
+    pid: browser.process()?.pid ?? null,
     async open(url) {
       const page = await browser.newPage();
       // BiDi network.beforeRequestSent of the page's browsing context; Firefox

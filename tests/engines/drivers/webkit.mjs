@@ -48,6 +48,7 @@ async function startDriver(display) {
   }
   return {
     url,
+    pid: proc.pid,
     async stop() {
       if (proc.exitCode === null) proc.kill();
       await exited;
@@ -84,6 +85,7 @@ export async function launch() {
   return {
     name: 'webkit',
     version,
+    pid: server.pid, // WebKitWebDriver: MiniBrowser and its web and network processes descend from it
     /** One window: a tab is the window navigated to `url`. */
     async open(url) {
       await driver.get(url);
