@@ -4,6 +4,8 @@
 // gives the page a file with setInputFiles(path); the page times from the
 // input's change event to the result. Chromium's RSS is sampled from /proc
 // meanwhile (bench/rss.mjs). Runs are interleaved like the native ones.
+// adagg in Firefox ESR and WebKitGTK (bench/engines.mjs) runs in the same
+// rounds, with each engine's default worker count.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
 import { CHROMIUM as E2E_CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/helpers.mjs';
+import { openEngine } from './engines.mjs';
 import { sameTop } from './native.mjs';
 import { chromiumTree, rssNow, startSampling } from './rss.mjs';
 import { log, median, warm } from './util.mjs';
@@ -37,7 +40,7 @@ async function openPage() {
     const cores = await page.evaluate(() => globalThis.bench.ready);
     const userAgent = await page.evaluate(() => navigator.userAgent);
     const chromiumVersion = /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent;
-    return { page, profile, cores, chromiumVersion, close };
+    return { page, profile, cores, chromiumVersion, url: server.url, close };
   } catch (err) {
     await close();
     throw err;
@@ -46,6 +49,7 @@ async function openPage() {
 
 /** One timed run of a case: arm the job, choose the file, await the result. */
 async function runOnce({ page, profile }, c) {
+  if (c.session) return c.session.run(c); // Firefox or WebKit (bench/engines.mjs)
   await page.evaluate(([job, opts]) => globalThis.bench.arm(job, opts), [c.job, c.opts]);
   const sampler = startSampling(profile);
   try {
@@ -61,11 +65,18 @@ async function runOnce({ page, profile }, c) {
 /**
  * files: [{key, label, path, bytes}] (files[0] is the 50-campaign file);
  * big: the 4 GB file or null; duckdb: run DuckDB-WASM; reference: the CLI's
- * CSVs by file key. Returns {rows, cores, chromiumVersion, idle}.
+ * CSVs by file key; engines: the other engines to run adagg in, on files[0]
+ * with their default worker count. Returns {rows, cores, chromiumVersion,
+ * engines: {name: version}, idle}.
  */
-export async function browserBench({ files, big, runs, duckdb, reference }) {
+export async function browserBench({ files, big, runs, duckdb, reference, engines = ['firefox', 'webkit'] }) {
   const b = await openPage();
+  const sessions = [];
   try {
+    for (const name of engines) {
+      log(`starting ${name}`);
+      sessions.push(await openEngine(name, b.url));
+    }
     const n = b.cores;
     const counts = [...new Set([1, n])];
     const base = files[0];
@@ -89,6 +100,12 @@ export async function browserBench({ files, big, runs, duckdb, reference }) {
       }
     }
     if (duckdb) cases.push({ id: `browser.duckdb.${base.key}`, kind: 'duckdb', name: 'DuckDB-WASM', file: base, job: 'duckdb', opts: {} });
+    // The page's whole job in each other engine, with the workers the page would start there.
+    for (const session of sessions) {
+      const workers = session.cores;
+      const name = `adagg in ${session.label} ${session.version}, ${workers} workers (its default)`;
+      cases.push({ id: `browser.engine.${session.name}.${base.key}`, kind: 'engine', name, engine: session.name, label: session.label, workers, file: base, job: 'adagg', opts: { workers }, session });
+    }
 
     for (const f of new Set(cases.map((c) => c.file))) warm(f.path);
     const idle = rssNow(chromiumTree(b.profile));
@@ -104,13 +121,16 @@ export async function browserBench({ files, big, runs, duckdb, reference }) {
       const res = results.get(c);
       const last = res[res.length - 1];
       const row = { id: c.id, group: 'browser', kind: c.kind, name: c.name, file: c.file.key, bytes: c.file.bytes };
-      for (const k of ['readers', 'method', 'workers']) if (c[k] !== undefined) row[k] = c[k];
+      for (const k of ['readers', 'method', 'workers', 'engine', 'label']) if (c[k] !== undefined) row[k] = c[k];
       row.runs = res.map((x) => x.ms / 1000);
       row.seconds = median(row.runs);
-      row.rendererMiB = Math.max(...res.map((x) => x.rss.renderer));
-      row.chromiumMiB = Math.max(...res.map((x) => x.rss.all));
+      if (c.session) row.engineMiB = Math.max(...res.map((x) => x.rss.all)); // all of that browser's processes
+      else {
+        row.rendererMiB = Math.max(...res.map((x) => x.rss.renderer));
+        row.chromiumMiB = Math.max(...res.map((x) => x.rss.all));
+      }
       row.rssSamples = res.map((x) => x.rss.samples);
-      if (c.kind === 'adagg') {
+      if (c.kind === 'adagg' || c.kind === 'engine') {
         const ref = reference[c.file.key];
         const same = res.every((x) => x.ctrCsv === ref.ctr && x.cpaCsv === ref.cpa);
         row.check = same ? 'same CSVs as the CLI' : 'MISMATCH with the CLI';
@@ -122,8 +142,10 @@ export async function browserBench({ files, big, runs, duckdb, reference }) {
       }
       return row;
     });
-    return { rows, cores: n, chromiumVersion: b.chromiumVersion, idle };
+    const versions = Object.fromEntries(sessions.map((x) => [x.name, x.version]));
+    return { rows, cores: n, chromiumVersion: b.chromiumVersion, engines: versions, idle };
   } finally {
+    for (const session of sessions) await session.close();
     await b.close();
   }
 }

@@ -62,6 +62,7 @@ const meta = {
   nativeThreads: native.threads,
   browserCores: browser.cores,
   chromium: browser.chromiumVersion,
+  engines: browser.engines, // Firefox ESR and WebKitGTK versions
   node: process.version,
   files: Object.fromEntries([...files, ...(big ? [big] : []), ...longIds].map(({ key, path, bytes, campaigns, label }) => [key, { path: path.slice(REPO.length), bytes, campaigns, label }])),
   idle: browser.idle,

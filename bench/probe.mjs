@@ -1,7 +1,8 @@
 // Targeted browser measurements, a few cases interleaved, in one Chromium
-// launched like the bench's (bench/browser.mjs).
+// launched like the bench's (bench/browser.mjs), or in Firefox ESR or
+// WebKitGTK through the engine tests' drivers (tests/engines/).
 //
-//   node bench/probe.mjs [--runs 5] [--file bench-data/ad_data.csv] CASE...
+//   node bench/probe.mjs [--runs 5] [--file bench-data/ad_data.csv] [--engine firefox] CASE...
 //
 // CASE: floor:READERS[:CHUNK_MIB[:METHOD]]  the read floor (FileReaderSync or stream)
 //       adagg:WORKERS[:DIR]         aggregateFile from DIR/aggregate.js (default
@@ -18,7 +19,8 @@ import { startServer } from '../scripts/serve.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/helpers.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { median, warm } from './util.mjs';
-import { chromiumTree, startSampling } from './rss.mjs';
+import { chromiumTree, processTree, startSampling } from './rss.mjs';
+import { launchEngine } from '../tests/engines/engines.mjs';
 
 const TICK = 100; // USER_HZ on Linux
 
@@ -35,14 +37,14 @@ function readOr(path) {
   }
 }
 
-/** CPU seconds of a Chromium tree: per process type and per live thread name. */
-function cpuSnapshot(profile) {
+/** CPU seconds of a browser's process tree (`procs`): per process type and per live thread name. */
+function cpuSnapshot(procs) {
   const snap = new Map();
-  for (const { pid, renderer } of chromiumTree(profile)) {
+  for (const { pid, renderer, type: named } of procs) {
     const stat = readOr(`/proc/${pid}/stat`);
     if (!stat) continue;
     const cmd = readOr(`/proc/${pid}/cmdline`) ?? '';
-    const type = renderer ? 'renderer' : (/--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser') + (/--utility-sub-type=([\w.]+)/.exec(cmd)?.[1] ? ':' + /--utility-sub-type=([\w.]+)/.exec(cmd)[1].split('.').pop() : '');
+    const type = named ?? (renderer ? 'renderer' : (/--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser') + (/--utility-sub-type=([\w.]+)/.exec(cmd)?.[1] ? ':' + /--utility-sub-type=([\w.]+)/.exec(cmd)[1].split('.').pop() : ''));
     const threads = new Map();
     try {
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -97,10 +99,12 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 let runs = 5;
 let file = join(REPO, 'bench-data/ad_data.csv');
+let engineName = 'chromium';
 const specs = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') runs = Number(args[++i]);
   else if (args[i] === '--file') file = args[++i];
+  else if (args[i] === '--engine') engineName = args[++i];
   else specs.push(args[i]);
 }
 const cases = specs.map((s) => {
@@ -110,29 +114,71 @@ const cases = specs.map((s) => {
   throw new Error(`bad case ${s}`);
 });
 
+/**
+ * The probe page open in `name`: {version, evaluate(fn, arg), choose(path),
+ * procs() (the browser's processes), close()}. Chromium is launched here,
+ * as before (PROBE_ARGS applies); the other engines through tests/engines/.
+ */
+async function openProbe(name, url) {
+  if (name !== 'chromium') {
+    const engine = await launchEngine(name);
+    try {
+      const tab = await engine.open(url);
+      return {
+        version: `${name} ${engine.version}`,
+        evaluate: (fn, arg) => tab.evaluate(fn, arg),
+        choose: (path) => tab.chooseFile("document.getElementById('file')", path),
+        procs: () => processTree(engine.pid),
+        close: () => engine.close(),
+      };
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+  }
+  const profile = await mkdtemp(join(tmpdir(), 'adagg-probe-'));
+  // PROBE_ARGS: extra Chromium flags, space-separated (e.g. --js-flags=--no-wasm-dynamic-tiering).
+  const extraArgs = (process.env.PROBE_ARGS ?? '').split(' ').filter(Boolean);
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true });
+  };
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+    page.on('console', (msg) => console.error(`page: ${msg.text()}`));
+    await page.goto(url);
+    return {
+      version: `chromium ${await page.evaluate(() => /Chrome\/([\d.]+)/.exec(navigator.userAgent)?.[1])}`,
+      evaluate: (fn, arg) => page.evaluate(fn, arg),
+      choose: (path) => page.setInputFiles('#file', path),
+      procs: () => chromiumTree(profile),
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
 const server = await startServer(REPO, 0);
-const profile = await mkdtemp(join(tmpdir(), 'adagg-probe-'));
-// PROBE_ARGS: extra Chromium flags, space-separated (e.g. --js-flags=--no-wasm-dynamic-tiering).
-const extraArgs = (process.env.PROBE_ARGS ?? '').split(' ').filter(Boolean);
-const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+const probe = await openProbe(engineName, `${server.url}bench/probe.html`);
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  page.on('console', (msg) => console.error(`page: ${msg.text()}`));
-  await page.goto(`${server.url}bench/probe.html`);
+  console.log(`${probe.version}, navigator.hardwareConcurrency ${await probe.evaluate(() => navigator.hardwareConcurrency)}`);
   warm(file);
   const results = new Map(cases.map((c) => [c, []]));
   const v0 = {};
   for (let r = 0; r < runs; r++) {
     for (const c of cases) {
       await quiet();
-      await page.evaluate(([job, opts]) => globalThis.probe.arm(job, opts), [c.job, c.opts]);
-      const before = cpuSnapshot(profile);
-      const sampler = startSampling(profile);
-      await page.setInputFiles('#file', file);
-      const v = await page.evaluate(() => globalThis.probe.done).finally(() => (v0.rss = sampler.stop()));
+      await probe.evaluate(([job, opts]) => globalThis.probe.arm(job, opts), [c.job, c.opts]);
+      const before = cpuSnapshot(probe.procs());
+      const sampler = startSampling(probe.procs);
+      await probe.choose(file);
+      const v = await probe.evaluate(() => globalThis.probe.done).finally(() => (v0.rss = sampler.stop()));
       v.rss = v0.rss;
-      v.cpu = cpuDelta(before, cpuSnapshot(profile));
+      v.cpu = cpuDelta(before, cpuSnapshot(probe.procs()));
       results.get(c).push(v);
       const phases = v.trace ? ' ' + phaseText(v) : '';
       console.log(`run ${r + 1} ${c.name}: ${(v.ms / 1000).toFixed(3)} s${phases}`);
@@ -147,7 +193,8 @@ try {
     const keys = [...new Set(res.flatMap((v) => Object.keys(v.cpu)))];
     const cpuMed = keys.map((k) => [k, median(res.map((v) => v.cpu[k] ?? 0))]).filter(([, x]) => x >= 0.02).sort((x, y) => y[1] - x[1]);
     const total = median(res.map((v) => Object.values(v.cpu).reduce((x, y) => x + y, 0)));
-    console.log(`  renderer peak MiB: median ${median(res.map((v) => v.rss.renderer)).toFixed(0)}, max ${Math.max(...res.map((v) => v.rss.renderer)).toFixed(0)}`);
+    if (engineName === 'chromium') console.log(`  renderer peak MiB: median ${median(res.map((v) => v.rss.renderer)).toFixed(0)}, max ${Math.max(...res.map((v) => v.rss.renderer)).toFixed(0)}`);
+    else console.log(`  peak MiB of all ${engineName} processes: median ${median(res.map((v) => v.rss.all)).toFixed(0)}, max ${Math.max(...res.map((v) => v.rss.all)).toFixed(0)}`);
     console.log(`  CPU s (median): total ${total.toFixed(2)}; ` + cpuMed.map(([k, x]) => `${k} ${x.toFixed(2)}`).join(', '));
     if (res[0].trace) {
       const labels = [...new Set(res.flatMap((v) => v.trace.map(([l]) => l)))];
@@ -155,9 +202,8 @@ try {
     }
   }
 } finally {
-  await context.close().catch(() => {});
+  await probe.close();
   await server.close();
-  await rm(profile, { recursive: true, force: true });
 }
 
 function at(v, label) {

@@ -1,6 +1,7 @@
 // Turns the measured rows into ratios, PASS/FAIL target lines, a text table
 // (console), a Markdown table and the JSON written to bench-results/.
 import { sizeLines, sizeTargets } from './size.mjs';
+import { ENGINE_LABELS } from './engines.mjs';
 
 const MB = 1e6;
 const MiB = 1 << 20;
@@ -21,6 +22,13 @@ export function buildReport({ meta, rows, sizes }) {
   const duck = rows.find((x) => x.kind === 'duckdb');
   const polars = rows.find((x) => x.kind === 'polars');
   for (const r of rows) {
+    // Firefox and WebKit are held against Chromium's adagg with its default
+    // workers, measured in the same rounds (Chromium's floor is not theirs).
+    if (r.kind === 'engine') {
+      const chromium = rows.find((x) => x.id === `browser.adagg.w${meta.browserCores}.${r.file}`);
+      if (chromium) r.vsChromium = r.seconds / chromium.seconds;
+      continue;
+    }
     // DuckDB-WASM reads with one thread: it is held against the 1-reader floor.
     const floor = r.group === 'native' ? floors.native : floors.browser[r.readers ?? r.workers ?? 1];
     if (floor) r.vsFloor = r.mbps / floor.mbps;
@@ -70,6 +78,12 @@ function targets(meta, rows, floors) {
       `adagg ${mib(a.rendererMiB)} → ${mib(b.rendererMiB)}, above idle ${idle(a)} → ${idle(b)}; read floor ${mib(f.rendererMiB)} → ${mib(g.rendererMiB)}, above idle ${idle(f)} → ${idle(g)}`,
     ],
   );
+  for (const e of rows.filter((r) => r.kind === 'engine' && r.file === meta.base)) {
+    target(`${e.label} whole job ≤ 2 × Chromium's time (each with its default workers)`, [e.id, `browser.adagg.w${n}.${meta.base}`], (a, c) => [
+      a.vsChromium <= 2,
+      `${a.seconds.toFixed(2)} s with ${a.workers} workers vs ${c.seconds.toFixed(2)} s with ${c.workers} (${x(a.vsChromium)} the time)`,
+    ]);
+  }
   const nf = (a) => `${a.mbps.toFixed(0)} MB/s = ${x(a.vsFloor)} the floor's ${floors.native?.mbps.toFixed(0)} MB/s (${floors.native?.id})`;
   target('native 1 thread ≥ 0.3 × newline floor', ['native.adagg.t1.50'], (a) => [a.vsFloor >= 0.3, nf(a)]);
   target(`native ${t} threads ≥ 0.5 × newline floor`, [`native.adagg.t${t}.50`], (a) => [a.vsFloor >= 0.5, nf(a)]);
@@ -112,7 +126,12 @@ const fmt = (v, digits) => (v === undefined ? '' : v.toFixed(digits));
 
 function tableCells(report) {
   const { rows, meta } = report;
-  const head = ['', 'name', 'file', 'median s', 'MB/s', 'vs floor', 'vs DuckDB', 'vs Polars', 'peak memory', 'check'];
+  const head = ['', 'name', 'file', 'median s', 'MB/s', 'vs floor', 'vs DuckDB', 'vs Polars', 'time ÷ Chromium', 'peak memory', 'check'];
+  const memory = (r) => {
+    if (r.kind === 'engine') return `all ${r.label} processes ${r.engineMiB.toFixed(0)} MiB`;
+    if (r.group === 'browser') return `renderer ${r.rendererMiB.toFixed(0)} (+${(r.rendererMiB - meta.idle.renderer).toFixed(0)}) / all ${r.chromiumMiB.toFixed(0)} MiB`;
+    return `RSS ${r.peakMiB.toFixed(1)} MiB`;
+  };
   const body = rows.map((r) => [
     r.group,
     r.name,
@@ -122,9 +141,8 @@ function tableCells(report) {
     r.vsFloor === undefined ? '' : `${r.vsFloor.toFixed(2)}×`,
     r.vsDuckdb === undefined ? '' : `${r.vsDuckdb.toFixed(1)}×`,
     r.vsPolars === undefined ? '' : `${r.vsPolars.toFixed(1)}×`,
-    r.group === 'browser'
-      ? `renderer ${r.rendererMiB.toFixed(0)} (+${(r.rendererMiB - meta.idle.renderer).toFixed(0)}) / all ${r.chromiumMiB.toFixed(0)} MiB`
-      : `RSS ${r.peakMiB.toFixed(1)} MiB`,
+    r.vsChromium === undefined ? '' : `${r.vsChromium.toFixed(2)}×`,
+    memory(r),
     r.check ?? '',
   ]);
   return [head, ...body];
@@ -143,7 +161,7 @@ const verdict = (p) => (p === true ? 'PASS' : p === false ? 'FAIL' : 'n/a ');
 export function toText(report) {
   const cells = tableCells(report);
   const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  const lines = cells.map((row) => row.map((c, i) => (i >= 3 && i <= 7 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd());
+  const lines = cells.map((row) => row.map((c, i) => (i >= 3 && i <= 8 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   lines.push('', floorsLine(report));
   if (report.sizes) lines.push('', ...sizeLines(report.sizes));
@@ -159,10 +177,12 @@ export function toMarkdown(report) {
     `# adagg bench${meta.smoke ? ' (smoke)' : ''}`,
     '',
     `${meta.date}, commit ${meta.commit}; ${meta.cpu}, ${meta.nativeThreads} threads (browser: ${meta.browserCores}); ` +
-      `Chromium ${meta.chromium}; median of ${meta.runs} run(s) each. See bench/README.md for what each number means.`,
+      `Chromium ${meta.chromium}` +
+      Object.entries(meta.engines ?? {}).map(([k, v]) => `, ${ENGINE_LABELS[k] ?? k} ${v}`).join('') +
+      `; median of ${meta.runs} run(s) each. See bench/README.md for what each number means.`,
     '',
     row(cells[0]),
-    row(cells[0].map((_, i) => (i >= 3 && i <= 7 ? '---:' : '---'))),
+    row(cells[0].map((_, i) => (i >= 3 && i <= 8 ? '---:' : '---'))),
     ...cells.slice(1).map(row),
     '',
     floorsLine(report),

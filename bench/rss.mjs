@@ -20,17 +20,15 @@ function processes() {
     const cmdline = read(`/proc/${name}/cmdline`);
     if (stat === null || cmdline === null) continue;
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    out.push({ pid: Number(name), ppid, cmdline: cmdline.replaceAll('\0', ' ') });
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    out.push({ pid: Number(name), ppid, comm, cmdline: cmdline.replaceAll('\0', ' ') });
   }
   return out;
 }
 
-/** [{pid, renderer}] for the browser started with this profile and its descendants. */
-export function chromiumTree(profile) {
-  const all = processes();
-  const tree = new Set(
-    all.filter((p) => p.cmdline.includes(`--user-data-dir=${profile}`) && !p.cmdline.includes('--type=')).map((p) => p.pid),
-  );
+/** The pids of `roots` and of all their descendants among `all`. */
+function descendants(all, roots) {
+  const tree = new Set(roots);
   for (let grew = true; grew; ) {
     grew = false;
     for (const p of all) {
@@ -40,7 +38,26 @@ export function chromiumTree(profile) {
       }
     }
   }
+  return tree;
+}
+
+/** [{pid, renderer}] for the browser started with this profile and its descendants. */
+export function chromiumTree(profile) {
+  const all = processes();
+  const roots = all.filter((p) => p.cmdline.includes(`--user-data-dir=${profile}`) && !p.cmdline.includes('--type=')).map((p) => p.pid);
+  const tree = descendants(all, roots);
   return all.filter((p) => tree.has(p.pid)).map((p) => ({ pid: p.pid, renderer: p.cmdline.includes('--type=renderer') }));
+}
+
+/**
+ * [{pid, renderer: false, type}] for process `root` and its descendants (the
+ * engines other than Chromium); `type` is the process's name (comm), e.g.
+ * 'Isolated Web Co' (Firefox's content process) or 'WebKitWebProces'.
+ */
+export function processTree(root) {
+  const all = processes();
+  const tree = descendants(all, [root]);
+  return all.filter((p) => tree.has(p.pid)).map((p) => ({ pid: p.pid, renderer: false, type: p.comm }));
 }
 
 function rssKiB(pid) {
@@ -64,10 +81,13 @@ export function rssNow(procs) {
  * Starts sampling every `intervalMs`; stop() returns the peaks in MiB:
  * {renderer, all, startRenderer, startAll, samples}. The process list is
  * refreshed every second (new processes rarely appear during a run).
+ * `profile`: a Chromium profile directory, or a function that lists the
+ * processes to sample (e.g. () => processTree(pid)).
  */
 export function startSampling(profile, intervalMs = 50) {
-  let procs = chromiumTree(profile);
-  if (procs.length === 0) throw new Error(`no Chromium process found for profile ${profile}`);
+  const tree = typeof profile === 'function' ? profile : () => chromiumTree(profile);
+  let procs = tree();
+  if (procs.length === 0) throw new Error(`no browser process found for ${profile}`);
   const start = rssNow(procs);
   const peak = { ...start };
   let samples = 0;
@@ -79,7 +99,7 @@ export function startSampling(profile, intervalMs = 50) {
   };
   const timer = setInterval(sample, intervalMs);
   const refresh = setInterval(() => {
-    procs = chromiumTree(profile);
+    procs = tree();
   }, 1000);
   return {
     stop() {

@@ -5,7 +5,7 @@
 //   PORT=0 node scripts/serve.mjs     # any free port
 //   PREFIX=/tools/adagg/ node scripts/serve.mjs   # serves the root under a sub-path
 //
-// Also importable: `startServer(root, port, { prefix, headers }) -> Promise<{ port, url, close }>`.
+// Also importable: `startServer(root, port, { prefix, headers, onRequest }) -> Promise<{ port, url, close }>`.
 // With a prefix, only URLs under it are served (the prefix is stripped) and
 // `url` ends with it; everything else is 404, as behind a portal's proxy.
 // `headers` are added to every answer (e.g. a Content-Security-Policy).
@@ -132,18 +132,21 @@ async function handle(root, prefix, answer, req, res) {
  * Starts the server on 127.0.0.1.
  * @param {string} root directory to serve
  * @param {number} [port=8080] 0 picks any free port
- * @param {{prefix?: string, headers?: Record<string, string>}} [options]
+ * @param {{prefix?: string, headers?: Record<string, string>, onRequest?: (req: import('node:http').IncomingMessage) => void}} [options]
  *   prefix: serve `root` under this URL path (e.g. '/tools/adagg/'); other
  *   paths are 404. headers: added to every answer
- *   (e.g. `{ 'Content-Security-Policy': "default-src 'self'" }`)
+ *   (e.g. `{ 'Content-Security-Policy': "default-src 'self'" }`).
+ *   onRequest: called with every request as it arrives (the engine tests
+ *   record what a page fetched)
  * @returns {Promise<{port: number, url: string, close: () => Promise<void>}>}
  *   `url` includes the prefix
  */
-export function startServer(root, port = 8080, { prefix = '', headers = {} } = {}) {
+export function startServer(root, port = 8080, { prefix = '', headers = {}, onRequest } = {}) {
   const absRoot = resolve(root);
   const base = normalizePrefix(prefix);
   const answer = { ...BASE_HEADERS, ...headers };
   const server = createServer((req, res) => {
+    onRequest?.(req);
     handle(absRoot, base, answer, req, res).catch(() => {
       if (!res.headersSent) send(res, answer, 500, 'internal error\n');
       else res.destroy();

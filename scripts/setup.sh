@@ -6,7 +6,9 @@
 #   - wasm-bindgen-cli pinned to the version in Cargo.lock, and wasm-pack
 #     (built in parallel: they are the slow part of a fresh run)
 #   - Debian's chromium + chromium-driver (headless browser tests)
-#   - npm packages (playwright-core, binaryen for wasm-opt)
+#   - Debian's firefox-esr, webkit2gtk-driver and xvfb (scripts/setup-engines.sh:
+#     the cross-engine tests and bench rows)
+#   - npm packages (playwright-core, puppeteer-core, selenium-webdriver, binaryen for wasm-opt)
 #
 # Not Debian's binaryen: its wasm-opt 108 silently corrupts wasm-bindgen
 # 0.2.130 output. npm's binaryen is used through node_modules/.bin instead.
@@ -49,6 +51,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   log "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+bash scripts/setup-engines.sh
 
 status=0
 for pid in "${pids[@]}"; do

@@ -11,6 +11,7 @@
 #      webpack 5 portal, built for production, under /portal/ with a strict CSP
 #      (npm installs from the registry into ~/.cache/adagg-portal-npm: the
 #      first run downloads ~60 MB, later ones are offline)
+#   8. node --test tests/engines/: the core cases in Chromium, Firefox ESR and WebKitGTK
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -33,3 +34,5 @@ cargo build --release --quiet --bins
 node --test tests/e2e/
 echo "== portal fixtures: the npm tarball in Vite + React and webpack builds"
 node --test tests/portal/
+echo "== the page and the widget in Chromium, Firefox ESR and WebKitGTK"
+node --test tests/engines/

@@ -2,7 +2,8 @@
 //! Web Worker. JS sees `sniff`, `aggregateRange` and `finishPartials`.
 //!
 //! Files are read here, never whole: `Blob.stream()` with a "bring your own
-//! buffer" reader, 1 MiB at a time into one reused buffer ([`read_stream`]).
+//! buffer" reader, 1 MiB at a time into one reused buffer ([`read_stream`]),
+//! or `Blob.arrayBuffer()` slices in browsers without one (WebKit).
 
 mod ranges;
 mod result;

@@ -251,7 +251,7 @@ test('rejected_rows.csv lists every skipped row, past 100,000, equal to the CLI 
   await page.close();
 });
 
-test('a browser without BYOB stream readers reads with the default reader: the same result', async () => {
+test('a browser without BYOB stream readers (WebKit) reads Blob.arrayBuffer() slices: the same result', async () => {
   // A worker whose Blob streams refuse BYOB readers, as in browsers where they are not byte streams.
   const dirOut = join(REPO, 'test-results');
   await mkdir(dirOut, { recursive: true });
