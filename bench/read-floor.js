@@ -25,10 +25,11 @@ let keptFor = null;
 
 /** Starts read workers for `method` until `n` exist, and resolves once they all answer. */
 export async function startReaders(n, method) {
-  if (keptFor !== method) {
-    for (const w of kept.splice(0)) w.terminate();
-    keptFor = method;
-  }
+  // New workers for every run: a set kept from the round before once never
+  // answered (npm run bench hung at round 3's first BYOB floor, twice, after
+  // the 4 GB BYOB floor of round 2). Starting them is before the clock.
+  for (const w of kept.splice(0)) w.terminate();
+  keptFor = method;
   while (kept.length < n) kept.push(new Worker(READ_WORKER, { type: 'module' }));
   await Promise.all(kept.slice(0, n).map((w) => ask(w, { ping: true })));
 }
