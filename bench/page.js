@@ -77,7 +77,7 @@ globalThis.bench = {
   async arm(job, opts = {}) {
     if (!JOBS[job]) throw new Error(`unknown job ${job}`);
     if (job === 'duckdb') await duckdbSetup();
-    if (job === 'floor') await startReaders(opts.readers, opts.method);
+    if (job === 'floor') await startReaders(opts.readers);
     // adagg's workers were started at load (warmUp) and stay; with more
     // workers than that, start the rest now, as the page's setting does.
     if (job === 'adagg') await warmUp({ workers: opts.workers });

@@ -40,7 +40,7 @@ globalThis.probe = {
       const m = await load(opts.variant ?? '/www');
       await m.warmUp?.({ workers: opts.workers }); // start workers beyond the default now
     }
-    if (job === 'floor') await startReaders(opts.readers, opts.method ?? 'FileReaderSync');
+    if (job === 'floor') await startReaders(opts.readers);
     input.value = '';
     probe.done = new Promise((resolve, reject) => {
       armed = { job, opts, resolve, reject };

@@ -14,22 +14,19 @@ function splitOffsets(dataStart, size, n) {
 }
 
 /**
- * Read workers kept alive between runs, as adagg keeps its own (www/core/pool.js
- * WorkerPool): starting a worker is not part of either measurement.
+ * The read workers of the current run, started when it is armed: starting a
+ * worker is not part of the measurement. (A worker that has read with the
+ * default stream reader hangs on its next BYOB read in Chromium 156, and a
+ * kept one once never answered: each run gets new ones.)
  */
 const kept = [];
-/** The method the kept workers read with: one method per set of workers (a
- * worker that has read with the default stream reader hangs on its next
- * BYOB read in Chromium 156), and none of another method's garbage. */
-let keptFor = null;
 
-/** Starts read workers for `method` until `n` exist, and resolves once they all answer. */
-export async function startReaders(n, method) {
+/** Starts `n` new read workers, and resolves once they all answer. */
+export async function startReaders(n) {
   // New workers for every run: a set kept from the round before once never
   // answered (npm run bench hung at round 3's first BYOB floor, twice, after
-  // the 4 GB BYOB floor of round 2). Starting them is before the clock.
+  // the 4 GB BYOB floor of round 2).
   for (const w of kept.splice(0)) w.terminate();
-  keptFor = method;
   while (kept.length < n) kept.push(new Worker(READ_WORKER, { type: 'module' }));
   await Promise.all(kept.slice(0, n).map((w) => ask(w, { ping: true })));
 }
@@ -50,7 +47,7 @@ function ask(w, message) {
  */
 export async function readFloor(file, { readers, method, chunkSize = 16 << 20 }) {
   const offsets = splitOffsets(0, file.size, readers);
-  await startReaders(readers, method); // already started when the run was armed
+  if (kept.length < readers) await startReaders(readers); // normally started when the run was armed
   const parts = await Promise.all(
     kept.slice(0, readers).map((w, i) => ask(w, { file, start: offsets[i], end: offsets[i + 1], method, chunkSize })),
   );

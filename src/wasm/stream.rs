@@ -116,7 +116,7 @@ pub(super) async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u
     let mut spare = Some(fresh());
     let mut pending = Some(issue(fresh()));
     let mut buf = vec![0u8; PIECE];
-    let (mut done, mut reported) = (0u64, 0u64);
+    let (mut done, mut clock) = (0u64, ReportClock::default());
     while let Some(read) = pending.take() {
         let result = read.await.map_err(js_err)?;
         let value = get(&result, "value")?;
@@ -135,12 +135,7 @@ pub(super) async fn read_stream(blob: &Blob, from: u64, mut sink: impl FnMut(&[u
         let n = (value.length() as usize).min(PIECE);
         value.subarray(0, n as u32).copy_to(&mut buf[..n]);
         done += n as u64;
-        let end = from + done >= size;
-        let report = end || done - reported >= REPORT_EVERY;
-        if report {
-            reported = done;
-        }
-        if !sink(&buf[..n], report) {
+        if !sink(&buf[..n], clock.due(done, from + done >= size)) {
             let _ = reader.cancel();
             return Ok(());
         }
@@ -171,7 +166,7 @@ async fn read_slices(blob: &Blob, from: u64, size: u64, mut sink: impl FnMut(&[u
         Ok((end, JsFuture::from(slice.array_buffer())))
     };
     let mut buf = vec![0u8; PIECE];
-    let (mut done, mut reported) = (0u64, 0u64);
+    let (mut done, mut clock) = (0u64, ReportClock::default());
     let mut pending = Some(request(from)?);
     while let Some((end, read)) = pending.take() {
         let data: ArrayBuffer = read.await.map_err(js_err)?.unchecked_into();
@@ -189,16 +184,31 @@ async fn read_slices(blob: &Blob, from: u64, size: u64, mut sink: impl FnMut(&[u
             Uint8Array::new_with_byte_offset_and_length(&data, copied as u32, len as u32).copy_to(&mut buf[..len]);
             copied += len;
             done += len as u64;
-            let report = from + done >= size || done - reported >= REPORT_EVERY;
-            if report {
-                reported = done;
-            }
-            if !sink(&buf[..len], report) {
+            if !sink(&buf[..len], clock.due(done, from + done >= size)) {
                 return Ok(());
             }
         }
     }
     Ok(())
+}
+
+/// When a reader tells its sink to report: every [`REPORT_EVERY`] bytes
+/// and at the end of the range.
+#[derive(Default)]
+struct ReportClock {
+    /// Bytes read at the last report.
+    reported: u64,
+}
+
+impl ReportClock {
+    /// Whether to report now, `done` bytes read (`end`: the range's last).
+    fn due(&mut self, done: u64, end: bool) -> bool {
+        let due = end || done - self.reported >= REPORT_EVERY;
+        if due {
+            self.reported = done;
+        }
+        due
+    }
 }
 
 /// The length of a read's `value` (0 when there is none).
