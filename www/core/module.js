@@ -1,5 +1,5 @@
 // The one WebAssembly loader: compiles the module once per URL, from the JS
-// module that carries its bytes as base64 (pkg/adagg_wasm.js, written by
+// module that carries its bytes deflated and base64 (pkg/adagg_wasm.js, written by
 // scripts/build-web.sh: loading it needs no connection, so a page's CSP can
 // say `connect-src 'none'`) or from a plain .wasm file (fetched: the page's
 // connect-src must allow it). The compiled module goes to every worker, so
@@ -41,15 +41,38 @@ async function compileFrom(url) {
     if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
     return WebAssembly.compile(await res.arrayBuffer());
   }
-  let base64;
+  let mod;
   try {
-    ({ default: base64 } = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : importDefault()));
+    mod = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : importDefault());
   } catch (err) {
     const status = url ? ` (${await httpStatusOf(url)})` : '';
     throw new NotLoaded(`${err?.message || String(err)}${status}`, { cause: err });
   }
+  const { default: base64, encoding = null, size = null } = mod;
   if (typeof base64 !== 'string') throw new Error('not an adagg_wasm.js module');
-  return WebAssembly.compile(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+  const bytes = await decode(base64, encoding);
+  if (size != null && bytes.length !== size) throw new Error(`adagg_wasm.js holds ${bytes.length} bytes of wasm, not ${size}: the file is damaged`);
+  return WebAssembly.compile(bytes);
+}
+
+/**
+ * The wasm bytes from adagg_wasm.js's base64 text, inflated when the module
+ * says `encoding = 'deflate-raw'` (scripts/build-web.sh writes it so).
+ * @param {string} base64
+ * @param {string | null} encoding
+ * @returns {Promise<Uint8Array>}
+ */
+async function decode(base64, encoding) {
+  const bytes = typeof Uint8Array.fromBase64 === 'function'
+    ? Uint8Array.fromBase64(base64)
+    : Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  if (encoding == null) return bytes;
+  if (encoding !== 'deflate-raw') throw new Error(`adagg_wasm.js: unknown encoding ${JSON.stringify(encoding)}`);
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('this browser has no DecompressionStream (needs Chrome 103, Firefox 113, Safari 16.4 or later)');
+  }
+  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
 /**
