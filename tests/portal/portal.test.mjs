@@ -6,7 +6,8 @@
 //
 // For each fixture in tests/portal/<name>/ (vite-react: Vite + React +
 // TypeScript; webpack: webpack 5, plain JS; plain: no bundler, adagg's www/
-// copied next to the page), in a temp copy: `npm install` of the fixture's
+// copied next to the page; esbuild and rollup: plain JS, adagg's worker as
+// a second entry point, the one line these bundlers need), in a temp copy: `npm install` of the fixture's
 // pinned dependencies (its package-lock.json) plus the tarball of this
 // repository, `npm run build`, then in the browser: the
 // widget and aggregateFile() give the CLI's files byte for byte, cancelling
@@ -47,6 +48,8 @@ const FIXTURES = [
   { name: 'vite-react', build: ['run', 'build'] }, // tsc --noEmit (strict) && vite build --base /portal/
   { name: 'webpack', build: ['run', 'build'] }, // webpack --mode production (publicPath '/portal/')
   { name: 'plain', build: ['run', 'build'] }, // no bundler: node_modules/adagg/www/ copied to dist/vendor/adagg/
+  { name: 'esbuild', build: ['run', 'build'] }, // esbuild, adagg's worker as a second entry point
+  { name: 'rollup', build: ['run', 'build'] }, // Rollup + node-resolve, adagg's worker as a second input
 ];
 
 let dir;
@@ -55,10 +58,10 @@ const apps = {}; // fixture name -> its installed temp copy
 const files = {};
 const cli = {};
 
-async function run(cmd, args, cwd, label) {
+async function run(cmd, args, cwd, label, env = {}) {
   const t0 = Date.now();
   try {
-    const { stdout, stderr } = await execFileP(cmd, args, { cwd, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    const { stdout, stderr } = await execFileP(cmd, args, { cwd, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', CI: '1', ...env } });
     return { stdout, stderr, ms: Date.now() - t0 };
   } catch (err) {
     throw new Error(`${label ?? `${cmd} ${args.join(' ')}`} failed in ${cwd}:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
@@ -350,5 +353,34 @@ test('portal fixture vite-react: the Vite dev server finds the worker and the wa
     await browser.close();
     vite.kill('SIGTERM');
     await exited;
+  }
+});
+
+// esbuild without the README's one line (the worker as a second entry): the
+// bundle asks for a worker.js that is not there. The widget must say so
+// plainly, as a start failure, and point at the fix, not crash or hang.
+// Quick (~3 s): rebuilds the esbuild copy installed above.
+test('portal fixture esbuild without the worker entry: a clear start failure naming the fix', async (t) => {
+  if (!apps.esbuild) return t.skip('the esbuild fixture did not install');
+  const app = apps.esbuild;
+  await run('npm', ['run', 'build'], app, 'npm run build (esbuild, ADAGG_NO_WORKER_ENTRY=1)', { ADAGG_NO_WORKER_ENTRY: '1' });
+  const dist = join(app, 'dist');
+  assert.equal((await listFiles(dist)).includes('worker.js'), false, 'no worker.js in dist');
+  const server = await startServer(dist, 0, { prefix: PREFIX, headers: { 'Content-Security-Policy': CSP } });
+  const browser = await launch();
+  try {
+    const { page } = await openPage(browser.context, server.url);
+    const ended = await endedOf(page, 'widget');
+    await page.setInputFiles('#widget input[type=file]', files.clean);
+    await waitState(page, 'widget', ended, 'error', 60_000);
+    assert.equal(await page.locator('#widget-error').getAttribute('data-kind'), 'load');
+    const message = await page.locator('#widget-error').textContent();
+    assert.match(message, /worker bundled with adagg.*failed to load/);
+    assert.match(message, /second entry point named "worker"/);
+    assert.equal(await page.locator('#widget').locator('[role=alert] .alert-title').textContent(), 'adagg could not start');
+    t.diagnostic(`esbuild without the worker entry: ${message}`);
+  } finally {
+    await browser.close();
+    await server.close();
   }
 });

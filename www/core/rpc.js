@@ -55,7 +55,7 @@ export class WorkerClient {
         this.#fail(withKind(new Error(`The worker failed to start: ${event.message}`), 'load'));
       } else if (url == null) {
         // A bundled worker's URL is the bundler's: the browser console names it.
-        this.#fail(withKind(new Error('The worker bundled with adagg (core/worker.js) failed to load: its script or one of its imports (pkg/adagg.js) was not found. Is www/pkg built, and does the build copy the worker with its imports? The widget\'s worker-url can point to it.'), 'load'));
+        this.#fail(withKind(new Error('The worker bundled with adagg (core/worker.js) failed to load: its script or one of its imports (pkg/adagg.js) was not found (the browser console names the URL). Rollup and esbuild do not build workers: add adagg/www/core/worker.js as a second entry point named "worker" (README, "Bundlers and frameworks"), or point the widget\'s worker-url (aggregateFile\'s workerUrl) at a copy of it.'), 'load'));
       } else {
         httpStatusOf(url).then((status) => this.#fail(withKind(new Error(`The worker failed to load from ${url.href} (${status}).`), 'load')));
       }
