@@ -74,7 +74,7 @@ fn naive_warnings(
             examples.push((kind.index(), line, earlier, campaign.to_vec()));
         }
     };
-    let [impressions, clicks, _, conversions] = v.sums;
+    let [impressions, clicks, _, conversions, _] = v.sums;
     if clicks > impressions {
         warn(Warn::ClicksOverImpressions, 0);
     }

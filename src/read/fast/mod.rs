@@ -26,7 +26,7 @@ use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::row::record::Layout;
 use crate::row::record::RECORD_LIMIT;
 use crate::schema::field::Field;
-use crate::schema::totals::{Sum, SumKind, Totals, SUMS};
+use crate::schema::totals::{Sum, SumKind, Totals, REQUIRED};
 use crate::text::date::Day;
 use crate::text::date::NO_DAY;
 
@@ -153,13 +153,14 @@ impl Col {
 }
 
 /// Columns of the canonical layout: the campaign id, the date, then the
-/// summed fields in [`Sum::ALL`] order (FV-SEC001's
-/// `campaign_id,date,impressions,clicks,spend,conversions`).
-const CANONICAL: [Col; 2 + SUMS] = {
-    let mut cols = [Col::Campaign; 2 + SUMS];
+/// required summed fields in [`Sum::ALL`] order (FV-SEC001's
+/// `campaign_id,date,impressions,clicks,spend,conversions`). A file with
+/// an optional sum (revenue) is parsed field by field.
+const CANONICAL: [Col; 2 + REQUIRED] = {
+    let mut cols = [Col::Campaign; 2 + REQUIRED];
     cols[1] = Col::Date;
     let mut i = 0;
-    while i < SUMS {
+    while i < REQUIRED {
         cols[2 + i] = Col::sum(Sum::ALL[i]);
         i += 1;
     }
@@ -207,7 +208,9 @@ impl FastParser {
         }
         cols[layout.campaign] = Col::Campaign;
         for s in Sum::ALL {
-            cols[layout.sums[s.index()]] = Col::sum(s);
+            if let Some(c) = layout.sums[s.index()] {
+                cols[c] = Col::sum(s);
+            }
         }
         let decimal = layout.format.decimal();
         let (below, delim_below) = match delimiter {

@@ -17,7 +17,8 @@ impl FastParser {
         let (end, term) = if C {
             // Written out so that each field's column is a constant (a loop
             // cost the 1 GB file 3% more instructions); a new sum adds a
-            // line (the pattern's length is `CANONICAL`'s).
+            // line (the pattern's length is `CANONICAL`'s: the required sums;
+            // an optional one makes a layout that is not canonical).
             let [c0, c1, c2, c3, c4, c5] = CANONICAL;
             let q = self.next(self.field::<S, B>(c0, buf, p, &mut row)?)?;
             let q = self.next(self.field::<S, B>(c1, buf, q, &mut row)?)?;

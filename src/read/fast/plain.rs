@@ -20,13 +20,13 @@ impl FastParser {
             at
         };
         // The ends of the id, the date and each sum: the last one ends the line.
-        let p: [usize; 2 + SUMS] = std::array::from_fn(|_| next());
-        let (p1, p2, last) = (p[0], p[1], p[1 + SUMS]);
+        let p: [usize; 2 + REQUIRED] = std::array::from_fn(|_| next());
+        let (p1, p2, last) = (p[0], p[1], p[1 + REQUIRED]);
         if last >= 64 {
             return None;
         }
         let b = |i: usize| win.0[i];
-        if p[..1 + SUMS].iter().fold(0, |acc, &at| acc | (b(at) ^ d)) != 0 {
+        if p[..1 + REQUIRED].iter().fold(0, |acc, &at| acc | (b(at) ^ d)) != 0 {
             return None;
         }
         let end = match b(last) {
@@ -43,7 +43,7 @@ impl FastParser {
             false => (0, 0),
         };
         let mut values = Totals::default();
-        for s in Sum::ALL {
+        for s in Sum::ALL.into_iter().take(REQUIRED) {
             let (start, end) = (p[1 + s.index()] + 1, p[2 + s.index()]);
             values.sums[s.index()] = match s.kind() {
                 SumKind::Count => digits_in(win, start, end)?,

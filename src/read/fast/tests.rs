@@ -22,7 +22,7 @@ impl Rng {
 const LAYOUT: Layout = Layout {
     field_count: 6,
     campaign: 0,
-    sums: [2, 3, 4, 5],
+    sums: [Some(2), Some(3), Some(4), Some(5), None],
     format: NumberFormat {
         decimal_comma: false,
     },
@@ -101,7 +101,7 @@ fn accepts_plain_rows() {
     assert_eq!(c, b"CMP001");
     assert_eq!(
         v,
-        Totals::new([12000, 300, 45_500_000, 12])
+        Totals::required([12000, 300, 45_500_000, 12])
     );
     assert_eq!(
         parse(&p, b"X,,0,0,7,0\n").unwrap().1[Sum::Spend],
@@ -175,7 +175,7 @@ fn other_layouts_delimiters_and_formats() {
     let eu = Layout {
         field_count: 7,
         campaign: 2,
-        sums: [6, 5, 3, 4],
+        sums: [Some(6), Some(5), Some(3), Some(4), None],
         format: NumberFormat {
             decimal_comma: true,
         },
@@ -188,7 +188,7 @@ fn other_layouts_delimiters_and_formats() {
     assert_eq!(c, b"CMP 1");
     assert_eq!(
         v,
-        Totals::new([300, 20, 1_250_000, 7])
+        Totals::required([300, 20, 1_250_000, 7])
     );
     assert_eq!(p.line(b"x;2025;CMP 1;1.25;7;20;300\n", 0), None);
     assert_eq!(p.line(b"Totals;2025;CMP 1;1,25;7;20;300\n", 0), None);
@@ -571,7 +571,7 @@ fn accepted_lines_match_csv_core() {
             Layout {
                 field_count: 7,
                 campaign: 2,
-                sums: [6, 5, 3, 4],
+                sums: [Some(6), Some(5), Some(3), Some(4), None],
                 format: NumberFormat {
                     decimal_comma: true,
                 },
@@ -586,7 +586,7 @@ fn accepted_lines_match_csv_core() {
             Layout {
                 field_count: 5,
                 campaign: 4,
-                sums: [0, 1, 2, 3],
+                sums: [Some(0), Some(1), Some(2), Some(3), None],
                 format: NumberFormat::default(),
                 date: None,
                 name: None,
@@ -598,7 +598,7 @@ fn accepted_lines_match_csv_core() {
             Layout {
                 field_count: 6,
                 campaign: 0,
-                sums: [2, 3, 4, 5],
+                sums: [Some(2), Some(3), Some(4), Some(5), None],
                 format: NumberFormat::default(),
                 date: Some(1),
                 name: None,
@@ -665,10 +665,10 @@ fn accepted_lines_match_csv_core() {
                 for _ in 0..rng.below(4) {
                     line.extend_from_slice(pieces[rng.below(pieces.len())]);
                 }
-            } else if let Some(i) = [0, 1, 3].into_iter().find(|&i| layout.sums[i] == f) {
+            } else if let Some(i) = [0, 1, 3].into_iter().find(|&i| layout.sums[i] == Some(f)) {
                 // Mostly impressions >= clicks >= conversions.
                 digits(&mut rng, &mut line, [6, 4, 0, 2][i]);
-            } else if layout.sums[2] == f {
+            } else if layout.sums[2] == Some(f) {
                 digits(&mut rng, &mut line, 5);
                 if rng.below(3) != 0 {
                     line.push(if layout.format.decimal_comma {
