@@ -238,4 +238,37 @@ mod tests {
         // a: big/(big+1) = 1 - 1/(big+1); b: (big-1)/big = 1 - 1/big; a > b.
         assert_eq!(ids(&top_k(&m, 2, &CTR)), ["a", "b"]);
     }
+
+    #[test]
+    fn guardrails_direction_and_exact_ratios() {
+        use crate::schema::metric::{CPC, ROAS};
+        let big = 1u64 << 60;
+        // a and b differ by less than an f64 sees (a first); c (0.9) has few clicks.
+        let m = map(&[("a", big + 1, big, 0, 0), ("b", big, big - 1, 0, 0), ("c", 10, 9, 0, 0), ("z", 0, 0, 0, 0)]);
+        let spec = RankSpec::new(&CTR, 10);
+        let all = rank(&m, spec);
+        assert_eq!((ids(&all.rows), all.removed, all.eligible), (vec!["a".to_string(), "b".into(), "c".into()], 0, 3));
+        let g = Guardrails::NONE.with(Sum::Clicks, 1000);
+        let r = rank(&m, RankSpec { guardrails: g, ..spec });
+        assert_eq!((ids(&r.rows), r.removed, r.eligible), (vec!["a".to_string(), "b".into()], 1, 2), "z has no CTR: not counted");
+        let r = rank(&m, RankSpec { guardrails: g, better: Better::Lower, ..spec });
+        assert_eq!(ids(&r.rows), ["b", "a"]);
+        let g = Guardrails::NONE.with(Sum::Impressions, big + 1);
+        assert_eq!(ids(&rank(&m, RankSpec { guardrails: g, ..spec }).rows), ["a"]);
+        // Ties by id in both directions; spend compared in micros.
+        let mut t = Table::new();
+        for (id, clicks, spend, rev) in [("y", 2, 1_000_000, 3_000_000), ("x", 4, 2_000_000, 6_000_000), ("w", 4, 1_999_999, 1)] {
+            t.add(id.as_bytes(), &Totals::new([100, clicks, spend, 0, rev])).unwrap();
+        }
+        assert_eq!(ids(&top_k(&t, 10, &CPC)), ["w", "x", "y"]);
+        let asc = RankSpec { better: Better::Higher, ..RankSpec::new(&CPC, 10) };
+        assert_eq!(ids(&rank(&t, asc).rows), ["x", "y", "w"]);
+        let g = Guardrails::NONE.with(Sum::Spend, 2_000_000);
+        let r = rank(&t, RankSpec { guardrails: g, ..RankSpec::new(&ROAS, 10) });
+        assert_eq!((ids(&r.rows), r.removed), (vec!["x".to_string()], 2));
+        for k in [Sum::Impressions, Sum::Conversions] {
+            let r = rank(&t, RankSpec { guardrails: Guardrails::NONE.with(k, 101), ..RankSpec::new(&CPC, 10) });
+            assert_eq!((r.rows.len(), r.removed), (0, 3));
+        }
+    }
 }
