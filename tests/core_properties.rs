@@ -74,7 +74,7 @@ fn naive_warnings(
             examples.push((kind.index(), line, earlier, campaign.to_vec()));
         }
     };
-    let [impressions, clicks, _, conversions] = v.sums;
+    let [impressions, clicks, _, conversions, _] = v.sums;
     if clicks > impressions {
         warn(Warn::ClicksOverImpressions, 0);
     }
@@ -348,22 +348,60 @@ proptest! {
 /// of a line): few campaigns, days spread over three years (wider than the
 /// duplicate cache's 512-day windows), repeated pairs, in any order.
 fn plain_file() -> impl Strategy<Value = Vec<u8>> {
-    let row = (0u32..4, 0i32..1100, 0u32..3, any::<bool>()).prop_map(|(c, d, v, noisy)| {
+    plain_file_with(prop::sample::select(vec![false]))
+}
+
+/// [`plain_file`], with a revenue column last when `revenue` says so (its
+/// values with 0 to 6 decimals, the fast path's canonical layout with
+/// every sum).
+fn plain_file_with(revenue: impl Strategy<Value = bool>) -> impl Strategy<Value = Vec<u8>> {
+    let row = (0u32..4, 0i32..1100, 0u32..3, any::<bool>(), 0u64..2_000_000).prop_map(|(c, d, v, noisy, rev)| {
         let (y, m, dd) = adagg::date::civil_from_day(adagg::date::parse_date(b"2024-01-01").unwrap() + d);
         let id = if noisy { format!("C{c}-with-a-longer-id") } else { format!("C{c}") };
-        format!("{id},{y:04}-{m:02}-{dd:02},{},{},{}.25,{}\n", 100 + v, 10 + v, v, v)
+        let line = format!("{id},{y:04}-{m:02}-{dd:02},{},{},{}.25,{}", 100 + v, 10 + v, v, v);
+        (line, format!("{}.{:0w$}", rev / 1000, rev % 1000, w = (rev % 4) as usize))
     });
-    (prop::collection::vec(row, 20..400), prop::sample::select(vec![0usize, 1, 2])).prop_map(|(rows, repeat)| {
+    (prop::collection::vec(row, 20..400), prop::sample::select(vec![0usize, 1, 2]), revenue).prop_map(|(rows, repeat, revenue)| {
         // Repeat early rows later: duplicates on every path.
-        let mut rows = rows;
+        let mut rows: Vec<String> = rows
+            .into_iter()
+            .map(|(line, rev)| match revenue {
+                true => format!("{line},{rev}\n"),
+                false => format!("{line}\n"),
+            })
+            .collect();
         for i in 0..rows.len() / 3 * repeat {
             let r = rows[i % 7].clone();
             rows.push(r);
         }
-        let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+        let mut s = String::from("campaign_id,date,impressions,clicks,spend,conversions");
+        s += if revenue { ",revenue\n" } else { "\n" };
         s.extend(rows);
         s.into_bytes()
     })
+}
+
+/// Ranges of `input`, each through the codec (`to_bytes`), merged by
+/// `append_bytes` as the web shell does: the campaigns and `has_revenue`
+/// of one pass.
+fn merged_by_bytes(input: &[u8], n: usize) -> (BTreeMap<Vec<u8>, Totals>, bool) {
+    let plan = sniff(input, true).unwrap().unwrap();
+    let points = split_points(&plan, input.len() as u64, n);
+    let mut merged: Option<Partial> = None;
+    for (start, stop) in adagg::first_pass(&points) {
+        let part = run_range_in_memory(&plan, input, start, stop, 97, Pass::Fast).unwrap();
+        let bytes = part.to_bytes();
+        match &mut merged {
+            None => merged = Some(Partial::from_bytes(&bytes).unwrap()),
+            Some(m) => m.append_bytes(&bytes).unwrap(),
+        }
+    }
+    let merged = merged.unwrap();
+    let mut campaigns = BTreeMap::new();
+    merged.campaigns.for_each(|id, t| {
+        campaigns.insert(id.to_vec(), *t);
+    });
+    (campaigns, merged.has_revenue)
 }
 
 proptest! {
@@ -376,6 +414,56 @@ proptest! {
         prop_assert_eq!(run_chunked(&input, &[4096]), expected.clone(), "4 KiB chunks");
         prop_assert_eq!(run_parallel(&input, n, 1 << 16), expected, "{} ranges", n);
     }
+
+    #[test]
+    fn revenue_files_match_csv_core_and_merge_through_the_codec(input in plain_file_with(any::<bool>()), n in 1usize..5) {
+        let expected = reference(&input).unwrap();
+        prop_assert_eq!(run_chunked(&input, &[input.len()]), Some(expected.clone()), "whole input");
+        prop_assert_eq!(run_parallel(&input, n, 1 << 16), Some(expected.clone()), "{} ranges", n);
+        let has_revenue = input.starts_with(b"campaign_id,date,impressions,clicks,spend,conversions,revenue");
+        let (campaigns, merged_has) = merged_by_bytes(&input, n);
+        prop_assert_eq!(&campaigns, &expected.campaigns);
+        prop_assert_eq!(merged_has, has_revenue);
+        // Revenue sums are what a plain sum of the column gives.
+        let total: u64 = campaigns.values().map(|t| t[adagg::Sum::Revenue]).sum();
+        let mut plain = 0u64;
+        if has_revenue {
+            for line in input.split(|&b| b == b'\n').skip(1).filter(|l| !l.is_empty()) {
+                let cell = std::str::from_utf8(line.rsplit(|&b| b == b',').next().unwrap()).unwrap();
+                plain += adagg::parse_micros(cell.as_bytes()).unwrap();
+            }
+        }
+        prop_assert_eq!(total, plain);
+    }
+}
+
+#[test]
+fn has_revenue_is_an_or_across_ranges_and_survives_the_codec() {
+    let without = Job::with_options(options());
+    let mut a = without;
+    a.feed(b"campaign_id,impressions,clicks,spend,conversions\nA,1,1,1,1\n").unwrap();
+    let (_, a) = a.finish().unwrap();
+    assert!(!a.has_revenue);
+    let mut b = Job::with_options(options());
+    b.feed(b"campaign_id,impressions,clicks,spend,conversions,Conv. value\nA,1,1,1,1,2.5\n").unwrap();
+    let (_, mut b) = b.finish().unwrap();
+    assert!(b.has_revenue);
+    assert!(Partial::from_bytes(&b.to_bytes()).unwrap().has_revenue);
+    assert!(!Partial::from_bytes(&a.to_bytes()).unwrap().has_revenue);
+    // OR, whichever side has it.
+    for (first, second) in [(a.clone(), b.clone()), (b.clone(), a.clone())] {
+        let mut first = first;
+        let mut second = second;
+        second.start = first.end;
+        second.end = first.end + 1;
+        first.append(second).unwrap();
+        assert!(first.has_revenue);
+    }
+    b.has_revenue = false;
+    let mut a2 = a.clone();
+    b.start = a2.end;
+    a2.append(b).unwrap();
+    assert!(!a2.has_revenue);
 }
 
 /// Dates of other forms that differ only past their 8th byte, one after

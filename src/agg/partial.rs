@@ -83,6 +83,9 @@ pub struct Partial {
     pub names: FxHashMap<Box<[u8]>, Box<[u8]>>,
     /// Data-quality warnings about aggregated rows.
     pub quality: Quality,
+    /// The input had a revenue column (merged with OR): without one,
+    /// revenue sums are 0 and ROAS is absent, not zero.
+    pub has_revenue: bool,
 }
 
 impl Partial {
@@ -188,6 +191,7 @@ impl Partial {
         self.rejected.extend(next.rejected.into_iter().take(room));
         self.rejected_omitted += next.rejected_omitted + extra;
         self.end = next.end;
+        self.has_revenue |= next.has_revenue;
         self.strict_stopped = next.strict_stopped;
         self.newlines += next.newlines;
         self.rows_read += next.rows_read;

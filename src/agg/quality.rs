@@ -388,7 +388,7 @@ mod tests {
         for (i, c, v) in [(10, 5, 1), (5, 10, 1), (10, 5, 6), (0, 0, 0), (3, 3, 3), (3, 4, 4), (7, 3, 4)] {
             for day in [today - 1, today, today + 1, crate::text::date::NO_DAY] {
                 for latest in [Some(today), None] {
-                    let values = Totals::new([i, c, 0, v]);
+                    let values = Totals::required([i, c, 0, v]);
                     let mut q = Quality::default();
                     q.check_values(1, b"C", values);
                     if day != crate::text::date::NO_DAY {
@@ -473,7 +473,7 @@ mod tests {
     #[test]
     fn value_and_date_checks() {
         let mut q = Quality::default();
-        let v = Totals::new([10, 11, 0, 12]);
+        let v = Totals::required([10, 11, 0, 12]);
         q.check_values(4, b"X", v);
         let today = crate::text::date::day_from_civil(2025, 6, 1);
         assert_eq!(q.check_date(5, b"X", b"2025-06-01", today), today);

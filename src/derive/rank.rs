@@ -1,12 +1,67 @@
 //! Top-k selection by any metric of [`crate::schema::metric`]: exact
 //! ratios compared by cross-multiplying in 128 bits, never as rounded or
-//! floating-point values, ties broken by campaign id in byte order.
+//! floating-point values, ties broken by campaign id in byte order; in
+//! either direction, among the campaigns that pass minimum-volume
+//! [`Guardrails`].
 
 use std::cmp::Ordering;
 
 use crate::group::table::Table;
-use crate::schema::metric::Metric;
-use crate::schema::totals::Totals;
+use crate::schema::metric::{Better, Metric};
+use crate::schema::totals::{Sum, Totals};
+
+/// Minimum volumes a campaign needs to be ranked: it is eligible when each
+/// of its totals is at least the minimum of that sum (money in micros, so
+/// a minimum spend compares exactly). All zero (the default): no guardrail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Guardrails {
+    /// The minimum per sum, by [`Sum::index`] (money in micro-units).
+    pub min: Totals,
+}
+
+impl Guardrails {
+    /// No minimum.
+    pub const NONE: Guardrails = Guardrails { min: Totals { sums: [0; crate::schema::totals::SUMS] } };
+
+    /// These guardrails with a minimum of `value` (in the sum's own scale:
+    /// micros for money) for `sum`.
+    pub fn with(mut self, sum: Sum, value: u64) -> Guardrails {
+        self.min.sums[sum.index()] = value;
+        self
+    }
+
+    /// True when `t` meets every minimum.
+    #[inline(always)]
+    pub fn admit(&self, t: &Totals) -> bool {
+        t.sums.iter().zip(&self.min.sums).all(|(v, m)| v >= m)
+    }
+
+    /// True when there is no minimum.
+    pub fn is_none(&self) -> bool {
+        *self == Guardrails::NONE
+    }
+}
+
+/// What a ranking asks for: a metric, which end first, how many rows, and
+/// the guardrails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankSpec {
+    /// The metric ranked by.
+    pub metric: &'static Metric,
+    /// Which end ranks first ([`Metric::better`] by default).
+    pub better: Better,
+    /// Rows kept.
+    pub top: usize,
+    /// Minimum volumes.
+    pub guardrails: Guardrails,
+}
+
+impl RankSpec {
+    /// The top `top` by `metric`, its natural direction, no guardrails.
+    pub fn new(metric: &'static Metric, top: usize) -> RankSpec {
+        RankSpec { metric, better: metric.better, top, guardrails: Guardrails::NONE }
+    }
+}
 
 /// One campaign with its totals, as ranked and written out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,14 +81,27 @@ pub struct Ranking {
     pub metric: &'static Metric,
     /// The best campaigns, best first.
     pub rows: Vec<Ranked>,
+    /// What was asked for (metric, direction, rows, guardrails).
+    pub spec: RankSpec,
+    /// Campaigns the metric is defined for that a guardrail turned away
+    /// (a campaign without the metric, e.g. no conversions for CPA, is
+    /// not counted: it was never rankable).
+    pub removed: u64,
+    /// Campaigns the metric is defined for and that pass the guardrails.
+    pub eligible: u64,
 }
 
 /// The best `k` campaigns by `metric` (those it is defined for), best
 /// first, in O(n log k) without sorting everything.
 pub fn top_k(campaigns: &Table, k: usize, metric: &'static Metric) -> Vec<Ranked> {
-    let mut top = TopK::new(k, metric);
+    rank(campaigns, RankSpec::new(metric, k)).rows
+}
+
+/// The ranking `spec` asks for, over every campaign of `campaigns`.
+pub fn rank(campaigns: &Table, spec: RankSpec) -> Ranking {
+    let mut top = TopK::with_spec(spec);
     campaigns.for_each(|id, totals| top.offer(id, totals));
-    top.into_vec()
+    top.into_ranking()
 }
 
 /// The best `k` campaigns by one metric offered so far, best first:
@@ -42,6 +110,11 @@ pub struct TopK {
     k: usize,
     best: Vec<Ranked>,
     metric: &'static Metric,
+    spec: RankSpec,
+    /// Guardrails to check (`None`: no minimum, nothing to check).
+    guardrails: Option<Guardrails>,
+    removed: u64,
+    eligible: u64,
     /// The metric's sums, as indices into [`Totals::sums`].
     sums: (usize, usize),
     /// `(numerator, denominator)` of the last of `best` once it is full:
@@ -52,8 +125,15 @@ pub struct TopK {
 impl TopK {
     /// An empty ranking of `k` rows by `metric`.
     pub fn new(k: usize, metric: &'static Metric) -> Self {
+        TopK::with_spec(RankSpec::new(metric, k))
+    }
+
+    /// An empty ranking as `spec` asks for.
+    pub fn with_spec(spec: RankSpec) -> Self {
+        let (k, metric) = (spec.top, spec.metric);
         let sums = (metric.numerator as usize, metric.denominator as usize);
-        TopK { k, best: Vec::with_capacity(k + 1), metric, sums, worst: None }
+        let guardrails = (!spec.guardrails.is_none()).then_some(spec.guardrails);
+        TopK { k, best: Vec::with_capacity(k.min(1 << 16) + 1), metric, spec, guardrails, removed: 0, eligible: 0, sums, worst: None }
     }
 
     /// Considers one campaign (its id is copied only if it is kept).
@@ -61,11 +141,21 @@ impl TopK {
     pub fn offer(&mut self, id: &[u8], totals: &Totals) {
         let sums = totals.sums();
         let value = (sums[self.sums.0], sums[self.sums.1]);
-        if self.k == 0 || value.1 == 0 {
+        if value.1 == 0 {
             return; // not defined for this campaign
         }
+        if let Some(g) = &self.guardrails {
+            if !g.admit(totals) {
+                self.removed += 1;
+                return;
+            }
+        }
+        self.eligible += 1;
+        if self.k == 0 {
+            return;
+        }
         if let Some(worst) = self.worst {
-            match self.metric.order_values(value, worst) {
+            match self.metric.order_values_by(self.spec.better, value, worst) {
                 Ordering::Greater => return,
                 Ordering::Equal if id >= &self.best[self.k - 1].campaign_id[..] => return,
                 _ => {}
@@ -76,9 +166,9 @@ impl TopK {
 
     #[inline(never)]
     fn insert(&mut self, id: &[u8], totals: &Totals) {
-        let (k, metric) = (self.k, self.metric);
+        let (k, metric, better) = (self.k, self.metric, self.spec.better);
         let item = (id, totals);
-        let at = self.best.partition_point(|b| metric.order(key(b), item) == Ordering::Less);
+        let at = self.best.partition_point(|b| metric.order_by(better, key(b), item) == Ordering::Less);
         self.best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None });
         self.best.truncate(k);
         if self.best.len() == k {
@@ -96,6 +186,11 @@ impl TopK {
     pub fn into_vec(self) -> Vec<Ranked> {
         self.best
     }
+
+    /// The ranking with what was asked and how many were removed.
+    pub fn into_ranking(self) -> Ranking {
+        Ranking { metric: self.metric, spec: self.spec, removed: self.removed, eligible: self.eligible, rows: self.best }
+    }
 }
 
 /// A ranked row as [`Metric::order`] takes it.
@@ -111,7 +206,7 @@ mod tests {
     fn map(rows: &[(&str, u64, u64, u64, u64)]) -> Table {
         let mut table = Table::new();
         for &(id, i, c, s, v) in rows {
-            table.add(id.as_bytes(), &Totals::new([i, c, s, v])).unwrap();
+            table.add(id.as_bytes(), &Totals::required([i, c, s, v])).unwrap();
         }
         table
     }
@@ -142,5 +237,38 @@ mod tests {
         let m = map(&[("a", big + 1, big, 0, 0), ("b", big, big - 1, 0, 0)]);
         // a: big/(big+1) = 1 - 1/(big+1); b: (big-1)/big = 1 - 1/big; a > b.
         assert_eq!(ids(&top_k(&m, 2, &CTR)), ["a", "b"]);
+    }
+
+    #[test]
+    fn guardrails_direction_and_exact_ratios() {
+        use crate::schema::metric::{CPC, ROAS};
+        let big = 1u64 << 60;
+        // a and b differ by less than an f64 sees (a first); c (0.9) has few clicks.
+        let m = map(&[("a", big + 1, big, 0, 0), ("b", big, big - 1, 0, 0), ("c", 10, 9, 0, 0), ("z", 0, 0, 0, 0)]);
+        let spec = RankSpec::new(&CTR, 10);
+        let all = rank(&m, spec);
+        assert_eq!((ids(&all.rows), all.removed, all.eligible), (vec!["a".to_string(), "b".into(), "c".into()], 0, 3));
+        let g = Guardrails::NONE.with(Sum::Clicks, 1000);
+        let r = rank(&m, RankSpec { guardrails: g, ..spec });
+        assert_eq!((ids(&r.rows), r.removed, r.eligible), (vec!["a".to_string(), "b".into()], 1, 2), "z has no CTR: not counted");
+        let r = rank(&m, RankSpec { guardrails: g, better: Better::Lower, ..spec });
+        assert_eq!(ids(&r.rows), ["b", "a"]);
+        let g = Guardrails::NONE.with(Sum::Impressions, big + 1);
+        assert_eq!(ids(&rank(&m, RankSpec { guardrails: g, ..spec }).rows), ["a"]);
+        // Ties by id in both directions; spend compared in micros.
+        let mut t = Table::new();
+        for (id, clicks, spend, rev) in [("y", 2, 1_000_000, 3_000_000), ("x", 4, 2_000_000, 6_000_000), ("w", 4, 1_999_999, 1)] {
+            t.add(id.as_bytes(), &Totals::new([100, clicks, spend, 0, rev])).unwrap();
+        }
+        assert_eq!(ids(&top_k(&t, 10, &CPC)), ["w", "x", "y"]);
+        let asc = RankSpec { better: Better::Higher, ..RankSpec::new(&CPC, 10) };
+        assert_eq!(ids(&rank(&t, asc).rows), ["x", "y", "w"]);
+        let g = Guardrails::NONE.with(Sum::Spend, 2_000_000);
+        let r = rank(&t, RankSpec { guardrails: g, ..RankSpec::new(&ROAS, 10) });
+        assert_eq!((ids(&r.rows), r.removed), (vec!["x".to_string()], 2));
+        for k in [Sum::Impressions, Sum::Conversions] {
+            let r = rank(&t, RankSpec { guardrails: Guardrails::NONE.with(k, 101), ..RankSpec::new(&CPC, 10) });
+            assert_eq!((r.rows.len(), r.removed), (0, 3));
+        }
     }
 }

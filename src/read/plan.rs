@@ -59,6 +59,9 @@ pub struct Plan {
     pub name_column: Option<usize>,
     /// The date column, if any.
     pub date_column: Option<usize>,
+    /// The revenue (conversion value) column, if any: revenue is optional.
+    #[cfg_attr(target_arch = "wasm32", serde(default))]
+    pub revenue_column: Option<usize>,
     /// Offset just past the header record: where data rows start (in the
     /// UTF-8 text, for files that are transcoded).
     pub data_start: u64,
@@ -82,12 +85,26 @@ impl Plan {
         self.header.len()
     }
 
-    /// Column index of `field`.
+    /// Column index of a required `field`.
     pub fn column(&self, field: Field) -> usize {
         self.columns[Field::ALL
             .iter()
             .position(|f| *f == field)
-            .expect("known field")]
+            .expect("a required field")]
+    }
+
+    /// Column index of any `field`: `None` for an optional one the file
+    /// does not have.
+    pub fn column_of(&self, field: Field) -> Option<usize> {
+        match field {
+            Field::Revenue => self.revenue_column,
+            _ => Some(self.column(field)),
+        }
+    }
+
+    /// The file has a revenue column.
+    pub fn has_revenue(&self) -> bool {
+        self.revenue_column.is_some()
     }
 
     /// How numbers are written.
@@ -104,6 +121,9 @@ impl Plan {
             .zip(&self.columns)
             .map(|(f, &c)| (f.name().to_string(), self.header[c].clone()))
             .collect();
+        if let Some(c) = self.revenue_column {
+            out.push((Field::Revenue.name().into(), self.header[c].clone()));
+        }
         if let Some(c) = self.name_column {
             out.push(("campaign_name".into(), self.header[c].clone()));
         }
@@ -222,6 +242,7 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 columns: found.columns,
                 name_column: found.name_column,
                 date_column: found.date_column,
+                revenue_column: found.revenue_column,
                 data_start: data_start as u64,
                 data_start_line: 1 + memchr::memchr_iter(b'\n', &text[..data_start]).count() as u64,
                 header: found.names,
@@ -372,6 +393,7 @@ struct Found {
     columns: [usize; 5],
     name_column: Option<usize>,
     date_column: Option<usize>,
+    revenue_column: Option<usize>,
     /// See [`Plan::header_warnings`].
     warnings: Vec<String>,
 }
@@ -385,10 +407,17 @@ struct Candidate {
 
 /// Maps header names to fields: the user's map first, then aliases.
 fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate> {
-    let mut best: Vec<Option<(usize, usize)>> = vec![None; 7]; // per Column kind: (rank, col)
-    let mut named: Vec<Vec<usize>> = vec![Vec::new(); 7]; // per Column kind: every column naming it
+    // Per Column kind: the required fields (0..=4), the name (5), the date
+    // (6), revenue (7).
+    const REVENUE: usize = 7;
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; 8]; // per Column kind: (rank, col)
+    let mut named: Vec<Vec<usize>> = vec![Vec::new(); 8]; // per Column kind: every column naming it
+    let slot_of = |f: Field| match f {
+        Field::Revenue => REVENUE,
+        f => Field::ALL.iter().position(|x| *x == f).expect("field"),
+    };
     let slot = |c: Column| match c {
-        Column::Field(f) => Field::ALL.iter().position(|x| *x == f).expect("field"),
+        Column::Field(f) => slot_of(f),
         Column::CampaignName => 5,
         Column::Date => 6,
     };
@@ -404,16 +433,20 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
     let mut columns: [Option<usize>; 5] = std::array::from_fn(|i| best[i].map(|(_, c)| c));
     let mut name_column = best[5].map(|(_, c)| c);
     let date_column = best[6].map(|(_, c)| c);
+    let mut revenue_column = best[REVENUE].map(|(_, c)| c);
     // No ID column: the name is the key.
     if columns[0].is_none() {
         columns[0] = name_column.take();
     }
     let key_is_name = columns[0].is_some() && best[0].is_none();
     for (field, wanted) in map {
-        let i = Field::ALL.iter().position(|x| x == field).expect("field");
+        let i = slot_of(*field);
         let wanted = normalize(wanted);
         named[i] = (0..names.len()).filter(|&j| normalize(&names[j]) == wanted).collect();
-        columns[i] = named[i].first().copied();
+        match i {
+            REVENUE => revenue_column = named[i].first().copied(),
+            _ => columns[i] = named[i].first().copied(),
+        }
         if *field == Field::CampaignId && name_column == columns[i] {
             name_column = None;
         }
@@ -424,12 +457,14 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
             0..=4 => columns[s],
             5 if key_is_name => columns[0],
             5 => name_column,
+            REVENUE => revenue_column,
             _ => date_column,
         };
         let field = match s {
             0..=4 => Field::ALL[s].name(),
             5 if key_is_name => Field::CampaignId.name(),
             5 => "campaign_name",
+            REVENUE => Field::Revenue.name(),
             _ => "date",
         };
         if let (true, Some(used)) = (cols.len() > 1, used) {
@@ -457,6 +492,7 @@ fn resolve(names: &[String], map: &[(Field, String)]) -> Result<Found, Candidate
         columns: columns.map(|c| c.expect("all found")),
         name_column,
         date_column,
+        revenue_column,
         warnings,
     })
 }
@@ -671,10 +707,19 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(p.columns, [0, 1, 2, 3, 4]);
+        // Meta's `Purchases` is the conversions when no other column is.
         let err = sniff(b"Ad set,Impressions,Clicks,Spend,Purchases\n", true).unwrap_err();
-        assert!(err
-            .to_string()
-            .contains("missing required columns: campaign_id, conversions"));
+        assert!(err.to_string().contains("missing required column: campaign_id (the header"), "{err}");
+        let p = sniff(b"Campaign,Impressions,Clicks,Spend,Purchases,Results\n", true).unwrap().unwrap();
+        assert_eq!(p.columns, [0, 1, 2, 3, 5], "Results before Purchases");
+        assert_eq!(p.revenue_column, None);
+        let p = sniff(b"Campaign,Impressions,Clicks,Spend,Purchases,Purchases conversion value\n", true)
+            .unwrap()
+            .unwrap();
+        assert_eq!((p.columns[4], p.revenue_column), (4, Some(5)));
+        let opts = Options { map: vec![(Field::Revenue, "Sales".into())], ..Options::default() };
+        let p = sniff_with(b"Campaign,Impressions,Clicks,Spend,Conversions,Sales\n", true, &opts).unwrap().unwrap();
+        assert_eq!(p.revenue_column, Some(5));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use crate::derive::rank::Ranked;
 pub use crate::schema::columns::HEADER;
-use crate::schema::columns::{Column, Value, RANKING_COLUMNS};
+pub use crate::schema::columns::{KPI_HEADER, NAME_HEADER};
+use crate::schema::columns::{Column, Value, KPI_COLUMNS, RANKING_COLUMNS};
 use crate::schema::metric::format_sum;
 
 /// One cell of a ranked row, as text (the id unquoted).
@@ -70,6 +71,46 @@ pub fn ranking_csv(rows: &[Ranked]) -> String {
     out
 }
 
+/// A KPI file (`all_campaigns.csv`, `top{N}_{metric}.csv` asked for by
+/// metric): [`KPI_HEADER`] (with [`NAME_HEADER`] after `campaign_id` when
+/// `names`), one LF-terminated row each, the columns of [`KPI_COLUMNS`];
+/// the columns that need revenue are empty unless `revenue`. Text cells
+/// (id, name) are spreadsheet-safe and RFC 4180-quoted.
+pub fn kpi_csv(rows: &[Ranked], revenue: bool, names: bool) -> String {
+    let mut out = String::with_capacity(KPI_HEADER.len() + 16 + rows.len() * 96);
+    for (i, column) in KPI_COLUMNS.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(column.header);
+        if names && column.value == Value::Id {
+            out.push(',');
+            out.push_str(NAME_HEADER);
+        }
+    }
+    out.push('\n');
+    for r in rows {
+        for (i, column) in KPI_COLUMNS.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match column.value {
+                Value::Id => {
+                    push_csv_text_field(&mut out, &r.campaign_id);
+                    if names {
+                        out.push(',');
+                        push_csv_text_field(&mut out, r.name.as_deref().unwrap_or(&[]));
+                    }
+                }
+                _ if column.needs_optional() && !revenue => {}
+                _ => out.push_str(&cell(column, r)),
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,13 +118,34 @@ mod tests {
     use crate::schema::totals::Totals;
 
     fn t(i: u64, c: u64, s: u64, v: u64) -> Totals {
-        Totals::new([i, c, s, v])
+        Totals::required([i, c, s, v])
     }
 
     #[test]
     fn spec_example() {
         let row = Ranked { campaign_id: b"CMP042"[..].into(), totals: t(125000, 6250, 12_500_500_000, 625), name: None };
         assert_eq!(ranking_csv(&[row]), format!("{HEADER}\nCMP042,125000,6250,12500.50,625,0.0500,20.00\n"));
+    }
+
+    #[test]
+    fn kpi_rows_with_names_revenue_and_undefined_kpis() {
+        let a = Ranked {
+            campaign_id: b"=A1"[..].into(),
+            totals: Totals::new([1000, 8, 12_345_000, 3, 40_005_000]),
+            name: Some(b"Sale, \"big\""[..].into()),
+        };
+        let z = Ranked { campaign_id: b"Z"[..].into(), totals: Totals::default(), name: None };
+        let rows = [a, z];
+        assert_eq!(
+            kpi_csv(&rows, true, true),
+            "campaign_id,campaign_name,total_impressions,total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS\n\
+             '=A1,\"Sale, \"\"big\"\"\",1000,8,12.35,3,40.01,0.0080,1.54,12.35,0.3750,4.12,3.24\n\
+             Z,,0,0,0.00,0,0.00,,,,,,\n"
+        );
+        assert_eq!(
+            kpi_csv(&rows, false, false),
+            format!("{KPI_HEADER}\n'=A1,1000,8,12.35,3,,0.0080,1.54,12.35,0.3750,4.12,\nZ,0,0,0.00,0,,,,,,,\n")
+        );
     }
 
     #[test]

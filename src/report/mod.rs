@@ -5,10 +5,10 @@ pub mod csv;
 use crate::agg::partial::{Partial, Rejected, REJECTED_LIMIT};
 use crate::agg::quality::{Quality, Warn, Warned};
 use crate::group::day_pairs::PAIR_LIMIT;
-use crate::derive::rank::{Ranked, Ranking, TopK};
+use crate::derive::rank::{RankSpec, Ranked, Ranking, TopK};
 use crate::error::{SkipKind, Skipped};
 use crate::read::plan::Plan;
-use crate::report::csv::{csv_text_field, push_csv_text_field, ranking_csv};
+use crate::report::csv::{csv_text_field, kpi_csv, push_csv_text_field, ranking_csv};
 use crate::schema::metric::{Metric, CPA, CTR, METRICS};
 use crate::text::encoding::Encoding;
 use crate::text::transcode::decode_windows_1252;
@@ -105,11 +105,39 @@ impl QualitySummary {
     }
 }
 
+/// What a report computes besides the summary: the rankings, and whether
+/// to keep every campaign (`all_campaigns.csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// The rankings, in this order.
+    pub rankings: Vec<RankSpec>,
+    /// Keep every campaign with its totals ([`Report::all`]), by id.
+    pub all: bool,
+}
+
+impl ReportOptions {
+    /// The FV-SEC001 default: the top `k` of each of [`METRICS`] (CTR,
+    /// CPA), natural direction, no guardrails, no list of all campaigns.
+    pub fn fv_sec001(k: usize) -> ReportOptions {
+        ReportOptions { rankings: METRICS.iter().map(|&m| RankSpec::new(m, k)).collect(), all: false }
+    }
+}
+
 /// Rankings plus summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// One ranking per metric of [`METRICS`], in that order.
+    /// One ranking per [`ReportOptions::rankings`] (by default, per metric
+    /// of [`METRICS`]), in that order.
     pub rankings: Vec<Ranking>,
+    /// Every campaign, by id ascending in byte order, when
+    /// [`ReportOptions::all`] asked for it.
+    pub all: Option<Vec<Ranked>>,
+    /// Some input had a revenue column: without one, `total_revenue` and
+    /// ROAS are empty (absent, not zero) and ROAS is never ranked.
+    pub has_revenue: bool,
+    /// The input has a campaign-name column beside the id: the KPI files
+    /// carry `campaign_name` after `campaign_id`.
+    pub has_names: bool,
     /// What happened to every row.
     pub summary: Summary,
     /// Skipped data rows for `rejected_rows.csv` (absolute lines).
@@ -127,10 +155,18 @@ impl Report {
     /// Ranks the merged result of a whole file (`partial` must start at
     /// `plan.data_start`), keeping the top `k` of each ranking.
     pub fn new(plan: &Plan, partial: Partial, k: usize) -> Report {
-        Report::build(plan, partial, k)
+        Report::build(plan, partial, &ReportOptions::fv_sec001(k))
     }
 
-    fn build(plan: &Plan, mut partial: Partial, k: usize) -> Report {
+    /// Ranks the merged result of a whole file as `options` ask. A ranking
+    /// by a metric that needs revenue (ROAS) when no input had a revenue
+    /// column has no rows (the shells say why, see [`Report::has_revenue`]).
+    pub fn with_options(plan: &Plan, partial: Partial, options: &ReportOptions) -> Report {
+        Report::build(plan, partial, options)
+    }
+
+    fn build(plan: &Plan, mut partial: Partial, options: &ReportOptions) -> Report {
+        let has_revenue = partial.has_revenue || plan.has_revenue();
         partial.number_lines_from(plan.data_start_line);
         let mut skipped_by_reason: Vec<(String, u64)> = partial
             .skipped
@@ -149,8 +185,17 @@ impl Report {
             );
         }
         let cp1252 = plan.encoding == Encoding::Windows1252;
-        // Every ranking and the count in one pass over the campaigns.
-        let mut tops = METRICS.map(|m| TopK::new(k, m));
+        // Every ranking, the list and the count in one pass over the campaigns.
+        let mut tops: Vec<TopK> = options
+            .rankings
+            .iter()
+            .map(|&spec| match spec.metric.needs_optional() && !has_revenue {
+                true => TopK::with_spec(RankSpec { top: 0, ..spec }), // absent: nothing is defined
+                false => TopK::with_spec(spec),
+            })
+            .collect();
+        let absent: Vec<bool> = options.rankings.iter().map(|s| s.metric.needs_optional() && !has_revenue).collect();
+        let mut all = options.all.then(Vec::new);
         let mut count = 0usize;
         partial.campaigns.for_each(|id, t| {
             count += 1;
@@ -164,10 +209,18 @@ impl Report {
                 }
                 false => id,
             };
-            for top in &mut tops {
-                top.offer(id, t);
+            for (top, &absent) in tops.iter_mut().zip(&absent) {
+                if !absent {
+                    top.offer(id, t);
+                }
+            }
+            if let Some(all) = &mut all {
+                all.push(Ranked { campaign_id: id.into(), totals: *t, name: None });
             }
         });
+        if let Some(all) = &mut all {
+            all.sort_unstable_by(|a, b| a.campaign_id.cmp(&b.campaign_id));
+        }
         let names: rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>> = std::mem::take(&mut partial.names)
             .into_iter()
             .map(|(id, name)| match cp1252 {
@@ -189,7 +242,17 @@ impl Report {
             rejected: std::mem::take(&mut partial.rejected),
             rejected_omitted: partial.rejected_omitted,
             encoding: plan.encoding,
-            rankings: tops.into_iter().map(|top| Ranking { metric: top.metric(), rows: with_names(top.into_vec()) }).collect(),
+            rankings: tops
+                .into_iter()
+                .map(|top| {
+                    let mut ranking = top.into_ranking();
+                    ranking.rows = with_names(std::mem::take(&mut ranking.rows));
+                    ranking
+                })
+                .collect(),
+            all: all.map(with_names),
+            has_revenue,
+            has_names: plan.name_column.is_some(),
             summary: Summary {
                 rows_read: partial.rows_read,
                 rows_aggregated: partial.rows_aggregated,
@@ -222,6 +285,76 @@ impl Report {
     /// The ranking file for `metric`: `top10_<key>.csv`'s contents.
     pub fn ranking_csv(&self, metric: &Metric) -> String {
         ranking_csv(self.ranking(metric))
+    }
+
+    /// A ranking in the KPI format (`top{N}_{metric}.csv` asked for by
+    /// metric): [`crate::KPI_HEADER`], with `campaign_name` when the input
+    /// has names.
+    pub fn kpi_ranking_csv(&self, ranking: &Ranking) -> String {
+        kpi_csv(&ranking.rows, self.has_revenue, self.has_names)
+    }
+
+    /// `all_campaigns.csv`: every campaign with every KPI, by id (empty
+    /// but for its header unless [`ReportOptions::all`] asked for it).
+    pub fn all_campaigns_csv(&self) -> String {
+        kpi_csv(self.all.as_deref().unwrap_or(&[]), self.has_revenue, self.has_names)
+    }
+
+    /// Lines for the summary about the KPIs: why ROAS is absent, and per
+    /// ranking its direction, guardrails and how many campaigns they
+    /// removed.
+    pub fn kpi_notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.has_revenue {
+            out.push(
+                "ROAS: absent (total_revenue and ROAS empty): the input has no revenue column \
+                 (revenue, Conv. value, Purchases conversion value, ...; or --map revenue=COLUMN)"
+                    .to_string(),
+            );
+        }
+        for r in &self.rankings {
+            let g = &r.spec.guardrails;
+            let mut rails = Vec::new();
+            for (sum, label) in [
+                (crate::Sum::Impressions, "impressions"),
+                (crate::Sum::Clicks, "clicks"),
+                (crate::Sum::Conversions, "conversions"),
+                (crate::Sum::Spend, "spend"),
+                (crate::Sum::Revenue, "revenue"),
+            ] {
+                let min = g.min[sum];
+                if min > 0 {
+                    let value = match sum.scale() {
+                        1 => min.to_string(),
+                        scale => {
+                            let frac = format!("{:06}", min % scale);
+                            let frac = frac.trim_end_matches('0');
+                            match frac.is_empty() {
+                                true => (min / scale).to_string(),
+                                false => format!("{}.{frac}", min / scale),
+                            }
+                        }
+                    };
+                    rails.push(format!("{label} >= {value}"));
+                }
+            }
+            let rails = match rails.is_empty() {
+                true => "no guardrails".to_string(),
+                false => format!("guardrails {}: removed {} campaigns", rails.join(", "), r.removed),
+            };
+            let absent = match r.metric.needs_optional() && !self.has_revenue {
+                true => " (absent: no revenue column)",
+                false => "",
+            };
+            out.push(format!(
+                "ranking {} {}: top {} of {} eligible, {rails}{absent}",
+                r.metric.key,
+                r.spec.better.name(),
+                r.rows.len(),
+                r.eligible
+            ));
+        }
+        out
     }
 
     /// `top10_ctr.csv` contents.

@@ -21,8 +21,9 @@ pub struct Layout {
     pub field_count: usize,
     /// Column of `campaign_id`.
     pub campaign: usize,
-    /// Column of each summed field, by [`Sum::index`].
-    pub sums: [usize; SUMS],
+    /// Column of each summed field, by [`Sum::index`]; `None` for an
+    /// optional one the file does not have (it sums 0).
+    pub sums: [Option<usize>; SUMS],
     /// How numbers are written.
     pub format: NumberFormat,
     /// Column of the date, if any (checked, never required).
@@ -39,7 +40,7 @@ impl Layout {
         Layout {
             field_count: plan.field_count(),
             campaign: plan.column(Field::CampaignId),
-            sums: Sum::ALL.map(|s| plan.column(s.field())),
+            sums: Sum::ALL.map(|s| plan.column_of(s.field())),
             format: plan.number_format(),
             date: plan.date_column,
             name: plan.name_column,
@@ -86,11 +87,16 @@ pub fn parse_row<'a>(
     let mut values = Totals::default();
     let mut rounded = false;
     for s in Sum::ALL {
-        let (text, format) = (field(layout.sums[s.index()]), layout.format);
+        let Some(column) = layout.sums[s.index()] else {
+            continue; // an optional column the file does not have
+        };
+        let (text, format) = (field(column), layout.format);
         let value = match s.kind() {
             SumKind::Count => parse_count_in(text, format),
+            // Money is rounded to micros; only spend's rounding is a
+            // data-quality warning (revenue is rounded the same way, silently).
             SumKind::Money => parse_micros_rounding_in(text, format).map(|(micros, r)| {
-                rounded |= r;
+                rounded |= r && s == Sum::Spend;
                 micros
             }),
         };
@@ -155,7 +161,7 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
     };
     match kind {
         SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooLarge(f) => {
-            quoted(field(Sum::of_field(f).map_or(layout.campaign, |s| layout.sums[s.index()])))
+            quoted(field(Sum::of_field(f).and_then(|s| layout.sums[s.index()]).unwrap_or(layout.campaign)))
         }
         // The row's first cell says what it was: `Total: Account`, `©2025 …`.
         SkipKind::Footer => quoted(trim(field(0))),
@@ -170,7 +176,7 @@ mod tests {
     const LAYOUT: Layout = Layout {
         field_count: 6,
         campaign: 0,
-        sums: [2, 3, 4, 5],
+        sums: [Some(2), Some(3), Some(4), Some(5), None],
         format: NumberFormat {
             decimal_comma: false,
         },
@@ -189,7 +195,25 @@ mod tests {
         assert_eq!(c, b"CMP001");
         assert_eq!(
             v,
-            Totals::new([12000, 300, 45_500_000, 12])
+            Totals::new([12000, 300, 45_500_000, 12, 0])
+        );
+    }
+
+    #[test]
+    fn revenue_is_read_when_the_layout_has_it() {
+        let layout = Layout { field_count: 7, sums: [Some(2), Some(3), Some(4), Some(5), Some(6)], ..LAYOUT };
+        let fields = ["a", "d", "10", "2", "1.50", "1", "1.23456789"];
+        let (_, v, rounded) = parse_row(&layout, 7, |i| fields[i].as_bytes()).unwrap();
+        assert_eq!(v, Totals::new([10, 2, 1_500_000, 1, 1_234_568]));
+        assert!(!rounded, "revenue's rounding is not spend's warning");
+        let fields = ["a", "d", "10", "2", "1.50", "1", "x"];
+        assert_eq!(
+            parse_row(&layout, 7, |i| fields[i].as_bytes()).unwrap_err(),
+            SkipKind::NotANumber(Field::Revenue)
+        );
+        assert_eq!(
+            describe(&layout, SkipKind::NotANumber(Field::Revenue), |i| fields[i].as_bytes()),
+            "revenue is not a number: \"x\""
         );
     }
 
@@ -273,7 +297,7 @@ mod tests {
     fn total_rows_are_shaped_like_summaries() {
         use SkipKind::*;
         // Google Ads: the label in the name column, `--` for id and day.
-        let layout = Layout { field_count: 7, campaign: 1, sums: [3, 4, 5, 6], name: Some(0), date: Some(2), ..LAYOUT };
+        let layout = Layout { field_count: 7, campaign: 1, sums: [Some(3), Some(4), Some(5), Some(6), None], name: Some(0), date: Some(2), ..LAYOUT };
         let parse7 = |f: &[&'static str]| parse_record(&layout, f.len(), |i| f[i].as_bytes()).map(|(c, _)| c);
         assert_eq!(parse7(&["Total: Account", "--", "--", "7,000", "140", "1,100.00", "10.00"]), Err(Footer));
         assert_eq!(parse7(&["Total: Search", "", "", "7", "1", "1", "1"]), Err(Footer));
@@ -283,7 +307,7 @@ mod tests {
         assert_eq!(parse7(&["Total: Account", "111", "--", "1", "1", "1", "1"]), Ok(&b"111"[..]));
         assert_eq!(parse7(&["Total", "--", "2025-01-01", "1", "1", "1", "1"]), Ok(&b"--"[..]));
         // Without a date column, the label alone in the key makes a total row.
-        let layout = Layout { date: None, field_count: 5, sums: [1, 2, 3, 4], ..LAYOUT };
+        let layout = Layout { date: None, field_count: 5, sums: [Some(1), Some(2), Some(3), Some(4), None], ..LAYOUT };
         let parse5 = |f: &[&'static str]| parse_record(&layout, f.len(), |i| f[i].as_bytes()).map(|(c, _)| c);
         assert_eq!(parse5(&["TOTALS", "1", "2", "3", "4"]), Err(Footer));
         assert_eq!(parse5(&["Total Recall", "1", "2", "3", "4"]), Ok(&b"Total Recall"[..]));

@@ -13,7 +13,7 @@ use crate::text::date::Day;
 
 /// The format's name and version: a result written by another version is
 /// not read.
-const MAGIC: &[u8; 4] = b"AGP5";
+const MAGIC: &[u8; 4] = b"AGP6";
 
 /// The sections of a result, in the order they are written: one per part
 /// of a range's result, each an accumulator merged on its own. A new
@@ -55,7 +55,8 @@ impl Partial {
         let mut out = Vec::with_capacity(256 + campaigns * 48);
         out.extend_from_slice(MAGIC);
         section(&mut out, Section::Range, |out| {
-            for v in [self.start, self.end, self.newlines, self.rows_read, self.rows_aggregated, u64::from(self.strict_stopped)] {
+            let flags = [self.strict_stopped, self.has_revenue].map(u64::from);
+            for v in [self.start, self.end, self.newlines, self.rows_read, self.rows_aggregated, flags[0], flags[1]] {
                 put(out, v);
             }
         });
@@ -152,6 +153,7 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
     p.rows_read = s.u64()?;
     p.rows_aggregated = s.u64()?;
     p.strict_stopped = s.u64()? != 0;
+    p.has_revenue = s.u64()? != 0;
     s.end()?;
 
     let mut s = r.section(Section::Skipped)?;
@@ -514,7 +516,7 @@ mod tests {
         // One result naming a campaign twice is corrupt. (The campaigns
         // section is last: its tag, its length, the count, one entry.)
         let mut twice = a.to_bytes();
-        let entry_len = 8 + 1 + 32;
+        let entry_len = 8 + 1 + 8 * crate::schema::totals::SUMS;
         let count_at = twice.len() - entry_len - 8;
         let len_at = count_at - 8;
         assert_eq!(twice[len_at - 8..len_at], 8u64.to_le_bytes(), "the campaigns section");

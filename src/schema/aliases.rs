@@ -32,8 +32,35 @@ pub const ALIASES: &[(Column, &[&str])] = &[
     (Column::Field(Field::Clicks), &["clicks", "link clicks", "clicks (all)", "click"]),
     // Google Ads `Cost`, Meta `Amount spent (USD)`, LinkedIn `Total Spent`.
     (Column::Field(Field::Spend), &["spend", "cost", "amount spent", "total spent", "spent", "amount spend"]),
-    // Google Ads `Conv.`, Meta `Results`, TikTok `conversion`, LinkedIn `Conversions`.
-    (Column::Field(Field::Conversions), &["conversions", "conv.", "conv", "conversion", "total conversions", "results"]),
+    // Google Ads `Conv.`, Meta `Results`, TikTok `conversion`, LinkedIn `Conversions`. Meta's
+    // `Purchases` / `Website purchases` come last: they are the conversions only when the file has
+    // no other conversion column (the first alias wins).
+    (
+        Column::Field(Field::Conversions),
+        &["conversions", "conv.", "conv", "conversion", "total conversions", "results", "purchases", "website purchases"],
+    ),
+    // Revenue (optional), the conversion value: FV-SEC001-style `revenue`, Microsoft Advertising
+    // `Revenue`, Google Ads `Conv. value` (then `All conv. value`, which adds cross-device and
+    // view-through), LinkedIn `Total conversion value` / `Conversion value`, Meta `Purchases conversion
+    // value` (`Purchase conversion value`, `Website purchases conversion value`), TikTok's
+    // `total_purchase_value`, KAG-style `total_conversion_value`. A `ROAS` column is never revenue.
+    (
+        Column::Field(Field::Revenue),
+        &[
+            "revenue",
+            "conv. value",
+            "conversion value",
+            "conversions value",
+            "total conversion value",
+            "all conv. value",
+            "purchases conversion value",
+            "purchase conversion value",
+            "website purchases conversion value",
+            "total purchase value",
+            "total revenue",
+            "all revenue",
+        ],
+    ),
     // Google Ads `Day`, Meta `Reporting starts`, TikTok `stat_time_day`, LinkedIn `Start Date (in UTC)`,
     // Microsoft Advertising `TimePeriod`.
     (Column::Date, &["date", "day", "reporting starts", "stat time day", "start date (in utc)", "start date", "timeperiod", "gregoriandate"]),
@@ -80,6 +107,28 @@ mod tests {
         assert_eq!(f("Conv."), Some(Column::Field(Field::Conversions)));
         assert_eq!(f("stat_time_day"), Some(Column::Date));
         assert_eq!(f("Reporting starts"), Some(Column::Date));
+        assert_eq!(f("Purchases"), Some(Column::Field(Field::Conversions)));
+        assert_eq!(f("Website purchases"), Some(Column::Field(Field::Conversions)));
+        for revenue in [
+            "Revenue",
+            "Conv. value",
+            "Conversion value",
+            "All conv. value",
+            "Purchases conversion value",
+            "Purchase conversion value",
+            "Website purchases conversion value",
+            "total_conversion_value",
+            "Total conversion value",
+            "Total Conversion Value (USD)",
+            "total_purchase_value",
+        ] {
+            assert_eq!(f(revenue), Some(Column::Field(Field::Revenue)), "{revenue}");
+        }
+        // Purchases rank after every other conversion alias; `Conv. value` before `All conv. value`.
+        assert!(lookup("Purchases").unwrap().1 > lookup("Results").unwrap().1);
+        assert!(lookup("Conv. value").unwrap().1 < lookup("All conv. value").unwrap().1);
+        assert_eq!(f("Purchase ROAS (return on ad spend)"), None);
+        assert_eq!(f("Cost per purchase (USD)"), None);
         assert_eq!(f("CTR (Link Click-Through Rate)"), None);
         assert_eq!(f("Cost per result"), None);
     }

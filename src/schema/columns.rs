@@ -2,7 +2,7 @@
 //! the rows the web shell gets and the table it draws all follow
 //! [`RANKING_COLUMNS`]. A new summed column or metric is one entry here.
 
-use super::metric::{Metric, METRICS};
+use super::metric::{Metric, KPIS, METRICS};
 use super::totals::Sum;
 
 /// What a column holds.
@@ -64,6 +64,45 @@ pub const RANKING_COLUMNS: [Column; 7] = [
 /// Header of every ranking file: [`RANKING_COLUMNS`]' headers, joined.
 pub const HEADER: &str = "campaign_id,total_impressions,total_clicks,total_spend,total_conversions,CTR,CPA";
 
+/// The columns of `all_campaigns.csv` and of the rankings asked for by
+/// metric (`--rank`): the id, every sum (revenue too), every KPI of
+/// [`KPIS`]. A file whose input has names carries `campaign_name` after the
+/// id ([`NAME_HEADER`]); a column that needs revenue is empty when no
+/// input had a revenue column.
+pub const KPI_COLUMNS: [Column; 12] = [
+    RANKING_COLUMNS[0],
+    RANKING_COLUMNS[1],
+    RANKING_COLUMNS[2],
+    RANKING_COLUMNS[3],
+    RANKING_COLUMNS[4],
+    sum("total_revenue", "totalRevenue", "Revenue", Sum::Revenue),
+    metric(KPIS[0]),
+    metric(KPIS[1]),
+    metric(KPIS[2]),
+    metric(KPIS[3]),
+    metric(KPIS[4]),
+    metric(KPIS[5]),
+];
+
+/// Header of `all_campaigns.csv` and the KPI rankings without names.
+pub const KPI_HEADER: &str =
+    "campaign_id,total_impressions,total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS";
+
+/// The name column's header, right after `campaign_id` when the input has names.
+pub const NAME_HEADER: &str = "campaign_name";
+
+impl Column {
+    /// Whether this column needs an optional sum (revenue): it is empty
+    /// when no input had that column.
+    pub fn needs_optional(&self) -> bool {
+        match self.value {
+            Value::Id => false,
+            Value::Sum(s) => !s.required(),
+            Value::Metric(m) => m.needs_optional(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +111,17 @@ mod tests {
     fn header_is_the_columns_headers() {
         let joined: Vec<&str> = RANKING_COLUMNS.iter().map(|c| c.header).collect();
         assert_eq!(HEADER, joined.join(","));
+    }
+
+    #[test]
+    fn kpi_header_is_the_kpi_columns_headers() {
+        let joined: Vec<&str> = KPI_COLUMNS.iter().map(|c| c.header).collect();
+        assert_eq!(KPI_HEADER, joined.join(","));
+        for m in &KPIS {
+            assert!(KPI_COLUMNS.iter().any(|c| c.value == Value::Metric(m)));
+        }
+        let optional: Vec<&str> = KPI_COLUMNS.iter().filter(|c| c.needs_optional()).map(|c| c.header).collect();
+        assert_eq!(optional, ["total_revenue", "ROAS"]);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The five fields adagg needs from every row.
+//! The five fields adagg needs from every row, and the optional ones.
 
 use std::fmt;
 
@@ -15,9 +15,15 @@ pub enum Field {
     Spend,
     /// Conversions (a count).
     Conversions,
+    /// Revenue, the conversion value (money; optional, not in
+    /// [`Field::ALL`]).
+    Revenue,
 }
 
 impl Field {
+    /// The optional fields: read when the file has them.
+    pub const OPTIONAL: [Field; 1] = [Field::Revenue];
+
     /// Every required field, in output order.
     pub const ALL: [Field; 5] =
         [Field::CampaignId, Field::Impressions, Field::Clicks, Field::Spend, Field::Conversions];
@@ -30,6 +36,7 @@ impl Field {
             Field::Clicks => "clicks",
             Field::Spend => "spend",
             Field::Conversions => "conversions",
+            Field::Revenue => "revenue",
         }
     }
 }

@@ -16,9 +16,9 @@ pub enum Better {
     Lower,
 }
 
-/// A KPI: `numerator / denominator`, defined for the campaigns whose
-/// denominator sum is above zero, written with `decimals` places rounded
-/// half away from zero from the exact value.
+/// A KPI: `factor · numerator / denominator`, defined for the campaigns
+/// whose denominator sum is above zero, written with `decimals` places
+/// rounded half away from zero from the exact value.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Metric {
     /// Its key in JS results and its file name's stem (`ctr` → `top10_ctr.csv`).
@@ -29,23 +29,77 @@ pub struct Metric {
     pub numerator: Sum,
     /// The summed column divided by.
     pub denominator: Sum,
+    /// A constant the ratio is multiplied by (1000 for CPM, else 1).
+    pub factor: u64,
     /// Which end ranks first.
     pub better: Better,
     /// Places written.
     pub decimals: u32,
 }
 
+const fn kpi(
+    key: &'static str,
+    header: &'static str,
+    numerator: Sum,
+    denominator: Sum,
+    factor: u64,
+    better: Better,
+    decimals: u32,
+) -> Metric {
+    Metric { key, header, numerator, denominator, factor, better, decimals }
+}
+
 /// Click-through rate: clicks / impressions, highest first, 4 decimals.
-pub const CTR: Metric =
-    Metric { key: "ctr", header: "CTR", numerator: Sum::Clicks, denominator: Sum::Impressions, better: Better::Higher, decimals: 4 };
+pub const CTR: Metric = kpi("ctr", "CTR", Sum::Clicks, Sum::Impressions, 1, Better::Higher, 4);
+
+/// Cost per click: spend / clicks, lowest first, 2 decimals.
+pub const CPC: Metric = kpi("cpc", "CPC", Sum::Spend, Sum::Clicks, 1, Better::Lower, 2);
+
+/// Cost per mille: 1000 · spend / impressions, lowest first, 2 decimals.
+pub const CPM: Metric = kpi("cpm", "CPM", Sum::Spend, Sum::Impressions, 1000, Better::Lower, 2);
+
+/// Conversion rate: conversions / clicks, highest first, 4 decimals.
+pub const CVR: Metric = kpi("cvr", "CVR", Sum::Conversions, Sum::Clicks, 1, Better::Higher, 4);
 
 /// Cost per acquisition: spend / conversions, lowest first, 2 decimals;
 /// campaigns without conversions have none.
-pub const CPA: Metric =
-    Metric { key: "cpa", header: "CPA", numerator: Sum::Spend, denominator: Sum::Conversions, better: Better::Lower, decimals: 2 };
+pub const CPA: Metric = kpi("cpa", "CPA", Sum::Spend, Sum::Conversions, 1, Better::Lower, 2);
 
-/// Every metric, in output column order; each is also a ranking.
+/// Return on ad spend: revenue / spend, highest first, 2 decimals; absent
+/// (not zero) when the input has no revenue column.
+pub const ROAS: Metric = kpi("roas", "ROAS", Sum::Revenue, Sum::Spend, 1, Better::Higher, 2);
+
+/// The FV-SEC001 rankings, in output column order: `top10_ctr.csv` and
+/// `top10_cpa.csv`, the default job (and the web shell's result).
 pub const METRICS: [&Metric; 2] = [&CTR, &CPA];
+
+/// Every KPI, in the column order of `all_campaigns.csv` and the ranking
+/// files asked for by metric (`--rank`).
+pub const KPIS: [&Metric; 6] = [&CTR, &CPC, &CPM, &CVR, &CPA, &ROAS];
+
+impl Better {
+    /// `asc` (lowest first) or `desc` (highest first).
+    pub fn name(self) -> &'static str {
+        match self {
+            Better::Higher => "desc",
+            Better::Lower => "asc",
+        }
+    }
+
+    /// [`Better`] from `asc` or `desc`.
+    pub fn from_name(name: &str) -> Option<Better> {
+        match name {
+            "desc" => Some(Better::Higher),
+            "asc" => Some(Better::Lower),
+            _ => None,
+        }
+    }
+}
+
+/// The KPI of `key` (`ctr`, `cpc`, `cpm`, `cvr`, `cpa`, `roas`; any case).
+pub fn metric_by_key(key: &str) -> Option<&'static Metric> {
+    KPIS.into_iter().find(|m| m.key.eq_ignore_ascii_case(key))
+}
 
 impl Metric {
     /// Whether the metric is defined for these totals (its denominator is
@@ -55,10 +109,16 @@ impl Metric {
         self.denominator.of(t) > 0
     }
 
+    /// Whether it needs an optional sum (ROAS needs revenue): without that
+    /// column in the input it is absent, never zero.
+    pub fn needs_optional(&self) -> bool {
+        !self.numerator.required() || !self.denominator.required()
+    }
+
     /// The exact value as `(numerator, denominator)` in one scale (the
     /// numerator's scale is moved to the denominator and the other way).
     fn ratio(&self, t: &Totals) -> (u128, u128) {
-        let n = u128::from(self.numerator.of(t)) * u128::from(self.denominator.scale());
+        let n = u128::from(self.numerator.of(t)) * u128::from(self.denominator.scale()) * u128::from(self.factor);
         let d = u128::from(self.denominator.of(t)) * u128::from(self.numerator.scale());
         (n, d)
     }
@@ -67,17 +127,30 @@ impl Metric {
     /// order. Exact: cross-multiplied in 128 bits, never rounded.
     #[inline]
     pub fn order(&self, a: (&[u8], &Totals), b: (&[u8], &Totals)) -> Ordering {
+        self.order_by(self.better, a, b)
+    }
+
+    /// [`order`](Self::order) with `better` first (a ranking may ask for
+    /// the other end).
+    #[inline]
+    pub fn order_by(&self, better: Better, a: (&[u8], &Totals), b: (&[u8], &Totals)) -> Ordering {
         let value = |t: &Totals| (self.numerator.of(t), self.denominator.of(t));
-        self.order_values(value(a.1), value(b.1)).then_with(|| a.0.cmp(b.0))
+        self.order_values_by(better, value(a.1), value(b.1)).then_with(|| a.0.cmp(b.0))
     }
 
     /// Best first by this metric, for `(numerator, denominator)` sums (both
-    /// defined); equal values are `Equal`. The scales are the same on both
-    /// sides, so the raw sums compare.
+    /// defined); equal values are `Equal`. The scales (and the factor) are
+    /// the same on both sides, so the raw sums compare.
     #[inline(always)]
-    pub fn order_values(&self, (an, ad): (u64, u64), (bn, bd): (u64, u64)) -> Ordering {
+    pub fn order_values(&self, a: (u64, u64), b: (u64, u64)) -> Ordering {
+        self.order_values_by(self.better, a, b)
+    }
+
+    /// [`order_values`](Self::order_values) with `better` first.
+    #[inline(always)]
+    pub fn order_values_by(&self, better: Better, (an, ad): (u64, u64), (bn, bd): (u64, u64)) -> Ordering {
         let low_first = (u128::from(an) * u128::from(bd)).cmp(&(u128::from(bn) * u128::from(ad)));
-        match self.better {
+        match better {
             Better::Higher => low_first.reverse(),
             Better::Lower => low_first,
         }
@@ -119,7 +192,47 @@ mod tests {
     use super::*;
 
     fn t(i: u64, c: u64, s: u64, v: u64) -> Totals {
-        Totals::new([i, c, s, v])
+        Totals::required([i, c, s, v])
+    }
+
+    fn r(i: u64, c: u64, s: u64, v: u64, rev: u64) -> Totals {
+        Totals::new([i, c, s, v, rev])
+    }
+
+    #[test]
+    fn every_kpi_with_a_zero_denominator_is_empty() {
+        // Every sum but the denominator non-zero: still undefined.
+        for m in KPIS {
+            let mut sums = [7u64; 5];
+            sums[m.denominator.index()] = 0;
+            assert_eq!(m.format(&Totals::new(sums)), "", "{}", m.key);
+            assert!(!m.defined(&Totals::new(sums)));
+        }
+        assert_eq!(CPC.format(&r(10, 0, 5_000_000, 1, 0)), "");
+        assert_eq!(CPM.format(&r(0, 1, 5_000_000, 1, 0)), "");
+        assert_eq!(CVR.format(&r(10, 0, 1, 1, 0)), "");
+        assert_eq!(ROAS.format(&r(10, 1, 0, 1, 9_000_000)), "");
+        // A zero numerator is a defined zero.
+        assert_eq!(ROAS.format(&r(10, 1, 1_000_000, 1, 0)), "0.00");
+        assert_eq!(CVR.format(&r(10, 3, 0, 0, 0)), "0.0000");
+    }
+
+    #[test]
+    fn each_kpi_exact_and_rounded_half_away_from_zero() {
+        // 1000 impressions, 8 clicks, 12.345 spend, 3 conversions, 40.005 revenue.
+        let x = r(1000, 8, 12_345_000, 3, 40_005_000);
+        assert_eq!(CTR.format(&x), "0.0080");
+        assert_eq!(CPC.format(&x), "1.54"); // 1.543125
+        assert_eq!(CPM.format(&x), "12.35"); // 12.345 exactly: half away from zero
+        assert_eq!(CVR.format(&x), "0.3750");
+        assert_eq!(CPA.format(&x), "4.12"); // 4.115
+        assert_eq!(ROAS.format(&x), "3.24"); // 3.2405...
+        assert_eq!(CPM.format(&r(3, 0, 1, 0, 0)), "0.00"); // 0.000333...
+        assert_eq!(CPM.format(&r(1, 0, u64::MAX, 0, 0)), "18446744073709551.62");
+        assert_eq!(ROAS.format(&r(0, 0, 1, 0, u64::MAX)), "18446744073709551615.00");
+        assert_eq!(metric_by_key("ROAS"), Some(&ROAS));
+        assert_eq!(metric_by_key("cpx"), None);
+        assert!(ROAS.needs_optional() && !CPM.needs_optional());
     }
 
     #[test]

@@ -28,14 +28,26 @@ pub enum Sum {
     Spend = 2,
     /// Conversions (a count).
     Conversions = 3,
+    /// Revenue, the conversion value (money; optional: a file without a
+    /// revenue column sums 0, and [`crate::Partial::has_revenue`] says so).
+    Revenue = 4,
 }
 
 /// Number of summed columns.
 pub const SUMS: usize = Sum::ALL.len();
 
+/// Number of summed columns every file has (the first ones of
+/// [`Sum::ALL`]); the others ([`Sum::Revenue`]) are optional, and a large
+/// campaign table keeps them beside its slots, only once a row has one
+/// (see `src/group/table/`).
+pub const REQUIRED: usize = 4;
+
+/// Number of optional summed columns.
+pub const OPTIONAL: usize = SUMS - REQUIRED;
+
 impl Sum {
     /// Every summed column, in [`Totals`] order (and output order).
-    pub const ALL: [Sum; 4] = [Sum::Impressions, Sum::Clicks, Sum::Spend, Sum::Conversions];
+    pub const ALL: [Sum; 5] = [Sum::Impressions, Sum::Clicks, Sum::Spend, Sum::Conversions, Sum::Revenue];
 
     /// The input field it sums, and how.
     pub const fn spec(self) -> (Field, SumKind) {
@@ -44,7 +56,14 @@ impl Sum {
             Sum::Clicks => (Field::Clicks, SumKind::Count),
             Sum::Spend => (Field::Spend, SumKind::Money),
             Sum::Conversions => (Field::Conversions, SumKind::Count),
+            Sum::Revenue => (Field::Revenue, SumKind::Money),
         }
+    }
+
+    /// Whether every file has it (else its column is optional).
+    #[inline(always)]
+    pub const fn required(self) -> bool {
+        self.index() < REQUIRED
     }
 
     /// Its index in [`Totals`] and [`Sum::ALL`].
@@ -94,6 +113,14 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// The first four sums (impressions, clicks, spend, conversions) and
+    /// no revenue.
+    #[inline(always)]
+    pub const fn required(sums: [u64; REQUIRED]) -> Totals {
+        let [i, c, s, v] = sums;
+        Totals { sums: [i, c, s, v, 0] }
+    }
+
     /// Totals of these sums, in [`Sum::ALL`] order.
     #[inline(always)]
     pub const fn new(sums: [u64; SUMS]) -> Totals {
@@ -115,7 +142,7 @@ impl Totals {
         // (LLVM left them rolled up). A new sum adds its index here; the
         // array's type says so.
         let checked = |i: usize| self.sums[i].checked_add(other.sums[i]).ok_or(i);
-        let sum = (|| Ok::<[u64; SUMS], usize>([checked(0)?, checked(1)?, checked(2)?, checked(3)?]))()
+        let sum = (|| Ok::<[u64; SUMS], usize>([checked(0)?, checked(1)?, checked(2)?, checked(3)?, checked(4)?]))()
             .map_err(|i| Sum::ALL[i].field())?;
         self.sums = sum;
         Ok(())
@@ -147,11 +174,14 @@ mod tests {
 
     #[test]
     fn add_is_exact_and_changes_nothing_on_overflow() {
-        let mut t = Totals::new([1, 2, 3, 4]);
-        t.add(&Totals::new([10, 20, 30, 40])).unwrap();
-        assert_eq!(t, Totals::new([11, 22, 33, 44]));
-        assert_eq!(t.add(&Totals::new([0, 0, u64::MAX, u64::MAX])), Err(Field::Spend));
-        assert_eq!(t, Totals::new([11, 22, 33, 44]));
+        let mut t = Totals::new([1, 2, 3, 4, 5]);
+        t.add(&Totals::new([10, 20, 30, 40, 50])).unwrap();
+        assert_eq!(t, Totals::new([11, 22, 33, 44, 55]));
+        assert_eq!(t.add(&Totals::new([0, 0, u64::MAX, u64::MAX, 0])), Err(Field::Spend));
+        assert_eq!(t.add(&Totals::new([0, 0, 0, 0, u64::MAX])), Err(Field::Revenue));
+        assert_eq!(t, Totals::new([11, 22, 33, 44, 55]));
         assert_eq!(t[Sum::Conversions], 44);
+        assert_eq!(t[Sum::Revenue], 55);
+        assert!(Sum::Conversions.required() && !Sum::Revenue.required());
     }
 }

@@ -17,25 +17,42 @@ mod cli {
     use std::time::Instant;
 
     use adagg::{
-        run_ranges, sniff_with, split_points, Aggregator, Encoding, Field, Job, Options, Partial, Pass,
-        Plan, Report, Start, HEADER_LIMIT,
+        metric_by_key, run_ranges, sniff_with, split_points, Aggregator, Better, Encoding, Field, Guardrails, Job,
+        Options, Partial, Pass, Plan, RankSpec, Report, ReportOptions, Start, Sum, HEADER_LIMIT,
     };
 
     const USAGE: &str = "\
 usage: adagg --input FILE --output DIR [options]
 
 Aggregates an ad-performance CSV (campaign_id,date,impressions,clicks,spend,
-conversions, or a Google Ads / Meta / LinkedIn / TikTok / Microsoft
+conversions[,revenue], or a Google Ads / Meta / LinkedIn / TikTok / Microsoft
 Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/rejected_rows.csv
 (every skipped data row: line, reason, the raw line cut to 1 KiB).
+With --rank, writes DIR/top{N}_{metric}.csv per ranking instead of the two
+top10 files, with every KPI: campaign_id[,campaign_name],total_impressions,
+total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS.
 
   -i, --input FILE        the CSV file to read
   -o, --output DIR        where to write the results (created if missing)
   -t, --threads N         worker threads (default: all cores)
       --top N             rows per ranking (default: 10)
+      --rank METRIC[:asc|:desc]
+                          rank by METRIC, one of ctr cpc cpm cvr cpa roas
+                          (default direction: desc for ctr, cvr, roas; asc
+                          for cpc, cpm, cpa); repeatable, once per metric;
+                          writes DIR/top{N}_{METRIC}.csv. roas needs a
+                          revenue column (an error without one)
+      --min-impressions N, --min-clicks N, --min-conversions N
+                          guardrails: a ranked campaign has at least N in
+                          total (default: 0, no guardrail)
+      --min-spend X       guardrail: total spend at least X (a decimal,
+                          compared exactly to the micro-unit)
+      --all               also write DIR/all_campaigns.csv: every campaign
+                          with every KPI, by campaign_id (byte order)
       --map FIELD=COLUMN  use COLUMN (a header name) for FIELD, one of
                           campaign_id, impressions, clicks, spend,
-                          conversions; repeatable; overrides the aliases
+                          conversions, revenue; repeatable; overrides the
+                          aliases
       --delimiter D       , ; tab or | (default: detected)
       --encoding E        utf-8, utf-16le, utf-16be, windows-1252
                           (default: detected)
@@ -74,6 +91,49 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         threads: usize,
         top: usize,
         options: Options,
+        /// `--rank` in the order given: metric and direction.
+        rank: Vec<(&'static adagg::Metric, Better)>,
+        guardrails: Guardrails,
+        all: bool,
+    }
+
+    /// `METRIC[:asc|:desc]`.
+    fn parse_rank(value: &str) -> Result<(&'static adagg::Metric, Better), String> {
+        let (key, direction) = match value.split_once(':') {
+            Some((key, direction)) => (key, Some(direction)),
+            None => (value, None),
+        };
+        let metric = metric_by_key(key.trim())
+            .ok_or_else(|| format!("--rank: unknown metric {key:?} (one of ctr, cpc, cpm, cvr, cpa, roas)"))?;
+        let better = match direction {
+            None => metric.better,
+            Some(d) => Better::from_name(&d.trim().to_ascii_lowercase())
+                .ok_or_else(|| format!("--rank: direction must be asc or desc, not {d:?}"))?,
+        };
+        Ok((metric, better))
+    }
+
+    /// A whole number of at least 0 for `--min-…`.
+    fn parse_min_count(option: &str, value: &str) -> Result<u64, String> {
+        value
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{option}: expected a whole number of at least 0, not {value:?}"))
+    }
+
+    /// A plain decimal of at least 0 for `--min-spend`, in micro-units
+    /// (more than 6 decimals are refused, not rounded).
+    fn parse_min_money(option: &str, value: &str) -> Result<u64, String> {
+        let bad = || format!("{option}: expected an amount of at least 0 such as 25 or 12.50, not {value:?}");
+        let v = value.trim();
+        let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) || frac.len() > 6 {
+            return Err(bad());
+        }
+        let int: u64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
+        let frac: u64 = format!("{frac:0<6}").parse().map_err(|_| bad())?;
+        int.checked_mul(1_000_000).and_then(|m| m.checked_add(frac)).ok_or_else(bad)
     }
 
     fn parse_map(value: &str) -> Result<(Field, String), String> {
@@ -128,6 +188,12 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         let mut parser = lexopt::Parser::from_env();
         let (mut input, mut output, mut threads, mut top) = (None, None, None, 10);
         let mut options = Options::default();
+        let mut rank: Vec<(&'static adagg::Metric, Better)> = Vec::new();
+        let mut guardrails = Guardrails::NONE;
+        let mut all = false;
+        let text = |parser: &mut lexopt::Parser| -> Result<String, ArgError> {
+            Ok(parser.value().map_err(ArgError::value)?.to_string_lossy().into_owned())
+        };
         while let Some(arg) = parser.next().map_err(ArgError::from_lexopt)? {
             match arg {
                 Short('i') | Long("input") => {
@@ -152,6 +218,34 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
                         .parse::<usize>()
                         .map_err(ArgError::value)?
                 }
+                Long("rank") => {
+                    let value = text(&mut parser)?;
+                    let (metric, better) = parse_rank(&value).map_err(ArgError::value)?;
+                    if rank.iter().any(|(m, _)| *m == metric) {
+                        return Err(ArgError::value(format!(
+                            "--rank: {} is asked for twice (one ranking per metric: it is written to top{{N}}_{}.csv)",
+                            metric.key, metric.key
+                        )));
+                    }
+                    rank.push((metric, better));
+                }
+                Long("min-impressions") => {
+                    let v = parse_min_count("--min-impressions", &text(&mut parser)?).map_err(ArgError::value)?;
+                    guardrails = guardrails.with(Sum::Impressions, v);
+                }
+                Long("min-clicks") => {
+                    let v = parse_min_count("--min-clicks", &text(&mut parser)?).map_err(ArgError::value)?;
+                    guardrails = guardrails.with(Sum::Clicks, v);
+                }
+                Long("min-conversions") => {
+                    let v = parse_min_count("--min-conversions", &text(&mut parser)?).map_err(ArgError::value)?;
+                    guardrails = guardrails.with(Sum::Conversions, v);
+                }
+                Long("min-spend") => {
+                    let v = parse_min_money("--min-spend", &text(&mut parser)?).map_err(ArgError::value)?;
+                    guardrails = guardrails.with(Sum::Spend, v);
+                }
+                Long("all") => all = true,
                 Long("strict") => options.strict = true,
                 Long("today") => {
                     let value = parser
@@ -205,7 +299,28 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             threads,
             top,
             options,
+            rank,
+            guardrails,
+            all,
         })
+    }
+
+    /// What the report computes: the `--rank`ings (or the two FV-SEC001
+    /// ones, guardrails applied to them too) and `--all`.
+    fn report_options(args: &Args) -> ReportOptions {
+        let mut options = ReportOptions::fv_sec001(args.top);
+        if !args.rank.is_empty() {
+            options.rankings = args
+                .rank
+                .iter()
+                .map(|&(metric, better)| RankSpec { better, ..RankSpec::new(metric, args.top) })
+                .collect();
+        }
+        for spec in &mut options.rankings {
+            spec.guardrails = args.guardrails;
+        }
+        options.all = args.all;
+        options
     }
 
     fn open(path: &Path) -> Result<File, String> {
@@ -355,12 +470,23 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             .map_err(|e| e.to_string())?
             .len();
         let plan = read_plan(&args.input, &args.options)?;
+        if !plan.has_revenue() {
+            if let Some((metric, _)) = args.rank.iter().find(|(m, _)| m.needs_optional()) {
+                return Err(format!(
+                    "--rank {}: the input has no revenue column, so {} is absent (not zero); \
+                     name it with --map revenue=COLUMN (aliases: revenue, Conv. value, Conversion value, \
+                     Purchases conversion value, Total conversion value, ...)",
+                    metric.key, metric.header
+                ));
+            }
+        }
+        let report_options = report_options(args);
         let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let (plan, report, (data_start, data_end), threads) = if plan.sequential() {
             let (plan, partial) =
                 run_sequential(&args.input, &args.options, &spills).map_err(|e| e.to_string())?;
             let bounds = (partial.start, partial.end);
-            let report = Report::new(&plan, partial, args.top);
+            let report = Report::with_options(&plan, partial, &report_options);
             (plan, report, bounds, 1)
         } else {
             let threads = args
@@ -369,7 +495,7 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
             let partial =
                 run_parallel(&args.input, &plan, len, threads, &spills).map_err(|e| e.to_string())?;
             let bounds = (partial.start, partial.end);
-            let report = Report::new(&plan, partial, args.top);
+            let report = Report::with_options(&plan, partial, &report_options);
             (plan, report, bounds, threads)
         };
         if let Some(err) = &report.stop_error {
@@ -377,13 +503,24 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         }
         std::fs::create_dir_all(&args.output)
             .map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
-        // One file per ranking (`top10_ctr.csv`, `top10_cpa.csv`).
+        // One file per ranking: without --rank, FV-SEC001's `top10_ctr.csv`
+        // and `top10_cpa.csv` as they always were; with it,
+        // `top{N}_{metric}.csv` with every KPI.
         let mut written = Vec::new();
-        for ranking in &report.rankings {
-            let path = args.output.join(format!("top10_{}.csv", ranking.metric.key));
-            std::fs::write(&path, adagg::ranking_csv(&ranking.rows))
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let mut write = |name: String, contents: String| {
+            let path = args.output.join(name);
+            std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             written.push(path.display().to_string());
+            Ok::<(), String>(())
+        };
+        for ranking in &report.rankings {
+            match args.rank.is_empty() {
+                true => write(format!("top10_{}.csv", ranking.metric.key), adagg::ranking_csv(&ranking.rows))?,
+                false => write(format!("top{}_{}.csv", args.top, ranking.metric.key), report.kpi_ranking_csv(ranking))?,
+            }
+        }
+        if args.all {
+            write("all_campaigns.csv".to_string(), report.all_campaigns_csv())?;
         }
         let rejected = args.output.join("rejected_rows.csv");
         spills
@@ -393,6 +530,13 @@ Advertising export) and writes DIR/top10_ctr.csv, DIR/top10_cpa.csv and DIR/reje
         // The results are written: a closed stdout (`adagg … | head`) is
         // not an error, so the summary is written without panicking on it.
         let mut text = report.summary.to_string();
+        // The KPI lines when KPIs were asked for (the default job's summary
+        // is as it was).
+        if !args.rank.is_empty() || args.all || !args.guardrails.is_none() {
+            for note in report.kpi_notes() {
+                text += &format!("{note}\n");
+            }
+        }
         text += &format!(
             "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})\n",
             len,

@@ -13,7 +13,9 @@
 //! memory in order instead of jumping around.
 
 use crate::schema::field::Field;
-use crate::schema::totals::Totals;
+use crate::schema::totals::{Totals, REQUIRED};
+
+use super::Extra;
 
 /// Shortest id kept here (shorter ones are packed in two words).
 pub const MIN: usize = super::PACKED_MAX + 1;
@@ -89,7 +91,23 @@ fn hash(k: &Key) -> u64 {
 #[repr(C, align(64))]
 struct Slot {
     key: Key,
-    totals: Totals,
+    /// The required sums; the optional ones (revenue) are in
+    /// [`LongTable::extra`], so that a slot stays one cache line.
+    sums: [u64; REQUIRED],
+}
+
+impl Slot {
+    fn new(key: Key, t: &Totals) -> Slot {
+        Slot { key, sums: std::array::from_fn(|k| t.sums[k]) }
+    }
+
+    /// Its totals, without the optional sums.
+    #[inline(always)]
+    fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        t.sums[..REQUIRED].copy_from_slice(&self.sums);
+        t
+    }
 }
 
 /// Per-campaign totals of ids of [`MIN`] to [`MAX`] bytes.
@@ -103,6 +121,8 @@ pub struct LongTable {
     len: usize,
     /// Grow when `len` reaches this.
     grow_at: usize,
+    /// The optional sums of the slots, once a row has one.
+    extra: Extra,
 }
 
 impl LongTable {
@@ -136,7 +156,7 @@ impl LongTable {
     /// Loads a word of slot `home` (see [`super::Table::touch`]).
     #[inline(always)]
     pub fn touch(&self, home: usize) -> u64 {
-        self.slots.get(home).map_or(0, |s| s.key.len)
+        self.slots.get(home).map_or(0, |s| s.key.len) ^ self.extra.touch(home)
     }
 
     /// Adds `v` to the totals of `key`. On overflow nothing changes and
@@ -153,12 +173,18 @@ impl LongTable {
         if self.slots.is_empty() {
             return self.insert_first(key, v);
         }
-        let mask = self.slots.len() - 1;
+        let n = self.slots.len();
+        let mask = n - 1;
         let mut i = home;
         loop {
             let s = &mut self.slots[i];
             if s.key.is(key) {
-                return s.totals.add(v);
+                let mut t = s.totals();
+                self.extra.fill(i, &mut t);
+                t.add(v)?;
+                s.sums.copy_from_slice(&t.sums[..REQUIRED]);
+                self.extra.set(i, &t, n);
+                return Ok(());
             }
             if s.key.len == 0 {
                 return self.insert(i, key, v);
@@ -176,7 +202,8 @@ impl LongTable {
     /// Puts a new id in slot `i`.
     #[inline(never)]
     fn insert(&mut self, i: usize, key: &Key, v: &Totals) -> Result<(), Field> {
-        self.slots[i] = Slot { key: *key, totals: *v };
+        self.slots[i] = Slot::new(*key, v);
+        self.extra.set(i, v, self.slots.len());
         self.len += 1;
         if self.len >= self.grow_at {
             self.resize(self.slots.len() * 2);
@@ -188,11 +215,17 @@ impl LongTable {
     /// slot order: in the new table's order too.
     fn resize(&mut self, n: usize) {
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); n]);
+        let old_extra = std::mem::take(&mut self.extra);
         self.shift = 64 - n.trailing_zeros();
         self.grow_at = n / 2 + n / 8;
-        for s in old.into_iter().filter(|s| s.key.len != 0) {
+        for (j, s) in old.into_iter().enumerate().filter(|(_, s)| s.key.len != 0) {
             let i = self.vacancy(&s.key);
             self.slots[i] = s;
+            if !old_extra.is_empty() {
+                let mut t = Totals::default();
+                old_extra.fill(j, &mut t);
+                self.extra.set(i, &t, n);
+            }
         }
     }
 
@@ -216,8 +249,10 @@ impl LongTable {
         }
         // Not grown ahead: the two may share most of their ids. Growing
         // on the way is a sweep in order too.
-        for s in other.slots.iter().filter(|s| s.key.len != 0) {
-            self.add(&s.key, &s.totals).map_err(|field| {
+        for (j, s) in other.slots.iter().enumerate().filter(|(_, s)| s.key.len != 0) {
+            let mut t = s.totals();
+            other.extra.fill(j, &mut t);
+            self.add(&s.key, &t).map_err(|field| {
                 let mut buf = [0u8; MAX];
                 (field, s.key.bytes(&mut buf).into())
             })?;
@@ -228,8 +263,10 @@ impl LongTable {
     /// Calls `f` with the id and totals of every campaign, in slot order.
     pub fn for_each(&self, mut f: impl FnMut(&[u8], &Totals)) {
         let mut buf = [0u8; MAX];
-        for s in self.slots.iter().filter(|s| s.key.len != 0) {
-            f(s.key.bytes(&mut buf), &s.totals);
+        for (i, s) in self.slots.iter().enumerate().filter(|(_, s)| s.key.len != 0) {
+            let mut t = s.totals();
+            self.extra.fill(i, &mut t);
+            f(s.key.bytes(&mut buf), &t);
         }
     }
 }

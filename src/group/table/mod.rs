@@ -19,7 +19,7 @@
 use crate::group::day_window::{DayBit, DayWindows};
 use crate::group::key::{pack, unpack, CampaignMap, PACKED_MAX};
 use crate::schema::field::Field;
-use crate::schema::totals::{Sum, SumKind, Totals, SUMS};
+use crate::schema::totals::{Sum, SumKind, Totals, OPTIONAL, REQUIRED};
 use crate::text::date::Day;
 
 mod hash;
@@ -56,11 +56,12 @@ struct Slot {
     days: u32,
 }
 
-/// How many sums are counts: a large table keeps them in 32 bits.
+/// How many of the required sums are counts: a large table keeps them in
+/// 32 bits.
 const NARROW: usize = {
     let mut n = 0;
     let mut i = 0;
-    while i < SUMS {
+    while i < REQUIRED {
         if matches!(Sum::ALL[i].kind(), SumKind::Count) {
             n += 1;
         }
@@ -69,13 +70,14 @@ const NARROW: usize = {
     n
 };
 
-/// The sums a large table's slot keeps in 32 bits (the counts), then the
-/// ones in 64 (money), by [`Sum::index`].
-const COMPACT_ORDER: [usize; SUMS] = {
-    let mut order = [0; SUMS];
+/// The required sums a large table's slot keeps in 32 bits (the counts),
+/// then the ones in 64 (money), by [`Sum::index`]. The optional sums
+/// (revenue) are kept beside the slots, in [`Extra`].
+const COMPACT_ORDER: [usize; REQUIRED] = {
+    let mut order = [0; REQUIRED];
     let (mut narrow, mut wide) = (0, NARROW);
     let mut i = 0;
-    while i < SUMS {
+    while i < REQUIRED {
         if matches!(Sum::ALL[i].kind(), SumKind::Count) {
             order[narrow] = i;
             narrow += 1;
@@ -101,8 +103,8 @@ struct Compact {
     hi: u32,
     /// The counts, in [`COMPACT_ORDER`].
     narrow: [u32; NARROW],
-    /// The money sums, in [`COMPACT_ORDER`] after the counts.
-    wide: [u64; SUMS - NARROW],
+    /// The required money sums, in [`COMPACT_ORDER`] after the counts.
+    wide: [u64; REQUIRED - NARROW],
 }
 
 impl Compact {
@@ -123,7 +125,8 @@ impl Compact {
         t
     }
 
-    /// Stores `t` if its counts fit in 32 bits.
+    /// Stores the required sums of `t` if its counts fit in 32 bits (the
+    /// optional ones go to [`Extra`]).
     #[inline(always)]
     fn set(&mut self, t: &Totals) -> bool {
         let narrow: [u64; NARROW] = std::array::from_fn(|k| t.sums[COMPACT_ORDER[k]]);
@@ -137,6 +140,60 @@ impl Compact {
 }
 
 const _: () = assert!(std::mem::size_of::<Compact>() == 32, "a large table's slot is half a cache line");
+
+/// The optional sums (revenue) of a large table's slots, beside them (one
+/// entry per slot, same index): allocated only once a row has a non-zero
+/// optional sum, so that a file without revenue keeps 32-byte slots and
+/// never touches it. Measured against 48-byte slots: see the README.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extra(Vec<[u64; OPTIONAL]>);
+
+/// The optional sums of `t`.
+#[inline(always)]
+pub(crate) fn optional(t: &Totals) -> [u64; OPTIONAL] {
+    std::array::from_fn(|k| t.sums[REQUIRED + k])
+}
+
+impl Extra {
+    /// True until some slot has a non-zero optional sum.
+    #[inline(always)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Puts slot `i`'s optional sums into `t`.
+    #[inline(always)]
+    pub(crate) fn fill(&self, i: usize, t: &mut Totals) {
+        if let Some(e) = self.0.get(i) {
+            t.sums[REQUIRED..].copy_from_slice(e);
+        }
+    }
+
+    /// Keeps the optional sums of `t` for slot `i` of `slots` slots.
+    #[inline(always)]
+    pub(crate) fn set(&mut self, i: usize, t: &Totals, slots: usize) {
+        let o = optional(t);
+        if self.0.is_empty() {
+            if o == [0; OPTIONAL] {
+                return;
+            }
+            self.allocate(slots);
+        }
+        self.0[i] = o;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn allocate(&mut self, slots: usize) {
+        self.0 = vec![[0; OPTIONAL]; slots];
+    }
+
+    /// Loads slot `i`'s entry, if allocated (see [`Table::touch`]).
+    #[inline(always)]
+    pub(crate) fn touch(&self, i: usize) -> u64 {
+        self.0.get(i).map_or(0, |e| e[0])
+    }
+}
 
 /// The compact `hi` for the packed `hi` of an id of at most
 /// [`COMPACT_MAX`] bytes.
@@ -153,6 +210,8 @@ pub struct Table {
     slots: Vec<Slot>,
     /// The slots of a large table (empty while small).
     compact: Vec<Compact>,
+    /// The optional sums of `compact`'s slots, once a row has one.
+    extra: Extra,
     /// `64 - log2(slots.len())`: small tables pick the home slot with the
     /// top bits of [`hash`]; large ones use the low bits of [`fx_hash`].
     shift: u32,
@@ -207,6 +266,7 @@ impl Table {
         Table {
             slots: vec![Slot::default(); n],
             compact: Vec::new(),
+            extra: Extra::default(),
             shift: 64 - INITIAL_BITS,
             len: 0,
             grow_at: n / 2 + n / 8,
@@ -285,7 +345,7 @@ impl Table {
         if home & LONG_HOME != 0 {
             return self.long.touch(home & !LONG_HOME);
         }
-        self.compact.get(home).map_or(0, |s| s.lo)
+        self.compact.get(home).map_or(0, |s| s.lo) ^ self.extra.touch(home)
     }
 
     /// Adds a row for the packed id `(lo, hi)` (see [`pack`]). On overflow
@@ -358,10 +418,13 @@ impl Table {
                     return self.add_wide(lo, hi, v);
                 }
                 let mut t = s.totals();
+                self.extra.fill(i, &mut t);
                 add(&mut t, v)?;
                 if !s.set(&t) {
                     s.hi |= WIDE;
                     self.wide.insert((lo, hi), t);
+                } else {
+                    self.extra.set(i, &t, self.compact.len());
                 }
                 return Ok(());
             }
@@ -402,6 +465,8 @@ impl Table {
         if !s.set(v) {
             s.hi |= WIDE;
             self.wide.insert((lo, hi), *v);
+        } else {
+            self.extra.set(i, v, self.compact.len());
         }
         self.len += 1;
         if self.len >= self.grow_at {
@@ -429,6 +494,7 @@ impl Table {
             return;
         }
         let old = std::mem::take(&mut self.compact);
+        let old_extra = std::mem::take(&mut self.extra);
         self.compact = vec![Compact::default(); n];
         self.len = 0;
         self.days.clear();
@@ -437,10 +503,11 @@ impl Table {
             .into_iter()
             .filter(|s| s.hi != 0)
             .map(|s| (s.lo, s.hi, s.totals));
-        let large = old
-            .into_iter()
-            .filter(|s| s.hi != 0)
-            .map(|s| (s.lo, s.hi64(), s.totals()));
+        let large = old.into_iter().enumerate().filter(|(_, s)| s.hi != 0).map(|(j, s)| {
+            let mut t = s.totals();
+            old_extra.fill(j, &mut t);
+            (s.lo, s.hi64(), t)
+        });
         let widened = |(_, hi, _): &(u64, u64, Totals)| hi >> 56 > COMPACT_MAX;
         let (long, moved): (Vec<_>, Vec<_>) = small.partition(widened);
         for (lo, hi, t) in long {
@@ -456,6 +523,8 @@ impl Table {
             if self.wide.contains_key(&(lo, hi)) || !s.set(&t) {
                 s.hi |= WIDE;
                 self.wide.entry((lo, hi)).or_insert(t);
+            } else {
+                self.extra.set(i, &t, n);
             }
             self.len += 1;
         }

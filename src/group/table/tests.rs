@@ -14,7 +14,7 @@ impl Rng {
 }
 
 fn row(n: u64) -> Totals {
-    Totals::new([n, n / 3, n * 7, n % 5])
+    Totals::required([n, n / 3, n * 7, n % 5])
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn matches_a_plain_map() {
         let v = row(round);
         table.add(&id, &v).unwrap();
         let t = reference.entry(id.into()).or_default();
-        *t = Totals::new([t[Sum::Impressions] + v[Sum::Impressions], t[Sum::Clicks] + v[Sum::Clicks], t[Sum::Spend] + v[Sum::Spend], t[Sum::Conversions] + v[Sum::Conversions]]);
+        *t = Totals::new(std::array::from_fn(|i| t.sums[i] + v.sums[i]));
     }
     assert_eq!(table.len(), reference.len());
     let got = contents(&table);
@@ -71,7 +71,7 @@ fn large_tables_widen_exactly() {
     let mut table = Table::new();
     let mut reference = CampaignMap::default();
     let mut rng = Rng(0xABCD_EF01_2345_6789);
-    let big = Totals::new([3_000_000_000, 5, 1 << 40, 1]);
+    let big = Totals::required([3_000_000_000, 5, 1 << 40, 1]);
     for round in 0..300_000u64 {
         let r = rng.next();
         let id = match r % 8 {
@@ -106,12 +106,12 @@ fn large_tables_widen_exactly() {
         table.add(format!("id{i}").as_bytes(), &row(1)).unwrap();
     }
     assert!(table.is_large());
-    let max = Totals::new([0, 0, u64::MAX, 0]);
+    let max = Totals::required([0, 0, u64::MAX, 0]);
     table.add(b"id7", &max).unwrap_err();
     assert_eq!(
         table.add(
             b"id7",
-            &Totals::new([0, 0, u64::MAX, 0])
+            &Totals::required([0, 0, u64::MAX, 0])
         ),
         Err(Field::Spend)
     );
@@ -150,7 +150,7 @@ fn merge_adds_to_existing_totals_and_reports_overflow() {
     table
         .add(
             b"A",
-            &Totals::new([u64::MAX, 0, 0, 0]),
+            &Totals::required([u64::MAX, 0, 0, 0]),
         )
         .unwrap();
     assert_eq!(table.add(b"A", &row(1)), Err(Field::Impressions));
@@ -217,7 +217,7 @@ fn long_ids_match_a_plain_map_across_merges() {
 #[test]
 fn long_ids_report_overflow() {
     let id = b"12345678901234567";
-    let max = Totals::new([0, 0, u64::MAX, 0]);
+    let max = Totals::required([0, 0, u64::MAX, 0]);
     let mut table = Table::new();
     table.add(id, &row(1)).unwrap();
     assert_eq!(table.add(id, &max), Err(Field::Spend));

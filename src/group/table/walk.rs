@@ -20,8 +20,10 @@ impl Table {
         for s in self.slots.iter().filter(|s| s.hi != 0) {
             f(Id::Packed(s.lo, s.hi), &s.totals);
         }
-        for s in self.compact.iter().filter(|s| s.hi != 0 && s.hi & WIDE == 0) {
-            f(Id::Packed(s.lo, s.hi64()), &s.totals());
+        for (i, s) in self.compact.iter().enumerate().filter(|(_, s)| s.hi != 0 && s.hi & WIDE == 0) {
+            let mut t = s.totals();
+            self.extra.fill(i, &mut t);
+            f(Id::Packed(s.lo, s.hi64()), &t);
         }
         for (&(lo, hi), totals) in &self.wide {
             f(Id::Packed(lo, hi), totals);

@@ -26,7 +26,7 @@ use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::row::record::Layout;
 use crate::row::record::RECORD_LIMIT;
 use crate::schema::field::Field;
-use crate::schema::totals::{Sum, SumKind, Totals, SUMS};
+use crate::schema::totals::{Sum, SumKind, Totals, REQUIRED, SUMS};
 use crate::text::date::Day;
 use crate::text::date::NO_DAY;
 
@@ -153,9 +153,23 @@ impl Col {
 }
 
 /// Columns of the canonical layout: the campaign id, the date, then the
-/// summed fields in [`Sum::ALL`] order (FV-SEC001's
-/// `campaign_id,date,impressions,clicks,spend,conversions`).
-const CANONICAL: [Col; 2 + SUMS] = {
+/// required summed fields in [`Sum::ALL`] order (FV-SEC001's
+/// `campaign_id,date,impressions,clicks,spend,conversions`). A file with
+/// an optional sum (revenue) is parsed field by field.
+const CANONICAL: [Col; 2 + REQUIRED] = {
+    let mut cols = [Col::Campaign; 2 + REQUIRED];
+    cols[1] = Col::Date;
+    let mut i = 0;
+    while i < REQUIRED {
+        cols[2 + i] = Col::sum(Sum::ALL[i]);
+        i += 1;
+    }
+    cols
+};
+
+/// [`CANONICAL`] with every sum, the optional ones too:
+/// `campaign_id,date,impressions,clicks,spend,conversions,revenue`.
+const CANONICAL_ALL: [Col; 2 + SUMS] = {
     let mut cols = [Col::Campaign; 2 + SUMS];
     cols[1] = Col::Date;
     let mut i = 0;
@@ -207,7 +221,9 @@ impl FastParser {
         }
         cols[layout.campaign] = Col::Campaign;
         for s in Sum::ALL {
-            cols[layout.sums[s.index()]] = Col::sum(s);
+            if let Some(c) = layout.sums[s.index()] {
+                cols[c] = Col::sum(s);
+            }
         }
         let decimal = layout.format.decimal();
         let (below, delim_below) = match delimiter {
@@ -235,6 +251,16 @@ impl FastParser {
         }
     }
 
+    /// The canonical layout the columns are, by its number of sums
+    /// ([`CANONICAL`]: the required ones, [`CANONICAL_ALL`]: all), or 0.
+    fn canonical(&self) -> usize {
+        match &*self.cols {
+            c if c == CANONICAL => REQUIRED,
+            c if c == CANONICAL_ALL => SUMS,
+            _ => 0,
+        }
+    }
+
     /// Declines every line: all go to csv-core, which checks everything
     /// (the pass that finds the line of a problem, [`crate::Pass::Locate`]).
     pub fn disable(&mut self) {
@@ -250,9 +276,9 @@ impl FastParser {
             return None;
         }
         if self.delim_below {
-            self.parse::<_, true, false>(Checked(buf), p)
+            self.parse::<_, true, 0>(Checked(buf), p)
         } else {
-            self.parse::<_, false, false>(Checked(buf), p)
+            self.parse::<_, false, 0>(Checked(buf), p)
         }
     }
 
@@ -260,7 +286,7 @@ impl FastParser {
     /// line when the buffer goes on far enough (loads need no bounds
     /// checks), else, or for lines too long for it, checked loads.
     #[inline(always)]
-    fn parse_at<const B: bool, const C: bool, const D: u8>(
+    fn parse_at<const B: bool, const C: usize, const D: u8>(
         &self,
         buf: &[u8],
         p: usize,
@@ -282,13 +308,13 @@ impl FastParser {
     /// A line through a window: [`plain`](Self::plain) first when it may
     /// apply and has been paying, else [`parse`](Self::parse).
     #[inline(always)]
-    fn windowed<const B: bool, const C: bool, const D: u8>(
+    fn windowed<const B: bool, const C: usize, const D: u8>(
         &self,
         win: Window,
         plain: &mut PlainRetry,
     ) -> Option<Line> {
         if D != 0 && plain.worth_trying() {
-            if let Some(line) = self.plain::<D>(win) {
+            if let Some(line) = self.plain::<C, D>(win) {
                 plain.misses = 0;
                 return Some(line);
             }
@@ -298,7 +324,7 @@ impl FastParser {
     }
 
     #[inline(never)]
-    fn parse_cold<const B: bool, const C: bool>(&self, buf: &[u8], p: usize) -> Option<Line> {
+    fn parse_cold<const B: bool, const C: usize>(&self, buf: &[u8], p: usize) -> Option<Line> {
         self.parse::<_, B, C>(Checked(buf), p)
     }
 }

@@ -6,7 +6,7 @@ impl FastParser {
     /// The line parser, for the two ways of finding text field ends (`B`),
     /// and for the common layout written out (`C`) or any layout.
     #[inline(always)]
-    pub(super) fn parse<S: Src, const B: bool, const C: bool>(&self, buf: S, p: usize) -> Option<Line> {
+    pub(super) fn parse<S: Src, const B: bool, const C: usize>(&self, buf: S, p: usize) -> Option<Line> {
         let mut row = LineFields {
             values: Totals::default(),
             campaign: (0, 0),
@@ -14,17 +14,23 @@ impl FastParser {
             day: NO_DAY,
             name: (0, 0),
         };
-        let (end, term) = if C {
+        let (end, term) = if C > 0 {
             // Written out so that each field's column is a constant (a loop
             // cost the 1 GB file 3% more instructions); a new sum adds a
-            // line (the pattern's length is `CANONICAL`'s).
-            let [c0, c1, c2, c3, c4, c5] = CANONICAL;
+            // line (the pattern's length is `CANONICAL_ALL`'s; `C` says
+            // whether the optional sums, revenue, are in the layout).
+            let [c0, c1, c2, c3, c4, c5, c6] = CANONICAL_ALL;
             let q = self.next(self.field::<S, B>(c0, buf, p, &mut row)?)?;
             let q = self.next(self.field::<S, B>(c1, buf, q, &mut row)?)?;
             let q = self.next(self.field::<S, B>(c2, buf, q, &mut row)?)?;
             let q = self.next(self.field::<S, B>(c3, buf, q, &mut row)?)?;
             let q = self.next(self.field::<S, B>(c4, buf, q, &mut row)?)?;
-            self.field::<S, B>(c5, buf, q, &mut row)?
+            if C == SUMS {
+                let q = self.next(self.field::<S, B>(c5, buf, q, &mut row)?)?;
+                self.field::<S, B>(c6, buf, q, &mut row)?
+            } else {
+                self.field::<S, B>(c5, buf, q, &mut row)?
+            }
         } else {
             let (last, init) = self.cols.split_last()?;
             let mut q = p;

@@ -9,9 +9,9 @@ impl FastParser {
     /// the line break (or `\r\n`): the field bounds all come from one mask,
     /// so that fields do not wait for each other.
     #[inline(always)]
-    pub(super) fn plain<const D: u8>(&self, win: Window) -> Option<Line> {
+    pub(super) fn plain<const C: usize, const D: u8>(&self, win: Window) -> Option<Line> {
         let d = D;
-        debug_assert!(D == self.delimiter && self.delim_below && *self.cols == CANONICAL);
+        debug_assert!(D == self.delimiter && self.delim_below && self.canonical() == C);
         let w: [u64; 8] = std::array::from_fn(|i| win.word(8 * i));
         let mut m = mask64::<D>(win, &w);
         let mut next = || {
@@ -20,13 +20,14 @@ impl FastParser {
             at
         };
         // The ends of the id, the date and each sum: the last one ends the line.
-        let p: [usize; 2 + SUMS] = std::array::from_fn(|_| next());
-        let (p1, p2, last) = (p[0], p[1], p[1 + SUMS]);
+        // (`C` of them: the required sums, or all of them.)
+        let p: [usize; 2 + SUMS] = std::array::from_fn(|k| if k < 2 + C { next() } else { 0 });
+        let (p1, p2, last) = (p[0], p[1], p[1 + C]);
         if last >= 64 {
             return None;
         }
         let b = |i: usize| win.0[i];
-        if p[..1 + SUMS].iter().fold(0, |acc, &at| acc | (b(at) ^ d)) != 0 {
+        if p[..1 + C].iter().fold(0, |acc, &at| acc | (b(at) ^ d)) != 0 {
             return None;
         }
         let end = match b(last) {
@@ -43,7 +44,7 @@ impl FastParser {
             false => (0, 0),
         };
         let mut values = Totals::default();
-        for s in Sum::ALL {
+        for s in Sum::ALL.into_iter().take(C) {
             let (start, end) = (p[1 + s.index()] + 1, p[2 + s.index()]);
             values.sums[s.index()] = match s.kind() {
                 SumKind::Count => digits_in(win, start, end)?,

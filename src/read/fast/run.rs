@@ -23,30 +23,21 @@ impl FastParser {
         }
         // The one-mask parser for the common layout, with the delimiter
         // as a constant, for commas and tabs.
-        match (self.delim_below, *self.cols == CANONICAL, self.delimiter) {
-            (true, true, b',') => {
-                self.run_direct::<true, true, b','>(buf, p, limit, sink, line0)
-            }
-            (true, true, b'\t') => {
-                self.run_direct::<true, true, b'\t'>(buf, p, limit, sink, line0)
-            }
-            (true, true, _) => {
-                self.run_direct::<true, true, 0>(buf, p, limit, sink, line0)
-            }
-            (true, false, _) => {
-                self.run_direct::<true, false, 0>(buf, p, limit, sink, line0)
-            }
-            (false, true, _) => {
-                self.run_direct::<false, true, 0>(buf, p, limit, sink, line0)
-            }
-            (false, false, _) => {
-                self.run_direct::<false, false, 0>(buf, p, limit, sink, line0)
-            }
+        match (self.delim_below, self.canonical(), self.delimiter) {
+            (true, REQUIRED, b',') => self.run_direct::<true, REQUIRED, b','>(buf, p, limit, sink, line0),
+            (true, REQUIRED, b'\t') => self.run_direct::<true, REQUIRED, b'\t'>(buf, p, limit, sink, line0),
+            (true, REQUIRED, _) => self.run_direct::<true, REQUIRED, 0>(buf, p, limit, sink, line0),
+            (true, SUMS, b',') => self.run_direct::<true, SUMS, b','>(buf, p, limit, sink, line0),
+            (true, SUMS, _) => self.run_direct::<true, SUMS, 0>(buf, p, limit, sink, line0),
+            (true, _, _) => self.run_direct::<true, 0, 0>(buf, p, limit, sink, line0),
+            (false, REQUIRED, _) => self.run_direct::<false, REQUIRED, 0>(buf, p, limit, sink, line0),
+            (false, SUMS, _) => self.run_direct::<false, SUMS, 0>(buf, p, limit, sink, line0),
+            (false, _, _) => self.run_direct::<false, 0, 0>(buf, p, limit, sink, line0),
         }
     }
 
     /// One line at a time (tables that stay in cache).
-    pub(super) fn run_direct<const B: bool, const C: bool, const D: u8>(
+    pub(super) fn run_direct<const B: bool, const C: usize, const D: u8>(
         &self,
         buf: &[u8],
         mut p: usize,
@@ -118,7 +109,7 @@ impl FastParser {
     /// their slots (all the loads in a row, so that their cache misses
     /// overlap), then adds the batch before, whose slots were touched a
     /// batch of parsing ago and are in cache by now.
-    pub(super) fn run_batched<const B: bool, const C: bool, const D: u8>(
+    pub(super) fn run_batched<const B: bool, const C: usize, const D: u8>(
         &self,
         buf: &[u8],
         mut p: usize,

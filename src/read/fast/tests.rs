@@ -22,7 +22,7 @@ impl Rng {
 const LAYOUT: Layout = Layout {
     field_count: 6,
     campaign: 0,
-    sums: [2, 3, 4, 5],
+    sums: [Some(2), Some(3), Some(4), Some(5), None],
     format: NumberFormat {
         decimal_comma: false,
     },
@@ -101,7 +101,7 @@ fn accepts_plain_rows() {
     assert_eq!(c, b"CMP001");
     assert_eq!(
         v,
-        Totals::new([12000, 300, 45_500_000, 12])
+        Totals::required([12000, 300, 45_500_000, 12])
     );
     assert_eq!(
         parse(&p, b"X,,0,0,7,0\n").unwrap().1[Sum::Spend],
@@ -175,7 +175,7 @@ fn other_layouts_delimiters_and_formats() {
     let eu = Layout {
         field_count: 7,
         campaign: 2,
-        sums: [6, 5, 3, 4],
+        sums: [Some(6), Some(5), Some(3), Some(4), None],
         format: NumberFormat {
             decimal_comma: true,
         },
@@ -188,7 +188,7 @@ fn other_layouts_delimiters_and_formats() {
     assert_eq!(c, b"CMP 1");
     assert_eq!(
         v,
-        Totals::new([300, 20, 1_250_000, 7])
+        Totals::required([300, 20, 1_250_000, 7])
     );
     assert_eq!(p.line(b"x;2025;CMP 1;1.25;7;20;300\n", 0), None);
     assert_eq!(p.line(b"Totals;2025;CMP 1;1,25;7;20;300\n", 0), None);
@@ -408,7 +408,7 @@ fn window_matches_checked() {
         let id = "C".repeat(id_len);
         let text = format!("{id},2025-01-01,9,2,3.5,1\n").repeat(3) + &"x".repeat(WINDOW + 8);
         let l = p
-            .parse_at::<true, true, b','>(text.as_bytes(), 0, &mut PlainRetry::default())
+            .parse_at::<true, 4, b','>(text.as_bytes(), 0, &mut PlainRetry::default())
             .unwrap();
         assert_eq!(Some(l), p.line(text.as_bytes(), 0));
         assert_eq!(
@@ -416,7 +416,7 @@ fn window_matches_checked() {
             (id_len + 22, 0, id_len)
         );
         let l2 = p
-            .parse_at::<true, false, 0>(text.as_bytes(), l.end, &mut PlainRetry::default())
+            .parse_at::<true, 0, 0>(text.as_bytes(), l.end, &mut PlainRetry::default())
             .unwrap();
         assert_eq!(
             (l2.end, l2.campaign, l2.campaign_len),
@@ -433,17 +433,16 @@ fn window_matches_checked() {
 /// [`FastParser::parse_at`] as [`FastParser::run`] picks it.
 fn hot(parser: &FastParser, buf: &[u8], p: usize) -> Option<Line> {
     let plain = &mut PlainRetry::default();
-    match (
-        parser.delim_below,
-        *parser.cols == CANONICAL,
-        parser.delimiter,
-    ) {
-        (true, true, b',') => parser.parse_at::<true, true, b','>(buf, p, plain),
-        (true, true, b'\t') => parser.parse_at::<true, true, b'\t'>(buf, p, plain),
-        (true, true, _) => parser.parse_at::<true, true, 0>(buf, p, plain),
-        (true, false, _) => parser.parse_at::<true, false, 0>(buf, p, plain),
-        (false, true, _) => parser.parse_at::<false, true, 0>(buf, p, plain),
-        (false, false, _) => parser.parse_at::<false, false, 0>(buf, p, plain),
+    match (parser.delim_below, parser.canonical(), parser.delimiter) {
+        (true, REQUIRED, b',') => parser.parse_at::<true, REQUIRED, b','>(buf, p, plain),
+        (true, REQUIRED, b'\t') => parser.parse_at::<true, REQUIRED, b'\t'>(buf, p, plain),
+        (true, REQUIRED, _) => parser.parse_at::<true, REQUIRED, 0>(buf, p, plain),
+        (true, SUMS, b',') => parser.parse_at::<true, SUMS, b','>(buf, p, plain),
+        (true, SUMS, _) => parser.parse_at::<true, SUMS, 0>(buf, p, plain),
+        (true, _, _) => parser.parse_at::<true, 0, 0>(buf, p, plain),
+        (false, REQUIRED, _) => parser.parse_at::<false, REQUIRED, 0>(buf, p, plain),
+        (false, SUMS, _) => parser.parse_at::<false, SUMS, 0>(buf, p, plain),
+        (false, _, _) => parser.parse_at::<false, 0, 0>(buf, p, plain),
     }
 }
 
@@ -537,9 +536,11 @@ fn plain_matches_parse() {
 
 /// [`FastParser::plain`] for a comma or tab parser.
 fn plain_of(parser: &FastParser, win: Window) -> Option<Line> {
-    match parser.delimiter {
-        b',' => parser.plain::<b','>(win),
-        b'\t' => parser.plain::<b'\t'>(win),
+    match (parser.canonical(), parser.delimiter) {
+        (REQUIRED, b',') => parser.plain::<REQUIRED, b','>(win),
+        (REQUIRED, b'\t') => parser.plain::<REQUIRED, b'\t'>(win),
+        (SUMS, b',') => parser.plain::<SUMS, b','>(win),
+        (SUMS, b'\t') => parser.plain::<SUMS, b'\t'>(win),
         _ => unreachable!(),
     }
 }
@@ -571,7 +572,7 @@ fn accepted_lines_match_csv_core() {
             Layout {
                 field_count: 7,
                 campaign: 2,
-                sums: [6, 5, 3, 4],
+                sums: [Some(6), Some(5), Some(3), Some(4), None],
                 format: NumberFormat {
                     decimal_comma: true,
                 },
@@ -586,7 +587,7 @@ fn accepted_lines_match_csv_core() {
             Layout {
                 field_count: 5,
                 campaign: 4,
-                sums: [0, 1, 2, 3],
+                sums: [Some(0), Some(1), Some(2), Some(3), None],
                 format: NumberFormat::default(),
                 date: None,
                 name: None,
@@ -598,13 +599,39 @@ fn accepted_lines_match_csv_core() {
             Layout {
                 field_count: 6,
                 campaign: 0,
-                sums: [2, 3, 4, 5],
+                sums: [Some(2), Some(3), Some(4), Some(5), None],
                 format: NumberFormat::default(),
                 date: Some(1),
                 name: None,
                 today: Some(TODAY),
             },
             b'|',
+        ),
+        // With revenue: the canonical layout with every sum (`plain` too).
+        (
+            Layout {
+                field_count: 7,
+                campaign: 0,
+                sums: [Some(2), Some(3), Some(4), Some(5), Some(6)],
+                format: NumberFormat::default(),
+                date: Some(1),
+                name: None,
+                today: Some(TODAY),
+            },
+            b',',
+        ),
+        // Revenue elsewhere: field by field.
+        (
+            Layout {
+                field_count: 7,
+                campaign: 1,
+                sums: [Some(3), Some(4), Some(6), Some(5), Some(0)],
+                format: NumberFormat::default(),
+                date: Some(2),
+                name: None,
+                today: Some(TODAY),
+            },
+            b',',
         ),
     ];
     let pieces: [&[u8]; 27] = [
@@ -638,7 +665,7 @@ fn accepted_lines_match_csv_core() {
     ];
     let mut accepted = 0;
     let mut plain_taken = 0;
-    for round in 0..300_000 {
+    for round in 0..450_000 {
         let (layout, delim) = &layouts[round % layouts.len()];
         let parser = FastParser::new(layout, *delim);
         let mut line = Vec::new();
@@ -665,10 +692,10 @@ fn accepted_lines_match_csv_core() {
                 for _ in 0..rng.below(4) {
                     line.extend_from_slice(pieces[rng.below(pieces.len())]);
                 }
-            } else if let Some(i) = [0, 1, 3].into_iter().find(|&i| layout.sums[i] == f) {
+            } else if let Some(i) = [0, 1, 3].into_iter().find(|&i| layout.sums[i] == Some(f)) {
                 // Mostly impressions >= clicks >= conversions.
                 digits(&mut rng, &mut line, [6, 4, 0, 2][i]);
-            } else if layout.sums[2] == f {
+            } else if layout.sums[2] == Some(f) {
                 digits(&mut rng, &mut line, 5);
                 if rng.below(3) != 0 {
                     line.push(if layout.format.decimal_comma {
@@ -717,7 +744,7 @@ fn accepted_lines_match_csv_core() {
         let mut padded = line.clone();
         padded.resize(line.len() + WINDOW + 8, b'"');
         assert_eq!(hot(&parser, &padded, 0), parser.line(&line, 0));
-        if parser.delim_below && *parser.cols == CANONICAL {
+        if parser.delim_below && parser.canonical() > 0 {
             let win = window(&padded, 0).unwrap();
             if let Some(l) = plain_of(&parser, win) {
                 plain_taken += 1;

@@ -274,6 +274,7 @@ impl Aggregator {
         }
         self.partial.campaigns = table;
         self.partial.end = self.offset;
+        self.partial.has_revenue = self.layout.sums[Sum::Revenue.index()].is_some();
         Ok(self.partial)
     }
 

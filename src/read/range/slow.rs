@@ -227,7 +227,7 @@ impl Aggregator {
                             Some(col) => crate::text::number::trim(field(col)),
                             None => &[],
                         },
-                        rounded_spend: rounded.then(|| field(self.layout.sums[Sum::Spend.index()])),
+                        rounded_spend: rounded.then(|| field(self.layout.sums[Sum::Spend.index()].expect("spend is required"))),
                         checked: false,
                     };
                     self.partial.rows_read += 1;

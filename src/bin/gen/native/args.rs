@@ -30,6 +30,8 @@ OPTIONS:
                        doubled quote, a comma and a newline (`\"CMP007 \"\"x\"\",<LF>next\"`)
                        (that embedded newline is LF even with --crlf); such a record
                        spans two physical lines and is a distinct campaign id
+--revenue              a `revenue` column last (conversions × a per-campaign order value
+                       of 20.00–200.00 × noise 0.8–1.2, 2 decimals; 0.00 without conversions)
 --shuffle-columns      different column order (header ` Spend,date,note,clicks,Campaign_ID ,conversions,impressions`)
                        plus an extra ignored `note` column
 --quiet                no summary on stderr
@@ -48,6 +50,7 @@ pub(super) struct Config {
     pub(super) noisy_every: u64,
     pub(super) quoted_every: u64,
     pub(super) shuffle: bool,
+    pub(super) revenue: bool,
     pub(super) quiet: bool,
 }
 
@@ -65,6 +68,7 @@ pub(super) fn parse_args() -> Result<Config, lexopt::Error> {
         noisy_every: 0,
         quoted_every: 0,
         shuffle: false,
+        revenue: false,
         quiet: false,
     };
     let mut p = lexopt::Parser::from_env();
@@ -81,6 +85,7 @@ pub(super) fn parse_args() -> Result<Config, lexopt::Error> {
             Long("quoted-every") => c.quoted_every = p.value()?.parse()?,
             Long("noisy-every") => c.noisy_every = p.value()?.parse()?,
             Long("shuffle-columns") => c.shuffle = true,
+            Long("revenue") => c.revenue = true,
             Long("quiet") | Short('q') => c.quiet = true,
             Long("help") | Short('h') => {
                 print!("{USAGE}");

@@ -29,6 +29,12 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         (NORMAL_HEADER, NORMAL_ORDER)
     };
+    // --revenue: one more column, last.
+    let header = match cfg.revenue {
+        true => format!("{header},revenue"),
+        false => header.to_string(),
+    };
+    let order: Vec<usize> = order.iter().copied().chain(cfg.revenue.then_some(F_REVENUE)).collect();
     let id_form = match cfg.id_digits {
         Some(n) => IdForm::Digits(n - 1),
         None => IdForm::Cmp(digits(cfg.campaigns).max(3)),
@@ -53,7 +59,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = SplitMix64(mix64(cfg.seed));
     // Field scratch: each field is written into `scratch`, `ends[f]` marks its end.
     let mut scratch: Vec<u8> = Vec::with_capacity(256);
-    let mut spans = [(0usize, 0usize); 7];
+    let mut spans = [(0usize, 0usize); 8];
 
     for i in 1..=cfg.rows {
         // Exactly three draws per row.
@@ -88,6 +94,8 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         };
         // The noise, from bits already drawn (three draws per row stay three).
         let jitter = mix64(r2 ^ r3.rotate_left(17));
+        let revenue_noise = 800 + (jitter >> 40) % 401; // ‰
+        let revenue_cents = conversions * c.aov_cents * revenue_noise / 1_000;
 
         if malformed.is_none() && noisy.is_none() && !quoted && !cfg.shuffle {
             // Fast path: write straight into the output buffer.
@@ -102,6 +110,10 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             push_cents(&mut out, spend_cents);
             out.push(b',');
             push_u64(&mut out, conversions);
+            if cfg.revenue {
+                out.push(b',');
+                push_cents(&mut out, revenue_cents);
+            }
         } else {
             scratch.clear();
             let mut field = |f: usize, scratch: &mut Vec<u8>, w: &dyn Fn(&mut Vec<u8>)| {
@@ -138,6 +150,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
                 },
             });
             field(F_CONV, &mut scratch, &|b| push_u64(b, conversions));
+            field(F_REVENUE, &mut scratch, &|b| push_cents(b, revenue_cents));
             field(F_NOTE, &mut scratch, &|b| {
                 if r1 & 15 == 0 {
                     b.extend_from_slice(b"\"a,b\"");

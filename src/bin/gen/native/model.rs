@@ -61,6 +61,7 @@ pub(super) const F_CLICKS: usize = 3;
 pub(super) const F_SPEND: usize = 4;
 pub(super) const F_CONV: usize = 5;
 pub(super) const F_NOTE: usize = 6;
+pub(super) const F_REVENUE: usize = 7;
 
 pub(super) const NORMAL_HEADER: &str = "campaign_id,date,impressions,clicks,spend,conversions";
 pub(super) const NORMAL_ORDER: &[usize] = &[F_ID, F_DATE, F_IMPR, F_CLICKS, F_SPEND, F_CONV];
@@ -75,6 +76,7 @@ pub(super) struct Campaign {
     pub(super) ctr_ppm: u64,   // 5_000..=80_000  (0.5 %–8 %)
     pub(super) cpc_cents: u64, // 20..=250
     pub(super) cvr_ppm: u64,   // 5_000..=50_000 (0.5 %–5 %), 0 for campaigns ending in 7
+    pub(super) aov_cents: u64, // 2_000..=20_000: order value, for --revenue
 }
 
 pub(super) fn campaign(seed_key: u64, number: u64) -> Campaign {
@@ -89,5 +91,6 @@ pub(super) fn campaign(seed_key: u64, number: u64) -> Campaign {
         } else {
             5_000 + below32(h2 as u32, 45_001)
         },
+        aov_cents: 2_000 + below32((h2 >> 32) as u32, 18_001),
     }
 }
