@@ -157,16 +157,7 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
         .encoding
         .unwrap_or_else(|| Encoding::detect(prefix, at_eof));
     let text: std::borrow::Cow<[u8]> = if encoding.needs_transcoding() {
-        let mut decoder = encoding.codec().new_decoder_with_bom_removal();
-        let mut out = vec![
-            0u8;
-            decoder
-                .max_utf8_buffer_length(prefix.len())
-                .unwrap_or(prefix.len() * 3 + 16)
-        ];
-        let (_, _, written, _) = decoder.decode_to_utf8(prefix, &mut out, at_eof);
-        out.truncate(written);
-        out.into()
+        crate::text::transcode::Transcoder::new(encoding).decode(prefix, at_eof).to_vec().into()
     } else {
         prefix.into()
     };
@@ -378,8 +369,8 @@ fn scan_records(text: &[u8], delimiter: u8, at_eof: bool) -> Scan {
 
 fn decode_name(raw: &[u8], encoding: Encoding) -> String {
     let text = match encoding {
-        Encoding::Windows1252 => encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw).0,
-        _ => String::from_utf8_lossy(raw),
+        Encoding::Windows1252 => String::from_utf8_lossy(&crate::text::transcode::decode_windows_1252(raw)).into_owned(),
+        _ => String::from_utf8_lossy(raw).into_owned(),
     };
     text.trim_matches(|c: char| c.is_whitespace()).to_string()
 }

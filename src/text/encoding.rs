@@ -36,16 +36,6 @@ impl Encoding {
         }
     }
 
-    /// The encoding_rs codec.
-    pub fn codec(self) -> &'static encoding_rs::Encoding {
-        match self {
-            Encoding::Utf8 => encoding_rs::UTF_8,
-            Encoding::Utf16Le => encoding_rs::UTF_16LE,
-            Encoding::Utf16Be => encoding_rs::UTF_16BE,
-            Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
-        }
-    }
-
     /// True when the bytes must be transcoded to UTF-8 before parsing (not
     /// ASCII-compatible); such files are read as one range.
     pub fn needs_transcoding(self) -> bool {
