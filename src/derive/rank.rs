@@ -42,6 +42,45 @@ impl Guardrails {
     }
 }
 
+/// A ranking as written by a user (`--rank`, the widget's `rank`,
+/// `aggregateFile`'s `rank`): `METRIC[:asc|:desc]`, the metric one of
+/// [`KPIS`](crate::schema::metric::KPIS) by key (any case), the direction
+/// its natural one when not given. The error says what was wrong.
+pub fn parse_rank(value: &str) -> Result<(&'static Metric, Better), String> {
+    let (key, direction) = match value.split_once(':') {
+        Some((key, direction)) => (key, Some(direction)),
+        None => (value, None),
+    };
+    let metric = crate::schema::metric::metric_by_key(key.trim())
+        .ok_or_else(|| format!("unknown metric {key:?} (one of ctr, cpc, cpm, cvr, cpa, roas)"))?;
+    let better = match direction {
+        None => metric.better,
+        Some(d) => Better::from_name(&d.trim().to_ascii_lowercase())
+            .ok_or_else(|| format!("direction must be asc or desc, not {d:?}"))?,
+    };
+    Ok((metric, better))
+}
+
+/// A guardrail's minimum for `sum` as written by a user, in the sum's own
+/// scale: a whole number for counts, a plain decimal of at most 6 places
+/// for money (micro-units; more places are refused, not rounded). At
+/// least 0.
+pub fn parse_minimum(sum: Sum, value: &str) -> Result<u64, String> {
+    let v = value.trim();
+    if sum.scale() == 1 {
+        return v.parse::<u64>().map_err(|_| format!("expected a whole number of at least 0, not {value:?}"));
+    }
+    let bad = || format!("expected an amount of at least 0 such as 25 or 12.50, not {value:?}");
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) || frac.len() > 6 {
+        return Err(bad());
+    }
+    let int: u64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
+    let frac: u64 = format!("{frac:0<6}").parse().map_err(|_| bad())?;
+    int.checked_mul(sum.scale()).and_then(|m| m.checked_add(frac)).ok_or_else(bad)
+}
+
 /// What a ranking asks for: a metric, which end first, how many rows, and
 /// the guardrails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +241,26 @@ fn key(r: &Ranked) -> (&[u8], &Totals) {
 mod tests {
     use super::*;
     use crate::schema::metric::{CPA, CTR};
+
+    #[test]
+    fn parses_what_users_write() {
+        use crate::schema::metric::ROAS;
+        assert_eq!(parse_rank("roas"), Ok((&ROAS, Better::Higher)));
+        assert_eq!(parse_rank("CPA:desc"), Ok((&CPA, Better::Higher)));
+        assert_eq!(parse_rank("ctr: ASC "), Ok((&CTR, Better::Lower)));
+        assert!(parse_rank("cpx").unwrap_err().contains("unknown metric"));
+        assert!(parse_rank("ctr:up").unwrap_err().contains("asc or desc"));
+        assert_eq!(parse_minimum(Sum::Clicks, " 10 "), Ok(10));
+        assert!(parse_minimum(Sum::Clicks, "1.5").is_err());
+        assert!(parse_minimum(Sum::Clicks, "-1").is_err());
+        assert_eq!(parse_minimum(Sum::Spend, "12.5"), Ok(12_500_000));
+        assert_eq!(parse_minimum(Sum::Spend, ".000001"), Ok(1));
+        assert_eq!(parse_minimum(Sum::Spend, "3"), Ok(3_000_000));
+        assert!(parse_minimum(Sum::Spend, "0.0000001").is_err(), "more than 6 places are refused");
+        assert!(parse_minimum(Sum::Spend, "1e3").is_err());
+        assert!(parse_minimum(Sum::Spend, "").is_err());
+        assert!(parse_minimum(Sum::Spend, "99999999999999").is_err(), "overflow is refused");
+    }
 
     fn map(rows: &[(&str, u64, u64, u64, u64)]) -> Table {
         let mut table = Table::new();

@@ -67,6 +67,7 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
         }
         let f = Field::ALL
             .into_iter()
+            .chain(Field::OPTIONAL)
             .find(|f| f.name() == field)
             .ok_or_else(|| JsError::new(&format!("unknown field {field:?}")))?;
         map.push((f, column));

@@ -97,43 +97,14 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
         all: bool,
     }
 
-    /// `METRIC[:asc|:desc]`.
+    /// `METRIC[:asc|:desc]` ([`adagg::parse_rank`]).
     fn parse_rank(value: &str) -> Result<(&'static adagg::Metric, Better), String> {
-        let (key, direction) = match value.split_once(':') {
-            Some((key, direction)) => (key, Some(direction)),
-            None => (value, None),
-        };
-        let metric = metric_by_key(key.trim())
-            .ok_or_else(|| format!("--rank: unknown metric {key:?} (one of ctr, cpc, cpm, cvr, cpa, roas)"))?;
-        let better = match direction {
-            None => metric.better,
-            Some(d) => Better::from_name(&d.trim().to_ascii_lowercase())
-                .ok_or_else(|| format!("--rank: direction must be asc or desc, not {d:?}"))?,
-        };
-        Ok((metric, better))
+        adagg::parse_rank(value).map_err(|e| format!("--rank: {e}"))
     }
 
-    /// A whole number of at least 0 for `--min-…`.
-    fn parse_min_count(option: &str, value: &str) -> Result<u64, String> {
-        value
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| format!("{option}: expected a whole number of at least 0, not {value:?}"))
-    }
-
-    /// A plain decimal of at least 0 for `--min-spend`, in micro-units
-    /// (more than 6 decimals are refused, not rounded).
-    fn parse_min_money(option: &str, value: &str) -> Result<u64, String> {
-        let bad = || format!("{option}: expected an amount of at least 0 such as 25 or 12.50, not {value:?}");
-        let v = value.trim();
-        let (int, frac) = v.split_once('.').unwrap_or((v, ""));
-        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) || frac.len() > 6 {
-            return Err(bad());
-        }
-        let int: u64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
-        let frac: u64 = format!("{frac:0<6}").parse().map_err(|_| bad())?;
-        int.checked_mul(1_000_000).and_then(|m| m.checked_add(frac)).ok_or_else(bad)
+    /// A minimum for `--min-…` ([`adagg::parse_minimum`]).
+    fn parse_min(option: &str, sum: adagg::Sum, value: &str) -> Result<u64, String> {
+        adagg::parse_minimum(sum, value).map_err(|e| format!("{option}: {e}"))
     }
 
     fn parse_map(value: &str) -> Result<(Field, String), String> {
@@ -142,8 +113,9 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
             .ok_or_else(|| format!("--map takes FIELD=COLUMN, not {value:?}"))?;
         let field = Field::ALL
             .into_iter()
+            .chain(Field::OPTIONAL)
             .find(|f| f.name().eq_ignore_ascii_case(field.trim()))
-            .ok_or_else(|| format!("--map: unknown field {field:?} (one of campaign_id, impressions, clicks, spend, conversions)"))?;
+            .ok_or_else(|| format!("--map: unknown field {field:?} (one of campaign_id, impressions, clicks, spend, conversions, revenue)"))?;
         Ok((field, column.trim().to_string()))
     }
 
@@ -230,19 +202,19 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
                     rank.push((metric, better));
                 }
                 Long("min-impressions") => {
-                    let v = parse_min_count("--min-impressions", &text(&mut parser)?).map_err(ArgError::value)?;
+                    let v = parse_min("--min-impressions", adagg::Sum::Impressions, &text(&mut parser)?).map_err(ArgError::value)?;
                     guardrails = guardrails.with(Sum::Impressions, v);
                 }
                 Long("min-clicks") => {
-                    let v = parse_min_count("--min-clicks", &text(&mut parser)?).map_err(ArgError::value)?;
+                    let v = parse_min("--min-clicks", adagg::Sum::Clicks, &text(&mut parser)?).map_err(ArgError::value)?;
                     guardrails = guardrails.with(Sum::Clicks, v);
                 }
                 Long("min-conversions") => {
-                    let v = parse_min_count("--min-conversions", &text(&mut parser)?).map_err(ArgError::value)?;
+                    let v = parse_min("--min-conversions", adagg::Sum::Conversions, &text(&mut parser)?).map_err(ArgError::value)?;
                     guardrails = guardrails.with(Sum::Conversions, v);
                 }
                 Long("min-spend") => {
-                    let v = parse_min_money("--min-spend", &text(&mut parser)?).map_err(ArgError::value)?;
+                    let v = parse_min("--min-spend", adagg::Sum::Spend, &text(&mut parser)?).map_err(ArgError::value)?;
                     guardrails = guardrails.with(Sum::Spend, v);
                 }
                 Long("all") => all = true,
