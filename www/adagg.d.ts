@@ -16,13 +16,85 @@ export interface AdaggRow {
   cpa: string;
 }
 
+/**
+ * A row of a ranking asked for with `rank`, or of all_campaigns.csv: every
+ * sum and every KPI, as in the CSV files (an undefined KPI, or revenue and
+ * ROAS without a revenue column, is "").
+ */
+export interface AdaggKpiRow {
+  campaignId: string;
+  /** The last campaign name seen for the id ("" when the file has no name column beside the id). */
+  campaignName: string;
+  totalImpressions: string;
+  totalClicks: string;
+  totalSpend: string;
+  totalConversions: string;
+  /** "" when no input had a revenue column. */
+  totalRevenue: string;
+  /** clicks ÷ impressions, 4 decimals. */
+  ctr: string;
+  /** spend ÷ clicks, 2 decimals. */
+  cpc: string;
+  /** 1000 × spend ÷ impressions, 2 decimals. */
+  cpm: string;
+  /** conversions ÷ clicks, 4 decimals. */
+  cvr: string;
+  /** spend ÷ conversions, 2 decimals. */
+  cpa: string;
+  /** revenue ÷ spend, 2 decimals. */
+  roas: string;
+}
+
+/** The KPIs a ranking can be by. */
+export type AdaggKpiKey = 'ctr' | 'cpc' | 'cpm' | 'cvr' | 'cpa' | 'roas';
+
+/** A ranking asked for: `'roas'`, `'cpa:desc'`, or `{ metric, direction }`. */
+export type AdaggRankSpec = AdaggKpiKey | `${AdaggKpiKey}:${'asc' | 'desc'}` | { metric: AdaggKpiKey; direction?: 'asc' | 'desc' };
+
+/** Guardrails: a campaign is ranked only when each of its totals is at least the minimum. */
+export interface AdaggGuardrails {
+  impressions?: number | string;
+  clicks?: number | string;
+  conversions?: number | string;
+  /** A decimal, e.g. `"50"` or `"49.99"`. */
+  spend?: number | string;
+}
+
+/** One ranking of a result, whichever was asked for (the two standard ones by default). */
+export interface AdaggRanking {
+  /** The metric ranked by, e.g. `roas`. */
+  key: AdaggKpiKey;
+  /** Its heading, e.g. `ROAS`. */
+  label: string;
+  /** Which end comes first in this ranking. */
+  better: 'higher' | 'lower';
+  /** Rows asked for. */
+  top: number;
+  /** The file it downloads as, as the CLI names it: `top10_roas.csv`. */
+  fileName: string;
+  /** The columns of its rows, in order. */
+  columns: AdaggColumn[];
+  /** The best campaigns, best first: {@link AdaggRow} for the standard tables, {@link AdaggKpiRow} for rankings asked for with `rank`. */
+  rows: Array<AdaggRow | AdaggKpiRow>;
+  /** Its CSV file's contents. */
+  csv: string;
+  /** Campaigns the metric is defined for that passed the guardrails. */
+  eligible: number;
+  /** Campaigns the metric is defined for that a guardrail removed. */
+  removed: number;
+  /** The guardrails in force (empty: none), minimums as decimal text. */
+  guardrails: Array<{ field: 'impressions' | 'clicks' | 'conversions' | 'spend'; min: string }>;
+  /** True when the metric needs revenue and no input had a revenue column: no rows, and it is absent, not zero. */
+  absent: boolean;
+}
+
 /** What a column of a ranking holds: `id` (the campaign), `count` (a summed count), `money` (summed spend), `metric` (a ratio). */
 export type AdaggColumnKind = 'id' | 'count' | 'money' | 'metric';
 
 /** A column of the rankings' rows, in order: draw tables from these rather than from a list of your own. */
 export interface AdaggColumn {
   /** The row's property, e.g. `totalClicks` or `ctr`. */
-  key: Exclude<keyof AdaggRow, 'campaignName'>;
+  key: Exclude<keyof AdaggKpiRow, 'campaignName'>;
   /** The heading to show, e.g. `Clicks` or `CTR`. */
   label: string;
   /** The column's name in the CSV files, e.g. `total_clicks` or `CTR`. */
@@ -89,14 +161,20 @@ export interface AdaggTiming {
 
 /** The result of one run: plain data (structured-cloneable; JSON.stringify-able but for the `rejectedCsv` Blob). */
 export interface AdaggResult {
-  /** Top campaigns by click-through rate. */
-  ctr: AdaggRow[];
-  /** Top campaigns by lowest cost per acquisition. */
-  cpa: AdaggRow[];
-  /** The CTR ranking as CSV (top10_ctr.csv for top 10). */
-  ctrCsv: string;
-  /** The CPA ranking as CSV (top10_cpa.csv for top 10). */
-  cpaCsv: string;
+  /** Every ranking, in the order asked for (by default the two standard ones: CTR, then lowest CPA). */
+  rankings: AdaggRanking[];
+  /** True when some input had a revenue column; else total_revenue and ROAS are absent (empty), not zero. */
+  hasRevenue: boolean;
+  /** all_campaigns.csv when `allCampaigns` asked for it (a Blob: it can be large), else null. */
+  allCampaignsCsv: Blob | null;
+  /** Top campaigns by click-through rate (the standard tables only: without `rank`). */
+  ctr?: AdaggRow[];
+  /** Top campaigns by lowest cost per acquisition (without `rank`). */
+  cpa?: AdaggRow[];
+  /** The CTR ranking as CSV (top10_ctr.csv for top 10; without `rank`). */
+  ctrCsv?: string;
+  /** The CPA ranking as CSV (top10_cpa.csv for top 10; without `rank`). */
+  cpaCsv?: string;
   /** The columns of a ranking's rows, in order (`campaignName` comes beside `campaignId`). */
   columns: AdaggColumn[];
   /** The metrics, one ranking each (`ctr`, then `cpa`). */
@@ -160,6 +238,12 @@ export interface AdaggParseOptions {
 export interface AggregateOptions {
   /** Rows per ranking (default 10). */
   top?: number;
+  /** The rankings to make, in the KPI format (default: the two standard tables, CTR and lowest CPA). */
+  rank?: AdaggRankSpec | AdaggRankSpec[];
+  /** Guardrails for every ranking (default: none). */
+  min?: AdaggGuardrails;
+  /** Also every campaign with every KPI: `result.allCampaignsCsv` (all_campaigns.csv). */
+  allCampaigns?: boolean;
   /** Called at most ~10 times a second while reading, and at each phase change. */
   onProgress?: (progress: AdaggProgress) => void;
   /** Aborting stops the run's workers (kept for the next run); the promise rejects with a DOMException named AbortError. */
@@ -226,6 +310,12 @@ export class AdAggregator extends HTMLElement {
   top: number;
   /** Boolean attribute `compact`. */
   compact: boolean;
+  /** Attribute `rank` (e.g. `"roas cpa:asc"`), as a list; null for the standard tables. */
+  rank: string[] | null;
+  /** Attributes `min-impressions`, `min-clicks`, `min-conversions`, `min-spend`. */
+  min: AdaggGuardrails;
+  /** Boolean attribute `all-campaigns`. */
+  allCampaigns: boolean;
   /** Attribute `workers`: parallel workers, or null for the default. */
   workers: number | null;
   /** Attribute `worker-url`, or null for core/worker.js next to adagg.js. */

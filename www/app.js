@@ -6,7 +6,7 @@ import { loadModule } from './core/module.js';
 import { warmUp } from './core/pool.js';
 import { showMapping } from './ui/mapping-form.js';
 import { renderProgress } from './ui/progress-view.js';
-import { renderRanking } from './ui/ranking-table.js';
+import { rankingIds, rankingPanel } from './ui/ranking-table.js';
 import { renderSummary } from './ui/summary-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -43,12 +43,29 @@ const els = {
   mappingText: $('mapping-text'),
   mappingForm: $('mapping-form'),
   mappingFields: $('mapping-fields'),
+  rankSettings: $('rank-settings'),
+  rankMetric: $('rank-metric'),
+  rankDirection: $('rank-direction'),
+  rankTop: $('rank-top'),
+  minImpressions: $('min-impressions'),
+  minClicks: $('min-clicks'),
+  minConversions: $('min-conversions'),
+  minSpend: $('min-spend'),
+  allCampaigns: $('all-campaigns'),
+  rankings: $('rankings'),
+  allCard: $('all-card'),
+  allText: $('all-text'),
+  downloadAll: $('download-all'),
 };
+
+/** Every KPI, for "All six KPIs". */
+const KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas'];
 
 const cores = navigator.hardwareConcurrency || 4;
 const WORKERS_KEY = 'adagg.workers';
 
 let controller = null; // AbortController of the running job, if any
+let lastRun = null; // {file, parse} of the last finished run: ranking settings re-run it
 let blobUrls = [];
 
 function show(node, visible) {
@@ -60,6 +77,7 @@ function show(node, visible) {
 function setRunning(running) {
   els.file.disabled = running;
   els.workers.disabled = running;
+  for (const input of els.rankSettings.querySelectorAll('input, select')) input.disabled = running;
   els.dropzone.classList.toggle('disabled', running);
   show(els.progressCard, running);
   if (running) els.cancel.focus();
@@ -98,6 +116,21 @@ function formatOptions() {
   return parse;
 }
 
+/** The rankings and guardrails chosen in the settings, as aggregateFile options. */
+function reportOptions() {
+  const metric = els.rankMetric.value;
+  const direction = els.rankDirection.value;
+  const options = { top: Number(els.rankTop.value) || 10 };
+  if (metric) options.rank = (metric === '*' ? KPIS : [metric]).map((m) => (direction ? `${m}:${direction}` : m));
+  const min = {};
+  for (const [key, input] of [['impressions', els.minImpressions], ['clicks', els.minClicks], ['conversions', els.minConversions], ['spend', els.minSpend]]) {
+    if (input.value.trim() !== '') min[key] = input.value.trim();
+  }
+  if (Object.keys(min).length) options.min = min;
+  if (els.allCampaigns.checked) options.allCampaigns = true;
+  return options;
+}
+
 /** The header could not be mapped: let the user pick a column per field. */
 function offerMapping(file, err) {
   const view = { form: els.mappingForm, text: els.mappingText, fields: els.mappingFields };
@@ -120,10 +153,14 @@ function renderResult(result, file) {
   // Every warning, one per line (a header note and "no data rows" can come together).
   const warnings = result.summary.warnings ?? [];
   if (warnings.length > 0) showNotice(warnings.join('\n'));
-  // One ranking per metric, into index.html's panel for it (#ctr-table, #download-ctr...).
-  for (const { key } of result.metrics) {
-    renderRanking($(`${key}-table`), result[key] ?? [], result.columns, key, { names: true });
-    setDownload($(`download-${key}`), result[`${key}Csv`]);
+  // One panel per ranking (#ctr-table, #download-ctr...).
+  const rankings = result.rankings ?? [];
+  const ids = rankingIds(rankings);
+  els.rankings.replaceChildren(...rankings.map((r, i) => rankingPanel(r, { id: ids[i], setDownload, names: true })));
+  show(els.allCard, result.allCampaignsCsv != null);
+  if (result.allCampaignsCsv != null) {
+    setDownload(els.downloadAll, result.allCampaignsCsv);
+    els.allText.textContent = `${Number(result.summary.campaigns).toLocaleString('en-US')} campaigns with every KPI, by campaign id.${result.hasRevenue ? '' : ' No revenue column: total_revenue and ROAS are empty.'}`;
   }
   setDownload(els.downloadRejected, result.rejectedCsv);
   // Only total/footer rows skipped: rejected_rows.csv would hold its header alone.
@@ -145,6 +182,7 @@ async function run(file, parse = formatOptions()) {
   document.body.dataset.state = 'running';
   try {
     const result = await aggregateFile(file, {
+      ...reportOptions(),
       workers: workerCount(),
       parse,
       signal,
@@ -153,6 +191,7 @@ async function run(file, parse = formatOptions()) {
       },
     });
     renderResult(result, file);
+    lastRun = { file, parse };
     document.body.dataset.state = 'done';
   } catch (err) {
     if (err?.name === 'AbortError') {
@@ -184,6 +223,12 @@ function init() {
     els.workers.value = String(workerCount());
     localStorage.setItem(WORKERS_KEY, els.workers.value);
     warmUp({ workers: workerCount() }); // start the extra workers now, not during the run
+  });
+
+  // A new ranking or guardrail applies to the last file at once (the file
+  // is read again: about a second per GB).
+  els.rankSettings.addEventListener('change', () => {
+    if (lastRun && !controller) run(lastRun.file, lastRun.parse);
   });
 
   els.file.addEventListener('change', () => {

@@ -15,6 +15,18 @@ import type { AdAggregator, AdaggErrorDetail, AdaggProgressDetail, AdaggResult }
 export interface AdAggregatorProps extends DetailedHTMLProps<HTMLAttributes<AdAggregator>, AdAggregator> {
   /** Rows per ranking (default 10). */
   top?: number;
+  /** The rankings, e.g. `"roas cpa:asc"` (default: CTR and lowest CPA). */
+  rank?: string;
+  /** Guardrail: minimum impressions for a campaign to be ranked. */
+  'min-impressions'?: number | string;
+  /** Guardrail: minimum clicks. */
+  'min-clicks'?: number | string;
+  /** Guardrail: minimum conversions. */
+  'min-conversions'?: number | string;
+  /** Guardrail: minimum spend (a decimal). */
+  'min-spend'?: number | string;
+  /** Also every campaign with every KPI (all_campaigns.csv). */
+  'all-campaigns'?: boolean;
   /** A denser layout. */
   compact?: boolean;
   /** Parallel workers (default: the logical cores). */

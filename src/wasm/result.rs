@@ -2,6 +2,9 @@
 //! column descriptors and metrics, the summary, and error kinds.
 
 use super::*;
+use crate::report::ReportOptions;
+use crate::schema::columns::KPI_COLUMNS;
+use crate::{parse_minimum, parse_rank, Guardrails, RankSpec, Sum};
 
 /// A ranked row for JS: one property per column of [`RANKING_COLUMNS`]
 /// (by its `key`, as text), then `campaignName`: the last name seen for
@@ -19,6 +22,209 @@ impl Serialize for RowJs<'_> {
         map.serialize_entry("campaignName", &name)?;
         map.end()
     }
+}
+
+/// A row of a ranking asked for by metric, or of all campaigns, for JS:
+/// one property per column of [`KPI_COLUMNS`] (the columns that need
+/// revenue empty without it), then `campaignName`.
+struct KpiRowJs<'a>(&'a Ranked, bool);
+
+impl Serialize for KpiRowJs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (row, revenue) = (self.0, self.1);
+        let mut map = s.serialize_map(Some(KPI_COLUMNS.len() + 1))?;
+        for column in &KPI_COLUMNS {
+            let value = match column.needs_optional() && !revenue {
+                true => String::new(),
+                false => cell(column, row),
+            };
+            map.serialize_entry(column.key, &value)?;
+        }
+        let name = row.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+        map.serialize_entry("campaignName", &name)?;
+        map.end()
+    }
+}
+
+/// Rows of one ranking in its format: the FV-SEC001 columns for the
+/// default rankings, the KPI columns for rankings asked for by metric.
+enum RowsJs<'a> {
+    Standard(&'a [Ranked]),
+    Kpi(&'a [Ranked], bool),
+}
+
+impl Serialize for RowsJs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let rows = match self {
+            RowsJs::Standard(rows) | RowsJs::Kpi(rows, _) => rows,
+        };
+        let mut seq = s.serialize_seq(Some(rows.len()))?;
+        for row in rows.iter() {
+            match self {
+                RowsJs::Standard(_) => seq.serialize_element(&RowJs(row))?,
+                RowsJs::Kpi(_, revenue) => seq.serialize_element(&KpiRowJs(row, *revenue))?,
+            }
+        }
+        seq.end()
+    }
+}
+
+/// A guardrail in force, for JS: the summed field and its minimum as text.
+#[derive(Serialize)]
+struct GuardrailJs {
+    field: &'static str,
+    min: String,
+}
+
+/// One ranking for JS (`result.rankings[i]`, adagg.d.ts `AdaggRanking`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RankingJs<'a> {
+    key: &'static str,
+    label: &'static str,
+    better: &'static str,
+    top: usize,
+    file_name: String,
+    columns: Vec<ColumnJs>,
+    rows: RowsJs<'a>,
+    csv: String,
+    eligible: u64,
+    removed: u64,
+    guardrails: Vec<GuardrailJs>,
+    absent: bool,
+}
+
+fn better_name(better: Better) -> &'static str {
+    match better {
+        Better::Higher => "higher",
+        Better::Lower => "lower",
+    }
+}
+
+fn columns_js(columns: &[crate::schema::columns::Column]) -> Vec<ColumnJs> {
+    columns.iter().map(|c| ColumnJs { key: c.key, label: c.label, header: c.header, kind: c.kind() }).collect()
+}
+
+/// Every ranking of `report`, in the format `kpi` says (rankings asked
+/// for by metric) or FV-SEC001's.
+fn rankings_js(report: &Report, kpi: bool) -> Vec<RankingJs<'_>> {
+    report
+        .rankings
+        .iter()
+        .map(|r| {
+            let absent = r.metric.needs_optional() && !report.has_revenue;
+            let guardrails = Sum::ALL
+                .into_iter()
+                .filter(|&sum| r.spec.guardrails.min[sum] > 0)
+                .map(|sum| GuardrailJs { field: sum.field().name(), min: format_minimum(sum, r.spec.guardrails.min[sum]) })
+                .collect();
+            RankingJs {
+                key: r.metric.key,
+                label: r.metric.header,
+                better: better_name(r.spec.better),
+                top: r.spec.top,
+                file_name: format!("top{}_{}.csv", r.spec.top, r.metric.key),
+                columns: if kpi { columns_js(&KPI_COLUMNS) } else { columns_js(&RANKING_COLUMNS) },
+                rows: if kpi { RowsJs::Kpi(&r.rows, report.has_revenue) } else { RowsJs::Standard(&r.rows) },
+                csv: if kpi { report.kpi_ranking_csv(r) } else { crate::ranking_csv(&r.rows) },
+                eligible: r.eligible,
+                removed: r.removed,
+                guardrails,
+                absent,
+            }
+        })
+        .collect()
+}
+
+/// A minimum as the user would write it: a count as is, money with its
+/// decimals (trailing zeros dropped).
+fn format_minimum(sum: Sum, value: u64) -> String {
+    match sum.scale() {
+        1 => value.to_string(),
+        scale => {
+            let frac = format!("{:06}", value % scale);
+            match frac.trim_end_matches('0') {
+                "" => (value / scale).to_string(),
+                frac => format!("{}.{frac}", value / scale),
+            }
+        }
+    }
+}
+
+/// What the page asks of a report (`aggregateFile`'s `top`, `rank`,
+/// `min`, `allCampaigns`; run.js `reportOptions`).
+#[derive(Deserialize)]
+#[serde(default)]
+struct ReportOptionsJs {
+    top: u32,
+    /// `"roas"`, `"cpa:desc"`...; None: the two FV-SEC001 tables.
+    rank: Option<Vec<String>>,
+    /// Minimums by field name (`impressions`, `clicks`, `conversions`, `spend`), as text.
+    min: std::collections::BTreeMap<String, String>,
+    all: bool,
+}
+
+impl Default for ReportOptionsJs {
+    fn default() -> Self {
+        ReportOptionsJs { top: 10, rank: None, min: Default::default(), all: false }
+    }
+}
+
+/// The report options `value` asks for, and whether the rankings are in
+/// the KPI format (asked for by metric). A number is the old form: top k.
+/// Errors have kind `'input'` and say what was wrong.
+fn report_options(value: &JsValue) -> Result<(ReportOptions, bool), JsValue> {
+    let input = |msg: String| {
+        let e = js_sys::Error::new(&msg);
+        let _ = js_sys::Reflect::set(&e, &"kind".into(), &"input".into());
+        JsValue::from(e)
+    };
+    if let Some(k) = value.as_f64() {
+        return Ok((ReportOptions::fv_sec001(k as usize), false));
+    }
+    let o: ReportOptionsJs = match value.is_undefined() || value.is_null() {
+        true => ReportOptionsJs::default(),
+        false => serde_wasm_bindgen::from_value(value.clone()).map_err(|e| input(format!("bad report options: {e}")))?,
+    };
+    let top = o.top.max(1) as usize;
+    let mut guardrails = Guardrails::NONE;
+    for (field, text) in &o.min {
+        let sum = Sum::ALL
+            .into_iter()
+            .find(|s| s.field().name() == field.as_str() && s.required())
+            .ok_or_else(|| input(format!("min: unknown guardrail {field:?} (one of impressions, clicks, conversions, spend)")))?;
+        let min = parse_minimum(sum, text).map_err(|e| input(format!("min.{field}: {e}")))?;
+        guardrails = guardrails.with(sum, min);
+    }
+    let Some(ranks) = &o.rank else {
+        let mut options = ReportOptions::fv_sec001(top);
+        for spec in &mut options.rankings {
+            spec.guardrails = guardrails;
+        }
+        options.all = o.all;
+        return Ok((options, false));
+    };
+    if ranks.is_empty() {
+        return Err(input("rank: give at least one metric (ctr, cpc, cpm, cvr, cpa, roas), or leave it out for the standard tables".into()));
+    }
+    let mut rankings: Vec<RankSpec> = Vec::new();
+    for text in ranks {
+        let (metric, better) = parse_rank(text).map_err(|e| input(format!("rank: {e}")))?;
+        if rankings.iter().any(|r| r.metric.key == metric.key) {
+            return Err(input(format!("rank: {} is asked for twice (both would be top{top}_{}.csv)", metric.key, metric.key)));
+        }
+        rankings.push(RankSpec { metric, better, top, guardrails });
+    }
+    Ok((ReportOptions { rankings, all: o.all }, true))
+}
+
+/// Checks report options before a file is read (`aggregateFile` asks the
+/// worker first): throws an `Error` with kind `'input'` naming what is wrong.
+#[wasm_bindgen(js_name = checkReport)]
+pub fn check_report(options: JsValue) -> Result<(), JsValue> {
+    report_options(&options).map(|_| ())
 }
 
 /// Every ranking of a report for JS: `<key>` (its rows) and `<key>Csv`
@@ -119,13 +325,18 @@ struct MappingJs {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultJs<'a> {
-    #[serde(flatten)]
-    rankings: RankingsJs<'a>,
+    /// The standard tables' `ctr`, `ctrCsv`, `cpa`, `cpaCsv` (only when
+    /// no ranking was asked for by metric: they keep the first API's shape).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    standard: Option<RankingsJs<'a>>,
+    rankings: Vec<RankingJs<'a>>,
+    has_revenue: bool,
     columns: Vec<ColumnJs>,
     metrics: Vec<MetricJs>,
     rejected_csv: String,
     summary: SummaryJs,
 }
+
 
 /// An error that stops a run, as a JS `Error` with a `kind`: `'strict'`
 /// (strict mode's first malformed row), `'locate'` (a problem found without
@@ -144,12 +355,15 @@ pub(super) fn stop_error(err: &Error) -> JsValue {
     e.into()
 }
 
-/// Merges range results (in file order) and ranks the top `top` campaigns.
-/// Returns `{ ctr, ctrCsv, cpa, cpaCsv, columns, metrics, rejectedCsv,
-/// summary }`: a ranking and its file per metric, the columns of a
-/// ranking's rows and the metrics, so JS draws tables from data.
+/// Merges range results (in file order) and ranks them as `options` ask
+/// (`{top, rank, min, all}`, see [`check_report`]; a number: the top k of
+/// the standard tables). Returns `{ rankings, hasRevenue, allCampaignsCsv,
+/// columns, metrics, rejectedCsv, summary }`, plus `ctr`, `ctrCsv`, `cpa`,
+/// `cpaCsv` for the standard tables: each ranking with its columns, rows
+/// and file, so JS draws tables from data.
 #[wasm_bindgen(js_name = finishPartials)]
-pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsValue, JsValue> {
+pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Result<JsValue, JsValue> {
+    let (options, kpi) = report_options(&options)?;
     let plan = plan_from_js(plan)?;
     let mut merged: Option<Partial> = None;
     for item in partials.iter() {
@@ -160,26 +374,22 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
         }
     }
     let merged = merged.unwrap_or_else(|| Partial::new(plan.data_start));
-    let report = Report::new(&plan, merged, top as usize);
+    let report = Report::with_options(&plan, merged, &options);
     if let Some(err) = &report.stop_error {
         return Err(stop_error(err));
     }
     let s = &report.summary;
     let result = ResultJs {
-        rankings: RankingsJs(&report),
-        columns: RANKING_COLUMNS
-            .iter()
-            .map(|c| ColumnJs { key: c.key, label: c.label, header: c.header, kind: c.kind() })
-            .collect(),
+        standard: (!kpi).then_some(RankingsJs(&report)),
+        rankings: rankings_js(&report, kpi),
+        has_revenue: report.has_revenue,
+        columns: columns_js(&RANKING_COLUMNS),
         metrics: METRICS
             .iter()
             .map(|m| MetricJs {
                 key: m.key,
                 label: m.header,
-                better: match m.better {
-                    Better::Higher => "higher",
-                    Better::Lower => "lower",
-                },
+                better: better_name(m.better),
             })
             .collect(),
         rejected_csv: report.rejected_csv(),
@@ -207,5 +417,13 @@ pub fn finish_partials(plan: JsValue, partials: Array, top: u32) -> Result<JsVal
             },
         },
     };
-    Ok(to_js(&result)?)
+    let value = to_js(&result)?;
+    // all_campaigns.csv as UTF-8 bytes in a Uint8Array (the worker makes a
+    // Blob of it), or null; set here, since serde would write an array of numbers.
+    let all: JsValue = match report.all.is_some() {
+        true => Uint8Array::from(report.all_campaigns_csv().as_bytes()).into(),
+        false => JsValue::NULL,
+    };
+    js_sys::Reflect::set(&value, &"allCampaignsCsv".into(), &all)?;
+    Ok(value)
 }

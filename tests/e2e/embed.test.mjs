@@ -880,3 +880,41 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     await host.close();
   }
 });
+
+test('widget attributes rank, min-* and all-campaigns: the KPI rankings and all_campaigns.csv equal the CLI\'s', async () => {
+  const csv = [
+    'campaign_id,date,impressions,clicks,spend,conversions,revenue',
+    'A1,2025-01-01,1000,50,25.00,5,100.00',
+    'A1,2025-01-02,500,20,5.50,1,20.25',
+    'B2,2025-01-01,4000,40,10.00,0,0',
+    'C3,2025-01-02,10,1,1.00,1,9.00',
+    'D4,2025-01-03,3000,90,30.00,2,30.00',
+    '"=E5",2025-01-03,3000,90,15.00,3,45.00',
+  ].join('\n') + '\n';
+  const file = join(dir, 'widget-kpi.csv');
+  await writeFile(file, csv);
+  const page = await openEmbed();
+  await page.locator('#widget-a').evaluate((el) => {
+    el.setAttribute('rank', 'roas cpc:desc');
+    el.setAttribute('min-conversions', '1');
+    el.setAttribute('min-spend', '2');
+    el.toggleAttribute('all-campaigns', true);
+  });
+  await page.setInputFiles('#widget-a input[type=file]', file);
+  await waitOutcome(page, 'widget-a');
+  const last = (await eventsOf(page, 'widget-a')).at(-1);
+  assert.equal(last.type, 'adagg-done', JSON.stringify(last.detail).slice(0, 300));
+  const want = await cliOutput(file, join(dir, 'cli-widget-kpi'), ['--rank', 'roas', '--rank', 'cpc:desc', '--min-conversions', '1', '--min-spend', '2', '--all']);
+  assert.deepEqual(last.detail.rankings.map((r) => r.fileName), ['top10_roas.csv', 'top10_cpc.csv']);
+  assert.equal(last.detail.rankings[0].csv, want.files['top10_roas.csv'].toString());
+  assert.equal(last.detail.rankings[1].csv, want.files['top10_cpc.csv'].toString());
+  assert.deepEqual(last.detail.rankings.map((r) => r.removed), [2, 2], 'B2 (no conversions) and C3 (spend 1) removed');
+  for (const name of ['top10_roas.csv', 'all_campaigns.csv']) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#widget-a >> a:has-text("${name}")`)]);
+    assert.equal(dl.suggestedFilename(), name);
+    assert.equal((await readFile(await dl.path())).toString(), want.files[name].toString(), `downloaded ${name} = CLI`);
+  }
+  // The panel says which guardrails are in force.
+  assert.match(await page.locator('#widget-a').evaluate((el) => el.shadowRoot.textContent), /Guardrails: spend ≥ 2, conversions ≥ 1; 2 campaigns removed, 3 eligible\./);
+  await page.close();
+});

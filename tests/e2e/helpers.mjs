@@ -1,7 +1,7 @@
 // Shared helpers for the browser end-to-end tests: deterministic CSV
 // generators, the static server, Debian's Chromium via playwright-core, and
 // the native CLI for reference output.
-import { mkdtemp, rm, open, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, open, readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -182,9 +182,8 @@ export async function cliOutput(input, outDir, extraArgs = []) {
     cwd: REPO,
     maxBuffer: 64 << 20,
   });
-  return {
-    ctr: await readFile(join(outDir, 'top10_ctr.csv')),
-    cpa: await readFile(join(outDir, 'top10_cpa.csv')),
-    stdout,
-  };
+  // Every file written, by name (with --rank only the rankings asked for are).
+  const written = {};
+  for (const name of await readdir(outDir)) written[name] = await readFile(join(outDir, name));
+  return { ctr: written['top10_ctr.csv'], cpa: written['top10_cpa.csv'], stdout, files: written };
 }

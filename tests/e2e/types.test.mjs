@@ -48,7 +48,7 @@ async function typecheck(name, source) {
 
 const literal = (result) => `import type { AdaggResult } from '../../www/adagg.js';
 
-export const result: AdaggResult = ${JSON.stringify(result, null, 2).replace('"__BLOB__"', 'new Blob()')};
+export const result: AdaggResult = ${JSON.stringify(result, null, 2).replaceAll('"__BLOB__"', 'new Blob()')};
 `;
 
 test('a real result of aggregateFile type-checks as AdaggResult, field for field', async () => {
@@ -105,4 +105,47 @@ test('a real result of aggregateFile type-checks as AdaggResult, field for field
   const bad5 = await typecheck('result-metric-extra', literal(extraMetric));
   assert.notEqual(bad5.code, 0);
   assert.match(bad5.output, /undeclared/);
+});
+
+test('a real result with rankings asked for by KPI, guardrails, revenue and all campaigns type-checks as AdaggResult', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  const result = await page.evaluate(async () => {
+    const { aggregateFile } = await import('./www/adagg.js');
+    const csv = [
+      'Campaign,Campaign ID,Day,Impressions,Clicks,Cost,Conversions,Conv. value',
+      'Spring,111,2025-01-01,1000,50,25.00,5,100.00',
+      'Brand,222,2025-01-02,4000,40,10.00,0,0',
+      'Tiny,333,2025-01-02,10,1,1.00,1,9.00',
+    ].join('\n');
+    const r = await aggregateFile(new Blob([csv]), {
+      workers: 1,
+      rank: ['roas', { metric: 'cpc', direction: 'desc' }, 'cvr:asc'],
+      min: { clicks: 2, spend: '0.5' },
+      allCampaigns: true,
+    });
+    const isBlob = r.allCampaignsCsv instanceof Blob;
+    return { ...r, rejectedCsv: '__BLOB__', allCampaignsCsv: '__BLOB__', isBlob, allText: await r.allCampaignsCsv.text() };
+  });
+  await page.close();
+  const { isBlob, allText, ...typed } = result;
+  assert.equal(isBlob, true, 'allCampaignsCsv is a Blob');
+  assert.match(allText, /^campaign_id,campaign_name,total_impressions,.*,ROAS\n111,Spring,/);
+  assert.equal(typed.hasRevenue, true);
+  assert.equal(typed.ctr, undefined, 'no standard tables when rankings are asked for');
+  assert.deepEqual(typed.rankings.map((r) => [r.key, r.better, r.fileName, r.removed]), [
+    ['roas', 'higher', 'top10_roas.csv', 1],
+    ['cpc', 'higher', 'top10_cpc.csv', 1],
+    ['cvr', 'lower', 'top10_cvr.csv', 1],
+  ]);
+  assert.deepEqual(typed.rankings[0].guardrails, [{ field: 'clicks', min: '2' }, { field: 'spend', min: '0.5' }]);
+  assert.deepEqual(typed.rankings[0].rows.map((r) => r.campaignId), ['111', '222']);
+  const good = await typecheck('result-kpi', literal(typed));
+  assert.equal(good.code, 0, `www/adagg.d.ts does not describe a real KPI result:\n${good.output}`);
+  const extra = structuredClone(typed);
+  extra.rankings[0].rows[0].undeclared = 'x';
+  const bad = await typecheck('result-kpi-extra', literal(extra));
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.output, /undeclared/);
 });

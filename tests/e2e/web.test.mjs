@@ -320,7 +320,9 @@ test('a column the aliases cannot find opens a mapping form; an empty file shows
 test('every platform export fixture (Google Ads UTF-16, Meta, LinkedIn, TikTok, Microsoft, Windows-1252 semicolons) gives the hand-computed tables', async () => {
   const page = await openApp();
   const names = ['google_ads_utf16', 'meta_utf8_bom', 'linkedin', 'tiktok', 'microsoft_ads', 'semicolon_decimal_comma_cp1252'];
-  assert.deepEqual([...names].sort(), (await readdir(join(REPO, 'tests', 'fixtures'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort());
+  // The revenue fixtures (issue 15) are checked by the KPI test below.
+  const revenue = ['revenue_google_ads', 'revenue_linkedin', 'revenue_meta', 'revenue_microsoft_ads', 'revenue_tiktok'];
+  assert.deepEqual([...names, ...revenue].sort(), (await readdir(join(REPO, 'tests', 'fixtures'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort());
   for (const name of names) {
     const fixture = join(REPO, 'tests', 'fixtures', name);
     assert.equal(await runFile(page, join(fixture, 'input.csv'), 2), 'done', name);
@@ -503,4 +505,136 @@ test('no request leaves the origin; none but blob:/data: once the page has loade
   const foreign = requests.filter((r) => !/^(blob|data):/.test(r.url) && new URL(r.url).origin !== origin);
   assert.deepEqual(foreign, [], 'requests to another origin during the whole test run');
   assert.ok(requests.length > 0, 'requests were recorded');
+});
+
+/** Chooses the page's ranking settings (index.html "Rankings and guardrails"). */
+async function setRanking(page, { metric = '', direction = '', top = 10, min = {}, all = false } = {}) {
+  if (!(await page.locator('#rank-metric').isVisible())) await page.click('#rank-settings summary');
+  // Each change re-runs the last file; wait for those runs to end.
+  const settle = () => page.waitForFunction(() => document.body.dataset.state !== 'running', null, { timeout: 120_000 });
+  await page.selectOption('#rank-metric', metric);
+  await settle();
+  await page.selectOption('#rank-direction', direction);
+  await settle();
+  await page.fill('#rank-top', String(top));
+  await settle();
+  for (const key of ['impressions', 'clicks', 'conversions', 'spend']) {
+    await page.fill(`#min-${key}`, min[key] == null ? '' : String(min[key]));
+    await settle();
+  }
+  await page.setChecked('#all-campaigns', all);
+  await settle();
+}
+
+/** A file with a revenue column: `campaigns` campaigns with volumes from tiny to large, ties on purpose. */
+function revenueCsv({ rows = 6000, campaigns = 80, seed = 7 } = {}) {
+  let x = seed;
+  const rand = (n) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  const lines = ['campaign_id,date,impressions,clicks,spend,conversions,revenue'];
+  for (let i = 0; i < rows; i++) {
+    const c = rand(campaigns);
+    const scale = 1 + (c % 7) * (c % 5); // some campaigns stay small: the guardrails matter
+    const clicks = rand(40 * scale);
+    const conv = rand(3) === 0 ? rand(4) : 0;
+    const spend = `${rand(90 * scale)}.${String(rand(100)).padStart(2, '0')}`;
+    const revenue = c % 11 === 0 ? '0' : `${rand(200 * scale)}.${String(rand(1000)).padStart(3, '0')}`;
+    lines.push(`C${String(c).padStart(3, '0')},2025-03-${String(1 + (i % 28)).padStart(2, '0')},${clicks + rand(2000 * scale)},${clicks},${spend},${conv},${revenue}`);
+  }
+  // Two campaigns with the same ROAS to the last digit: ties go by id.
+  lines.push('T2,2025-03-01,1000,100,10.00,20,30.00', 'T1,2025-03-01,1000,100,20.00,20,60.00');
+  return lines.join('\n') + '\n';
+}
+
+/** The ROAS ranking computed here, independently of adagg: exact BigInt ratios, ties by id in byte order. */
+function expectedRoas(csv, { minConversions, top }) {
+  const micros = (s) => {
+    const [int, frac = ''] = s.split('.');
+    return BigInt(int) * 1_000_000n + BigInt(frac.padEnd(6, '0'));
+  };
+  const sums = new Map();
+  for (const line of csv.trim().split('\n').slice(1)) {
+    const [id, , , , spend, conv, revenue] = line.split(',');
+    const s = sums.get(id) ?? { spend: 0n, conv: 0n, revenue: 0n };
+    s.spend += micros(spend);
+    s.conv += BigInt(conv);
+    s.revenue += micros(revenue);
+    sums.set(id, s);
+  }
+  const defined = [...sums].filter(([, s]) => s.spend > 0n);
+  const eligible = defined.filter(([, s]) => s.conv >= BigInt(minConversions));
+  eligible.sort(([a, x], [b, y]) => {
+    const l = x.revenue * y.spend;
+    const r = y.revenue * x.spend;
+    if (l !== r) return l > r ? -1 : 1;
+    return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  });
+  return { ids: eligible.slice(0, top).map(([id]) => id), removed: defined.length - eligible.length, eligible: eligible.length };
+}
+
+test('KPIs: a ROAS ranking with a minimum of 10 conversions, every KPI and all_campaigns.csv, equal to the CLI and to an independent computation', async () => {
+  const csv = revenueCsv();
+  const file = join(dir, 'revenue.csv');
+  await writeFile(file, csv);
+  const page = await openApp();
+  await setRanking(page, { metric: 'roas', min: { conversions: 10 }, all: true });
+  assert.equal(await runFile(page, file, 3), 'done');
+  const out = join(dir, 'kpi-page');
+  await mkdir(out, { recursive: true });
+  const roas = await download(page, '#download-roas', join(out, 'top10_roas.csv'));
+  const all = await download(page, '#download-all', join(out, 'all_campaigns.csv'));
+  const cli = await cliOutput(file, join(dir, 'kpi-cli'), ['--rank', 'roas', '--min-conversions', '10', '--all']);
+  assert.deepEqual(Object.keys(cli.files).sort(), ['all_campaigns.csv', 'rejected_rows.csv', 'top10_roas.csv']);
+  assert.equal(roas.toString(), cli.files['top10_roas.csv'].toString(), 'top10_roas.csv: page = CLI');
+  assert.equal(all.toString(), cli.files['all_campaigns.csv'].toString(), 'all_campaigns.csv: page = CLI');
+  // The ranking itself, against this test's own exact computation.
+  const want = expectedRoas(csv, { minConversions: 10, top: 10 });
+  const ids = roas.toString().trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  assert.deepEqual(ids, want.ids);
+  assert.ok(want.removed > 0, 'the guardrail removes some campaigns in this file');
+  // The page says which guardrail is in force and how many campaigns it removed.
+  const note = await page.locator('#rankings .ranking-note').first().textContent();
+  assert.equal(note, `Guardrails: conversions ≥ 10; ${want.removed} campaigns removed, ${want.eligible} eligible.`);
+  assert.match(await page.locator('#roas-title').textContent(), /^Top 10 campaigns by ROAS$/);
+
+  // All six KPIs, lowest first, 5 rows: every file equal to the CLI's.
+  await setRanking(page, { metric: '*', direction: 'asc', top: 5 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'done');
+  const six = await cliOutput(file, join(dir, 'kpi-cli-6'), ['--top', '5', ...['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas'].flatMap((k) => ['--rank', `${k}:asc`])]);
+  for (const key of ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas']) {
+    const got = await download(page, `#download-${key}`, join(out, `top5_${key}.csv`));
+    assert.equal(got.toString(), six.files[`top5_${key}.csv`].toString(), `top5_${key}.csv`);
+  }
+  assert.equal(await page.locator('#all-card').isHidden(), true, 'no all_campaigns.csv unless asked for');
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('revenue fixtures (each platform\'s conversion-value header): the page gives their hand-checked all_campaigns.csv', async () => {
+  const page = await openApp();
+  await setRanking(page, { metric: '*', all: true });
+  for (const name of ['revenue_google_ads', 'revenue_linkedin', 'revenue_meta', 'revenue_microsoft_ads', 'revenue_tiktok']) {
+    const fixture = join(REPO, 'tests', 'fixtures', name);
+    assert.equal(await runFile(page, join(fixture, 'input.csv'), 2), 'done', name);
+    const got = await download(page, '#download-all', join(dir, `fx-${name}-all.csv`));
+    assert.equal(got.toString(), (await readFile(join(fixture, 'expected_all.csv'))).toString(), name);
+  }
+  // A file without revenue: ROAS is absent, and the page says why.
+  assert.equal(await runFile(page, files.clean, 2), 'done');
+  assert.match(await page.locator('#rankings').textContent(), /ROAS needs a revenue column/);
+  assert.match(await page.locator('#all-text').textContent(), /No revenue column/);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('bad ranking settings fail before the file is read, naming the setting', async () => {
+  const page = await openApp();
+  await setRanking(page, { min: { spend: '12.3456789' } });
+  assert.equal(await runFile(page, files.clean, 2), 'error');
+  assert.match(await page.locator('#error-text').textContent(), /min\.spend: expected an amount/);
+  await setRanking(page, {});
+  assert.equal(await runFile(page, files.clean, 2), 'done');
+  await page.close();
 });

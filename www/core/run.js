@@ -69,6 +69,40 @@ function checkTop(top) {
   return n;
 }
 
+/**
+ * The report options as the wasm core reads them (`checkReport`,
+ * `finishPartials`): rows per ranking, the rankings asked for
+ * (`'roas'`, `'cpa:desc'`; null: the two FV-SEC001 tables), the
+ * guardrails (minimums as decimal text) and whether every campaign is
+ * wanted. Only the shape is checked here; the core checks the values
+ * (before the file is read: see the `sniff` call).
+ */
+function reportOptions({ top, rank, min, allCampaigns }) {
+  const bad = (what) => withKind(new TypeError(`aggregateFile: ${what}`), 'input');
+  let ranks = null;
+  if (rank != null) {
+    const list = typeof rank === 'string' ? [rank] : rank;
+    if (!Array.isArray(list)) throw bad('rank must be a metric key, "metric:asc|desc", or a list of them.');
+    ranks = list.map((r) => {
+      if (typeof r === 'string') return r;
+      if (r && typeof r === 'object' && typeof r.metric === 'string') return r.direction ? `${r.metric}:${r.direction}` : r.metric;
+      throw bad(`rank entries must be strings like "roas" or "cpa:desc", or {metric, direction} (got ${JSON.stringify(r)}).`);
+    });
+  }
+  const mins = {};
+  if (min != null) {
+    if (typeof min !== 'object') throw bad('min must be an object like {clicks: 100, spend: "50.00"}.');
+    for (const [key, value] of Object.entries(min)) {
+      if (value == null || value === '') continue;
+      if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'bigint') {
+        throw bad(`min.${key} must be a number or a decimal string (got ${typeof value}).`);
+      }
+      mins[key] = String(value);
+    }
+  }
+  return { top, rank: ranks, min: mins, all: Boolean(allCampaigns) };
+}
+
 /** Today's date where the user is, as `YYYY-MM-DD` (the core has no clock). */
 function localToday() {
   const d = new Date();
@@ -92,6 +126,14 @@ function localToday() {
  * @param {Blob} file
  * @param {object} [options]
  * @param {number} [options.top=10] rows per ranking
+ * @param {string | Array<string | {metric: string, direction?: 'asc' | 'desc'}>} [options.rank]
+ *   the rankings to make (`ctr cpc cpm cvr cpa roas`, each `:asc` or `:desc`,
+ *   default its natural direction), in the KPI format (`result.rankings`);
+ *   default: the two FV-SEC001 tables (`ctr`, `cpa`)
+ * @param {{impressions?: number, clicks?: number, conversions?: number, spend?: number | string}} [options.min]
+ *   guardrails: a campaign is ranked only when each total is at least its minimum
+ * @param {boolean} [options.allCampaigns] also every campaign with every KPI
+ *   (`result.allCampaignsCsv`, all_campaigns.csv)
  * @param {(p: {phase: 'start'|'read'|'merge'|'done', bytesDone: number, totalBytes: number,
  *   rows: number, elapsedMs: number, bytes: number, total: number}) => void} [options.onProgress]
  *   at most ~10 calls/s during the read phase, plus one call per phase change;
@@ -111,11 +153,11 @@ function localToday() {
  * @returns {Promise<object>} the result (see AdaggResult in adagg.d.ts)
  */
 export async function aggregateFile(file, options = {}) {
-  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, module, minRangeBytes } = options ?? {};
+  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, module, minRangeBytes, rank, min, allCampaigns } = options ?? {};
   if (!(file instanceof Blob)) {
     throw withKind(new TypeError('aggregateFile: the first argument must be a File or a Blob.'), 'input');
   }
-  const topN = checkTop(top);
+  const report = reportOptions({ top: checkTop(top), rank, min, allCampaigns });
   if (onProgress != null && typeof onProgress !== 'function') {
     throw withKind(new TypeError('aggregateFile: onProgress must be a function.'), 'input');
   }
@@ -125,7 +167,7 @@ export async function aggregateFile(file, options = {}) {
   if (signal?.aborted) throw abortError();
   try {
     return await run(file, {
-      top: topN,
+      report,
       onProgress,
       signal,
       workers: workers ?? defaultWorkers(),
@@ -172,7 +214,7 @@ function progressEmitter(onProgress, totalBytes, t0) {
 }
 
 /** The run itself, its options checked and its module compiled. */
-async function run(file, { top, onProgress, signal, workers, parse, workerUrl, module, minRangeBytes }) {
+async function run(file, { report, onProgress, signal, workers, parse, workerUrl, module, minRangeBytes }) {
   const maxWorkers = workerCount(workers);
   const t0 = performance.now();
   const shared = poolFor(module, workerUrl); // the pool the workers come from
@@ -214,7 +256,7 @@ async function run(file, { top, onProgress, signal, workers, parse, workerUrl, m
 
     // 1. Sniff the header in worker 0; take the other workers meanwhile.
     await take(1);
-    const planPromise = pool[0].call({ type: 'sniff', file, options: { today: localToday(), ...parse } });
+    const planPromise = pool[0].call({ type: 'sniff', file, options: { today: localToday(), ...parse }, report });
     const others = take(rangeCount(totalBytes) - 1);
     others.catch(() => {});
     const plan = await planPromise;
@@ -290,7 +332,7 @@ async function run(file, { top, onProgress, signal, workers, parse, workerUrl, m
     const partials = results.map((r) => r.partial);
     let result;
     try {
-      result = await pool[0].call({ type: 'finish', plan, partials, top }, { transfer: partials.map((p) => p.buffer) });
+      result = await pool[0].call({ type: 'finish', plan, partials, report }, { transfer: partials.map((p) => p.buffer) });
     } catch (err) {
       if (err?.kind !== 'locate') throw err;
       // A problem found without its line (a total that overflows only when
@@ -300,7 +342,7 @@ async function run(file, { top, onProgress, signal, workers, parse, workerUrl, m
       progress.phase = 'read';
       reruns++;
       const located = await runRange(pool[0], 0, { start: dataStart, stop: totalBytes, exact: true }, true);
-      await pool[0].call({ type: 'finish', plan, partials: [located.partial], top }, { transfer: [located.partial.buffer] });
+      await pool[0].call({ type: 'finish', plan, partials: [located.partial], report }, { transfer: [located.partial.buffer] });
       throw err; // not found again: report it as found
     }
     // Every rejected row, numbered now that each range's first line is known.

@@ -6,7 +6,7 @@
 //        {id, type:'align', points, spans}  spans: [{start, end, stopped}] -> {merge: n} or
 //                                     {rerun: index, start, stop, exact: true} (wasm alignRanges)
 //        {id, type:'range', file, plan, start, stop, exact, locate}
-//        {id, type:'finish', plan, partials, top}
+//        {id, type:'finish', plan, partials, report}  report: {top, rank, min, all} (run.js)
 //        {id, type:'rejected', ranges}      ranges: [{blob, lineOffset}] -> rejected_rows.csv Blob
 //        {id, type:'warm'}                    a small synthetic run (see warmUp in pool.js)
 //        {type:'cancel', target}             stop call `target` (a range stops within 16 MiB)
@@ -18,7 +18,7 @@
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
 //   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
 //   the wasm instance trapped, so the pool retires the worker.
-import init, { sniff, aggregateRange, finishPartials, splitRanges, alignRanges } from '../pkg/adagg.js';
+import init, { sniff, aggregateRange, finishPartials, checkReport, splitRanges, alignRanges } from '../pkg/adagg.js';
 import { RejectedSpool, rejectedCsv } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
@@ -78,7 +78,7 @@ async function doWarm() {
   const blob = new Blob([lines.join('\n'), '\n']);
   const plan = await doSniff(blob);
   const r = await aggregateRange(blob, plan, Number(plan.dataStart), blob.size, undefined, true, undefined, false);
-  finishPartials(plan, [r.partial], 10);
+  finishPartials(plan, [r.partial], { top: 10, rank: null, min: {}, all: false });
   return true;
 }
 
@@ -128,11 +128,18 @@ self.onmessage = async ({ data: msg }) => {
     await initOnce();
     let value;
     let transfer = [];
-    if (msg.type === 'sniff') value = await doSniff(msg.file, msg.options);
+    if (msg.type === 'sniff') {
+      if (msg.report) checkReport(msg.report); // bad report options fail before the file is read
+      value = await doSniff(msg.file, msg.options);
+    }
     else if (msg.type === 'range') ({ value, transfer } = await doRange(id, msg));
     else if (msg.type === 'split') value = splitRanges(msg.plan, msg.size, msg.n);
     else if (msg.type === 'align') value = alignRanges(msg.points, msg.spans);
-    else if (msg.type === 'finish') value = finishPartials(msg.plan, msg.partials, msg.top);
+    else if (msg.type === 'finish') {
+      value = finishPartials(msg.plan, msg.partials, msg.report);
+      // all_campaigns.csv leaves wasm memory as bytes, and the page gets a Blob.
+      if (value.allCampaignsCsv) value.allCampaignsCsv = new Blob([value.allCampaignsCsv], { type: 'text/csv;charset=utf-8' });
+    }
     else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges);
     else if (msg.type === 'warm') value = await doWarm();
     else throw new Error(`unknown message type ${msg.type}`);

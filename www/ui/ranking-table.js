@@ -68,3 +68,57 @@ export function renderRanking(table, rows, columns, highlight, { names = false, 
   });
   table.replaceChildren(thead, tbody);
 }
+
+/**
+ * One line about a ranking's guardrails: "Guardrails: conversions ≥ 10;
+ * 37 campaigns removed, 120 eligible." ('' without guardrails).
+ * @param {{guardrails?: Array<{field: string, min: string}>, removed?: number, eligible?: number}} ranking
+ * @returns {string}
+ */
+export function guardrailText({ guardrails = [], removed = 0, eligible = 0 }) {
+  if (guardrails.length === 0) return '';
+  const rails = guardrails.map(({ field, min }) => `${field} ≥ ${min}`).join(', ');
+  const n = (k, one, many) => `${Number(k).toLocaleString('en-US')} ${Number(k) === 1 ? one : many}`;
+  return `Guardrails: ${rails}; ${n(removed, 'campaign', 'campaigns')} removed, ${n(eligible, 'eligible', 'eligible')}.`;
+}
+
+/**
+ * A ranking's panel: its title, download link, guardrail line and table,
+ * for `result.rankings[i]` ({key, label, better, top, fileName, columns,
+ * rows, csv, guardrails, removed, eligible, absent}). `id` prefixes the
+ * ids (`${id}-title`, `${id}-table`, `download-${id}`); `setDownload(link,
+ * csv)` makes the link download `csv`; `heading` is 'h3' or 'h4'.
+ * @returns {HTMLElement}
+ */
+export function rankingPanel(ranking, { id, setDownload, heading = 'h3', className = 'card', names = false, columnClass } = {}) {
+  const title = rankingTitle({ label: ranking.label, better: ranking.better }, ranking.top);
+  const link = h('a', { className: 'button', id: `download-${id}`, href: '#', download: ranking.fileName, text: `Download ${ranking.fileName}` });
+  setDownload(link, ranking.csv);
+  const table = h('table', { className: 'table', id: `${id}-table`, 'aria-labelledby': `${id}-title` });
+  renderRanking(table, ranking.rows ?? [], ranking.columns ?? [], ranking.key, { names, columnClass });
+  const notes = [];
+  const rails = guardrailText(ranking);
+  if (rails) notes.push(h('p', { className: 'ranking-note', text: rails }));
+  if (ranking.absent) notes.push(h('p', { className: 'ranking-note', text: `${ranking.label} needs a revenue column (revenue, Conv. value, Purchases conversion value…); this file has none, so it is absent, not zero.` }));
+  return h('div', { className }, [
+    h('div', { className: 'card-head ranking-head' }, [h(heading, { className: 'ranking-title', id: `${id}-title`, text: title }), link]),
+    ...notes,
+    // Focusable so that keyboard users can scroll a wide table.
+    h('div', { className: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': `${id}-title` }, [table]),
+  ]);
+}
+
+/**
+ * Ids for a list of rankings: the metric's key (`ctr`), then `ctr-2`…
+ * when a metric is ranked twice (both directions).
+ * @param {Array<{key: string}>} rankings
+ * @returns {string[]}
+ */
+export function rankingIds(rankings) {
+  const seen = new Map();
+  return rankings.map(({ key }) => {
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n === 1 ? key : `${key}-${n}`;
+  });
+}

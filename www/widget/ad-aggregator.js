@@ -16,7 +16,7 @@ import { h } from '../ui/dom.js';
 import { fmtInt } from '../ui/format.js';
 import { showMapping } from '../ui/mapping-form.js';
 import { renderProgress } from '../ui/progress-view.js';
-import { rankingFileName, rankingTitle, renderRanking } from '../ui/ranking-table.js';
+import { rankingIds, rankingPanel } from '../ui/ranking-table.js';
 import { renderSummary } from '../ui/summary-view.js';
 import { adoptStyles } from './styles.js';
 import { buildTree } from './tree.js';
@@ -24,6 +24,8 @@ import { buildTree } from './tree.js';
 const TAG = 'ad-aggregator';
 const DEFAULT_TOP = 10;
 const MAX_WIDGET_TOP = 1000; // rows the widget will render per ranking
+/** The guardrail attributes: `min-impressions`…, in this order. */
+const MIN_KEYS = ['impressions', 'clicks', 'conversions', 'spend'];
 /** The ranking columns a compact widget hides (by key: the totals but clicks; the metrics always show). */
 const COMPACT_HIDDEN = new Set(['totalImpressions', 'totalSpend', 'totalConversions']);
 const columnClass = ({ key }) => (COMPACT_HIDDEN.has(key) ? 'col-extra' : '');
@@ -90,6 +92,50 @@ export class AdAggregator extends BaseElement {
   }
   set top(n) {
     this.setAttribute('top', String(n));
+  }
+
+  /**
+   * The rankings (attribute `rank`: space- or comma-separated, e.g.
+   * `"roas cpa:asc"`; each `ctr cpc cpm cvr cpa roas`, optionally `:asc` or
+   * `:desc`), or null for the two standard tables (CTR, lowest CPA).
+   */
+  get rank() {
+    const list = (this.getAttribute('rank') ?? '').split(/[\s,]+/).filter(Boolean);
+    return list.length ? list : null;
+  }
+  set rank(list) {
+    if (list == null || list.length === 0) this.removeAttribute('rank');
+    else this.setAttribute('rank', Array.isArray(list) ? list.join(' ') : String(list));
+  }
+
+  /**
+   * The guardrails (attributes `min-impressions`, `min-clicks`,
+   * `min-conversions`, `min-spend`): a campaign is ranked only when each
+   * total is at least the minimum. Values are passed on as written; the
+   * core checks them (a bad one is an error of kind `input`).
+   */
+  get min() {
+    const min = {};
+    for (const key of MIN_KEYS) {
+      const value = this.getAttribute(`min-${key}`);
+      if (value != null && value.trim() !== '') min[key] = value.trim();
+    }
+    return min;
+  }
+  set min(values) {
+    for (const key of MIN_KEYS) {
+      const value = values?.[key];
+      if (value == null || value === '') this.removeAttribute(`min-${key}`);
+      else this.setAttribute(`min-${key}`, String(value));
+    }
+  }
+
+  /** Also every campaign with every KPI: all_campaigns.csv (boolean attribute `all-campaigns`). */
+  get allCampaigns() {
+    return this.hasAttribute('all-campaigns');
+  }
+  set allCampaigns(on) {
+    this.toggleAttribute('all-campaigns', Boolean(on));
   }
 
   /** Compact layout (boolean attribute `compact`). */
@@ -306,6 +352,9 @@ export class AdAggregator extends BaseElement {
     try {
       const result = await aggregateFile(file, {
         top,
+        rank: this.rank ?? undefined,
+        min: this.min,
+        allCampaigns: this.allCampaigns,
         parse,
         signal,
         workers: this.workers ?? undefined,
@@ -319,7 +368,7 @@ export class AdAggregator extends BaseElement {
       });
       if (signal.aborted) throw abortError();
       this.#result = result;
-      this.#renderResult(result, file, top);
+      this.#renderResult(result, file);
       outcome = 'done';
       this.#announce(
         `Done: ${fmtInt(result.summary.rowsRead)} rows read, ${fmtInt(result.summary.campaigns)} campaigns. Results below.`,
@@ -385,29 +434,25 @@ export class AdAggregator extends BaseElement {
     link.setAttribute('href', url);
   }
 
-  /** A ranking's panel: its title, its download link and its table (`metric.key` names the ids). */
-  #rankingPanel(result, metric, top) {
-    const { key } = metric;
-    const name = rankingFileName(metric, top);
-    const link = h('a', { className: 'button', href: '#', download: name, text: `Download ${name}` });
-    this.#setDownload(link, result[`${key}Csv`]);
-    const table = h('table', { 'aria-labelledby': `${key}-title` });
-    renderRanking(table, result[key] ?? [], result.columns ?? [], key, { columnClass });
-    return h('div', { className: 'ranking' }, [
-      h('div', { className: 'ranking-head' }, [h('h4', { className: 'ranking-title', id: `${key}-title`, text: rankingTitle(metric, top) }), link]),
-      // Focusable so that keyboard users can scroll a wide table.
-      h('div', { className: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': `${key}-title` }, [table]),
-    ]);
-  }
-
-  #renderResult(result, file, top) {
+  #renderResult(result, file) {
     const els = this.#els;
     els.resultFile.textContent = file?.name || 'the file';
     renderSummary({ ...els, mapping: els.mappingUsed }, result, file, (_, extra) => (extra ? 'extra' : ''));
     const warnings = result.summary.warnings ?? [];
     if (warnings.length > 0) this.#showNotice(warnings.join('\n'));
 
-    els.rankings.replaceChildren(...(result.metrics ?? []).map((metric) => this.#rankingPanel(result, metric, top)));
+    const rankings = result.rankings ?? [];
+    const ids = rankingIds(rankings);
+    const setDownload = (link, csv) => this.#setDownload(link, csv);
+    const panels = rankings.map((r, i) => rankingPanel(r, { id: ids[i], setDownload, heading: 'h4', className: 'ranking', columnClass }));
+    if (result.allCampaignsCsv != null) {
+      const link = h('a', { className: 'button', href: '#', download: 'all_campaigns.csv', text: 'Download all_campaigns.csv' });
+      this.#setDownload(link, result.allCampaignsCsv);
+      panels.push(h('div', { className: 'ranking' }, [
+        h('div', { className: 'ranking-head' }, [h('h4', { className: 'ranking-title', text: `All ${fmtInt(result.summary.campaigns)} campaigns` }), link]),
+      ]));
+    }
+    els.rankings.replaceChildren(...panels);
     els.results.hidden = false;
   }
 }
