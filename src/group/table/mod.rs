@@ -417,14 +417,16 @@ impl Table {
                 if s.hi & WIDE != 0 {
                     return self.add_wide(lo, hi, v);
                 }
+                if !self.extra.is_empty() || optional(v) != [0; OPTIONAL] {
+                    return self.add_with_extra(i, lo, hi, v);
+                }
+                // No optional sum anywhere yet (a file without revenue):
+                // the slot holds all of it.
                 let mut t = s.totals();
-                self.extra.fill(i, &mut t);
                 add(&mut t, v)?;
                 if !s.set(&t) {
                     s.hi |= WIDE;
                     self.wide.insert((lo, hi), t);
-                } else {
-                    self.extra.set(i, &t, self.compact.len());
                 }
                 return Ok(());
             }
@@ -433,6 +435,23 @@ impl Table {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// [`add_at`](Self::add_at) for a found compact slot `i` once some
+    /// row has an optional sum: those live in [`Extra`].
+    #[inline(never)]
+    fn add_with_extra(&mut self, i: usize, lo: u64, hi: u64, v: &Totals) -> Result<(), Field> {
+        let s = &mut self.compact[i];
+        let mut t = s.totals();
+        self.extra.fill(i, &mut t);
+        add(&mut t, v)?;
+        if !s.set(&t) {
+            s.hi |= WIDE;
+            self.wide.insert((lo, hi), t);
+        } else {
+            self.extra.set(i, &t, self.compact.len());
+        }
+        Ok(())
     }
 
     #[inline(never)]
