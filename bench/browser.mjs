@@ -69,7 +69,7 @@ async function runOnce({ page, profile }, c) {
  * with their default worker count. Returns {rows, cores, chromiumVersion,
  * engines: {name: version}, idle}.
  */
-export async function browserBench({ files, big, runs, duckdb, reference, engines = ['firefox', 'webkit'] }) {
+export async function browserBench({ files, big, kpi = null, runs, duckdb, reference, engines = ['firefox', 'webkit'] }) {
   const b = await openPage();
   const sessions = [];
   try {
@@ -98,6 +98,11 @@ export async function browserBench({ files, big, runs, duckdb, reference, engine
         const name = `adagg, ${workers} worker${workers > 1 ? 's' : ''}`;
         cases.push({ id: `browser.adagg.w${workers}.${f.key}`, kind: 'adagg', name, workers, file: f, job: 'adagg', opts: { workers } });
       }
+    }
+    if (kpi) {
+      // Every KPI ranked and all_campaigns.csv (issue 15), the page's default workers.
+      const opts = { workers: n, rank: ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas'], allCampaigns: true };
+      cases.push({ id: `browser.kpi.w${n}.${kpi.key}`, kind: 'kpi', name: `adagg, ${n} workers, 6 KPIs + all campaigns`, workers: n, file: kpi, job: 'adagg', opts });
     }
     if (duckdb) cases.push({ id: `browser.duckdb.${base.key}`, kind: 'duckdb', name: 'DuckDB-WASM', file: base, job: 'duckdb', opts: {} });
     // The page's whole job in each other engine, with the workers the page would start there.
@@ -134,6 +139,10 @@ export async function browserBench({ files, big, runs, duckdb, reference, engine
         const ref = reference[c.file.key];
         const same = res.every((x) => x.ctrCsv === ref.ctr && x.cpaCsv === ref.cpa);
         row.check = same ? 'same CSVs as the CLI' : 'MISMATCH with the CLI';
+        row.timing = last.timing;
+      }
+      if (c.kind === 'kpi') {
+        row.check = res.every((x) => x.rankings === 6 && x.allBytes > 0) ? '6 rankings + all_campaigns.csv' : 'MISSING output';
         row.timing = last.timing;
       }
       if (c.kind === 'duckdb') {

@@ -45,7 +45,7 @@ export function sameTop(cli, topCtr, topCpa) {
  * only (the 8- and 17-digit-id files); python: the venv's python for Polars, or null.
  * Returns {rows, threads, outputs: {key: {ctr, cpa}}}: outputs are the CLI's CSVs.
  */
-export function nativeBench({ files, big, longIds = [], runs, python, adagg, outDir }) {
+export function nativeBench({ files, big, longIds = [], kpi = null, runs, python, adagg, outDir }) {
   const threads = availableParallelism();
   const base = files[0];
   const cases = [
@@ -60,6 +60,13 @@ export function nativeBench({ files, big, longIds = [], runs, python, adagg, out
       mkdirSync(out, { recursive: true });
       cases.push({ id: `native.adagg.t${t}.${f.key}`, kind: 'adagg', name: `adagg CLI -t ${t}`, threads: t, file: f, out, cmd: adagg, args: ['-i', f.path, '-o', out, '-t', String(t)] });
     }
+  }
+  if (kpi) {
+    // Every KPI ranked, and all_campaigns.csv (issue 15), with all threads.
+    const out = join(outDir, `cli-kpi-t${threads}`);
+    mkdirSync(out, { recursive: true });
+    const ranks = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas'].flatMap((k) => ['--rank', k]);
+    cases.push({ id: `native.kpi.t${threads}.${kpi.key}`, kind: 'kpi', name: `adagg CLI -t ${threads}, 6 KPIs + --all`, threads, file: kpi, out, cmd: adagg, args: ['-i', kpi.path, '-o', out, '-t', String(threads), ...ranks, '--all'] });
   }
   if (python) {
     cases.push({ id: `native.polars.${base.key}`, kind: 'polars', name: 'Polars streaming', file: base, cmd: python, args: [POLARS_SCRIPT, base.path] });

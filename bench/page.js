@@ -10,9 +10,9 @@ import { readFloor, startReaders } from './read-floor.js';
 
 const DUCKDB_DIST = new URL('./node_modules/@duckdb/duckdb-wasm/dist/', import.meta.url).href;
 
-async function adagg(file, { workers }) {
-  const r = await aggregateFile(file, { workers });
-  return { ctrCsv: r.ctrCsv, cpaCsv: r.cpaCsv, timing: r.timing };
+async function adagg(file, { workers, rank, allCampaigns }) {
+  const r = await aggregateFile(file, { workers, rank, allCampaigns });
+  return { ctrCsv: r.ctrCsv, cpaCsv: r.cpaCsv, rankings: r.rankings?.length ?? 0, allBytes: r.allCampaignsCsv?.size ?? 0, timing: r.timing };
 }
 
 let duck = null;

@@ -6,6 +6,7 @@
 #                   7-digit ids make rows ~42 bytes instead of ~38)
 #   ad_data_ids8.csv   20,000,000 rows, 5,000,000 campaigns, seed 3, 8-digit ids  (0.80 GB)
 #   ad_data_ids17.csv  the same rows with 17-digit ids, like Meta's and TikTok's   (0.98 GB)
+#   ad_data_revenue.csv  ad_data.csv's rows with a revenue column (gen --revenue)      (1.23 GB)
 #
 #   scripts/gen-data.sh [DIR]     # DIR defaults to bench-data/ (gitignored)
 #
@@ -26,6 +27,7 @@ sets=(
   "ad_data_1m.csv 24400000 1000000 2"
   "ad_data_ids8.csv 20000000 5000000 3 --id-digits 8"
   "ad_data_ids17.csv 20000000 5000000 3 --id-digits 17"
+  "ad_data_revenue.csv 26843544 50 1 --revenue"
 )
 
 built=0
