@@ -41,6 +41,13 @@ export function rankingFileName({ key }, top) {
  * @param {{names?: boolean, columnClass?: (column: {key: string, kind: string}) => string}} [options]
  */
 export function renderRanking(table, rows, columns, highlight, { names = false, columnClass = () => '' } = {}) {
+  // A wide table (every KPI): the ranked metric's column comes right after
+  // the campaign, so that it is on screen without scrolling (the CSV keeps
+  // its own order).
+  if (columns.length > 8) {
+    const key = columns.find((c) => c.key === highlight);
+    if (key) columns = [columns[0], key, ...columns.slice(1).filter((c) => c !== key)];
+  }
   const classOf = (column) => cls(column.kind !== 'id' && 'num', columnClass(column));
   const thead = h('thead', {}, [
     h('tr', {}, [
