@@ -179,6 +179,10 @@ export interface AdaggResult {
   columns: AdaggColumn[];
   /** The metrics, one ranking each (`ctr`, then `cpa`). */
   metrics: AdaggMetric[];
+  /** The columns of all_campaigns.csv and of rankings asked for with `rank`, in order. */
+  kpiColumns: AdaggColumn[];
+  /** Every KPI (CTR, CPC, CPM, CVR, CPA, ROAS) with its natural direction. */
+  kpis: Array<{ key: AdaggKpiKey; label: string; better: 'higher' | 'lower' }>;
   /** rejected_rows.csv: `line,reason,raw_line` for every skipped data row (a Blob: it can be large). */
   rejectedCsv: Blob;
   summary: AdaggSummary;
@@ -264,6 +268,27 @@ export interface AggregateOptions {
  * an {@link AdaggError} otherwise.
  */
 export function aggregateFile(file: Blob, options?: AggregateOptions): Promise<AdaggResult>;
+
+/** Every campaign of a run, kept in a worker of its own: sort, filter and read it a page at a time. */
+export interface AdaggCampaignList {
+  /** Campaigns in the run. */
+  readonly length: number;
+  /** Rows shown after the filter. */
+  readonly shown: number;
+  /** Sorts by a column key of `kpiColumns` or `campaignName` (exact ratios; a KPI a campaign lacks sorts last); resolves with the rows shown. */
+  sort(key: Exclude<keyof AdaggKpiRow, never>, descending: boolean): Promise<number>;
+  /** Shows the campaigns whose id or name contains `text` (case-insensitive; '' for all); resolves with the rows shown. */
+  filter(text: string): Promise<number>;
+  /** Rows `from..from + count` shown, each its cells in `kpiColumns` order, then the name. */
+  rows(from: number, count: number): Promise<string[][]>;
+  /** all_campaigns.csv of the rows shown, in their order. */
+  csv(): Promise<Blob>;
+  /** Ends its worker. */
+  close(): void;
+}
+
+/** Opens every campaign of `result` (of aggregateFile with `allCampaigns: true`) as an {@link AdaggCampaignList}. */
+export function openCampaignList(result: AdaggResult): Promise<AdaggCampaignList>;
 
 /**
  * Loads and compiles the WebAssembly module ahead of the first run (cached

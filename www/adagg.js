@@ -10,4 +10,5 @@
 // widget/ (the element).
 export { AdAggregator } from './widget/ad-aggregator.js';
 export { aggregateFile, preload } from './core/run.js';
+export { openCampaignList } from './core/list.js';
 export { releaseWorkers, workerStats } from './core/pool.js';

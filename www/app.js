@@ -6,6 +6,8 @@ import { loadModule } from './core/module.js';
 import { warmUp } from './core/pool.js';
 import { showMapping } from './ui/mapping-form.js';
 import { renderProgress } from './ui/progress-view.js';
+import { openCampaignList } from './core/list.js';
+import { campaignTable } from './ui/campaign-table.js';
 import { rankingIds, rankingPanel } from './ui/ranking-table.js';
 import { renderSummary } from './ui/summary-view.js';
 
@@ -56,6 +58,7 @@ const els = {
   allCard: $('all-card'),
   allText: $('all-text'),
   downloadAll: $('download-all'),
+  allTable: $('all-table'),
 };
 
 /** Every KPI, for "All six KPIs". */
@@ -67,6 +70,8 @@ const WORKERS_KEY = 'adagg.workers';
 let controller = null; // AbortController of the running job, if any
 let lastRun = null; // {file, parse} of the last finished run: ranking settings re-run it
 let blobUrls = [];
+/** The all-campaigns table shown: {list, table, changed, fresh}, or null. */
+let all = null;
 
 function show(node, visible) {
   node.hidden = !visible;
@@ -90,6 +95,35 @@ function clearOutput() {
   show(els.results, false);
   for (const url of blobUrls) URL.revokeObjectURL(url);
   blobUrls = [];
+  closeAll();
+}
+
+function closeAll() {
+  all?.table?.destroy();
+  all?.list?.close();
+  all = null;
+  document.body.dataset.allTable = '';
+}
+
+/** Opens the run's campaigns as the sortable, filterable table (the list lives in a worker). */
+async function showAllCampaigns(result) {
+  const mine = { list: null, table: null, changed: false, fresh: true };
+  all = mine;
+  try {
+    const list = await openCampaignList(result);
+    if (all !== mine) return list.close(); // a newer run took over
+    mine.list = list;
+    mine.table = campaignTable(els.allTable, list, result.kpiColumns, {
+      kpis: result.kpis,
+      onView: ({ sorted, filtered }) => {
+        mine.changed = sorted || filtered;
+        mine.fresh = false;
+      },
+    });
+    document.body.dataset.allTable = 'ready';
+  } catch (err) {
+    if (all === mine) els.allText.textContent += ` The table could not be opened: ${err?.message || err}`;
+  }
 }
 
 function showError(message) {
@@ -160,7 +194,8 @@ function renderResult(result, file) {
   show(els.allCard, result.allCampaignsCsv != null);
   if (result.allCampaignsCsv != null) {
     setDownload(els.downloadAll, result.allCampaignsCsv);
-    els.allText.textContent = `${Number(result.summary.campaigns).toLocaleString('en-US')} campaigns with every KPI, by campaign id.${result.hasRevenue ? '' : ' No revenue column: total_revenue and ROAS are empty.'}`;
+    els.allText.textContent = `${Number(result.summary.campaigns).toLocaleString('en-US')} campaigns with every KPI. Sort by any column, filter by id or name; the download follows the table.${result.hasRevenue ? '' : ' No revenue column: total_revenue and ROAS are empty.'}`;
+    showAllCampaigns(result);
   }
   setDownload(els.downloadRejected, result.rejectedCsv);
   // Only total/footer rows skipped: rejected_rows.csv would hold its header alone.
@@ -223,6 +258,20 @@ function init() {
     els.workers.value = String(workerCount());
     localStorage.setItem(WORKERS_KEY, els.workers.value);
     warmUp({ workers: workerCount() }); // start the extra workers now, not during the run
+  });
+
+  // all_campaigns.csv as the table shows it: once sorted or filtered, the
+  // list's worker writes the file in that order.
+  els.downloadAll.addEventListener('click', async (event) => {
+    if (!all?.changed || all.fresh) return; // the link holds the right file
+    event.preventDefault();
+    const mine = all;
+    const url = URL.createObjectURL(await mine.list.csv());
+    blobUrls.push(url);
+    if (all !== mine) return;
+    els.downloadAll.href = url;
+    mine.fresh = true;
+    els.downloadAll.click();
   });
 
   // A new ranking or guardrail applies to the last file at once (the file

@@ -5,6 +5,7 @@
 //! buffer" reader, 1 MiB at a time into one reused buffer ([`read_stream`]),
 //! or `Blob.arrayBuffer()` slices in browsers without one (WebKit).
 
+mod list;
 mod ranges;
 mod result;
 mod stream;

@@ -333,6 +333,10 @@ struct ResultJs<'a> {
     has_revenue: bool,
     columns: Vec<ColumnJs>,
     metrics: Vec<MetricJs>,
+    /// The columns of all_campaigns.csv and of the rankings asked for by KPI.
+    kpi_columns: Vec<ColumnJs>,
+    /// Every KPI, with its natural direction.
+    kpis: Vec<MetricJs>,
     rejected_csv: String,
     summary: SummaryJs,
 }
@@ -374,6 +378,9 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
         }
     }
     let merged = merged.unwrap_or_else(|| Partial::new(plan.data_start));
+    // With all campaigns asked for, the merged campaigns also go back as
+    // bytes: the page opens its all-campaigns table from them (CampaignListJs).
+    let merged_bytes = options.all.then(|| merged.to_bytes());
     let report = Report::with_options(&plan, merged, &options);
     if let Some(err) = &report.stop_error {
         return Err(stop_error(err));
@@ -384,6 +391,8 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
         rankings: rankings_js(&report, kpi),
         has_revenue: report.has_revenue,
         columns: columns_js(&RANKING_COLUMNS),
+        kpi_columns: columns_js(&KPI_COLUMNS),
+        kpis: crate::KPIS.iter().map(|m| MetricJs { key: m.key, label: m.header, better: better_name(m.better) }).collect(),
         metrics: METRICS
             .iter()
             .map(|m| MetricJs {
@@ -425,5 +434,10 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
         false => JsValue::NULL,
     };
     js_sys::Reflect::set(&value, &"allCampaignsCsv".into(), &all)?;
+    let merged: JsValue = match &merged_bytes {
+        Some(bytes) => Uint8Array::from(&bytes[..]).into(),
+        None => JsValue::NULL,
+    };
+    js_sys::Reflect::set(&value, &"mergedPartial".into(), &merged)?;
     Ok(value)
 }

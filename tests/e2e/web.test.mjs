@@ -638,3 +638,79 @@ test('bad ranking settings fail before the file is read, naming the setting', as
   assert.equal(await runFile(page, files.clean, 2), 'done');
   await page.close();
 });
+
+test('all campaigns: 1 M campaigns scroll, sort by CPM and filter without blocking the main thread over 100 ms; the download follows the table and equals the CLI', async () => {
+  // 1,000,000 campaigns, one row each, some without impressions (CPM undefined) and many CPM ties.
+  const lines = ['campaign_id,campaign_name,date,impressions,clicks,spend,conversions,revenue'];
+  let x = 99;
+  const rand = (n) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  for (let i = 0; i < 1_000_000; i++) {
+    const imp = i % 97 === 0 ? 0 : 100 + rand(5000);
+    lines.push(`K${String((i * 7919) % 1_000_000).padStart(7, '0')},Name ${i % 1000},2025-03-01,${imp},${rand(50)},${rand(300)}.${String(rand(100)).padStart(2, '0')},${rand(3)},${rand(900)}.00`);
+  }
+  const file = join(dir, 'million.csv');
+  await writeFile(file, lines.join('\n') + '\n');
+  const cli = await cliOutput(file, join(dir, 'cli-million'), ['--all']);
+  const want = cli.files['all_campaigns.csv'].toString();
+
+  const page = await openApp();
+  await setRanking(page, { all: true });
+  assert.equal(await runFile(page, file, 3), 'done');
+  await page.waitForFunction(() => document.body.dataset.allTable === 'ready', null, { timeout: 120_000 });
+  // From here on, every task of the main thread over 100 ms is recorded.
+  assert.equal(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask')), true, 'long tasks are observable here');
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => window.__long.push(...l.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask' });
+  });
+  const rowsShown = () => page.$$eval('#all-table tbody tr.vt-row', (trs) => trs.map((tr) => [Number(tr.getAttribute('aria-rowindex')), tr.querySelector('th').firstChild.textContent]));
+  const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 200))));
+  assert.match(await page.locator('#all-table .vt-status').textContent(), /^1,000,000 campaigns, by campaign id\.$/);
+  const csvIds = want.trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  let shown = await rowsShown();
+  assert.ok(shown.length > 0 && shown.length < 100, `only a screenful of rows is in the DOM (${shown.length})`);
+  assert.deepEqual(shown[0], [2, csvIds[0]]);
+  // Scroll to the middle and to the end: the rows there, by id.
+  for (const at of [0.5, 1]) {
+    await page.$eval('#all-table .vt-scroll', (el, at) => (el.scrollTop = at * el.scrollHeight), at);
+    await settle();
+    shown = await rowsShown();
+    for (const [rowIndex, id] of shown) assert.equal(id, csvIds[rowIndex - 2], `row ${rowIndex}`);
+    if (at === 1) assert.equal(shown.at(-1)[1], csvIds.at(-1), 'the last campaign is reached');
+  }
+  // Sort by CPM (first click: lowest first): the first rows and the whole download, against an exact computation.
+  await page.click('#all-table button[data-key="cpm"]');
+  await page.waitForFunction(() => !document.querySelector('#all-table table').hasAttribute('aria-busy') && document.querySelector('#all-table th[aria-sort="ascending"]'));
+  await settle();
+  const micros = (s) => BigInt(s.replace('.', '')) * 10_000n; // 2 decimals in the CSV
+  const rows = want.trim().split('\n').slice(1).map((l) => {
+    const c = l.split(',');
+    return { id: c[0], line: l, imp: BigInt(c[2]), spend: micros(c[4]) };
+  });
+  rows.sort((a, b) => {
+    if ((a.imp === 0n) !== (b.imp === 0n)) return a.imp === 0n ? 1 : -1;
+    if (a.imp !== 0n) {
+      const l = a.spend * b.imp;
+      const r = b.spend * a.imp;
+      if (l !== r) return l < r ? -1 : 1;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  shown = await rowsShown();
+  assert.deepEqual(shown.slice(0, 5).map(([, id]) => id), rows.slice(0, 5).map((r) => r.id));
+  const out = join(dir, 'million-page');
+  await mkdir(out, { recursive: true });
+  const got = await download(page, '#download-all', join(out, 'all_campaigns.csv'));
+  assert.equal(got.toString(), [want.split('\n')[0], ...rows.map((r) => r.line)].join('\n') + '\n', 'all_campaigns.csv as sorted (exact CPM, undefined last, ties by id)');
+  // Filter by a name: only its campaigns.
+  await page.fill('#all-table .vt-filter', 'name 999');
+  await page.waitForFunction(() => /^1,000 of 1,000,000 campaigns match/.test(document.querySelector('#all-table .vt-status').textContent), null, { timeout: 30_000 });
+  await settle();
+  const long = await page.evaluate(() => window.__long);
+  assert.deepEqual(long.filter((d) => d > 100), [], `main-thread tasks over 100 ms: ${long}`);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});

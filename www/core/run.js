@@ -15,6 +15,7 @@
 // workers come from a pool started at page load (warmUp) and go back to it
 // after the run, so that a run loads no script.
 import { abortError, withKind } from './errors.js';
+import { keepListSource } from './list.js';
 import { loadModule, resolveUrl } from './module.js';
 import { defaultWorkers, poolFor, warmUp, workerCount } from './pool.js';
 
@@ -357,6 +358,9 @@ async function run(file, { report, onProgress, signal, workers, parse, workerUrl
     progress.emit(true);
     const elapsedMs = performance.now() - t0;
     result.timing = { elapsedMs, bytes: totalBytes, workers: n, ranges: results.length, reruns };
+    // The merged campaigns, for openCampaignList(result): kept aside, not in the result.
+    if (result.mergedPartial) keepListSource(result, { plan, merged: result.mergedPartial, workerUrl, module });
+    delete result.mergedPartial;
     return result;
   };
 

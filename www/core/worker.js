@@ -10,6 +10,9 @@
 //        {id, type:'rejected', ranges}      ranges: [{blob, lineOffset}] -> rejected_rows.csv Blob
 //        {id, type:'warm'}                    a small synthetic run (see warmUp in pool.js)
 //        {type:'cancel', target}             stop call `target` (a range stops within 16 MiB)
+//        {id, type:'list-open', plan, merged} -> {handle, length}   the all-campaigns table (list.js)
+//        {id, type:'list-sort', handle, key, descending} / {id, type:'list-filter', handle, text} -> rows shown
+//        {id, type:'list-rows', handle, from, count} -> [[cell...]]; {id, type:'list-csv', handle} -> Blob
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value, memory}   range value: {partial, start, end, newlines,
 //                                     strictStopped, stopped, rejected: Blob of records (rejected.js)}
@@ -18,12 +21,34 @@
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
 //   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
 //   the wasm instance trapped, so the pool retires the worker.
-import init, { sniff, aggregateRange, finishPartials, checkReport, splitRanges, alignRanges } from '../pkg/adagg.js';
+import init, { sniff, aggregateRange, finishPartials, checkReport, splitRanges, alignRanges, CampaignList } from '../pkg/adagg.js';
 import { RejectedSpool, rejectedCsv } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
 let ready = null;
 let wasm = null; // the wasm instance's exports, once ready
+/** The all-campaigns tables open in this worker: handle -> CampaignList. */
+const lists = new Map();
+let nextList = 1;
+
+/** The list calls (see list.js). */
+function doList(msg) {
+  if (msg.type === 'list-open') {
+    const list = new CampaignList(msg.plan, msg.merged);
+    const handle = nextList++;
+    lists.set(handle, list);
+    return { handle, length: list.length };
+  }
+  const list = lists.get(msg.handle);
+  if (!list) throw new Error('this campaign list was closed');
+  if (msg.type === 'list-sort') list.sort(msg.key, msg.descending);
+  else if (msg.type === 'list-filter') list.filter(msg.text);
+  else if (msg.type === 'list-rows') return list.rows(msg.from, msg.count);
+  else if (msg.type === 'list-csv') return new Blob([list.csv()], { type: 'text/csv;charset=utf-8' });
+  else throw new Error(`unknown message type ${msg.type}`);
+  return list.shown;
+}
+
 /** The calls running: id -> true once asked to stop. */
 const running = new Map();
 
@@ -142,6 +167,7 @@ self.onmessage = async ({ data: msg }) => {
     }
     else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges);
     else if (msg.type === 'warm') value = await doWarm();
+    else if (msg.type.startsWith('list-')) value = doList(msg);
     else throw new Error(`unknown message type ${msg.type}`);
     postMessage({ id, type: 'done', value, memory: memoryBytes() }, transfer);
   } catch (err) {
