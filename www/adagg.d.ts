@@ -21,26 +21,15 @@ export interface AdaggRow {
  * sum and every KPI, as in the CSV files (an undefined KPI, or revenue and
  * ROAS without a revenue column, is "").
  */
-export interface AdaggKpiRow {
-  campaignId: string;
-  /** The last campaign name seen for the id ("" when the file has no name column beside the id). */
-  campaignName: string;
-  totalImpressions: string;
-  totalClicks: string;
-  totalSpend: string;
-  totalConversions: string;
+export interface AdaggKpiRow extends AdaggRow {
   /** "" when no input had a revenue column. */
   totalRevenue: string;
-  /** clicks ÷ impressions, 4 decimals. */
-  ctr: string;
   /** spend ÷ clicks, 2 decimals. */
   cpc: string;
   /** 1000 × spend ÷ impressions, 2 decimals. */
   cpm: string;
   /** conversions ÷ clicks, 4 decimals. */
   cvr: string;
-  /** spend ÷ conversions, 2 decimals. */
-  cpa: string;
   /** revenue ÷ spend, 2 decimals. */
   roas: string;
 }

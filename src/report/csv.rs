@@ -53,22 +53,7 @@ pub fn push_csv_text_field(out: &mut String, raw: &[u8]) {
 /// The whole CSV file for a ranking: [`HEADER`] plus one LF-terminated
 /// row each, the columns of [`RANKING_COLUMNS`].
 pub fn ranking_csv(rows: &[Ranked]) -> String {
-    let mut out = String::with_capacity(HEADER.len() + 1 + rows.len() * 64);
-    out.push_str(HEADER);
-    out.push('\n');
-    for r in rows {
-        for (i, column) in RANKING_COLUMNS.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            match column.value {
-                Value::Id => push_csv_text_field(&mut out, &r.campaign_id),
-                _ => out.push_str(&cell(column, r)),
-            }
-        }
-        out.push('\n');
-    }
-    out
+    columns_csv(&RANKING_COLUMNS, rows, true, false)
 }
 
 /// A KPI file (`all_campaigns.csv`, `top{N}_{metric}.csv` asked for by
@@ -77,8 +62,15 @@ pub fn ranking_csv(rows: &[Ranked]) -> String {
 /// the columns that need revenue are empty unless `revenue`. Text cells
 /// (id, name) are spreadsheet-safe and RFC 4180-quoted.
 pub fn kpi_csv(rows: &[Ranked], revenue: bool, names: bool) -> String {
+    columns_csv(&KPI_COLUMNS, rows, revenue, names)
+}
+
+/// The one CSV writer of ranked rows: `columns`' headers (the name's
+/// after the id's when `names`), then one LF-terminated row each; the
+/// columns that need revenue empty unless `revenue`.
+fn columns_csv(columns: &[Column], rows: &[Ranked], revenue: bool, names: bool) -> String {
     let mut out = String::with_capacity(KPI_HEADER.len() + 16 + rows.len() * 96);
-    for (i, column) in KPI_COLUMNS.iter().enumerate() {
+    for (i, column) in columns.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -90,7 +82,7 @@ pub fn kpi_csv(rows: &[Ranked], revenue: bool, names: bool) -> String {
     }
     out.push('\n');
     for r in rows {
-        for (i, column) in KPI_COLUMNS.iter().enumerate() {
+        for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }

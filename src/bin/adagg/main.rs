@@ -17,7 +17,7 @@ mod cli {
     use std::time::Instant;
 
     use adagg::{
-        metric_by_key, run_ranges, sniff_with, split_points, Aggregator, Better, Encoding, Field, Guardrails, Job,
+        run_ranges, sniff_with, split_points, Aggregator, Better, Encoding, Field, Guardrails, Job,
         Options, Partial, Pass, Plan, RankSpec, Report, ReportOptions, Start, Sum, HEADER_LIMIT,
     };
 
