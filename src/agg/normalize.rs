@@ -54,9 +54,21 @@ pub struct Normalizer {
     /// The last day written and its text.
     last_day: (Day, [u8; 10]),
     scratch: String,
-    /// Lines written since the output was last taken.
-    pub out: Vec<u8>,
+    /// Lines being written, up to `filled`: rows are written here byte by
+    /// byte (no call per field), and moved to `out` in blocks.
+    block: Box<[u8]>,
+    filled: usize,
+    /// Lines written since the output was last taken (see
+    /// [`lines`](Self::lines)).
+    out: Vec<u8>,
 }
+
+/// Bytes of [`Normalizer::block`].
+const BLOCK: usize = 64 << 10;
+/// Room for a row on the fast way: ids and names of at most [`SHORT`] bytes.
+const ROW_MAX: usize = 10 + 2 + SHORT + 1 + 2 * SHORT + 2 + 5 * 21 + 5 + 1;
+/// The longest platform, id or name written on the fast way.
+const SHORT: usize = 64;
 
 impl Normalizer {
     /// Rows of a file whose rows go to `platform` (written as a text
@@ -67,7 +79,89 @@ impl Normalizer {
         let mut cell = vec![b','];
         push_csv_text_bytes(&mut cell, platform.as_bytes(), &mut String::new());
         cell.push(b',');
-        Normalizer { platform: cell, revenue, key_is_name, cp1252, utf8_ids, last_day: (NO_DAY, [0; 10]), scratch: String::new(), out: Vec::new() }
+        Normalizer {
+            platform: cell,
+            revenue,
+            key_is_name,
+            cp1252,
+            utf8_ids,
+            last_day: (NO_DAY, [0; 10]),
+            scratch: String::new(),
+            block: vec![0; BLOCK].into_boxed_slice(),
+            filled: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// The lines written so far and not yet taken: write them out and
+    /// clear the buffer.
+    pub fn lines(&mut self) -> &mut Vec<u8> {
+        self.flush();
+        &mut self.out
+    }
+
+    fn flush(&mut self) {
+        self.out.extend_from_slice(&self.block[..self.filled]);
+        self.filled = 0;
+    }
+
+    /// Writes a row straight into the block when its text cells are short
+    /// and need nothing (the common row); false, with nothing written,
+    /// otherwise.
+    #[inline(always)]
+    fn write_fast<R: AcceptedRow>(&mut self, row: &R, values: &Totals) -> bool {
+        if self.filled + ROW_MAX > BLOCK {
+            self.flush();
+        }
+        let block = &mut self.block[self.filled..self.filled + ROW_MAX];
+        let mut n = 0;
+        if let RowDate::Day(day) = row.date() {
+            if self.last_day.0 != day {
+                self.last_day = (day, iso_day(day));
+            }
+            block[..10].copy_from_slice(&self.last_day.1);
+            n = 10;
+        }
+        if self.platform.len() > SHORT + 2 {
+            return false;
+        }
+        for &b in &self.platform {
+            block[n] = b;
+            n += 1;
+        }
+        let campaign = row.campaign();
+        let name = if self.key_is_name { campaign } else { row.name() };
+        for (i, cell) in [campaign, name].into_iter().enumerate() {
+            if cell.len() > SHORT || matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
+                return false;
+            }
+            if i == 1 {
+                block[n] = b',';
+                n += 1;
+            }
+            for &b in cell {
+                if !b.is_ascii() || matches!(b, b',' | b'"' | b'\n' | b'\r') {
+                    return false;
+                }
+                block[n] = b;
+                n += 1;
+            }
+        }
+        for sum in Sum::ALL {
+            block[n] = b',';
+            n += 1;
+            if sum == Sum::Revenue && !self.revenue {
+                continue;
+            }
+            let v = values.sums[sum.index()];
+            n += match sum.kind() {
+                SumKind::Count => put_u64(&mut block[n..], v),
+                SumKind::Money => put_money(&mut block[n..], v),
+            };
+        }
+        block[n] = b'\n';
+        self.filled += n + 1;
+        true
     }
 
     #[inline(always)]
@@ -83,19 +177,7 @@ impl Normalizer {
     #[inline(always)]
     fn day(&mut self, day: Day) {
         if self.last_day.0 != day {
-            let (y, m, d) = civil_from_day(day);
-            let y = y.clamp(0, 9999) as u32;
-            let text = &mut self.last_day.1;
-            for (i, v) in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10].into_iter().enumerate() {
-                text[i] = b'0' + v as u8;
-            }
-            text[4] = b'-';
-            text[5] = b'0' + (m / 10) as u8;
-            text[6] = b'0' + (m % 10) as u8;
-            text[7] = b'-';
-            text[8] = b'0' + (d / 10) as u8;
-            text[9] = b'0' + (d % 10) as u8;
-            self.last_day.0 = day;
+            self.last_day = (day, iso_day(day));
         }
         self.out.extend_from_slice(&self.last_day.1);
     }
@@ -103,6 +185,15 @@ impl Normalizer {
     /// Writes one row's line.
     #[inline(always)]
     fn write<R: AcceptedRow>(&mut self, row: &R, values: &Totals) {
+        if !self.write_fast(row, values) {
+            self.write_slow(row, values);
+        }
+    }
+
+    /// Any row, through `out`.
+    #[inline(never)]
+    fn write_slow<R: AcceptedRow>(&mut self, row: &R, values: &Totals) {
+        self.flush();
         if let RowDate::Day(day) = row.date() {
             self.day(day);
         }
@@ -128,6 +219,72 @@ impl Normalizer {
         }
         self.out.push(b'\n');
     }
+}
+
+/// `YYYY-MM-DD` of a day number (years clamped to 0..=9999; the dates
+/// the core reads are within).
+fn iso_day(day: Day) -> [u8; 10] {
+    let (y, m, d) = civil_from_day(day);
+    let y = y.clamp(0, 9999) as u32;
+    let mut text = [b'-'; 10];
+    for (i, v) in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, 10, m / 10, m % 10, 10, d / 10, d % 10].into_iter().enumerate() {
+        if v < 10 {
+            text[i] = b'0' + v as u8;
+        }
+    }
+    text
+}
+
+/// `v` in decimal at the start of `out` (room for 20 digits); returns
+/// the length.
+#[inline(always)]
+fn put_u64(out: &mut [u8], mut v: u64) -> usize {
+    const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    const POW10: [u64; 20] = {
+        let mut p = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            p[i] = p[i - 1] * 10;
+            i += 1;
+        }
+        p
+    };
+    let t = (((64 - (v | 1).leading_zeros()) * 1233) >> 12) as usize;
+    let len = (t + 1 - usize::from(v < POW10[t])).max(1);
+    let out = &mut out[..len];
+    let mut i = len;
+    while v >= 100 {
+        let r = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        out[i..i + 2].copy_from_slice(&PAIRS[r..r + 2]);
+    }
+    if v >= 10 {
+        let r = v as usize * 2;
+        out[i - 2..i].copy_from_slice(&PAIRS[r..r + 2]);
+    } else {
+        out[i - 1] = b'0' + v as u8;
+    }
+    len
+}
+
+/// [`push_money`] at the start of `out` (room for 21 bytes); returns the
+/// length.
+#[inline(always)]
+fn put_money(out: &mut [u8], micros: u64) -> usize {
+    let n = put_u64(out, micros / MICROS);
+    let mut frac = micros % MICROS;
+    let mut places = 6;
+    while places > 2 && frac % 10 == 0 {
+        frac /= 10;
+        places -= 1;
+    }
+    out[n] = b'.';
+    for i in (1..=places).rev() {
+        out[n + i] = b'0' + (frac % 10) as u8;
+        frac /= 10;
+    }
+    n + 1 + places
 }
 
 /// `v` in decimal.
@@ -261,5 +418,12 @@ mod tests {
         v.push(b' ');
         push_u64(&mut v, u64::MAX);
         assert_eq!(v, b"0 18446744073709551615");
+        for m in [0, 7, 9, 10, 99, 100, 101, 12_500_000, 10_000_000_000_000_000_000, 9_999_999_999_999_999_999, 123_456, 3_141_600, 1_000_000_000, u64::MAX, 999_999_999_999] {
+            let mut block = [0u8; 32];
+            let n = put_money(&mut block, m);
+            assert_eq!(&block[..n], money(m).as_bytes());
+            let n = put_u64(&mut block, m);
+            assert_eq!(&block[..n], m.to_string().as_bytes());
+        }
     }
 }

@@ -571,20 +571,18 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
 
     impl NormOut {
         /// Where a range starting at `start` writes, and its writer.
-        fn open(&self, start: Start, pass: Pass) -> std::io::Result<(Option<PathBuf>, Option<BufWriter<File>>)> {
+        fn open(&self, start: Start, pass: Pass) -> std::io::Result<(Option<PathBuf>, Option<File>)> {
             if pass == Pass::Locate {
                 return Ok((None, None)); // only looks for an error's line
             }
             if start == Start::Exact(self.data_start) {
-                let mut w = BufWriter::with_capacity(1 << 20, File::create(&self.path)?);
-                w.write_all(NORMALIZED_HEADER.as_bytes())?;
-                w.write_all(b"\n")?;
+                let mut w = File::create(&self.path)?;
+                w.write_all(format!("{NORMALIZED_HEADER}\n").as_bytes())?;
                 return Ok((None, Some(w)));
             }
             let n = self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let part = self.dir.join(format!(".normalized.csv.part-{}-{n}", std::process::id()));
-            let w = BufWriter::with_capacity(1 << 20, File::create(&part)?);
-            Ok((Some(part), Some(w)))
+            Ok((Some(part.clone()), Some(File::create(&part)?)))
         }
     }
 
@@ -636,7 +634,6 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         let (mut partial, rest) = agg.finish_normalized()?;
         if let Some(mut w) = w {
             w.write_all(&rest).map_err(wr)?;
-            w.flush().map_err(wr)?;
         }
         spills.finish_with_part(spill, &mut partial, part).map_err(spill_err)?;
         Ok(partial)

@@ -167,7 +167,7 @@ impl Aggregator {
     ///
     /// Panics unless the reader is [`normalizing`](Self::normalizing).
     pub fn normalized(&mut self) -> &mut Vec<u8> {
-        &mut self.norm.as_mut().expect("a normalizing reader").out
+        self.norm.as_mut().expect("a normalizing reader").lines()
     }
 
     /// [`finish`](Self::finish) for a [`normalizing`](Self::normalizing)
