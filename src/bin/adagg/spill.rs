@@ -94,7 +94,10 @@ impl Spills {
     fn walk(&self, start: u64, end: u64) -> Vec<(PathBuf, Option<PathBuf>, u64)> {
         let done = self.done.lock().expect("spill list");
         let (mut at, mut out) = (start, Vec::new());
-        while let Some(range) = done.iter().rev().find(|d| d.start == at) {
+        // The last run of the range that starts here; an empty run (a range
+        // run again from where the one before it ended, finding nothing
+        // left) never hides the run that read the bytes from there.
+        while let Some(range) = done.iter().rev().find(|d| d.start == at && d.end > at) {
             out.push((range.path.clone(), range.part.clone(), range.newlines));
             if range.end <= at || range.end >= end {
                 break;
