@@ -677,7 +677,9 @@ fn normalize_parallel(input: &[u8], n: usize, chunk: usize) -> Option<(Vec<u8>, 
 
 /// What normalizing and aggregating must agree on: rows read and skipped
 /// by reason, the skipped and rejected rows with their lines, the error.
-fn skips(p: &Partial) -> (u64, Vec<u64>, Vec<(u64, String)>, Vec<(u64, String, Vec<u8>)>, Option<String>) {
+type Skips = (u64, Vec<u64>, Vec<(u64, String)>, Vec<(u64, String, Vec<u8>)>, Option<String>);
+
+fn skips(p: &Partial) -> Skips {
     (
         p.rows_read,
         p.skipped.to_vec(),

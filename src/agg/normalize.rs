@@ -275,7 +275,7 @@ fn put_money(out: &mut [u8], micros: u64) -> usize {
     let n = put_u64(out, micros / MICROS);
     let mut frac = micros % MICROS;
     let mut places = 6;
-    while places > 2 && frac % 10 == 0 {
+    while places > 2 && frac.is_multiple_of(10) {
         frac /= 10;
         places -= 1;
     }
@@ -310,7 +310,7 @@ pub fn push_money(out: &mut Vec<u8>, micros: u64) {
     push_u64(out, micros / MICROS);
     let mut frac = micros % MICROS;
     let mut places = 6;
-    while places > 2 && frac % 10 == 0 {
+    while places > 2 && frac.is_multiple_of(10) {
         frac /= 10;
         places -= 1;
     }

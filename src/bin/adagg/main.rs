@@ -588,6 +588,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
 
     /// One range of `adagg normalize`: its rows into its part file (or the
     /// final file for the first range).
+    #[allow(clippy::too_many_arguments)]
     fn run_norm_range(
         path: &Path,
         plan: &Plan,
