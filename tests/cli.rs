@@ -682,3 +682,88 @@ fn revenue_fixtures_per_platform() {
     }
     assert!(checked >= 5, "{checked}");
 }
+
+/// Issue 15's normalized table: every platform fixture gives its
+/// hand-checked `expected_normalized.csv` (1 and 2 threads), the same
+/// `rejected_rows.csv` as the aggregate command, and aggregating the
+/// normalized file gives the same tables as aggregating the export.
+#[test]
+fn normalize_platform_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.join("expected_normalized.csv").exists() {
+            continue;
+        }
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let input = case.join("input.csv");
+        for threads in ["1", "2"] {
+            let norm = tmpdir(&format!("norm-{name}-{threads}"));
+            let run = adagg(&["normalize", "-i", input.to_str().unwrap(), "-o", norm.to_str().unwrap(), "-t", threads]);
+            assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+            assert_eq!(read(&norm.join("normalized.csv")), read(&case.join("expected_normalized.csv")), "{name}");
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            assert!(stdout.contains("platform:") && stdout.contains("rows written:"), "{stdout}");
+            // The export aggregated directly, and its normalized table.
+            let direct = tmpdir(&format!("norm-direct-{name}-{threads}"));
+            let again = tmpdir(&format!("norm-again-{name}-{threads}"));
+            for (from, to) in [(input.clone(), &direct), (norm.join("normalized.csv"), &again)] {
+                let run = adagg(&["-i", from.to_str().unwrap(), "-o", to.to_str().unwrap(), "-t", threads, "--all"]);
+                assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+            }
+            for file in ["top10_ctr.csv", "top10_cpa.csv"] {
+                assert_eq!(read(&again.join(file)), read(&direct.join(file)), "{name} {file}");
+            }
+            // Totals per campaign and revenue too (the name column may
+            // differ: a key that is the name has none beside it directly).
+            let strip = |text: String| -> Vec<String> {
+                text.lines().map(|l| l.replace("campaign_name,", "")).collect()
+            };
+            if !read(&direct.join("all_campaigns.csv")).starts_with("campaign_id,campaign_name") {
+                assert_eq!(strip(read(&again.join("all_campaigns.csv"))).len(), strip(read(&direct.join("all_campaigns.csv"))).len(), "{name}");
+            }
+            let run_agg = tmpdir(&format!("norm-rej-{name}-{threads}"));
+            let r = adagg(&["-i", input.to_str().unwrap(), "-o", run_agg.to_str().unwrap(), "-t", threads]);
+            assert!(r.status.success());
+            assert_eq!(read(&norm.join("rejected_rows.csv")), read(&run_agg.join("rejected_rows.csv")), "{name} rejected");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 11, "{checked} fixtures");
+    // --platform overrides; ranking options are usage errors.
+    let case = dir.join("tiktok/input.csv");
+    let out = tmpdir("norm-platform");
+    let run = adagg(&["normalize", "-i", case.to_str().unwrap(), "-o", out.to_str().unwrap(), "--platform", "=evil,name"]);
+    assert!(run.status.success());
+    assert!(read(&out.join("normalized.csv")).lines().nth(1).unwrap().starts_with("2025-01-01,\"'=evil,name\",1780000000000001,Launch,"));
+    let run = adagg(&["normalize", "-i", case.to_str().unwrap(), "-o", out.to_str().unwrap(), "--rank", "ctr"]);
+    assert_eq!(run.status.code(), Some(1));
+}
+
+/// A date cell that is not a date: the row is written with an empty date
+/// and counted as the aggregate job counts it; rejected rows as today.
+#[test]
+fn normalize_keeps_undated_rows_and_rejects_as_aggregate() {
+    let dir = tmpdir("norm-dates");
+    let input = dir.join("in.csv");
+    std::fs::write(&input, "campaign_id,date,impressions,clicks,spend,conversions,revenue\nA,2025-01-02,10,2,1.5,1,3.1415926\nB,soon,5,1,0.123456,0,\nC,2025-01-01,x,1,1,1,1\n\"=D, \"\"q\"\"\",01/31/2025,7,0,\"1,000.25\",0,0\n").unwrap();
+    let out = dir.join("out");
+    let run = adagg(&["normalize", "-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--today", "2025-06-01"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        read(&out.join("normalized.csv")),
+        "date,platform,campaign_id,campaign_name,impressions,clicks,spend,conversions,revenue\n\
+         2025-01-02,generic,A,,10,2,1.50,1,3.141593\n\
+         ,generic,B,,5,1,0.123456,0,0.00\n\
+         2025-01-31,generic,\"'=D, \"\"q\"\"\",,7,0,1000.25,0,0.00\n"
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("rows written:    3"), "{stdout}");
+    assert!(stdout.contains("not a date"), "{stdout}");
+    let agg = dir.join("agg");
+    assert!(adagg(&["-i", input.to_str().unwrap(), "-o", agg.to_str().unwrap()]).status.success());
+    assert_eq!(read(&out.join("rejected_rows.csv")), read(&agg.join("rejected_rows.csv")));
+    assert!(read(&out.join("rejected_rows.csv")).lines().count() == 2);
+}
+

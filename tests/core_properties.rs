@@ -629,3 +629,104 @@ fn last_seen_campaign_name_beside_the_id_in_any_split() {
         assert_eq!(names, [("0".into(), "Name 2997".into()), ("1".into(), "Name 2998".into()), ("2".into(), "Name 2999".into())], "n={n}");
     }
 }
+
+/// `normalized.csv`'s rows (no header) of `input` run as `n` ranges fed in
+/// `chunk`-byte pieces, merged as the CLI merges them (a range run again
+/// replaces its first try), and the merged result.
+fn normalize_parallel(input: &[u8], n: usize, chunk: usize) -> Option<(Vec<u8>, Partial)> {
+    use adagg::{Aggregator, Start};
+    let plan = sniff(input, true).ok()??;
+    let points = split_points(&plan, input.len() as u64, n);
+    let outputs = std::cell::RefCell::new(Vec::new());
+    let run = |start: Start, stop, pass| {
+        let mut agg = Aggregator::normalizing(&plan, start, stop, None);
+        if pass == Pass::Locate {
+            agg.locating();
+        }
+        let from = match start {
+            Start::Exact(at) | Start::AfterNewline(at) => at as usize,
+        };
+        let mut out = Vec::new();
+        for piece in input[from.min(input.len())..].chunks(chunk) {
+            agg.feed(piece);
+            out.append(agg.normalized());
+            if agg.is_done() {
+                break;
+            }
+        }
+        let (partial, rest) = agg.finish_normalized()?;
+        out.extend_from_slice(&rest);
+        outputs.borrow_mut().push((partial.start, partial.end, out));
+        Ok(partial)
+    };
+    let merged = run_ranges(&points, |jobs| jobs.into_iter().map(|(s, e)| run(s, e, Pass::Fast)).collect(), run).ok()?;
+    let outputs = outputs.borrow();
+    let (mut at, mut bytes) = (merged.start, Vec::new());
+    // The last run that starts here and is not empty (a range run again
+    // from where the one before it ended may find nothing: it must not hide
+    // the run that read the bytes from there).
+    while let Some((start, end, out)) = outputs.iter().rev().find(|o| o.0 == at && o.1 > at) {
+        bytes.extend_from_slice(out);
+        if *end <= *start || *end >= merged.end {
+            break;
+        }
+        at = *end;
+    }
+    Some((bytes, merged))
+}
+
+/// What normalizing and aggregating must agree on: rows read and skipped
+/// by reason, the skipped and rejected rows with their lines, the error.
+type Skips = (u64, Vec<u64>, Vec<(u64, String)>, Vec<(u64, String, Vec<u8>)>, Option<String>);
+
+fn skips(p: &Partial) -> Skips {
+    (
+        p.rows_read,
+        p.skipped.to_vec(),
+        p.examples.iter().map(|s| (s.line, s.message.clone())).collect(),
+        p.rejected.iter().map(|r| (r.line, r.reason.clone(), r.raw.clone())).collect(),
+        p.halt.as_ref().map(|e| e.to_string()),
+    )
+}
+
+fn aggregate_parallel(input: &[u8], n: usize, chunk: usize) -> Option<Partial> {
+    let plan = sniff(input, true).ok()??;
+    let points = split_points(&plan, input.len() as u64, n);
+    let run = |start, stop, pass| run_range_in_memory(&plan, input, start, stop, chunk, pass);
+    run_ranges(&points, |jobs| jobs.into_iter().map(|(s, e)| run(s, e, Pass::Fast)).collect(), run).ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Issue 15's normalized table: the same bytes in 1 or several ranges,
+    /// any chunking, as the whole-file job writes them; one line per row
+    /// the aggregate path accepts, and the same rows skipped and rejected.
+    #[test]
+    fn normalizing_in_ranges_gives_the_same_bytes(input in prop_oneof![file(), plain_file_with(any::<bool>())], n in 2usize..6, chunk in 1usize..300) {
+        let one = normalize_parallel(&input, 1, input.len().max(1));
+        let many = normalize_parallel(&input, n, chunk);
+        prop_assert_eq!(one.is_some(), many.is_some());
+        let agg = aggregate_parallel(&input, n, chunk);
+        if let (Some((one, p1)), Some((many, pn))) = (one, many) {
+            prop_assert_eq!(String::from_utf8_lossy(&one), String::from_utf8_lossy(&many));
+            prop_assert_eq!(skips(&p1), skips(&pn));
+            if p1.halt.is_none() {
+                // Records: line breaks outside quotes (a quoted id may hold one).
+                let lines = one.iter().fold((0u64, false), |(n, quoted), &b| match b {
+                    b'"' => (n, !quoted),
+                    b'\n' if !quoted => (n + 1, quoted),
+                    _ => (n, quoted),
+                }).0;
+                prop_assert_eq!(lines, p1.rows_aggregated);
+                let (_, _, whole) = adagg::normalize_bytes(&input, &options(), None).unwrap();
+                let header = format!("{}\n", adagg::NORMALIZED_HEADER);
+                prop_assert_eq!(String::from_utf8_lossy(&whole[header.len()..]), String::from_utf8_lossy(&one));
+                let agg = agg.expect("aggregating gives a result too");
+                prop_assert_eq!(skips(&agg), skips(&pn));
+                prop_assert_eq!(agg.rows_aggregated, pn.rows_aggregated);
+            }
+        }
+    }
+}
+

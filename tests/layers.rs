@@ -11,13 +11,13 @@ use std::path::{Path, PathBuf};
 /// Bottom first.
 const LAYERS: &[(&str, &[&str])] = &[
     ("scalars and the schema", &[
-        "text::number", "text::date", "text::encoding", "text::transcode",
-        "schema::field", "schema::aliases", "schema::totals", "schema::metric", "schema::columns", "error",
+        "text::number", "text::date", "text::cell", "text::encoding", "text::transcode",
+        "schema::field", "schema::aliases", "schema::totals", "schema::metric", "schema::columns", "schema::platform", "error",
     ]),
     ("the top of a file: encoding, delimiter, header, columns", &["read::plan"]),
     ("one row's values, or why it is skipped", &["row::record", "row::accepted"]),
     ("keys to slots, sums inline", &["group::key", "group::day_pairs", "group::day_window", "group::table"]),
-    ("what an accepted row does; what a range accumulates", &["agg::quality", "agg::partial", "agg::accept"]),
+    ("what an accepted row does; what a range accumulates", &["agg::quality", "agg::partial", "agg::accept", "agg::sink", "agg::normalize"]),
     ("the fast line parser", &["read::fast"]),
     ("the byte-range reader", &["read::range"]),
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job"]),

@@ -9,6 +9,7 @@ use csv_core::{ReadRecordResult, ReaderBuilder};
 use crate::error::Error;
 use crate::schema::aliases::{lookup, normalize, Column};
 use crate::schema::field::Field;
+use crate::schema::platform::Platform;
 use crate::text::number::NumberFormat;
 
 /// The header must lie within this many bytes of the start of the file.
@@ -131,6 +132,18 @@ impl Plan {
             out.push(("date".into(), self.header[c].clone()));
         }
         out
+    }
+
+    /// The platform the header's names tell ([`Platform::detect`]).
+    pub fn platform(&self) -> Platform {
+        Platform::detect(&self.header)
+    }
+
+    /// The campaign column is a name column (the file has no id column):
+    /// its header is a campaign-name alias.
+    pub fn key_is_name(&self) -> bool {
+        let column = self.column(Field::CampaignId);
+        self.name_column.is_none() && matches!(lookup(&self.header[column]), Some((Column::CampaignName, _)))
     }
 
     /// True when the file must be read as one range (see

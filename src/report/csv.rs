@@ -26,29 +26,7 @@ pub fn csv_text_field(raw: &[u8]) -> String {
     out
 }
 
-/// [`csv_text_field`] appended to `out`.
-pub fn push_csv_text_field(out: &mut String, raw: &[u8]) {
-    let text = String::from_utf8_lossy(raw);
-    let guard = matches!(raw.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
-    let quote = text.contains([',', '"', '\n', '\r']);
-    if quote {
-        out.push('"');
-    }
-    if guard {
-        out.push('\'');
-    }
-    if quote {
-        for (i, part) in text.split('"').enumerate() {
-            if i > 0 {
-                out.push_str("\"\"");
-            }
-            out.push_str(part);
-        }
-        out.push('"');
-    } else {
-        out.push_str(&text);
-    }
-}
+pub use crate::text::cell::push_csv_text_field;
 
 /// The whole CSV file for a ranking: [`HEADER`] plus one LF-terminated
 /// row each, the columns of [`RANKING_COLUMNS`].

@@ -2,6 +2,7 @@
 //! This is the sans-IO entry point for a single thread; parallel runs use
 //! [`crate::sniff`] once and one [`crate::Aggregator`] per byte range.
 
+use crate::agg::normalize::NORMALIZED_HEADER;
 use crate::agg::partial::Partial;
 use crate::error::Error;
 use crate::read::plan::{sniff_with, Options, Plan, HEADER_LIMIT};
@@ -25,6 +26,8 @@ pub struct Job {
     /// the file ends with no other byte (then it is empty), and those
     /// bytes' start (for their encoding).
     blank: Option<(Error, Vec<u8>)>,
+    /// [`Job::normalizing`]: the platform name given, if any.
+    normalize: Option<Option<String>>,
 }
 
 struct Running {
@@ -37,9 +40,20 @@ struct Running {
 }
 
 impl Running {
-    /// Expects the file from its first byte.
-    fn new(plan: Plan) -> Running {
-        let agg = Aggregator::new(&plan);
+    /// Expects the file from its first byte; `normalize`: normalizing, with
+    /// this platform name if given.
+    fn new(plan: Plan, normalize: Option<&Option<String>>) -> Running {
+        let agg = match normalize {
+            None => Aggregator::new(&plan),
+            Some(platform) => {
+                let start = crate::read::range::Start::Exact(plan.data_start);
+                let mut agg = Aggregator::normalizing(&plan, start, u64::MAX, platform.as_deref());
+                let out = agg.normalized();
+                out.extend_from_slice(NORMALIZED_HEADER.as_bytes());
+                out.push(b'\n');
+                agg
+            }
+        };
         let transcoder = plan.encoding.needs_transcoding().then(|| Transcoder::new(plan.encoding));
         let skip = plan.data_start;
         Running { plan, agg, transcoder, skip }
@@ -65,6 +79,32 @@ impl Job {
     /// A job with forced delimiter, encoding or column mapping.
     pub fn with_options(options: Options) -> Job {
         Job { options, ..Job::default() }
+    }
+
+    /// A job that writes the normalized table ([`crate::agg::normalize`])
+    /// instead of aggregating: its header line, then one line per accepted
+    /// row, taken with [`normalized`](Self::normalized) as they come and
+    /// [`finish_normalized`](Self::finish_normalized) at the end. Rows are
+    /// skipped and rejected as by [`Job::with_options`]. `platform`: the
+    /// `platform` column's text (default: detected from the header).
+    pub fn normalizing(options: Options, platform: Option<String>) -> Job {
+        Job { options, normalize: Some(platform), ..Job::default() }
+    }
+
+    /// The normalized lines written so far and not yet taken (clear the
+    /// buffer after writing it out); `None` before the header is read and
+    /// for a job that is not [`normalizing`](Self::normalizing).
+    pub fn normalized(&mut self) -> Option<&mut Vec<u8>> {
+        self.normalize.as_ref()?;
+        self.running.as_mut().map(|r| r.agg.normalized())
+    }
+
+    /// [`finish`](Self::finish) for a [`normalizing`](Self::normalizing)
+    /// job: the plan, the result (`rows_aggregated`: the rows written) and
+    /// the lines not yet taken.
+    pub fn finish_normalized(self) -> Result<(Plan, Partial, Vec<u8>), Error> {
+        let (plan, partial, out) = self.finish_any()?;
+        Ok((plan, partial, out.unwrap_or_default()))
     }
 
     /// The plan, once the header has been read.
@@ -122,13 +162,13 @@ impl Job {
     /// A job for a file whose header was already read: feed it the file
     /// from its first byte.
     pub fn resume(plan: Plan) -> Job {
-        Job { running: Some(Running::new(plan)), ..Job::default() }
+        Job { running: Some(Running::new(plan, None)), ..Job::default() }
     }
 
     fn try_start(&mut self, at_eof: bool) -> Result<(), Error> {
         if let Some(plan) = sniff_with(&self.prefix, at_eof, &self.options)? {
             let prefix = std::mem::take(&mut self.prefix);
-            let mut running = Running::new(plan);
+            let mut running = Running::new(plan, self.normalize.as_ref());
             if self.keep_all_rejected {
                 running.agg.keep_all_rejected();
             }
@@ -140,7 +180,12 @@ impl Job {
 
     /// Ends the input and returns the plan and the whole file's result.
     /// For UTF-16 files the result's `end` is the raw file length.
-    pub fn finish(mut self) -> Result<(Plan, Partial), Error> {
+    pub fn finish(self) -> Result<(Plan, Partial), Error> {
+        let (plan, partial, _) = self.finish_any()?;
+        Ok((plan, partial))
+    }
+
+    fn finish_any(mut self) -> Result<(Plan, Partial, Option<Vec<u8>>), Error> {
         if self.blank.is_some() {
             return Err(Error::Empty);
         }
@@ -152,12 +197,38 @@ impl Job {
         if transcoded {
             running.feed(&[], true);
         }
-        let mut partial = running.agg.finish()?;
+        let (mut partial, out) = match self.normalize {
+            None => (running.agg.finish()?, None),
+            Some(_) => {
+                let (partial, out) = running.agg.finish_normalized()?;
+                (partial, Some(out))
+            }
+        };
         if transcoded {
             partial.end = self.fed;
         }
-        Ok((running.plan, partial))
+        Ok((running.plan, partial, out))
     }
+}
+
+/// The normalized table of a whole file held in memory (sans-IO: bytes in,
+/// bytes out): the plan, the result (skipped rows, rejected rows as
+/// [`Partial::rejected`], data-quality counts; `rows_aggregated` is the
+/// rows written) and `normalized.csv` entire, header line included. A
+/// shell that streams uses [`Job::normalizing`], or one
+/// [`Aggregator::normalizing`] per byte range.
+pub fn normalize_bytes(bytes: &[u8], options: &Options, platform: Option<&str>) -> Result<(Plan, Partial, Vec<u8>), Error> {
+    let mut job = Job::normalizing(options.clone(), platform.map(str::to_string));
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(1 << 20) {
+        job.feed(chunk)?;
+        if let Some(lines) = job.normalized() {
+            out.append(lines);
+        }
+    }
+    let (plan, partial, rest) = job.finish_normalized()?;
+    out.extend_from_slice(&rest);
+    Ok((plan, partial, out))
 }
 
 #[cfg(test)]

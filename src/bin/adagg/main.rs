@@ -12,13 +12,13 @@ mod spill;
 mod cli {
     use crate::spill::{Spill, Spills};
     use std::fs::File;
-    use std::io::{Read, Seek, SeekFrom};
+    use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
     use std::path::{Path, PathBuf};
     use std::time::Instant;
 
     use adagg::{
         run_ranges, sniff_with, split_points, Aggregator, Better, Encoding, Field, Guardrails, Job,
-        Options, Partial, Pass, Plan, RankSpec, Report, ReportOptions, Start, Sum, HEADER_LIMIT,
+        Options, Partial, Pass, Plan, Platform, RankSpec, Report, ReportOptions, Start, Sum, HEADER_LIMIT, NORMALIZED_HEADER,
     };
 
     const USAGE: &str = "\
@@ -61,7 +61,18 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
       --today YYYY-MM-DD  dates after this get a data-quality warning
                           (default: tomorrow in UTC, so that no time
                           zone sees its own today as the future)
-  -h, --help              this text";
+  -h, --help              this text
+
+adagg normalize --input FILE --output DIR [options]
+
+Writes DIR/normalized.csv: every accepted row as one canonical line,
+date,platform,campaign_id,campaign_name,impressions,clicks,spend,conversions,revenue
+(ISO dates, counts as integers, money with 2 to 6 decimals, UTF-8), in input
+order, and DIR/rejected_rows.csv as the aggregate command does. Options:
+--threads, --map, --delimiter, --encoding, --strict, --today as above, and
+      --platform NAME     the platform column's text (default: detected
+                          from the header: google_ads, meta, linkedin,
+                          tiktok, microsoft_ads, or generic)";
 
     /// Bytes read per `read` call.
     const BLOCK: usize = 4 << 20;
@@ -95,6 +106,10 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
         rank: Vec<(&'static adagg::Metric, Better)>,
         guardrails: Guardrails,
         all: bool,
+        /// `adagg normalize`.
+        normalize: bool,
+        /// `--platform` (normalize only).
+        platform: Option<String>,
     }
 
     /// `METRIC[:asc|:desc]` ([`adagg::parse_rank`]).
@@ -157,7 +172,13 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
 
     fn parse_args() -> Result<Args, ArgError> {
         use lexopt::prelude::*;
-        let mut parser = lexopt::Parser::from_env();
+        let mut argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+        let normalize = argv.first().is_some_and(|a| a == "normalize");
+        if normalize {
+            argv.remove(0);
+        }
+        let mut parser = lexopt::Parser::from_args(argv);
+        let mut platform = None;
         let (mut input, mut output, mut threads, mut top) = (None, None, None, 10);
         let mut options = Options::default();
         let mut rank: Vec<(&'static adagg::Metric, Better)> = Vec::new();
@@ -218,6 +239,14 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
                     guardrails = guardrails.with(Sum::Spend, v);
                 }
                 Long("all") => all = true,
+                Long("platform") if normalize => {
+                    let name = text(&mut parser)?;
+                    platform = Some(match Platform::from_name(&name) {
+                        Some(p) => p.name().to_string(),
+                        None if !name.trim().is_empty() => name.trim().to_string(),
+                        None => return Err(ArgError::value("--platform: an empty name")),
+                    });
+                }
                 Long("strict") => options.strict = true,
                 Long("today") => {
                     let value = parser
@@ -262,6 +291,9 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
                 .map_or(0, |d| d.as_secs());
             options.today = Some((secs / 86_400) as i32 + 1);
         }
+        if normalize && (!rank.is_empty() || all || !guardrails.is_none()) {
+            return Err(ArgError::usage("normalize takes no --rank, --all or --min-… (it writes every row, not rankings)"));
+        }
         let threads = threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
@@ -274,6 +306,8 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
             rank,
             guardrails,
             all,
+            normalize,
+            platform,
         })
     }
 
@@ -526,6 +560,209 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
         Ok(())
     }
 
+    /// `DIR/normalized.csv` and a part file per range after the first.
+    struct NormOut {
+        /// The final file; the range at the data's start writes into it.
+        path: PathBuf,
+        dir: PathBuf,
+        seq: std::sync::atomic::AtomicUsize,
+        data_start: u64,
+    }
+
+    impl NormOut {
+        /// Where a range starting at `start` writes, and its writer.
+        fn open(&self, start: Start, pass: Pass) -> std::io::Result<(Option<PathBuf>, Option<File>)> {
+            if pass == Pass::Locate {
+                return Ok((None, None)); // only looks for an error's line
+            }
+            if start == Start::Exact(self.data_start) {
+                let mut w = File::create(&self.path)?;
+                w.write_all(format!("{NORMALIZED_HEADER}\n").as_bytes())?;
+                return Ok((None, Some(w)));
+            }
+            let n = self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let part = self.dir.join(format!(".normalized.csv.part-{}-{n}", std::process::id()));
+            Ok((Some(part.clone()), Some(File::create(&part)?)))
+        }
+    }
+
+    /// One range of `adagg normalize`: its rows into its part file (or the
+    /// final file for the first range).
+    #[allow(clippy::too_many_arguments)]
+    fn run_norm_range(
+        path: &Path,
+        plan: &Plan,
+        start: Start,
+        stop_after: u64,
+        pass: Pass,
+        spills: &Spills,
+        out: &NormOut,
+        platform: Option<&str>,
+    ) -> Result<Partial, adagg::Error> {
+        let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
+        let wr = |e: std::io::Error| adagg::Error::Read(format!("writing {}: {e}", out.path.display()));
+        let mut file = File::open(path).map_err(io)?;
+        let from = match start {
+            Start::Exact(at) | Start::AfterNewline(at) => at,
+        };
+        file.seek(SeekFrom::Start(from)).map_err(io)?;
+        let mut agg = Aggregator::normalizing(plan, start, stop_after, platform);
+        if pass == Pass::Locate {
+            agg.locating();
+        }
+        agg.keep_all_rejected();
+        let (part, mut w) = out.open(start, pass).map_err(wr)?;
+        let mut spill = spills.open().map_err(spill_err)?;
+        let mut block = vec![0u8; BLOCK];
+        'read: while !agg.is_done() {
+            let n = file.read(&mut block).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            for slice in block[..n].chunks(SLICE) {
+                agg.feed(slice);
+                spill.write(agg.take_rejected()).map_err(spill_err)?;
+                let lines = agg.normalized();
+                if let Some(w) = &mut w {
+                    w.write_all(lines).map_err(wr)?;
+                }
+                lines.clear();
+                if agg.is_done() {
+                    break 'read;
+                }
+            }
+        }
+        let (mut partial, rest) = agg.finish_normalized()?;
+        if let Some(mut w) = w {
+            w.write_all(&rest).map_err(wr)?;
+        }
+        spills.finish_with_part(spill, &mut partial, part).map_err(spill_err)?;
+        Ok(partial)
+    }
+
+    /// `adagg normalize`: `DIR/normalized.csv` and `DIR/rejected_rows.csv`.
+    fn run_normalize(args: &Args) -> Result<(), String> {
+        let started = Instant::now();
+        let len = open(&args.input)?.metadata().map_err(|e| e.to_string())?.len();
+        let plan = read_plan(&args.input, &args.options)?;
+        std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
+        let path = args.output.join("normalized.csv");
+        let out = NormOut { path: path.clone(), dir: args.output.clone(), seq: Default::default(), data_start: plan.data_start };
+        let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let platform = args.platform.as_deref();
+        let result = if plan.sequential() {
+            normalize_sequential(&args.input, &args.options, &spills, &path, platform).map(|(plan, partial)| (plan, partial, 1))
+        } else {
+            let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
+            let points = split_points(&plan, len, threads);
+            let run_one = |start, stop, pass| run_norm_range(&args.input, &plan, start, stop, pass, &spills, &out, platform);
+            run_ranges(
+                &points,
+                |jobs| {
+                    std::thread::scope(|s| {
+                        let handles: Vec<_> = jobs
+                            .into_iter()
+                            .map(|(start, stop)| s.spawn(move || run_one(start, stop, Pass::Fast)))
+                            .collect();
+                        handles.into_iter().map(|h| h.join().expect("worker thread")).collect()
+                    })
+                },
+                run_one,
+            )
+            .and_then(|partial| {
+                // The other ranges' lines after the first's, in file order.
+                let mut w = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
+                for part in spills.parts(partial.start, partial.end) {
+                    let mut r = File::open(&part).map_err(|e| adagg::Error::Read(format!("{}: {e}", part.display())))?;
+                    std::io::copy(&mut r, &mut w).map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
+                }
+                Ok((plan.clone(), partial, threads))
+            })
+        };
+        spills.remove_parts();
+        let (plan, partial, threads) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = std::fs::remove_file(&path);
+                return Err(e.to_string());
+            }
+        };
+        let (data_start, data_end) = (partial.start, partial.end);
+        let report = Report::with_options(&plan, partial, &ReportOptions { rankings: Vec::new(), all: false });
+        if let Some(err) = &report.stop_error {
+            let _ = std::fs::remove_file(&path);
+            return Err(err.to_string());
+        }
+        let rejected = args.output.join("rejected_rows.csv");
+        spills
+            .write_csv(&rejected, data_start, data_end, plan.data_start_line)
+            .map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
+        let secs = started.elapsed().as_secs_f64();
+        let platform = args.platform.clone().unwrap_or_else(|| plan.platform().name().to_string());
+        let mut text = format!("platform:        {platform}{}\n", if args.platform.is_some() { " (--platform)" } else { " (detected from the header)" });
+        for line in report.summary.to_string().lines() {
+            if line.starts_with("campaigns:") {
+                continue;
+            }
+            match line.strip_prefix("rows aggregated: ") {
+                Some(n) => text += &format!("rows written:    {n}\n"),
+                None => text += &format!("{line}\n"),
+            }
+        }
+        if report.summary.quality.dates_checked {
+            text += "note: normalize does not check duplicate (campaign, date) rows\n";
+        }
+        text += &format!(
+            "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})\n",
+            len,
+            len as f64 / 1e6,
+            secs,
+            len as f64 / 1e6 / secs.max(1e-9),
+            threads,
+            if threads == 1 { "" } else { "s" }
+        );
+        if let Some(mib) = peak_rss_mib() {
+            text += &format!("peak memory:     {mib:.1} MiB\n");
+        }
+        text += &format!("wrote {} and {}\n", path.display(), rejected.display());
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+        Ok(())
+    }
+
+    /// UTF-16 files: one stream, written straight to `path`.
+    fn normalize_sequential(path: &Path, options: &Options, spills: &Spills, out: &Path, platform: Option<&str>) -> Result<(Plan, Partial), adagg::Error> {
+        let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
+        let wr = |e: std::io::Error| adagg::Error::Read(format!("writing {}: {e}", out.display()));
+        let mut file = File::open(path).map_err(io)?;
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(out).map_err(wr)?);
+        let mut job = Job::normalizing(options.clone(), platform.map(str::to_string));
+        job.keep_all_rejected();
+        let mut spill = spills.open().map_err(spill_err)?;
+        let mut block = vec![0u8; BLOCK];
+        loop {
+            let n = file.read(&mut block).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            for slice in block[..n].chunks(SLICE / 2) {
+                job.feed(slice)?;
+                spill.write(job.take_rejected()).map_err(spill_err)?;
+                if let Some(lines) = job.normalized() {
+                    w.write_all(lines).map_err(wr)?;
+                    lines.clear();
+                }
+            }
+        }
+        let (plan, mut partial, rest) = job.finish_normalized()?;
+        w.write_all(&rest).map_err(wr)?;
+        w.flush().map_err(wr)?;
+        spills.finish(spill, &mut partial).map_err(spill_err)?;
+        Ok((plan, partial))
+    }
+
     pub fn main() {
         let args = match parse_args() {
             Ok(args) => args,
@@ -537,7 +774,8 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
                 std::process::exit(1);
             }
         };
-        if let Err(msg) = run(&args) {
+        let result = if args.normalize { run_normalize(&args) } else { run(&args) };
+        if let Err(msg) = result {
             eprintln!("adagg: error: {msg}");
             std::process::exit(1);
         }

@@ -40,6 +40,9 @@ struct Done {
     end: u64,
     newlines: u64,
     path: PathBuf,
+    /// `adagg normalize`: the range's part of `normalized.csv` (none for
+    /// the range written straight into it).
+    part: Option<PathBuf>,
 }
 
 /// The spill files of one run, one per range run.
@@ -72,35 +75,68 @@ impl Spills {
     /// Records a finished range: the rejected rows still in its result go
     /// to its spill file (and out of `partial`), then its bounds and line
     /// count are kept for [`write_csv`](Self::write_csv).
-    pub fn finish(&self, mut spill: Spill, partial: &mut Partial) -> std::io::Result<()> {
+    pub fn finish(&self, spill: Spill, partial: &mut Partial) -> std::io::Result<()> {
+        self.finish_with_part(spill, partial, None)
+    }
+
+    /// [`finish`](Self::finish) for a range of `adagg normalize` that wrote
+    /// its lines to `part`.
+    pub fn finish_with_part(&self, mut spill: Spill, partial: &mut Partial, part: Option<PathBuf>) -> std::io::Result<()> {
         spill.write(std::mem::take(&mut partial.rejected))?;
         spill.out.flush()?;
         let (start, end, newlines) = (partial.start, partial.end, partial.newlines);
-        self.done.lock().expect("spill list").push(Done { start, end, newlines, path: spill.path });
+        self.done.lock().expect("spill list").push(Done { start, end, newlines, path: spill.path, part });
         Ok(())
+    }
+
+    /// The ranges from `start` to `end` in file order (re-run ranges
+    /// replace the first try), as [`write_csv`](Self::write_csv) walks them.
+    fn walk(&self, start: u64, end: u64) -> Vec<(PathBuf, Option<PathBuf>, u64)> {
+        let done = self.done.lock().expect("spill list");
+        let (mut at, mut out) = (start, Vec::new());
+        // The last run of the range that starts here; an empty run (a range
+        // run again from where the one before it ended, finding nothing
+        // left) never hides the run that read the bytes from there.
+        while let Some(range) = done.iter().rev().find(|d| d.start == at && d.end > at) {
+            out.push((range.path.clone(), range.part.clone(), range.newlines));
+            if range.end <= at || range.end >= end {
+                break;
+            }
+            at = range.end;
+        }
+        out
+    }
+
+    /// The part files of `normalized.csv` to append, in file order.
+    pub fn parts(&self, start: u64, end: u64) -> Vec<PathBuf> {
+        self.walk(start, end).into_iter().filter_map(|(_, part, _)| part).collect()
+    }
+
+    /// Removes every part file (used or not).
+    pub fn remove_parts(&self) {
+        for d in self.done.lock().expect("spill list").iter() {
+            if let Some(part) = &d.part {
+                let _ = std::fs::remove_file(part);
+            }
+        }
     }
 
     /// Writes `rejected_rows.csv` to `out`: the ranges from `start` to `end`
     /// in file order (re-run ranges replace the first try), `first_line`
     /// being the file line of the first range's line 1.
     pub fn write_csv(&self, out: &Path, start: u64, end: u64, first_line: u64) -> std::io::Result<u64> {
-        let done = self.done.lock().expect("spill list");
         let mut w = BufWriter::new(File::create(out)?);
         w.write_all(REJECTED_HEADER.as_bytes())?;
-        let (mut at, mut shift, mut rows) = (start, first_line - 1, 0);
+        let (mut shift, mut rows) = (first_line - 1, 0);
         // The range that starts here (the last run of it, if it ran twice).
-        while let Some(range) = done.iter().rev().find(|d| d.start == at) {
-            let mut r = BufReader::new(File::open(&range.path)?);
+        for (path, _, newlines) in self.walk(start, end) {
+            let mut r = BufReader::new(File::open(&path)?);
             while let Some((line, tail)) = read_record(&mut r)? {
                 write!(w, "{}", line + shift)?;
                 w.write_all(&tail)?;
                 rows += 1;
             }
-            shift += range.newlines;
-            if range.end <= at || range.end >= end {
-                break;
-            }
-            at = range.end;
+            shift += newlines;
         }
         w.flush()?;
         Ok(rows)

@@ -18,7 +18,7 @@
 use std::cell::Cell;
 use std::ops::Range;
 
-use crate::agg::accept::Accumulate;
+use crate::agg::sink::RowSink;
 use crate::agg::quality::Quality;
 use crate::group::key::PACKED_MAX;
 use crate::group::table::{long as long_ids, Table};

@@ -1,4 +1,5 @@
-//! The run loops: lines into the campaign table, one at a time or in
+//! The run loops: lines into a [`RowSink`] (the campaign table, or the
+//! normalized table), one at a time or in
 //! batches whose table slots are touched before they are added to.
 
 use super::*;
@@ -6,12 +7,12 @@ use super::*;
 impl FastParser {
     /// Hands the lines from `buf[p]` on to `sink`, while they start at or
     /// before `limit` and the fast path takes them.
-    pub fn run(
+    pub fn run<S: RowSink>(
         &self,
         buf: &[u8],
         p: usize,
         limit: usize,
-        sink: &mut Accumulate,
+        sink: &mut S,
         line0: u64,
     ) -> Run {
         if !self.enabled {
@@ -24,32 +25,32 @@ impl FastParser {
         // The one-mask parser for the common layout, with the delimiter
         // as a constant, for commas and tabs.
         match (self.delim_below, self.canonical(), self.delimiter) {
-            (true, REQUIRED, b',') => self.run_direct::<true, REQUIRED, b','>(buf, p, limit, sink, line0),
-            (true, REQUIRED, b'\t') => self.run_direct::<true, REQUIRED, b'\t'>(buf, p, limit, sink, line0),
-            (true, REQUIRED, _) => self.run_direct::<true, REQUIRED, 0>(buf, p, limit, sink, line0),
-            (true, SUMS, b',') => self.run_direct::<true, SUMS, b','>(buf, p, limit, sink, line0),
-            (true, SUMS, _) => self.run_direct::<true, SUMS, 0>(buf, p, limit, sink, line0),
-            (true, _, _) => self.run_direct::<true, 0, 0>(buf, p, limit, sink, line0),
-            (false, REQUIRED, _) => self.run_direct::<false, REQUIRED, 0>(buf, p, limit, sink, line0),
-            (false, SUMS, _) => self.run_direct::<false, SUMS, 0>(buf, p, limit, sink, line0),
-            (false, _, _) => self.run_direct::<false, 0, 0>(buf, p, limit, sink, line0),
+            (true, REQUIRED, b',') => self.run_direct::<S, true, REQUIRED, b','>(buf, p, limit, sink, line0),
+            (true, REQUIRED, b'\t') => self.run_direct::<S, true, REQUIRED, b'\t'>(buf, p, limit, sink, line0),
+            (true, REQUIRED, _) => self.run_direct::<S, true, REQUIRED, 0>(buf, p, limit, sink, line0),
+            (true, SUMS, b',') => self.run_direct::<S, true, SUMS, b','>(buf, p, limit, sink, line0),
+            (true, SUMS, _) => self.run_direct::<S, true, SUMS, 0>(buf, p, limit, sink, line0),
+            (true, _, _) => self.run_direct::<S, true, 0, 0>(buf, p, limit, sink, line0),
+            (false, REQUIRED, _) => self.run_direct::<S, false, REQUIRED, 0>(buf, p, limit, sink, line0),
+            (false, SUMS, _) => self.run_direct::<S, false, SUMS, 0>(buf, p, limit, sink, line0),
+            (false, _, _) => self.run_direct::<S, false, 0, 0>(buf, p, limit, sink, line0),
         }
     }
 
     /// One line at a time (tables that stay in cache).
-    pub(super) fn run_direct<const B: bool, const C: usize, const D: u8>(
+    pub(super) fn run_direct<S: RowSink, const B: bool, const C: usize, const D: u8>(
         &self,
         buf: &[u8],
         mut p: usize,
         limit: usize,
-        sink: &mut Accumulate,
+        sink: &mut S,
         line0: u64,
     ) -> Run {
         let mut lines = 0;
         let mut plain = PlainRetry::default();
         loop {
-            if sink.table.is_large() {
-                let more = self.run_batched::<B, C, D>(buf, p, limit, sink, line0 + lines);
+            if sink.table().is_large() {
+                let more = self.run_batched::<S, B, C, D>(buf, p, limit, sink, line0 + lines);
                 return Run {
                     lines: lines + more.lines,
                     ..more
@@ -71,7 +72,7 @@ impl FastParser {
                 }
                 p += line.end;
                 lines += 1;
-                if sink.table.is_large() {
+                if sink.table().is_large() {
                     break;
                 }
             }
@@ -82,7 +83,7 @@ impl FastParser {
                     halt: Halt::Limit,
                 };
             }
-            if sink.table.is_large() {
+            if sink.table().is_large() {
                 continue;
             }
             // Near the end of the buffer, a long line, or one to decline.
@@ -109,12 +110,12 @@ impl FastParser {
     /// their slots (all the loads in a row, so that their cache misses
     /// overlap), then adds the batch before, whose slots were touched a
     /// batch of parsing ago and are in cache by now.
-    pub(super) fn run_batched<const B: bool, const C: usize, const D: u8>(
+    pub(super) fn run_batched<S: RowSink, const B: bool, const C: usize, const D: u8>(
         &self,
         buf: &[u8],
         mut p: usize,
         limit: usize,
-        sink: &mut Accumulate,
+        sink: &mut S,
         line0: u64,
     ) -> Run {
         let empty = Line {
@@ -152,16 +153,16 @@ impl FastParser {
                 };
                 cur[n] = line;
                 // Hashed here, where it overlaps with the parsing.
-                homes[k][n] = home(sink.table, buf, &line);
+                homes[k][n] = home(sink.table(), buf, &line);
                 p = line.end;
                 n += 1;
             }
             // All the slot loads in a row, so that their misses overlap.
             let touched = homes[k][..n]
                 .iter()
-                .fold(0, |acc, &home| acc ^ sink.table.touch(home));
+                .fold(0, |acc, &home| acc ^ sink.table().touch(home));
             std::hint::black_box(touched);
-            sizes[k] = sink.table.size();
+            sizes[k] = sink.table().size();
             let todo = [
                 (&prev[..pending], &homes[1 - k], sizes[1 - k], pending_at),
                 (&cur[..n], &homes[k], sizes[k], start),

@@ -16,6 +16,8 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use memchr::memchr;
 
 use crate::agg::accept::Accumulate;
+use crate::agg::normalize::{NormalizeSink, Normalizer};
+use crate::agg::sink::RowSink;
 use crate::agg::partial::Partial;
 use crate::error::{Error, SkipKind, Skipped};
 use crate::group::table::Table;
@@ -81,6 +83,9 @@ pub struct Aggregator {
     /// Campaigns of every aggregated row (fast path and csv-core alike);
     /// moved into `partial.campaigns` by [`finish`](Self::finish).
     table: Table,
+    /// Normalizing instead of aggregating ([`Aggregator::normalizing`]):
+    /// rows go to this sink's output, the table stays empty.
+    norm: Option<Box<Normalizer>>,
 }
 
 impl Aggregator {
@@ -130,7 +135,47 @@ impl Aggregator {
             utf8_ids: plan.encoding == crate::text::encoding::Encoding::Utf8,
             partial: Partial::new(offset),
             table: Table::new(),
+            norm: None,
         }
+    }
+
+    /// A reader for the same range as [`for_range`](Self::for_range) that
+    /// writes each accepted row as one line of the normalized table
+    /// ([`crate::agg::normalize`]) instead of aggregating it: take the lines
+    /// with [`normalized`](Self::normalized) as they come, and the last ones
+    /// from [`finish_normalized`](Self::finish_normalized). Rows are
+    /// skipped, counted and rejected exactly as when aggregating; no
+    /// header line is written. `platform`: the `platform` column's text
+    /// (default: the one detected from the header, [`Plan::platform`]).
+    pub fn normalizing(plan: &Plan, start: Start, stop_after: u64, platform: Option<&str>) -> Aggregator {
+        let mut agg = Aggregator::for_range(plan, start, stop_after);
+        let platform = platform.map_or_else(|| plan.platform().name().to_string(), str::to_string);
+        agg.norm = Some(Box::new(Normalizer::new(
+            &platform,
+            plan.has_revenue(),
+            plan.name_column.is_none() && plan.key_is_name(),
+            plan.encoding == crate::text::encoding::Encoding::Windows1252,
+            agg.utf8_ids,
+        )));
+        agg
+    }
+
+    /// The normalized lines written so far and not yet taken (empty unless
+    /// [`normalizing`](Self::normalizing)): write them out and clear the
+    /// buffer, so that memory stays bounded by what one
+    /// [`feed`](Self::feed) call writes.
+    ///
+    /// Panics unless the reader is [`normalizing`](Self::normalizing).
+    pub fn normalized(&mut self) -> &mut Vec<u8> {
+        self.norm.as_mut().expect("a normalizing reader").lines()
+    }
+
+    /// [`finish`](Self::finish) for a [`normalizing`](Self::normalizing)
+    /// reader: the range's result (no campaigns; `rows_aggregated` is the
+    /// rows written) and the lines not yet taken.
+    pub fn finish_normalized(mut self) -> Result<(Partial, Vec<u8>), Error> {
+        let partial = self.finish_rows()?;
+        Ok((partial, std::mem::take(self.normalized())))
     }
 
     /// Sends every line through csv-core, which checks everything, and
@@ -240,6 +285,10 @@ impl Aggregator {
     /// range's result.
     /// The campaign table goes into the result as it is.
     pub fn finish(mut self) -> Result<Partial, Error> {
+        self.finish_rows()
+    }
+
+    fn finish_rows(&mut self) -> Result<Partial, Error> {
         // The last line, and a record still open at the end of the input;
         // an unterminated one is read again from its second line, which may
         // leave another last line.
@@ -275,7 +324,7 @@ impl Aggregator {
         self.partial.campaigns = table;
         self.partial.end = self.offset;
         self.partial.has_revenue = self.layout.sums[Sum::Revenue.index()].is_some();
-        Ok(self.partial)
+        Ok(std::mem::take(&mut self.partial))
     }
 
     fn check_stop(&mut self) {
@@ -310,8 +359,16 @@ impl Aggregator {
             };
             let limit = usize::try_from(room).map_or(usize::MAX, |room| pos.saturating_add(room));
             let (line0, decimal) = (self.partial.newlines, self.layout.format.decimal());
-            let mut sink = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
-            let run = self.fast.run(input, pos, limit, &mut sink, line0);
+            let run = match &mut self.norm {
+                None => {
+                    let mut sink = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
+                    self.fast.run(input, pos, limit, &mut sink, line0)
+                }
+                Some(norm) => {
+                    let mut sink = NormalizeSink::new(norm, &self.table, &mut self.partial, self.layout.today, decimal);
+                    self.fast.run(input, pos, limit, &mut sink, line0)
+                }
+            };
             self.offset += (run.pos - pos) as u64;
             self.partial.newlines += run.lines;
             self.partial.rows_read += run.lines;
@@ -380,14 +437,21 @@ impl Aggregator {
     /// `newlines` line breaks.
     fn accept(&mut self, text: &[u8], parsed: &Line, len: usize, newlines: u64) {
         let row = fast::row(text, 0, parsed, self.partial.newlines + 1);
-        let decimal = self.layout.format.decimal();
-        if let Err(field) = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal).accept(&row) {
+        if let Err(field) = self.sink_accept(&row) {
             self.overflow(field, row.campaign(), row.line());
         }
         self.partial.rows_read += 1;
         self.partial.rows_aggregated += 1;
         self.offset += len as u64;
         self.partial.newlines += newlines;
+    }
+
+    /// Hands an accepted row to this reader's sink: the campaign table, or
+    /// the normalized table.
+    #[inline(always)]
+    fn sink_accept<R: AcceptedRow>(&mut self, row: &R) -> Result<(), crate::schema::field::Field> {
+        let (today, decimal) = (self.layout.today, self.layout.format.decimal());
+        sink_accept(&mut self.norm, &mut self.table, &mut self.partial, today, decimal, row)
     }
 
     fn rejected_limit(&self) -> usize {
@@ -416,5 +480,22 @@ impl Aggregator {
             });
         }
         self.stopped = true;
+    }
+}
+
+/// [`Aggregator::sink_accept`] on the fields it needs (for a caller that
+/// holds a row borrowed from another field).
+#[inline(always)]
+fn sink_accept<R: AcceptedRow>(
+    norm: &mut Option<Box<Normalizer>>,
+    table: &mut Table,
+    partial: &mut Partial,
+    today: Option<Day>,
+    decimal: u8,
+    row: &R,
+) -> Result<(), crate::schema::field::Field> {
+    match norm {
+        None => Accumulate::new(table, partial, today, decimal).accept(row),
+        Some(norm) => RowSink::accept(&mut NormalizeSink::new(norm, table, partial, today, decimal), row),
     }
 }

@@ -232,9 +232,8 @@ impl Aggregator {
                     };
                     self.partial.rows_read += 1;
                     self.partial.rows_aggregated += 1;
-                    let decimal = self.layout.format.decimal();
-                    let mut sink = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
-                    if let Err(f) = sink.accept(&row) {
+                    let (today, decimal) = (self.layout.today, self.layout.format.decimal());
+                    if let Err(f) = sink_accept(&mut self.norm, &mut self.table, &mut self.partial, today, decimal, &row) {
                         let campaign = campaign.to_vec();
                         self.overflow(f, &campaign, line);
                     }
