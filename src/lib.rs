@@ -54,7 +54,7 @@ pub use read::plan::{only_blank_lines, sniff, sniff_with, still_blank, Options, 
 pub use text::encoding::Encoding;
 pub use agg::quality::{Quality, Warn, Warned, WARN_EXAMPLES};
 pub use group::day_pairs::PAIR_LIMIT;
-pub use derive::campaign_list::{CampaignList, NAME_KEY};
+pub use report::campaign_list::{CampaignList, NAME_KEY};
 pub use derive::rank::{parse_minimum, parse_rank, rank, top_k, Guardrails, RankSpec, Ranked, Ranking, TopK};
 pub use report::{aggregate_bytes, rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, ReportOptions, Summary, REJECTED_HEADER};
 pub use run::split::{align, first_pass, run_range_in_memory, run_ranges, split_points, Align, Pass, RangeResult, Span};

@@ -22,8 +22,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the byte-range reader", &["read::range"]),
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job"]),
     ("rankings", &["derive::rank"]),
-    ("the report and its text", &["report::csv", "report"]),
-    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result"]),
+    ("the report and its text", &["report::csv", "report", "report::campaign_list"]),
+    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list"]),
 ];
 
 /// Paths used after `crate::` in the code of `text` (comments and

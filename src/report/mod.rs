@@ -1,5 +1,6 @@
 //! The final result of a run: both rankings and what happened to every row.
 
+pub mod campaign_list;
 pub mod csv;
 
 use crate::agg::partial::{Partial, Rejected, REJECTED_LIMIT};

@@ -3,7 +3,7 @@
 //! main thread and only the rows on screen cross over.
 
 use super::*;
-use crate::derive::campaign_list::CampaignList;
+use crate::report::campaign_list::CampaignList;
 use crate::report::ReportOptions;
 
 /// Every campaign of a finished run (`finishPartials`' `mergedPartial`),
