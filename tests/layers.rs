@@ -23,7 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job"]),
     ("rankings", &["derive::rank"]),
     ("the report and its text", &["report::csv", "report", "report::campaign_list"]),
-    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list"]),
+    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize"]),
 ];
 
 /// Paths used after `crate::` in the code of `text` (comments and

@@ -258,6 +258,35 @@ export interface AggregateOptions {
  */
 export function aggregateFile(file: Blob, options?: AggregateOptions): Promise<AdaggResult>;
 
+/** What normalizeFile resolves with. */
+export interface AdaggNormalized {
+  /** normalized.csv: `date,platform,campaign_id,campaign_name,impressions,clicks,spend,conversions,revenue`, one row per data row, in file order. */
+  csv: Blob;
+  /** Rows written. */
+  rows: number;
+  /** Rows skipped (the rows of rejected_rows.csv, and total rows). */
+  skipped: number;
+  /** The platform written in every row: detected from the header (`google_ads`, `meta`, `linkedin`, `tiktok`, `microsoft_ads`, `generic`) or `platform`. */
+  platform: string;
+}
+
+/**
+ * Writes normalized.csv of `file` in one worker, in one pass (flat memory).
+ * Rejects like aggregateFile; with a DOMException named AbortError when `signal` aborts.
+ */
+export function normalizeFile(
+  file: Blob,
+  options?: {
+    parse?: AdaggParseOptions;
+    /** Overrides the detected platform. */
+    platform?: string;
+    signal?: AbortSignal;
+    onProgress?: (progress: { bytesDone: number; totalBytes: number; rows: number }) => void;
+    workerUrl?: string | URL;
+    wasmUrl?: string | URL;
+  },
+): Promise<AdaggNormalized>;
+
 /** Every campaign of a run, kept in a worker of its own: sort, filter and read it a page at a time. */
 export interface AdaggCampaignList {
   /** Campaigns in the run. */

@@ -11,4 +11,5 @@
 export { AdAggregator } from './widget/ad-aggregator.js';
 export { aggregateFile, preload } from './core/run.js';
 export { openCampaignList } from './core/list.js';
+export { normalizeFile } from './core/normalize.js';
 export { releaseWorkers, workerStats } from './core/pool.js';

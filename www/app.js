@@ -7,6 +7,7 @@ import { warmUp } from './core/pool.js';
 import { showMapping } from './ui/mapping-form.js';
 import { renderProgress } from './ui/progress-view.js';
 import { openCampaignList } from './core/list.js';
+import { normalizeFile } from './core/normalize.js';
 import { campaignTable } from './ui/campaign-table.js';
 import { rankingIds, rankingPanel } from './ui/ranking-table.js';
 import { renderSummary } from './ui/summary-view.js';
@@ -59,6 +60,9 @@ const els = {
   allText: $('all-text'),
   downloadAll: $('download-all'),
   allTable: $('all-table'),
+  normalize: $('normalize'),
+  normalizeText: $('normalize-text'),
+  downloadNormalized: $('download-normalized'),
 };
 
 /** Every KPI, for "All six KPIs". */
@@ -96,6 +100,47 @@ function clearOutput() {
   for (const url of blobUrls) URL.revokeObjectURL(url);
   blobUrls = [];
   closeAll();
+  resetNormalized();
+}
+
+const NORMALIZE_HINT = 'Every row of this file in one clean schema (date, platform, campaign_id, campaign_name, impressions, clicks, spend, conversions, revenue): ISO dates, plain numbers, ready for a warehouse.';
+let normalizing = null; // AbortController of a normalize pass
+
+/** Makes normalized.csv of the last file (one worker, one pass), then offers it. */
+async function makeNormalized() {
+  if (!lastRun || normalizing) return;
+  const { file, parse } = lastRun;
+  normalizing = new AbortController();
+  els.normalize.disabled = true;
+  document.body.dataset.normalize = 'running';
+  try {
+    const r = await normalizeFile(file, {
+      parse,
+      signal: normalizing.signal,
+      onProgress: ({ bytesDone, totalBytes }) => {
+        els.normalizeText.textContent = `Normalizing… ${Math.floor((100 * bytesDone) / Math.max(1, totalBytes))}%`;
+      },
+    });
+    const url = URL.createObjectURL(r.csv);
+    blobUrls.push(url);
+    els.downloadNormalized.href = url;
+    show(els.downloadNormalized, true);
+    els.normalizeText.textContent = `${r.rows.toLocaleString('en-US')} rows (platform ${r.platform})${r.skipped ? `; ${r.skipped.toLocaleString('en-US')} skipped, as in rejected_rows.csv` : ''}.`;
+    document.body.dataset.normalize = 'done';
+  } catch (err) {
+    els.normalizeText.textContent = err?.name === 'AbortError' ? 'Cancelled.' : `Could not normalize: ${err?.message || err}`;
+    document.body.dataset.normalize = 'error';
+  } finally {
+    normalizing = null;
+    els.normalize.disabled = false;
+  }
+}
+
+function resetNormalized() {
+  normalizing?.abort();
+  show(els.downloadNormalized, false);
+  els.normalizeText.textContent = NORMALIZE_HINT;
+  document.body.dataset.normalize = '';
 }
 
 function closeAll() {
@@ -259,6 +304,8 @@ function init() {
     localStorage.setItem(WORKERS_KEY, els.workers.value);
     warmUp({ workers: workerCount() }); // start the extra workers now, not during the run
   });
+
+  els.normalize.addEventListener('click', makeNormalized);
 
   // all_campaigns.csv as the table shows it: once sorted or filtered, the
   // list's worker writes the file in that order.

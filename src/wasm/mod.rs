@@ -6,6 +6,7 @@
 //! or `Blob.arrayBuffer()` slices in browsers without one (WebKit).
 
 mod list;
+mod normalize;
 mod ranges;
 mod result;
 mod stream;

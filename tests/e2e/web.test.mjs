@@ -6,6 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   REPO,
   HEADER,
@@ -21,6 +23,8 @@ import {
   writeFile,
   mkdir,
 } from './helpers.mjs';
+
+const execFileP = promisify(execFile);
 
 let server;
 let browser;
@@ -711,6 +715,36 @@ test('all campaigns: 1 M campaigns scroll, sort by CPM and filter without blocki
   await settle();
   const long = await page.evaluate(() => window.__long);
   assert.deepEqual(long.filter((d) => d > 100), [], `main-thread tasks over 100 ms: ${long}`);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('normalized.csv: the page writes, for every platform fixture, the hand-checked file the CLI writes too', async () => {
+  const page = await openApp();
+  const names = (await readdir(join(REPO, 'tests', 'fixtures'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  let checked = 0;
+  for (const name of names.sort()) {
+    const fixture = join(REPO, 'tests', 'fixtures', name);
+    const expected = await readFile(join(fixture, 'expected_normalized.csv')).catch(() => null);
+    if (!expected) continue;
+    assert.equal(await runFile(page, join(fixture, 'input.csv'), 2), 'done', name);
+    await page.click('#normalize');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.normalize), null, { timeout: 60_000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.normalize), 'done', `${name}: ${await page.locator('#normalize-text').textContent()}`);
+    const got = await download(page, '#download-normalized', join(dir, `norm-${name}.csv`));
+    assert.equal(got.toString(), expected.toString(), `${name}: normalized.csv`);
+    checked++;
+  }
+  assert.ok(checked >= 11, `every platform fixture has its expected_normalized.csv (${checked})`);
+  // A large file: the same bytes as the CLI's `adagg normalize`, in chunks.
+  const cli = join(dir, 'norm-cli');
+  await mkdir(cli, { recursive: true });
+  await execFileP(join(REPO, 'target', 'release', 'adagg'), ['normalize', '--input', files.clean, '--output', cli]);
+  assert.equal(await runFile(page, files.clean, 2), 'done');
+  await page.click('#normalize');
+  await page.waitForFunction(() => document.body.dataset.normalize === 'done', null, { timeout: 60_000 });
+  const big = await download(page, '#download-normalized', join(dir, 'norm-clean.csv'));
+  assert.ok(big.equals(await readFile(join(cli, 'normalized.csv'))), 'normalized.csv of a 4 MB file = the CLI');
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });

@@ -13,6 +13,7 @@
 //        {id, type:'list-open', plan, merged} -> {handle, length}   the all-campaigns table (list.js)
 //        {id, type:'list-sort', handle, key, descending} / {id, type:'list-filter', handle, text} -> rows shown
 //        {id, type:'list-rows', handle, from, count} -> [[cell...]]; {id, type:'list-csv', handle} -> Blob
+//        {id, type:'normalize', file, options, platform} -> {csv: Blob, rows, skipped, platform} (normalized.csv)
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value, memory}   range value: {partial, start, end, newlines,
 //                                     strictStopped, stopped, rejected: Blob of records (rejected.js)}
@@ -21,7 +22,7 @@
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
 //   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
 //   the wasm instance trapped, so the pool retires the worker.
-import init, { sniff, aggregateRange, finishPartials, checkReport, splitRanges, alignRanges, CampaignList } from '../pkg/adagg.js';
+import init, { sniff, aggregateRange, finishPartials, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile } from '../pkg/adagg.js';
 import { RejectedSpool, rejectedCsv } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
@@ -47,6 +48,24 @@ function doList(msg) {
   else if (msg.type === 'list-csv') return new Blob([list.csv()], { type: 'text/csv;charset=utf-8' });
   else throw new Error(`unknown message type ${msg.type}`);
   return list.shown;
+}
+
+/** normalized.csv of `file`, made here in one pass, kept as Blob parts (flat memory). */
+async function doNormalize(id, { file, options, platform }) {
+  const parts = [];
+  const r = await normalizeFile(
+    file,
+    options,
+    platform || undefined,
+    (bytesDone, rows) => {
+      if (running.get(id)) return false;
+      postMessage({ id, type: 'progress', bytesDone: Number(bytesDone), rows: Number(rows) });
+      return true;
+    },
+    (chunk) => parts.push(new Blob([chunk])),
+  );
+  if (running.get(id)) throw Object.assign(new Error('cancelled'), { kind: 'cancelled' });
+  return { csv: new Blob(parts, { type: 'text/csv;charset=utf-8' }), rows: Number(r.rows), skipped: Number(r.skipped), platform: r.platform };
 }
 
 /** The calls running: id -> true once asked to stop. */
@@ -168,6 +187,7 @@ self.onmessage = async ({ data: msg }) => {
     else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges);
     else if (msg.type === 'warm') value = await doWarm();
     else if (msg.type.startsWith('list-')) value = doList(msg);
+    else if (msg.type === 'normalize') value = await doNormalize(id, msg);
     else throw new Error(`unknown message type ${msg.type}`);
     postMessage({ id, type: 'done', value, memory: memoryBytes() }, transfer);
   } catch (err) {
