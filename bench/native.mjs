@@ -61,6 +61,12 @@ export function nativeBench({ files, big, longIds = [], kpi = null, runs, python
       cases.push({ id: `native.adagg.t${t}.${f.key}`, kind: 'adagg', name: `adagg CLI -t ${t}`, threads: t, file: f, out, cmd: adagg, args: ['-i', f.path, '-o', out, '-t', String(t)] });
     }
   }
+  {
+    // normalized.csv of the 50-campaign file (issue 15), with all threads.
+    const out = join(outDir, `cli-normalize-t${threads}`);
+    mkdirSync(out, { recursive: true });
+    cases.push({ id: `native.normalize.t${threads}.${base.key}`, kind: 'normalize', name: `adagg normalize -t ${threads}`, threads, file: base, out, cmd: adagg, args: ['normalize', '-i', base.path, '-o', out, '-t', String(threads)] });
+  }
   if (kpi) {
     // Every KPI ranked, and all_campaigns.csv (issue 15), with all threads.
     const out = join(outDir, `cli-kpi-t${threads}`);

@@ -111,6 +111,10 @@ function targets(meta, rows, floors) {
       `${k.mbps.toFixed(0)} vs ${a.mbps.toFixed(0)} MB/s (${x(k.mbps / a.mbps)})`,
     ]);
   }
+  target(`normalize ≥ 0.5 × the aggregate job's throughput (native -t ${t})`, [`native.adagg.t${t}.50`, `native.normalize.t${t}.50`], (a, z) => [
+    z.mbps >= 0.5 * a.mbps,
+    `${z.mbps.toFixed(0)} vs ${a.mbps.toFixed(0)} MB/s (${x(z.mbps / a.mbps)})`,
+  ]);
   // Long ids: time against the 8-digit-id file of the same rows and
   // campaigns (so not per byte: its rows are 9 bytes longer), and threads
   // against one thread.

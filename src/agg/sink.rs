@@ -14,6 +14,9 @@ use crate::schema::field::Field;
 /// no campaign table takes them all alike and leaves [`table`](Self::table)
 /// empty (never large, so readers never batch for it).
 pub trait RowSink {
+    /// Whether the fast path runs its copies specialised per layout and
+    /// delimiter for this sink (else only its general loop: one copy).
+    const SPECIALIZED: bool = true;
     /// The campaign table the readers batch their lookups for.
     fn table(&self) -> &Table;
     /// A row; on overflow nothing changes and the field is returned.

@@ -22,6 +22,12 @@ impl FastParser {
                 halt: Halt::Declined,
             };
         }
+        if !S::SPECIALIZED {
+            return match self.delim_below {
+                true => self.run_direct::<S, true, 0, 0>(buf, p, limit, sink, line0),
+                false => self.run_direct::<S, false, 0, 0>(buf, p, limit, sink, line0),
+            };
+        }
         // The one-mask parser for the common layout, with the delimiter
         // as a constant, for commas and tabs.
         match (self.delim_below, self.canonical(), self.delimiter) {
