@@ -54,7 +54,7 @@ async fn run(text: &str, n: usize) -> JsValue {
         partials.push(&get(&r, "partial"));
     }
     assert_eq!(prev_end, size);
-    finish_partials(plan, partials, 10).unwrap()
+    finish_partials(plan, partials, JsValue::from(10)).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -105,7 +105,7 @@ async fn utf16_files_are_one_range() {
     let second = aggregate_range(b, plan.clone(), size / 2.0, size, None, None, None, None).await.unwrap();
     assert_eq!(get(&first, "end").as_f64(), Some(size));
     assert_eq!(get(&second, "start").as_f64(), Some(size));
-    let result = finish_partials(plan, Array::of2(&get(&first, "partial"), &get(&second, "partial")), 10).unwrap();
+    let result = finish_partials(plan, Array::of2(&get(&first, "partial"), &get(&second, "partial")), JsValue::from(10)).unwrap();
     assert_eq!(
         get(&result, "ctrCsv").as_string().unwrap(),
         format!("{}\nCaf\u{e9},100,5,2.50,1,0.0500,2.50\nB,100,1,1.00,0,0.0100,\n", adagg::HEADER)
@@ -161,11 +161,11 @@ async fn merge_overflow_is_located_by_a_csv_core_pass() {
     let first = aggregate_range(blob(&text), plan.clone(), start, size / 2.0, None, None, None, None).await.unwrap();
     let second = aggregate_range(blob(&text), plan.clone(), size / 2.0, size, None, None, None, None).await.unwrap();
     assert_eq!(get(&first, "end").as_f64(), get(&second, "start").as_f64());
-    let err = finish_partials(plan.clone(), Array::of2(&get(&first, "partial"), &get(&second, "partial")), 10).unwrap_err();
+    let err = finish_partials(plan.clone(), Array::of2(&get(&first, "partial"), &get(&second, "partial")), JsValue::from(10)).unwrap_err();
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("locate"));
     let located = aggregate_range(blob(&text), plan.clone(), start, size, None, Some(true), None, Some(true)).await.unwrap();
     assert_eq!(get(&located, "stopped").as_bool(), Some(true));
-    let err = finish_partials(plan, Array::of1(&get(&located, "partial")), 10).unwrap_err();
+    let err = finish_partials(plan, Array::of1(&get(&located, "partial")), JsValue::from(10)).unwrap_err();
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("input"));
     let message = get(&err, "message").as_string().unwrap();
     assert_eq!(message, "line 40003: total impressions of campaign \"BIG\" exceeds 18446744073709551615");

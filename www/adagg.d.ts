@@ -156,14 +156,14 @@ export interface AdaggResult {
   hasRevenue: boolean;
   /** all_campaigns.csv when `allCampaigns` asked for it (a Blob: it can be large), else null. */
   allCampaignsCsv: Blob | null;
-  /** Top campaigns by click-through rate (the standard tables only: without `rank`). */
-  ctr?: AdaggRow[];
-  /** Top campaigns by lowest cost per acquisition (without `rank`). */
-  cpa?: AdaggRow[];
-  /** The CTR ranking as CSV (top10_ctr.csv for top 10; without `rank`). */
-  ctrCsv?: string;
-  /** The CPA ranking as CSV (top10_cpa.csv for top 10; without `rank`). */
-  cpaCsv?: string;
+  /** Top campaigns by click-through rate (the standard table, with the guardrails in force). */
+  ctr: AdaggRow[];
+  /** Top campaigns by lowest cost per acquisition (the standard table). */
+  cpa: AdaggRow[];
+  /** The CTR ranking as CSV (top10_ctr.csv for top 10). */
+  ctrCsv: string;
+  /** The CPA ranking as CSV (top10_cpa.csv for top 10). */
+  cpaCsv: string;
   /** The columns of a ranking's rows, in order (`campaignName` comes beside `campaignId`). */
   columns: AdaggColumn[];
   /** The metrics, one ranking each (`ctr`, then `cpa`). */

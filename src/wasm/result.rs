@@ -4,7 +4,7 @@
 use super::*;
 use crate::report::ReportOptions;
 use crate::schema::columns::KPI_COLUMNS;
-use crate::{parse_minimum, parse_rank, Guardrails, RankSpec, Sum};
+use crate::{parse_minimum, parse_rank, Guardrails, RankSpec, Ranking, Sum};
 
 /// A ranked row for JS: one property per column of [`RANKING_COLUMNS`]
 /// (by its `key`, as text), then `campaignName`: the last name seen for
@@ -109,9 +109,8 @@ fn columns_js(columns: &[crate::schema::columns::Column]) -> Vec<ColumnJs> {
 
 /// Every ranking of `report`, in the format `kpi` says (rankings asked
 /// for by metric) or FV-SEC001's.
-fn rankings_js(report: &Report, kpi: bool) -> Vec<RankingJs<'_>> {
-    report
-        .rankings
+fn rankings_js<'a>(report: &'a Report, rankings: &'a [Ranking], kpi: bool) -> Vec<RankingJs<'a>> {
+    rankings
         .iter()
         .map(|r| {
             let absent = r.metric.needs_optional() && !report.has_revenue;
@@ -217,6 +216,10 @@ fn report_options(value: &JsValue) -> Result<(ReportOptions, bool), JsValue> {
         }
         rankings.push(RankSpec { metric, better, top, guardrails });
     }
+    // The standard tables too, after the ones asked for (with the same
+    // guardrails): the first API's `ctr`, `cpa`, `ctrCsv`, `cpaCsv` are
+    // always there.
+    rankings.extend(ReportOptions::fv_sec001(top).rankings.into_iter().map(|spec| RankSpec { guardrails, ..spec }));
     Ok((ReportOptions { rankings, all: o.all }, true))
 }
 
@@ -229,13 +232,13 @@ pub fn check_report(options: JsValue) -> Result<(), JsValue> {
 
 /// Every ranking of a report for JS: `<key>` (its rows) and `<key>Csv`
 /// (its file) for each metric, e.g. `ctr` and `ctrCsv`.
-struct RankingsJs<'a>(&'a Report);
+struct RankingsJs<'a>(&'a [Ranking]);
 
 impl Serialize for RankingsJs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.rankings.len() * 2))?;
-        for ranking in &self.0.rankings {
+        let mut map = s.serialize_map(Some(self.0.len() * 2))?;
+        for ranking in self.0 {
             let rows: Vec<RowJs> = ranking.rows.iter().map(RowJs).collect();
             map.serialize_entry(ranking.metric.key, &rows)?;
             map.serialize_entry(&format!("{}Csv", ranking.metric.key), &crate::ranking_csv(&ranking.rows))?;
@@ -325,10 +328,10 @@ struct MappingJs {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultJs<'a> {
-    /// The standard tables' `ctr`, `ctrCsv`, `cpa`, `cpaCsv` (only when
-    /// no ranking was asked for by metric: they keep the first API's shape).
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    standard: Option<RankingsJs<'a>>,
+    /// The standard tables' `ctr`, `ctrCsv`, `cpa`, `cpaCsv` (the first
+    /// API's shape; always there, with the guardrails in force).
+    #[serde(flatten)]
+    standard: RankingsJs<'a>,
     rankings: Vec<RankingJs<'a>>,
     has_revenue: bool,
     columns: Vec<ColumnJs>,
@@ -385,10 +388,15 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
     if let Some(err) = &report.stop_error {
         return Err(stop_error(err));
     }
+    // With rankings asked for by KPI, the standard two come after them.
+    let (asked, standard) = match kpi {
+        true => report.rankings.split_at(report.rankings.len() - METRICS.len()),
+        false => (&report.rankings[..], &report.rankings[..]),
+    };
     let s = &report.summary;
     let result = ResultJs {
-        standard: (!kpi).then_some(RankingsJs(&report)),
-        rankings: rankings_js(&report, kpi),
+        standard: RankingsJs(standard),
+        rankings: rankings_js(&report, asked, kpi),
         has_revenue: report.has_revenue,
         columns: columns_js(&RANKING_COLUMNS),
         kpi_columns: columns_js(&KPI_COLUMNS),

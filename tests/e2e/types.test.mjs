@@ -133,7 +133,7 @@ test('a real result with rankings asked for by KPI, guardrails, revenue and all 
   assert.equal(isBlob, true, 'allCampaignsCsv is a Blob');
   assert.match(allText, /^campaign_id,campaign_name,total_impressions,.*,ROAS\n111,Spring,/);
   assert.equal(typed.hasRevenue, true);
-  assert.equal(typed.ctr, undefined, 'no standard tables when rankings are asked for');
+  assert.deepEqual(typed.ctr.map((r) => r.campaignId), ['111', '222'], 'the standard tables are there too, with the guardrails');
   assert.deepEqual(typed.rankings.map((r) => [r.key, r.better, r.fileName, r.removed]), [
     ['roas', 'higher', 'top10_roas.csv', 1],
     ['cpc', 'higher', 'top10_cpc.csv', 1],
