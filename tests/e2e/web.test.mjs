@@ -483,7 +483,7 @@ test('parallel ranges are re-aligned when a quoted newline crosses a split', asy
   await page.close();
 });
 
-test('no request leaves the origin; none but blob:/data: once the page has loaded (runs, cancel, downloads)', async () => {
+test('no request leaves the origin; none but blob:/data: once the page has loaded (runs, cancel, the all-campaigns table, normalized.csv, downloads)', async () => {
   const page = await openApp();
   // One worker per core: the pool keeps that many (more are started per run).
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -502,10 +502,20 @@ test('no request leaves the origin; none but blob:/data: once the page has loade
   await page.evaluate(() => document.getElementById('cancel').click()); // the run may be over already
   await page.waitForFunction(() => ['cancelled', 'done'].includes(document.body.dataset.state));
   assert.equal(await runFile(page, files.malformed), 'done');
+  // The all-campaigns table (a worker of the pool) sorted and downloaded, and
+  // normalized.csv (another): nothing is loaded for them either.
+  await setRanking(page, { all: true }); // re-runs the last file with every campaign
+  await page.waitForFunction(() => document.body.dataset.allTable === 'ready', null, { timeout: 60_000 });
+  await page.click('#all-table button[data-key="cpm"]');
+  await page.waitForFunction(() => document.querySelector('#all-table th[aria-sort="ascending"]'));
+  await download(page, '#download-all', join(dir, 'net', 'all_campaigns.csv'));
+  await page.click('#normalize');
+  await page.waitForFunction(() => document.body.dataset.normalize === 'done', null, { timeout: 60_000 });
+  await download(page, '#download-normalized', join(dir, 'net', 'normalized.csv'));
   await page.close();
 
   const later = requests.slice(mark).filter((r) => !/^(blob|data):/.test(r.url));
-  assert.deepEqual(later, [], 'requests after load: two runs, a cancel and the downloads');
+  assert.deepEqual(later, [], 'requests after load: runs, a cancel, the all-campaigns table, normalized.csv and the downloads');
   const foreign = requests.filter((r) => !/^(blob|data):/.test(r.url) && new URL(r.url).origin !== origin);
   assert.deepEqual(foreign, [], 'requests to another origin during the whole test run');
   assert.ok(requests.length > 0, 'requests were recorded');

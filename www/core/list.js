@@ -4,7 +4,7 @@
 // only the rows on screen cross over.
 import { withKind } from './errors.js';
 import { loadModule, resolveUrl } from './module.js';
-import { WorkerClient } from './rpc.js';
+import { poolFor } from './pool.js';
 
 /** result -> {plan, merged, workerUrl, module}: what a list is opened from (run.js). */
 const sources = new WeakMap();
@@ -35,8 +35,19 @@ export async function openCampaignList(result) {
     throw withKind(new TypeError('openCampaignList: the result has no campaign list (run aggregateFile with allCampaigns: true).'), 'input');
   }
   const module = source.module ?? (await loadModule({ wasmUrl: source.wasmUrl }));
-  const worker = new WorkerClient(module, source.workerUrl ? resolveUrl(source.workerUrl) : null);
-  const { handle, length } = await worker.call({ type: 'list-open', plan: source.plan, merged: source.merged });
+  // One of the pool's workers (started at page load: opening a list loads
+  // nothing), kept out of the pool until close().
+  const shared = poolFor(module, source.workerUrl ? resolveUrl(source.workerUrl) : null);
+  const [worker] = await shared.take(1);
+  let handle;
+  let length;
+  try {
+    ({ handle, length } = await worker.call({ type: 'list-open', plan: source.plan, merged: source.merged }));
+  } catch (err) {
+    shared.give(worker);
+    throw err;
+  }
+  let closed = false;
   let shown = length;
   return {
     length,
@@ -61,8 +72,12 @@ export async function openCampaignList(result) {
     csv() {
       return worker.call({ type: 'list-csv', handle });
     },
+    /** Frees the list and gives its worker back to the pool. */
     close() {
-      worker.terminate();
+      if (closed) return;
+      closed = true;
+      const freed = worker.call({ type: 'list-close', handle }).catch(() => {});
+      shared.give(worker, freed);
     },
   };
 }

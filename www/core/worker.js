@@ -12,7 +12,8 @@
 //        {type:'cancel', target}             stop call `target` (a range stops within 16 MiB)
 //        {id, type:'list-open', plan, merged} -> {handle, length}   the all-campaigns table (list.js)
 //        {id, type:'list-sort', handle, key, descending} / {id, type:'list-filter', handle, text} -> rows shown
-//        {id, type:'list-rows', handle, from, count} -> [[cell...]]; {id, type:'list-csv', handle} -> Blob
+//        {id, type:'list-rows', handle, from, count} -> [[cell...]]; {id, type:'list-csv', handle} -> Blob;
+//        {id, type:'list-close', handle}
 //        {id, type:'normalize', file, options, platform} -> {csv: Blob, rows, skipped, platform} (normalized.csv)
 //   out: {id, type:'progress', bytesDone, rows}
 //        {id, type:'done', value, memory}   range value: {partial, start, end, newlines,
@@ -42,6 +43,11 @@ function doList(msg) {
   }
   const list = lists.get(msg.handle);
   if (!list) throw new Error('this campaign list was closed');
+  if (msg.type === 'list-close') {
+    lists.delete(msg.handle);
+    list.free();
+    return 0;
+  }
   if (msg.type === 'list-sort') list.sort(msg.key, msg.descending);
   else if (msg.type === 'list-filter') list.filter(msg.text);
   else if (msg.type === 'list-rows') return list.rows(msg.from, msg.count);
