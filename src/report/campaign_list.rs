@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 
 use crate::derive::rank::Ranked;
-use crate::report::csv::{cell, kpi_csv};
+use crate::report::csv::{kpi_csv, shown_cell};
 use crate::schema::columns::{Value, KPI_COLUMNS};
 use crate::schema::metric::Better;
 
@@ -126,13 +126,7 @@ impl CampaignList {
             .iter()
             .map(|&i| {
                 let r = &self.rows[i as usize];
-                let mut cells: Vec<String> = KPI_COLUMNS
-                    .iter()
-                    .map(|c| match c.needs_optional() && !self.has_revenue {
-                        true => String::new(),
-                        false => cell(c, r),
-                    })
-                    .collect();
+                let mut cells: Vec<String> = KPI_COLUMNS.iter().map(|c| shown_cell(c, r, self.has_revenue)).collect();
                 cells.push(r.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default());
                 cells
             })

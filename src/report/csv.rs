@@ -28,6 +28,15 @@ pub fn csv_text_field(raw: &[u8]) -> String {
 
 pub use crate::text::cell::push_csv_text_field;
 
+/// A cell as shown in every output: [`cell`], but empty for a column that
+/// needs revenue when no input had it (absent, not zero).
+pub fn shown_cell(column: &Column, r: &Ranked, revenue: bool) -> String {
+    match column.needs_optional() && !revenue {
+        true => String::new(),
+        false => cell(column, r),
+    }
+}
+
 /// The whole CSV file for a ranking: [`HEADER`] plus one LF-terminated
 /// row each, the columns of [`RANKING_COLUMNS`].
 pub fn ranking_csv(rows: &[Ranked]) -> String {
@@ -72,8 +81,7 @@ fn columns_csv(columns: &[Column], rows: &[Ranked], revenue: bool, names: bool) 
                         push_csv_text_field(&mut out, r.name.as_deref().unwrap_or(&[]));
                     }
                 }
-                _ if column.needs_optional() && !revenue => {}
-                _ => out.push_str(&cell(column, r)),
+                _ => out.push_str(&shown_cell(column, r, revenue)),
             }
         }
         out.push('\n');

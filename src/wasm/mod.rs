@@ -24,7 +24,7 @@ use web_sys::Blob;
 
 use crate::schema::columns::RANKING_COLUMNS;
 use crate::schema::metric::{Better, METRICS};
-use crate::{cell, Aggregator, Encoding, Error, Field, Job, Options, Partial, Plan, Ranked, Report, Start};
+use crate::{Aggregator, Encoding, Error, Field, Job, Options, Partial, Plan, Ranked, Report, Start};
 
 fn plan_from_js(value: JsValue) -> Result<Plan, JsError> {
     let plan: Plan = serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad plan: {e}")))?;

@@ -3,43 +3,23 @@
 
 use super::*;
 use crate::report::ReportOptions;
-use crate::schema::columns::KPI_COLUMNS;
+use crate::report::csv::shown_cell;
+use crate::schema::columns::{Column, KPI_COLUMNS};
 use crate::{parse_minimum, parse_rank, Guardrails, RankSpec, Ranking, Sum};
 
-/// A ranked row for JS: one property per column of [`RANKING_COLUMNS`]
-/// (by its `key`, as text), then `campaignName`: the last name seen for
-/// the campaign ("" when the file has no name column).
-struct RowJs<'a>(&'a Ranked);
+/// A ranked row for JS: one property per column (by its `key`, as text;
+/// the columns that need revenue empty without it), then `campaignName`:
+/// the last name seen for the campaign ("" when the file has no name
+/// column).
+struct RowJs<'a>(&'a Ranked, &'static [Column], bool);
 
 impl Serialize for RowJs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(RANKING_COLUMNS.len() + 1))?;
-        for column in &RANKING_COLUMNS {
-            map.serialize_entry(column.key, &cell(column, self.0))?;
-        }
-        let name = self.0.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
-        map.serialize_entry("campaignName", &name)?;
-        map.end()
-    }
-}
-
-/// A row of a ranking asked for by metric, or of all campaigns, for JS:
-/// one property per column of [`KPI_COLUMNS`] (the columns that need
-/// revenue empty without it), then `campaignName`.
-struct KpiRowJs<'a>(&'a Ranked, bool);
-
-impl Serialize for KpiRowJs<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (row, revenue) = (self.0, self.1);
-        let mut map = s.serialize_map(Some(KPI_COLUMNS.len() + 1))?;
-        for column in &KPI_COLUMNS {
-            let value = match column.needs_optional() && !revenue {
-                true => String::new(),
-                false => cell(column, row),
-            };
-            map.serialize_entry(column.key, &value)?;
+        let (row, columns, revenue) = (self.0, self.1, self.2);
+        let mut map = s.serialize_map(Some(columns.len() + 1))?;
+        for column in columns {
+            map.serialize_entry(column.key, &shown_cell(column, row, revenue))?;
         }
         let name = row.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
         map.serialize_entry("campaignName", &name)?;
@@ -47,27 +27,13 @@ impl Serialize for KpiRowJs<'_> {
     }
 }
 
-/// Rows of one ranking in its format: the FV-SEC001 columns for the
-/// default rankings, the KPI columns for rankings asked for by metric.
-enum RowsJs<'a> {
-    Standard(&'a [Ranked]),
-    Kpi(&'a [Ranked], bool),
-}
+/// The rows of one ranking with its columns: [`RANKING_COLUMNS`] for the
+/// standard tables, [`KPI_COLUMNS`] for rankings asked for by metric.
+struct RowsJs<'a>(&'a [Ranked], &'static [Column], bool);
 
 impl Serialize for RowsJs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let rows = match self {
-            RowsJs::Standard(rows) | RowsJs::Kpi(rows, _) => rows,
-        };
-        let mut seq = s.serialize_seq(Some(rows.len()))?;
-        for row in rows.iter() {
-            match self {
-                RowsJs::Standard(_) => seq.serialize_element(&RowJs(row))?,
-                RowsJs::Kpi(_, revenue) => seq.serialize_element(&KpiRowJs(row, *revenue))?,
-            }
-        }
-        seq.end()
+        s.collect_seq(self.0.iter().map(|row| RowJs(row, self.1, self.2)))
     }
 }
 
@@ -126,7 +92,7 @@ fn rankings_js<'a>(report: &'a Report, rankings: &'a [Ranking], kpi: bool) -> Ve
                 top: r.spec.top,
                 file_name: format!("top{}_{}.csv", r.spec.top, r.metric.key),
                 columns: if kpi { columns_js(&KPI_COLUMNS) } else { columns_js(&RANKING_COLUMNS) },
-                rows: if kpi { RowsJs::Kpi(&r.rows, report.has_revenue) } else { RowsJs::Standard(&r.rows) },
+                rows: RowsJs(&r.rows, if kpi { &KPI_COLUMNS } else { &RANKING_COLUMNS }, report.has_revenue),
                 csv: if kpi { report.kpi_ranking_csv(r) } else { crate::ranking_csv(&r.rows) },
                 eligible: r.eligible,
                 removed: r.removed,
@@ -239,8 +205,7 @@ impl Serialize for RankingsJs<'_> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(Some(self.0.len() * 2))?;
         for ranking in self.0 {
-            let rows: Vec<RowJs> = ranking.rows.iter().map(RowJs).collect();
-            map.serialize_entry(ranking.metric.key, &rows)?;
+            map.serialize_entry(ranking.metric.key, &RowsJs(&ranking.rows, &RANKING_COLUMNS, true))?;
             map.serialize_entry(&format!("{}Csv", ranking.metric.key), &crate::ranking_csv(&ranking.rows))?;
         }
         map.end()

@@ -1,12 +1,11 @@
-// The all-campaigns table's data: every campaign of a run, kept in a
-// worker of its own (a CampaignList in its wasm instance), so that sorting
-// and filtering a million campaigns never block the page's main thread;
-// only the rows on screen cross over.
+// The all-campaigns table's data: every campaign of a run, kept in one of
+// the pool's workers (a CampaignList in its wasm instance) while the table
+// is open, so that sorting and filtering a million campaigns never block
+// the page's main thread; only the rows on screen cross over.
 import { withKind } from './errors.js';
-import { loadModule, resolveUrl } from './module.js';
 import { poolFor } from './pool.js';
 
-/** result -> {plan, merged, workerUrl, module}: what a list is opened from (run.js). */
+/** result -> {plan, merged, workerUrl, module}: what a list is opened from (run.js: the run's compiled module and worker URL, or null). */
 const sources = new WeakMap();
 
 /**
@@ -34,10 +33,9 @@ export async function openCampaignList(result) {
   if (!source) {
     throw withKind(new TypeError('openCampaignList: the result has no campaign list (run aggregateFile with allCampaigns: true).'), 'input');
   }
-  const module = source.module ?? (await loadModule({ wasmUrl: source.wasmUrl }));
   // One of the pool's workers (started at page load: opening a list loads
   // nothing), kept out of the pool until close().
-  const shared = poolFor(module, source.workerUrl ? resolveUrl(source.workerUrl) : null);
+  const shared = poolFor(source.module, source.workerUrl);
   const [worker] = await shared.take(1);
   let handle;
   let length;

@@ -22,7 +22,7 @@ const MAX_PX = 8_000_000;
  * @param {{length: number, shown: number, sort: Function, filter: Function, rows: Function}} list
  * @param {Array<{key: string, label: string, kind: string}>} columns the list's cells, in order (kpiColumns)
  * @param {{kpis?: Array<{key: string, better: string}>, height?: number, onView?: (view: {sorted: boolean, filtered: boolean, shown: number}) => void}} [options]
- * @returns {{destroy: () => void, idle: () => Promise<void>}} idle: resolves once the last request is drawn
+ * @returns {{destroy: () => void}}
  */
 export function campaignTable(container, list, columns, { kpis = [], height = 480, onView = () => {} } = {}) {
   const better = new Map(kpis.map((k) => [k.key, k.better]));
@@ -46,7 +46,6 @@ export function campaignTable(container, list, columns, { kpis = [], height = 48
   let sorted = null; // {key, descending}
   let filtered = '';
   let request = 0; // the latest rows request; older answers are dropped
-  let pending = Promise.resolve();
   let frame = 0;
 
   const fmt = (n) => n.toLocaleString('en-US');
@@ -98,15 +97,10 @@ export function campaignTable(container, list, columns, { kpis = [], height = 48
   function refresh() {
     const id = ++request;
     const at = layout();
-    if (at.count <= 0) {
-      draw([], at);
-      pending = Promise.resolve();
-      return pending;
-    }
-    pending = list.rows(at.from, at.count).then((rows) => {
+    if (at.count <= 0) return draw([], at);
+    list.rows(at.from, at.count).then((rows) => {
       if (id === request) draw(rows, layout().from === at.from ? at : layout());
     });
-    return pending;
   }
 
   scroller.addEventListener('scroll', () => {
@@ -157,7 +151,5 @@ export function campaignTable(container, list, columns, { kpis = [], height = 48
       cancelAnimationFrame(frame);
       container.replaceChildren();
     },
-    /** Resolves once the last rows asked for are drawn (tests, downloads). */
-    idle: () => pending,
   };
 }

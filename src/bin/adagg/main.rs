@@ -410,18 +410,15 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         Ok(partial)
     }
 
-    /// One byte range per thread, merged in file order.
+    /// One byte range per thread (`run_one(start, stop_after, pass)`),
+    /// merged in file order; re-runs as [`run_ranges`] decides.
     fn run_parallel(
-        path: &Path,
-        plan: &Plan,
-        len: u64,
-        threads: usize,
-        spills: &Spills,
+        points: &[u64],
+        run_one: impl Fn(Start, u64, Pass) -> Result<Partial, adagg::Error> + Sync,
     ) -> Result<Partial, adagg::Error> {
-        let points = split_points(plan, len, threads);
-        let run_one = |start, stop, pass| run_range(path, plan, start, stop, pass, spills);
+        let run_one = &run_one;
         run_ranges(
-            &points,
+            points,
             |jobs| {
                 std::thread::scope(|s| {
                     let handles: Vec<_> = jobs
@@ -436,6 +433,23 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             },
             run_one,
         )
+    }
+
+    /// The summary's last lines: bytes, time, throughput, threads, peak memory.
+    fn timing_lines(len: u64, secs: f64, threads: usize) -> String {
+        let mut text = format!(
+            "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})\n",
+            len,
+            len as f64 / 1e6,
+            secs,
+            len as f64 / 1e6 / secs.max(1e-9),
+            threads,
+            if threads == 1 { "" } else { "s" }
+        );
+        if let Some(mib) = peak_rss_mib() {
+            text += &format!("peak memory:     {mib:.1} MiB\n");
+        }
+        text
     }
 
     /// Files that must be transcoded (UTF-16) are read as one stream.
@@ -498,8 +512,9 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             let threads = args
                 .threads
                 .min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
-            let partial =
-                run_parallel(&args.input, &plan, len, threads, &spills).map_err(|e| e.to_string())?;
+            let points = split_points(&plan, len, threads);
+            let partial = run_parallel(&points, |start, stop, pass| run_range(&args.input, &plan, start, stop, pass, &spills))
+                .map_err(|e| e.to_string())?;
             let bounds = (partial.start, partial.end);
             let report = Report::with_options(&plan, partial, &report_options);
             (plan, report, bounds, threads)
@@ -543,18 +558,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 text += &format!("{note}\n");
             }
         }
-        text += &format!(
-            "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})\n",
-            len,
-            len as f64 / 1e6,
-            secs,
-            len as f64 / 1e6 / secs.max(1e-9),
-            threads,
-            if threads == 1 { "" } else { "s" }
-        );
-        if let Some(mib) = peak_rss_mib() {
-            text += &format!("peak memory:     {mib:.1} MiB\n");
-        }
+        text += &timing_lines(len, secs, threads);
         text += &format!("wrote {} and {}\n", written.join(", "), rejected.display());
         let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
         Ok(())
@@ -655,20 +659,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         } else {
             let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
             let points = split_points(&plan, len, threads);
-            let run_one = |start, stop, pass| run_norm_range(&args.input, &plan, start, stop, pass, &spills, &out, platform);
-            run_ranges(
-                &points,
-                |jobs| {
-                    std::thread::scope(|s| {
-                        let handles: Vec<_> = jobs
-                            .into_iter()
-                            .map(|(start, stop)| s.spawn(move || run_one(start, stop, Pass::Fast)))
-                            .collect();
-                        handles.into_iter().map(|h| h.join().expect("worker thread")).collect()
-                    })
-                },
-                run_one,
-            )
+            run_parallel(&points, |start, stop, pass| run_norm_range(&args.input, &plan, start, stop, pass, &spills, &out, platform))
             .and_then(|partial| {
                 // The other ranges' lines after the first's, in file order.
                 let mut w = std::fs::OpenOptions::new()
@@ -715,18 +706,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         if report.summary.quality.dates_checked {
             text += "note: normalize does not check duplicate (campaign, date) rows\n";
         }
-        text += &format!(
-            "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})\n",
-            len,
-            len as f64 / 1e6,
-            secs,
-            len as f64 / 1e6 / secs.max(1e-9),
-            threads,
-            if threads == 1 { "" } else { "s" }
-        );
-        if let Some(mib) = peak_rss_mib() {
-            text += &format!("peak memory:     {mib:.1} MiB\n");
-        }
+        text += &timing_lines(len, secs, threads);
         text += &format!("wrote {} and {}\n", path.display(), rejected.display());
         let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
         Ok(())
