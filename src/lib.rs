@@ -45,6 +45,7 @@ pub use row::record::{RAW_LIMIT, RECORD_LIMIT};
 pub use error::{Error, SkipKind, Skipped};
 pub use schema::field::Field;
 pub use run::job::{normalize_bytes, Job};
+pub use run::files::{combine, platform_key, split_platform_key, Combined, FileResult, FileSummary, PlatformTotals};
 pub use agg::normalize::NORMALIZED_HEADER;
 pub use schema::platform::Platform;
 pub use text::number::{parse_count, parse_micros, NumError};
@@ -54,7 +55,8 @@ pub use read::plan::{only_blank_lines, sniff, sniff_with, still_blank, Options, 
 pub use text::encoding::Encoding;
 pub use agg::quality::{Quality, Warn, Warned, WARN_EXAMPLES};
 pub use group::day_pairs::PAIR_LIMIT;
-pub use report::campaign_list::{CampaignList, NAME_KEY};
+pub use report::campaign_list::{CampaignList, NAME_KEY, PLATFORM_KEY};
+pub use report::platforms::{files_text, platform_totals_csv, PLATFORM_TOTALS_HEADER};
 pub use derive::rank::{parse_minimum, parse_rank, rank, top_k, Guardrails, RankSpec, Ranked, Ranking, TopK};
 pub use report::{aggregate_bytes, rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, ReportOptions, Summary, REJECTED_HEADER};
 pub use run::split::{align, first_pass, run_range_in_memory, run_ranges, split_points, Align, Pass, RangeResult, Span};

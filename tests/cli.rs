@@ -767,3 +767,56 @@ fn normalize_keeps_undated_rows_and_rejects_as_aggregate() {
     assert!(read(&out.join("rejected_rows.csv")).lines().count() == 2);
 }
 
+
+/// Issue 15: several inputs of different platforms, kept apart by
+/// platform (hand-checked files), merged with `--merge-platforms`, a
+/// platform named with `--platform`, rejected rows with their file.
+#[test]
+fn several_inputs_of_several_platforms() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let google = fixtures.join("revenue_google_ads/input.csv");
+    let meta = fixtures.join("revenue_meta/input.csv");
+    let expected = fixtures.join("multi_google_meta");
+    let out = tmpdir("multi");
+    let (g, m, o) = (google.to_str().unwrap(), meta.to_str().unwrap(), out.to_str().unwrap());
+    let run = adagg(&["-i", g, "-i", m, "-o", o, "--rank", "roas", "--min-conversions", "10", "--all"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    for (file, want) in [
+        ("platform_totals.csv", "expected_platform_totals.csv"),
+        ("top10_roas.csv", "expected_top10_roas_min10.csv"),
+        ("all_campaigns.csv", "expected_all_campaigns.csv"),
+    ] {
+        assert_eq!(read(&out.join(file)), read(&expected.join(want)), "{file}");
+    }
+    let summary = String::from_utf8_lossy(&run.stdout);
+    assert!(summary.contains(&format!("{g}: google_ads, 4 rows read, 3 aggregated, 1 skipped, 2 campaigns")), "{summary}");
+    assert!(summary.contains(&format!("{m}: meta, 4 rows read, 3 aggregated, 1 skipped, 2 campaigns")), "{summary}");
+    assert!(summary.contains("removed 2 campaigns"), "{summary}");
+    assert_eq!(read(&out.join("rejected_rows.csv")), "file,line,reason,raw_line\n");
+
+    // The same export twice, the second said to be Meta's: two platforms,
+    // so each campaign twice; merged across platforms, once with doubled totals.
+    let run = adagg(&["-i", g, "-i", g, "--platform", "meta", "-o", o, "--all"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let all = read(&out.join("all_campaigns.csv"));
+    assert!(all.starts_with("platform,campaign_id,campaign_name,"), "{all}");
+    assert!(all.contains("\ngoogle_ads,111,Spring Sale,3000,100,100.00,10,1500.00,") && all.contains("\nmeta,111,Spring Sale,3000,"), "{all}");
+    let top = read(&out.join("top10_ctr.csv"));
+    assert!(top.starts_with(&format!("platform,{}\n", adagg::HEADER)), "{top}");
+    let run = adagg(&["-i", g, "-i", g, "--platform", "meta", "--merge-platforms", "-o", o, "--all"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let all = read(&out.join("all_campaigns.csv"));
+    assert!(all.starts_with("campaign_id,campaign_name,") && all.contains("\n111,Spring Sale,6000,200,200.00,20,3000.00,"), "{all}");
+    assert_eq!(read(&out.join("top10_ctr.csv")).lines().next(), Some(adagg::HEADER));
+    let totals = read(&out.join("platform_totals.csv"));
+    assert!(totals.contains("\ngoogle_ads,1,3,2,7000,") && totals.contains("\nmeta,1,3,2,7000,"), "{totals}");
+
+    // Errors name the file; a --platform names a known platform.
+    let bad = out.join("bad.csv");
+    std::fs::write(&bad, "no,header,here\n1,2,3\n").unwrap();
+    let run = adagg(&["-i", g, "-i", bad.to_str().unwrap(), "-o", o]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains(bad.to_str().unwrap()), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = adagg(&["-i", g, "--platform", "myspace", "-i", m, "-o", o]);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("unknown platform \"myspace\""), "{}", String::from_utf8_lossy(&run.stderr));
+}

@@ -730,3 +730,105 @@ proptest! {
     }
 }
 
+
+/// The campaigns of one whole input, as one pass gives them.
+fn campaigns_of(input: &[u8]) -> (BTreeMap<Vec<u8>, Totals>, u64) {
+    let mut job = Job::with_options(options());
+    job.feed(input).unwrap();
+    let (_, partial) = job.finish().unwrap();
+    let mut out = BTreeMap::new();
+    partial.campaigns.for_each(|id, t| {
+        out.insert(id.to_vec(), *t);
+    });
+    (out, partial.rows_aggregated)
+}
+
+/// `files` as one file: one header (with revenue when any file has it),
+/// then every file's rows in order (a file without revenue gets `,0`).
+fn concatenated(files: &[&Vec<u8>]) -> Vec<u8> {
+    let revenue = files.iter().any(|f| f.starts_with(b"campaign_id,date,impressions,clicks,spend,conversions,revenue"));
+    let mut out = b"campaign_id,date,impressions,clicks,spend,conversions".to_vec();
+    out.extend_from_slice(if revenue { b",revenue\n" } else { b"\n" });
+    for f in files {
+        let has = f.starts_with(b"campaign_id,date,impressions,clicks,spend,conversions,revenue");
+        for line in f.split(|&b| b == b'\n').skip(1).filter(|l| !l.is_empty()) {
+            out.extend_from_slice(line);
+            out.extend_from_slice(if revenue && !has { b",0\n" } else { b"\n" });
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Issue 15: several files combined equal the aggregate of their
+    /// concatenation: per platform when several are kept apart, over all
+    /// files when they share one platform or are merged across platforms;
+    /// per-platform totals are the sums of that platform's campaigns.
+    #[test]
+    fn files_combined_equal_the_aggregate_of_their_concatenation(
+        files in prop::collection::vec((plain_file_with(any::<bool>()), 0usize..3), 1..4),
+        merge in any::<bool>(),
+    ) {
+        use adagg::Platform;
+        let kinds = [Platform::GoogleAds, Platform::Meta, Platform::Generic];
+        let mut results = Vec::new();
+        let mut plans = Vec::new();
+        for (i, (input, kind)) in files.iter().enumerate() {
+            let mut job = Job::with_options(options());
+            job.feed(input).unwrap();
+            let (plan, mut partial) = job.finish().unwrap();
+            results.push(adagg::FileResult::take(format!("file{i}.csv"), kinds[*kind], &plan, &mut partial));
+            plans.push(plan);
+        }
+        let platforms: Vec<Platform> = files.iter().map(|(_, k)| kinds[*k]).collect();
+        let by_platform = !merge && platforms.iter().any(|&p| p != platforms[0]);
+        let combined = adagg::combine(results, &plans, merge).unwrap();
+        prop_assert_eq!(combined.by_platform, by_platform);
+        let mut got = BTreeMap::new();
+        combined.partial.campaigns.for_each(|id, t| {
+            got.insert(id.to_vec(), *t);
+        });
+        let mut expected = BTreeMap::new();
+        let groups: Vec<Option<Platform>> = match by_platform {
+            true => kinds.iter().copied().map(Some).collect(),
+            false => vec![None],
+        };
+        for group in groups {
+            let members: Vec<&Vec<u8>> = files.iter().filter(|(_, k)| group.is_none_or(|g| kinds[*k] == g)).map(|(f, _)| f).collect();
+            if members.is_empty() {
+                continue;
+            }
+            let (campaigns, _) = campaigns_of(&concatenated(&members));
+            for (id, t) in campaigns {
+                let key = match group {
+                    Some(p) => adagg::platform_key(p, &id),
+                    None => id,
+                };
+                expected.insert(key, t);
+            }
+        }
+        prop_assert_eq!(&got, &expected);
+        let rows: u64 = files.iter().map(|(f, _)| campaigns_of(f).1).sum();
+        prop_assert_eq!(combined.partial.rows_aggregated, rows);
+        for p in &combined.platforms {
+            let mut sum = Totals::default();
+            for (f, k) in &files {
+                if kinds[*k] == p.platform {
+                    for t in campaigns_of(f).0.values() {
+                        sum.add(t).unwrap();
+                    }
+                }
+            }
+            prop_assert_eq!(p.totals, sum, "{:?}", p.platform);
+        }
+        // The report splits keys of several platforms back: as many rows
+        // as campaigns, each with its platform exactly when kept apart.
+        let report = adagg::Report::with_options(&combined.plan, combined.partial, &adagg::ReportOptions { rankings: Vec::new(), all: true });
+        let all = report.all.unwrap();
+        prop_assert_eq!(all.len(), expected.len());
+        prop_assert!(all.iter().all(|r| r.platform.is_some() == by_platform));
+        prop_assert!(all.windows(2).all(|w| (w[0].platform.map(|p| p.name()), &w[0].campaign_id) < (w[1].platform.map(|p| p.name()), &w[1].campaign_id)));
+    }
+}

@@ -20,9 +20,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("what an accepted row does; what a range accumulates", &["agg::quality", "agg::partial", "agg::accept", "agg::sink", "agg::normalize"]),
     ("the fast line parser", &["read::fast"]),
     ("the byte-range reader", &["read::range"]),
-    ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job"]),
+    ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job", "run::files"]),
     ("rankings", &["derive::rank"]),
-    ("the report and its text", &["report::csv", "report", "report::campaign_list"]),
+    ("the report and its text", &["report::csv", "report", "report::campaign_list", "report::platforms"]),
     ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize"]),
 ];
 

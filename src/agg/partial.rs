@@ -86,6 +86,10 @@ pub struct Partial {
     /// The input had a revenue column (merged with OR): without one,
     /// revenue sums are 0 and ROAS is absent, not zero.
     pub has_revenue: bool,
+    /// Campaign keys are `platform` `\0` `id` ([`crate::run::files`]):
+    /// several platforms loaded and kept apart. Never set on a range's
+    /// result.
+    pub platform_keys: bool,
 }
 
 impl Partial {
@@ -192,6 +196,7 @@ impl Partial {
         self.rejected_omitted += next.rejected_omitted + extra;
         self.end = next.end;
         self.has_revenue |= next.has_revenue;
+        self.platform_keys |= next.platform_keys;
         self.strict_stopped = next.strict_stopped;
         self.newlines += next.newlines;
         self.rows_read += next.rows_read;

@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 
 use crate::group::table::Table;
 use crate::schema::metric::{Better, Metric};
+use crate::schema::platform::Platform;
 use crate::schema::totals::{Sum, Totals};
 
 /// Minimum volumes a campaign needs to be ranked: it is eligible when each
@@ -111,6 +112,9 @@ pub struct Ranked {
     pub totals: Totals,
     /// The last campaign name seen for it, when the file also has names.
     pub name: Option<Box<[u8]>>,
+    /// Its platform, when several platforms were loaded and kept apart
+    /// ([`crate::run::files`]); `None` otherwise.
+    pub platform: Option<Platform>,
 }
 
 /// One ranking: a metric and its best campaigns, best first.
@@ -208,7 +212,7 @@ impl TopK {
         let (k, metric, better) = (self.k, self.metric, self.spec.better);
         let item = (id, totals);
         let at = self.best.partition_point(|b| metric.order_by(better, key(b), item) == Ordering::Less);
-        self.best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None });
+        self.best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None, platform: None });
         self.best.truncate(k);
         if self.best.len() == k {
             let last = &self.best[k - 1].totals;

@@ -24,16 +24,21 @@ pub struct CampaignList {
     filter: String,
     has_revenue: bool,
     has_names: bool,
+    has_platforms: bool,
 }
 
 /// The key of the name column (not one of [`KPI_COLUMNS`]).
 pub const NAME_KEY: &str = "campaignName";
 
+/// The key of the platform column (several platforms kept apart).
+pub const PLATFORM_KEY: &str = "platform";
+
 impl CampaignList {
-    /// A list of `rows` (every campaign, by id: [`crate::Report::all`]).
-    pub fn new(rows: Vec<Ranked>, has_revenue: bool, has_names: bool) -> CampaignList {
+    /// A list of `rows` (every campaign, by key: [`crate::Report::all`]);
+    /// `has_platforms`: rows carry their platform (several kept apart).
+    pub fn new(rows: Vec<Ranked>, has_revenue: bool, has_names: bool, has_platforms: bool) -> CampaignList {
         let view = (0..rows.len() as u32).collect();
-        CampaignList { rows, view, sort: None, filter: String::new(), has_revenue, has_names }
+        CampaignList { rows, view, sort: None, filter: String::new(), has_revenue, has_names, has_platforms }
     }
 
     /// Campaigns in the list.
@@ -52,29 +57,34 @@ impl CampaignList {
     }
 
     /// Sorts the rows shown by column `key` (a [`KPI_COLUMNS`] key or
-    /// [`NAME_KEY`]), highest first when `descending`. Metrics compare as
-    /// exact ratios; a campaign without the metric (or without revenue,
-    /// for the columns that need it) comes last either way; ties by id
-    /// ascending. Errors name an unknown column.
+    /// [`NAME_KEY`], [`PLATFORM_KEY`]), highest first when `descending`.
+    /// Metrics compare as exact ratios; a campaign without the metric (or
+    /// without revenue, for the columns that need it) comes last either
+    /// way; ties by id ascending (then platform). Errors name an unknown
+    /// column.
     pub fn sort(&mut self, key: &str, descending: bool) -> Result<(), String> {
         let column = KPI_COLUMNS.iter().find(|c| c.key == key);
-        if column.is_none() && key != NAME_KEY {
+        if column.is_none() && key != NAME_KEY && key != PLATFORM_KEY {
             return Err(format!("unknown column {key:?}"));
         }
         let rows = &self.rows;
         let dir = |o: Ordering| if descending { o.reverse() } else { o };
-        let id = |i: u32| &rows[i as usize].campaign_id;
+        let platform = |i: u32| rows[i as usize].platform.map_or("", |p| p.name());
+        let id = |i: u32| (&rows[i as usize].campaign_id, platform(i));
         match column.map(|c| c.value) {
+            None if key == PLATFORM_KEY => {
+                self.view.sort_by(|&a, &b| dir(platform(a).cmp(platform(b))).then_with(|| id(a).cmp(&id(b))));
+            }
             None => {
                 let name = |i: u32| rows[i as usize].name.as_deref().unwrap_or(&[]);
-                self.view.sort_by(|&a, &b| dir(name(a).cmp(name(b))).then_with(|| id(a).cmp(id(b))));
+                self.view.sort_by(|&a, &b| dir(name(a).cmp(name(b))).then_with(|| id(a).cmp(&id(b))));
             }
-            Some(Value::Id) => self.view.sort_by(|&a, &b| dir(id(a).cmp(id(b)))),
+            Some(Value::Id) => self.view.sort_by(|&a, &b| dir(id(a).cmp(&id(b)))),
             Some(Value::Sum(sum)) => {
                 let absent = !sum.required() && !self.has_revenue;
                 self.view.sort_by(|&a, &b| match absent {
-                    true => id(a).cmp(id(b)),
-                    false => dir(sum.of(&rows[a as usize].totals).cmp(&sum.of(&rows[b as usize].totals))).then_with(|| id(a).cmp(id(b))),
+                    true => id(a).cmp(&id(b)),
+                    false => dir(sum.of(&rows[a as usize].totals).cmp(&sum.of(&rows[b as usize].totals))).then_with(|| id(a).cmp(&id(b))),
                 });
             }
             Some(Value::Metric(m)) => {
@@ -93,7 +103,7 @@ impl CampaignList {
                         (false, true) => Ordering::Greater,
                         (false, false) => Ordering::Equal,
                     }
-                    .then_with(|| id(a).cmp(id(b)))
+                    .then_with(|| id(a).cmp(&id(b)))
                 });
             }
         }
@@ -110,6 +120,7 @@ impl CampaignList {
             wanted.is_empty()
                 || contains_lower(&r.campaign_id, wanted)
                 || r.name.as_deref().is_some_and(|n| contains_lower(n, wanted))
+                || r.platform.is_some_and(|p| contains_lower(p.name().as_bytes(), wanted))
         };
         self.view = (0..self.rows.len() as u32).filter(|&i| matches(&self.rows[i as usize])).collect();
         if let Some((key, descending)) = self.sort.clone() {
@@ -118,8 +129,9 @@ impl CampaignList {
     }
 
     /// Rows `from..from + count` of the view, each as its cells in
-    /// [`KPI_COLUMNS`] order then the name (text as written in the CSV,
-    /// unquoted; the columns that need revenue empty without it).
+    /// [`KPI_COLUMNS`] order, then the name, then (several platforms kept
+    /// apart) the platform: text as written in the CSV, unquoted; the
+    /// columns that need revenue empty without it.
     pub fn rows(&self, from: usize, count: usize) -> Vec<Vec<String>> {
         let end = from.saturating_add(count).min(self.view.len());
         self.view[from.min(end)..end]
@@ -128,6 +140,9 @@ impl CampaignList {
                 let r = &self.rows[i as usize];
                 let mut cells: Vec<String> = KPI_COLUMNS.iter().map(|c| shown_cell(c, r, self.has_revenue)).collect();
                 cells.push(r.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default());
+                if self.has_platforms {
+                    cells.push(r.platform.map_or("", |p| p.name()).to_string());
+                }
                 cells
             })
             .collect()
@@ -136,7 +151,7 @@ impl CampaignList {
     /// `all_campaigns.csv` of the rows shown, in the order shown.
     pub fn csv(&self) -> String {
         let rows: Vec<Ranked> = self.view.iter().map(|&i| self.rows[i as usize].clone()).collect();
-        kpi_csv(&rows, self.has_revenue, self.has_names)
+        kpi_csv(&rows, self.has_revenue, self.has_names, self.has_platforms)
     }
 }
 
@@ -156,7 +171,7 @@ mod tests {
     use crate::schema::totals::Totals;
 
     fn row(id: &str, name: &str, t: [u64; 5]) -> Ranked {
-        Ranked { campaign_id: id.as_bytes().into(), totals: Totals::new(t), name: (!name.is_empty()).then(|| name.as_bytes().into()) }
+        Ranked { campaign_id: id.as_bytes().into(), totals: Totals::new(t), name: (!name.is_empty()).then(|| name.as_bytes().into()), platform: None }
     }
 
     fn list() -> CampaignList {
@@ -170,6 +185,7 @@ mod tests {
             ],
             true,
             true,
+            false,
         )
     }
 

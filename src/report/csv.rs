@@ -40,23 +40,38 @@ pub fn shown_cell(column: &Column, r: &Ranked, revenue: bool) -> String {
 /// The whole CSV file for a ranking: [`HEADER`] plus one LF-terminated
 /// row each, the columns of [`RANKING_COLUMNS`].
 pub fn ranking_csv(rows: &[Ranked]) -> String {
-    columns_csv(&RANKING_COLUMNS, rows, true, false)
+    ranking_csv_with(rows, false)
 }
+
+/// [`ranking_csv`], with [`PLATFORM_HEADER`] first when `platforms`
+/// (several platforms kept apart).
+pub fn ranking_csv_with(rows: &[Ranked], platforms: bool) -> String {
+    columns_csv(&RANKING_COLUMNS, rows, true, false, platforms)
+}
+
+/// The platform column's header, first in every ranking file when several
+/// platforms were loaded and kept apart.
+pub const PLATFORM_HEADER: &str = "platform";
 
 /// A KPI file (`all_campaigns.csv`, `top{N}_{metric}.csv` asked for by
 /// metric): [`KPI_HEADER`] (with [`NAME_HEADER`] after `campaign_id` when
 /// `names`), one LF-terminated row each, the columns of [`KPI_COLUMNS`];
 /// the columns that need revenue are empty unless `revenue`. Text cells
 /// (id, name) are spreadsheet-safe and RFC 4180-quoted.
-pub fn kpi_csv(rows: &[Ranked], revenue: bool, names: bool) -> String {
-    columns_csv(&KPI_COLUMNS, rows, revenue, names)
+pub fn kpi_csv(rows: &[Ranked], revenue: bool, names: bool, platforms: bool) -> String {
+    columns_csv(&KPI_COLUMNS, rows, revenue, names, platforms)
 }
 
 /// The one CSV writer of ranked rows: `columns`' headers (the name's
 /// after the id's when `names`), then one LF-terminated row each; the
-/// columns that need revenue empty unless `revenue`.
-fn columns_csv(columns: &[Column], rows: &[Ranked], revenue: bool, names: bool) -> String {
+/// columns that need revenue empty unless `revenue`; each row's platform
+/// first when `platforms`.
+fn columns_csv(columns: &[Column], rows: &[Ranked], revenue: bool, names: bool, platforms: bool) -> String {
     let mut out = String::with_capacity(KPI_HEADER.len() + 16 + rows.len() * 96);
+    if platforms {
+        out.push_str(PLATFORM_HEADER);
+        out.push(',');
+    }
     for (i, column) in columns.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -69,6 +84,10 @@ fn columns_csv(columns: &[Column], rows: &[Ranked], revenue: bool, names: bool) 
     }
     out.push('\n');
     for r in rows {
+        if platforms {
+            push_csv_text_field(&mut out, r.platform.map_or("", |p| p.name()).as_bytes());
+            out.push(',');
+        }
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -101,7 +120,7 @@ mod tests {
 
     #[test]
     fn spec_example() {
-        let row = Ranked { campaign_id: b"CMP042"[..].into(), totals: t(125000, 6250, 12_500_500_000, 625), name: None };
+        let row = Ranked { campaign_id: b"CMP042"[..].into(), totals: t(125000, 6250, 12_500_500_000, 625), name: None, platform: None };
         assert_eq!(ranking_csv(&[row]), format!("{HEADER}\nCMP042,125000,6250,12500.50,625,0.0500,20.00\n"));
     }
 
@@ -111,17 +130,18 @@ mod tests {
             campaign_id: b"=A1"[..].into(),
             totals: Totals::new([1000, 8, 12_345_000, 3, 40_005_000]),
             name: Some(b"Sale, \"big\""[..].into()),
+            platform: None,
         };
-        let z = Ranked { campaign_id: b"Z"[..].into(), totals: Totals::default(), name: None };
+        let z = Ranked { campaign_id: b"Z"[..].into(), totals: Totals::default(), name: None, platform: None };
         let rows = [a, z];
         assert_eq!(
-            kpi_csv(&rows, true, true),
+            kpi_csv(&rows, true, true, false),
             "campaign_id,campaign_name,total_impressions,total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS\n\
              '=A1,\"Sale, \"\"big\"\"\",1000,8,12.35,3,40.01,0.0080,1.54,12.35,0.3750,4.12,3.24\n\
              Z,,0,0,0.00,0,0.00,,,,,,\n"
         );
         assert_eq!(
-            kpi_csv(&rows, false, false),
+            kpi_csv(&rows, false, false, false),
             format!("{KPI_HEADER}\n'=A1,1000,8,12.35,3,,0.0080,1.54,12.35,0.3750,4.12,\nZ,0,0,0.00,0,,,,,,,\n")
         );
     }

@@ -2,6 +2,7 @@
 
 pub mod campaign_list;
 pub mod csv;
+pub mod platforms;
 
 use crate::agg::partial::{Partial, Rejected, REJECTED_LIMIT};
 use crate::agg::quality::{Quality, Warn, Warned};
@@ -9,7 +10,8 @@ use crate::group::day_pairs::PAIR_LIMIT;
 use crate::derive::rank::{RankSpec, Ranked, Ranking, TopK};
 use crate::error::{SkipKind, Skipped};
 use crate::read::plan::Plan;
-use crate::report::csv::{csv_text_field, kpi_csv, push_csv_text_field, ranking_csv};
+use crate::report::csv::{csv_text_field, kpi_csv, push_csv_text_field, ranking_csv_with};
+use crate::run::files::split_platform_key;
 use crate::schema::metric::{Metric, CPA, CTR, METRICS};
 use crate::text::encoding::Encoding;
 use crate::text::transcode::decode_windows_1252;
@@ -139,6 +141,9 @@ pub struct Report {
     /// The input has a campaign-name column beside the id: the KPI files
     /// carry `campaign_name` after `campaign_id`.
     pub has_names: bool,
+    /// Several platforms were loaded and kept apart: every ranked row has
+    /// its platform, and the ranking files carry `platform` first.
+    pub has_platforms: bool,
     /// What happened to every row.
     pub summary: Summary,
     /// Skipped data rows for `rejected_rows.csv` (absolute lines).
@@ -216,7 +221,7 @@ impl Report {
                 }
             }
             if let Some(all) = &mut all {
-                all.push(Ranked { campaign_id: id.into(), totals: *t, name: None });
+                all.push(Ranked { campaign_id: id.into(), totals: *t, name: None, platform: None });
             }
         });
         if let Some(all) = &mut all {
@@ -232,9 +237,17 @@ impl Report {
                 false => (id, name),
             })
             .collect();
+        let by_platform = partial.platform_keys;
+        // Names by key; then a key of several platforms split into the
+        // platform and the id.
         let with_names = |mut rows: Vec<Ranked>| {
             for r in &mut rows {
                 r.name = names.get(&r.campaign_id).cloned();
+                if by_platform {
+                    let (platform, id) = split_platform_key(&r.campaign_id);
+                    r.platform = platform;
+                    r.campaign_id = id.into();
+                }
             }
             rows
         };
@@ -254,6 +267,7 @@ impl Report {
             all: all.map(with_names),
             has_revenue,
             has_names: plan.name_column.is_some(),
+            has_platforms: by_platform,
             summary: Summary {
                 rows_read: partial.rows_read,
                 rows_aggregated: partial.rows_aggregated,
@@ -285,20 +299,26 @@ impl Report {
 
     /// The ranking file for `metric`: `top10_<key>.csv`'s contents.
     pub fn ranking_csv(&self, metric: &Metric) -> String {
-        ranking_csv(self.ranking(metric))
+        ranking_csv_with(self.ranking(metric), self.has_platforms)
+    }
+
+    /// A ranking in the FV-SEC001 format (`top10_ctr.csv`), with
+    /// `platform` first when several platforms were kept apart.
+    pub fn standard_ranking_csv(&self, ranking: &Ranking) -> String {
+        ranking_csv_with(&ranking.rows, self.has_platforms)
     }
 
     /// A ranking in the KPI format (`top{N}_{metric}.csv` asked for by
     /// metric): [`crate::KPI_HEADER`], with `campaign_name` when the input
     /// has names.
     pub fn kpi_ranking_csv(&self, ranking: &Ranking) -> String {
-        kpi_csv(&ranking.rows, self.has_revenue, self.has_names)
+        kpi_csv(&ranking.rows, self.has_revenue, self.has_names, self.has_platforms)
     }
 
     /// `all_campaigns.csv`: every campaign with every KPI, by id (empty
     /// but for its header unless [`ReportOptions::all`] asked for it).
     pub fn all_campaigns_csv(&self) -> String {
-        kpi_csv(self.all.as_deref().unwrap_or(&[]), self.has_revenue, self.has_names)
+        kpi_csv(self.all.as_deref().unwrap_or(&[]), self.has_revenue, self.has_names, self.has_platforms)
     }
 
     /// Lines for the summary about the KPIs: why ROAS is absent, and per

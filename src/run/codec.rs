@@ -55,8 +55,8 @@ impl Partial {
         let mut out = Vec::with_capacity(256 + campaigns * 48);
         out.extend_from_slice(MAGIC);
         section(&mut out, Section::Range, |out| {
-            let flags = [self.strict_stopped, self.has_revenue].map(u64::from);
-            for v in [self.start, self.end, self.newlines, self.rows_read, self.rows_aggregated, flags[0], flags[1]] {
+            let flags = [self.strict_stopped, self.has_revenue, self.platform_keys].map(u64::from);
+            for v in [self.start, self.end, self.newlines, self.rows_read, self.rows_aggregated, flags[0], flags[1], flags[2]] {
                 put(out, v);
             }
         });
@@ -154,6 +154,7 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
     p.rows_aggregated = s.u64()?;
     p.strict_stopped = s.u64()? != 0;
     p.has_revenue = s.u64()? != 0;
+    p.platform_keys = s.u64()? != 0;
     s.end()?;
 
     let mut s = r.section(Section::Skipped)?;

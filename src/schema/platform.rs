@@ -93,6 +93,32 @@ impl Platform {
         }
         best.1
     }
+
+    /// The platform of file `file_name` with these header names: by the
+    /// header ([`Platform::detect`]); when it tells none, by words in the
+    /// file's name (`google`, `adwords`, `meta`, `facebook`, `fb`,
+    /// `instagram`, `linkedin`, `tiktok`, `bing`, `microsoft`), as exports
+    /// are often saved under the platform's name.
+    pub fn detect_file<S: AsRef<str>>(header: &[S], file_name: &str) -> Platform {
+        match Platform::detect(header) {
+            Platform::Generic => Platform::from_file_name(file_name).unwrap_or(Platform::Generic),
+            p => p,
+        }
+    }
+
+    /// The platform a file's name tells, if any: a word of it (split at
+    /// anything not a letter or digit) naming one.
+    pub fn from_file_name(file_name: &str) -> Option<Platform> {
+        let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name).to_ascii_lowercase();
+        base.split(|c: char| !c.is_ascii_alphanumeric()).find_map(|word| match word {
+            "google" | "googleads" | "adwords" | "gads" => Some(Platform::GoogleAds),
+            "meta" | "facebook" | "fb" | "instagram" => Some(Platform::Meta),
+            "linkedin" => Some(Platform::LinkedIn),
+            "tiktok" => Some(Platform::TikTok),
+            "bing" | "microsoft" | "msads" => Some(Platform::MicrosoftAds),
+            _ => None,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -120,5 +146,11 @@ mod tests {
         }
         assert_eq!(Platform::from_name("Bing"), Some(Platform::MicrosoftAds));
         assert_eq!(Platform::from_name("myspace"), None);
+        let generic = ["campaign_id", "date", "impressions", "clicks", "spend", "conversions"];
+        assert_eq!(Platform::detect_file(&generic, "exports/facebook-2026-11.csv"), Platform::Meta);
+        assert_eq!(Platform::detect_file(&generic, "Google_Ads_Nov.csv"), Platform::GoogleAds);
+        assert_eq!(Platform::detect_file(&generic, "C:\\data\\bing.csv"), Platform::MicrosoftAds);
+        assert_eq!(Platform::detect_file(&generic, "metadata.csv"), Platform::Generic, "words, not substrings");
+        assert_eq!(Platform::detect_file(&["Campaign", "Day", "Impr.", "Clicks", "Cost", "Conversions"], "meta.csv"), Platform::GoogleAds, "the header first");
     }
 }

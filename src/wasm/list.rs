@@ -20,8 +20,8 @@ impl CampaignListJs {
         let plan = plan_from_js(plan)?;
         let partial = Partial::from_bytes(merged).map_err(|e| stop_error(&e))?;
         let report = Report::with_options(&plan, partial, &ReportOptions { rankings: Vec::new(), all: true });
-        let (has_revenue, has_names) = (report.has_revenue, report.has_names);
-        Ok(CampaignListJs(CampaignList::new(report.all.unwrap_or_default(), has_revenue, has_names)))
+        let (has_revenue, has_names, has_platforms) = (report.has_revenue, report.has_names, report.has_platforms);
+        Ok(CampaignListJs(CampaignList::new(report.all.unwrap_or_default(), has_revenue, has_names, has_platforms)))
     }
 
     /// Campaigns in the list.

@@ -32,7 +32,17 @@ With --rank, writes DIR/top{N}_{metric}.csv per ranking instead of the two
 top10 files, with every KPI: campaign_id[,campaign_name],total_impressions,
 total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS.
 
-  -i, --input FILE        the CSV file to read
+  -i, --input FILE        a CSV file to read; repeat for several files (their
+                          campaigns combined exactly; each file's platform
+                          detected from its header or name; with several
+                          platforms, a campaign is one per (platform,
+                          campaign_id), every ranking file gets `platform`
+                          first, DIR/platform_totals.csv has each platform's
+                          totals and rejected_rows.csv a `file` column first)
+      --platform NAME     the platform of the --input just before it:
+                          google_ads, meta, linkedin, tiktok, microsoft_ads
+                          or generic (default: detected)
+      --merge-platforms   one campaign per campaign_id whatever its platform
   -o, --output DIR        where to write the results (created if missing)
   -t, --threads N         worker threads (default: all cores)
       --top N             rows per ranking (default: 10)
@@ -97,7 +107,8 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     }
 
     struct Args {
-        input: PathBuf,
+        /// `--input`s in the order given, each with the `--platform` after it.
+        inputs: Vec<Input>,
         output: PathBuf,
         threads: usize,
         top: usize,
@@ -108,7 +119,13 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         all: bool,
         /// `adagg normalize`.
         normalize: bool,
-        /// `--platform` (normalize only).
+        /// `--merge-platforms`: one campaign per id whatever its platform.
+        merge_platforms: bool,
+    }
+
+    /// One `--input` and the `--platform` given after it.
+    struct Input {
+        path: PathBuf,
         platform: Option<String>,
     }
 
@@ -178,8 +195,11 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             argv.remove(0);
         }
         let mut parser = lexopt::Parser::from_args(argv);
-        let mut platform = None;
-        let (mut input, mut output, mut threads, mut top) = (None, None, None, 10);
+        let mut inputs: Vec<Input> = Vec::new();
+        // A --platform before any --input (kept for a single input).
+        let mut early_platform = None;
+        let mut merge_platforms = false;
+        let (mut output, mut threads, mut top) = (None, None, 10);
         let mut options = Options::default();
         let mut rank: Vec<(&'static adagg::Metric, Better)> = Vec::new();
         let mut guardrails = Guardrails::NONE;
@@ -190,7 +210,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         while let Some(arg) = parser.next().map_err(ArgError::from_lexopt)? {
             match arg {
                 Short('i') | Long("input") => {
-                    input = Some(PathBuf::from(parser.value().map_err(ArgError::value)?))
+                    inputs.push(Input { path: PathBuf::from(parser.value().map_err(ArgError::value)?), platform: None })
                 }
                 Short('o') | Long("output") => {
                     output = Some(PathBuf::from(parser.value().map_err(ArgError::value)?))
@@ -239,14 +259,31 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                     guardrails = guardrails.with(Sum::Spend, v);
                 }
                 Long("all") => all = true,
-                Long("platform") if normalize => {
+                Long("platform") => {
                     let name = text(&mut parser)?;
-                    platform = Some(match Platform::from_name(&name) {
+                    let platform = match Platform::from_name(&name) {
                         Some(p) => p.name().to_string(),
-                        None if !name.trim().is_empty() => name.trim().to_string(),
-                        None => return Err(ArgError::value("--platform: an empty name")),
-                    });
+                        // normalize writes any name; aggregating keeps platforms apart by kind.
+                        None if normalize && !name.trim().is_empty() => name.trim().to_string(),
+                        None if normalize => return Err(ArgError::value("--platform: an empty name")),
+                        None => {
+                            return Err(ArgError::value(format!(
+                                "--platform: unknown platform {name:?} (one of google_ads, meta, linkedin, tiktok, microsoft_ads, generic)"
+                            )))
+                        }
+                    };
+                    match inputs.last_mut() {
+                        Some(input) if input.platform.is_none() => input.platform = Some(platform),
+                        Some(input) => {
+                            return Err(ArgError::value(format!(
+                                "--platform: given twice for {} (a --platform names the --input just before it)",
+                                input.path.display()
+                            )))
+                        }
+                        None => early_platform = Some(platform),
+                    }
                 }
+                Long("merge-platforms") => merge_platforms = true,
                 Long("strict") => options.strict = true,
                 Long("today") => {
                     let value = parser
@@ -297,8 +334,17 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         let threads = threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
+        if inputs.is_empty() {
+            return Err(ArgError::usage("missing --input FILE"));
+        }
+        if let Some(platform) = early_platform {
+            match inputs.as_mut_slice() {
+                [only] if only.platform.is_none() => only.platform = Some(platform),
+                _ => return Err(ArgError::usage("--platform names the --input just before it: put it after that --input")),
+            }
+        }
         Ok(Args {
-            input: input.ok_or_else(|| ArgError::usage("missing --input FILE"))?,
+            inputs,
             output: output.ok_or_else(|| ArgError::usage("missing --output DIR"))?,
             threads,
             top,
@@ -307,7 +353,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             guardrails,
             all,
             normalize,
-            platform,
+            merge_platforms,
         })
     }
 
@@ -483,14 +529,23 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         Some(kib / 1024.0)
     }
 
-    fn run(args: &Args) -> Result<(), String> {
-        let started = Instant::now();
-        let len = open(&args.input)?
-            .metadata()
-            .map_err(|e| e.to_string())?
-            .len();
-        let plan = read_plan(&args.input, &args.options)?;
-        if !plan.has_revenue() {
+    /// One input file aggregated: its plan, merged result, rejected rows
+    /// spilled to disk, and the threads used.
+    struct FileRun {
+        plan: Plan,
+        partial: Partial,
+        spills: Spills,
+        /// The data's bytes (`partial`'s before the report takes it).
+        bounds: (u64, u64),
+        threads: usize,
+        len: u64,
+    }
+
+    /// Aggregates one file (one stream for UTF-16, else a range per thread).
+    fn aggregate_file(path: &Path, args: &Args) -> Result<FileRun, String> {
+        let len = open(path)?.metadata().map_err(|e| e.to_string())?.len();
+        let plan = read_plan(path, &args.options)?;
+        if !plan.has_revenue() && args.inputs.len() == 1 {
             if let Some((metric, _)) = args.rank.iter().find(|(m, _)| m.needs_optional()) {
                 return Err(format!(
                     "--rank {}: the input has no revenue column, so {} is absent (not zero); \
@@ -500,24 +555,85 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 ));
             }
         }
-        let report_options = report_options(args);
         let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let (plan, report, (data_start, data_end), threads) = if plan.sequential() {
-            let (plan, partial) =
-                run_sequential(&args.input, &args.options, &spills).map_err(|e| e.to_string())?;
-            let bounds = (partial.start, partial.end);
-            let report = Report::with_options(&plan, partial, &report_options);
-            (plan, report, bounds, 1)
+        let (plan, partial, threads) = if plan.sequential() {
+            let (plan, partial) = run_sequential(path, &args.options, &spills).map_err(|e| e.to_string())?;
+            (plan, partial, 1)
         } else {
-            let threads = args
-                .threads
-                .min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
+            let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
             let points = split_points(&plan, len, threads);
-            let partial = run_parallel(&points, |start, stop, pass| run_range(&args.input, &plan, start, stop, pass, &spills))
-                .map_err(|e| e.to_string())?;
-            let bounds = (partial.start, partial.end);
-            let report = Report::with_options(&plan, partial, &report_options);
-            (plan, report, bounds, threads)
+            let partial =
+                run_parallel(&points, |start, stop, pass| run_range(path, &plan, start, stop, pass, &spills)).map_err(|e| e.to_string())?;
+            (plan, partial, threads)
+        };
+        let bounds = (partial.start, partial.end);
+        Ok(FileRun { plan, partial, spills, bounds, threads, len })
+    }
+
+    /// The platform of input `i`: `--platform` after it, else detected
+    /// from its header or its name; and how it was found.
+    fn input_platform(input: &Input, plan: &Plan) -> (Platform, &'static str) {
+        match &input.platform {
+            Some(name) => (Platform::from_name(name).unwrap_or(Platform::Generic), "--platform"),
+            None => {
+                let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                match (plan.platform(), Platform::detect_file(&plan.header, &name)) {
+                    (Platform::Generic, Platform::Generic) => (Platform::Generic, "no platform's own columns or name"),
+                    (Platform::Generic, p) => (p, "detected from the file name"),
+                    (p, _) => (p, "detected from the header"),
+                }
+            }
+        }
+    }
+
+    fn run(args: &Args) -> Result<(), String> {
+        let started = Instant::now();
+        let report_options = report_options(args);
+        let mut runs = Vec::with_capacity(args.inputs.len());
+        for input in &args.inputs {
+            let run = aggregate_file(&input.path, args).map_err(|e| match args.inputs.len() {
+                1 => e,
+                _ => format!("{}: {e}", input.path.display()),
+            })?;
+            runs.push(run);
+        }
+        // One file: its report, as always. Several: each file's own report
+        // (its summary, rejected rows, errors), then their campaigns combined.
+        let mut file_texts = Vec::new();
+        let report = if runs.len() == 1 {
+            let run = &mut runs[0];
+            Report::with_options(&run.plan, std::mem::take(&mut run.partial), &report_options)
+        } else {
+            let mut files = Vec::new();
+            let plans: Vec<Plan> = runs.iter().map(|r| r.plan.clone()).collect();
+            for (input, run) in args.inputs.iter().zip(&mut runs) {
+                let (platform, how) = input_platform(input, &run.plan);
+                let label = input.path.display().to_string();
+                let file = adagg::FileResult::take(label.clone(), platform, &run.plan, &mut run.partial);
+                let mut own = Report::with_options(&run.plan, std::mem::take(&mut run.partial), &ReportOptions { rankings: Vec::new(), all: false });
+                own.summary.campaigns = file.campaigns();
+                if let Some(err) = &own.stop_error {
+                    return Err(format!("{label}: {err}"));
+                }
+                file_texts.push(format!("file {label}\nplatform:        {} ({how})\n{}", platform.name(), own.summary));
+                files.push(file);
+            }
+            if !files.iter().any(|f| f.has_revenue) {
+                if let Some((metric, _)) = args.rank.iter().find(|(m, _)| m.needs_optional()) {
+                    return Err(format!(
+                        "--rank {}: no input has a revenue column, so {} is absent (not zero); \
+                         name it with --map revenue=COLUMN",
+                        metric.key, metric.header
+                    ));
+                }
+            }
+            let combined = adagg::combine(files, &plans, args.merge_platforms).map_err(|e| e.to_string())?;
+            file_texts.push(adagg::files_text(&combined));
+            std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
+            let path = args.output.join("platform_totals.csv");
+            std::fs::write(&path, adagg::platform_totals_csv(&combined.platforms))
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Report::with_options(&combined.plan, combined.partial, &report_options)
         };
         if let Some(err) = &report.stop_error {
             return Err(err.to_string());
@@ -528,6 +644,9 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         // and `top10_cpa.csv` as they always were; with it,
         // `top{N}_{metric}.csv` with every KPI.
         let mut written = Vec::new();
+        if runs.len() > 1 {
+            written.push(args.output.join("platform_totals.csv").display().to_string());
+        }
         let mut write = |name: String, contents: String| {
             let path = args.output.join(name);
             std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -536,7 +655,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         };
         for ranking in &report.rankings {
             match args.rank.is_empty() {
-                true => write(format!("top10_{}.csv", ranking.metric.key), adagg::ranking_csv(&ranking.rows))?,
+                true => write(format!("top10_{}.csv", ranking.metric.key), report.standard_ranking_csv(ranking))?,
                 false => write(format!("top{}_{}.csv", args.top, ranking.metric.key), report.kpi_ranking_csv(ranking))?,
             }
         }
@@ -544,13 +663,14 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             write("all_campaigns.csv".to_string(), report.all_campaigns_csv())?;
         }
         let rejected = args.output.join("rejected_rows.csv");
-        spills
-            .write_csv(&rejected, data_start, data_end, plan.data_start_line)
-            .map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
+        write_rejected(&rejected, &args.inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
         let secs = started.elapsed().as_secs_f64();
         // The results are written: a closed stdout (`adagg … | head`) is
         // not an error, so the summary is written without panicking on it.
-        let mut text = report.summary.to_string();
+        let mut text = match runs.len() {
+            1 => report.summary.to_string(),
+            _ => file_texts.join("\n"),
+        };
         // The KPI lines when KPIs were asked for (the default job's summary
         // is as it was).
         if !args.rank.is_empty() || args.all || !args.guardrails.is_none() {
@@ -558,10 +678,30 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 text += &format!("{note}\n");
             }
         }
+        let len = runs.iter().map(|r| r.len).sum();
+        let threads = runs.iter().map(|r| r.threads).max().unwrap_or(1);
         text += &timing_lines(len, secs, threads);
         text += &format!("wrote {} and {}\n", written.join(", "), rejected.display());
         let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
         Ok(())
+    }
+
+    /// `rejected_rows.csv`: one input's rejected rows as always; several
+    /// inputs', file by file, with a `file` column first.
+    fn write_rejected(path: &Path, inputs: &[Input], runs: &[FileRun]) -> std::io::Result<()> {
+        let mut w = BufWriter::new(File::create(path)?);
+        if runs.len() > 1 {
+            w.write_all(b"file,")?;
+        }
+        w.write_all(adagg::REJECTED_HEADER.as_bytes())?;
+        for (input, run) in inputs.iter().zip(runs) {
+            let prefix = match runs.len() {
+                1 => String::new(),
+                _ => format!("{},", adagg::csv_text_field(input.path.display().to_string().as_bytes())),
+            };
+            run.spills.write_rows(&mut w, run.bounds.0, run.bounds.1, run.plan.data_start_line, prefix.as_bytes())?;
+        }
+        w.flush()
     }
 
     /// `DIR/normalized.csv` and a part file per range after the first.
@@ -647,19 +787,23 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     /// `adagg normalize`: `DIR/normalized.csv` and `DIR/rejected_rows.csv`.
     fn run_normalize(args: &Args) -> Result<(), String> {
         let started = Instant::now();
-        let len = open(&args.input)?.metadata().map_err(|e| e.to_string())?.len();
-        let plan = read_plan(&args.input, &args.options)?;
+        let input = match args.inputs.as_slice() {
+            [one] => one,
+            _ => return Err("normalize takes one --input".to_string()),
+        };
+        let len = open(&input.path)?.metadata().map_err(|e| e.to_string())?.len();
+        let plan = read_plan(&input.path, &args.options)?;
         std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
         let path = args.output.join("normalized.csv");
         let out = NormOut { path: path.clone(), dir: args.output.clone(), seq: Default::default(), data_start: plan.data_start };
         let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let platform = args.platform.as_deref();
+        let platform = input.platform.as_deref();
         let result = if plan.sequential() {
-            normalize_sequential(&args.input, &args.options, &spills, &path, platform).map(|(plan, partial)| (plan, partial, 1))
+            normalize_sequential(&input.path, &args.options, &spills, &path, platform).map(|(plan, partial)| (plan, partial, 1))
         } else {
             let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
             let points = split_points(&plan, len, threads);
-            run_parallel(&points, |start, stop, pass| run_norm_range(&args.input, &plan, start, stop, pass, &spills, &out, platform))
+            run_parallel(&points, |start, stop, pass| run_norm_range(&input.path, &plan, start, stop, pass, &spills, &out, platform))
             .and_then(|partial| {
                 // The other ranges' lines after the first's, in file order.
                 let mut w = std::fs::OpenOptions::new()
@@ -692,8 +836,8 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             .write_csv(&rejected, data_start, data_end, plan.data_start_line)
             .map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
         let secs = started.elapsed().as_secs_f64();
-        let platform = args.platform.clone().unwrap_or_else(|| plan.platform().name().to_string());
-        let mut text = format!("platform:        {platform}{}\n", if args.platform.is_some() { " (--platform)" } else { " (detected from the header)" });
+        let platform = input.platform.clone().unwrap_or_else(|| plan.platform().name().to_string());
+        let mut text = format!("platform:        {platform}{}\n", if input.platform.is_some() { " (--platform)" } else { " (detected from the header)" });
         for line in report.summary.to_string().lines() {
             if line.starts_with("campaigns:") {
                 continue;

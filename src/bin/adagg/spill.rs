@@ -127,18 +127,26 @@ impl Spills {
     pub fn write_csv(&self, out: &Path, start: u64, end: u64, first_line: u64) -> std::io::Result<u64> {
         let mut w = BufWriter::new(File::create(out)?);
         w.write_all(REJECTED_HEADER.as_bytes())?;
+        let rows = self.write_rows(&mut w, start, end, first_line, b"")?;
+        w.flush()?;
+        Ok(rows)
+    }
+
+    /// [`write_csv`](Self::write_csv)'s rows without the header, each
+    /// after `prefix` (a `file,` cell for several inputs).
+    pub fn write_rows(&self, w: &mut impl Write, start: u64, end: u64, first_line: u64, prefix: &[u8]) -> std::io::Result<u64> {
         let (mut shift, mut rows) = (first_line - 1, 0);
         // The range that starts here (the last run of it, if it ran twice).
         for (path, _, newlines) in self.walk(start, end) {
             let mut r = BufReader::new(File::open(&path)?);
             while let Some((line, tail)) = read_record(&mut r)? {
+                w.write_all(prefix)?;
                 write!(w, "{}", line + shift)?;
                 w.write_all(&tail)?;
                 rows += 1;
             }
             shift += newlines;
         }
-        w.flush()?;
         Ok(rows)
     }
 }

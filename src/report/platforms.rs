@@ -1,0 +1,65 @@
+//! Several files' lines: rows per file and totals per platform
+//! ([`crate::run::files`]), as summary text and as
+//! `platform_totals.csv`.
+
+use crate::derive::rank::Ranked;
+use crate::report::csv::{push_csv_text_field, shown_cell};
+use crate::run::files::{Combined, PlatformTotals};
+use crate::schema::columns::KPI_COLUMNS;
+
+/// The header of `platform_totals.csv`: the platform, its files, rows and
+/// campaigns, then the sums and KPIs of `all_campaigns.csv`.
+pub const PLATFORM_TOTALS_HEADER: &str = "platform,files,rows,campaigns,total_impressions,total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS";
+
+/// `platform_totals.csv`: one row per platform loaded (in
+/// [`crate::Platform::ALL`] order), its totals as `all_campaigns.csv`
+/// writes a campaign's (revenue and ROAS empty for a platform none of
+/// whose files had a revenue column).
+pub fn platform_totals_csv(platforms: &[PlatformTotals]) -> String {
+    let mut out = String::from(PLATFORM_TOTALS_HEADER);
+    out.push('\n');
+    for p in platforms {
+        push_csv_text_field(&mut out, p.platform.name().as_bytes());
+        out.push_str(&format!(",{},{},{}", p.files, p.rows_aggregated, p.campaigns));
+        let row = Ranked { campaign_id: Box::default(), totals: p.totals, name: None, platform: Some(p.platform) };
+        for column in &KPI_COLUMNS[1..] {
+            out.push(',');
+            out.push_str(&shown_cell(column, &row, p.has_revenue));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The summary lines of several files: each file's platform and rows,
+/// then each platform's totals, and whether campaigns are kept apart by
+/// platform.
+pub fn files_text(combined: &Combined) -> String {
+    let mut out = String::from("files:\n");
+    for f in &combined.files {
+        out.push_str(&format!(
+            "  {}: {}, {} rows read, {} aggregated, {} skipped, {} campaigns\n",
+            f.label,
+            f.platform.name(),
+            f.rows_read,
+            f.rows_aggregated,
+            f.rows_skipped,
+            f.campaigns
+        ));
+    }
+    out.push_str("platforms:\n");
+    let csv = platform_totals_csv(&combined.platforms);
+    let header: Vec<&str> = PLATFORM_TOTALS_HEADER.split(',').collect();
+    for line in csv.lines().skip(1) {
+        // Platform names and numbers only: no cell is quoted.
+        let cells: Vec<&str> = line.split(',').collect();
+        let pairs: Vec<String> = header[1..].iter().zip(&cells[1..]).filter(|(_, v)| !v.is_empty()).map(|(h, v)| format!("{h} {v}")).collect();
+        out.push_str(&format!("  {}: {}\n", cells[0], pairs.join(", ")));
+    }
+    out.push_str(match combined.by_platform {
+        true => "campaigns:       one per (platform, campaign_id): the same id on two platforms is two campaigns (--merge-platforms merges them)\n",
+        false if combined.platforms.len() > 1 => "campaigns:       merged across platforms (--merge-platforms): one per campaign_id\n",
+        false => "campaigns:       one platform: files merged by campaign_id\n",
+    });
+    out
+}
