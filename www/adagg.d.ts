@@ -6,6 +6,8 @@ export interface AdaggRow {
   campaignId: string;
   /** The last campaign name seen for the id ("" when the file has no name column beside the id). */
   campaignName: string;
+  /** Its platform, when several platforms were loaded and kept apart (`aggregateFiles`). */
+  platform?: string;
   totalImpressions: string;
   totalClicks: string;
   totalSpend: string;
@@ -83,7 +85,7 @@ export type AdaggColumnKind = 'id' | 'count' | 'money' | 'metric';
 /** A column of the rankings' rows, in order: draw tables from these rather than from a list of your own. */
 export interface AdaggColumn {
   /** The row's property, e.g. `totalClicks` or `ctr`. */
-  key: Exclude<keyof AdaggKpiRow, 'campaignName'>;
+  key: Exclude<keyof AdaggKpiRow, 'campaignName' | 'platform'>;
   /** The heading to show, e.g. `Clicks` or `CTR`. */
   label: string;
   /** The column's name in the CSV files, e.g. `total_clicks` or `CTR`. */
@@ -257,6 +259,61 @@ export interface AggregateOptions {
  * an {@link AdaggError} otherwise.
  */
 export function aggregateFile(file: Blob, options?: AggregateOptions): Promise<AdaggResult>;
+
+/** A platform a file can come from. */
+export type AdaggPlatform = 'google_ads' | 'meta' | 'linkedin' | 'tiktok' | 'microsoft_ads' | 'generic';
+
+/** Every {@link AdaggPlatform}, in the order results list them. */
+export const PLATFORMS: readonly AdaggPlatform[];
+
+/** One platform's totals over its files (`AdaggFilesResult.platforms`): sums and KPIs as text, keyed like `kpiColumns` (empty when undefined). */
+export interface AdaggPlatformTotals {
+  platform: AdaggPlatform;
+  files: number;
+  /** Rows aggregated from its files. */
+  rows: number;
+  /** Distinct campaigns on this platform. */
+  campaigns: number;
+  totalImpressions: string;
+  totalClicks: string;
+  totalSpend: string;
+  totalConversions: string;
+  totalRevenue: string;
+  ctr: string;
+  cpc: string;
+  cpm: string;
+  cvr: string;
+  cpa: string;
+  roas: string;
+}
+
+/** The result of several files (`aggregateFiles`): the files combined, plus per file and per platform. */
+export interface AdaggFilesResult extends AdaggResult {
+  /** Several platforms kept apart: every row has `platform`, and the CSVs carry `platform` first. */
+  hasPlatforms: boolean;
+  /** Per file, in the order given: its name, platform and own summary (rows read, skipped, warnings). */
+  files: Array<{ label: string; platform: AdaggPlatform; csvCell: string; summary: AdaggSummary }>;
+  /** Per platform loaded: its totals. */
+  platforms: AdaggPlatformTotals[];
+  /** platform_totals.csv: `platform,files,rows,campaigns,total_impressions,...,ROAS`. */
+  platformTotalsCsv: Blob;
+}
+
+export interface AggregateFilesOptions extends AggregateOptions {
+  /** One campaign per campaign id whatever its platform (default: one per platform and id when several platforms are loaded). */
+  mergePlatforms?: boolean;
+}
+
+/**
+ * Aggregates several CSV files as one result, each with its platform
+ * (given, or detected from its header or name). One progress over all
+ * files; `rejectedCsv` has a `file` column first. An error's message
+ * starts with the file's name.
+ */
+export function aggregateFiles(files: Array<Blob | { file: Blob; platform?: AdaggPlatform | null }>, options?: AggregateFilesOptions): Promise<AdaggFilesResult>;
+
+/** The platform `aggregateFiles` would detect for `file` (its header, else its name). */
+export function detectPlatform(file: Blob, options?: { parse?: AdaggParseOptions; workerUrl?: string | URL; wasmUrl?: string | URL }): Promise<AdaggPlatform>;
 
 /** What normalizeFile resolves with. */
 export interface AdaggNormalized {

@@ -9,7 +9,7 @@
 // loader, the workers, aggregateFile), ui/ (views shared with the page),
 // widget/ (the element).
 export { AdAggregator } from './widget/ad-aggregator.js';
-export { aggregateFile, preload } from './core/run.js';
+export { aggregateFile, aggregateFiles, detectPlatform, PLATFORMS, preload } from './core/run.js';
 export { openCampaignList } from './core/list.js';
 export { normalizeFile } from './core/normalize.js';
 export { releaseWorkers, workerStats } from './core/pool.js';

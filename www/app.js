@@ -1,7 +1,7 @@
 // The adagg page's wiring: the DOM of index.html, the settings, drag and
 // drop. The work is the core's (core/), the views are shared with the
 // widget (ui/). User data is only ever set as textContent.
-import { aggregateFile } from './core/run.js';
+import { aggregateFile, aggregateFiles, detectPlatform, PLATFORMS } from './core/run.js';
 import { loadModule } from './core/module.js';
 import { warmUp } from './core/pool.js';
 import { showMapping } from './ui/mapping-form.js';
@@ -11,6 +11,8 @@ import { normalizeFile } from './core/normalize.js';
 import { campaignTable } from './ui/campaign-table.js';
 import { rankingIds, rankingPanel } from './ui/ranking-table.js';
 import { renderSummary } from './ui/summary-view.js';
+import { h } from './ui/dom.js';
+import { fmtBytes } from './ui/format.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -63,6 +65,15 @@ const els = {
   normalize: $('normalize'),
   normalizeText: $('normalize-text'),
   downloadNormalized: $('download-normalized'),
+  filesCard: $('files-card'),
+  filesTable: $('files-table').tBodies[0],
+  mergePlatforms: $('merge-platforms'),
+  runFiles: $('run-files'),
+  platformsCard: $('platforms-card'),
+  platformsText: $('platforms-text'),
+  filesSummary: $('files-summary').tBodies[0],
+  platformTotals: $('platform-totals'),
+  downloadPlatforms: $('download-platforms'),
 };
 
 /** Every KPI, for "All six KPIs". */
@@ -72,7 +83,9 @@ const cores = navigator.hardwareConcurrency || 4;
 const WORKERS_KEY = 'adagg.workers';
 
 let controller = null; // AbortController of the running job, if any
-let lastRun = null; // {file, parse} of the last finished run: ranking settings re-run it
+let lastRun = null; // {inputs, parse} of the last finished run: ranking settings re-run it
+/** Files chosen together, waiting for their platforms to be checked: [{file, select}]. */
+let pendingFiles = [];
 let blobUrls = [];
 /** The all-campaigns table shown: {list, table, changed, fresh}, or null. */
 let all = null;
@@ -87,6 +100,7 @@ function setRunning(running) {
   els.file.disabled = running;
   els.workers.disabled = running;
   for (const input of els.rankSettings.querySelectorAll('input, select')) input.disabled = running;
+  for (const input of els.filesCard.querySelectorAll('input, select, button')) input.disabled = running;
   els.dropzone.classList.toggle('disabled', running);
   show(els.progressCard, running);
   if (running) els.cancel.focus();
@@ -103,29 +117,47 @@ function clearOutput() {
   resetNormalized();
 }
 
+/** normalized.csv's header line, with its line break. */
+const NORMALIZED_HEADER = 'date,platform,campaign_id,campaign_name,impressions,clicks,spend,conversions,revenue\n';
 const NORMALIZE_HINT = 'Every row of this file in one clean schema (date, platform, campaign_id, campaign_name, impressions, clicks, spend, conversions, revenue): ISO dates, plain numbers, ready for a warehouse.';
 let normalizing = null; // AbortController of a normalize pass
 
 /** Makes normalized.csv of the last file (one worker, one pass), then offers it. */
 async function makeNormalized() {
   if (!lastRun || normalizing) return;
-  const { file, parse } = lastRun;
+  const { inputs, parse } = lastRun;
   normalizing = new AbortController();
   els.normalize.disabled = true;
   document.body.dataset.normalize = 'running';
   try {
-    const r = await normalizeFile(file, {
-      parse,
-      signal: normalizing.signal,
-      onProgress: ({ bytesDone, totalBytes }) => {
-        els.normalizeText.textContent = `Normalizing… ${Math.floor((100 * bytesDone) / Math.max(1, totalBytes))}%`;
-      },
-    });
-    const url = URL.createObjectURL(r.csv);
+    // Several files: each with its platform, one after the other, in one
+    // normalized.csv (the header once).
+    const total = inputs.reduce((n, { file }) => n + file.size, 0);
+    let before = 0;
+    const parts = [];
+    let rows = 0;
+    let skipped = 0;
+    const platforms = [];
+    for (const { file, platform } of inputs) {
+      const r = await normalizeFile(file, {
+        parse,
+        platform: platform ?? undefined,
+        signal: normalizing.signal,
+        onProgress: ({ bytesDone }) => {
+          els.normalizeText.textContent = `Normalizing… ${Math.floor((100 * (before + bytesDone)) / Math.max(1, total))}%`;
+        },
+      });
+      before += file.size;
+      parts.push(parts.length === 0 ? r.csv : r.csv.slice(NORMALIZED_HEADER.length));
+      rows += r.rows;
+      skipped += r.skipped;
+      if (!platforms.includes(r.platform)) platforms.push(r.platform);
+    }
+    const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
     blobUrls.push(url);
     els.downloadNormalized.href = url;
     show(els.downloadNormalized, true);
-    els.normalizeText.textContent = `${r.rows.toLocaleString('en-US')} rows (platform ${r.platform})${r.skipped ? `; ${r.skipped.toLocaleString('en-US')} skipped, as in rejected_rows.csv` : ''}.`;
+    els.normalizeText.textContent = `${rows.toLocaleString('en-US')} rows (platform ${platforms.join(', ')})${skipped ? `; ${skipped.toLocaleString('en-US')} skipped, as in rejected_rows.csv` : ''}.`;
     document.body.dataset.normalize = 'done';
   } catch (err) {
     els.normalizeText.textContent = err?.name === 'AbortError' ? 'Cancelled.' : `Could not normalize: ${err?.message || err}`;
@@ -160,6 +192,7 @@ async function showAllCampaigns(result) {
     mine.list = list;
     mine.table = campaignTable(els.allTable, list, result.kpiColumns, {
       kpis: result.kpis,
+      platforms: Boolean(result.hasPlatforms),
       onView: ({ sorted, filtered }) => {
         mine.changed = sorted || filtered;
         mine.fresh = false;
@@ -213,7 +246,7 @@ function reportOptions() {
 /** The header could not be mapped: let the user pick a column per field. */
 function offerMapping(file, err) {
   const view = { form: els.mappingForm, text: els.mappingText, fields: els.mappingFields };
-  showMapping(view, file.name, err, (map) => run(file, { ...formatOptions(), map }));
+  showMapping(view, file.name, err, (map) => run([{ file, platform: null }], { ...formatOptions(), map }));
   show(els.mappingCard, true);
   (els.mappingFields.querySelector('select[required]') ?? els.mappingFields.querySelector('select'))?.focus();
 }
@@ -226,11 +259,51 @@ function setDownload(link, csv) {
   link.href = url;
 }
 
-function renderResult(result, file) {
-  els.resultFile.textContent = file.name || 'the file';
+/** Several files: a row per file and the totals per platform. */
+function renderPlatforms(result) {
+  const files = result.files ?? [];
+  show(els.platformsCard, files.length > 0);
+  if (files.length === 0) return;
+  const fmt = (n) => Number(n).toLocaleString('en-US');
+  const warnings = (s) => (s.quality?.checks ?? []).reduce((n, c) => n + Number(c.count), 0);
+  els.filesSummary.replaceChildren(
+    ...files.map((f) => {
+      const s = f.summary;
+      const td = (text, num = true) => h('td', { className: num ? 'num' : '', text });
+      return h('tr', {}, [h('th', { scope: 'row', className: 'id', text: f.label }), td(f.platform, false), td(fmt(s.rowsRead)), td(fmt(s.rowsAggregated)), td(fmt(s.rowsSkipped)), td(fmt(warnings(s))), td(fmt(s.campaigns))]);
+    }),
+  );
+  const columns = [
+    { key: 'files', label: 'Files' },
+    { key: 'rows', label: 'Rows' },
+    { key: 'campaigns', label: 'Campaigns' },
+    ...result.kpiColumns.slice(1),
+  ];
+  els.platformTotals.replaceChildren(
+    h('thead', {}, [h('tr', {}, [h('th', { scope: 'col', text: 'Platform' }), ...columns.map((c) => h('th', { scope: 'col', className: 'num', text: c.label }))])]),
+    h('tbody', {}, result.platforms.map((p) => h('tr', { 'data-platform': p.platform }, [
+      h('th', { scope: 'row', className: 'id', text: p.platform }),
+      ...columns.map((c) => h('td', { className: 'num', 'data-key': c.key, text: p[c.key] === '' ? '—' : String(p[c.key]) })),
+    ]))),
+  );
+  setDownload(els.downloadPlatforms, result.platformTotalsCsv);
+  els.platformsText.textContent = result.hasPlatforms
+    ? 'Campaigns stay apart by platform: every table and file has the platform first.'
+    : result.platforms.length > 1
+      ? 'Campaigns with the same id are merged across platforms.'
+      : 'One platform: the files are merged by campaign id.';
+}
+
+function renderResult(result, inputs) {
+  const file = inputs.length === 1 ? inputs[0].file : null;
+  els.resultFile.textContent = file ? file.name || 'the file' : `${inputs.length} files`;
   renderSummary(els, result, file, (label) => (label === 'Format' ? 'wide' : ''));
+  renderPlatforms(result);
   // Every warning, one per line (a header note and "no data rows" can come together).
-  const warnings = result.summary.warnings ?? [];
+  const warnings = [
+    ...(result.summary.warnings ?? []),
+    ...(result.files ?? []).flatMap((f) => (f.summary.warnings ?? []).map((w) => `${f.label}: ${w}`)),
+  ];
   if (warnings.length > 0) showNotice(warnings.join('\n'));
   // One panel per ranking (#ctr-table, #download-ctr...).
   const rankings = result.rankings ?? [];
@@ -244,24 +317,32 @@ function renderResult(result, file) {
   }
   setDownload(els.downloadRejected, result.rejectedCsv);
   // Only total/footer rows skipped: rejected_rows.csv would hold its header alone.
-  show(els.downloadRejected, (result.rejectedCsv?.size ?? result.rejectedCsv?.length ?? 0) > 'line,reason,raw_line\n'.length);
+  const header = `${result.files ? 'file,' : ''}line,reason,raw_line\n`;
+  show(els.downloadRejected, (result.rejectedCsv?.size ?? result.rejectedCsv?.length ?? 0) > header.length);
   show(els.results, true);
 }
 
 // ---------- run ----------
 
-async function run(file, parse = formatOptions()) {
+/**
+ * Runs one file, or several (`inputs`: [{file, platform}], platform null
+ * to detect it) as one result.
+ */
+async function run(inputs, parse = formatOptions(), mergePlatforms = false) {
   if (controller) return; // a job is already running
   clearOutput();
   controller = new AbortController();
   const { signal } = controller;
-  els.progressFile.textContent = file.name || '';
+  const file = inputs[0].file;
+  const several = inputs.length > 1;
+  els.progressFile.textContent = several ? `${inputs.length} files` : file.name || '';
   const progressView = { bar: els.progress, text: els.progressText };
-  renderProgress(progressView, { phase: 'start', bytesDone: 0, totalBytes: file.size, rows: 0, elapsedMs: 0 });
+  const totalBytes = inputs.reduce((n, i) => n + i.file.size, 0);
+  renderProgress(progressView, { phase: 'start', bytesDone: 0, totalBytes, rows: 0, elapsedMs: 0 });
   setRunning(true);
   document.body.dataset.state = 'running';
   try {
-    const result = await aggregateFile(file, {
+    const options = {
       ...reportOptions(),
       workers: workerCount(),
       parse,
@@ -269,15 +350,16 @@ async function run(file, parse = formatOptions()) {
       onProgress: (p) => {
         if (!signal.aborted) renderProgress(progressView, p);
       },
-    });
-    renderResult(result, file);
-    lastRun = { file, parse };
+    };
+    const result = several ? await aggregateFiles(inputs, { ...options, mergePlatforms }) : await aggregateFile(file, options);
+    renderResult(result, inputs);
+    lastRun = { inputs, parse, mergePlatforms };
     document.body.dataset.state = 'done';
   } catch (err) {
     if (err?.name === 'AbortError') {
-      showNotice(`Cancelled. ${file.name || 'The file'} was not processed; choose a file to start again.`);
+      showNotice(`Cancelled. ${several ? 'The files were' : `${file.name || 'The file'} was`} not processed; choose a file to start again.`);
       document.body.dataset.state = 'cancelled';
-    } else if (err?.kind === 'columns') {
+    } else if (err?.kind === 'columns' && !several) {
       offerMapping(file, err);
       document.body.dataset.state = 'mapping';
     } else {
@@ -291,6 +373,50 @@ async function run(file, parse = formatOptions()) {
     const state = document.body.dataset.state;
     if (state !== 'done' && state !== 'mapping') els.file.focus();
   }
+}
+
+/**
+ * Files chosen or dropped: one runs at once; several wait in the files
+ * card, each with its platform (detected, editable), for "Aggregate".
+ */
+function chosen(files) {
+  if (files.length === 0 || controller) return;
+  if (files.length === 1) {
+    show(els.filesCard, false);
+    pendingFiles = [];
+    return run([{ file: files[0], platform: null }]);
+  }
+  clearOutput();
+  pendingFiles = files.map((file) => {
+    const select = h('select', { 'aria-label': `Platform of ${file.name}` }, PLATFORMS.map((p) => h('option', { value: p, text: p })));
+    select.value = 'generic';
+    select.disabled = true; // until detected
+    return { file, select };
+  });
+  els.filesTable.replaceChildren(
+    ...pendingFiles.map(({ file, select }) =>
+      h('tr', {}, [h('th', { scope: 'row', className: 'id', text: file.name }), h('td', { className: 'num', text: fmtBytes(file.size) }), h('td', {}, [select])]),
+    ),
+  );
+  show(els.filesCard, true);
+  document.body.dataset.files = 'detecting';
+  els.runFiles.disabled = true;
+  const mine = pendingFiles;
+  Promise.all(
+    mine.map(async ({ file, select }) => {
+      try {
+        select.value = await detectPlatform(file, { parse: formatOptions() });
+      } catch {
+        // Unreadable header: the run will say why; the user may still pick a platform.
+      }
+      select.disabled = false;
+    }),
+  ).then(() => {
+    if (pendingFiles !== mine) return;
+    els.runFiles.disabled = false;
+    document.body.dataset.files = 'ready';
+    els.runFiles.focus();
+  });
 }
 
 // ---------- wiring ----------
@@ -324,12 +450,14 @@ function init() {
   // A new ranking or guardrail applies to the last file at once (the file
   // is read again: about a second per GB).
   els.rankSettings.addEventListener('change', () => {
-    if (lastRun && !controller) run(lastRun.file, lastRun.parse);
+    if (lastRun && !controller) run(lastRun.inputs, lastRun.parse, lastRun.mergePlatforms);
   });
 
-  els.file.addEventListener('change', () => {
-    const file = els.file.files?.[0];
-    if (file) run(file);
+  els.file.addEventListener('change', () => chosen(Array.from(els.file.files ?? [])));
+  els.runFiles.addEventListener('click', () => {
+    if (controller || pendingFiles.length === 0) return;
+    const inputs = pendingFiles.map(({ file, select }) => ({ file, platform: select.value }));
+    run(inputs, formatOptions(), els.mergePlatforms.checked);
   });
   els.cancel.addEventListener('click', () => controller?.abort());
   document.addEventListener('keydown', (e) => {
@@ -359,8 +487,7 @@ function init() {
     e.preventDefault();
     depth = 0;
     els.dropzone.classList.remove('dragover');
-    const file = e.dataTransfer.files?.[0];
-    if (file && !controller) run(file);
+    if (!controller) chosen(Array.from(e.dataTransfer.files ?? []));
   });
 
   // Fetch and compile the wasm module now, so that a run starts at once and

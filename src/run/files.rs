@@ -37,6 +37,8 @@ pub struct FileResult {
     pub rows_aggregated: u64,
     /// Rows skipped (any reason).
     pub rows_skipped: u64,
+    /// Rows skipped by reason class (as [`Partial::skipped`]).
+    skipped: [u64; crate::error::SkipKind::CLASSES],
     /// Bytes read.
     pub bytes: u64,
     /// It has a revenue column.
@@ -61,6 +63,7 @@ impl FileResult {
             rows_read: partial.rows_read,
             rows_aggregated: partial.rows_aggregated,
             rows_skipped: partial.rows_skipped(),
+            skipped: partial.skipped,
             bytes: partial.end,
             has_revenue: partial.has_revenue || plan.has_revenue(),
             has_names: plan.name_column.is_some(),
@@ -99,9 +102,9 @@ pub struct Combined {
     /// The plan to report with: the first file's, ids in UTF-8, with names
     /// when any file had them and revenue when any had it.
     pub plan: Plan,
-    /// Every file's campaigns added up (rows counted over all files; no
-    /// skipped-row examples, rejected rows or warnings: those are each
-    /// file's).
+    /// Every file's campaigns added up (rows and skipped rows by reason
+    /// counted over all files; no skipped-row examples, rejected rows or
+    /// warnings: those are each file's).
     pub partial: Partial,
     /// Per file, in the order given: label, platform, rows.
     pub files: Vec<FileSummary>,
@@ -190,6 +193,9 @@ pub fn combine(files: Vec<FileResult>, plans: &[Plan], merge_platforms: bool) ->
         });
         partial.rows_read += file.rows_read;
         partial.rows_aggregated += file.rows_aggregated;
+        for (a, b) in partial.skipped.iter_mut().zip(file.skipped) {
+            *a += b;
+        }
         partial.end += file.bytes;
         partial.has_revenue |= file.has_revenue;
         let at = match platforms.iter().position(|p| p.platform == file.platform) {

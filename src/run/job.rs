@@ -28,6 +28,8 @@ pub struct Job {
     blank: Option<(Error, Vec<u8>)>,
     /// [`Job::normalizing`]: the platform name given, if any.
     normalize: Option<Option<String>>,
+    /// [`Job::file_name`]: the file's name, to tell its platform by.
+    file_name: Option<String>,
 }
 
 struct Running {
@@ -41,13 +43,15 @@ struct Running {
 
 impl Running {
     /// Expects the file from its first byte; `normalize`: normalizing, with
-    /// this platform name if given.
-    fn new(plan: Plan, normalize: Option<&Option<String>>) -> Running {
+    /// this platform name if given (else the one its header, or
+    /// `file_name`, tells).
+    fn new(plan: Plan, normalize: Option<&Option<String>>, file_name: Option<&str>) -> Running {
         let agg = match normalize {
             None => Aggregator::new(&plan),
             Some(platform) => {
                 let start = crate::read::range::Start::Exact(plan.data_start);
-                let mut agg = Aggregator::normalizing(&plan, start, u64::MAX, platform.as_deref());
+                let detected = file_name.map(|name| crate::schema::platform::Platform::detect_file(&plan.header, name).name());
+                let mut agg = Aggregator::normalizing(&plan, start, u64::MAX, platform.as_deref().or(detected));
                 let out = agg.normalized();
                 out.extend_from_slice(NORMALIZED_HEADER.as_bytes());
                 out.push(b'\n');
@@ -89,6 +93,25 @@ impl Job {
     /// `platform` column's text (default: detected from the header).
     pub fn normalizing(options: Options, platform: Option<String>) -> Job {
         Job { options, normalize: Some(platform), ..Job::default() }
+    }
+
+    /// Names the file, so that a [`normalizing`](Self::normalizing) job
+    /// given no platform takes the one its header or else its name tells
+    /// ([`crate::Platform::detect_file`]), as the shells do for several
+    /// files.
+    pub fn file_name(&mut self, name: &str) {
+        self.file_name = Some(name.to_string());
+    }
+
+    /// The platform a [`normalizing`](Self::normalizing) job writes: the
+    /// one given, else the one its header or name tells; `None` before the
+    /// header is read.
+    pub fn platform(&self) -> Option<String> {
+        let plan = self.plan()?;
+        Some(match self.normalize.as_ref()?.clone() {
+            Some(p) => p,
+            None => crate::schema::platform::Platform::detect_file(&plan.header, self.file_name.as_deref().unwrap_or("")).name().to_string(),
+        })
     }
 
     /// The normalized lines written so far and not yet taken (clear the
@@ -162,13 +185,13 @@ impl Job {
     /// A job for a file whose header was already read: feed it the file
     /// from its first byte.
     pub fn resume(plan: Plan) -> Job {
-        Job { running: Some(Running::new(plan, None)), ..Job::default() }
+        Job { running: Some(Running::new(plan, None, None)), ..Job::default() }
     }
 
     fn try_start(&mut self, at_eof: bool) -> Result<(), Error> {
         if let Some(plan) = sniff_with(&self.prefix, at_eof, &self.options)? {
             let prefix = std::mem::take(&mut self.prefix);
-            let mut running = Running::new(plan, self.normalize.as_ref());
+            let mut running = Running::new(plan, self.normalize.as_ref(), self.file_name.as_deref());
             if self.keep_all_rejected {
                 running.agg.keep_all_rejected();
             }

@@ -12,7 +12,7 @@ mod result;
 mod stream;
 
 pub use ranges::{align_ranges, split_ranges};
-pub use result::finish_partials;
+pub use result::{finish_files, finish_partials};
 use result::stop_error;
 use stream::*;
 
@@ -142,6 +142,16 @@ pub fn sniff(prefix: &[u8], at_eof: bool, options: JsValue) -> Result<JsValue, J
             Err(err.into())
         }
     }
+}
+
+/// The platform of a file read with `plan` and named `file_name`
+/// ([`crate::Platform::detect_file`]: its header, else its name), as its
+/// [`crate::Platform::name`]: `google_ads`, `meta`, `linkedin`, `tiktok`,
+/// `microsoft_ads` or `generic`.
+#[wasm_bindgen(js_name = detectPlatform)]
+pub fn detect_platform(plan: JsValue, file_name: &str) -> Result<String, JsValue> {
+    let plan = plan_from_js(plan)?;
+    Ok(crate::Platform::detect_file(&plan.header, file_name).name().to_string())
 }
 
 /// Aggregates one byte range of `blob`, streaming it from `start` until the

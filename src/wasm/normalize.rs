@@ -8,7 +8,8 @@ use super::*;
 const CHUNK: usize = 4 << 20;
 
 /// Normalizes the whole of `blob` (`options` as for `sniff`; `platform`
-/// overrides the one detected from the header): calls `on_chunk(bytes)`
+/// overrides the one detected from the header, or else from `file_name`):
+/// calls `on_chunk(bytes)`
 /// with the lines of `normalized.csv` in order (the header first), and
 /// `on_progress(bytesDone, rows)` as `aggregateRange` does (returning
 /// false stops the run). Resolves with `{ rows, skipped, platform }`; a bad
@@ -32,9 +33,13 @@ pub async fn normalize_file(
     platform: Option<String>,
     on_progress: Option<Function>,
     on_chunk: Function,
+    file_name: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let options = options_from_js(options).map_err(JsValue::from)?;
     let mut job = Job::normalizing(options, platform.filter(|p| !p.is_empty()));
+    if let Some(name) = &file_name {
+        job.file_name(name);
+    }
     let mut progress = Progress::new(on_progress);
     let mut failed: Option<JsValue> = None;
     let mut header_error: Option<crate::Error> = None;
@@ -61,12 +66,13 @@ pub async fn normalize_file(
         return Err(stop_error(&e));
     }
     progress.check()?;
+    let platform = job.platform();
     let (plan, partial, mut rest) = job.finish_normalized().map_err(|e| stop_error(&e))?;
     send(&on_chunk, &mut rest, true)?;
     let out = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &k.into(), &v).map(|_| ());
     set("rows", (partial.rows_aggregated as f64).into())?;
     set("skipped", (partial.rows_skipped() as f64).into())?;
-    set("platform", plan.platform().name().into())?;
+    set("platform", platform.unwrap_or_else(|| plan.platform().name().to_string()).into())?;
     Ok(out.into())
 }

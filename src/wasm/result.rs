@@ -23,6 +23,9 @@ impl Serialize for RowJs<'_> {
         }
         let name = row.name.as_deref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
         map.serialize_entry("campaignName", &name)?;
+        if let Some(platform) = row.platform {
+            map.serialize_entry("platform", platform.name())?;
+        }
         map.end()
     }
 }
@@ -93,7 +96,7 @@ fn rankings_js<'a>(report: &'a Report, rankings: &'a [Ranking], kpi: bool) -> Ve
                 file_name: format!("top{}_{}.csv", r.spec.top, r.metric.key),
                 columns: if kpi { columns_js(&KPI_COLUMNS) } else { columns_js(&RANKING_COLUMNS) },
                 rows: RowsJs(&r.rows, if kpi { &KPI_COLUMNS } else { &RANKING_COLUMNS }, report.has_revenue),
-                csv: if kpi { report.kpi_ranking_csv(r) } else { crate::ranking_csv(&r.rows) },
+                csv: if kpi { report.kpi_ranking_csv(r) } else { report.standard_ranking_csv(r) },
                 eligible: r.eligible,
                 removed: r.removed,
                 guardrails,
@@ -198,7 +201,7 @@ pub fn check_report(options: JsValue) -> Result<(), JsValue> {
 
 /// Every ranking of a report for JS: `<key>` (its rows) and `<key>Csv`
 /// (its file) for each metric, e.g. `ctr` and `ctrCsv`.
-struct RankingsJs<'a>(&'a [Ranking]);
+struct RankingsJs<'a>(&'a [Ranking], &'a Report);
 
 impl Serialize for RankingsJs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -206,7 +209,7 @@ impl Serialize for RankingsJs<'_> {
         let mut map = s.serialize_map(Some(self.0.len() * 2))?;
         for ranking in self.0 {
             map.serialize_entry(ranking.metric.key, &RowsJs(&ranking.rows, &RANKING_COLUMNS, true))?;
-            map.serialize_entry(&format!("{}Csv", ranking.metric.key), &crate::ranking_csv(&ranking.rows))?;
+            map.serialize_entry(&format!("{}Csv", ranking.metric.key), &self.1.standard_ranking_csv(ranking))?;
         }
         map.end()
     }
@@ -299,6 +302,8 @@ struct ResultJs<'a> {
     standard: RankingsJs<'a>,
     rankings: Vec<RankingJs<'a>>,
     has_revenue: bool,
+    /// Several platforms kept apart: rows carry `platform`.
+    has_platforms: bool,
     columns: Vec<ColumnJs>,
     metrics: Vec<MetricJs>,
     /// The columns of all_campaigns.csv and of the rankings asked for by KPI.
@@ -327,16 +332,9 @@ pub(super) fn stop_error(err: &Error) -> JsValue {
     e.into()
 }
 
-/// Merges range results (in file order) and ranks them as `options` ask
-/// (`{top, rank, min, all}`, see [`check_report`]; a number: the top k of
-/// the standard tables). Returns `{ rankings, hasRevenue, allCampaignsCsv,
-/// columns, metrics, rejectedCsv, summary }`, plus `ctr`, `ctrCsv`, `cpa`,
-/// `cpaCsv` for the standard tables: each ranking with its columns, rows
-/// and file, so JS draws tables from data.
-#[wasm_bindgen(js_name = finishPartials)]
-pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Result<JsValue, JsValue> {
-    let (options, kpi) = report_options(&options)?;
-    let plan = plan_from_js(plan)?;
+/// Merges range results (`Uint8Array`s of [`Partial::to_bytes`], in file
+/// order) of the file read with `plan`.
+fn merge_partials(plan: &Plan, partials: &Array) -> Result<Partial, JsValue> {
     let mut merged: Option<Partial> = None;
     for item in partials.iter() {
         let bytes = item.dyn_into::<Uint8Array>().map_err(|_| JsError::new("partials must be Uint8Arrays"))?.to_vec();
@@ -345,24 +343,49 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
             Some(m) => m.append_bytes(&bytes).map_err(|e| stop_error(&e))?,
         }
     }
-    let merged = merged.unwrap_or_else(|| Partial::new(plan.data_start));
-    // With all campaigns asked for, the merged campaigns also go back as
-    // bytes: the page opens its all-campaigns table from them (CampaignListJs).
-    let merged_bytes = options.all.then(|| merged.to_bytes());
-    let report = Report::with_options(&plan, merged, &options);
-    if let Some(err) = &report.stop_error {
-        return Err(stop_error(err));
+    Ok(merged.unwrap_or_else(|| Partial::new(plan.data_start)))
+}
+
+/// A run's summary for JS.
+fn summary_js(s: &crate::Summary) -> SummaryJs {
+    SummaryJs {
+        rows_read: s.rows_read,
+        rows_aggregated: s.rows_aggregated,
+        rows_skipped: s.rows_skipped,
+        skipped_by_reason: s.skipped_by_reason.iter().map(|(r, c)| ReasonJs { reason: r.clone(), count: *c }).collect(),
+        first_skipped: s.first_skipped.iter().map(|x| SkippedJs { line: x.line, reason: x.message.clone() }).collect(),
+        not_data: s.not_data.iter().map(|x| SkippedJs { line: x.line, reason: x.message.clone() }).collect(),
+        campaigns: s.campaigns,
+        bytes: s.bytes,
+        header: s.header.clone(),
+        header_line: s.header_line,
+        preamble_rows: s.preamble_rows,
+        encoding: s.encoding.clone(),
+        delimiter: s.delimiter.clone(),
+        mapping: s.mapping.iter().map(|(f, c)| MappingJs { field: f.clone(), column: c.clone() }).collect(),
+        warnings: s.warnings.clone(),
+        quality: QualityJs {
+            checks: s.quality.counts.iter().map(|&(k, count)| CheckJs { kind: k.key(), label: k.label(), count }).collect(),
+            examples: s.quality.examples.clone(),
+            dates_checked: s.quality.dates_checked,
+            duplicates_capped: s.quality.duplicates_capped,
+        },
     }
+}
+
+/// The JS result of a finished report (see [`finish_partials`]);
+/// `merged`: the merged campaigns' bytes for the all-campaigns table.
+fn report_result(report: &Report, kpi: bool, merged: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
     // With rankings asked for by KPI, the standard two come after them.
     let (asked, standard) = match kpi {
         true => report.rankings.split_at(report.rankings.len() - METRICS.len()),
         false => (&report.rankings[..], &report.rankings[..]),
     };
-    let s = &report.summary;
     let result = ResultJs {
-        standard: RankingsJs(standard),
-        rankings: rankings_js(&report, asked, kpi),
+        standard: RankingsJs(standard, report),
+        rankings: rankings_js(report, asked, kpi),
         has_revenue: report.has_revenue,
+        has_platforms: report.has_platforms,
         columns: columns_js(&RANKING_COLUMNS),
         kpi_columns: columns_js(&KPI_COLUMNS),
         kpis: crate::KPIS.iter().map(|m| MetricJs { key: m.key, label: m.header, better: better_name(m.better) }).collect(),
@@ -375,29 +398,7 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
             })
             .collect(),
         rejected_csv: report.rejected_csv(),
-        summary: SummaryJs {
-            rows_read: s.rows_read,
-            rows_aggregated: s.rows_aggregated,
-            rows_skipped: s.rows_skipped,
-            skipped_by_reason: s.skipped_by_reason.iter().map(|(r, c)| ReasonJs { reason: r.clone(), count: *c }).collect(),
-            first_skipped: s.first_skipped.iter().map(|x| SkippedJs { line: x.line, reason: x.message.clone() }).collect(),
-            not_data: s.not_data.iter().map(|x| SkippedJs { line: x.line, reason: x.message.clone() }).collect(),
-            campaigns: s.campaigns,
-            bytes: s.bytes,
-            header: s.header.clone(),
-            header_line: s.header_line,
-            preamble_rows: s.preamble_rows,
-            encoding: s.encoding.clone(),
-            delimiter: s.delimiter.clone(),
-            mapping: s.mapping.iter().map(|(f, c)| MappingJs { field: f.clone(), column: c.clone() }).collect(),
-            warnings: s.warnings.clone(),
-            quality: QualityJs {
-                checks: s.quality.counts.iter().map(|&(k, count)| CheckJs { kind: k.key(), label: k.label(), count }).collect(),
-                examples: s.quality.examples.clone(),
-                dates_checked: s.quality.dates_checked,
-                duplicates_capped: s.quality.duplicates_capped,
-            },
-        },
+        summary: summary_js(&report.summary),
     };
     let value = to_js(&result)?;
     // all_campaigns.csv as UTF-8 bytes in a Uint8Array (the worker makes a
@@ -407,10 +408,141 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
         false => JsValue::NULL,
     };
     js_sys::Reflect::set(&value, &"allCampaignsCsv".into(), &all)?;
-    let merged: JsValue = match &merged_bytes {
+    let merged: JsValue = match &merged {
         Some(bytes) => Uint8Array::from(&bytes[..]).into(),
         None => JsValue::NULL,
     };
     js_sys::Reflect::set(&value, &"mergedPartial".into(), &merged)?;
+    Ok(value)
+}
+
+/// Merges range results (in file order) and ranks them as `options` ask
+/// (`{top, rank, min, all}`, see [`check_report`]; a number: the top k of
+/// the standard tables). Returns `{ rankings, hasRevenue, allCampaignsCsv,
+/// columns, metrics, rejectedCsv, summary }`, plus `ctr`, `ctrCsv`, `cpa`,
+/// `cpaCsv` for the standard tables: each ranking with its columns, rows
+/// and file, so JS draws tables from data.
+#[wasm_bindgen(js_name = finishPartials)]
+pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Result<JsValue, JsValue> {
+    let (options, kpi) = report_options(&options)?;
+    let plan = plan_from_js(plan)?;
+    let merged = merge_partials(&plan, &partials)?;
+    // With all campaigns asked for, the merged campaigns also go back as
+    // bytes: the page opens its all-campaigns table from them (CampaignListJs).
+    let merged_bytes = options.all.then(|| merged.to_bytes());
+    let report = Report::with_options(&plan, merged, &options);
+    if let Some(err) = &report.stop_error {
+        return Err(stop_error(err));
+    }
+    report_result(&report, kpi, merged_bytes)
+}
+
+/// One input of [`finish_files`].
+#[derive(Deserialize)]
+struct FileJs {
+    /// The file's name, as the user knows it.
+    label: String,
+    /// Its platform ([`Platform::name`], or another name `from_name` takes).
+    platform: String,
+}
+
+/// One file's line in a several-files result.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileSummaryJs {
+    label: String,
+    platform: &'static str,
+    /// The label as a spreadsheet-safe CSV cell (`rejected_rows.csv`'s `file`).
+    csv_cell: String,
+    summary: SummaryJs,
+    rejected_csv: String,
+}
+
+/// One platform's totals: `platform`, `files`, `rows`, `campaigns`, then
+/// a cell per [`KPI_COLUMNS`] sum and KPI (by key, as text).
+struct PlatformJs<'a>(&'a crate::PlatformTotals);
+
+impl Serialize for PlatformJs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let p = self.0;
+        let mut map = s.serialize_map(Some(4 + KPI_COLUMNS.len()))?;
+        map.serialize_entry("platform", p.platform.name())?;
+        map.serialize_entry("files", &p.files)?;
+        map.serialize_entry("rows", &p.rows_aggregated)?;
+        map.serialize_entry("campaigns", &p.campaigns)?;
+        let row = Ranked { campaign_id: Box::default(), totals: p.totals, name: None, platform: Some(p.platform) };
+        for column in &KPI_COLUMNS[1..] {
+            map.serialize_entry(column.key, &shown_cell(column, &row, p.has_revenue))?;
+        }
+        map.end()
+    }
+}
+
+/// Several files as one result (issue 15). `files`: per file, in order,
+/// `{ label, platform, plan, partials }` (its range results, as for
+/// [`finish_partials`]); `merge_platforms`: one campaign per id whatever
+/// its platform. Returns [`finish_partials`]' result for the files
+/// combined ([`crate::combine`]: with several platforms kept apart, every
+/// row has its `platform` and the CSVs carry it first), its `summary` the
+/// rows of all files, plus `files` (per file: label, platform, its own
+/// summary and rejected rows, its CSV cell), `platforms` (totals per
+/// platform), `platformTotalsCsv`, `hasPlatforms` and `listPlan` (the plan
+/// to open the all-campaigns table with). An error names its file and
+/// has `fileIndex`.
+#[wasm_bindgen(js_name = finishFiles)]
+pub fn finish_files(files: Array, options: JsValue, merge_platforms: bool) -> Result<JsValue, JsValue> {
+    let (options, kpi) = report_options(&options)?;
+    let mut results = Vec::new();
+    let mut plans = Vec::new();
+    let mut summaries = Vec::new();
+    for (i, item) in files.iter().enumerate() {
+        let with_file = |e: JsValue| {
+            if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+                let _ = js_sys::Reflect::set(err, &"fileIndex".into(), &(i as u32).into());
+            }
+            e
+        };
+        let get = |key: &str| js_sys::Reflect::get(&item, &key.into());
+        let file: FileJs = serde_wasm_bindgen::from_value(item.clone()).map_err(|e| JsError::new(&format!("files[{i}]: {e}")))?;
+        let plan = plan_from_js(get("plan")?)?;
+        let partials: Array = get("partials")?.dyn_into().map_err(|_| JsError::new("partials must be an array"))?;
+        let mut merged = merge_partials(&plan, &partials).map_err(with_file)?;
+        let platform = crate::Platform::from_name(&file.platform)
+            .ok_or_else(|| JsError::new(&format!("{}: unknown platform {:?}", file.label, file.platform)))?;
+        let result = crate::FileResult::take(file.label.clone(), platform, &plan, &mut merged);
+        let mut own = Report::with_options(&plan, merged, &crate::ReportOptions { rankings: Vec::new(), all: false });
+        if let Some(err) = &own.stop_error {
+            return Err(with_file(stop_error(err)));
+        }
+        own.summary.campaigns = result.campaigns();
+        summaries.push(FileSummaryJs {
+            csv_cell: crate::csv_text_field(file.label.as_bytes()),
+            label: file.label,
+            platform: platform.name(),
+            summary: summary_js(&own.summary),
+            rejected_csv: own.rejected_csv(),
+        });
+        results.push(result);
+        plans.push(plan);
+    }
+    if results.is_empty() {
+        return Err(JsError::new("finishFiles: no file").into());
+    }
+    let combined = crate::combine(results, &plans, merge_platforms).map_err(|e| stop_error(&e))?;
+    let platforms_csv = crate::platform_totals_csv(&combined.platforms);
+    let platforms: Vec<PlatformJs> = combined.platforms.iter().map(PlatformJs).collect();
+    let platforms = to_js(&platforms)?;
+    let list_plan = to_js(&combined.plan)?;
+    let merged_bytes = options.all.then(|| combined.partial.to_bytes());
+    let report = Report::with_options(&combined.plan, combined.partial, &options);
+    if let Some(err) = &report.stop_error {
+        return Err(stop_error(err));
+    }
+    let value = report_result(&report, kpi, merged_bytes)?;
+    js_sys::Reflect::set(&value, &"files".into(), &to_js(&summaries)?)?;
+    js_sys::Reflect::set(&value, &"platforms".into(), &platforms)?;
+    js_sys::Reflect::set(&value, &"platformTotalsCsv".into(), &platforms_csv.into())?;
+    js_sys::Reflect::set(&value, &"listPlan".into(), &list_plan)?;
     Ok(value)
 }

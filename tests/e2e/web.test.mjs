@@ -762,3 +762,188 @@ test('normalized.csv: the page writes, for every platform fixture, the hand-chec
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
+
+/** A Google Ads export and a Meta one (their own headers, thousands separators, `$`), some keys on both platforms. */
+function platformPair({ rows = 3000, seed = 11 } = {}) {
+  let x = seed;
+  const rand = (n) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  const money = (cents) => {
+    const int = Math.floor(cents / 100);
+    return `${int >= 1000 ? `"${int.toLocaleString('en-US')}` : int}.${String(cents % 100).padStart(2, '0')}${int >= 1000 ? '"' : ''}`;
+  };
+  const google = ['Campaign,Campaign ID,Day,Impr.,Clicks,Cost,Conversions,Conv. value'];
+  const meta = ['Campaign name,Day,Impressions,Link clicks,Amount spent (USD),Purchases,Purchases conversion value'];
+  for (let i = 0; i < rows; i++) {
+    const day = `2025-03-${String(1 + (i % 28)).padStart(2, '0')}`;
+    const k = rand(40);
+    const imp = 100 + rand(20000);
+    google.push(`Camp ${k},${1000 + k},${day},${imp >= 1000 ? `"${imp.toLocaleString('en-US')}"` : imp},${rand(300)},${money(rand(200000))},${rand(4)}.00,${money(rand(900000))}`);
+    // Meta's campaigns are named; ten of them are named like Google ids.
+    const m = rand(30);
+    const name = m < 10 ? String(1000 + m) : `Meta ${m}`;
+    meta.push(`${name},${day},${imp},${rand(200)},${money(rand(150000))},${rand(3) || ''},${rand(3) ? `"$${(rand(9000) / 1).toLocaleString('en-US')}.00"` : ''}`);
+  }
+  return { google: google.join('\n') + '\n', meta: meta.join('\n') + '\n' };
+}
+
+/** Fields of a simple CSV line (quotes, no line breaks in fields). */
+function csvFields(line) {
+  const out = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Per (platform, key): exact sums, computed here from the two exports (independently of adagg). */
+function platformSums({ google, meta }) {
+  const micros = (s) => {
+    const clean = s.replace(/[$,]/g, '');
+    if (clean === '') return 0n;
+    const [int, frac = ''] = clean.split('.');
+    return BigInt(int) * 1_000_000n + BigInt(frac.padEnd(6, '0'));
+  };
+  const count = (s) => (s.replace(/,/g, '') === '' ? 0n : BigInt(s.replace(/,/g, '').split('.')[0]));
+  const sums = new Map();
+  const add = (platform, key, [imp, clicks, spend, conv, revenue]) => {
+    const id = `${platform}\u0000${key}`;
+    const s = sums.get(id) ?? { platform, key, imp: 0n, clicks: 0n, spend: 0n, conv: 0n, revenue: 0n };
+    s.imp += count(imp);
+    s.clicks += count(clicks);
+    s.spend += micros(spend);
+    s.conv += count(conv);
+    s.revenue += micros(revenue);
+    sums.set(id, s);
+  };
+  for (const line of google.trim().split('\n').slice(1)) {
+    const f = csvFields(line);
+    add('google_ads', f[1], [f[3], f[4], f[5], f[6], f[7]]);
+  }
+  for (const line of meta.trim().split('\n').slice(1)) {
+    const f = csvFields(line);
+    add('meta', f[0], [f[2], f[3], f[4], f[5], f[6]]);
+  }
+  return [...sums.values()];
+}
+
+test('several platforms: a Google and a Meta export dropped together: platforms detected and editable, per-platform totals and a ROAS ranking (min 10 conversions) match an independent computation, the all-campaigns table sorts by CPM, downloads equal the CLI', async () => {
+  const pair = platformPair();
+  const gfile = join(dir, 'google_export.csv');
+  const mfile = join(dir, 'meta_export.csv');
+  await writeFile(gfile, pair.google);
+  await writeFile(mfile, pair.meta);
+  const page = await openApp();
+  await setRanking(page, { metric: 'roas', min: { conversions: 10 }, all: true });
+  await setWorkers(page, 2);
+  await page.evaluate(() => {
+    document.body.dataset.state = '';
+  });
+  await page.setInputFiles('#file', [gfile, mfile]);
+  await page.waitForFunction(() => document.body.dataset.files === 'ready', null, { timeout: 30_000 });
+  const detected = await page.$$eval('#files-table select', (ss) => ss.map((s) => s.value));
+  assert.deepEqual(detected, ['google_ads', 'meta'], 'each file\'s platform from its header');
+  assert.equal(await page.evaluate(() => document.body.dataset.state), '', 'several files wait for the user');
+  await page.click('#run-files');
+  await page.waitForFunction(() => document.body.dataset.state && document.body.dataset.state !== 'running', null, { timeout: 120_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'done', await page.locator('#error-text').textContent());
+
+  // Per-platform totals, as shown, against this test's exact sums.
+  const sums = platformSums(pair);
+  const fmtMoney = (m) => {
+    const cents = (m + 5_000n) / 10_000n; // half up (non-negative)
+    return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+  };
+  for (const platform of ['google_ads', 'meta']) {
+    const mine = sums.filter((s) => s.platform === platform);
+    const total = (k) => mine.reduce((a, s) => a + s[k], 0n);
+    const cell = (key) => page.locator(`#platform-totals tr[data-platform="${platform}"] td[data-key="${key}"]`).textContent();
+    assert.equal(await cell('totalImpressions'), total('imp').toString(), `${platform} impressions`);
+    assert.equal(await cell('totalClicks'), total('clicks').toString(), `${platform} clicks`);
+    assert.equal(await cell('totalSpend'), fmtMoney(total('spend')), `${platform} spend`);
+    assert.equal(await cell('totalConversions'), total('conv').toString(), `${platform} conversions`);
+    assert.equal(await cell('totalRevenue'), fmtMoney(total('revenue')), `${platform} revenue`);
+    assert.equal(await cell('campaigns'), String(mine.length), `${platform} campaigns`);
+  }
+  const filesShown = await page.$$eval('#files-summary tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(filesShown.map((r) => r.slice(0, 3)), [['google_export.csv', 'google_ads', '3,000'], ['meta_export.csv', 'meta', '3,000']]);
+
+  // The ROAS ranking: exact ratios over (platform, key), min 10 conversions, ties by platform then key.
+  const eligible = sums.filter((s) => s.spend > 0n && s.conv >= 10n);
+  eligible.sort((a, b) => {
+    const l = a.revenue * b.spend;
+    const r = b.revenue * a.spend;
+    if (l !== r) return l > r ? -1 : 1;
+    return a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+  });
+  const out = join(dir, 'multi-page');
+  await mkdir(out, { recursive: true });
+  const roas = (await download(page, '#download-roas', join(out, 'top10_roas.csv'))).toString();
+  assert.deepEqual(
+    roas.trim().split('\n').slice(1).map((l) => csvFields(l).slice(0, 2).join('/')),
+    eligible.slice(0, 10).map((s) => `${s.platform}/${s.key}`),
+  );
+  assert.ok(sums.some((s) => s.platform === 'meta' && s.key === '1003') && sums.some((s) => s.platform === 'google_ads' && s.key === '1003'), 'a key on both platforms');
+  const platformsCsv = (await download(page, '#download-platforms', join(out, 'platform_totals.csv'))).toString();
+  const rejected = (await download(page, '#download-rejected', join(out, 'rejected_rows.csv')).catch(() => null))?.toString();
+
+  // The CLI, given the same two files: the same bytes.
+  const cliDir = join(dir, 'multi-cli');
+  await mkdir(cliDir, { recursive: true });
+  await execFileP(join(REPO, 'target', 'release', 'adagg'), ['-i', gfile, '-i', mfile, '-o', cliDir, '--rank', 'roas', '--min-conversions', '10', '--all']);
+  const cliFile = (name) => readFile(join(cliDir, name)).then(String);
+  assert.equal(roas, await cliFile('top10_roas.csv'), 'top10_roas.csv: page = CLI');
+  assert.equal(platformsCsv, await cliFile('platform_totals.csv'), 'platform_totals.csv: page = CLI');
+  if (rejected != null) assert.equal(rejected.replaceAll(gfile, 'google_export.csv').replaceAll(mfile, 'meta_export.csv'), (await cliFile('rejected_rows.csv')).replaceAll(gfile, 'google_export.csv').replaceAll(mfile, 'meta_export.csv'));
+
+  // The all-campaigns table: platform first; sorted by CPM (lowest first), the download follows it.
+  await page.waitForFunction(() => document.body.dataset.allTable === 'ready', null, { timeout: 60_000 });
+  const allCli = await cliFile('all_campaigns.csv');
+  assert.ok(allCli.startsWith('platform,campaign_id,campaign_name,'), allCli.slice(0, 80));
+  assert.equal((await download(page, '#download-all', join(out, 'all_campaigns.csv'))).toString(), allCli, 'all_campaigns.csv: page = CLI');
+  await page.click('#all-table button[data-key="cpm"]');
+  await page.waitForFunction(() => !document.querySelector('#all-table table').hasAttribute('aria-busy') && document.querySelector('#all-table th[aria-sort="ascending"]'));
+  const sorted = (await download(page, '#download-all', join(out, 'all_campaigns_cpm.csv'))).toString();
+  const byCpm = [...sums].sort((a, b) => {
+    if ((a.imp === 0n) !== (b.imp === 0n)) return a.imp === 0n ? 1 : -1;
+    const l = a.spend * b.imp;
+    const r = b.spend * a.imp;
+    if (l !== r) return l < r ? -1 : 1;
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : a.platform < b.platform ? -1 : 1;
+  });
+  assert.deepEqual(sorted.trim().split('\n').slice(1).map((l) => csvFields(l).slice(0, 2).join('/')), byCpm.map((s) => `${s.platform}/${s.key}`));
+  const firstRow = await page.$eval('#all-table tbody tr.vt-row', (tr) => [...tr.cells].slice(0, 2).map((c) => c.firstChild.textContent));
+  assert.deepEqual(firstRow, [byCpm[0].platform, byCpm[0].key]);
+
+  // normalized.csv of both files: each file's rows with its platform, the header once.
+  await page.click('#normalize');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.normalize), null, { timeout: 60_000 });
+  const norm = (await download(page, '#download-normalized', join(out, 'normalized.csv'))).toString();
+  const normCli = join(dir, 'multi-norm-cli');
+  await mkdir(normCli, { recursive: true });
+  await execFileP(join(REPO, 'target', 'release', 'adagg'), ['normalize', '-i', gfile, '-i', mfile, '-o', normCli]);
+  assert.equal(norm, String(await readFile(join(normCli, 'normalized.csv'))), 'normalized.csv: page = CLI');
+  assert.equal(norm.trim().split('\n').length, 1 + 6000);
+
+  // Change a platform and merge: Meta's file said to be Google's makes one platform: no platform column.
+  await page.selectOption('#files-table tr:nth-child(2) select', 'google_ads');
+  await page.evaluate(() => {
+    document.body.dataset.state = '';
+  });
+  await page.click('#run-files');
+  await page.waitForFunction(() => document.body.dataset.state && document.body.dataset.state !== 'running', null, { timeout: 120_000 });
+  const one = (await download(page, '#download-roas', join(out, 'top10_roas_one.csv'))).toString();
+  assert.ok(one.startsWith('campaign_id,'), one.slice(0, 40));
+  assert.equal(await page.locator('#platform-totals tbody tr').count(), 1);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});

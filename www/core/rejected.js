@@ -42,15 +42,20 @@ export class RejectedSpool {
 /**
  * The final rejected_rows.csv. Runs in a worker (see worker.js): it copies
  * every record once, a slice at a time, writing the line numbers in place.
- * @param {Array<{blob: Blob, lineOffset: number}>} ranges in file order; a
- *   record's line + lineOffset is its line in the file
+ * @param {Array<{blob: Blob, lineOffset: number, prefix?: string}>} ranges in
+ *   file order; a record's line + lineOffset is its line in the file;
+ *   `prefix` (a CSV cell and its comma: the file's name, several files)
+ *   goes before each row
+ * @param {string} [headerPrefix] before the header (`file,`: several files)
  * @returns {Promise<Blob>}
  */
-export async function rejectedCsv(ranges) {
-  let out = new Blob([HEADER]);
+export async function rejectedCsv(ranges, headerPrefix = '') {
+  let out = new Blob([headerPrefix + HEADER]);
   let parts = [];
   let pending = 0;
-  for (const { blob, lineOffset } of ranges) {
+  const encoder = new TextEncoder();
+  for (const { blob, lineOffset, prefix = '' } of ranges) {
+    const head = encoder.encode(prefix);
     let carry = new Uint8Array(0);
     for (let at = 0; at < blob.size; at += SLICE) {
       const chunk = new Uint8Array(await blob.slice(at, at + SLICE).arrayBuffer());
@@ -60,7 +65,7 @@ export async function rejectedCsv(ranges) {
         buf.set(carry);
         buf.set(chunk, carry.length);
       }
-      const { bytes, used } = numbered(buf, lineOffset);
+      const { bytes, used } = numbered(buf, lineOffset, head);
       parts.push(bytes);
       pending += bytes.length;
       if (pending >= FLUSH) {
@@ -77,19 +82,24 @@ export async function rejectedCsv(ranges) {
 
 /**
  * The whole records at the start of `buf` as CSV rows: each record's 12-byte
- * head replaced by its line number (+ `lineOffset`) in decimal.
+ * head replaced by `head` (bytes, maybe none) and its line number (+
+ * `lineOffset`) in decimal.
  * @returns {{bytes: Uint8Array, used: number}} the rows, and the bytes of
  *   `buf` they came from (the rest is the start of a cut record)
  */
-function numbered(buf, lineOffset) {
+function numbered(buf, lineOffset, head) {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   // A line number has at most 16 digits: 4 more than the head it replaces.
-  const out = new Uint8Array(buf.length + Math.ceil(buf.length / 12) * 4);
+  const out = new Uint8Array(buf.length + Math.ceil(buf.length / 12) * (4 + head.length));
   let p = 0;
   let o = 0;
   while (p + 12 <= buf.length) {
     const len = view.getUint32(p + 8, true);
     if (p + 12 + len > buf.length) break;
+    if (head.length) {
+      out.set(head, o);
+      o += head.length;
+    }
     let line = view.getUint32(p, true) + view.getUint32(p + 4, true) * 2 ** 32 + lineOffset;
     let digits = 1;
     for (let t = line; t >= 10; t = Math.floor(t / 10)) digits++;

@@ -46,7 +46,7 @@ export class WorkerClient {
         this.#pending.delete(data.id);
         if (data.type === 'done') call.resolve(data.value);
         else if (data.fatal) call.reject(new Error(trapMessage(data.message)));
-        else call.reject(Object.assign(new Error(data.message), { kind: data.kind, missing: data.missing, columns: data.columns, fields: data.fields }));
+        else call.reject(Object.assign(new Error(data.message), { kind: data.kind, missing: data.missing, columns: data.columns, fields: data.fields, fileIndex: data.fileIndex }));
       }
     };
     this.#worker.onerror = (event) => {

@@ -154,10 +154,68 @@ function localToday() {
  * @returns {Promise<object>} the result (see AdaggResult in adagg.d.ts)
  */
 export async function aggregateFile(file, options = {}) {
-  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, module, minRangeBytes, rank, min, allCampaigns } = options ?? {};
   if (!(file instanceof Blob)) {
     throw withKind(new TypeError('aggregateFile: the first argument must be a File or a Blob.'), 'input');
   }
+  return start([{ file, platform: null }], options ?? {}, false);
+}
+
+/** The platform names a file can be given (`aggregateFiles`). */
+export const PLATFORMS = ['google_ads', 'meta', 'linkedin', 'tiktok', 'microsoft_ads', 'generic'];
+
+/**
+ * Aggregates several CSV files (select or drop many) as one result: each
+ * file's platform detected from its header or its name unless given;
+ * with several platforms, a campaign is one per (platform, campaign id)
+ * unless `mergePlatforms`. Takes `aggregateFile`'s options plus
+ * `mergePlatforms`; resolves to its result for the files combined, plus
+ * `files` (per file: label, platform, summary), `platforms` (totals per
+ * platform), `platformTotalsCsv` and `hasPlatforms`. One progress for all
+ * files (bytes over their total size). An error names its file.
+ * @param {Array<Blob | {file: Blob, platform?: string}>} files
+ * @param {object} [options]
+ * @returns {Promise<object>}
+ */
+export async function aggregateFiles(files, options = {}) {
+  if (!Array.isArray(files) || files.length === 0) {
+    throw withKind(new TypeError('aggregateFiles: the first argument must be a non-empty array of Files or {file, platform}.'), 'input');
+  }
+  const inputs = files.map((f, i) => {
+    const input = f instanceof Blob ? { file: f, platform: null } : { file: f?.file, platform: f?.platform ?? null };
+    if (!(input.file instanceof Blob)) {
+      throw withKind(new TypeError(`aggregateFiles: files[${i}] must be a File, a Blob or {file, platform}.`), 'input');
+    }
+    if (input.platform != null && !PLATFORMS.includes(input.platform)) {
+      throw withKind(new TypeError(`aggregateFiles: files[${i}].platform must be one of ${PLATFORMS.join(', ')} (got ${JSON.stringify(input.platform)}).`), 'input');
+    }
+    return input;
+  });
+  return start(inputs, options ?? {}, true);
+}
+
+/**
+ * The platform of `file` as `aggregateFiles` would detect it (its header,
+ * else its name): one of `PLATFORMS`. Reads the first MiB in a worker.
+ * @param {Blob} file
+ * @param {{parse?: object, wasmUrl?: string | URL, workerUrl?: string | URL, module?: WebAssembly.Module}} [options]
+ * @returns {Promise<string>}
+ */
+export async function detectPlatform(file, { parse, wasmUrl, workerUrl, module } = {}) {
+  if (!(file instanceof Blob)) throw withKind(new TypeError('detectPlatform: the argument must be a File or a Blob.'), 'input');
+  const compiled = module ?? (await loadModule({ wasmUrl }));
+  const shared = poolFor(compiled, workerUrlOf(workerUrl));
+  const [worker] = await shared.take(1);
+  try {
+    const plan = await worker.call({ type: 'sniff', file, options: { today: localToday(), ...parse } });
+    return await worker.call({ type: 'platform', plan, name: file.name ?? '' });
+  } finally {
+    shared.give(worker);
+  }
+}
+
+/** Checks the options of either entry and runs `inputs`. */
+async function start(inputs, options, several) {
+  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, module, minRangeBytes, rank, min, allCampaigns, mergePlatforms } = options;
   const report = reportOptions({ top: checkTop(top), rank, min, allCampaigns });
   if (onProgress != null && typeof onProgress !== 'function') {
     throw withKind(new TypeError('aggregateFile: onProgress must be a function.'), 'input');
@@ -167,7 +225,9 @@ export async function aggregateFile(file, options = {}) {
   const compiled = module ?? (await loadModule({ wasmUrl }));
   if (signal?.aborted) throw abortError();
   try {
-    return await run(file, {
+    return await run(inputs, {
+      several,
+      mergePlatforms: Boolean(mergePlatforms),
       report,
       onProgress,
       signal,
@@ -190,7 +250,8 @@ export async function aggregateFile(file, options = {}) {
 
 /** The progress callback of one run: throttled, `bytesDone` never decreasing. */
 function progressEmitter(onProgress, totalBytes, t0) {
-  const state = { phase: 'start', headerBytes: 0, rangeBytes: [], rangeRows: [], finished: false };
+  // doneBytes, doneRows: the files already read (several files).
+  const state = { phase: 'start', doneBytes: 0, doneRows: 0, headerBytes: 0, rangeBytes: [], rangeRows: [], finished: false };
   let lastEmit = -Infinity;
   let shown = 0; // bytes reported so far: a re-run range counts from 0 again, the report does not
   state.emit = (force = false) => {
@@ -198,11 +259,11 @@ function progressEmitter(onProgress, totalBytes, t0) {
     const now = performance.now();
     if (!force && now - lastEmit < PROGRESS_INTERVAL_MS) return;
     lastEmit = now;
-    let done = state.headerBytes;
+    let done = state.doneBytes + state.headerBytes;
     for (const b of state.rangeBytes) done += b;
     if (state.phase === 'merge' || state.phase === 'done') done = totalBytes;
     shown = Math.max(shown, Math.min(done, totalBytes));
-    let rows = 0;
+    let rows = state.doneRows;
     for (const r of state.rangeRows) rows += r;
     const elapsedMs = now - t0;
     try {
@@ -215,7 +276,7 @@ function progressEmitter(onProgress, totalBytes, t0) {
 }
 
 /** The run itself, its options checked and its module compiled. */
-async function run(file, { report, onProgress, signal, workers, parse, workerUrl, module, minRangeBytes }) {
+async function run(inputs, { several, mergePlatforms, report, onProgress, signal, workers, parse, workerUrl, module, minRangeBytes }) {
   const maxWorkers = workerCount(workers);
   const t0 = performance.now();
   const shared = poolFor(module, workerUrl); // the pool the workers come from
@@ -237,8 +298,10 @@ async function run(file, { report, onProgress, signal, workers, parse, workerUrl
   };
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  const totalBytes = file.size;
+  const totalBytes = inputs.reduce((n, { file }) => n + file.size, 0);
   const progress = progressEmitter(onProgress, totalBytes, t0);
+  // A file's name as results and errors show it.
+  const labelOf = (file, i) => (typeof file.name === 'string' && file.name ? file.name : `file ${i + 1}`);
 
   const work = async () => {
     // Adds k workers to the run (none once it has ended: an abort).
@@ -255,29 +318,9 @@ async function run(file, { report, onProgress, signal, workers, parse, workerUrl
     const rangeCount = (dataLen) =>
       Math.max(1, Math.min(maxWorkers, Math.floor(dataLen / Math.max(1, minRangeBytes))));
 
-    // 1. Sniff the header in worker 0; take the other workers meanwhile.
-    await take(1);
-    const planPromise = pool[0].call({ type: 'sniff', file, options: { today: localToday(), ...parse }, report });
-    const others = take(rangeCount(totalBytes) - 1);
-    others.catch(() => {});
-    const plan = await planPromise;
-    await others;
-    const dataStart = Number(plan.dataStart);
-    progress.headerBytes = dataStart;
-
-    // 2. Split the data (the wasm decides where) and aggregate the ranges concurrently.
-    const n = rangeCount(Math.max(0, totalBytes - dataStart));
-    await take(n - pool.length);
-    giveBack(pool.splice(n));
-    const { points, ranges } = await pool[0].call({ type: 'split', plan, size: totalBytes, n });
-    progress.rangeBytes = new Array(ranges.length).fill(0);
-    progress.rangeRows = new Array(ranges.length).fill(0);
-    progress.phase = 'read';
-    progress.emit(true);
-
-    // Range `slot` from `start` (`exact`: a known record start, else the
-    // first line after it) to the first line boundary after `stop`.
-    const runRange = (worker, slot, { start, stop, exact }, locate = false) => {
+    // Range `slot` of `file` from `start` (`exact`: a known record start,
+    // else the first line after it) to the first line boundary after `stop`.
+    const runRange = (worker, file, plan, slot, { start, stop, exact }, locate = false) => {
       const span = Math.max(0, stop - start);
       progress.rangeBytes[slot] = 0;
       progress.rangeRows[slot] = 0;
@@ -297,70 +340,150 @@ async function run(file, { report, onProgress, signal, workers, parse, workerUrl
           return r;
         });
     };
-    const results = await Promise.all(ranges.map((range, j) => runRange(pool[j], j, range)));
 
-    // 3. Line the ranges up: the wasm says merge the first n results, or run
-    //    one range again from the exact end of the one before it (a range
-    //    that began inside a quoted field may have read its text as rows;
-    //    its error only counts once its start is confirmed).
-    let reruns = 0;
-    for (;;) {
-      const spans = results.map(({ start, end, stopped }) => ({ start, end, stopped }));
-      const step = await pool[0].call({ type: 'align', points, spans });
-      if (step.merge != null) {
-        results.length = step.merge;
-        break;
+    // One file read: its plan, its range results in file order, the
+    // workers used and the ranges run again.
+    const readFile = async (file) => {
+      const fileBytes = file.size;
+      // 1. Sniff the header in worker 0; take the other workers meanwhile.
+      if (pool.length === 0) await take(1);
+      const planPromise = pool[0].call({ type: 'sniff', file, options: { today: localToday(), ...parse }, report });
+      const others = take(rangeCount(fileBytes) - pool.length);
+      others.catch(() => {});
+      const plan = await planPromise;
+      await others;
+      const dataStart = Number(plan.dataStart);
+      progress.headerBytes = dataStart;
+
+      // 2. Split the data (the wasm decides where) and aggregate the ranges concurrently.
+      const n = rangeCount(Math.max(0, fileBytes - dataStart));
+      await take(n - pool.length);
+      giveBack(pool.splice(n));
+      const { points, ranges } = await pool[0].call({ type: 'split', plan, size: fileBytes, n });
+      progress.rangeBytes = new Array(ranges.length).fill(0);
+      progress.rangeRows = new Array(ranges.length).fill(0);
+      progress.phase = 'read';
+      progress.emit(true);
+      const results = await Promise.all(ranges.map((range, j) => runRange(pool[j], file, plan, j, range)));
+
+      // 3. Line the ranges up: the wasm says merge the first n results, or run
+      //    one range again from the exact end of the one before it (a range
+      //    that began inside a quoted field may have read its text as rows;
+      //    its error only counts once its start is confirmed).
+      let reruns = 0;
+      for (;;) {
+        const spans = results.map(({ start, end, stopped }) => ({ start, end, stopped }));
+        const step = await pool[0].call({ type: 'align', points, spans });
+        if (step.merge != null) {
+          results.length = step.merge;
+          break;
+        }
+        reruns++;
+        const index = step.rerun;
+        const rerun = await runRange(pool[0], file, plan, index, step);
+        if (rerun.start !== step.start) {
+          throw new Error(`internal error: could not realign the range at byte ${step.start} (got ${rerun.start})`);
+        }
+        results[index] = rerun;
       }
-      reruns++;
-      const index = step.rerun;
-      const rerun = await runRange(pool[0], index, step);
-      if (rerun.start !== step.start) {
-        throw new Error(`internal error: could not realign the range at byte ${step.start} (got ${rerun.start})`);
+      const last = results[results.length - 1];
+      if (results[0].start !== dataStart || (last.end !== fileBytes && !last.stopped)) {
+        throw new Error(
+          `internal error: the ranges cover bytes ${results[0].start}..${last.end}, expected ${dataStart}..${fileBytes}`,
+        );
       }
-      results[index] = rerun;
-    }
-    const last = results[results.length - 1];
-    if (results[0].start !== dataStart || (last.end !== totalBytes && !last.stopped)) {
-      throw new Error(
-        `internal error: the ranges cover bytes ${results[0].start}..${last.end}, expected ${dataStart}..${totalBytes}`,
-      );
-    }
+      // The next file's bytes count after this one's.
+      progress.doneBytes += fileBytes;
+      progress.doneRows += progress.rangeRows.reduce((a, b) => a + b, 0);
+      progress.headerBytes = 0;
+      progress.rangeBytes = [];
+      progress.rangeRows = [];
+      return { file, plan, results, n, reruns };
+    };
+
+    // A problem found without its line (a total that overflows only when
+    // two ranges' totals meet, an id found invalid in a range's table):
+    // one pass over the file's data through csv-core stops at it and names
+    // the line; the finish throws it with kind 'input'.
+    const locate = async ({ file, plan }) => {
+      progress.phase = 'read';
+      const dataStart = Number(plan.dataStart);
+      const located = await runRange(pool[0], file, plan, 0, { start: dataStart, stop: file.size, exact: true }, true);
+      await pool[0].call({ type: 'finish', plan, partials: [located.partial], report }, { transfer: [located.partial.buffer] });
+    };
+
+    const read = [];
+    for (const input of inputs) read.push(await readFile(input.file));
 
     // 4. Merge in one worker; free the others first.
     giveBack(pool.splice(1));
     progress.phase = 'merge';
     progress.emit(true);
-    const partials = results.map((r) => r.partial);
     let result;
-    try {
-      result = await pool[0].call({ type: 'finish', plan, partials, report }, { transfer: partials.map((p) => p.buffer) });
-    } catch (err) {
-      if (err?.kind !== 'locate') throw err;
-      // A problem found without its line (a total that overflows only when
-      // two ranges' totals meet, an id found invalid in a range's table):
-      // one pass over the data through csv-core stops at it and names the
-      // line. It throws with kind 'input'.
-      progress.phase = 'read';
-      reruns++;
-      const located = await runRange(pool[0], 0, { start: dataStart, stop: totalBytes, exact: true }, true);
-      await pool[0].call({ type: 'finish', plan, partials: [located.partial], report }, { transfer: [located.partial.buffer] });
-      throw err; // not found again: report it as found
+    if (!several) {
+      const [{ plan, results }] = read;
+      const partials = results.map((r) => r.partial);
+      try {
+        result = await pool[0].call({ type: 'finish', plan, partials, report }, { transfer: partials.map((p) => p.buffer) });
+      } catch (err) {
+        if (err?.kind !== 'locate') throw err;
+        await locate(read[0]);
+        throw err; // not found again: report it as found
+      }
+    } else {
+      const files = [];
+      for (const [i, { file, plan, results }] of read.entries()) {
+        const platform = inputs[i].platform ?? (await pool[0].call({ type: 'platform', plan, name: file.name ?? '' }));
+        files.push({ label: labelOf(file, i), platform, plan, partials: results.map((r) => r.partial) });
+      }
+      try {
+        result = await pool[0].call(
+          { type: 'finishFiles', files, report, mergePlatforms },
+          { transfer: files.flatMap((f) => f.partials.map((p) => p.buffer)) },
+        );
+      } catch (err) {
+        const i = err?.fileIndex;
+        const named = (e) => {
+          if (i != null && e instanceof Error) e.message = `${files[i].label}: ${e.message}`;
+          return e;
+        };
+        if (err?.kind !== 'locate' || i == null) throw named(err);
+        try {
+          await locate(read[i]);
+        } catch (located) {
+          throw named(located);
+        }
+        throw named(err);
+      }
     }
-    // Every rejected row, numbered now that each range's first line is known.
-    let lineOffset = Number(plan.dataStartLine) - 1;
-    const spools = results.map((r) => {
-      const range = { blob: r.rejected, lineOffset };
-      lineOffset += Number(r.newlines);
-      return range;
-    });
-    result.rejectedCsv = await pool[0].call({ type: 'rejected', ranges: spools });
+    // Every rejected row, numbered now that each range's first line is
+    // known; with several files, file by file, the file's name first.
+    const spools = [];
+    for (const [i, { plan, results }] of read.entries()) {
+      let lineOffset = Number(plan.dataStartLine) - 1;
+      const prefix = several ? `${result.files[i].csvCell},` : '';
+      for (const r of results) {
+        spools.push({ blob: r.rejected, lineOffset, prefix });
+        lineOffset += Number(r.newlines);
+      }
+    }
+    result.rejectedCsv = await pool[0].call({ type: 'rejected', ranges: spools, header: several ? 'file,' : '' });
+    if (several) {
+      for (const f of result.files) delete f.rejectedCsv; // the combined file has them
+      result.platformTotalsCsv = new Blob([result.platformTotalsCsv], { type: 'text/csv;charset=utf-8' });
+    }
     progress.phase = 'done';
     progress.emit(true);
     const elapsedMs = performance.now() - t0;
-    result.timing = { elapsedMs, bytes: totalBytes, workers: n, ranges: results.length, reruns };
+    const n = Math.max(...read.map((r) => r.n));
+    const ranges = read.reduce((k, r) => k + r.results.length, 0);
+    const reruns = read.reduce((k, r) => k + r.reruns, 0);
+    result.timing = { elapsedMs, bytes: totalBytes, workers: n, ranges, reruns };
     // The merged campaigns, for openCampaignList(result): kept aside, not in the result.
-    if (result.mergedPartial) keepListSource(result, { plan, merged: result.mergedPartial, workerUrl, module });
+    const listPlan = result.listPlan ?? read[0].plan;
+    if (result.mergedPartial) keepListSource(result, { plan: listPlan, merged: result.mergedPartial, workerUrl, module });
     delete result.mergedPartial;
+    delete result.listPlan;
     return result;
   };
 

@@ -23,7 +23,7 @@
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
 //   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
 //   the wasm instance trapped, so the pool retires the worker.
-import init, { sniff, aggregateRange, finishPartials, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile } from '../pkg/adagg.js';
+import init, { sniff, aggregateRange, finishPartials, finishFiles, detectPlatform, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile } from '../pkg/adagg.js';
 import { RejectedSpool, rejectedCsv } from './rejected.js';
 
 const SNIFF_BYTES = 1 << 20;
@@ -69,6 +69,7 @@ async function doNormalize(id, { file, options, platform }) {
       return true;
     },
     (chunk) => parts.push(new Blob([chunk])),
+    typeof file.name === 'string' ? file.name : undefined,
   );
   if (running.get(id)) throw Object.assign(new Error('cancelled'), { kind: 'cancelled' });
   return { csv: new Blob(parts, { type: 'text/csv;charset=utf-8' }), rows: Number(r.rows), skipped: Number(r.skipped), platform: r.platform };
@@ -190,7 +191,12 @@ self.onmessage = async ({ data: msg }) => {
       // all_campaigns.csv leaves wasm memory as bytes, and the page gets a Blob.
       if (value.allCampaignsCsv) value.allCampaignsCsv = new Blob([value.allCampaignsCsv], { type: 'text/csv;charset=utf-8' });
     }
-    else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges);
+    else if (msg.type === 'finishFiles') {
+      value = finishFiles(msg.files, msg.report, msg.mergePlatforms);
+      if (value.allCampaignsCsv) value.allCampaignsCsv = new Blob([value.allCampaignsCsv], { type: 'text/csv;charset=utf-8' });
+    }
+    else if (msg.type === 'platform') value = detectPlatform(msg.plan, msg.name);
+    else if (msg.type === 'rejected') value = await rejectedCsv(msg.ranges, msg.header);
     else if (msg.type === 'warm') value = await doWarm();
     else if (msg.type.startsWith('list-')) value = doList(msg);
     else if (msg.type === 'normalize') value = await doNormalize(id, msg);
@@ -199,12 +205,12 @@ self.onmessage = async ({ data: msg }) => {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // kind / missing / columns / fields let the page offer a column-mapping form.
-    const { missing, columns, fields } = err ?? {};
+    const { missing, columns, fields, fileIndex } = err ?? {};
     const kind = running.get(id) ? 'cancelled' : err?.kind;
     // A trap (a Rust panic, memory exhausted) may leave the wasm instance
     // half-updated: this worker must not serve another run.
     const fatal = err instanceof WebAssembly.RuntimeError;
-    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, fields, memory: memoryBytes(), fatal });
+    postMessage({ id, type: 'error', message: message || 'unknown error in the worker', kind, missing, columns, fields, fileIndex, memory: memoryBytes(), fatal });
   } finally {
     running.delete(id);
   }

@@ -3,6 +3,7 @@
 // happen in the list's worker (core/list.js), so the main thread only ever
 // draws a screenful. Every value is set as text.
 import { h } from './dom.js';
+import { PLATFORM_COLUMN } from './ranking-table.js';
 
 /** Row height in px (CSS .vt-row keeps to it). */
 const ROW = 30;
@@ -24,12 +25,17 @@ const MAX_PX = 8_000_000;
  * @param {{kpis?: Array<{key: string, better: string}>, height?: number, onView?: (view: {sorted: boolean, filtered: boolean, shown: number}) => void}} [options]
  * @returns {{destroy: () => void}}
  */
-export function campaignTable(container, list, columns, { kpis = [], height = 480, onView = () => {} } = {}) {
+export function campaignTable(container, list, columns, { kpis = [], height = 480, platforms = false, onView = () => {} } = {}) {
   const better = new Map(kpis.map((k) => [k.key, k.better]));
+  // Several platforms kept apart: the list's cells end with the platform
+  // (after the name); it is shown first, as in all_campaigns.csv.
+  const kpiCount = columns.length;
+  if (platforms) columns = [PLATFORM_COLUMN, ...columns];
+  const ordered = (cells) => (platforms ? [cells[kpiCount + 1], ...cells.slice(0, kpiCount + 1)] : cells);
   const status = h('p', { className: 'vt-status', role: 'status' });
   const filter = h('input', { type: 'search', className: 'vt-filter', placeholder: 'Filter by id or name', 'aria-label': 'Filter campaigns by id or name' });
   const headCells = columns.map((c) =>
-    h('th', { scope: 'col', className: c.kind === 'id' ? 'id' : 'num', 'aria-sort': 'none' }, [
+    h('th', { scope: 'col', className: c.kind === 'id' ? 'id' : c.kind === 'text' ? 'text' : 'num', 'aria-sort': 'none' }, [
       h('button', { type: 'button', className: 'vt-sort', 'data-key': c.key, text: c.label }),
     ]),
   );
@@ -76,7 +82,8 @@ export function campaignTable(container, list, columns, { kpis = [], height = 48
   }
 
   function draw(rows, { from, topPx, space }) {
-    const trs = rows.map((cells, i) => {
+    const trs = rows.map((listCells, i) => {
+      const cells = ordered(listCells);
       const tr = h('tr', { className: 'vt-row', 'aria-rowindex': String(from + i + 2) });
       columns.forEach((c, k) => {
         const value = cells[k] === '' ? '—' : cells[k];
@@ -85,7 +92,8 @@ export function campaignTable(container, list, columns, { kpis = [], height = 48
           const name = cells[columns.length];
           if (name && name !== cells[k]) th.append(h('span', { className: 'campaign-name', text: name }));
           tr.append(th);
-        } else tr.append(h('td', { className: sorted?.key === c.key ? 'num key' : 'num', text: value }));
+        } else if (c.kind === 'text') tr.append(h('td', { className: sorted?.key === c.key ? 'key' : '', text: value }));
+        else tr.append(h('td', { className: sorted?.key === c.key ? 'num key' : 'num', text: value }));
       });
       return tr;
     });
@@ -116,7 +124,7 @@ export function campaignTable(container, list, columns, { kpis = [], height = 48
     if (!key) return;
     const column = columns.find((c) => c.key === key);
     // First click: the natural order (best first for a KPI, highest first for a sum, A→Z for text).
-    const natural = column.kind === 'id' ? false : column.kind === 'metric' ? better.get(key) !== 'lower' : true;
+    const natural = column.kind === 'id' || column.kind === 'text' ? false : column.kind === 'metric' ? better.get(key) !== 'lower' : true;
     const descending = sorted?.key === key ? !sorted.descending : natural;
     for (const th of headCells) th.setAttribute('aria-sort', 'none');
     headCells[columns.indexOf(column)].setAttribute('aria-sort', descending ? 'descending' : 'ascending');

@@ -40,6 +40,9 @@ export function rankingFileName({ key }, top) {
  * @param {string} highlight
  * @param {{names?: boolean, columnClass?: (column: {key: string, kind: string}) => string}} [options]
  */
+/** The platform column of rows of several platforms (text, not a sum). */
+export const PLATFORM_COLUMN = { key: 'platform', label: 'Platform', header: 'platform', kind: 'text' };
+
 export function renderRanking(table, rows, columns, highlight, { names = false, columnClass = () => '' } = {}) {
   // A wide table (every KPI): the ranked metric's column comes right after
   // the campaign, so that it is on screen without scrolling (the CSV keeps
@@ -48,7 +51,9 @@ export function renderRanking(table, rows, columns, highlight, { names = false, 
     const key = columns.find((c) => c.key === highlight);
     if (key) columns = [columns[0], key, ...columns.slice(1).filter((c) => c !== key)];
   }
-  const classOf = (column) => cls(column.kind !== 'id' && 'num', columnClass(column));
+  // Several platforms kept apart: each row's platform first, as in the CSV.
+  if (rows.some((row) => row.platform != null)) columns = [PLATFORM_COLUMN, ...columns];
+  const classOf = (column) => cls(column.kind !== 'id' && column.kind !== 'text' && 'num', columnClass(column));
   const thead = h('thead', {}, [
     h('tr', {}, [
       h('th', { scope: 'col', className: 'num rank', text: '#' }),

@@ -711,6 +711,9 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         dir: PathBuf,
         seq: std::sync::atomic::AtomicUsize,
         data_start: u64,
+        /// Rows of earlier inputs are in `path`: the first range appends
+        /// after them, without the header.
+        append: bool,
     }
 
     impl NormOut {
@@ -720,6 +723,9 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 return Ok((None, None)); // only looks for an error's line
             }
             if start == Start::Exact(self.data_start) {
+                if self.append {
+                    return Ok((None, Some(std::fs::OpenOptions::new().append(true).open(&self.path)?)));
+                }
                 let mut w = File::create(&self.path)?;
                 w.write_all(format!("{NORMALIZED_HEADER}\n").as_bytes())?;
                 return Ok((None, Some(w)));
@@ -787,28 +793,86 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     /// `adagg normalize`: `DIR/normalized.csv` and `DIR/rejected_rows.csv`.
     fn run_normalize(args: &Args) -> Result<(), String> {
         let started = Instant::now();
-        let input = match args.inputs.as_slice() {
-            [one] => one,
-            _ => return Err("normalize takes one --input".to_string()),
-        };
-        let len = open(&input.path)?.metadata().map_err(|e| e.to_string())?.len();
-        let plan = read_plan(&input.path, &args.options)?;
         std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
         let path = args.output.join("normalized.csv");
-        let out = NormOut { path: path.clone(), dir: args.output.clone(), seq: Default::default(), data_start: plan.data_start };
+        let several = args.inputs.len() > 1;
+        let mut runs = Vec::with_capacity(args.inputs.len());
+        let mut text = String::new();
+        // Each file's rows after the ones before it: the header once.
+        for (i, input) in args.inputs.iter().enumerate() {
+            let named = |e: String| match several {
+                true => format!("{}: {e}", input.path.display()),
+                false => e,
+            };
+            let run = normalize_file(input, args, &path, i > 0).map_err(|e| {
+                let _ = std::fs::remove_file(&path);
+                named(e)
+            })?;
+            let (run, platform, how) = run;
+            let report = Report::with_options(&run.plan, run.partial.clone(), &ReportOptions { rankings: Vec::new(), all: false });
+            if let Some(err) = &report.stop_error {
+                let _ = std::fs::remove_file(&path);
+                return Err(named(err.to_string()));
+            }
+            if several {
+                text += &format!("file {}\n", input.path.display());
+            }
+            text += &format!("platform:        {platform} ({how})\n");
+            for line in report.summary.to_string().lines() {
+                if line.starts_with("campaigns:") {
+                    continue;
+                }
+                match line.strip_prefix("rows aggregated: ") {
+                    Some(n) => text += &format!("rows written:    {n}\n"),
+                    None => text += &format!("{line}\n"),
+                }
+            }
+            if report.summary.quality.dates_checked {
+                text += "note: normalize does not check duplicate (campaign, date) rows\n";
+            }
+            if several {
+                text += "\n";
+            }
+            runs.push(run);
+        }
+        let rejected = args.output.join("rejected_rows.csv");
+        write_rejected(&rejected, &args.inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
+        let secs = started.elapsed().as_secs_f64();
+        let len = runs.iter().map(|r| r.len).sum();
+        let threads = runs.iter().map(|r| r.threads).max().unwrap_or(1);
+        text += &timing_lines(len, secs, threads);
+        text += &format!("wrote {} and {}\n", path.display(), rejected.display());
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+        Ok(())
+    }
+
+    /// One input's normalized rows into `path` (after the rows already
+    /// there when `append`): the run, the platform written and how it was
+    /// found.
+    fn normalize_file(input: &Input, args: &Args, path: &Path, append: bool) -> Result<(FileRun, String, &'static str), String> {
+        let len = open(&input.path)?.metadata().map_err(|e| e.to_string())?.len();
+        let plan = read_plan(&input.path, &args.options)?;
+        // normalize writes any --platform text as given.
+        let (platform, how) = match &input.platform {
+            Some(text) => (text.clone(), "--platform"),
+            None => {
+                let (p, how) = input_platform(input, &plan);
+                (p.name().to_string(), how)
+            }
+        };
+        let out = NormOut { path: path.to_path_buf(), dir: args.output.clone(), seq: Default::default(), data_start: plan.data_start, append };
         let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let platform = input.platform.as_deref();
         let result = if plan.sequential() {
-            normalize_sequential(&input.path, &args.options, &spills, &path, platform).map(|(plan, partial)| (plan, partial, 1))
+            normalize_sequential(&input.path, &args.options, &spills, path, &platform, append).map(|(plan, partial)| (plan, partial, 1))
         } else {
             let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
             let points = split_points(&plan, len, threads);
-            run_parallel(&points, |start, stop, pass| run_norm_range(&input.path, &plan, start, stop, pass, &spills, &out, platform))
+            run_parallel(&points, |start, stop, pass| run_norm_range(&input.path, &plan, start, stop, pass, &spills, &out, Some(&platform)))
             .and_then(|partial| {
                 // The other ranges' lines after the first's, in file order.
                 let mut w = std::fs::OpenOptions::new()
                     .append(true)
-                    .open(&path)
+                    .open(path)
                     .map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
                 for part in spills.parts(partial.start, partial.end) {
                     let mut r = File::open(&part).map_err(|e| adagg::Error::Read(format!("{}: {e}", part.display())))?;
@@ -818,51 +882,25 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             })
         };
         spills.remove_parts();
-        let (plan, partial, threads) = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = std::fs::remove_file(&path);
-                return Err(e.to_string());
-            }
-        };
-        let (data_start, data_end) = (partial.start, partial.end);
-        let report = Report::with_options(&plan, partial, &ReportOptions { rankings: Vec::new(), all: false });
-        if let Some(err) = &report.stop_error {
-            let _ = std::fs::remove_file(&path);
-            return Err(err.to_string());
-        }
-        let rejected = args.output.join("rejected_rows.csv");
-        spills
-            .write_csv(&rejected, data_start, data_end, plan.data_start_line)
-            .map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
-        let secs = started.elapsed().as_secs_f64();
-        let platform = input.platform.clone().unwrap_or_else(|| plan.platform().name().to_string());
-        let mut text = format!("platform:        {platform}{}\n", if input.platform.is_some() { " (--platform)" } else { " (detected from the header)" });
-        for line in report.summary.to_string().lines() {
-            if line.starts_with("campaigns:") {
-                continue;
-            }
-            match line.strip_prefix("rows aggregated: ") {
-                Some(n) => text += &format!("rows written:    {n}\n"),
-                None => text += &format!("{line}\n"),
-            }
-        }
-        if report.summary.quality.dates_checked {
-            text += "note: normalize does not check duplicate (campaign, date) rows\n";
-        }
-        text += &timing_lines(len, secs, threads);
-        text += &format!("wrote {} and {}\n", path.display(), rejected.display());
-        let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
-        Ok(())
+        let (plan, partial, threads) = result.map_err(|e| e.to_string())?;
+        let bounds = (partial.start, partial.end);
+        Ok((FileRun { plan, partial, spills, bounds, threads, len }, platform, how))
     }
 
     /// UTF-16 files: one stream, written straight to `path`.
-    fn normalize_sequential(path: &Path, options: &Options, spills: &Spills, out: &Path, platform: Option<&str>) -> Result<(Plan, Partial), adagg::Error> {
+    /// `append`: after earlier inputs' rows, without the header.
+    fn normalize_sequential(path: &Path, options: &Options, spills: &Spills, out: &Path, platform: &str, append: bool) -> Result<(Plan, Partial), adagg::Error> {
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
         let wr = |e: std::io::Error| adagg::Error::Read(format!("writing {}: {e}", out.display()));
         let mut file = File::open(path).map_err(io)?;
-        let mut w = BufWriter::with_capacity(1 << 20, File::create(out).map_err(wr)?);
-        let mut job = Job::normalizing(options.clone(), platform.map(str::to_string));
+        let target = match append {
+            true => std::fs::OpenOptions::new().append(true).open(out),
+            false => File::create(out),
+        };
+        let mut w = BufWriter::with_capacity(1 << 20, target.map_err(wr)?);
+        // The job writes the header first: dropped when appending.
+        let mut header = if append { NORMALIZED_HEADER.len() + 1 } else { 0 };
+        let mut job = Job::normalizing(options.clone(), Some(platform.to_string()));
         job.keep_all_rejected();
         let mut spill = spills.open().map_err(spill_err)?;
         let mut block = vec![0u8; BLOCK];
@@ -875,13 +913,15 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 job.feed(slice)?;
                 spill.write(job.take_rejected()).map_err(spill_err)?;
                 if let Some(lines) = job.normalized() {
-                    w.write_all(lines).map_err(wr)?;
+                    let cut = header.min(lines.len());
+                    header -= cut;
+                    w.write_all(&lines[cut..]).map_err(wr)?;
                     lines.clear();
                 }
             }
         }
         let (plan, mut partial, rest) = job.finish_normalized()?;
-        w.write_all(&rest).map_err(wr)?;
+        w.write_all(&rest[header.min(rest.len())..]).map_err(wr)?;
         w.flush().map_err(wr)?;
         spills.finish(spill, &mut partial).map_err(spill_err)?;
         Ok((plan, partial))

@@ -8,11 +8,11 @@
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use adagg::{rejected_records, Encoding, Partial, Rejected, REJECTED_HEADER};
+use adagg::{rejected_records, Encoding, Partial, Rejected};
 
 /// A temporary directory, removed when dropped.
 pub struct TempDir(pub PathBuf);
@@ -74,7 +74,7 @@ impl Spills {
 
     /// Records a finished range: the rejected rows still in its result go
     /// to its spill file (and out of `partial`), then its bounds and line
-    /// count are kept for [`write_csv`](Self::write_csv).
+    /// count are kept for [`write_rows`](Self::write_rows).
     pub fn finish(&self, spill: Spill, partial: &mut Partial) -> std::io::Result<()> {
         self.finish_with_part(spill, partial, None)
     }
@@ -90,7 +90,7 @@ impl Spills {
     }
 
     /// The ranges from `start` to `end` in file order (re-run ranges
-    /// replace the first try), as [`write_csv`](Self::write_csv) walks them.
+    /// replace the first try), as [`write_rows`](Self::write_rows) walks them.
     fn walk(&self, start: u64, end: u64) -> Vec<(PathBuf, Option<PathBuf>, u64)> {
         let done = self.done.lock().expect("spill list");
         let (mut at, mut out) = (start, Vec::new());
@@ -121,19 +121,11 @@ impl Spills {
         }
     }
 
-    /// Writes `rejected_rows.csv` to `out`: the ranges from `start` to `end`
-    /// in file order (re-run ranges replace the first try), `first_line`
-    /// being the file line of the first range's line 1.
-    pub fn write_csv(&self, out: &Path, start: u64, end: u64, first_line: u64) -> std::io::Result<u64> {
-        let mut w = BufWriter::new(File::create(out)?);
-        w.write_all(REJECTED_HEADER.as_bytes())?;
-        let rows = self.write_rows(&mut w, start, end, first_line, b"")?;
-        w.flush()?;
-        Ok(rows)
-    }
-
-    /// [`write_csv`](Self::write_csv)'s rows without the header, each
-    /// after `prefix` (a `file,` cell for several inputs).
+    /// Writes the rows of `rejected_rows.csv` (not its header) to `w`: the
+    /// ranges from `start` to `end` in file order (re-run ranges replace
+    /// the first try), `first_line` being the file line of the first
+    /// range's line 1, each row after `prefix` (a `file,` cell for several
+    /// inputs).
     pub fn write_rows(&self, w: &mut impl Write, start: u64, end: u64, first_line: u64, prefix: &[u8]) -> std::io::Result<u64> {
         let (mut shift, mut rows) = (first_line - 1, 0);
         // The range that starts here (the last run of it, if it ran twice).
