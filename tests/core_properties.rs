@@ -786,6 +786,27 @@ proptest! {
         let by_platform = !merge && platforms.iter().any(|&p| p != platforms[0]);
         let combined = adagg::combine(results, &plans, merge).unwrap();
         prop_assert_eq!(combined.by_platform, by_platform);
+        // Revenue is absent exactly for the keys no file with revenue has
+        // (when some files have it and some do not).
+        let has = |f: &Vec<u8>| f.starts_with(b"campaign_id,date,impressions,clicks,spend,conversions,revenue");
+        let key_of = |k: usize, id: &[u8]| match by_platform {
+            true => adagg::platform_key(kinds[k], id),
+            false => id.to_vec(),
+        };
+        let mut with: std::collections::BTreeSet<Vec<u8>> = Default::default();
+        let mut without: std::collections::BTreeSet<Vec<u8>> = Default::default();
+        let mixed = files.iter().any(|(f, _)| has(f)) && files.iter().any(|(f, _)| !has(f));
+        for (f, k) in &files {
+            for id in campaigns_of(f).0.keys() {
+                if has(f) { with.insert(key_of(*k, id)); } else { without.insert(key_of(*k, id)); }
+            }
+        }
+        let want_absent: std::collections::BTreeSet<Vec<u8>> = match mixed {
+            true => without.difference(&with).cloned().collect(),
+            false => Default::default(),
+        };
+        let got_absent: std::collections::BTreeSet<Vec<u8>> = combined.partial.no_revenue.iter().map(|k| k.to_vec()).collect();
+        prop_assert_eq!(got_absent, want_absent);
         let mut got = BTreeMap::new();
         combined.partial.campaigns.for_each(|id, t| {
             got.insert(id.to_vec(), *t);

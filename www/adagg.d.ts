@@ -156,6 +156,8 @@ export interface AdaggResult {
   rankings: AdaggRanking[];
   /** True when some input had a revenue column; else total_revenue and ROAS are absent (empty), not zero. */
   hasRevenue: boolean;
+  /** Several platforms loaded and kept apart (`aggregateFiles`): every row has `platform`, and the CSVs carry `platform` first. False for one file. */
+  hasPlatforms: boolean;
   /** all_campaigns.csv when `allCampaigns` asked for it (a Blob: it can be large), else null. */
   allCampaignsCsv: Blob | null;
   /** Top campaigns by click-through rate (the standard table, with the guardrails in force). */
@@ -289,8 +291,6 @@ export interface AdaggPlatformTotals {
 
 /** The result of several files (`aggregateFiles`): the files combined, plus per file and per platform. */
 export interface AdaggFilesResult extends AdaggResult {
-  /** Several platforms kept apart: every row has `platform`, and the CSVs carry `platform` first. */
-  hasPlatforms: boolean;
   /** Per file, in the order given: its name, platform and own summary (rows read, skipped, warnings). */
   files: Array<{ label: string; platform: AdaggPlatform; csvCell: string; summary: AdaggSummary }>;
   /** Per platform loaded: its totals. */

@@ -90,6 +90,10 @@ pub struct Partial {
     /// several platforms loaded and kept apart. Never set on a range's
     /// result.
     pub platform_keys: bool,
+    /// Keys of campaigns none of whose rows came from a file with a
+    /// revenue column, when other files had one ([`crate::run::files`]):
+    /// their revenue and ROAS are absent, not zero. Empty for a range.
+    pub no_revenue: rustc_hash::FxHashSet<Box<[u8]>>,
 }
 
 impl Partial {
@@ -197,6 +201,7 @@ impl Partial {
         self.end = next.end;
         self.has_revenue |= next.has_revenue;
         self.platform_keys |= next.platform_keys;
+        self.no_revenue.extend(std::mem::take(&mut next.no_revenue));
         self.strict_stopped = next.strict_stopped;
         self.newlines += next.newlines;
         self.rows_read += next.rows_read;

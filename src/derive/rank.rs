@@ -115,6 +115,9 @@ pub struct Ranked {
     /// Its platform, when several platforms were loaded and kept apart
     /// ([`crate::run::files`]); `None` otherwise.
     pub platform: Option<Platform>,
+    /// Its revenue is absent (several files, none of its rows from one
+    /// with a revenue column): revenue and ROAS are empty, not zero.
+    pub revenue_absent: bool,
 }
 
 /// One ranking: a metric and its best campaigns, best first.
@@ -212,7 +215,7 @@ impl TopK {
         let (k, metric, better) = (self.k, self.metric, self.spec.better);
         let item = (id, totals);
         let at = self.best.partition_point(|b| metric.order_by(better, key(b), item) == Ordering::Less);
-        self.best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None, platform: None });
+        self.best.insert(at, Ranked { campaign_id: id.into(), totals: *totals, name: None, platform: None, revenue_absent: false });
         self.best.truncate(k);
         if self.best.len() == k {
             let last = &self.best[k - 1].totals;

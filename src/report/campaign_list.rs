@@ -81,18 +81,34 @@ impl CampaignList {
             }
             Some(Value::Id) => self.view.sort_by(|&a, &b| dir(id(a).cmp(&id(b)))),
             Some(Value::Sum(sum)) => {
-                let absent = !sum.required() && !self.has_revenue;
-                self.view.sort_by(|&a, &b| match absent {
-                    true => id(a).cmp(&id(b)),
-                    false => dir(sum.of(&rows[a as usize].totals).cmp(&sum.of(&rows[b as usize].totals))).then_with(|| id(a).cmp(&id(b))),
+                // Absent (no revenue for this campaign or at all): last either way.
+                let value = |i: u32| {
+                    let r = &rows[i as usize];
+                    let absent = !sum.required() && (!self.has_revenue || r.revenue_absent);
+                    (!absent).then(|| sum.of(&r.totals))
+                };
+                self.view.sort_by(|&a, &b| {
+                    match (value(a), value(b)) {
+                        (Some(x), Some(y)) => dir(x.cmp(&y)),
+                        (Some(_), None) => Ordering::Less,
+                        (None, Some(_)) => Ordering::Greater,
+                        (None, None) => Ordering::Equal,
+                    }
+                    .then_with(|| id(a).cmp(&id(b)))
                 });
             }
             Some(Value::Metric(m)) => {
                 let absent = m.needs_optional() && !self.has_revenue;
                 let better = if descending { Better::Higher } else { Better::Lower };
                 let value = |i: u32| {
-                    let t = &rows[i as usize].totals;
-                    (m.numerator.of(t), m.denominator.of(t))
+                    let r = &rows[i as usize];
+                    let t = &r.totals;
+                    // A campaign without revenue has no ROAS: as undefined.
+                    let denominator = match m.needs_optional() && r.revenue_absent {
+                        true => 0,
+                        false => m.denominator.of(t),
+                    };
+                    (m.numerator.of(t), denominator)
                 };
                 self.view.sort_by(|&a, &b| {
                     let (va, vb) = (value(a), value(b));
@@ -171,7 +187,7 @@ mod tests {
     use crate::schema::totals::Totals;
 
     fn row(id: &str, name: &str, t: [u64; 5]) -> Ranked {
-        Ranked { campaign_id: id.as_bytes().into(), totals: Totals::new(t), name: (!name.is_empty()).then(|| name.as_bytes().into()), platform: None }
+        Ranked { campaign_id: id.as_bytes().into(), totals: Totals::new(t), name: (!name.is_empty()).then(|| name.as_bytes().into()), platform: None, revenue_absent: false }
     }
 
     fn list() -> CampaignList {

@@ -29,9 +29,10 @@ pub fn csv_text_field(raw: &[u8]) -> String {
 pub use crate::text::cell::push_csv_text_field;
 
 /// A cell as shown in every output: [`cell`], but empty for a column that
-/// needs revenue when no input had it (absent, not zero).
+/// needs revenue when no input had it, or this campaign's rows had none
+/// (absent, not zero).
 pub fn shown_cell(column: &Column, r: &Ranked, revenue: bool) -> String {
-    match column.needs_optional() && !revenue {
+    match column.needs_optional() && (!revenue || r.revenue_absent) {
         true => String::new(),
         false => cell(column, r),
     }
@@ -120,7 +121,7 @@ mod tests {
 
     #[test]
     fn spec_example() {
-        let row = Ranked { campaign_id: b"CMP042"[..].into(), totals: t(125000, 6250, 12_500_500_000, 625), name: None, platform: None };
+        let row = Ranked { campaign_id: b"CMP042"[..].into(), totals: t(125000, 6250, 12_500_500_000, 625), name: None, platform: None, revenue_absent: false };
         assert_eq!(ranking_csv(&[row]), format!("{HEADER}\nCMP042,125000,6250,12500.50,625,0.0500,20.00\n"));
     }
 
@@ -131,8 +132,9 @@ mod tests {
             totals: Totals::new([1000, 8, 12_345_000, 3, 40_005_000]),
             name: Some(b"Sale, \"big\""[..].into()),
             platform: None,
+            revenue_absent: false,
         };
-        let z = Ranked { campaign_id: b"Z"[..].into(), totals: Totals::default(), name: None, platform: None };
+        let z = Ranked { campaign_id: b"Z"[..].into(), totals: Totals::default(), name: None, platform: None, revenue_absent: false };
         let rows = [a, z];
         assert_eq!(
             kpi_csv(&rows, true, true, false),

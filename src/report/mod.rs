@@ -215,13 +215,16 @@ impl Report {
                 }
                 false => id,
             };
-            for (top, &absent) in tops.iter_mut().zip(&absent) {
-                if !absent {
+            // Revenue absent for this campaign (several files): not ranked
+            // by a metric that needs it.
+            let no_revenue = !partial.no_revenue.is_empty() && partial.no_revenue.contains(id);
+            for ((top, &absent), spec) in tops.iter_mut().zip(&absent).zip(&options.rankings) {
+                if !absent && !(no_revenue && spec.metric.needs_optional()) {
                     top.offer(id, t);
                 }
             }
             if let Some(all) = &mut all {
-                all.push(Ranked { campaign_id: id.into(), totals: *t, name: None, platform: None });
+                all.push(Ranked { campaign_id: id.into(), totals: *t, name: None, platform: None, revenue_absent: false });
             }
         });
         if let Some(all) = &mut all {
@@ -238,11 +241,13 @@ impl Report {
             })
             .collect();
         let by_platform = partial.platform_keys;
+        let no_revenue = std::mem::take(&mut partial.no_revenue);
         // Names by key; then a key of several platforms split into the
         // platform and the id.
         let with_names = |mut rows: Vec<Ranked>| {
             for r in &mut rows {
                 r.name = names.get(&r.campaign_id).cloned();
+                r.revenue_absent = !no_revenue.is_empty() && no_revenue.contains(&r.campaign_id);
                 if by_platform {
                     let (platform, id) = split_platform_key(&r.campaign_id);
                     r.platform = platform;

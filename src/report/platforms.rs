@@ -21,7 +21,7 @@ pub fn platform_totals_csv(platforms: &[PlatformTotals]) -> String {
     for p in platforms {
         push_csv_text_field(&mut out, p.platform.name().as_bytes());
         out.push_str(&format!(",{},{},{}", p.files, p.rows_aggregated, p.campaigns));
-        let row = Ranked { campaign_id: Box::default(), totals: p.totals, name: None, platform: Some(p.platform) };
+        let row = Ranked { campaign_id: Box::default(), totals: p.totals, name: None, platform: Some(p.platform), revenue_absent: false };
         for column in &KPI_COLUMNS[1..] {
             out.push(',');
             out.push_str(&shown_cell(column, &row, p.has_revenue));

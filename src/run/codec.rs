@@ -13,7 +13,7 @@ use crate::text::date::Day;
 
 /// The format's name and version: a result written by another version is
 /// not read.
-const MAGIC: &[u8; 4] = b"AGP6";
+const MAGIC: &[u8; 4] = b"AGP7";
 
 /// The sections of a result, in the order they are written: one per part
 /// of a range's result, each an accumulator merged on its own. A new
@@ -34,8 +34,11 @@ enum Section {
     Quality = 6,
     /// (campaign, date) pairs of the duplicate check.
     Pairs = 7,
+    /// Campaigns whose revenue is absent (several files, some without a
+    /// revenue column).
+    NoRevenue = 8,
     /// The campaign table: id and sums.
-    Campaigns = 8,
+    Campaigns = 9,
 }
 
 /// Writes section `tag`: its tag, its length, then what `body` writes.
@@ -105,6 +108,12 @@ impl Partial {
                 put_bytes(out, &id);
                 put(out, day as i64 as u64);
                 put(out, line);
+            }
+        });
+        section(&mut out, Section::NoRevenue, |out| {
+            put(out, self.no_revenue.len() as u64);
+            for id in &self.no_revenue {
+                put_bytes(out, id);
             }
         });
         section(&mut out, Section::Campaigns, |out| {
@@ -218,6 +227,13 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
     }
     s.end()?;
 
+    let mut s = r.section(Section::NoRevenue)?;
+    let ids = s.len(8)?;
+    for _ in 0..ids {
+        p.no_revenue.insert(s.bytes()?.into());
+    }
+    s.end()?;
+
     let mut s = r.section(Section::Campaigns)?;
     let campaigns = s.len(8 + 8 * SUMS)?;
     let merging = into.is_some();
@@ -237,6 +253,7 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
     if !merging && p.campaigns.campaigns() != campaigns {
         return Err(Error::CorruptPartial); // an id twice
     }
+
     r.end()?;
     Ok(p)
 }
@@ -520,7 +537,7 @@ mod tests {
         let entry_len = 8 + 1 + 8 * crate::schema::totals::SUMS;
         let count_at = twice.len() - entry_len - 8;
         let len_at = count_at - 8;
-        assert_eq!(twice[len_at - 8..len_at], 8u64.to_le_bytes(), "the campaigns section");
+        assert_eq!(twice[len_at - 8..len_at], (Section::Campaigns as u64).to_le_bytes(), "the campaigns section");
         assert_eq!(twice[len_at..count_at], (8 + entry_len as u64).to_le_bytes());
         assert_eq!(twice[count_at..count_at + 8], 1u64.to_le_bytes());
         let entry = twice[count_at + 8..].to_vec();

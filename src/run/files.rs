@@ -12,6 +12,11 @@
 //! platforms is the platform's [`Platform::name`], a `\0`, then the id:
 //! byte order of keys is (platform name, id) order, which is the ties'
 //! order of every ranking and the order of `all_campaigns.csv`.
+//!
+//! When some files have a revenue column and others do not, a campaign
+//! none of whose rows came from a file with one has its revenue absent
+//! (empty, and never ranked by ROAS), not zero
+//! ([`Partial::no_revenue`]).
 
 use rustc_hash::FxHashMap;
 
@@ -182,6 +187,11 @@ pub fn combine(files: Vec<FileResult>, plans: &[Plan], merge_platforms: bool) ->
     // Merged across platforms: each platform's distinct ids, to count them.
     let mut merged_ids: Vec<rustc_hash::FxHashSet<Vec<u8>>> = Vec::new();
     let count_ids = !by_platform && several_platforms(&kinds);
+    // Some files with revenue, some without: the keys of each kind, to
+    // tell the campaigns whose revenue is absent.
+    let mixed = files.iter().any(|f| f.has_revenue) && files.iter().any(|f| !f.has_revenue);
+    let mut with_revenue: rustc_hash::FxHashSet<Vec<u8>> = Default::default();
+    let mut without_revenue: Vec<Vec<u8>> = Vec::new();
     for file in files {
         summaries.push(FileSummary {
             label: file.label.clone(),
@@ -247,6 +257,14 @@ pub fn combine(files: Vec<FileResult>, plans: &[Plan], merge_platforms: bool) ->
             if let Err(field) = table.add(&key, t) {
                 overflow = Some(Error::merge_overflow(field, id));
             }
+            if mixed {
+                match file.has_revenue {
+                    true => {
+                        with_revenue.insert(key.clone());
+                    }
+                    false => without_revenue.push(key.clone()),
+                }
+            }
             if count_ids {
                 merged_ids[at].insert(key);
             }
@@ -261,6 +279,11 @@ pub fn combine(files: Vec<FileResult>, plans: &[Plan], merge_platforms: bool) ->
                 false => name.to_vec(),
             };
             set_name(&mut partial.names, &key(id), &name);
+        }
+    }
+    for key in without_revenue {
+        if !with_revenue.contains(&key) {
+            partial.no_revenue.insert(key.into());
         }
     }
     // Distinct campaigns per platform: kept apart, its keys; one

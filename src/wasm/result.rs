@@ -471,7 +471,7 @@ impl Serialize for PlatformJs<'_> {
         map.serialize_entry("files", &p.files)?;
         map.serialize_entry("rows", &p.rows_aggregated)?;
         map.serialize_entry("campaigns", &p.campaigns)?;
-        let row = Ranked { campaign_id: Box::default(), totals: p.totals, name: None, platform: Some(p.platform) };
+        let row = Ranked { campaign_id: Box::default(), totals: p.totals, name: None, platform: Some(p.platform), revenue_absent: false };
         for column in &KPI_COLUMNS[1..] {
             map.serialize_entry(column.key, &shown_cell(column, &row, p.has_revenue))?;
         }

@@ -464,7 +464,7 @@ test('loading adagg.js twice (and a second copy of the element module) does not 
   assert.equal(res.copyIsOther, true, 'the copy really was evaluated again');
   assert.equal(res.entryCopyDefined, true);
   assert.equal(res.upgraded, true);
-  assert.deepEqual(res.exports, ['AdAggregator', 'aggregateFile', 'normalizeFile', 'openCampaignList', 'preload', 'releaseWorkers', 'workerStats']);
+  assert.deepEqual(res.exports, ['AdAggregator', 'PLATFORMS', 'aggregateFile', 'aggregateFiles', 'detectPlatform', 'normalizeFile', 'openCampaignList', 'preload', 'releaseWorkers', 'workerStats']);
   assert.equal(res.shadow, 'open');
   assert.deepEqual(page.pageErrors, []);
   await page.close();

@@ -149,3 +149,33 @@ test('a real result with rankings asked for by KPI, guardrails, revenue and all 
   assert.notEqual(bad.code, 0);
   assert.match(bad.output, /undeclared/);
 });
+
+test('a real result of aggregateFiles (two platforms) type-checks as AdaggFilesResult', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  const result = await page.evaluate(async () => {
+    const { aggregateFiles, detectPlatform, PLATFORMS } = await import('./www/adagg.js');
+    const google = new File(['Campaign,Campaign ID,Day,Impr.,Clicks,Cost,Conversions,Conv. value\nSpring,111,2025-01-01,1000,50,25.00,5,100.00\n'], 'g.csv');
+    const meta = new File(['campaign_id,date,impressions,clicks,spend,conversions\n111,2025-01-01,10,1,1.00,1\n'], 'facebook_nov.csv');
+    const detected = await detectPlatform(meta);
+    const r = await aggregateFiles([google, { file: meta, platform: detected }], { workers: 1, allCampaigns: true });
+    return { ...r, rejectedCsv: '__BLOB__', allCampaignsCsv: '__BLOB__', platformTotalsCsv: '__BLOB__', detected, platforms: r.platforms, names: PLATFORMS, allText: await r.allCampaignsCsv.text() };
+  });
+  await page.close();
+  const { detected, names, allText, ...typed } = result;
+  assert.equal(detected, 'meta', 'a generic header, told by the file name');
+  assert.deepEqual(names, ['google_ads', 'meta', 'linkedin', 'tiktok', 'microsoft_ads', 'generic']);
+  assert.equal(typed.hasPlatforms, true);
+  assert.equal(allText, 'platform,campaign_id,campaign_name,total_impressions,total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS\n'
+    + 'google_ads,111,Spring,1000,50,25.00,5,100.00,0.0500,0.50,25.00,0.1000,5.00,4.00\n'
+    + 'meta,111,,10,1,1.00,1,,0.1000,1.00,100.00,1.0000,1.00,\n');
+  assert.deepEqual(typed.ctr.map((r) => [r.platform, r.campaignId]), [['meta', '111'], ['google_ads', '111']]);
+  assert.deepEqual(typed.files.map((f) => [f.label, f.platform, f.summary.rowsRead]), [['g.csv', 'google_ads', 1], ['facebook_nov.csv', 'meta', 1]]);
+  const source = `import type { AdaggFilesResult } from '../../www/adagg.js';
+
+export const result: AdaggFilesResult = ${JSON.stringify(typed, null, 2).replaceAll('"__BLOB__"', 'new Blob()')};
+`;
+  const good = await typecheck('result-files', source);
+  assert.equal(good.code, 0, `www/adagg.d.ts does not describe a real aggregateFiles result:\n${good.output}`);
+});

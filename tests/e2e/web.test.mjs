@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import {
   REPO,
   HEADER,
+  rng,
   cleanCsv,
   malformedCsv,
   writeLargeCsv,
@@ -765,11 +766,8 @@ test('normalized.csv: the page writes, for every platform fixture, the hand-chec
 
 /** A Google Ads export and a Meta one (their own headers, thousands separators, `$`), some keys on both platforms. */
 function platformPair({ rows = 3000, seed = 11 } = {}) {
-  let x = seed;
-  const rand = (n) => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x % n;
-  };
+  const next = rng(seed);
+  const rand = (n) => Math.floor(next() * n);
   const money = (cents) => {
     const int = Math.floor(cents / 100);
     return `${int >= 1000 ? `"${int.toLocaleString('en-US')}` : int}.${String(cents % 100).padStart(2, '0')}${int >= 1000 ? '"' : ''}`;
