@@ -53,6 +53,9 @@ pub struct Normalizer {
     utf8_ids: bool,
     /// The last day written and its text.
     last_day: (Day, [u8; 10]),
+    /// [`platform`](Self::platform) zero-padded, stored whole on the fast
+    /// way when it fits (a fixed-size copy, no loop).
+    platform_words: Option<[u8; PLATFORM_WORDS]>,
     scratch: String,
     /// Lines being written, up to `filled`: rows are written here byte by
     /// byte (no call per field), and moved to `out` in blocks.
@@ -65,10 +68,17 @@ pub struct Normalizer {
 
 /// Bytes of [`Normalizer::block`].
 const BLOCK: usize = 64 << 10;
-/// Room for a row on the fast way: ids and names of at most [`SHORT`] bytes.
-const ROW_MAX: usize = 10 + 2 + SHORT + 1 + 2 * SHORT + 2 + 5 * 21 + 5 + 1;
+/// Room for a row on the fast way: ids and names of at most [`SHORT`]
+/// bytes, a platform cell of at most `SHORT + 2`, five numbers of at most
+/// 21 bytes with their commas, the line end, and [`SLACK`] for the
+/// fixed-size stores that write past the end of what they put.
+const ROW_MAX: usize = 10 + (SHORT + 2) + SHORT + 1 + SHORT + 5 * 22 + 1 + SLACK;
 /// The longest platform, id or name written on the fast way.
 const SHORT: usize = 64;
+/// Bytes a fixed-size store may write past the end of what it puts.
+const SLACK: usize = 32;
+/// Bytes of [`Normalizer::platform_words`].
+const PLATFORM_WORDS: usize = 32;
 
 impl Normalizer {
     /// Rows of a file whose rows go to `platform` (written as a text
@@ -79,8 +89,14 @@ impl Normalizer {
         let mut cell = vec![b','];
         push_csv_text_bytes(&mut cell, platform.as_bytes(), &mut String::new());
         cell.push(b',');
+        let platform_words = (cell.len() <= PLATFORM_WORDS).then(|| {
+            let mut words = [0; PLATFORM_WORDS];
+            words[..cell.len()].copy_from_slice(&cell);
+            words
+        });
         Normalizer {
             platform: cell,
+            platform_words,
             revenue,
             key_is_name,
             cp1252,
@@ -107,9 +123,10 @@ impl Normalizer {
 
     /// Writes a row straight into the block when its text cells are short
     /// and need nothing (the common row); false, with nothing written,
-    /// otherwise.
+    /// otherwise. Digits and short cells are put with fixed-size stores
+    /// (the block has room past the row, see [`ROW_MAX`]).
     #[inline(always)]
-    fn write_fast<R: AcceptedRow>(&mut self, row: &R, values: &Totals) -> bool {
+    fn write_fast<R: AcceptedRow>(&mut self, row: &R) -> bool {
         if self.filled + ROW_MAX > BLOCK {
             self.flush();
         }
@@ -122,42 +139,48 @@ impl Normalizer {
             block[..10].copy_from_slice(&self.last_day.1);
             n = 10;
         }
-        if self.platform.len() > SHORT + 2 {
-            return false;
+        match &self.platform_words {
+            Some(words) => block[n..n + PLATFORM_WORDS].copy_from_slice(words),
+            None if self.platform.len() <= SHORT + 2 => block[n..n + self.platform.len()].copy_from_slice(&self.platform),
+            None => return false,
         }
-        for &b in &self.platform {
-            block[n] = b;
-            n += 1;
-        }
+        n += self.platform.len();
         let campaign = row.campaign();
-        let name = if self.key_is_name { campaign } else { row.name() };
-        for (i, cell) in [campaign, name].into_iter().enumerate() {
-            if cell.len() > SHORT || matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
-                return false;
-            }
-            if i == 1 {
-                block[n] = b',';
-                n += 1;
-            }
-            for &b in cell {
-                if !b.is_ascii() || matches!(b, b',' | b'"' | b'\n' | b'\r') {
+        let Some(len) = put_id(&mut block[n..], campaign, row.key()) else {
+            return false;
+        };
+        n += len;
+        block[n] = b',';
+        n += 1;
+        if self.key_is_name {
+            n += put_id(&mut block[n..], campaign, row.key()).expect("written above");
+        } else {
+            let name = row.name();
+            if !name.is_empty() {
+                let Some(len) = put_plain(&mut block[n..], name) else {
                     return false;
-                }
-                block[n] = b;
-                n += 1;
+                };
+                n += len;
             }
         }
-        for sum in Sum::ALL {
-            block[n] = b',';
-            n += 1;
-            if sum == Sum::Revenue && !self.revenue {
-                continue;
-            }
-            let v = values.sums[sum.index()];
-            n += match sum.kind() {
-                SumKind::Count => put_u64(&mut block[n..], v),
-                SumKind::Money => put_money(&mut block[n..], v),
-            };
+        // The sums of `Sum::ALL` one by one (no loop to run: the numbers
+        // are computed side by side).
+        const _: () = assert!(matches!(Sum::ALL, [Sum::Impressions, Sum::Clicks, Sum::Spend, Sum::Conversions, Sum::Revenue]));
+        // Each sum read on its own (copying the whole `Totals` loads two
+        // sums at a time, which waits for the reader's stores to land).
+        let sums = row.values().sums;
+        block[n] = b',';
+        n += 1 + put_count(&mut block[n + 1..], sums[Sum::Impressions.index()]);
+        block[n] = b',';
+        n += 1 + put_count(&mut block[n + 1..], sums[Sum::Clicks.index()]);
+        block[n] = b',';
+        n += 1 + put_money(&mut block[n + 1..], sums[Sum::Spend.index()]);
+        block[n] = b',';
+        n += 1 + put_count(&mut block[n + 1..], sums[Sum::Conversions.index()]);
+        block[n] = b',';
+        n += 1;
+        if self.revenue {
+            n += put_money(&mut block[n..], sums[Sum::Revenue.index()]);
         }
         block[n] = b'\n';
         self.filled += n + 1;
@@ -184,9 +207,9 @@ impl Normalizer {
 
     /// Writes one row's line.
     #[inline(always)]
-    fn write<R: AcceptedRow>(&mut self, row: &R, values: &Totals) {
-        if !self.write_fast(row, values) {
-            self.write_slow(row, values);
+    fn write<R: AcceptedRow>(&mut self, row: &R) {
+        if !self.write_fast(row) {
+            self.write_slow(row, &row.values());
         }
     }
 
@@ -239,7 +262,6 @@ fn iso_day(day: Day) -> [u8; 10] {
 /// the length.
 #[inline(always)]
 fn put_u64(out: &mut [u8], mut v: u64) -> usize {
-    const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
     const POW10: [u64; 20] = {
         let mut p = [1u64; 20];
         let mut i = 1;
@@ -268,23 +290,107 @@ fn put_u64(out: &mut [u8], mut v: u64) -> usize {
     len
 }
 
-/// [`push_money`] at the start of `out` (room for 21 bytes); returns the
-/// length.
+/// `micros` as [`push_money`] writes it, at the start of `out` (room for
+/// 21 bytes, and 8 past the end); returns the length.
 #[inline(always)]
 fn put_money(out: &mut [u8], micros: u64) -> usize {
-    let n = put_u64(out, micros / MICROS);
-    let mut frac = micros % MICROS;
-    let mut places = 6;
-    while places > 2 && frac.is_multiple_of(10) {
-        frac /= 10;
-        places -= 1;
+    let n = put_count(out, micros / MICROS);
+    let frac = (micros % MICROS) as u32;
+    if frac.is_multiple_of(10_000) {
+        // Cents only (the common amount): 2 places from the table.
+        let cents = (frac / 10_000) as usize * 2;
+        out[n] = b'.';
+        out[n + 1..n + 3].copy_from_slice(&PAIRS[cents..cents + 2]);
+        return n + 3;
     }
-    out[n] = b'.';
-    for i in (1..=places).rev() {
-        out[n + i] = b'0' + (frac % 10) as u8;
-        frac /= 10;
+    let digits = digits8(frac);
+    // The fraction's 6 places are bytes 2 to 7 (bytes 0 and 1 are 0);
+    // zeros at the end are dropped down to 2 places.
+    let zeros = (digits.leading_zeros() / 8).min(4) as usize;
+    let text = (digits | ASCII_ZEROS) >> 16 << 8 | u64::from(b'.');
+    out[n..n + 8].copy_from_slice(&text.to_le_bytes());
+    n + 7 - zeros
+}
+
+/// The numbers 00 to 99 as two digits each.
+const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// Every byte `b'0'`.
+const ASCII_ZEROS: u64 = u64::from_ne_bytes([b'0'; 8]);
+
+/// `v` in decimal at the start of `out` (room for 20 bytes, and 8 past
+/// the end); returns the length.
+#[inline(always)]
+fn put_count(out: &mut [u8], v: u64) -> usize {
+    if v >= 100_000_000 {
+        return put_u64(out, v);
     }
-    n + 1 + places
+    let digits = digits8(v as u32);
+    // Leading zero digits are the low bytes; `0` keeps one.
+    let skip = (digits.trailing_zeros() / 8).min(7);
+    let text = (digits | ASCII_ZEROS) >> (8 * skip);
+    out[..8].copy_from_slice(&text.to_le_bytes());
+    8 - skip as usize
+}
+
+/// The 8 decimal digits of `v` (below 10^8, zero-padded) as the bytes
+/// 0 to 9 of a word, the most significant in the lowest byte (the order
+/// they are written in): `v` is split in two halves of 4 digits, each in
+/// 2 of 2, each in 2 of 1, all halves at once in the word's lanes (the
+/// divisions by 100 and 10 as exact multiply-shifts for the lanes'
+/// ranges, see the tests).
+#[inline(always)]
+fn digits8(v: u32) -> u64 {
+    debug_assert!(v < 100_000_000);
+    let x = u64::from(v / 10_000) | u64::from(v % 10_000) << 32;
+    let hundreds = ((x * 10_486) >> 20) & 0x0000_007F_0000_007F;
+    let x = hundreds | (x - hundreds * 100) << 16;
+    let tens = ((x * 103) >> 10) & 0x000F_000F_000F_000F;
+    tens | (x - tens * 10) << 8
+}
+
+/// A campaign cell (id, or name as the key) that needs nothing, at the
+/// start of `out` (16 bytes of room), from its packed `key` (a fixed-size
+/// store) when it has one, else as [`put_plain`]; `None` when it needs
+/// guarding or quoting, or is not ASCII.
+#[inline(always)]
+fn put_id(out: &mut [u8], cell: &[u8], (lo, hi): (u64, u64)) -> Option<usize> {
+    let len = cell.len();
+    if (hi >> 56) as usize != len || len == 0 {
+        return put_plain(out, cell);
+    }
+    debug_assert_eq!(crate::group::key::pack(cell), Some((lo, hi)));
+    let text = u128::from(lo) | u128::from(hi & 0x00FF_FFFF_FFFF_FFFF) << 64;
+    // The bytes past the end read as `@` (allowed inside a cell): then no
+    // byte below `-` (0x2D) means none of `,`, `"`, LF, CR, tab or `+`;
+    // bytes that are allowed but below it (space, `!`, `#`, ...) take the
+    // byte-by-byte way.
+    const LOW: u128 = u128::from_ne_bytes([0x01; 16]);
+    const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
+    let padded = text | u128::from_ne_bytes([b'@'; 16]) << (8 * len);
+    let below_dash = padded.wrapping_sub(LOW * 0x2D) & !padded & HIGH;
+    let first = lo as u8;
+    if text & HIGH != 0 || below_dash != 0 || matches!(first, b'=' | b'-' | b'@') {
+        return put_plain(out, cell);
+    }
+    out[..16].copy_from_slice(&text.to_le_bytes());
+    Some(len)
+}
+
+/// A text cell of at most [`SHORT`] bytes that needs nothing (no guard,
+/// no quotes, ASCII) at the start of `out`; `None` otherwise.
+#[inline(always)]
+fn put_plain(out: &mut [u8], cell: &[u8]) -> Option<usize> {
+    if cell.len() > SHORT || matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
+        return None;
+    }
+    for (i, &b) in cell.iter().enumerate() {
+        if !b.is_ascii() || matches!(b, b',' | b'"' | b'\n' | b'\r') {
+            return None;
+        }
+        out[i] = b;
+    }
+    Some(cell.len())
 }
 
 /// `v` in decimal.
@@ -365,10 +471,10 @@ impl RowSink for NormalizeSink<'_> {
             }
             return Err(Field::CampaignId);
         }
-        let values = row.values();
-        self.norm.write(row, &values);
+        self.norm.write(row);
         let q = &mut *self.quality;
         if !row.checked() {
+            let values = row.values();
             q.check_values(row.line(), campaign, values);
             if let Some(spend) = row.rounded_spend() {
                 q.spend_rounded(row.line(), campaign, spend, values[Sum::Spend], self.decimal);
@@ -428,6 +534,57 @@ mod tests {
             assert_eq!(&block[..n], money(m).as_bytes());
             let n = put_u64(&mut block, m);
             assert_eq!(&block[..n], m.to_string().as_bytes());
+            let n = put_count(&mut block, m);
+            assert_eq!(&block[..n], m.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn lane_divisions_are_exact() {
+        for x in 0..10_000u64 {
+            assert_eq!((x * 10_486) >> 20, x / 100);
+        }
+        for x in 0..100u64 {
+            assert_eq!((x * 103) >> 10, x / 10);
+        }
+    }
+
+    #[test]
+    fn digits_agree_with_push() {
+        let mut v = 0u64;
+        let mut seed = 1u64;
+        // Every value up to 10^5, then random ones of every length.
+        while v < 20_000_000_000_000_000 {
+            let (mut block, mut pushed) = ([0u8; 32], Vec::new());
+            let n = put_count(&mut block, v);
+            push_u64(&mut pushed, v);
+            assert_eq!(&block[..n], &pushed[..], "{v}");
+            pushed.clear();
+            let n = put_money(&mut block, v);
+            push_money(&mut pushed, v);
+            assert_eq!(&block[..n], &pushed[..], "{v}");
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            v = if v < 100_000 { v + 1 } else { v + (seed >> 33) % (v / 50_000) + 1 };
+        }
+    }
+
+    #[test]
+    fn ids_agree_with_push() {
+        let cells: [&[u8]; 16] = [
+            b"", b"CMP001", b"=1+1", b"-5", b"a,b", b"say \"hi\"", b"two\nlines", b"caf\xc3\xa9", b"@x,y", b"\tx", b"a\rb",
+            b"a b", b"x+y-z@", b"+1", b"123456789012345", b"A",
+        ];
+        for raw in cells {
+            let key = crate::group::key::pack(raw).unwrap_or((0, 0));
+            let mut block = [0u8; 80];
+            let (mut pushed, mut scratch) = (Vec::new(), String::new());
+            push_csv_text_bytes(&mut pushed, raw, &mut scratch);
+            match put_id(&mut block, raw, key) {
+                Some(n) => assert_eq!(&block[..n], &pushed[..], "{raw:?}"),
+                // Not on the fast way: changed, or not ASCII (a Windows-1252
+                // file's cells are decoded).
+                None => assert!(raw != &pushed[..] || !raw.is_ascii(), "{raw:?}"),
+            }
         }
     }
 }
