@@ -870,10 +870,14 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             run_parallel(&points, |start, stop, pass| run_norm_range(&input.path, &plan, start, stop, pass, &spills, &out, Some(&platform)))
             .and_then(|partial| {
                 // The other ranges' lines after the first's, in file order.
+                // Not opened to append: `io::copy` then copies in the kernel
+                // (copy_file_range fails on an O_APPEND file, and the copy
+                // falls back to 8 KiB reads and writes).
                 let mut w = std::fs::OpenOptions::new()
-                    .append(true)
+                    .write(true)
                     .open(path)
                     .map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
+                w.seek(SeekFrom::End(0)).map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
                 for part in spills.parts(partial.start, partial.end) {
                     let mut r = File::open(&part).map_err(|e| adagg::Error::Read(format!("{}: {e}", part.display())))?;
                     std::io::copy(&mut r, &mut w).map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
