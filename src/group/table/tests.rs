@@ -172,7 +172,7 @@ fn mixed_id(r: u64) -> Vec<u8> {
         6 => format!("campaign-with-a-name-that-runs-long-{:04}", n % 3000).into_bytes(),
         _ => {
             let len = 1 + (r >> 32) as usize % 40;
-            (0..len).map(|k| (n >> (k % 12)) as u8 ^ (k as u8 * 37)).collect()
+            (0..len).map(|k| (n >> (k % 12)) as u8 ^ (k as u8).wrapping_mul(37)).collect()
         }
     }
 }
