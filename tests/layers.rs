@@ -16,13 +16,13 @@ const LAYERS: &[(&str, &[&str])] = &[
     ]),
     ("the top of a file: encoding, delimiter, header, columns", &["read::plan"]),
     ("one row's values, or why it is skipped", &["row::record", "row::accepted"]),
-    ("keys to slots, sums inline", &["group::key", "group::day_pairs", "group::day_window", "group::table"]),
-    ("what an accepted row does; what a range accumulates", &["agg::quality", "agg::partial", "agg::accept", "agg::sink", "agg::normalize"]),
+    ("keys to slots, sums inline", &["group::key", "group::day_key", "group::day_pairs", "group::day_window", "group::table"]),
+    ("what an accepted row does; what a range accumulates", &["agg::quality", "agg::partial", "agg::accept", "agg::sink", "agg::daily", "agg::normalize"]),
     ("the fast line parser", &["read::fast"]),
     ("the byte-range reader", &["read::range"]),
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job", "run::files"]),
-    ("rankings", &["derive::rank"]),
-    ("the report and its text", &["report::csv", "report", "report::campaign_list", "report::platforms"]),
+    ("rankings, series, anomalies", &["derive::rank", "derive::series", "derive::anomaly"]),
+    ("the report and its text", &["report::csv", "report", "report::campaign_list", "report::platforms", "report::daily"]),
     ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize"]),
 ];
 

@@ -94,6 +94,8 @@ pub struct Partial {
     /// revenue column, when other files had one ([`crate::run::files`]):
     /// their revenue and ROAS are absent, not zero. Empty for a range.
     pub no_revenue: rustc_hash::FxHashSet<Box<[u8]>>,
+    /// The daily series, when the plan asked for it ([`crate::agg::daily`]).
+    pub daily: Option<crate::agg::daily::Daily>,
 }
 
 impl Partial {
@@ -211,6 +213,11 @@ impl Partial {
         }
         // Later in the file wins: the last name seen.
         self.names.extend(next.names);
+        match (&mut self.daily, next.daily.take()) {
+            (Some(d), Some(n)) => d.merge(n).map_err(|(field, key)| Error::merge_overflow(field, &key))?,
+            (None, Some(n)) => self.daily = Some(n),
+            _ => {}
+        }
         // The smaller table is merged into the larger, slot by slot.
         if next.campaigns.size() > self.campaigns.size() {
             std::mem::swap(&mut self.campaigns, &mut next.campaigns);

@@ -4,6 +4,7 @@
 //! finds repeated dates ([`day_pairs`]), and the per-campaign bit window
 //! in front of it ([`day_window`]).
 
+pub mod day_key;
 pub mod day_pairs;
 pub mod day_window;
 pub mod key;

@@ -34,6 +34,8 @@ pub struct Options {
     /// Today, as a day number ([`crate::text::date`]): later dates get a
     /// warning. The core has no clock; the shell passes it.
     pub today: Option<crate::text::date::Day>,
+    /// Keep the daily series (issue 16), as this says.
+    pub daily: Option<DailyPlan>,
 }
 
 /// How to read the data rows of one file.
@@ -78,7 +80,33 @@ pub struct Plan {
     /// (`header: "clicks" appears twice (columns 4 and 7); column 4 is used`).
     #[cfg_attr(target_arch = "wasm32", serde(default))]
     pub header_warnings: Vec<String>,
+    /// Keep the daily series ([`crate::agg::daily`]), as this says.
+    #[cfg_attr(target_arch = "wasm32", serde(default))]
+    pub daily: Option<DailyPlan>,
 }
+
+/// The default cell limit: 50 M (campaign, day) cells.
+pub const DEFAULT_DAILY_LIMIT: u64 = 50_000_000;
+
+/// What a run keeps of the daily series (issue 16): the plan carries
+/// it to every range, in every shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(target_arch = "wasm32", serde(rename_all = "camelCase"))]
+pub struct DailyPlan {
+    /// At most this many (campaign, day) cells.
+    pub limit: u64,
+    /// Only these campaigns' cells (the second pass past the limit).
+    pub only: Option<Vec<String>>,
+}
+
+impl Default for DailyPlan {
+    fn default() -> DailyPlan {
+        DailyPlan { limit: DEFAULT_DAILY_LIMIT, only: None }
+    }
+}
+
+
 
 impl Plan {
     /// Number of fields every data row must have.
@@ -253,6 +281,7 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 strict: options.strict,
                 today: options.today,
                 header_warnings: found.warnings,
+                daily: options.daily.clone(),
             }))
         }
         None if !complete => Ok(None),

@@ -2,6 +2,7 @@
 
 pub mod campaign_list;
 pub mod csv;
+pub mod daily;
 pub mod platforms;
 
 use crate::agg::partial::{Partial, Rejected, REJECTED_LIMIT};

@@ -13,7 +13,7 @@ use crate::text::date::Day;
 
 /// The format's name and version: a result written by another version is
 /// not read.
-const MAGIC: &[u8; 4] = b"AGP7";
+const MAGIC: &[u8; 4] = b"AGP8";
 
 /// The sections of a result, in the order they are written: one per part
 /// of a range's result, each an accumulator merged on its own. A new
@@ -37,8 +37,10 @@ enum Section {
     /// Campaigns whose revenue is absent (several files, some without a
     /// revenue column).
     NoRevenue = 8,
+    /// The daily series' (campaign, day) cells and their limit.
+    Daily = 9,
     /// The campaign table: id and sums.
-    Campaigns = 9,
+    Campaigns = 10,
 }
 
 /// Writes section `tag`: its tag, its length, then what `body` writes.
@@ -114,6 +116,21 @@ impl Partial {
             put(out, self.no_revenue.len() as u64);
             for id in &self.no_revenue {
                 put_bytes(out, id);
+            }
+        });
+        section(&mut out, Section::Daily, |out| match &self.daily {
+            None => put(out, 0),
+            Some(d) => {
+                put(out, 1);
+                for v in [u64::from(d.capped), d.limit, d.days.0 as i64 as u64, d.days.1 as i64 as u64, d.cells.len() as u64] {
+                    put(out, v);
+                }
+                d.cells.for_each(|key: &[u8], t: &Totals| {
+                    put_bytes(out, key);
+                    for v in t.sums() {
+                        put(out, v);
+                    }
+                });
             }
         });
         section(&mut out, Section::Campaigns, |out| {
@@ -231,6 +248,28 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
     let ids = s.len(8)?;
     for _ in 0..ids {
         p.no_revenue.insert(s.bytes()?.into());
+    }
+    s.end()?;
+
+    let mut s = r.section(Section::Daily)?;
+    if s.u64()? == 1 {
+        let capped = s.u64()? != 0;
+        let limit = s.u64()?;
+        let days = (s.day()?, s.day()?);
+        let cells = s.len(8 + 8 * SUMS)?;
+        let mut table = Table::new();
+        for _ in 0..cells {
+            let key = s.bytes()?;
+            let mut t = Totals::default();
+            for sum in &mut t.sums {
+                *sum = s.u64()?;
+            }
+            table.add(key, &t).map_err(|_| Error::CorruptPartial)?;
+        }
+        if table.len() != cells {
+            return Err(Error::CorruptPartial); // a key twice
+        }
+        p.daily = Some(crate::agg::daily::Daily { cells: table, capped, limit, days });
     }
     s.end()?;
 

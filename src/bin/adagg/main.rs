@@ -43,6 +43,16 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
                           google_ads, meta, linkedin, tiktok, microsoft_ads
                           or generic (default: detected)
       --merge-platforms   one campaign per campaign_id whatever its platform
+      --daily             also write DIR/daily.csv, DIR/rolling_7d.csv and
+                          DIR/rolling_28d.csv: every day of each campaign's
+                          series (first to last date; days without rows are
+                          zeros), the day's or the window's sums and KPIs
+      --anomalies         also write DIR/anomalies.csv: days whose spend,
+                          conversions, CTR or CPA is far from the 28 days
+                          before (robust z-score, |z| >= 3.5)
+      --anomaly-threshold Z   flag |z| >= Z instead (implies --anomalies)
+      --daily-limit N     keep at most N (campaign, day) cells (default
+                          50000000; past it, the top campaigns by spend)
   -o, --output DIR        where to write the results (created if missing)
   -t, --threads N         worker threads (default: all cores)
       --top N             rows per ranking (default: 10)
@@ -121,6 +131,10 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         normalize: bool,
         /// `--merge-platforms`: one campaign per id whatever its platform.
         merge_platforms: bool,
+        /// `--daily`: write daily.csv and the rolling files.
+        daily: bool,
+        /// `--anomalies` (with its threshold).
+        anomalies: Option<adagg::Threshold>,
     }
 
     /// One `--input` and the `--platform` given after it.
@@ -199,6 +213,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         // A --platform before any --input (kept for a single input).
         let mut early_platform = None;
         let mut merge_platforms = false;
+        let (mut daily, mut anomalies, mut daily_limit) = (false, None, None);
         let (mut output, mut threads, mut top) = (None, None, 10);
         let mut options = Options::default();
         let mut rank: Vec<(&'static adagg::Metric, Better)> = Vec::new();
@@ -284,6 +299,17 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                     }
                 }
                 Long("merge-platforms") => merge_platforms = true,
+                Long("daily") => daily = true,
+                Long("anomalies") => anomalies = anomalies.or_else(|| Some(adagg::Threshold::default())),
+                Long("anomaly-threshold") => {
+                    let value = text(&mut parser)?;
+                    anomalies = Some(adagg::parse_threshold(&value).map_err(|e| ArgError::value(format!("--anomaly-threshold: {e}")))?);
+                }
+                Long("daily-limit") => {
+                    let value = text(&mut parser)?;
+                    let n = value.trim().parse::<u64>().ok().filter(|&n| n > 0);
+                    daily_limit = Some(n.ok_or_else(|| ArgError::value(format!("--daily-limit: expected a whole number of cells, not {value:?}")))?);
+                }
                 Long("strict") => options.strict = true,
                 Long("today") => {
                     let value = parser
@@ -337,6 +363,15 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         if inputs.is_empty() {
             return Err(ArgError::usage("missing --input FILE"));
         }
+        if daily || anomalies.is_some() {
+            if normalize {
+                return Err(ArgError::usage("normalize takes no --daily or --anomalies"));
+            }
+            if inputs.len() > 1 {
+                return Err(ArgError::usage("--daily and --anomalies take one --input (several files' series are not combined yet)"));
+            }
+            options.daily = Some(adagg::DailyPlan { limit: daily_limit.unwrap_or(adagg::DEFAULT_DAILY_LIMIT), only: None });
+        }
         if let Some(platform) = early_platform {
             match inputs.as_mut_slice() {
                 [only] if only.platform.is_none() => only.platform = Some(platform),
@@ -354,6 +389,8 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             all,
             normalize,
             merge_platforms,
+            daily,
+            anomalies,
         })
     }
 
@@ -542,9 +579,9 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     }
 
     /// Aggregates one file (one stream for UTF-16, else a range per thread).
-    fn aggregate_file(path: &Path, args: &Args) -> Result<FileRun, String> {
+    fn aggregate_file(path: &Path, args: &Args, options: &Options) -> Result<FileRun, String> {
         let len = open(path)?.metadata().map_err(|e| e.to_string())?.len();
-        let plan = read_plan(path, &args.options)?;
+        let plan = read_plan(path, options)?;
         if !plan.has_revenue() && args.inputs.len() == 1 {
             if let Some((metric, _)) = args.rank.iter().find(|(m, _)| m.needs_optional()) {
                 return Err(format!(
@@ -557,7 +594,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         }
         let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let (plan, partial, threads) = if plan.sequential() {
-            let (plan, partial) = run_sequential(path, &args.options, &spills).map_err(|e| e.to_string())?;
+            let (plan, partial) = run_sequential(path, options, &spills).map_err(|e| e.to_string())?;
             (plan, partial, 1)
         } else {
             let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
@@ -586,17 +623,81 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         }
     }
 
+    /// The daily series of one input's run (taken out of its result), and
+    /// the summary's lines about it. Past the cell limit the file is read
+    /// again, keeping cells only for the top campaigns by spend.
+    fn daily_series(args: &Args, plan: &adagg::DailyPlan, run: &mut FileRun) -> Result<(Option<Vec<adagg::Series>>, String), String> {
+        let Some(mut daily) = run.partial.daily.take() else {
+            return Ok((None, String::new()));
+        };
+        if run.plan.date_column.is_none() {
+            return Ok((None, "daily series:    none (the file has no date column)\n".to_string()));
+        }
+        let mut note = String::new();
+        if daily.capped {
+            let only = adagg::top_by_spend(&run.partial.campaigns, plan.limit, daily.span());
+            note = format!(
+                "daily series:    over {} cells: kept for the top {} campaigns by spend (of {}), read in a second pass\n",
+                plan.limit,
+                only.len(),
+                run.partial.campaigns.len()
+            );
+            let mut options = args.options.clone();
+            options.daily = Some(adagg::DailyPlan { limit: plan.limit, only: Some(only) });
+            let mut again = aggregate_file(&args.inputs[0].path, args, &options)?;
+            daily = again.partial.daily.take().unwrap_or_default();
+            if daily.capped {
+                return Err(format!("the daily series needs more than {} cells even for the top campaigns; raise --daily-limit", plan.limit));
+            }
+        }
+        let campaigns = &run.partial.campaigns;
+        let all = adagg::series(&daily.cells);
+        let (series, left) = match all.iter().map(|s| s.len() as u64).sum::<u64>() > plan.limit {
+            // Past the limit: each campaign's spend, looked up once.
+            true => {
+                let mut spends = std::collections::HashMap::new();
+                campaigns.for_each(|c, t| {
+                    spends.insert(c.to_vec(), t[adagg::Sum::Spend]);
+                });
+                adagg::within_limit(all, plan.limit, |id| spends.get(id).copied().unwrap_or(0))
+            }
+            false => (all, None),
+        };
+        let cells: usize = series.iter().map(|s| s.len()).sum();
+        if let Some(total) = left {
+            note += &format!(
+                "daily series:    {total} campaigns' series exceed {} days in all: kept for the top {} campaigns by spend\n",
+                plan.limit,
+                series.len()
+            );
+        }
+        note += &format!(
+            "daily series:    {} days for {} campaigns ({} (campaign, day) cells with rows), {:.1} MB\n",
+            cells,
+            series.len(),
+            series.iter().map(|s| s.cells.len()).sum::<usize>(),
+            (cells * std::mem::size_of::<adagg::Totals>()) as f64 / 1e6
+        );
+        Ok((Some(series), note))
+    }
+
     fn run(args: &Args) -> Result<(), String> {
         let started = Instant::now();
         let report_options = report_options(args);
         let mut runs = Vec::with_capacity(args.inputs.len());
         for input in &args.inputs {
-            let run = aggregate_file(&input.path, args).map_err(|e| match args.inputs.len() {
+            let run = aggregate_file(&input.path, args, &args.options).map_err(|e| match args.inputs.len() {
                 1 => e,
                 _ => format!("{}: {e}", input.path.display()),
             })?;
             runs.push(run);
         }
+        // The daily series (one input): past its cell limit, a second pass
+        // keeps the top campaigns by spend.
+        let (daily, daily_text) = match &args.options.daily {
+            Some(plan) => daily_series(args, plan, &mut runs[0])?,
+            None => (None, String::new()),
+        };
         // One file: its report, as always. Several: each file's own report
         // (its summary, rejected rows, errors), then their campaigns combined.
         let mut file_texts = Vec::new();
@@ -662,6 +763,17 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         if args.all {
             write("all_campaigns.csv".to_string(), report.all_campaigns_csv())?;
         }
+        if let Some(series) = &daily {
+            let cp1252 = runs[0].plan.encoding == Encoding::Windows1252;
+            if args.daily {
+                for (name, window) in [("daily.csv", 1), ("rolling_7d.csv", 7), ("rolling_28d.csv", 28)] {
+                    write(name.to_string(), adagg::series_csv(series, window, report.has_revenue, cp1252))?;
+                }
+            }
+            if let Some(threshold) = &args.anomalies {
+                write("anomalies.csv".to_string(), adagg::anomalies_csv(&adagg::anomalies(series, threshold), cp1252))?;
+            }
+        }
         let rejected = args.output.join("rejected_rows.csv");
         write_rejected(&rejected, &args.inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
         let secs = started.elapsed().as_secs_f64();
@@ -678,6 +790,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 text += &format!("{note}\n");
             }
         }
+        text += &daily_text;
         let len = runs.iter().map(|r| r.len).sum();
         let threads = runs.iter().map(|r| r.threads).max().unwrap_or(1);
         text += &timing_lines(len, secs, threads);

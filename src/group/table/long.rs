@@ -127,7 +127,6 @@ pub struct LongTable {
 
 impl LongTable {
     /// Distinct ids.
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }

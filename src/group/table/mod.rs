@@ -277,8 +277,12 @@ impl Table {
         }
     }
 
-    /// Distinct campaigns.
-    #[cfg(test)]
+    /// No campaign yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Distinct campaigns (keys), without walking the slots.
     pub fn len(&self) -> usize {
         self.len
             + self

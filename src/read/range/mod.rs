@@ -16,6 +16,7 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use memchr::memchr;
 
 use crate::agg::accept::Accumulate;
+use crate::agg::daily::{DailyCells, DailySink};
 use crate::agg::normalize::{NormalizeSink, Normalizer};
 use crate::agg::sink::RowSink;
 use crate::agg::partial::Partial;
@@ -86,6 +87,8 @@ pub struct Aggregator {
     /// Normalizing instead of aggregating ([`Aggregator::normalizing`]):
     /// rows go to this sink's output, the table stays empty.
     norm: Option<Box<Normalizer>>,
+    /// The daily series' cells, when the plan asks for them.
+    daily: Option<Box<DailyCells>>,
 }
 
 impl Aggregator {
@@ -136,6 +139,7 @@ impl Aggregator {
             partial: Partial::new(offset),
             table: Table::new(),
             norm: None,
+            daily: plan.daily.as_ref().map(|d| Box::new(DailyCells::new(d))),
         }
     }
 
@@ -149,6 +153,7 @@ impl Aggregator {
     /// (default: the one detected from the header, [`Plan::platform`]).
     pub fn normalizing(plan: &Plan, start: Start, stop_after: u64, platform: Option<&str>) -> Aggregator {
         let mut agg = Aggregator::for_range(plan, start, stop_after);
+        agg.daily = None; // normalizing keeps no series
         let platform = platform.map_or_else(|| plan.platform().name().to_string(), str::to_string);
         agg.norm = Some(Box::new(Normalizer::new(
             &platform,
@@ -278,6 +283,9 @@ impl Aggregator {
                 pos = self.hot(input, pos);
             }
         }
+        if let Some(daily) = &mut self.daily {
+            daily.check_limit();
+        }
         pos
     }
 
@@ -322,6 +330,9 @@ impl Aggregator {
             table = Table::new();
         }
         self.partial.campaigns = table;
+        if let Some(daily) = self.daily.take() {
+            daily.finish(&mut self.partial);
+        }
         self.partial.end = self.offset;
         self.partial.has_revenue = self.layout.sums[Sum::Revenue.index()].is_some();
         Ok(std::mem::take(&mut self.partial))
@@ -359,12 +370,16 @@ impl Aggregator {
             };
             let limit = usize::try_from(room).map_or(usize::MAX, |room| pos.saturating_add(room));
             let (line0, decimal) = (self.partial.newlines, self.layout.format.decimal());
-            let run = match &mut self.norm {
-                None => {
+            let run = match (&mut self.norm, &mut self.daily) {
+                (None, None) => {
                     let mut sink = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
                     self.fast.run(input, pos, limit, &mut sink, line0)
                 }
-                Some(norm) => {
+                (None, Some(daily)) => {
+                    let acc = Accumulate::new(&mut self.table, &mut self.partial, self.layout.today, decimal);
+                    self.fast.run(input, pos, limit, &mut DailySink::new(acc, daily), line0)
+                }
+                (Some(norm), _) => {
                     let mut sink = NormalizeSink::new(norm, &self.table, &mut self.partial, self.layout.today, decimal);
                     self.fast.run(input, pos, limit, &mut sink, line0)
                 }
@@ -451,7 +466,7 @@ impl Aggregator {
     #[inline(always)]
     fn sink_accept<R: AcceptedRow>(&mut self, row: &R) -> Result<(), crate::schema::field::Field> {
         let (today, decimal) = (self.layout.today, self.layout.format.decimal());
-        sink_accept(&mut self.norm, &mut self.table, &mut self.partial, today, decimal, row)
+        sink_accept(&mut self.norm, &mut self.daily, &mut self.table, &mut self.partial, today, decimal, row)
     }
 
     fn rejected_limit(&self) -> usize {
@@ -488,14 +503,16 @@ impl Aggregator {
 #[inline(always)]
 fn sink_accept<R: AcceptedRow>(
     norm: &mut Option<Box<Normalizer>>,
+    daily: &mut Option<Box<DailyCells>>,
     table: &mut Table,
     partial: &mut Partial,
     today: Option<Day>,
     decimal: u8,
     row: &R,
 ) -> Result<(), crate::schema::field::Field> {
-    match norm {
-        None => Accumulate::new(table, partial, today, decimal).accept(row),
-        Some(norm) => RowSink::accept(&mut NormalizeSink::new(norm, table, partial, today, decimal), row),
+    match (norm, daily) {
+        (None, None) => Accumulate::new(table, partial, today, decimal).accept(row),
+        (None, Some(daily)) => RowSink::accept(&mut DailySink::new(Accumulate::new(table, partial, today, decimal), daily), row),
+        (Some(norm), _) => RowSink::accept(&mut NormalizeSink::new(norm, table, partial, today, decimal), row),
     }
 }

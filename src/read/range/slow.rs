@@ -233,7 +233,7 @@ impl Aggregator {
                     self.partial.rows_read += 1;
                     self.partial.rows_aggregated += 1;
                     let (today, decimal) = (self.layout.today, self.layout.format.decimal());
-                    if let Err(f) = sink_accept(&mut self.norm, &mut self.table, &mut self.partial, today, decimal, &row) {
+                    if let Err(f) = sink_accept(&mut self.norm, &mut self.daily, &mut self.table, &mut self.partial, today, decimal, &row) {
                         let campaign = campaign.to_vec();
                         self.overflow(f, &campaign, line);
                     }
