@@ -845,3 +845,84 @@ fn normalize_several_inputs_concatenates_them() {
     assert_eq!(read(&out.join("normalized.csv")), want);
     assert!(read(&out.join("rejected_rows.csv")).starts_with("file,line,reason,raw_line\n"));
 }
+
+/// Issue 16: daily.csv and the rolling files on a hand-checked series
+/// (gaps, unsorted rows, a campaign of one day), the same with 1 and 2
+/// threads; every incident the generator injects is in anomalies.csv.
+#[test]
+fn daily_series_rolling_windows_and_anomalies() {
+    let out = tmpdir("daily");
+    let input = out.join("in.csv");
+    std::fs::write(
+        &input,
+        "campaign_id,date,impressions,clicks,spend,conversions\n\
+         A,2025-03-04,300,3,3.00,1\n\
+         B,2025-03-05,10,1,1.00,0\n\
+         A,2025-03-01,100,1,1.00,0\n\
+         A,2025-03-01,100,1,1.00,1\n",
+    )
+    .unwrap();
+    let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--daily"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let head = "campaign_id,date,total_impressions,total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS\n";
+    assert_eq!(
+        read(&out.join("daily.csv")),
+        format!(
+            "{head}A,2025-03-01,200,2,2.00,1,,0.0100,1.00,10.00,0.5000,2.00,\n\
+             A,2025-03-02,0,0,0.00,0,,,,,,,\n\
+             A,2025-03-03,0,0,0.00,0,,,,,,,\n\
+             A,2025-03-04,300,3,3.00,1,,0.0100,1.00,10.00,0.3333,3.00,\n\
+             B,2025-03-05,10,1,1.00,0,,0.1000,1.00,100.00,0.0000,,\n"
+        )
+    );
+    // 7 days ending on 03-04 hold 03-01..03-04: the KPIs of the sums
+    // (CVR 2/5), never an average of daily ratios.
+    assert_eq!(
+        read(&out.join("rolling_7d.csv")),
+        format!(
+            "{head}A,2025-03-01,200,2,2.00,1,,0.0100,1.00,10.00,0.5000,2.00,\n\
+             A,2025-03-02,200,2,2.00,1,,0.0100,1.00,10.00,0.5000,2.00,\n\
+             A,2025-03-03,200,2,2.00,1,,0.0100,1.00,10.00,0.5000,2.00,\n\
+             A,2025-03-04,500,5,5.00,2,,0.0100,1.00,10.00,0.4000,2.50,\n\
+             B,2025-03-05,10,1,1.00,0,,0.1000,1.00,100.00,0.0000,,\n"
+        )
+    );
+
+    // A generated year with incidents: each flagged (spend, conversions and
+    // CTR move); 1 and 2 threads write the same files.
+    let gen = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["--rows", "1000000", "--campaigns", "20", "--seed", "5", "--incidents", "6", "--quiet", "--output"])
+        .arg(out.join("year.csv"))
+        .output()
+        .unwrap();
+    assert!(gen.status.success());
+    let incidents: Vec<(String, String)> = String::from_utf8_lossy(&gen.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("incident: "))
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .collect();
+    assert_eq!(incidents.len(), 6);
+    let mut files = Vec::new();
+    for t in ["1", "2"] {
+        let dir = out.join(format!("year-{t}"));
+        let run = adagg(&["-i", out.join("year.csv").to_str().unwrap(), "-o", dir.to_str().unwrap(), "--daily", "--anomalies", "-t", t]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        files.push(["daily.csv", "rolling_7d.csv", "rolling_28d.csv", "anomalies.csv"].map(|f| read(&dir.join(f))));
+    }
+    assert_eq!(files[0], files[1], "1 and 2 threads");
+    let [daily, _, _, anomalies] = &files[0];
+    assert_eq!(daily.lines().count(), 1 + 20 * 365, "every day of every campaign");
+    assert!(anomalies.starts_with("campaign_id,date,metric,value,median,z\n"));
+    for (id, date) in &incidents {
+        for metric in ["spend", "conversions", "CTR"] {
+            let prefix = format!("{id},{date},{metric},");
+            assert!(anomalies.lines().any(|l| l.starts_with(&prefix)), "{prefix} not flagged");
+        }
+    }
+    // Newest first.
+    let dates: Vec<&str> = anomalies.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]));
+}

@@ -420,3 +420,66 @@ mod tests {
         assert_eq!(format_frac(&f(123_456, 100), 2), "1234.56");
     }
 }
+
+#[cfg(test)]
+mod year_tests {
+    use super::*;
+    use crate::schema::totals::Totals;
+
+    /// A year of one campaign: noise of ±10% around fixed rates, from Weyl
+    /// sequences (offset by `seed`; evenly spread over any 28 days, so a
+    /// window's MAD is near the noise's own), and, when `incidents`, spikes
+    /// (×3) and drops (÷4) on given days.
+    fn year(seed: u64, incidents: &[(usize, bool)]) -> Series {
+        let noise = |d: usize, k: u64, n: u64| ((d as u64 + 1).wrapping_mul(k).wrapping_add(seed << 40) >> 40) % n;
+        let cells = (0..365)
+            .map(|d| {
+                let imp = 100_000 + noise(d, 0x9E37_79B9_7F4A_7C15, 20_000);
+                let clicks = 3_000 + noise(d, 0xC2B2_AE3D_27D4_EB4F, 600);
+                let spend = 1_000_000_000 + noise(d, 0x1656_67B1_9E37_79F9, 200_000_000);
+                let conv = 100 + noise(d, 0xD6E8_FEB8_6659_FD93, 20);
+                let t = match incidents.iter().find(|&&(day, _)| day == d) {
+                    Some((_, true)) => Totals::required([imp, clicks * 3, spend * 3, conv * 3]),
+                    Some((_, false)) => Totals::required([imp, clicks / 4, spend / 4, conv / 4]),
+                    None => Totals::required([imp, clicks, spend, conv]),
+                };
+                (d as Day, t)
+            })
+            .collect();
+        Series { id: b"CMP1"[..].into(), first: 0, cells }
+    }
+
+    /// Issue 16: every injected spike and drop is flagged on every metric
+    /// it moves; uniform noise alone (its MAD-scaled deviations stay under
+    /// 1.35) is never flagged.
+    #[test]
+    fn injected_incidents_are_flagged_and_noise_is_not() {
+        let t = Threshold::default();
+        for seed in [1u64, 7, 42] {
+            assert_eq!(anomalies(&[year(seed, &[])], &t), vec![], "seed {seed}: clean noise");
+        }
+        let incidents = [(40, true), (100, false), (180, true), (250, false), (364, true)];
+        let flags = anomalies(&[year(7, &incidents)], &t);
+        for (day, spike) in incidents {
+            for metric in [AnomalyMetric::Spend, AnomalyMetric::Conversions, AnomalyMetric::Ctr] {
+                let f = flags.iter().find(|a| a.day == day as Day && a.metric == metric);
+                let f = f.unwrap_or_else(|| panic!("day {day} {metric:?} not flagged: {flags:?}"));
+                assert_eq!(f.score.z.0.sign() == num_bigint::Sign::Minus, !spike, "day {day} {metric:?}: the sign of z");
+            }
+        }
+        // Only the incidents: nothing else (CPA moves little: spend and
+        // conversions move together).
+        assert!(flags.iter().all(|a| incidents.iter().any(|&(d, _)| d as Day == a.day)), "{flags:?}");
+        // Newest first.
+        assert!(flags.windows(2).all(|w| w[0].day >= w[1].day));
+    }
+
+    /// Day 6 has 6 days before it: no flag whatever its value; the first
+    /// day with 7 values before it can be flagged.
+    #[test]
+    fn the_first_week_has_too_few_values() {
+        let flags = anomalies(&[year(3, &[(6, true), (7, true)])], &Threshold::default());
+        assert!(flags.iter().all(|a| a.day == 7), "{flags:?}");
+        assert!(!flags.is_empty());
+    }
+}

@@ -32,6 +32,11 @@ OPTIONS:
                        spans two physical lines and is a distinct campaign id
 --revenue              a `revenue` column last (conversions × a per-campaign order value
                        of 20.00–200.00 × noise 0.8–1.2, 2 decimals; 0.00 without conversions)
+--incidents N          inject N incidents (issue 16's anomalies): on one (campaign, day)
+                       each, from day 60 of the year on, every row's clicks, spend and
+                       conversions are multiplied by 8 (a spike; odd incidents) or set to
+                       0 (a drop; even ones); each is listed on stderr as
+                       `incident: CMP007 2025-05-03 spike`
 --shuffle-columns      different column order (header ` Spend,date,note,clicks,Campaign_ID ,conversions,impressions`)
                        plus an extra ignored `note` column
 --quiet                no summary on stderr
@@ -51,6 +56,7 @@ pub(super) struct Config {
     pub(super) quoted_every: u64,
     pub(super) shuffle: bool,
     pub(super) revenue: bool,
+    pub(super) incidents: u64,
     pub(super) quiet: bool,
 }
 
@@ -69,6 +75,7 @@ pub(super) fn parse_args() -> Result<Config, lexopt::Error> {
         quoted_every: 0,
         shuffle: false,
         revenue: false,
+        incidents: 0,
         quiet: false,
     };
     let mut p = lexopt::Parser::from_env();
@@ -86,6 +93,7 @@ pub(super) fn parse_args() -> Result<Config, lexopt::Error> {
             Long("noisy-every") => c.noisy_every = p.value()?.parse()?,
             Long("shuffle-columns") => c.shuffle = true,
             Long("revenue") => c.revenue = true,
+            Long("incidents") => c.incidents = p.value()?.parse()?,
             Long("quiet") | Short('q') => c.quiet = true,
             Long("help") | Short('h') => {
                 print!("{USAGE}");

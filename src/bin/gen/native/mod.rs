@@ -56,6 +56,17 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         out.extend_from_slice(eol);
     }
 
+    // --incidents: (campaign number, day, spike) each, distinct (campaign, day)s.
+    let mut incidents: Vec<(u64, usize, bool)> = Vec::new();
+    let mut k = 0u64;
+    while (incidents.len() as u64) < cfg.incidents.min(cfg.campaigns * 305) {
+        let h = mix64(seed_key ^ 0x1AC1_DE47 ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let (number, day) = (below64(h, cfg.campaigns) + 1, 60 + below32((h >> 32) as u32, 305) as usize);
+        if !incidents.iter().any(|&(n, d, _)| n == number && d == day) {
+            incidents.push((number, day, incidents.len() % 2 == 0));
+        }
+        k += 1;
+    }
     let mut rng = SplitMix64(mix64(cfg.seed));
     // Field scratch: each field is written into `scratch`, `ends[f]` marks its end.
     let mut scratch: Vec<u8> = Vec::with_capacity(256);
@@ -81,6 +92,11 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         let conv_noise = 500 + below32(r3 as u32, 1_001); // ‰
         let conversions = (clicks * c.cvr_ppm * conv_noise / 1_000_000_000).min(50);
         let day = (((i - 1) as u128 * 365) / cfg.rows as u128) as usize;
+        let (clicks, spend_cents, conversions) = match incidents.iter().find(|&&(n, d, _)| n == number && d == day) {
+            Some(&(_, _, true)) => ((clicks * 8).min(impressions), spend_cents * 8, conversions * 8),
+            Some(&(_, _, false)) => (0, 0, 0),
+            None => (clicks, spend_cents, conversions),
+        };
 
         let malformed = if cfg.malformed_every > 0 && i % cfg.malformed_every == 0 {
             Some((i / cfg.malformed_every - 1) % 6)
@@ -186,6 +202,11 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     sink.flush()?;
     drop(sink);
 
+    for &(number, day, spike) in &incidents {
+        let mut id = Vec::new();
+        id_form.push(&mut id, number);
+        eprintln!("incident: {} {} {}", String::from_utf8_lossy(&id), String::from_utf8_lossy(&dates[day]), if spike { "spike" } else { "drop" });
+    }
     if !cfg.quiet {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
