@@ -6,6 +6,8 @@
 //! [`spill`]).
 
 #[cfg(not(target_arch = "wasm32"))]
+mod normalize;
+#[cfg(not(target_arch = "wasm32"))]
 mod spill;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -18,7 +20,7 @@ mod cli {
 
     use adagg::{
         run_ranges, sniff_with, split_points, Aggregator, Better, Encoding, Field, Guardrails, Job,
-        Options, Partial, Pass, Plan, Platform, RankSpec, Report, ReportOptions, Start, Sum, HEADER_LIMIT, NORMALIZED_HEADER,
+        Options, Partial, Pass, Plan, Platform, RankSpec, Report, ReportOptions, Start, Sum, HEADER_LIMIT,
     };
 
     const USAGE: &str = "\
@@ -95,12 +97,12 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                           tiktok, microsoft_ads, or generic)";
 
     /// Bytes read per `read` call.
-    const BLOCK: usize = 4 << 20;
+    pub(crate) const BLOCK: usize = 4 << 20;
     /// Bytes fed at once: rejected rows are taken after each slice, so this
     /// bounds the memory they use (a 256 KiB slice holds at most 128 Ki rows).
-    const SLICE: usize = 256 << 10;
+    pub(crate) const SLICE: usize = 256 << 10;
 
-    fn spill_err(e: std::io::Error) -> adagg::Error {
+    pub(crate) fn spill_err(e: std::io::Error) -> adagg::Error {
         adagg::Error::Read(format!("writing rejected rows to a temporary file: {e}"))
     }
 
@@ -116,13 +118,13 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         Ok(())
     }
 
-    struct Args {
+    pub(crate) struct Args {
         /// `--input`s in the order given, each with the `--platform` after it.
-        inputs: Vec<Input>,
-        output: PathBuf,
-        threads: usize,
+        pub(crate) inputs: Vec<Input>,
+        pub(crate) output: PathBuf,
+        pub(crate) threads: usize,
         top: usize,
-        options: Options,
+        pub(crate) options: Options,
         /// `--rank` in the order given: metric and direction.
         rank: Vec<(&'static adagg::Metric, Better)>,
         guardrails: Guardrails,
@@ -138,9 +140,9 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     }
 
     /// One `--input` and the `--platform` given after it.
-    struct Input {
-        path: PathBuf,
-        platform: Option<String>,
+    pub(crate) struct Input {
+        pub(crate) path: PathBuf,
+        pub(crate) platform: Option<String>,
     }
 
     /// `METRIC[:asc|:desc]` ([`adagg::parse_rank`]).
@@ -412,12 +414,12 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         options
     }
 
-    fn open(path: &Path) -> Result<File, String> {
+    pub(crate) fn open(path: &Path) -> Result<File, String> {
         File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))
     }
 
     /// Reads the header from the start of the file.
-    fn read_plan(path: &Path, options: &Options) -> Result<Plan, String> {
+    pub(crate) fn read_plan(path: &Path, options: &Options) -> Result<Plan, String> {
         let mut file = open(path)?;
         let mut prefix = Vec::new();
         let mut block = vec![0u8; 64 << 10];
@@ -519,7 +521,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     }
 
     /// The summary's last lines: bytes, time, throughput, threads, peak memory.
-    fn timing_lines(len: u64, secs: f64, threads: usize) -> String {
+    pub(crate) fn timing_lines(len: u64, secs: f64, threads: usize) -> String {
         let mut text = format!(
             "bytes:           {} ({:.1} MB)\nelapsed:         {:.3} s ({:.0} MB/s, {} thread{})\n",
             len,
@@ -568,14 +570,14 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
 
     /// One input file aggregated: its plan, merged result, rejected rows
     /// spilled to disk, and the threads used.
-    struct FileRun {
-        plan: Plan,
-        partial: Partial,
-        spills: Spills,
+    pub(crate) struct FileRun {
+        pub(crate) plan: Plan,
+        pub(crate) partial: Partial,
+        pub(crate) spills: Spills,
         /// The data's bytes (`partial`'s before the report takes it).
-        bounds: (u64, u64),
-        threads: usize,
-        len: u64,
+        pub(crate) bounds: (u64, u64),
+        pub(crate) threads: usize,
+        pub(crate) len: u64,
     }
 
     /// Aggregates one file (one stream for UTF-16, else a range per thread).
@@ -609,7 +611,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
 
     /// The platform of input `i`: `--platform` after it, else detected
     /// from its header or its name; and how it was found.
-    fn input_platform(input: &Input, plan: &Plan) -> (Platform, &'static str) {
+    pub(crate) fn input_platform(input: &Input, plan: &Plan) -> (Platform, &'static str) {
         match &input.platform {
             Some(name) => (Platform::from_name(name).unwrap_or(Platform::Generic), "--platform"),
             None => {
@@ -801,7 +803,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
 
     /// `rejected_rows.csv`: one input's rejected rows as always; several
     /// inputs', file by file, with a `file` column first.
-    fn write_rejected(path: &Path, inputs: &[Input], runs: &[FileRun]) -> std::io::Result<()> {
+    pub(crate) fn write_rejected(path: &Path, inputs: &[Input], runs: &[FileRun]) -> std::io::Result<()> {
         let mut w = BufWriter::new(File::create(path)?);
         if runs.len() > 1 {
             w.write_all(b"file,")?;
@@ -817,233 +819,6 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         w.flush()
     }
 
-    /// `DIR/normalized.csv` and a part file per range after the first.
-    struct NormOut {
-        /// The final file; the range at the data's start writes into it.
-        path: PathBuf,
-        dir: PathBuf,
-        seq: std::sync::atomic::AtomicUsize,
-        data_start: u64,
-        /// Rows of earlier inputs are in `path`: the first range appends
-        /// after them, without the header.
-        append: bool,
-    }
-
-    impl NormOut {
-        /// Where a range starting at `start` writes, and its writer.
-        fn open(&self, start: Start, pass: Pass) -> std::io::Result<(Option<PathBuf>, Option<File>)> {
-            if pass == Pass::Locate {
-                return Ok((None, None)); // only looks for an error's line
-            }
-            if start == Start::Exact(self.data_start) {
-                if self.append {
-                    return Ok((None, Some(std::fs::OpenOptions::new().append(true).open(&self.path)?)));
-                }
-                let mut w = File::create(&self.path)?;
-                w.write_all(format!("{NORMALIZED_HEADER}\n").as_bytes())?;
-                return Ok((None, Some(w)));
-            }
-            let n = self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let part = self.dir.join(format!(".normalized.csv.part-{}-{n}", std::process::id()));
-            Ok((Some(part.clone()), Some(File::create(&part)?)))
-        }
-    }
-
-    /// One range of `adagg normalize`: its rows into its part file (or the
-    /// final file for the first range).
-    #[allow(clippy::too_many_arguments)]
-    fn run_norm_range(
-        path: &Path,
-        plan: &Plan,
-        start: Start,
-        stop_after: u64,
-        pass: Pass,
-        spills: &Spills,
-        out: &NormOut,
-        platform: Option<&str>,
-    ) -> Result<Partial, adagg::Error> {
-        let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
-        let wr = |e: std::io::Error| adagg::Error::Read(format!("writing {}: {e}", out.path.display()));
-        let mut file = File::open(path).map_err(io)?;
-        let from = match start {
-            Start::Exact(at) | Start::AfterNewline(at) => at,
-        };
-        file.seek(SeekFrom::Start(from)).map_err(io)?;
-        let mut agg = Aggregator::normalizing(plan, start, stop_after, platform);
-        if pass == Pass::Locate {
-            agg.locating();
-        }
-        agg.keep_all_rejected();
-        let (part, mut w) = out.open(start, pass).map_err(wr)?;
-        let mut spill = spills.open().map_err(spill_err)?;
-        let mut block = vec![0u8; BLOCK];
-        'read: while !agg.is_done() {
-            let n = file.read(&mut block).map_err(io)?;
-            if n == 0 {
-                break;
-            }
-            for slice in block[..n].chunks(SLICE) {
-                agg.feed(slice);
-                spill.write(agg.take_rejected()).map_err(spill_err)?;
-                let lines = agg.normalized();
-                if let Some(w) = &mut w {
-                    w.write_all(lines).map_err(wr)?;
-                }
-                lines.clear();
-                if agg.is_done() {
-                    break 'read;
-                }
-            }
-        }
-        let (mut partial, rest) = agg.finish_normalized()?;
-        if let Some(mut w) = w {
-            w.write_all(&rest).map_err(wr)?;
-        }
-        spills.finish_with_part(spill, &mut partial, part).map_err(spill_err)?;
-        Ok(partial)
-    }
-
-    /// `adagg normalize`: `DIR/normalized.csv` and `DIR/rejected_rows.csv`.
-    fn run_normalize(args: &Args) -> Result<(), String> {
-        let started = Instant::now();
-        std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
-        let path = args.output.join("normalized.csv");
-        let several = args.inputs.len() > 1;
-        let mut runs = Vec::with_capacity(args.inputs.len());
-        let mut text = String::new();
-        // Each file's rows after the ones before it: the header once.
-        for (i, input) in args.inputs.iter().enumerate() {
-            let named = |e: String| match several {
-                true => format!("{}: {e}", input.path.display()),
-                false => e,
-            };
-            let run = normalize_file(input, args, &path, i > 0).map_err(|e| {
-                let _ = std::fs::remove_file(&path);
-                named(e)
-            })?;
-            let (run, platform, how) = run;
-            let report = Report::with_options(&run.plan, run.partial.clone(), &ReportOptions { rankings: Vec::new(), all: false });
-            if let Some(err) = &report.stop_error {
-                let _ = std::fs::remove_file(&path);
-                return Err(named(err.to_string()));
-            }
-            if several {
-                text += &format!("file {}\n", input.path.display());
-            }
-            text += &format!("platform:        {platform} ({how})\n");
-            for line in report.summary.to_string().lines() {
-                if line.starts_with("campaigns:") {
-                    continue;
-                }
-                match line.strip_prefix("rows aggregated: ") {
-                    Some(n) => text += &format!("rows written:    {n}\n"),
-                    None => text += &format!("{line}\n"),
-                }
-            }
-            if report.summary.quality.dates_checked {
-                text += "note: normalize does not check duplicate (campaign, date) rows\n";
-            }
-            if several {
-                text += "\n";
-            }
-            runs.push(run);
-        }
-        let rejected = args.output.join("rejected_rows.csv");
-        write_rejected(&rejected, &args.inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
-        let secs = started.elapsed().as_secs_f64();
-        let len = runs.iter().map(|r| r.len).sum();
-        let threads = runs.iter().map(|r| r.threads).max().unwrap_or(1);
-        text += &timing_lines(len, secs, threads);
-        text += &format!("wrote {} and {}\n", path.display(), rejected.display());
-        let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
-        Ok(())
-    }
-
-    /// One input's normalized rows into `path` (after the rows already
-    /// there when `append`): the run, the platform written and how it was
-    /// found.
-    fn normalize_file(input: &Input, args: &Args, path: &Path, append: bool) -> Result<(FileRun, String, &'static str), String> {
-        let len = open(&input.path)?.metadata().map_err(|e| e.to_string())?.len();
-        let plan = read_plan(&input.path, &args.options)?;
-        // normalize writes any --platform text as given.
-        let (platform, how) = match &input.platform {
-            Some(text) => (text.clone(), "--platform"),
-            None => {
-                let (p, how) = input_platform(input, &plan);
-                (p.name().to_string(), how)
-            }
-        };
-        let out = NormOut { path: path.to_path_buf(), dir: args.output.clone(), seq: Default::default(), data_start: plan.data_start, append };
-        let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let result = if plan.sequential() {
-            normalize_sequential(&input.path, &args.options, &spills, path, &platform, append).map(|(plan, partial)| (plan, partial, 1))
-        } else {
-            let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
-            let points = split_points(&plan, len, threads);
-            run_parallel(&points, |start, stop, pass| run_norm_range(&input.path, &plan, start, stop, pass, &spills, &out, Some(&platform)))
-            .and_then(|partial| {
-                // The other ranges' lines after the first's, in file order.
-                // Not opened to append: `io::copy` then copies in the kernel
-                // (copy_file_range fails on an O_APPEND file, and the copy
-                // falls back to 8 KiB reads and writes).
-                let mut w = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
-                w.seek(SeekFrom::End(0)).map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
-                for part in spills.parts(partial.start, partial.end) {
-                    let mut r = File::open(&part).map_err(|e| adagg::Error::Read(format!("{}: {e}", part.display())))?;
-                    std::io::copy(&mut r, &mut w).map_err(|e| adagg::Error::Read(format!("{}: {e}", path.display())))?;
-                }
-                Ok((plan.clone(), partial, threads))
-            })
-        };
-        spills.remove_parts();
-        let (plan, partial, threads) = result.map_err(|e| e.to_string())?;
-        let bounds = (partial.start, partial.end);
-        Ok((FileRun { plan, partial, spills, bounds, threads, len }, platform, how))
-    }
-
-    /// UTF-16 files: one stream, written straight to `path`.
-    /// `append`: after earlier inputs' rows, without the header.
-    fn normalize_sequential(path: &Path, options: &Options, spills: &Spills, out: &Path, platform: &str, append: bool) -> Result<(Plan, Partial), adagg::Error> {
-        let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
-        let wr = |e: std::io::Error| adagg::Error::Read(format!("writing {}: {e}", out.display()));
-        let mut file = File::open(path).map_err(io)?;
-        let target = match append {
-            true => std::fs::OpenOptions::new().append(true).open(out),
-            false => File::create(out),
-        };
-        let mut w = BufWriter::with_capacity(1 << 20, target.map_err(wr)?);
-        // The job writes the header first: dropped when appending.
-        let mut header = if append { NORMALIZED_HEADER.len() + 1 } else { 0 };
-        let mut job = Job::normalizing(options.clone(), Some(platform.to_string()));
-        job.keep_all_rejected();
-        let mut spill = spills.open().map_err(spill_err)?;
-        let mut block = vec![0u8; BLOCK];
-        loop {
-            let n = file.read(&mut block).map_err(io)?;
-            if n == 0 {
-                break;
-            }
-            for slice in block[..n].chunks(SLICE / 2) {
-                job.feed(slice)?;
-                spill.write(job.take_rejected()).map_err(spill_err)?;
-                if let Some(lines) = job.normalized() {
-                    let cut = header.min(lines.len());
-                    header -= cut;
-                    w.write_all(&lines[cut..]).map_err(wr)?;
-                    lines.clear();
-                }
-            }
-        }
-        let (plan, mut partial, rest) = job.finish_normalized()?;
-        w.write_all(&rest[header.min(rest.len())..]).map_err(wr)?;
-        w.flush().map_err(wr)?;
-        spills.finish(spill, &mut partial).map_err(spill_err)?;
-        Ok((plan, partial))
-    }
-
     pub fn main() {
         let args = match parse_args() {
             Ok(args) => args,
@@ -1055,7 +830,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 std::process::exit(1);
             }
         };
-        let result = if args.normalize { run_normalize(&args) } else { run(&args) };
+        let result = if args.normalize { crate::normalize::run_normalize(&args) } else { run(&args) };
         if let Err(msg) = result {
             eprintln!("adagg: error: {msg}");
             std::process::exit(1);

@@ -39,10 +39,8 @@ struct Done {
     start: u64,
     end: u64,
     newlines: u64,
-    path: PathBuf,
-    /// `adagg normalize`: the range's part of `normalized.csv` (none for
-    /// the range written straight into it).
-    part: Option<PathBuf>,
+    /// Its spill file (none when it rejected no row).
+    path: Option<PathBuf>,
 }
 
 /// The spill files of one run, one per range run.
@@ -53,10 +51,12 @@ pub struct Spills {
     done: Mutex<Vec<Done>>,
 }
 
-/// The rejected rows of one range, written as they come.
+/// The rejected rows of one range, written as they come (its file is
+/// created with the first row: `adagg normalize` runs many small ranges,
+/// most of which reject nothing).
 pub struct Spill {
     path: PathBuf,
-    out: BufWriter<File>,
+    out: Option<BufWriter<File>>,
     encoding: Encoding,
 }
 
@@ -69,56 +69,42 @@ impl Spills {
     /// A spill file for a range being run.
     pub fn open(&self) -> std::io::Result<Spill> {
         let path = self.dir.0.join(format!("{}.bin", self.seq.fetch_add(1, Ordering::Relaxed)));
-        Ok(Spill { out: BufWriter::new(File::create(&path)?), path, encoding: self.encoding })
+        Ok(Spill { out: None, path, encoding: self.encoding })
     }
 
     /// Records a finished range: the rejected rows still in its result go
     /// to its spill file (and out of `partial`), then its bounds and line
     /// count are kept for [`write_rows`](Self::write_rows).
-    pub fn finish(&self, spill: Spill, partial: &mut Partial) -> std::io::Result<()> {
-        self.finish_with_part(spill, partial, None)
-    }
-
-    /// [`finish`](Self::finish) for a range of `adagg normalize` that wrote
-    /// its lines to `part`.
-    pub fn finish_with_part(&self, mut spill: Spill, partial: &mut Partial, part: Option<PathBuf>) -> std::io::Result<()> {
+    pub fn finish(&self, mut spill: Spill, partial: &mut Partial) -> std::io::Result<()> {
         spill.write(std::mem::take(&mut partial.rejected))?;
-        spill.out.flush()?;
+        let path = match spill.out {
+            Some(mut out) => {
+                out.flush()?;
+                Some(spill.path)
+            }
+            None => None,
+        };
         let (start, end, newlines) = (partial.start, partial.end, partial.newlines);
-        self.done.lock().expect("spill list").push(Done { start, end, newlines, path: spill.path, part });
+        self.done.lock().expect("spill list").push(Done { start, end, newlines, path });
         Ok(())
     }
 
     /// The ranges from `start` to `end` in file order (re-run ranges
     /// replace the first try), as [`write_rows`](Self::write_rows) walks them.
-    fn walk(&self, start: u64, end: u64) -> Vec<(PathBuf, Option<PathBuf>, u64)> {
+    fn walk(&self, start: u64, end: u64) -> Vec<(Option<PathBuf>, u64)> {
         let done = self.done.lock().expect("spill list");
         let (mut at, mut out) = (start, Vec::new());
         // The last run of the range that starts here; an empty run (a range
         // run again from where the one before it ended, finding nothing
         // left) never hides the run that read the bytes from there.
         while let Some(range) = done.iter().rev().find(|d| d.start == at && d.end > at) {
-            out.push((range.path.clone(), range.part.clone(), range.newlines));
+            out.push((range.path.clone(), range.newlines));
             if range.end <= at || range.end >= end {
                 break;
             }
             at = range.end;
         }
         out
-    }
-
-    /// The part files of `normalized.csv` to append, in file order.
-    pub fn parts(&self, start: u64, end: u64) -> Vec<PathBuf> {
-        self.walk(start, end).into_iter().filter_map(|(_, part, _)| part).collect()
-    }
-
-    /// Removes every part file (used or not).
-    pub fn remove_parts(&self) {
-        for d in self.done.lock().expect("spill list").iter() {
-            if let Some(part) = &d.part {
-                let _ = std::fs::remove_file(part);
-            }
-        }
     }
 
     /// Writes the rows of `rejected_rows.csv` (not its header) to `w`: the
@@ -129,13 +115,15 @@ impl Spills {
     pub fn write_rows(&self, w: &mut impl Write, start: u64, end: u64, first_line: u64, prefix: &[u8]) -> std::io::Result<u64> {
         let (mut shift, mut rows) = (first_line - 1, 0);
         // The range that starts here (the last run of it, if it ran twice).
-        for (path, _, newlines) in self.walk(start, end) {
-            let mut r = BufReader::new(File::open(&path)?);
-            while let Some((line, tail)) = read_record(&mut r)? {
-                w.write_all(prefix)?;
-                write!(w, "{}", line + shift)?;
-                w.write_all(&tail)?;
-                rows += 1;
+        for (path, newlines) in self.walk(start, end) {
+            if let Some(path) = path {
+                let mut r = BufReader::new(File::open(&path)?);
+                while let Some((line, tail)) = read_record(&mut r)? {
+                    w.write_all(prefix)?;
+                    write!(w, "{}", line + shift)?;
+                    w.write_all(&tail)?;
+                    rows += 1;
+                }
             }
             shift += newlines;
         }
@@ -149,7 +137,11 @@ impl Spill {
         if rows.is_empty() {
             return Ok(());
         }
-        self.out.write_all(&rejected_records(self.encoding, &rows))
+        let out = match &mut self.out {
+            Some(out) => out,
+            None => self.out.insert(BufWriter::new(File::create(&self.path)?)),
+        };
+        out.write_all(&rejected_records(self.encoding, &rows))
     }
 }
 
