@@ -17,6 +17,7 @@ use crate::agg::partial::Partial;
 use crate::agg::sink::RowSink;
 pub use crate::read::plan::DailyPlan;
 use crate::group::day_key::day_key;
+pub use crate::group::day_key::Daily;
 use crate::group::table::Table;
 use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::schema::field::Field;
@@ -140,52 +141,6 @@ impl DailyCells {
         self.flush_all().expect("a cell's sums fit as its campaign's do");
         self.check_limit();
         partial.daily = Some(Daily { cells: self.table, capped: self.capped, limit: self.limit, days: self.days });
-    }
-}
-
-/// A range's (or a merged) daily series, as results carry it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Daily {
-    /// The (campaign, day) cells, keyed by [`day_key`]; empty when capped.
-    pub cells: Table,
-    /// More cells than `limit`: dropped.
-    pub capped: bool,
-    /// The cell limit in force.
-    pub limit: u64,
-    /// First and last day of any dated row (`(Day::MAX, Day::MIN)`: none).
-    pub days: (Day, Day),
-}
-
-impl Daily {
-    /// Adds the series of the range that follows (or of another file);
-    /// past the limit, the cells are dropped. An overflowing cell is the
-    /// field and key.
-    pub fn merge(&mut self, next: Daily) -> Result<(), (Field, Box<[u8]>)> {
-        self.days = (self.days.0.min(next.days.0), self.days.1.max(next.days.1));
-        self.capped |= next.capped;
-        if self.capped {
-            self.cells = Table::new();
-            return Ok(());
-        }
-        let (mut a, mut b) = (std::mem::take(&mut self.cells), next.cells);
-        if b.size() > a.size() {
-            std::mem::swap(&mut a, &mut b);
-        }
-        a.merge(b)?;
-        if a.len() as u64 > self.limit {
-            self.capped = true;
-            a = Table::new();
-        }
-        self.cells = a;
-        Ok(())
-    }
-
-    /// Days from the first dated row's to the last's, both included.
-    pub fn span(&self) -> u64 {
-        match self.days.0 <= self.days.1 {
-            true => (i64::from(self.days.1) - i64::from(self.days.0) + 1) as u64,
-            false => 0,
-        }
     }
 }
 

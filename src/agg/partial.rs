@@ -94,8 +94,8 @@ pub struct Partial {
     /// revenue column, when other files had one ([`crate::run::files`]):
     /// their revenue and ROAS are absent, not zero. Empty for a range.
     pub no_revenue: rustc_hash::FxHashSet<Box<[u8]>>,
-    /// The daily series, when the plan asked for it ([`crate::agg::daily`]).
-    pub daily: Option<crate::agg::daily::Daily>,
+    /// The daily series, when the plan asked for it (`agg::daily`).
+    pub daily: Option<crate::group::day_key::Daily>,
 }
 
 impl Partial {

@@ -269,7 +269,7 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
         if table.len() != cells {
             return Err(Error::CorruptPartial); // a key twice
         }
-        p.daily = Some(crate::agg::daily::Daily { cells: table, capped, limit, days });
+        p.daily = Some(crate::group::day_key::Daily { cells: table, capped, limit, days });
     }
     s.end()?;
 
