@@ -67,6 +67,12 @@ export function nativeBench({ files, big, longIds = [], kpi = null, runs, python
     mkdirSync(out, { recursive: true });
     cases.push({ id: `native.normalize.t${threads}.${base.key}`, kind: 'normalize', name: `adagg normalize -t ${threads}`, threads, file: base, out, cmd: adagg, args: ['normalize', '-i', base.path, '-o', out, '-t', String(threads)] });
   }
+  {
+    // The daily series, rolling windows and anomalies (issue 16), with all threads.
+    const out = join(outDir, `cli-daily-t${threads}`);
+    mkdirSync(out, { recursive: true });
+    cases.push({ id: `native.daily.t${threads}.${base.key}`, kind: 'daily', name: `adagg CLI -t ${threads} --daily --anomalies`, threads, file: base, out, cmd: adagg, args: ['-i', base.path, '-o', out, '-t', String(threads), '--daily', '--anomalies'] });
+  }
   if (kpi) {
     // Every KPI ranked, and all_campaigns.csv (issue 15), with all threads.
     const out = join(outDir, `cli-kpi-t${threads}`);

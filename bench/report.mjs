@@ -115,6 +115,11 @@ function targets(meta, rows, floors) {
     z.mbps >= 0.5 * a.mbps,
     `${z.mbps.toFixed(0)} vs ${a.mbps.toFixed(0)} MB/s (${x(z.mbps / a.mbps)})`,
   ]);
+  // Issue 16: the daily series, both rolling windows and anomalies.
+  target(`daily series + windows + anomalies ≥ 0.8 × the default job's throughput (native -t ${t})`, [`native.adagg.t${t}.50`, `native.daily.t${t}.50`], (a, d) => [
+    d.mbps >= 0.8 * a.mbps,
+    `${d.mbps.toFixed(0)} vs ${a.mbps.toFixed(0)} MB/s (${x(d.mbps / a.mbps)}); RSS ${mib(d.peakMiB)}`,
+  ]);
   // Long ids: time against the 8-digit-id file of the same rows and
   // campaigns (so not per byte: its rows are 9 bytes longer), and threads
   // against one thread.

@@ -220,7 +220,7 @@ impl Report {
             // by a metric that needs it.
             let no_revenue = !partial.no_revenue.is_empty() && partial.no_revenue.contains(id);
             for ((top, &absent), spec) in tops.iter_mut().zip(&absent).zip(&options.rankings) {
-                if !absent && !(no_revenue && spec.metric.needs_optional()) {
+                if !(absent || no_revenue && spec.metric.needs_optional()) {
                     top.offer(id, t);
                 }
             }

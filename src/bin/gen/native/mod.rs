@@ -63,7 +63,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         let h = mix64(seed_key ^ 0x1AC1_DE47 ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let (number, day) = (below64(h, cfg.campaigns) + 1, 60 + below32((h >> 32) as u32, 305) as usize);
         if !incidents.iter().any(|&(n, d, _)| n == number && d == day) {
-            incidents.push((number, day, incidents.len() % 2 == 0));
+            incidents.push((number, day, incidents.len().is_multiple_of(2)));
         }
         k += 1;
     }

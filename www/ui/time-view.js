@@ -1,0 +1,172 @@
+// The daily series as the page shows it (issue 16): a uPlot chart of one
+// KPI or sum per day, for the total or one campaign, with the 7- and
+// 28-day windows as optional lines and the flagged days marked; the same
+// data as a table (keyboard and screen-reader users), as CSV and as PNG;
+// and the table of flagged days. Window KPIs come from the window's sums,
+// never from averaged daily ratios. Numbers here are for drawing only: the
+// exact files are the core's (daily.csv, rolling_*.csv, anomalies.csv).
+import uPlot from '../vendor/uPlot.esm.js';
+import { h } from './dom.js';
+
+/** What the chart can show: a KPI from two sums, or a sum. */
+export const CHART_METRICS = [
+  { key: 'ctr', label: 'CTR', num: 'clicks', den: 'impressions', factor: 1, decimals: 4, anomaly: 'CTR' },
+  { key: 'cpc', label: 'CPC', num: 'spend', den: 'clicks', factor: 1, decimals: 2 },
+  { key: 'cpm', label: 'CPM', num: 'spend', den: 'impressions', factor: 1000, decimals: 2 },
+  { key: 'cvr', label: 'CVR', num: 'conversions', den: 'clicks', factor: 1, decimals: 4 },
+  { key: 'cpa', label: 'CPA', num: 'spend', den: 'conversions', factor: 1, decimals: 2, anomaly: 'CPA' },
+  { key: 'roas', label: 'ROAS', num: 'revenue', den: 'spend', factor: 1, decimals: 2, revenue: true },
+  { key: 'spend', label: 'Spend', num: 'spend', decimals: 2, anomaly: 'spend' },
+  { key: 'conversions', label: 'Conversions', num: 'conversions', decimals: 0, anomaly: 'conversions' },
+  { key: 'clicks', label: 'Clicks', num: 'clicks', decimals: 0 },
+  { key: 'impressions', label: 'Impressions', num: 'impressions', decimals: 0 },
+];
+
+/** Sums of `window` days ending on each day (the day included). */
+function rolling(values, window) {
+  const out = new Array(values.length);
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i];
+    if (i >= window) sum -= values[i - window];
+    out[i] = sum;
+  }
+  return out;
+}
+
+/** The metric per day from sums (`null` where undefined). */
+function metricOf(metric, sums, window = 1) {
+  const num = window === 1 ? sums[metric.num] : rolling(sums[metric.num], window);
+  if (!metric.den) return num.slice();
+  const den = window === 1 ? sums[metric.den] : rolling(sums[metric.den], window);
+  return num.map((n, i) => (den[i] > 0 ? (metric.factor * n) / den[i] : null));
+}
+
+/** Day number (UTC seconds) of `YYYY-MM-DD`. */
+const secondsOf = (date) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 1000;
+
+/**
+ * Shows `result.daily` in `els` (`card`, `text`, `metric`, `campaign`,
+ * `w7`, `w28`, `chart`, `table`, `png`, `csv`, `anomalyBlock`,
+ * `anomalyTable`), `setDownload(link, blob)` sets a download link.
+ * Returns `{ destroy }`.
+ */
+export function renderTime(els, result, setDownload) {
+  const daily = result.daily;
+  els.card.hidden = !daily;
+  if (!daily) return { destroy() {} };
+  const fmt = (n) => Number(n).toLocaleString('en-US');
+  const notes = [`${fmt(daily.days)} days of ${fmt(daily.campaigns)} campaigns' series (each from its first to its last date; days without rows count as zero).`];
+  if (daily.leftOutOf != null || daily.readAgainFor) {
+    notes.push(`Over ${fmt(daily.limit)} days in all: the series are kept for the top ${fmt(daily.campaigns)} campaigns by spend only.`);
+  }
+  if (result.anomalies) notes.push(`${fmt(result.anomalies.length)} flagged days.`);
+  if (daily.dates.length === 0) notes.push('The file has no dates: no series.');
+  els.text.textContent = notes.join(' ');
+  setDownload(els.downloadDaily, result.dailyCsv);
+  setDownload(els.downloadRolling7, result.rolling7dCsv);
+  setDownload(els.downloadRolling28, result.rolling28dCsv);
+  els.downloadAnomalies.hidden = !result.anomaliesCsv;
+  if (result.anomaliesCsv) setDownload(els.downloadAnomalies, result.anomaliesCsv);
+
+  // Flagged days, newest first (the first 500 on screen; the file has all).
+  const flags = result.anomalies ?? [];
+  els.anomalyBlock.hidden = !result.anomalies;
+  const head = ['Campaign', 'Date', 'Metric', 'Value', 'Median of the 28 days before', 'z'];
+  els.anomalyTable.replaceChildren(
+    h('thead', {}, [h('tr', {}, head.map((t, i) => h('th', { scope: 'col', className: i >= 3 ? 'num' : '', text: t })))]),
+    h('tbody', {}, flags.slice(0, 500).map((a) => h('tr', {}, [
+      h('th', { scope: 'row', className: 'id', text: a.campaignId }),
+      h('td', { text: a.date }),
+      h('td', { text: a.metric }),
+      h('td', { className: 'num', text: a.value }),
+      h('td', { className: 'num', text: a.median }),
+      h('td', { className: 'num', text: a.z }),
+    ]))),
+  );
+
+  const metrics = CHART_METRICS.filter((m) => !m.revenue || result.hasRevenue);
+  els.metric.replaceChildren(...metrics.map((m) => h('option', { value: m.key, text: m.label })));
+  els.campaign.replaceChildren(
+    h('option', { value: '', text: 'All campaigns (total)' }),
+    ...daily.top.map((c) => h('option', { value: c.campaignId, text: c.campaignId })),
+  );
+  // First look: the newest flagged day's campaign and metric, if any.
+  const first = flags.find((a) => daily.top.some((c) => c.campaignId === a.campaignId));
+  if (first) {
+    els.campaign.value = first.campaignId;
+    els.metric.value = metrics.find((m) => m.anomaly === first.metric)?.key ?? 'ctr';
+  }
+  const xs = daily.dates.map(secondsOf);
+  let plot = null;
+  let shown = null; // {header, rows} of the table and the CSV
+
+  const draw = () => {
+    const metric = metrics.find((m) => m.key === els.metric.value) ?? metrics[0];
+    const id = els.campaign.value;
+    const c = daily.top.find((t) => t.campaignId === id);
+    // The campaign's days on the whole date axis (null outside its series).
+    const pad = (values) => {
+      if (!c) return values;
+      const out = new Array(xs.length).fill(null);
+      for (let i = 0; i < values.length; i++) out[c.offset + i] = values[i];
+      return out;
+    };
+    const sums = c ? c.sums : daily.total;
+    const lines = [{ label: metric.label, values: pad(metricOf(metric, sums)) }];
+    if (els.w7.checked) lines.push({ label: `${metric.label}, 7 days`, values: pad(metricOf(metric, sums, 7)) });
+    if (els.w28.checked) lines.push({ label: `${metric.label}, 28 days`, values: pad(metricOf(metric, sums, 28)) });
+    // Flagged days of this campaign and metric: points on the daily line.
+    const marks = new Array(xs.length).fill(null);
+    if (c && metric.anomaly) {
+      const at = new Map(daily.dates.map((d, i) => [d, i]));
+      for (const a of flags) {
+        if (a.campaignId === id && a.metric === metric.anomaly && at.has(a.date)) marks[at.get(a.date)] = lines[0].values[at.get(a.date)];
+      }
+    }
+    const colors = ['#2563eb', '#16a34a', '#9333ea'];
+    const series = [
+      {},
+      ...lines.map((l, i) => ({ label: l.label, stroke: colors[i], width: i ? 1.5 : 1, spanGaps: false })),
+      { label: 'Flagged', stroke: '#dc2626', width: 0, points: { show: true, size: 9, fill: '#dc2626' } },
+    ];
+    const data = [xs, ...lines.map((l) => l.values), marks];
+    plot?.destroy();
+    const width = Math.max(320, els.chart.clientWidth || 800);
+    plot = new uPlot({ width, height: 320, series, axes: [{}, { size: 70 }], scales: { x: { time: true } } }, data, els.chart);
+    // The same data as a table and as CSV (dates and plain numbers only).
+    const header = ['date', ...lines.map((l) => l.label), 'flagged'];
+    const cell = (v) => (v == null ? '' : metric.decimals === 0 ? String(Math.round(v)) : v.toFixed(metric.decimals));
+    const rows = daily.dates.map((d, i) => [d, ...lines.map((l) => cell(l.values[i])), marks[i] == null ? '' : 'yes']).filter((r) => r.slice(1).some((v) => v !== ''));
+    shown = { header, rows };
+    els.table.replaceChildren(
+      h('thead', {}, [h('tr', {}, header.map((t) => h('th', { scope: 'col', text: t })))]),
+      h('tbody', {}, rows.map((r) => h('tr', {}, r.map((v, i) => h(i === 0 ? 'th' : 'td', { className: i ? 'num' : '', text: v }))))),
+    );
+    const csvHeader = header.map((t) => `"${t.replaceAll('"', '""')}"`).join(',');
+    setDownload(els.csv, new Blob([[csvHeader, ...rows.map((r) => r.join(','))].join('\n') + '\n'], { type: 'text/csv;charset=utf-8' }));
+    els.chart.dataset.drawn = String(Date.now());
+  };
+  const onPng = () => {
+    const canvas = els.chart.querySelector('canvas');
+    canvas?.toBlob((blob) => {
+      if (!blob) return;
+      const a = h('a', { href: URL.createObjectURL(blob), download: 'chart.png' });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    });
+  };
+  const controls = [els.metric, els.campaign, els.w7, els.w28];
+  for (const el of controls) el.addEventListener('change', draw);
+  els.png.addEventListener('click', onPng);
+  draw();
+  return {
+    shown: () => shown,
+    destroy() {
+      for (const el of controls) el.removeEventListener('change', draw);
+      els.png.removeEventListener('click', onPng);
+      plot?.destroy();
+      plot = null;
+    },
+  };
+}
