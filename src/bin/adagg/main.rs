@@ -539,9 +539,24 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
 
     /// Files that must be transcoded (UTF-16) are read as one stream.
     fn run_sequential(path: &Path, options: &Options, spills: &Spills) -> Result<(Plan, Partial), adagg::Error> {
+        let mut job = Job::with_options(options.clone());
+        let spill = feed_job(path, &mut job, spills, |_| Ok(()))?;
+        let (plan, mut partial) = job.finish()?;
+        spills.finish(spill, &mut partial).map_err(spill_err)?;
+        Ok((plan, partial))
+    }
+
+    /// Feeds the whole file at `path` to `job` as one stream, its rejected
+    /// rows spilled as they come, calling `after` after each slice; returns
+    /// the spill for [`Spills::finish`].
+    pub(crate) fn feed_job(
+        path: &Path,
+        job: &mut Job,
+        spills: &Spills,
+        mut after: impl FnMut(&mut Job) -> Result<(), adagg::Error>,
+    ) -> Result<Spill, adagg::Error> {
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
         let mut file = File::open(path).map_err(io)?;
-        let mut job = Job::with_options(options.clone());
         job.keep_all_rejected();
         let mut spill = spills.open().map_err(spill_err)?;
         let mut block = vec![0u8; BLOCK];
@@ -554,11 +569,10 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             for slice in block[..n].chunks(SLICE / 2) {
                 job.feed(slice)?;
                 spill.write(job.take_rejected()).map_err(spill_err)?;
+                after(job)?;
             }
         }
-        let (plan, mut partial) = job.finish()?;
-        spills.finish(spill, &mut partial).map_err(spill_err)?;
-        Ok((plan, partial))
+        Ok(spill)
     }
 
     fn peak_rss_mib() -> Option<f64> {

@@ -31,7 +31,7 @@ use std::time::Instant;
 
 use adagg::{first_pass, split_points, Aggregator, Job, Options, Partial, Pass, Plan, Report, ReportOptions, Start, NORMALIZED_HEADER};
 
-use crate::cli::{input_platform, open, read_plan, spill_err, timing_lines, write_rejected, Args, FileRun, Input, BLOCK, SLICE};
+use crate::cli::{feed_job, input_platform, open, read_plan, spill_err, timing_lines, write_rejected, Args, FileRun, Input, BLOCK, SLICE};
 use crate::spill::Spills;
 
 /// Nominal input bytes per chunk (a chunk ends at the first line boundary
@@ -466,9 +466,7 @@ fn replace(path: &Path) -> std::io::Result<(File, Option<File>)> {
 /// UTF-16 files: one stream, written straight to `out`.
 /// `append`: after earlier inputs' rows, without the header.
 fn normalize_sequential(path: &Path, options: &Options, spills: &Spills, out: &Path, platform: &str, append: bool) -> Result<(Plan, Partial), adagg::Error> {
-    let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
     let wr = |e: std::io::Error| adagg::Error::Read(format!("writing {}: {e}", out.display()));
-    let mut file = File::open(path).map_err(io)?;
     let target = match append {
         true => std::fs::OpenOptions::new().append(true).open(out),
         false => File::create(out),
@@ -477,25 +475,15 @@ fn normalize_sequential(path: &Path, options: &Options, spills: &Spills, out: &P
     // The job writes the header first: dropped when appending.
     let mut header = if append { NORMALIZED_HEADER.len() + 1 } else { 0 };
     let mut job = Job::normalizing(options.clone(), Some(platform.to_string()));
-    job.keep_all_rejected();
-    let mut spill = spills.open().map_err(spill_err)?;
-    let mut block = vec![0u8; BLOCK];
-    loop {
-        let n = file.read(&mut block).map_err(io)?;
-        if n == 0 {
-            break;
+    let spill = feed_job(path, &mut job, spills, |job| {
+        if let Some(lines) = job.normalized() {
+            let cut = header.min(lines.len());
+            header -= cut;
+            w.write_all(&lines[cut..]).map_err(wr)?;
+            lines.clear();
         }
-        for slice in block[..n].chunks(SLICE / 2) {
-            job.feed(slice)?;
-            spill.write(job.take_rejected()).map_err(spill_err)?;
-            if let Some(lines) = job.normalized() {
-                let cut = header.min(lines.len());
-                header -= cut;
-                w.write_all(&lines[cut..]).map_err(wr)?;
-                lines.clear();
-            }
-        }
-    }
+        Ok(())
+    })?;
     let (plan, mut partial, rest) = job.finish_normalized()?;
     w.write_all(&rest[header.min(rest.len())..]).map_err(wr)?;
     w.flush().map_err(wr)?;
