@@ -183,7 +183,9 @@ impl TopK {
     }
 
     /// Considers one campaign (its id is copied only if it is kept).
-    #[inline]
+    /// Always inlined: the report calls it per campaign and ranking, and
+    /// outlined it cost the 17-digit-id file 1.3% more instructions.
+    #[inline(always)]
     pub fn offer(&mut self, id: &[u8], totals: &Totals) {
         let sums = totals.sums();
         let value = (sums[self.sums.0], sums[self.sums.1]);

@@ -202,6 +202,8 @@ impl Report {
             })
             .collect();
         let absent: Vec<bool> = options.rankings.iter().map(|s| s.metric.needs_optional() && !has_revenue).collect();
+        let needs_revenue: Vec<bool> = options.rankings.iter().map(|s| s.metric.needs_optional()).collect();
+        let check_revenue = !partial.no_revenue.is_empty();
         let mut all = options.all.then(Vec::new);
         let mut count = 0usize;
         partial.campaigns.for_each(|id, t| {
@@ -218,10 +220,17 @@ impl Report {
             };
             // Revenue absent for this campaign (several files): not ranked
             // by a metric that needs it.
-            let no_revenue = !partial.no_revenue.is_empty() && partial.no_revenue.contains(id);
-            for ((top, &absent), spec) in tops.iter_mut().zip(&absent).zip(&options.rankings) {
-                if !(absent || no_revenue && spec.metric.needs_optional()) {
-                    top.offer(id, t);
+            if check_revenue && partial.no_revenue.contains(id) {
+                for ((top, &absent), &needs) in tops.iter_mut().zip(&absent).zip(&needs_revenue) {
+                    if !absent && !needs {
+                        top.offer(id, t);
+                    }
+                }
+            } else {
+                for (top, &absent) in tops.iter_mut().zip(&absent) {
+                    if !absent {
+                        top.offer(id, t);
+                    }
                 }
             }
             if let Some(all) = &mut all {
