@@ -46,9 +46,3 @@ node -e '
     "export default \"" + b64 + "\";\n");
 '
 ls -l www/pkg/adagg.js www/pkg/adagg_bg.wasm www/pkg/adagg_wasm.js >&2
-
-# The page's charts (issue 16): uPlot, from the pinned npm package, served
-# from the page's own origin (no CDN: the page makes no network request).
-mkdir -p www/vendor
-cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
-cp node_modules/uplot/LICENSE www/vendor/uPlot.LICENSE 2>/dev/null || true

@@ -180,54 +180,6 @@ export interface AdaggResult {
   rejectedCsv: Blob;
   summary: AdaggSummary;
   timing: AdaggTiming;
-  /** With `daily` or `anomalies`: the daily series (chart data) — see AdaggDaily. */
-  daily?: AdaggDaily;
-  /** daily.csv, rolling_7d.csv, rolling_28d.csv (with `daily` or `anomalies`). */
-  dailyCsv?: Blob;
-  rolling7dCsv?: Blob;
-  rolling28dCsv?: Blob;
-  /** With `anomalies`: the flagged days, newest first, and anomalies.csv. */
-  anomalies?: AdaggAnomaly[];
-  anomaliesCsv?: Blob;
-}
-
-/** One flagged (campaign, day, metric): numbers as in anomalies.csv. */
-export interface AdaggAnomaly {
-  campaignId: string;
-  date: string;
-  metric: 'spend' | 'conversions' | 'CTR' | 'CPA';
-  value: string;
-  median: string;
-  z: string;
-}
-
-/** A series' sums per day, as numbers for charts (money in units; not exact). */
-export interface AdaggDailySums {
-  impressions: number[];
-  clicks: number[];
-  spend: number[];
-  conversions: number[];
-  revenue: number[];
-}
-
-/** The daily series of a run: sizes, and the data charts draw. */
-export interface AdaggDaily {
-  /** Campaigns with a series kept. */
-  campaigns: number;
-  /** Days in all series (each from its first to its last date). */
-  days: number;
-  /** The limit on days in all (`dailyLimit`). */
-  limit: number;
-  /** Past the limit: how many campaigns had a series (the top by spend were kept). */
-  leftOutOf: number | null;
-  /** Past the limit while reading: the campaigns the file was read again for. */
-  readAgainFor: string[] | null;
-  /** Every date from the first series' first to the last one's last. */
-  dates: string[];
-  /** The sums over all campaigns, per date. */
-  total: AdaggDailySums;
-  /** The top campaigns by spend and those with flagged days: `offset` is the index of their first day in `dates`. */
-  top: Array<{ campaignId: string; offset: number; sums: AdaggDailySums }>;
 }
 
 export type AdaggPhase = 'start' | 'read' | 'merge' | 'done';
@@ -289,12 +241,6 @@ export interface AggregateOptions {
   min?: AdaggGuardrails;
   /** Also every campaign with every KPI: `result.allCampaignsCsv` (all_campaigns.csv). */
   allCampaigns?: boolean;
-  /** The daily series and 7/28-day windows: `result.daily`, `dailyCsv`, `rolling7dCsv`, `rolling28dCsv`. */
-  daily?: boolean;
-  /** Anomaly flags (implies `daily`): `true` (|z| ≥ 3.5) or `{ threshold: '3.0' }`. */
-  anomalies?: boolean | { threshold?: string | number };
-  /** At most this many days in all series (default 50,000,000); past it, the top campaigns by spend. */
-  dailyLimit?: number;
   /** Called at most ~10 times a second while reading, and at each phase change. */
   onProgress?: (progress: AdaggProgress) => void;
   /** Aborting stops the run's workers (kept for the next run); the promise rejects with a DOMException named AbortError. */

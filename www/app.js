@@ -11,7 +11,6 @@ import { normalizeFile } from './core/normalize.js';
 import { campaignTable } from './ui/campaign-table.js';
 import { rankingIds, rankingPanel } from './ui/ranking-table.js';
 import { renderSummary } from './ui/summary-view.js';
-import { renderTime } from './ui/time-view.js';
 import { h } from './ui/dom.js';
 import { fmtBytes } from './ui/format.js';
 
@@ -75,32 +74,7 @@ const els = {
   filesSummary: $('files-summary').tBodies[0],
   platformTotals: $('platform-totals'),
   downloadPlatforms: $('download-platforms'),
-  daily: $('daily'),
-  anomalies: $('anomalies'),
-  anomalyThreshold: $('anomaly-threshold'),
 };
-
-/** The "Over time" card's elements (ui/time-view.js). */
-const timeEls = {
-  card: $('time-card'),
-  text: $('time-text'),
-  metric: $('chart-metric'),
-  campaign: $('chart-campaign'),
-  w7: $('chart-7d'),
-  w28: $('chart-28d'),
-  chart: $('chart'),
-  table: $('chart-table'),
-  png: $('download-chart-png'),
-  csv: $('download-chart-csv'),
-  anomalyBlock: $('anomaly-block'),
-  anomalyTable: $('anomaly-table'),
-  downloadDaily: $('download-daily'),
-  downloadRolling7: $('download-rolling7'),
-  downloadRolling28: $('download-rolling28'),
-  downloadAnomalies: $('download-anomalies'),
-};
-/** The chart shown, if any. */
-let timeView = null;
 
 /** Every KPI, for "All six KPIs". */
 const KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas'];
@@ -141,9 +115,6 @@ function clearOutput() {
   blobUrls = [];
   closeAll();
   resetNormalized();
-  timeView?.destroy();
-  timeView = null;
-  show(timeEls.card, false);
 }
 
 /** normalized.csv's header line, with its line break. */
@@ -269,8 +240,6 @@ function reportOptions() {
   }
   if (Object.keys(min).length) options.min = min;
   if (els.allCampaigns.checked) options.allCampaigns = true;
-  if (els.daily.checked) options.daily = true;
-  if (els.anomalies.checked) options.anomalies = { threshold: els.anomalyThreshold.value.trim() || '3.5' };
   return options;
 }
 
@@ -351,8 +320,6 @@ function renderResult(result, inputs) {
   const header = `${result.files ? 'file,' : ''}line,reason,raw_line\n`;
   show(els.downloadRejected, (result.rejectedCsv?.size ?? result.rejectedCsv?.length ?? 0) > header.length);
   show(els.results, true);
-  // Drawn once shown, at the card's width.
-  timeView = renderTime(timeEls, result, setDownload);
 }
 
 // ---------- run ----------

@@ -5,7 +5,6 @@
 //! buffer" reader, 1 MiB at a time into one reused buffer ([`read_stream`]),
 //! or `Blob.arrayBuffer()` slices in browsers without one (WebKit).
 
-mod daily;
 mod list;
 mod normalize;
 mod ranges;
@@ -46,8 +45,6 @@ struct OptionsJs {
     strict: bool,
     /// `YYYY-MM-DD`: later dates get a data-quality warning.
     today: Option<String>,
-    /// Keep the daily series (issue 16): `{ limit, only }`.
-    daily: Option<crate::read::plan::DailyPlan>,
 }
 
 fn options_from_js(value: JsValue) -> Result<Options, JsError> {
@@ -81,7 +78,7 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
         None | Some("") => None,
         Some(t) => Some(crate::text::date::parse_date(t.as_bytes()).ok_or_else(|| JsError::new(&format!("today: not a date: {t:?}")))?),
     };
-    Ok(Options { delimiter, encoding, map, strict: o.strict, today, daily: o.daily })
+    Ok(Options { delimiter, encoding, map, strict: o.strict, today, daily: None })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {

@@ -132,13 +132,11 @@ struct ReportOptionsJs {
     /// Minimums by field name (`impressions`, `clicks`, `conversions`, `spend`), as text.
     min: std::collections::BTreeMap<String, String>,
     all: bool,
-    /// The anomaly threshold (`"3.5"`), when anomalies are asked for.
-    anomalies: Option<String>,
 }
 
 impl Default for ReportOptionsJs {
     fn default() -> Self {
-        ReportOptionsJs { top: 10, rank: None, min: Default::default(), all: false, anomalies: None }
+        ReportOptionsJs { top: 10, rank: None, min: Default::default(), all: false }
     }
 }
 
@@ -146,28 +144,19 @@ impl Default for ReportOptionsJs {
 /// the KPI format (asked for by metric). A number is the old form: top k.
 /// Errors have kind `'input'` and say what was wrong.
 fn report_options(value: &JsValue) -> Result<(ReportOptions, bool), JsValue> {
-    Ok(report_asks(value)?.0)
-}
-
-/// [`report_options`], and the anomaly threshold when anomalies are asked for.
-fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), Option<crate::Threshold>), JsValue> {
     let input = |msg: String| {
         let e = js_sys::Error::new(&msg);
         let _ = js_sys::Reflect::set(&e, &"kind".into(), &"input".into());
         JsValue::from(e)
     };
     if let Some(k) = value.as_f64() {
-        return Ok(((ReportOptions::fv_sec001(k as usize), false), None));
+        return Ok((ReportOptions::fv_sec001(k as usize), false));
     }
     let o: ReportOptionsJs = match value.is_undefined() || value.is_null() {
         true => ReportOptionsJs::default(),
         false => serde_wasm_bindgen::from_value(value.clone()).map_err(|e| input(format!("bad report options: {e}")))?,
     };
     let top = o.top.max(1) as usize;
-    let threshold = match &o.anomalies {
-        None => None,
-        Some(t) => Some(crate::parse_threshold(t).map_err(|e| input(format!("anomalies: {e}")))?),
-    };
     let mut guardrails = Guardrails::NONE;
     for (field, text) in &o.min {
         let sum = Sum::ALL
@@ -183,7 +172,7 @@ fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), Option<crate::
             spec.guardrails = guardrails;
         }
         options.all = o.all;
-        return Ok(((options, false), threshold));
+        return Ok((options, false));
     };
     if ranks.is_empty() {
         return Err(input("rank: give at least one metric (ctr, cpc, cpm, cvr, cpa, roas), or leave it out for the standard tables".into()));
@@ -200,7 +189,7 @@ fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), Option<crate::
     // guardrails): the first API's `ctr`, `cpa`, `ctrCsv`, `cpaCsv` are
     // always there.
     rankings.extend(ReportOptions::fv_sec001(top).rankings.into_iter().map(|spec| RankSpec { guardrails, ..spec }));
-    Ok(((ReportOptions { rankings, all: o.all }, true), threshold))
+    Ok((ReportOptions { rankings, all: o.all }, true))
 }
 
 /// Checks report options before a file is read (`aggregateFile` asks the
@@ -435,10 +424,9 @@ fn report_result(report: &Report, kpi: bool, merged: Option<Vec<u8>>) -> Result<
 /// and file, so JS draws tables from data.
 #[wasm_bindgen(js_name = finishPartials)]
 pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Result<JsValue, JsValue> {
-    let ((options, kpi), threshold) = report_asks(&options)?;
+    let (options, kpi) = report_options(&options)?;
     let plan = plan_from_js(plan)?;
-    let mut merged = merge_partials(&plan, &partials)?;
-    let daily = super::daily::DailyOut::take(&plan, &mut merged, threshold);
+    let merged = merge_partials(&plan, &partials)?;
     // With all campaigns asked for, the merged campaigns also go back as
     // bytes: the page opens its all-campaigns table from them (CampaignListJs).
     let merged_bytes = options.all.then(|| merged.to_bytes());
@@ -446,11 +434,7 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
     if let Some(err) = &report.stop_error {
         return Err(stop_error(err));
     }
-    let value = report_result(&report, kpi, merged_bytes)?;
-    if let Some(daily) = daily {
-        daily.set_on(&value, report.has_revenue)?;
-    }
-    Ok(value)
+    report_result(&report, kpi, merged_bytes)
 }
 
 /// One input of [`finish_files`].

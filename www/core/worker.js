@@ -188,10 +188,8 @@ self.onmessage = async ({ data: msg }) => {
     else if (msg.type === 'align') value = alignRanges(msg.points, msg.spans);
     else if (msg.type === 'finish') {
       value = finishPartials(msg.plan, msg.partials, msg.report);
-      // all_campaigns.csv (and the daily files) leave wasm memory as bytes, and the page gets Blobs.
-      for (const key of ['allCampaignsCsv', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomaliesCsv']) {
-        if (value[key]) value[key] = new Blob([value[key]], { type: 'text/csv;charset=utf-8' });
-      }
+      // all_campaigns.csv leaves wasm memory as bytes, and the page gets a Blob.
+      if (value.allCampaignsCsv) value.allCampaignsCsv = new Blob([value.allCampaignsCsv], { type: 'text/csv;charset=utf-8' });
     }
     else if (msg.type === 'finishFiles') {
       value = finishFiles(msg.files, msg.report, msg.mergePlatforms);
