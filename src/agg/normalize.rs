@@ -29,7 +29,7 @@ use crate::error::Error;
 use crate::group::table::Table;
 use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::schema::field::Field;
-use crate::schema::totals::{Sum, SumKind, Totals};
+use crate::schema::totals::{Sum, SumKind, Totals, REQUIRED, SUMS};
 use crate::text::cell::push_csv_text_bytes;
 use crate::text::date::{civil_from_day, Day, NO_DAY};
 use crate::text::number::MICROS;
@@ -51,6 +51,10 @@ pub struct Normalizer {
     cp1252: bool,
     /// Ids must be valid UTF-8 (as the aggregate job requires).
     utf8_ids: bool,
+    /// The sums of the canonical layout whose numbers are copied from the
+    /// line when they stand there as they are written (0: never; see
+    /// [`copy_numbers`](Self::copy_numbers)).
+    raw_sums: usize,
     /// The last day written and its text.
     last_day: (Day, [u8; 10]),
     /// [`platform`](Self::platform) zero-padded, stored whole on the fast
@@ -101,12 +105,28 @@ impl Normalizer {
             key_is_name,
             cp1252,
             utf8_ids,
+            raw_sums: 0,
             last_day: (NO_DAY, [0; 10]),
             scratch: String::new(),
             block: vec![0; BLOCK].into_boxed_slice(),
             filled: 0,
             out: Vec::new(),
         }
+    }
+
+    /// Rows whose line the reader hands on as it stands
+    /// ([`AcceptedRow::line_from_campaign`]) and whose file has the canonical
+    /// layout with `sums` sums (`campaign_id,date,` then the sums in
+    /// [`Sum::ALL`] order), `,` between fields and `.` before decimals, get
+    /// their numbers copied from the line when they are written there
+    /// exactly as they would be written ([`put_raw`]); 0: never.
+    pub fn copy_numbers(&mut self, sums: usize) {
+        let fits = match sums {
+            REQUIRED => !self.revenue,
+            SUMS => self.revenue,
+            _ => false,
+        };
+        self.raw_sums = if fits && !self.key_is_name { sums } else { 0 };
     }
 
     /// The lines written so far and not yet taken: write them out and
@@ -169,6 +189,16 @@ impl Normalizer {
         // Each sum read on its own (copying the whole `Totals` loads two
         // sums at a time, which waits for the reader's stores to land).
         let sums = row.values().sums;
+        if self.raw_sums != 0 {
+            if let (RowDate::Day(_), Some((rest, len))) = (row.date(), row.line_from_campaign()) {
+                if let Some(put) = put_raw(&mut block[n..], rest, len, campaign.len(), &self.last_day.1, &sums, self.revenue) {
+                    n += put;
+                    block[n] = b'\n';
+                    self.filled += n + 1;
+                    return true;
+                }
+            }
+        }
         block[n] = b',';
         n += 1 + put_count(&mut block[n + 1..], sums[Sum::Impressions.index()]);
         block[n] = b',';
@@ -311,6 +341,101 @@ fn put_money(out: &mut [u8], micros: u64) -> usize {
     out[n..n + 8].copy_from_slice(&text.to_le_bytes());
     n + 7 - zeros
 }
+
+/// The digits of `v` in decimal (1 for 0).
+#[inline(always)]
+fn decimal_len(v: u64) -> usize {
+    // `v | 1` has as many digits as `v`, and at least one bit.
+    let v = v | 1;
+    let t = (((64 - v.leading_zeros()) * 1233) >> 12) as usize;
+    t + 1 - usize::from(v < POW10[t])
+}
+
+/// Powers of ten, 10^0 to 10^19.
+const POW10: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// The numbers of a canonical line (`campaign_id,date,impressions,clicks,
+/// spend,conversions[,revenue]`, see [`Normalizer::copy_numbers`]) as
+/// `,` and the numbers at the start of `out` (with the empty revenue's `,`
+/// when there is no revenue column), copied from the line, when the line
+/// has them exactly as [`put_count`] and [`put_money`] write `sums`: counts
+/// without leading zeros, money with two decimals, all in at most
+/// [`RAW_MAX`] bytes. `rest` is the line from the id on (`id_len` bytes)
+/// and whatever follows it in the buffer, `len` the line's bytes with its
+/// line break; `day` the date's text. `None` (nothing useful written)
+/// otherwise.
+///
+/// Why equal bytes follow: the reader parsed each number of the line to
+/// its sum (digits only; money digits, and the separator `.` followed by
+/// digits). The date is checked to be `day` and 10 bytes long, so the
+/// numbers start 11 bytes after the id. Where each number would end when
+/// written is known from its sum; the `,` (3 or 4) found at exactly those
+/// places are then the line's delimiters (its only `,`), so each field
+/// has its written length: a count of as many digits as its value has no
+/// leading zero; a money field with `.` where its written one is has its
+/// integer part's digits and 2 decimals, those of its value. A line
+/// ending in `\r\n` ends its last field before the `\r`.
+#[inline(always)]
+fn put_raw(out: &mut [u8], rest: &[u8], len: usize, id_len: usize, day: &[u8; 10], sums: &[u64; SUMS], revenue: bool) -> Option<usize> {
+    const _: () = assert!(matches!(Sum::ALL, [Sum::Impressions, Sum::Clicks, Sum::Spend, Sum::Conversions, Sum::Revenue]));
+    // The date, its `,` and the numbers, as fixed-size arrays: the reads
+    // below need no bounds checks.
+    let date = id_len + 1;
+    let (head, tail) = rest.get(date..)?.first_chunk::<{ 11 + RAW_MAX }>()?.split_first_chunk::<11>()?;
+    let word = |b: &[u8]| u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
+    let tail16 = |b: &[u8]| u16::from_le_bytes([b[8], b[9]]);
+    if (word(head) ^ word(day)) | u64::from(tail16(head) ^ tail16(day)) != 0 || head[10] != b',' {
+        return None;
+    }
+    // Where the numbers end, from the sums (`,` past the last one when
+    // there is no revenue column: its place is checked against the line
+    // break).
+    let mut end = len.checked_sub(date + 11 + 1)?;
+    if rest[len - 2] == b'\r' {
+        end -= 1;
+    }
+    let money = |m: u64| m.is_multiple_of(10_000).then(|| decimal_len(m / MICROS));
+    let c0 = decimal_len(sums[Sum::Impressions.index()]);
+    let c1 = c0 + 1 + decimal_len(sums[Sum::Clicks.index()]);
+    let dot = c1 + 1 + money(sums[Sum::Spend.index()])?;
+    let c2 = dot + 3;
+    let c3 = c2 + 1 + decimal_len(sums[Sum::Conversions.index()]);
+    let (rev_dot, last) = match revenue {
+        true => {
+            let rev_dot = c3 + 1 + money(sums[Sum::Revenue.index()])?;
+            (rev_dot, rev_dot + 3)
+        }
+        false => (dot, c3),
+    };
+    if last != end || last > RAW_MAX {
+        return None;
+    }
+    let at = |i: usize| tail[i % RAW_MAX];
+    let c3 = if revenue { c3 } else { c2 };
+    if (at(c0) ^ b',') | (at(c1) ^ b',') | (at(c2) ^ b',') | (at(c3) ^ b',') | (at(dot) ^ b'.') | (at(rev_dot) ^ b'.') != 0 {
+        return None;
+    }
+    // A fixed-size copy (the block has room, see ROW_MAX).
+    out[0] = b',';
+    out[1..1 + RAW_MAX].copy_from_slice(tail);
+    if revenue {
+        Some(1 + last)
+    } else {
+        out[1 + last] = b',';
+        Some(2 + last)
+    }
+}
+
+/// The most bytes of numbers [`put_raw`] copies.
+const RAW_MAX: usize = 32;
 
 /// The numbers 00 to 99 as two digits each.
 const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
@@ -566,6 +691,69 @@ mod tests {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             v = if v < 100_000 { v + 1 } else { v + (seed >> 33) % (v / 50_000) + 1 };
         }
+    }
+
+    /// [`put_raw`] copies exactly what formatting the sums writes, or
+    /// nothing: lines with numbers of every written and unwritten form.
+    #[test]
+    fn raw_numbers_agree_with_put() {
+        let counts = ["0", "00", "7", "07", "12345", "012345", "99999999", "100000000", "18446744073709551615"];
+        let money = ["0.00", "00.00", "0.5", ".50", "5", "5.", "5.50", "5.500", "05.50", "123.45", "1.234", "1.2345", "99999999.99", "0.000001"];
+        let parse_count = |t: &str| t.parse::<u64>().unwrap();
+        let parse_money = |t: &str| {
+            let (i, f) = t.split_once('.').unwrap_or((t, ""));
+            let units = if i.is_empty() { 0 } else { i.parse::<u64>().unwrap() };
+            let frac = format!("{f:0<6}").parse::<u64>().unwrap();
+            units * MICROS + frac
+        };
+        let day = iso_day(crate::text::date::day_from_civil(2025, 1, 31).unwrap());
+        let mut cases = 0;
+        for revenue in [false, true] {
+            for (k, imp) in counts.iter().enumerate() {
+                for spend in money {
+                    for end in ["\n", "\r\n"] {
+                        let clicks = counts[(k + 3) % counts.len()];
+                        let conv = counts[(k + 5) % counts.len()];
+                        let rev = money[(k + 1) % money.len()];
+                        let mut line = format!("CMP001,2025-01-31,{imp},{clicks},{spend},{conv}");
+                        let mut sums = [parse_count(imp), parse_count(clicks), parse_money(spend), parse_count(conv), 0];
+                        if revenue {
+                            line += &format!(",{rev}");
+                            sums[4] = parse_money(rev);
+                        }
+                        line += end;
+                        let len = line.len();
+                        line += "CMP002,2025-01-31,1,2,3.00,4\n"; // what follows in the buffer
+                        let mut want = Vec::new();
+                        for (i, &v) in sums.iter().enumerate() {
+                            want.push(b',');
+                            if i == 4 && !revenue {
+                                continue;
+                            }
+                            match Sum::ALL[i].kind() {
+                                SumKind::Count => push_u64(&mut want, v),
+                                SumKind::Money => push_money(&mut want, v),
+                            }
+                        }
+                        let mut out = [0u8; 64];
+                        if let Some(n) = put_raw(&mut out, line.as_bytes(), len, 6, &day, &sums, revenue) {
+                            assert_eq!(&out[..n], &want[..], "{line:?}");
+                            cases += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(cases > 10, "{cases}");
+        // A date written otherwise, or a number past the copied bytes.
+        let sums = [1, 2, 3_000_000, 4, 0];
+        let mut out = [0u8; 64];
+        let line = b"CMP001,2025-1-31,1,2,3.00,4\n..................................";
+        assert_eq!(put_raw(&mut out, line, 28, 6, &day, &sums, false), None);
+        let line = b"CMP001,2025-01-31,1,2,3.00,4\n..................................";
+        assert_eq!(put_raw(&mut out, line, 29, 6, &day, &sums, false), Some(12));
+        assert_eq!(&out[..12], b",1,2,3.00,4,");
+        assert_eq!(put_raw(&mut out, &line[..40], 29, 6, &day, &sums, false), None);
     }
 
     #[test]

@@ -66,6 +66,16 @@ pub trait AcceptedRow {
     /// The reader has already turned away every row that a value or date
     /// rule warns about ([`crate::agg::quality::Quality::warns`]).
     fn checked(&self) -> bool;
+    /// The reader's bytes from the campaign id's first byte to the end of
+    /// what it holds, and how many of them are the rest of the row's line
+    /// (its line break included), when the row is a line read as it stands
+    /// (the fast path: no quotes, nothing trimmed); `None` otherwise. The
+    /// normalizer copies numbers already written as it writes them from
+    /// there ([`crate::agg::normalize`]).
+    #[inline(always)]
+    fn line_from_campaign(&self) -> Option<(&[u8], usize)> {
+        None
+    }
 }
 
 impl AcceptedRow for Row<'_> {

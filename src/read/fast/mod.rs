@@ -261,6 +261,18 @@ impl FastParser {
         }
     }
 
+    /// The number of sums of the file's canonical layout ([`CANONICAL`]:
+    /// the required ones, [`CANONICAL_ALL`]: all) when its delimiter is
+    /// `,` and its decimal separator `.`, else 0: the lines whose numbers
+    /// a normalizer may copy as they stand (see
+    /// [`crate::agg::normalize::Normalizer::copy_numbers`]).
+    pub fn comma_canonical(&self) -> usize {
+        match self.delimiter == b',' && self.decimal == b'.' {
+            true => self.canonical(),
+            false => 0,
+        }
+    }
+
     /// Declines every line: all go to csv-core, which checks everything
     /// (the pass that finds the line of a problem, [`crate::Pass::Locate`]).
     pub fn disable(&mut self) {

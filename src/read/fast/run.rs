@@ -296,6 +296,11 @@ impl AcceptedRow for LineRow<'_> {
     fn checked(&self) -> bool {
         true // the parser declined every row that Quality::warns about
     }
+    #[inline(always)]
+    fn line_from_campaign(&self) -> Option<(&[u8], usize)> {
+        let rest = &self.buf[self.base + self.line.campaign..];
+        Some((rest, self.line.end - self.line.campaign))
+    }
 }
 
 /// The home slot in `table` of the campaign of a line found at `buf[0]`

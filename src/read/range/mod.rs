@@ -169,6 +169,8 @@ impl Aggregator {
             plan.encoding == crate::text::encoding::Encoding::Windows1252,
             agg.utf8_ids,
         )));
+        let sums = agg.fast.comma_canonical();
+        agg.norm.as_mut().expect("set above").copy_numbers(sums);
         agg
     }
 
