@@ -61,17 +61,20 @@ pub struct Normalizer {
     /// way when it fits (a fixed-size copy, no loop).
     platform_words: Option<[u8; PLATFORM_WORDS]>,
     scratch: String,
-    /// Lines being written, up to `filled`: rows are written here byte by
-    /// byte (no call per field), and moved to `out` in blocks.
-    block: Box<[u8]>,
-    filled: usize,
     /// Lines written since the output was last taken (see
-    /// [`lines`](Self::lines)).
+    /// [`lines`](Self::lines)), up to `filled`; the bytes after are room
+    /// for the next rows, written in place byte by byte (no call per
+    /// field). [`STALE`] when `out` was last handed out: its length then
+    /// says where the lines end.
+    filled: usize,
     out: Vec<u8>,
 }
 
-/// Bytes of [`Normalizer::block`].
+/// Bytes [`Normalizer::out`] grows by at least.
 const BLOCK: usize = 64 << 10;
+/// [`Normalizer::filled`] when `out` may have been changed since (larger
+/// than any buffer, with room for [`ROW_MAX`] more without overflowing).
+const STALE: usize = usize::MAX / 2;
 /// Room for a row on the fast way: ids and names of at most [`SHORT`]
 /// bytes, a platform cell of at most `SHORT + 2`, five numbers of at most
 /// 21 bytes with their commas, the line end, and [`SLACK`] for the
@@ -108,8 +111,7 @@ impl Normalizer {
             raw_sums: 0,
             last_day: (NO_DAY, [0; 10]),
             scratch: String::new(),
-            block: vec![0; BLOCK].into_boxed_slice(),
-            filled: 0,
+            filled: STALE,
             out: Vec::new(),
         }
     }
@@ -133,12 +135,40 @@ impl Normalizer {
     /// clear the buffer.
     pub fn lines(&mut self) -> &mut Vec<u8> {
         self.flush();
+        self.filled = STALE;
         &mut self.out
     }
 
-    fn flush(&mut self) {
-        self.out.extend_from_slice(&self.block[..self.filled]);
+    /// Takes `buf` as the buffer the next lines are written to, its bytes
+    /// as room to write over (none of them kept): a buffer handed out
+    /// before can be given back without clearing it, and its bytes are not
+    /// written twice (cleared, then written).
+    pub fn reuse(&mut self, buf: Vec<u8>) {
+        self.out = buf;
         self.filled = 0;
+    }
+
+    /// `out` holds exactly the lines.
+    fn flush(&mut self) {
+        if self.filled != STALE {
+            self.out.truncate(self.filled);
+        }
+    }
+
+    /// Room for [`ROW_MAX`] bytes after `filled` in `out` (it is zeroed
+    /// once, as it grows).
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self) {
+        self.flush();
+        self.filled = self.out.len();
+        // The capacity first (a reused buffer's), then twice as much.
+        let need = self.filled + ROW_MAX;
+        let len = match need <= self.out.capacity() {
+            true => self.out.capacity(),
+            false => need.max(2 * self.out.capacity()).max(BLOCK),
+        };
+        self.out.resize(len, 0);
     }
 
     /// Writes a row straight into the block when its text cells are short
@@ -147,10 +177,10 @@ impl Normalizer {
     /// (the block has room past the row, see [`ROW_MAX`]).
     #[inline(always)]
     fn write_fast<R: AcceptedRow>(&mut self, row: &R) -> bool {
-        if self.filled + ROW_MAX > BLOCK {
-            self.flush();
+        if self.filled + ROW_MAX > self.out.len() {
+            self.make_room();
         }
-        let block = &mut self.block[self.filled..self.filled + ROW_MAX];
+        let block = &mut self.out[self.filled..self.filled + ROW_MAX];
         let mut n = 0;
         if let RowDate::Day(day) = row.date() {
             if self.last_day.0 != day {
@@ -271,6 +301,7 @@ impl Normalizer {
             }
         }
         self.out.push(b'\n');
+        self.filled = STALE;
     }
 }
 

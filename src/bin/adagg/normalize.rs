@@ -158,7 +158,7 @@ impl Chunks<'_> {
     /// `lines` (emptied first; kept empty for [`Pass::Locate`], which only
     /// looks for a problem's line). `reader`: the file (opened on first
     /// use) and a read buffer.
-    fn run(&self, start: Start, stop_after: u64, pass: Pass, mut lines: Vec<u8>, reader: &mut Reader) -> Done {
+    fn run(&self, start: Start, stop_after: u64, pass: Pass, lines: Vec<u8>, reader: &mut Reader) -> Done {
         let path = self.path;
         let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
         let (file, block) = reader.get(path).map_err(io)?;
@@ -172,8 +172,8 @@ impl Chunks<'_> {
             agg.locating();
         }
         agg.keep_all_rejected();
-        lines.clear();
-        std::mem::swap(agg.normalized(), &mut lines);
+        // Written over, not cleared first.
+        agg.normalize_into(lines);
         let mut spill = self.spills.open().map_err(spill_err)?;
         while !agg.is_done() {
             // Up to the nominal end, then a little at a time.

@@ -184,6 +184,15 @@ impl Aggregator {
         self.norm.as_mut().expect("a normalizing reader").lines()
     }
 
+    /// Writes the next normalized lines into `buf`, over the bytes it holds
+    /// (none of them kept; see [`Normalizer::reuse`]): a buffer taken
+    /// before, given back without clearing it.
+    ///
+    /// Panics unless the reader is [`normalizing`](Self::normalizing).
+    pub fn normalize_into(&mut self, buf: Vec<u8>) {
+        self.norm.as_mut().expect("a normalizing reader").reuse(buf);
+    }
+
     /// [`finish`](Self::finish) for a [`normalizing`](Self::normalizing)
     /// reader: the range's result (no campaigns; `rows_aggregated` is the
     /// rows written) and the lines not yet taken.
