@@ -8,6 +8,9 @@
 //! reads the file again keeping cells only for the top campaigns by spend
 //! ([`DailyPlan::only`], chosen by [`top_by_spend`]).
 
+// The wasm build compiles the daily sink out (see `read::range`).
+#![cfg_attr(target_arch = "wasm32", allow(dead_code))]
+
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;

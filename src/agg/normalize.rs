@@ -323,17 +323,7 @@ fn iso_day(day: Day) -> [u8; 10] {
 /// the length.
 #[inline(always)]
 fn put_u64(out: &mut [u8], mut v: u64) -> usize {
-    const POW10: [u64; 20] = {
-        let mut p = [1u64; 20];
-        let mut i = 1;
-        while i < 20 {
-            p[i] = p[i - 1] * 10;
-            i += 1;
-        }
-        p
-    };
-    let t = (((64 - (v | 1).leading_zeros()) * 1233) >> 12) as usize;
-    let len = (t + 1 - usize::from(v < POW10[t])).max(1);
+    let len = decimal_len(v);
     let out = &mut out[..len];
     let mut i = len;
     while v >= 100 {

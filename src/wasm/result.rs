@@ -459,21 +459,22 @@ struct FileSummaryJs {
 }
 
 /// One platform's totals: `platform`, `files`, `rows`, `campaigns`, then
-/// a cell per [`KPI_COLUMNS`] sum and KPI (by key, as text).
+/// a cell per sum and KPI (by key, as text: [`crate::report::platforms::platform_cells`]).
 struct PlatformJs<'a>(&'a crate::PlatformTotals);
 
 impl Serialize for PlatformJs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let p = self.0;
-        let mut map = s.serialize_map(Some(4 + KPI_COLUMNS.len()))?;
+        let cells = crate::report::platforms::platform_cells(p);
+        let mut map = s.serialize_map(Some(1 + cells.len()))?;
         map.serialize_entry("platform", p.platform.name())?;
         map.serialize_entry("files", &p.files)?;
         map.serialize_entry("rows", &p.rows_aggregated)?;
         map.serialize_entry("campaigns", &p.campaigns)?;
-        let row = Ranked { campaign_id: Box::default(), totals: p.totals, name: None, platform: Some(p.platform), revenue_absent: false };
-        for column in &KPI_COLUMNS[1..] {
-            map.serialize_entry(column.key, &shown_cell(column, &row, p.has_revenue))?;
+        // The sums and KPIs as text (the counts above stay numbers).
+        for (_, key, text) in cells.into_iter().skip(3) {
+            map.serialize_entry(key, &text)?;
         }
         map.end()
     }
