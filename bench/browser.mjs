@@ -104,6 +104,8 @@ export async function browserBench({ files, big, kpi = null, runs, duckdb, refer
       const opts = { workers: n, rank: ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas'], allCampaigns: true };
       cases.push({ id: `browser.kpi.w${n}.${kpi.key}`, kind: 'kpi', name: `adagg, ${n} workers, 6 KPIs + all campaigns`, workers: n, file: kpi, job: 'adagg', opts });
     }
+    // The daily series, both windows and anomalies (issue 16), on the daily module; the chart timed after.
+    cases.push({ id: `browser.daily.w${n}.${base.key}`, kind: 'daily', name: `adagg, ${n} workers, daily series + windows + anomalies`, workers: n, file: base, job: 'adagg', opts: { workers: n, daily: true } });
     if (duckdb) cases.push({ id: `browser.duckdb.${base.key}`, kind: 'duckdb', name: 'DuckDB-WASM', file: base, job: 'duckdb', opts: {} });
     // The page's whole job in each other engine, with the workers the page would start there.
     for (const session of sessions) {
@@ -139,6 +141,13 @@ export async function browserBench({ files, big, kpi = null, runs, duckdb, refer
         const ref = reference[c.file.key];
         const same = res.every((x) => x.ctrCsv === ref.ctr && x.cpaCsv === ref.cpa);
         row.check = same ? 'same CSVs as the CLI' : 'MISMATCH with the CLI';
+        row.timing = last.timing;
+      }
+      if (c.kind === 'daily') {
+        const ref = reference[c.file.key];
+        const same = res.every((x) => x.ctrCsv === ref.ctr && x.cpaCsv === ref.cpa && x.dailyBytes > 0 && x.anomalies >= 0);
+        row.check = same ? `same CSVs as the CLI; ${last.dailyCells} (campaign, day) rows, ${last.anomalies} flagged` : 'MISMATCH or no series';
+        row.chartMs = median(res.map((x) => x.chartMs));
         row.timing = last.timing;
       }
       if (c.kind === 'kpi') {

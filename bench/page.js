@@ -10,9 +10,39 @@ import { readFloor, startReaders } from './read-floor.js';
 
 const DUCKDB_DIST = new URL('./node_modules/@duckdb/duckdb-wasm/dist/', import.meta.url).href;
 
-async function adagg(file, { workers, rank, allCampaigns }) {
-  const r = await aggregateFile(file, { workers, rank, allCampaigns });
-  return { ctrCsv: r.ctrCsv, cpaCsv: r.cpaCsv, rankings: r.rankings?.length ?? 0, allBytes: r.allCampaignsCsv?.size ?? 0, timing: r.timing };
+async function adagg(file, { workers, rank, allCampaigns, daily }) {
+  const r = await aggregateFile(file, { workers, rank, allCampaigns, ...(daily ? { daily: true, anomalies: true } : {}) });
+  const out = { ctrCsv: r.ctrCsv, cpaCsv: r.cpaCsv, rankings: r.rankings?.length ?? 0, allBytes: r.allCampaignsCsv?.size ?? 0, timing: r.timing };
+  if (daily) {
+    out.resultAt = performance.now(); // the job's clock stops here; then the chart is timed on its own
+    out.chartMs = await chartTime(r);
+    out.dailyBytes = r.dailyCsv?.size ?? 0;
+    out.anomalies = r.anomalies?.length ?? -1;
+    out.dailyCells = r.daily?.days ?? 0;
+  }
+  return out;
+}
+
+/**
+ * The Over time card drawn for `result` as the page draws it (issue 16:
+ * within 200 ms of the result): ms from the call to both charts drawn.
+ * Not in the job's time (the clock stops at the result).
+ */
+async function chartTime(result) {
+  const { buildTimeCard, renderTime } = await import('../www/ui/time-view.js');
+  const els = buildTimeCard();
+  document.body.append(els.card);
+  const urls = [];
+  const t0 = performance.now();
+  const view = renderTime(els, result, (link, blob) => {
+    urls.push(URL.createObjectURL(blob instanceof Blob ? blob : new Blob([blob])));
+    link.href = urls.at(-1);
+  });
+  const ms = performance.now() - t0;
+  view.destroy();
+  els.card.remove();
+  for (const u of urls) URL.revokeObjectURL(u);
+  return ms;
 }
 
 let duck = null;
@@ -71,6 +101,8 @@ globalThis.bench = {
   // As the page does: compile at load, then warm the optimizing tier up.
   ready: preload()
     .then(() => warmUp())
+    .then(() => preload({ daily: true })) // the daily module too (issue 16's rows), and its workers
+    .then((module) => warmUp({ module }))
     .then(() => navigator.hardwareConcurrency),
   done: null,
   /** Prepares `job` to run on the next file chosen in the input. */
@@ -80,7 +112,7 @@ globalThis.bench = {
     if (job === 'floor') await startReaders(opts.readers);
     // adagg's workers were started at load (warmUp) and stay; with more
     // workers than that, start the rest now, as the page's setting does.
-    if (job === 'adagg') await warmUp({ workers: opts.workers });
+    if (job === 'adagg') await warmUp({ workers: opts.workers, module: opts.daily ? await preload({ daily: true }) : undefined });
     input.value = '';
     bench.done = new Promise((resolve, reject) => {
       armed = { job, opts, resolve, reject };
@@ -95,5 +127,5 @@ input.addEventListener('change', () => {
   const { job, opts, resolve, reject } = armed;
   armed = null;
   const t0 = performance.now();
-  JOBS[job](file, opts).then((value) => resolve({ ms: performance.now() - t0, ...value }), reject);
+  JOBS[job](file, opts).then(({ resultAt, ...value }) => resolve({ ms: (resultAt ?? performance.now()) - t0, ...value }), reject);
 });

@@ -120,6 +120,14 @@ function targets(meta, rows, floors) {
     d.mbps >= 0.8 * a.mbps,
     `${d.mbps.toFixed(0)} vs ${a.mbps.toFixed(0)} MB/s (${x(d.mbps / a.mbps)}); RSS ${mib(d.peakMiB)}`,
   ]);
+  target(`daily series + windows + anomalies ≥ 0.8 × the default job's throughput (browser, ${n} workers)`, [`browser.adagg.w${n}.50`, `browser.daily.w${n}.50`], (a, d) => [
+    d.mbps >= 0.8 * a.mbps,
+    `${d.mbps.toFixed(0)} vs ${a.mbps.toFixed(0)} MB/s (${x(d.mbps / a.mbps)}); renderer ${mib(d.rendererMiB)} vs ${mib(a.rendererMiB)}`,
+  ]);
+  target('charts drawn ≤ 200 ms after the result (the daily chart and the ranking bars, browser)', [`browser.daily.w${n}.50`], (d) => [
+    d.chartMs <= 200,
+    `${d.chartMs.toFixed(0)} ms for ${d.check.match(/(\d+) \(campaign/)?.[1] ?? '?'} (campaign, day) rows`,
+  ]);
   // Long ids: time against the 8-digit-id file of the same rows and
   // campaigns (so not per byte: its rows are 9 bytes longer), and threads
   // against one thread.

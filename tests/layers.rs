@@ -23,7 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job", "run::files"]),
     ("rankings, series, anomalies", &["derive::rank", "derive::series", "derive::anomaly"]),
     ("the report and its text", &["report::csv", "report", "report::campaign_list", "report::platforms", "report::daily"]),
-    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize"]),
+    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily"]),
 ];
 
 /// Paths used after `crate::` in the code of `text` (comments and

@@ -160,6 +160,16 @@ export interface AdaggResult {
   hasPlatforms: boolean;
   /** all_campaigns.csv when `allCampaigns` asked for it (a Blob: it can be large), else null. */
   allCampaignsCsv: Blob | null;
+  /** The daily series for charts, when `daily` or `anomalies` was asked for (absent otherwise). */
+  daily?: AdaggDaily;
+  /** daily.csv, rolling_7d.csv, rolling_28d.csv: the CLI's `--daily` files, byte for byte (with `daily` or `anomalies`). */
+  dailyCsv?: Blob;
+  rolling7dCsv?: Blob;
+  rolling28dCsv?: Blob;
+  /** The flagged days, newest first (with `anomalies`): as anomalies.csv's rows, numbers as text. */
+  anomalies?: AdaggAnomaly[];
+  /** anomalies.csv: the CLI's `--anomalies` file, byte for byte. */
+  anomaliesCsv?: Blob;
   /** Top campaigns by click-through rate (the standard table, with the guardrails in force). */
   ctr: AdaggRow[];
   /** Top campaigns by lowest cost per acquisition (the standard table). */
@@ -253,6 +263,55 @@ export interface AggregateOptions {
   workerUrl?: string | URL;
   /** adagg_wasm.js, or adagg_bg.wasm (fetched: needs connect-src), hosted elsewhere. */
   wasmUrl?: string | URL;
+  /** Keep the daily series: `result.daily`, `dailyCsv`, `rolling7dCsv`, `rolling28dCsv` (runs on the daily module, pkg-daily/). One file only. */
+  daily?: boolean;
+  /** Flag anomalous days (implies `daily`): `true` for |z| ≥ 3.5, or `{threshold}` as a decimal. */
+  anomalies?: boolean | { threshold?: string | number };
+  /** Most (campaign, day) cells kept (default 50,000,000); past it, the series of the top campaigns by spend only (the file is read again). */
+  dailyLimit?: number;
+  /** pkg-daily's adagg_wasm.js (or .wasm) hosted elsewhere, for runs with `daily` or `anomalies`. */
+  dailyWasmUrl?: string | URL;
+}
+
+/** A series' sums per day (money in currency units, as numbers: for drawing; the CSVs are exact). */
+export interface AdaggDailySums {
+  impressions: number[];
+  clicks: number[];
+  spend: number[];
+  conversions: number[];
+  revenue: number[];
+}
+
+/** The daily series as `result.daily` carries it for charts. */
+export interface AdaggDaily {
+  /** Campaigns with a series. */
+  campaigns: number;
+  /** Days of all series together ((campaign, day) rows of daily.csv). */
+  days: number;
+  /** The cell limit in force. */
+  limit: number;
+  /** Campaigns with a series before the limit left some out, or null. */
+  leftOutOf: number | null;
+  /** The campaigns kept when the cells outgrew the limit and the file was read again, or null. */
+  readAgainFor: string[] | null;
+  /** Every date from the first series' first to the last one's last (`YYYY-MM-DD`). */
+  dates: string[];
+  /** All campaigns' sums per date. */
+  total: AdaggDailySums;
+  /** The top campaigns by spend and those with the newest flags: their sums from `dates[offset]` on. */
+  top: Array<{ campaignId: string; offset: number; sums: AdaggDailySums }>;
+}
+
+/** A flagged day (a row of anomalies.csv). */
+export interface AdaggAnomaly {
+  campaignId: string;
+  /** `YYYY-MM-DD`. */
+  date: string;
+  metric: 'spend' | 'conversions' | 'CTR' | 'CPA';
+  /** The day's value, its 28-day median and z, as anomalies.csv writes them. */
+  value: string;
+  median: string;
+  z: string;
 }
 
 /**
@@ -341,6 +400,8 @@ export function normalizeFile(
     onProgress?: (progress: { bytesDone: number; totalBytes: number; rows: number }) => void;
     workerUrl?: string | URL;
     wasmUrl?: string | URL;
+    /** A compiled module instead of wasmUrl's. */
+    module?: WebAssembly.Module;
   },
 ): Promise<AdaggNormalized>;
 
@@ -369,7 +430,7 @@ export function openCampaignList(result: AdaggResult): Promise<AdaggCampaignList
  * Loads and compiles the WebAssembly module ahead of the first run (cached
  * per URL), then starts the workers in the background (kept for every run).
  */
-export function preload(options?: { wasmUrl?: string | URL; workerUrl?: string | URL; workers?: number }): Promise<WebAssembly.Module>;
+export function preload(options?: { wasmUrl?: string | URL; workerUrl?: string | URL; workers?: number; daily?: boolean; dailyWasmUrl?: string | URL }): Promise<WebAssembly.Module>;
 
 /**
  * Terminates the workers kept alive between runs; the next run starts new
@@ -416,6 +477,12 @@ export class AdAggregator extends HTMLElement {
   min: AdaggGuardrails;
   /** Boolean attribute `all-campaigns`. */
   allCampaigns: boolean;
+  /** Boolean attribute `over-time`: daily series, windows, anomaly flags and charts (the daily module is loaded). */
+  overTime: boolean;
+  /** Attribute `anomaly-threshold` (default "3.5"). */
+  anomalyThreshold: string;
+  /** Attribute `daily-wasm-url`, or null for pkg-daily/adagg_wasm.js next to adagg.js. */
+  dailyWasmUrl: string | null;
   /** Attribute `workers`: parallel workers, or null for the default. */
   workers: number | null;
   /** Attribute `worker-url`, or null for core/worker.js next to adagg.js. */

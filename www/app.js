@@ -3,6 +3,13 @@
 // widget (ui/). User data is only ever set as textContent.
 import { aggregateFile, aggregateFiles, detectPlatform, PLATFORMS } from './core/run.js';
 import { loadModule } from './core/module.js';
+
+/**
+ * The one WebAssembly module the page runs everything on: the daily one
+ * (www/pkg-daily/: the default module plus the daily series, windows and
+ * anomalies), loaded at page load so that a run loads nothing.
+ */
+const pageModule = loadModule({ daily: true });
 import { warmUp } from './core/pool.js';
 import { showMapping } from './ui/mapping-form.js';
 import { renderProgress } from './ui/progress-view.js';
@@ -11,6 +18,7 @@ import { normalizeFile } from './core/normalize.js';
 import { campaignTable } from './ui/campaign-table.js';
 import { rankingIds, rankingPanel } from './ui/ranking-table.js';
 import { renderSummary } from './ui/summary-view.js';
+import { buildTimeCard, renderTime } from './ui/time-view.js';
 import { h } from './ui/dom.js';
 import { fmtBytes } from './ui/format.js';
 
@@ -74,7 +82,16 @@ const els = {
   filesSummary: $('files-summary').tBodies[0],
   platformTotals: $('platform-totals'),
   downloadPlatforms: $('download-platforms'),
+  daily: $('daily'),
+  anomalies: $('anomalies'),
+  anomalyThreshold: $('anomaly-threshold'),
 };
+
+/** The "Over time" card's elements (ui/time-view.js), in its slot. */
+const timeEls = buildTimeCard();
+$('time-slot').replaceWith(timeEls.card);
+/** The chart shown, if any. */
+let timeView = null;
 
 /** Every KPI, for "All six KPIs". */
 const KPIS = ['ctr', 'cpc', 'cpm', 'cvr', 'cpa', 'roas'];
@@ -115,6 +132,9 @@ function clearOutput() {
   blobUrls = [];
   closeAll();
   resetNormalized();
+  timeView?.destroy();
+  timeView = null;
+  show(timeEls.card, false);
 }
 
 /** normalized.csv's header line, with its line break. */
@@ -140,6 +160,7 @@ async function makeNormalized() {
     const platforms = [];
     for (const { file, platform } of inputs) {
       const r = await normalizeFile(file, {
+        module: await pageModule,
         parse,
         platform: platform ?? undefined,
         signal: normalizing.signal,
@@ -240,6 +261,8 @@ function reportOptions() {
   }
   if (Object.keys(min).length) options.min = min;
   if (els.allCampaigns.checked) options.allCampaigns = true;
+  if (els.daily.checked) options.daily = true;
+  if (els.anomalies.checked) options.anomalies = { threshold: els.anomalyThreshold.value.trim() || '3.5' };
   return options;
 }
 
@@ -320,6 +343,8 @@ function renderResult(result, inputs) {
   const header = `${result.files ? 'file,' : ''}line,reason,raw_line\n`;
   show(els.downloadRejected, (result.rejectedCsv?.size ?? result.rejectedCsv?.length ?? 0) > header.length);
   show(els.results, true);
+  // Drawn once shown, at the card's width.
+  timeView = renderTime(timeEls, result, setDownload);
 }
 
 // ---------- run ----------
@@ -345,6 +370,7 @@ async function run(inputs, parse = formatOptions(), mergePlatforms = false) {
     const options = {
       ...reportOptions(),
       workers: workerCount(),
+      module: await pageModule,
       parse,
       signal,
       onProgress: (p) => {
@@ -405,7 +431,7 @@ function chosen(files) {
   Promise.all(
     mine.map(async ({ file, select }) => {
       try {
-        select.value = await detectPlatform(file, { parse: formatOptions() });
+        select.value = await detectPlatform(file, { parse: formatOptions(), module: await pageModule });
       } catch {
         // Unreadable header: the run will say why; the user may still pick a platform.
       }
@@ -428,7 +454,7 @@ function init() {
   els.workers.addEventListener('change', () => {
     els.workers.value = String(workerCount());
     localStorage.setItem(WORKERS_KEY, els.workers.value);
-    warmUp({ workers: workerCount() }); // start the extra workers now, not during the run
+    pageModule.then((module) => warmUp({ module, workers: workerCount() }), () => {}); // start the extra workers now, not during the run
   });
 
   els.normalize.addEventListener('click', makeNormalized);
@@ -494,10 +520,10 @@ function init() {
   // a missing build is reported before the user picks a file.
   // Then start the workers (a run loads nothing once the page has loaded)
   // and warm the engine's optimizing compiler up on a small synthetic run.
-  loadModule().then(
-    () => {
+  pageModule.then(
+    (module) => {
       document.body.dataset.ready = 'true';
-      warmUp({ workers: workerCount() }).then(() => (document.body.dataset.warm = 'true'));
+      warmUp({ module, workers: workerCount() }).then(() => (document.body.dataset.warm = 'true'));
     },
     (err) => showError(err.message),
   );

@@ -5,6 +5,8 @@
 //! buffer" reader, 1 MiB at a time into one reused buffer ([`read_stream`]),
 //! or `Blob.arrayBuffer()` slices in browsers without one (WebKit).
 
+#[cfg(daily_series)]
+mod daily;
 mod list;
 mod normalize;
 mod ranges;
@@ -45,6 +47,8 @@ struct OptionsJs {
     strict: bool,
     /// `YYYY-MM-DD`: later dates get a data-quality warning.
     today: Option<String>,
+    /// Keep the daily series (issue 16): `{ limit, only }`.
+    daily: Option<crate::read::plan::DailyPlan>,
 }
 
 fn options_from_js(value: JsValue) -> Result<Options, JsError> {
@@ -78,7 +82,10 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
         None | Some("") => None,
         Some(t) => Some(crate::text::date::parse_date(t.as_bytes()).ok_or_else(|| JsError::new(&format!("today: not a date: {t:?}")))?),
     };
-    Ok(Options { delimiter, encoding, map, strict: o.strict, today, daily: None })
+    if o.daily.is_some() && !cfg!(daily_series) {
+        return Err(JsError::new("daily series: this WebAssembly module has none (pkg/); the daily one is pkg-daily/ (core/module.js loads it for runs that ask)"));
+    }
+    Ok(Options { delimiter, encoding, map, strict: o.strict, today, daily: o.daily })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {

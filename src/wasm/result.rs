@@ -132,11 +132,13 @@ struct ReportOptionsJs {
     /// Minimums by field name (`impressions`, `clicks`, `conversions`, `spend`), as text.
     min: std::collections::BTreeMap<String, String>,
     all: bool,
+    /// The anomaly threshold (`"3.5"`), when anomalies are asked for.
+    anomalies: Option<String>,
 }
 
 impl Default for ReportOptionsJs {
     fn default() -> Self {
-        ReportOptionsJs { top: 10, rank: None, min: Default::default(), all: false }
+        ReportOptionsJs { top: 10, rank: None, min: Default::default(), all: false, anomalies: None }
     }
 }
 
@@ -144,19 +146,28 @@ impl Default for ReportOptionsJs {
 /// the KPI format (asked for by metric). A number is the old form: top k.
 /// Errors have kind `'input'` and say what was wrong.
 fn report_options(value: &JsValue) -> Result<(ReportOptions, bool), JsValue> {
+    Ok(report_asks(value)?.0)
+}
+
+/// [`report_options`], and the anomaly threshold when anomalies are asked for.
+fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), Option<crate::Threshold>), JsValue> {
     let input = |msg: String| {
         let e = js_sys::Error::new(&msg);
         let _ = js_sys::Reflect::set(&e, &"kind".into(), &"input".into());
         JsValue::from(e)
     };
     if let Some(k) = value.as_f64() {
-        return Ok((ReportOptions::fv_sec001(k as usize), false));
+        return Ok(((ReportOptions::fv_sec001(k as usize), false), None));
     }
     let o: ReportOptionsJs = match value.is_undefined() || value.is_null() {
         true => ReportOptionsJs::default(),
         false => serde_wasm_bindgen::from_value(value.clone()).map_err(|e| input(format!("bad report options: {e}")))?,
     };
     let top = o.top.max(1) as usize;
+    let threshold = match &o.anomalies {
+        None => None,
+        Some(t) => Some(crate::parse_threshold(t).map_err(|e| input(format!("anomalies: {e}")))?),
+    };
     let mut guardrails = Guardrails::NONE;
     for (field, text) in &o.min {
         let sum = Sum::ALL
@@ -172,7 +183,7 @@ fn report_options(value: &JsValue) -> Result<(ReportOptions, bool), JsValue> {
             spec.guardrails = guardrails;
         }
         options.all = o.all;
-        return Ok((options, false));
+        return Ok(((options, false), threshold));
     };
     if ranks.is_empty() {
         return Err(input("rank: give at least one metric (ctr, cpc, cpm, cvr, cpa, roas), or leave it out for the standard tables".into()));
@@ -189,7 +200,7 @@ fn report_options(value: &JsValue) -> Result<(ReportOptions, bool), JsValue> {
     // guardrails): the first API's `ctr`, `cpa`, `ctrCsv`, `cpaCsv` are
     // always there.
     rankings.extend(ReportOptions::fv_sec001(top).rankings.into_iter().map(|spec| RankSpec { guardrails, ..spec }));
-    Ok((ReportOptions { rankings, all: o.all }, true))
+    Ok(((ReportOptions { rankings, all: o.all }, true), threshold))
 }
 
 /// Checks report options before a file is read (`aggregateFile` asks the
@@ -424,9 +435,16 @@ fn report_result(report: &Report, kpi: bool, merged: Option<Vec<u8>>) -> Result<
 /// and file, so JS draws tables from data.
 #[wasm_bindgen(js_name = finishPartials)]
 pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Result<JsValue, JsValue> {
-    let (options, kpi) = report_options(&options)?;
+    let ((options, kpi), threshold) = report_asks(&options)?;
     let plan = plan_from_js(plan)?;
-    let merged = merge_partials(&plan, &partials)?;
+    #[allow(unused_mut)] // the default module takes no series out
+    let mut merged = merge_partials(&plan, &partials)?;
+    #[cfg(daily_series)]
+    let daily = super::daily::DailyOut::take(&plan, &mut merged, threshold);
+    #[cfg(not(daily_series))]
+    if threshold.is_some() {
+        return Err(JsError::new("anomalies: this WebAssembly module has no daily series (pkg/); the daily one is pkg-daily/").into());
+    }
     // With all campaigns asked for, the merged campaigns also go back as
     // bytes: the page opens its all-campaigns table from them (CampaignListJs).
     let merged_bytes = options.all.then(|| merged.to_bytes());
@@ -434,7 +452,12 @@ pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Resu
     if let Some(err) = &report.stop_error {
         return Err(stop_error(err));
     }
-    report_result(&report, kpi, merged_bytes)
+    let value = report_result(&report, kpi, merged_bytes)?;
+    #[cfg(daily_series)]
+    if let Some(daily) = daily {
+        daily.set_on(&value, report.has_revenue)?;
+    }
+    Ok(value)
 }
 
 /// One input of [`finish_files`].

@@ -841,11 +841,19 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     'www/react.js',
     'www/react.d.ts',
     'CHANGELOG.md',
+    'www/core/daily-module.js',
+    'www/ui/time-view.js',
+    'www/pkg-daily/adagg.js',
+    'www/pkg-daily/adagg_wasm.js',
+    'www/vendor/uPlot.esm.js',
+    'www/vendor/uPlot.css.js',
+    'www/vendor/uPlot.LICENSE',
   ]) {
     assert.ok(packed.includes(f), `${f} is not packed${hint}; packed: ${packed}`);
   }
   // No copies: wasm-pack's README and package.json inside www/pkg, its .d.ts files.
   assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg/')).sort(), ['www/pkg/adagg.js', 'www/pkg/adagg_bg.wasm', 'www/pkg/adagg_wasm.js']);
+  assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg-daily/')).sort(), ['www/pkg-daily/adagg.js', 'www/pkg-daily/adagg_bg.wasm', 'www/pkg-daily/adagg_wasm.js']);
   // The glue names no wasm file for bundlers to copy: the module is compiled by core/module.js.
   assert.doesNotMatch(await readFile(join(REPO, 'www', 'pkg', 'adagg.js'), 'utf8'), /new URL\('adagg_bg\.wasm'/);
   for (const f of packed) assert.doesNotMatch(f, /^(tests|src|bench|bench-data|fuzz|scripts|target|node_modules|\.ci)\//, `${f} is packed`);
@@ -863,7 +871,7 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     join(root, 'reports', 'index.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>reports</title><script type="module" src="../vendor/adagg-web/www/adagg.js"></script></head>
-<body><ad-aggregator id="w" top="3"></ad-aggregator></body></html>`,
+<body><ad-aggregator id="w" top="3"></ad-aggregator><ad-aggregator id="d" top="3" over-time></ad-aggregator></body></html>`,
   );
   const host = await startServer(root, 0, { prefix: '/tools/adagg/' });
   try {
@@ -874,6 +882,13 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     const last = (await eventsOf(page, 'w')).at(-1);
     assert.equal(last.type, 'adagg-done', JSON.stringify(last.detail).slice(0, 300));
     assert.equal(last.detail.ctrCsv, topRows((await cli('a')).ctr, 3));
+    // over-time: the daily module, the chart code and uPlot, from the packed files only.
+    await page.setInputFiles('#d input[type=file]', files.small);
+    await waitOutcome(page, 'd');
+    const daily = (await eventsOf(page, 'd')).at(-1);
+    assert.equal(daily.type, 'adagg-done', JSON.stringify(daily.detail).slice(0, 300));
+    assert.ok(daily.detail.daily?.days > 0, 'a daily series');
+    await page.waitForFunction(() => document.getElementById('d').shadowRoot.querySelector('#chart canvas'));
     assert.deepEqual(page.pageErrors, []);
     await page.close();
   } finally {
@@ -916,5 +931,45 @@ test('widget attributes rank, min-* and all-campaigns: the KPI rankings and all_
   }
   // The panel says which guardrails are in force.
   assert.match(await page.locator('#widget-a').evaluate((el) => el.shadowRoot.textContent), /Guardrails: spend ≥ 2, conversions ≥ 1; 2 campaigns removed, 3 eligible\./);
+  await page.close();
+});
+
+test('widget attribute over-time: a generated year with incidents; the chart and the flagged days in the shadow root, the files equal the CLI\'s, the theme colours the lines', async () => {
+  const file = join(dir, 'widget-incidents.csv');
+  const { stderr } = await execFileP(join(REPO, 'target', 'release', 'gen'), ['--rows', '200000', '--campaigns', '8', '--seed', '5', '--incidents', '3', '--quiet', '--output', file]);
+  const incidents = stderr.trim().split('\n').filter((l) => l.startsWith('incident: ')).map((l) => l.split(' ').slice(1));
+  assert.equal(incidents.length, 3);
+  const page = await openEmbed();
+  await page.locator('#widget-a').evaluate((el) => {
+    el.toggleAttribute('over-time', true);
+    el.style.setProperty('--adagg-accent', 'rgb(200, 30, 120)');
+  });
+  await page.setInputFiles('#widget-a input[type=file]', file);
+  await waitOutcome(page, 'widget-a');
+  const last = (await eventsOf(page, 'widget-a')).at(-1);
+  assert.equal(last.type, 'adagg-done', JSON.stringify(last.detail).slice(0, 300));
+  await page.waitForFunction(() => document.getElementById('widget-a').shadowRoot.querySelector('#chart')?.dataset.drawn);
+  const want = await cliOutput(file, join(dir, 'cli-widget-time'), ['--daily', '--anomalies']);
+  for (const name of ['daily.csv', 'rolling_7d.csv', 'anomalies.csv']) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#widget-a >> a:has-text("${name}")`)]);
+    assert.equal(dl.suggestedFilename(), name);
+    assert.equal((await readFile(await dl.path())).toString(), want.files[name].toString(), `widget ${name} = CLI`);
+  }
+  const flagged = want.files['anomalies.csv'].toString();
+  for (const [id, date] of incidents) assert.ok(flagged.includes(`\n${id},${date},spend,`), `${id} ${date} flagged`);
+  const shown = await page.locator('#widget-a').evaluate((el) => [...el.shadowRoot.querySelectorAll('#anomaly-table tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent).join(',')));
+  assert.deepEqual(shown, flagged.trim().split('\n').slice(1, 501), 'the flagged-days table = anomalies.csv');
+  // Canvases in the shadow root (the daily line and the ranking's bars), drawn in the theme's accent.
+  const canvases = await page.locator('#widget-a').evaluate((el) => el.shadowRoot.querySelectorAll('#chart canvas, #ranking-chart canvas').length);
+  assert.equal(canvases, 2, 'the daily chart and the ranking bars');
+  const accentPixels = await page.locator('#widget-a').evaluate((el) => {
+    const c = el.shadowRoot.querySelector('#ranking-chart canvas');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 200 && data[i + 1] === 30 && data[i + 2] === 120) n++;
+    return n;
+  });
+  assert.ok(accentPixels > 100, `the bars use --adagg-accent (${accentPixels} pixels)`);
+  await page.locator('#widget-a').screenshot({ path: join(REPO, 'test-results', 'widget-over-time.png') });
   await page.close();
 });

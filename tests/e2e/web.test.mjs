@@ -945,3 +945,136 @@ test('several platforms: a Google and a Meta export dropped together: platforms 
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
+
+/**
+ * anomalies.csv computed here, independently of adagg, from the generated
+ * FV-SEC001 file: daily sums per campaign, then the issue's rule with exact
+ * BigInt fractions (median, MAD, the meanAD fallback, |z| ≥ 3.5), rows
+ * newest first, then campaign, then metric.
+ */
+function expectedAnomalies(csv) {
+  const micros = (s) => {
+    const [int, frac = ''] = s.split('.');
+    return BigInt(int) * 1_000_000n + BigInt(frac.padEnd(6, '0'));
+  };
+  const days = new Map(); // id -> Map(date -> sums)
+  for (const line of csv.trim().split('\n').slice(1)) {
+    const [id, date, imp, clicks, spend, conv] = line.split(',');
+    if (!days.has(id)) days.set(id, new Map());
+    const m = days.get(id);
+    const s = m.get(date) ?? { imp: 0n, clicks: 0n, spend: 0n, conv: 0n };
+    s.imp += BigInt(imp);
+    s.clicks += BigInt(clicks);
+    s.spend += micros(spend);
+    s.conv += BigInt(conv);
+    m.set(date, s);
+  }
+  const dayNo = (d) => Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10)) / 86_400_000;
+  const dateOf = (n) => new Date(n * 86_400_000).toISOString().slice(0, 10);
+  // Fractions [n, d], d > 0.
+  const cmp = (a, b) => (a[0] * b[1] < b[0] * a[1] ? -1 : a[0] * b[1] > b[0] * a[1] ? 1 : 0);
+  const sub = (a, b) => [a[0] * b[1] - b[0] * a[1], a[1] * b[1]];
+  const abs = (a) => [a[0] < 0n ? -a[0] : a[0], a[1]];
+  const median = (sorted) => {
+    const n = sorted.length;
+    if (n % 2) return sorted[(n - 1) / 2];
+    const [a, b] = [sorted[n / 2 - 1], sorted[n / 2]];
+    return [a[0] * b[1] + b[0] * a[1], 2n * a[1] * b[1]];
+  };
+  const round = ([n, d], places) => {
+    const neg = n < 0n !== d < 0n;
+    const [an, ad] = [n < 0n ? -n : n, d < 0n ? -d : d];
+    const scaled = an * 10n ** BigInt(places);
+    let q = scaled / ad;
+    if ((scaled % ad) * 2n >= ad) q += 1n;
+    const s = q.toString().padStart(places + 1, '0');
+    const text = places ? `${s.slice(0, -places)}.${s.slice(-places)}` : s;
+    return neg && q !== 0n ? `-${text}` : text;
+  };
+  const metrics = [
+    ['spend', 2, (s) => [s.spend, 1_000_000n], true],
+    ['conversions', 2, (s) => [s.conv, 1n], true],
+    ['CTR', 4, (s) => (s.imp > 0n ? [s.clicks, s.imp] : null), false],
+    ['CPA', 2, (s) => (s.conv > 0n ? [s.spend, s.conv * 1_000_000n] : null), false],
+  ];
+  const rows = [];
+  for (const [id, m] of days) {
+    const dates = [...m.keys()].map(dayNo);
+    const first = Math.min(...dates);
+    const last = Math.max(...dates);
+    const zero = { imp: 0n, clicks: 0n, spend: 0n, conv: 0n };
+    const series = [];
+    for (let d = first; d <= last; d++) series.push(m.get(dateOf(d)) ?? zero);
+    metrics.forEach(([name, places, value, emptyCounts], order) => {
+      const values = series.map(value);
+      for (let i = 0; i < series.length; i++) {
+        const x = values[i];
+        if (!x) continue;
+        const window = values.slice(Math.max(0, i - 28), i).filter((v) => v || emptyCounts).map((v) => v ?? [0n, 1n]);
+        if (window.length < 7) continue;
+        window.sort(cmp);
+        const med = median(window);
+        const dev = window.map((v) => abs(sub(v, med))).sort(cmp);
+        const mad = median(dev);
+        const diff = sub(x, med);
+        let z;
+        if (mad[0] !== 0n) z = [6745n * diff[0] * mad[1], 10_000n * diff[1] * mad[0]];
+        else {
+          let sum = [0n, 1n];
+          for (const d of dev) sum = [sum[0] * d[1] + d[0] * sum[1], sum[1] * d[1]];
+          if (sum[0] === 0n) continue;
+          z = [10_000n * BigInt(dev.length) * diff[0] * sum[1], 12_533n * diff[1] * sum[0]];
+        }
+        const az = abs(z);
+        if (az[0] * 10n < 35n * az[1]) continue;
+        rows.push({ day: first + i, id, order, line: `${id},${dateOf(first + i)},${name},${round(x, places)},${round(med, places)},${round(z, 2)}` });
+      }
+    });
+  }
+  rows.sort((a, b) => b.day - a.day || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || a.order - b.order);
+  return ['campaign_id,date,metric,value,median,z', ...rows.map((r) => r.line)].join('\n') + '\n';
+}
+
+test('over time: daily series, windows and anomalies in the page equal the CLI; the anomaly table matches an independent computation; every injected incident is flagged and marked on the chart', async () => {
+  const file = join(dir, 'incidents.csv');
+  const { stderr } = await execFileP(join(REPO, 'target', 'release', 'gen'), ['--rows', '400000', '--campaigns', '12', '--seed', '9', '--incidents', '4', '--quiet', '--output', file]);
+  const incidents = stderr.trim().split('\n').filter((l) => l.startsWith('incident: ')).map((l) => l.split(' ').slice(1));
+  assert.equal(incidents.length, 4);
+  const page = await openApp();
+  await setRanking(page, {});
+  await page.setChecked('#daily', true);
+  await page.setChecked('#anomalies', true);
+  const t0 = Date.now();
+  assert.equal(await runFile(page, file, 2), 'done');
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.drawn);
+  const drawnMs = (await page.evaluate(() => Number(document.querySelector('#chart').dataset.drawn))) - t0;
+  const out = join(dir, 'time-page');
+  await mkdir(out, { recursive: true });
+  const got = {};
+  for (const [sel, name] of [['#download-daily', 'daily.csv'], ['#download-rolling7', 'rolling_7d.csv'], ['#download-rolling28', 'rolling_28d.csv'], ['#download-anomalies', 'anomalies.csv']]) {
+    got[name] = (await download(page, sel, join(out, name))).toString();
+  }
+  const cli = await cliOutput(file, join(dir, 'time-cli'), ['--daily', '--anomalies']);
+  for (const name of Object.keys(got)) assert.equal(got[name], cli.files[name].toString(), `${name}: page = CLI`);
+  // The flagged days, against this test's own exact computation.
+  const csv = String(await readFile(file));
+  assert.equal(got['anomalies.csv'], expectedAnomalies(csv));
+  for (const [id, date] of incidents) {
+    for (const metric of ['spend', 'conversions', 'CTR']) assert.ok(got['anomalies.csv'].includes(`\n${id},${date},${metric},`), `${id} ${date} ${metric} flagged`);
+  }
+  // The table on the page: the same rows as the file (the first 500).
+  const shown = await page.$$eval('#anomaly-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent).join(',')));
+  assert.deepEqual(shown, got['anomalies.csv'].trim().split('\n').slice(1, 501));
+  // The chart: each incident's campaign, its spend, the incident day marked.
+  for (const [id, date] of incidents) {
+    await page.selectOption('#chart-campaign', id);
+    await page.selectOption('#chart-metric', 'spend');
+    const row = await page.$$eval('#chart-table tbody tr', (trs, date) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)).find((r) => r[0] === date), date);
+    assert.equal(row?.at(-1), 'yes', `${id} ${date} marked on the chart`);
+  }
+  await page.locator('#time-card').screenshot({ path: join(REPO, 'test-results', 'over-time.png') });
+  assert.ok(await page.locator('#chart canvas').count() > 0, 'a chart canvas');
+  console.error(`over time: chart drawn ${drawnMs} ms after the file was chosen`);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});

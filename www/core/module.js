@@ -15,7 +15,14 @@ import { httpStatusOf } from './spawn.js';
  */
 const importDefault = () => import('../pkg/adagg_wasm.js');
 
-/** Absolute URL ('' for the default module) -> Promise<WebAssembly.Module>. */
+/**
+ * The daily module's bytes (issue 16: the default module plus the daily
+ * series, windows and anomalies), a chunk of its own that only runs asking
+ * for them load.
+ */
+const importDaily = () => import('../pkg-daily/adagg_wasm.js');
+
+/** Absolute URL ('' for the default module, 'daily:' for the daily one) -> Promise<WebAssembly.Module>. */
 const modules = new Map();
 
 /**
@@ -35,7 +42,7 @@ class NotLoaded extends Error {}
  * Compiles the module from a base64 JS module (adagg_wasm.js) or a .wasm
  * file; `url` null: the default module.
  */
-async function compileFrom(url) {
+async function compileFrom(url, daily = false) {
   if (url && /\.wasm$/i.test(url.pathname)) {
     const res = await fetch(url, { credentials: 'same-origin' });
     if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
@@ -43,7 +50,7 @@ async function compileFrom(url) {
   }
   let mod;
   try {
-    mod = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : importDefault());
+    mod = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : daily ? importDaily() : importDefault());
   } catch (err) {
     const status = url ? ` (${await httpStatusOf(url)})` : '';
     throw new NotLoaded(`${err?.message || String(err)}${status}`, { cause: err });
@@ -81,11 +88,12 @@ async function decode(base64, encoding) {
  * Rejects with an Error of kind `'load'` naming the URL (for the default
  * module: "build it with scripts/build-web.sh"), or of kind `'input'` if
  * `wasmUrl` is not a URL.
- * @param {{wasmUrl?: string | URL | null}} [options] adagg_wasm.js or adagg_bg.wasm;
- *   default: pkg/adagg_wasm.js next to the package
+ * @param {{wasmUrl?: string | URL | null, daily?: boolean}} [options] adagg_wasm.js or adagg_bg.wasm;
+ *   default: pkg/adagg_wasm.js next to the package (`daily`: pkg-daily/adagg_wasm.js,
+ *   the module with the daily series; a `wasmUrl` must then be a daily one)
  * @returns {Promise<WebAssembly.Module>}
  */
-export function loadModule({ wasmUrl } = {}) {
+export function loadModule({ wasmUrl, daily = false } = {}) {
   const given = wasmUrl != null && wasmUrl !== '';
   let url = null;
   if (given) {
@@ -95,16 +103,17 @@ export function loadModule({ wasmUrl } = {}) {
       return Promise.reject(withKind(new TypeError(`Invalid wasmUrl ${JSON.stringify(String(wasmUrl))}.`), 'input'));
     }
   }
-  const key = url?.href ?? '';
+  const key = url?.href ?? (daily ? 'daily:' : '');
   let promise = modules.get(key);
   if (!promise) {
-    promise = compileFrom(url).catch((err) => {
+    promise = compileFrom(url, daily).catch((err) => {
       modules.delete(key); // allow a retry later
       if (given) {
         throw withKind(new Error(`Could not load the WebAssembly module from ${url.href}: ${err?.message || err}`, { cause: err }), 'load');
       }
       if (err instanceof NotLoaded) {
-        throw withKind(new Error(`The WebAssembly module bundled with adagg (pkg/adagg_wasm.js) could not be loaded: ${err.message}. Is www/pkg built (scripts/build-web.sh)?`, { cause: err }), 'load');
+        const dir = daily ? 'pkg-daily' : 'pkg';
+        throw withKind(new Error(`The WebAssembly module bundled with adagg (${dir}/adagg_wasm.js) could not be loaded: ${err.message}. Is www/${dir} built (scripts/build-web.sh)?`, { cause: err }), 'load');
       }
       throw withKind(err, 'load');
     });
@@ -112,3 +121,4 @@ export function loadModule({ wasmUrl } = {}) {
   }
   return promise;
 }
+

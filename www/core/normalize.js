@@ -12,12 +12,13 @@ import { poolFor } from './pool.js';
  * @param {Blob} file
  * @param {{parse?: object, platform?: string, signal?: AbortSignal,
  *   onProgress?: (p: {bytesDone: number, totalBytes: number, rows: number}) => void,
- *   workerUrl?: string | URL, wasmUrl?: string | URL}} [options]
+ *   workerUrl?: string | URL, wasmUrl?: string | URL, module?: WebAssembly.Module}} [options]
+ *   `module`: a compiled module instead of wasmUrl's (the page passes the daily one it runs everything on)
  */
-export async function normalizeFile(file, { parse, platform, signal, onProgress, workerUrl, wasmUrl } = {}) {
+export async function normalizeFile(file, { parse, platform, signal, onProgress, workerUrl, wasmUrl, module: given } = {}) {
   if (!(file instanceof Blob)) throw withKind(new TypeError('normalizeFile: the first argument must be a File or a Blob.'), 'input');
   if (signal?.aborted) throw abortError();
-  const module = await loadModule({ wasmUrl });
+  const module = given ?? (await loadModule({ wasmUrl }));
   const shared = poolFor(module, workerUrl ? resolveUrl(workerUrl) : null);
   const [worker] = await shared.take(1);
   const onAbort = () => worker.cancel(abortError());

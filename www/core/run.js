@@ -17,6 +17,7 @@
 import { abortError, withKind } from './errors.js';
 import { keepListSource } from './list.js';
 import { loadModule, resolveUrl } from './module.js';
+import { isDailyModule } from './daily-module.js';
 import { defaultWorkers, poolFor, warmUp, workerCount } from './pool.js';
 
 const DEFAULT_TOP = 10;
@@ -29,11 +30,13 @@ const PROGRESS_INTERVAL_MS = 100; // ~10 progress updates per second
  * kept for every later run, so that a run loads nothing). Optional: the
  * first run does it anyway; call it early to start sooner and to learn at
  * once whether the files are reachable.
- * @param {{wasmUrl?: string | URL, workerUrl?: string | URL, workers?: number}} [options]
+ * `daily`: the module with the daily series instead (pkg-daily/, or
+ * `dailyWasmUrl`), the one runs asking for `daily` or `anomalies` use.
+ * @param {{wasmUrl?: string | URL, dailyWasmUrl?: string | URL, daily?: boolean, workerUrl?: string | URL, workers?: number}} [options]
  * @returns {Promise<WebAssembly.Module>}
  */
-export function preload({ wasmUrl, workerUrl, workers } = {}) {
-  const loading = loadModule({ wasmUrl });
+export function preload({ wasmUrl, dailyWasmUrl, daily = false, workerUrl, workers } = {}) {
+  const loading = daily ? loadModule({ wasmUrl: dailyWasmUrl, daily: true }) : loadModule({ wasmUrl });
   loading.then(
     (module) => {
       let url;
@@ -78,7 +81,7 @@ function checkTop(top) {
  * wanted. Only the shape is checked here; the core checks the values
  * (before the file is read: see the `sniff` call).
  */
-function reportOptions({ top, rank, min, allCampaigns }) {
+function reportOptions({ top, rank, min, allCampaigns, anomalies }) {
   const bad = (what) => withKind(new TypeError(`aggregateFile: ${what}`), 'input');
   let ranks = null;
   if (rank != null) {
@@ -101,7 +104,19 @@ function reportOptions({ top, rank, min, allCampaigns }) {
       mins[key] = String(value);
     }
   }
-  return { top, rank: ranks, min: mins, all: Boolean(allCampaigns) };
+  let threshold = null;
+  if (anomalies != null && anomalies !== false) {
+    threshold = anomalies === true ? '3.5' : String(anomalies?.threshold ?? '3.5');
+  }
+  return { top, rank: ranks, min: mins, all: Boolean(allCampaigns), anomalies: threshold };
+}
+
+/** The daily series the sniff asks for (issue 16), or undefined. */
+function dailyOptions({ daily, anomalies, dailyLimit }) {
+  if (!daily && (anomalies == null || anomalies === false)) return undefined;
+  const limit = dailyLimit == null ? 50_000_000 : Number(dailyLimit);
+  if (!Number.isInteger(limit) || limit < 1) throw withKind(new RangeError(`dailyLimit must be a whole number of at least 1 (got ${String(dailyLimit)}).`), 'input');
+  return { limit, only: null };
 }
 
 /** Today's date where the user is, as `YYYY-MM-DD` (the core has no clock). */
@@ -215,14 +230,20 @@ export async function detectPlatform(file, { parse, wasmUrl, workerUrl, module }
 
 /** Checks the options of either entry and runs `inputs`. */
 async function start(inputs, options, several) {
-  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, module, minRangeBytes, rank, min, allCampaigns, mergePlatforms } = options;
-  const report = reportOptions({ top: checkTop(top), rank, min, allCampaigns });
+  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, dailyWasmUrl, module, minRangeBytes, rank, min, allCampaigns, mergePlatforms, daily, anomalies, dailyLimit } = options;
+  const report = reportOptions({ top: checkTop(top), rank, min, allCampaigns, anomalies });
+  const dailyPlan = dailyOptions({ daily, anomalies, dailyLimit });
+  if (dailyPlan && several) throw withKind(new TypeError('aggregateFiles: daily series and anomalies take one file (several files\' series are not combined yet).'), 'input');
   if (onProgress != null && typeof onProgress !== 'function') {
     throw withKind(new TypeError('aggregateFile: onProgress must be a function.'), 'input');
   }
   if (signal?.aborted) throw abortError();
   const url = workerUrlOf(workerUrl);
-  const compiled = module ?? (await loadModule({ wasmUrl }));
+  // Daily series and anomalies run on the daily module (pkg-daily/).
+  const compiled = module ?? (await (dailyPlan ? loadModule({ wasmUrl: dailyWasmUrl, daily: true }) : loadModule({ wasmUrl })));
+  if (dailyPlan && !isDailyModule(compiled)) {
+    throw withKind(new TypeError('aggregateFile: daily series and anomalies need the daily WebAssembly module (pkg-daily/adagg_wasm.js); the module passed in is the default one.'), 'input');
+  }
   if (signal?.aborted) throw abortError();
   try {
     return await run(inputs, {
@@ -232,7 +253,7 @@ async function start(inputs, options, several) {
       onProgress,
       signal,
       workers: workers ?? defaultWorkers(),
-      parse,
+      parse: dailyPlan ? { ...parse, daily: dailyPlan } : parse,
       workerUrl: url,
       module: compiled,
       minRangeBytes: minRangeBytes ?? DEFAULT_MIN_RANGE,
@@ -343,11 +364,11 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
 
     // One file read: its plan, its range results in file order, the
     // workers used and the ranges run again.
-    const readFile = async (file) => {
+    const readFile = async (file, parseNow = parse) => {
       const fileBytes = file.size;
       // 1. Sniff the header in worker 0; take the other workers meanwhile.
       if (pool.length === 0) await take(1);
-      const planPromise = pool[0].call({ type: 'sniff', file, options: { today: localToday(), ...parse }, report });
+      const planPromise = pool[0].call({ type: 'sniff', file, options: { today: localToday(), ...parseNow }, report });
       const others = take(rangeCount(fileBytes) - pool.length);
       others.catch(() => {});
       const plan = await planPromise;
@@ -429,6 +450,18 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
         if (err?.kind !== 'locate') throw err;
         await locate(read[0]);
         throw err; // not found again: report it as found
+      }
+      // The daily series outgrew its cell limit while read: read the file
+      // again, keeping cells only for the top campaigns by spend.
+      const only = result.daily?.readAgainFor;
+      if (only) {
+        progress.doneBytes = 0;
+        const again = await readFile(read[0].file, { ...parse, daily: { ...parse.daily, only } });
+        giveBack(pool.splice(1));
+        const parts = again.results.map((r) => r.partial);
+        const second = await pool[0].call({ type: 'finish', plan: again.plan, partials: parts, report }, { transfer: parts.map((p) => p.buffer) });
+        for (const key of ['daily', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomalies', 'anomaliesCsv']) result[key] = second[key];
+        result.daily.readAgainFor = only;
       }
     } else {
       const files = [];

@@ -23,8 +23,12 @@
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
 //   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
 //   the wasm instance trapped, so the pool retires the worker.
-import init, { sniff, aggregateRange, finishPartials, finishFiles, detectPlatform, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile } from '../pkg/adagg.js';
 import { RejectedSpool, rejectedCsv } from './rejected.js';
+import { isDailyModule } from './daily-module.js';
+
+// The wasm-bindgen glue of the module this worker was given: pkg/'s, or
+// pkg-daily/'s for the daily module (see daily-module.js), imported at init.
+let sniff, aggregateRange, finishPartials, finishFiles, detectPlatform, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile;
 
 const SNIFF_BYTES = 1 << 20;
 let ready = null;
@@ -79,7 +83,14 @@ async function doNormalize(id, { file, options, platform }) {
 const running = new Map();
 
 function initOnce(module) {
-  if (!ready) ready = (module ? init({ module_or_path: module }) : init()).then((e) => (wasm = e));
+  if (!ready) {
+    ready = (async () => {
+      const glue = module && isDailyModule(module) ? await import('../pkg-daily/adagg.js') : await import('../pkg/adagg.js');
+      ({ sniff, aggregateRange, finishPartials, finishFiles, detectPlatform, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile } = glue);
+      wasm = await (module ? glue.default({ module_or_path: module }) : glue.default());
+      return wasm;
+    })();
+  }
   return ready;
 }
 
@@ -188,8 +199,10 @@ self.onmessage = async ({ data: msg }) => {
     else if (msg.type === 'align') value = alignRanges(msg.points, msg.spans);
     else if (msg.type === 'finish') {
       value = finishPartials(msg.plan, msg.partials, msg.report);
-      // all_campaigns.csv leaves wasm memory as bytes, and the page gets a Blob.
-      if (value.allCampaignsCsv) value.allCampaignsCsv = new Blob([value.allCampaignsCsv], { type: 'text/csv;charset=utf-8' });
+      // all_campaigns.csv (and the daily files) leave wasm memory as bytes, and the page gets Blobs.
+      for (const key of ['allCampaignsCsv', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomaliesCsv']) {
+        if (value[key]) value[key] = new Blob([value[key]], { type: 'text/csv;charset=utf-8' });
+      }
     }
     else if (msg.type === 'finishFiles') {
       value = finishFiles(msg.files, msg.report, msg.mergePlatforms);

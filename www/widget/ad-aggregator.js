@@ -76,6 +76,7 @@ export class AdAggregator extends BaseElement {
   #blobUrls = [];
   #announced = -1; // last progress quarter announced
   #dragDepth = 0;
+  #timeView = null; // the Over time card's view (ui/time-view.js), when shown
 
   constructor() {
     super();
@@ -164,6 +165,36 @@ export class AdAggregator extends BaseElement {
     else this.setAttribute('worker-url', String(url));
   }
 
+  /**
+   * Daily series, 7/28-day windows, anomaly flags and charts (boolean
+   * attribute `over-time`): runs use the daily WebAssembly module
+   * (pkg-daily/, or `daily-wasm-url`), loaded only when this is set.
+   */
+  get overTime() {
+    return this.hasAttribute('over-time');
+  }
+  set overTime(on) {
+    this.toggleAttribute('over-time', Boolean(on));
+  }
+
+  /** The anomaly threshold |z| (attribute `anomaly-threshold`, default 3.5), as written. */
+  get anomalyThreshold() {
+    return (this.getAttribute('anomaly-threshold') ?? '').trim() || '3.5';
+  }
+  set anomalyThreshold(z) {
+    if (z == null || z === '') this.removeAttribute('anomaly-threshold');
+    else this.setAttribute('anomaly-threshold', String(z));
+  }
+
+  /** URL of pkg-daily's adagg_wasm.js (attribute `daily-wasm-url`), or null for the default. */
+  get dailyWasmUrl() {
+    return this.getAttribute('daily-wasm-url') || null;
+  }
+  set dailyWasmUrl(url) {
+    if (url == null || url === '') this.removeAttribute('daily-wasm-url');
+    else this.setAttribute('daily-wasm-url', String(url));
+  }
+
   /** URL of adagg_wasm.js or adagg_bg.wasm (attribute `wasm-url`), or null for the default. */
   get wasmUrl() {
     return this.getAttribute('wasm-url') || null;
@@ -188,6 +219,8 @@ export class AdAggregator extends BaseElement {
     // file is reported before the user picks a CSV file. Then start the
     // workers and warm the engine's optimizing compiler up on a small run.
     preload({
+      daily: this.overTime,
+      dailyWasmUrl: this.#abs(this.dailyWasmUrl, this.ownerDocument),
       wasmUrl: this.#abs(this.wasmUrl, this.ownerDocument),
       workerUrl: this.#abs(this.workerUrl),
       workers: this.workers ?? undefined,
@@ -297,6 +330,8 @@ export class AdAggregator extends BaseElement {
     for (const url of this.#blobUrls) URL.revokeObjectURL(url);
     this.#blobUrls = [];
     els.rankings.replaceChildren();
+    this.#timeView?.destroy();
+    this.#timeView = null;
   }
 
   /** Shows `message` under a heading that fits what happened (`kind`, as in adagg-error). */
@@ -355,6 +390,7 @@ export class AdAggregator extends BaseElement {
         rank: this.rank ?? undefined,
         min: this.min,
         allCampaigns: this.allCampaigns,
+        ...(this.overTime ? { daily: true, anomalies: { threshold: this.anomalyThreshold }, dailyWasmUrl: this.#abs(this.dailyWasmUrl) } : {}),
         parse,
         signal,
         workers: this.workers ?? undefined,
@@ -454,6 +490,20 @@ export class AdAggregator extends BaseElement {
     }
     els.rankings.replaceChildren(...panels);
     els.results.hidden = false;
+    if (result.daily) this.#renderTime(result);
+  }
+
+  /**
+   * The Over time card (daily chart, windows, flagged days, ranking bars):
+   * its code and uPlot are imported now, on first use, not with the widget.
+   */
+  async #renderTime(result) {
+    const { buildTimeCard, renderTime } = await import('../ui/time-view.js');
+    if (this.#result !== result) return; // a newer run replaced it meanwhile
+    const els = buildTimeCard({ heading: 'h4' });
+    els.card.hidden = false;
+    this.#els.rankings.append(els.card);
+    this.#timeView = renderTime(els, result, (link, csv) => this.#setDownload(link, csv));
   }
 }
 

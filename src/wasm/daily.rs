@@ -1,0 +1,185 @@
+//! The daily series for JS (issue 16): `daily.csv`, the rolling files and
+//! `anomalies.csv` as bytes (Blobs in the worker), the flagged days as
+//! rows, and the sums per day for charts (the total and the top campaigns
+//! by spend).
+
+use super::*;
+use crate::agg::daily::Daily;
+use crate::derive::series::Series;
+use crate::schema::totals::{Sum, Totals};
+use crate::text::date::format_day;
+
+/// Campaigns whose series go to JS for charts (by spend).
+const CHART_CAMPAIGNS: usize = 20;
+/// More campaigns whose series go to JS: those with flagged days.
+const FLAGGED_CAMPAIGNS: usize = 30;
+
+/// A merged run's daily series, taken out of its result before the report.
+pub(super) struct DailyOut {
+    series: Vec<Series>,
+    cp1252: bool,
+    threshold: Option<crate::Threshold>,
+    /// Series left out past the limit (of how many), or the cells dropped
+    /// while reading (`capped`: the shell reads again for the top ones).
+    left_out: Option<usize>,
+    capped: Option<Vec<String>>,
+    limit: u64,
+    /// Total spend per campaign id (for the chart's top campaigns).
+    spend: Vec<(u64, Box<[u8]>)>,
+}
+
+/// One flagged day for JS.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnomalyJs {
+    campaign_id: String,
+    date: String,
+    metric: &'static str,
+    value: String,
+    median: String,
+    z: String,
+}
+
+/// A series' sums per day, as numbers for charts (money in units).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SumsJs {
+    impressions: Vec<f64>,
+    clicks: Vec<f64>,
+    spend: Vec<f64>,
+    conversions: Vec<f64>,
+    revenue: Vec<f64>,
+}
+
+impl SumsJs {
+    fn of(days: &[Totals]) -> SumsJs {
+        let col = |sum: Sum| -> Vec<f64> { days.iter().map(|t| t[sum] as f64 / sum.scale() as f64).collect() };
+        SumsJs { impressions: col(Sum::Impressions), clicks: col(Sum::Clicks), spend: col(Sum::Spend), conversions: col(Sum::Conversions), revenue: col(Sum::Revenue) }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CampaignSeriesJs {
+    campaign_id: String,
+    /// Index of its first day in `dates`.
+    offset: usize,
+    sums: SumsJs,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DailyJs {
+    campaigns: usize,
+    days: usize,
+    limit: u64,
+    /// Campaigns with a series before the limit left some out (null: none left out).
+    left_out_of: Option<usize>,
+    /// Cells dropped while reading: read again keeping these campaigns.
+    read_again_for: Option<Vec<String>>,
+    dates: Vec<String>,
+    total: SumsJs,
+    top: Vec<CampaignSeriesJs>,
+}
+
+impl DailyOut {
+    /// The series of `merged` (for `plan`), if the plan asked for one.
+    pub(super) fn take(plan: &Plan, merged: &mut Partial, threshold: Option<crate::Threshold>) -> Option<DailyOut> {
+        let daily: Daily = merged.daily.take()?;
+        let mut spend: Vec<(u64, Box<[u8]>)> = Vec::new();
+        merged.campaigns.for_each(|id, t| spend.push((t[Sum::Spend], id.into())));
+        spend.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let limit = daily.limit;
+        let capped = daily.capped.then(|| crate::top_by_spend(&merged.campaigns, limit, daily.span()));
+        let all = crate::series(&daily.cells);
+        let rank: rustc_hash::FxHashMap<&[u8], u64> = spend.iter().map(|(s, id)| (&id[..], *s)).collect();
+        let (series, left_out) = crate::within_limit(all, limit, |id| rank.get(id).copied().unwrap_or(0));
+        let cp1252 = plan.encoding == Encoding::Windows1252;
+        Some(DailyOut { series, cp1252, threshold, left_out, capped, limit, spend })
+    }
+
+    /// Sets `daily`, `dailyCsv`, `rolling7dCsv`, `rolling28dCsv` and, with a
+    /// threshold, `anomalies` and `anomaliesCsv` on `value`.
+    pub(super) fn set_on(self, value: &JsValue, revenue: bool) -> Result<(), JsValue> {
+        let set = |k: &str, v: JsValue| js_sys::Reflect::set(value, &k.into(), &v).map(|_| ());
+        let bytes = |s: String| -> JsValue { Uint8Array::from(s.as_bytes()).into() };
+        set("dailyCsv", bytes(crate::series_csv(&self.series, 1, revenue, self.cp1252)))?;
+        set("rolling7dCsv", bytes(crate::series_csv(&self.series, 7, revenue, self.cp1252)))?;
+        set("rolling28dCsv", bytes(crate::series_csv(&self.series, 28, revenue, self.cp1252)))?;
+        // Campaigns of the newest flags first, each once.
+        let mut flagged: Vec<Box<[u8]>> = Vec::new();
+        if let Some(threshold) = &self.threshold {
+            let flags = crate::anomalies(&self.series, threshold);
+            for a in &flags {
+                if flagged.len() == FLAGGED_CAMPAIGNS {
+                    break;
+                }
+                if !flagged.contains(&a.id) {
+                    flagged.push(a.id.clone());
+                }
+            }
+            set("anomaliesCsv", bytes(crate::anomalies_csv(&flags, self.cp1252)))?;
+            let rows: Vec<AnomalyJs> = flags
+                .iter()
+                .map(|a| AnomalyJs {
+                    campaign_id: String::from_utf8_lossy(&a.id).into_owned(),
+                    date: format_day(a.day),
+                    metric: a.metric.name(),
+                    value: crate::derive::anomaly::format_frac(&a.score.value, a.metric.decimals()),
+                    median: crate::derive::anomaly::format_frac(&a.score.median, a.metric.decimals()),
+                    z: crate::derive::anomaly::format_frac(&a.score.z, 2),
+                })
+                .collect();
+            set("anomalies", to_js(&rows)?)?;
+        }
+        // The chart's data: every day from the first series' first to the
+        // last one's last, the total over all series, and the top campaigns.
+        let first = self.series.iter().map(|s| s.first).min();
+        let last = self.series.iter().map(|s| s.first + s.len() as i32 - 1).max();
+        let (dates, total, top) = match (first, last) {
+            (Some(first), Some(last)) => {
+                let n = (last - first + 1) as usize;
+                let mut total = vec![Totals::default(); n];
+                for s in &self.series {
+                    for &(day, t) in &s.cells {
+                        let at = (day - first) as usize;
+                        let _ = total[at].add(&t); // the campaigns' totals fit; their day sums too
+                    }
+                }
+                // The top campaigns by spend, and those of the newest flags.
+                let mut shown: rustc_hash::FxHashSet<&[u8]> = self.spend.iter().take(CHART_CAMPAIGNS).map(|(_, id)| &id[..]).collect();
+                shown.extend(flagged.iter().map(|id| &id[..]));
+                let top = self
+                    .series
+                    .iter()
+                    .filter(|s| shown.contains(&s.id[..]))
+                    .map(|s| CampaignSeriesJs {
+                        campaign_id: String::from_utf8_lossy(&s.id).into_owned(),
+                        offset: (s.first - first) as usize,
+                        sums: SumsJs::of(&s.dense()),
+                    })
+                    .collect();
+                ((first..=last).map(format_day).collect(), SumsJs::of(&total), top)
+            }
+            _ => (Vec::new(), SumsJs::of(&[]), Vec::new()),
+        };
+        let js = DailyJs {
+            campaigns: self.series.len(),
+            days: self.series.iter().map(|s| s.len()).sum(),
+            limit: self.limit,
+            left_out_of: self.left_out,
+            read_again_for: self.capped,
+            dates,
+            total,
+            top,
+        };
+        set("daily", to_js(&js)?)
+    }
+}
+
+/// Marks the daily module (www/pkg-daily/): the JS tells the two modules
+/// apart by this export (www/core/daily-module.js).
+#[wasm_bindgen(js_name = dailyModule)]
+pub fn daily_module() -> bool {
+    true
+}
