@@ -740,7 +740,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   const root = join(dir, 'elsewhere');
   const www = join(WEB_ROOT, 'www');
   // /app/: the element and module only (no worker, no pkg/ next to them).
-  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/list.js', 'core/module.js', 'core/normalize.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js'];
+  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/list.js', 'core/module.js', 'core/normalize.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js', 'core/daily-module.js'];
   for (const d of ['ui', 'widget']) for (const f of await readdir(join(www, d))) appFiles.push(`${d}/${f}`);
   for (const f of appFiles) {
     await mkdir(dirname(join(root, 'app', f)), { recursive: true });
@@ -752,6 +752,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   await mkdir(join(root, 'static', 'wasm'), { recursive: true });
   await cp(join(www, 'core', 'worker.js'), join(root, 'static', 'worker', 'core', 'worker.js'));
   await cp(join(www, 'core', 'rejected.js'), join(root, 'static', 'worker', 'core', 'rejected.js'));
+  await cp(join(www, 'core', 'daily-module.js'), join(root, 'static', 'worker', 'core', 'daily-module.js'));
   await cp(join(www, 'pkg', 'adagg.js'), join(root, 'static', 'worker', 'pkg', 'adagg.js'));
   await cp(join(www, 'pkg', 'adagg_wasm.js'), join(root, 'static', 'wasm', 'adagg_wasm.js'));
   await cp(join(www, 'pkg', 'adagg_bg.wasm'), join(root, 'static', 'wasm', 'adagg_bg.wasm'));

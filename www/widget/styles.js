@@ -137,6 +137,15 @@ code { font-family: var(--_mono); font-size: 0.85em; overflow-wrap: anywhere; wh
 .ranking-head { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap; margin-bottom: 8px; }
 .ranking-title { font-size: 1em; font-weight: 600; }
 .table-wrap { overflow-x: auto; border: 1px solid var(--_border); border-radius: 8px; }
+/* Over time (attribute over-time, ui/time-view.js): the chart, its data, the flagged days. */
+#time-card { margin-top: 18px; }
+#time-card .card-head, .chart-settings { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; margin: 8px 0; }
+#time-card .card-head h4, .chart-settings h4 { font-size: 1em; font-weight: 600; margin: 0 auto 0 0; }
+.chart { width: 100%; min-height: 260px; margin-top: 8px; }
+.chart-data { margin-top: 8px; }
+.table-scroll { overflow: auto; max-height: 320px; border: 1px solid var(--_border); border-radius: 8px; margin-top: 8px; }
+#anomaly-table td, #chart-table td { white-space: nowrap; }
+#time-card select { font: inherit; color: inherit; background: var(--_surface); border: 1px solid var(--_border); border-radius: 6px; padding: 2px 6px; }
 table { width: 100%; border-collapse: collapse; border-spacing: 0; font-variant-numeric: tabular-nums; font-size: 0.9em; }
 th, td { padding: 7px 11px; border-bottom: 1px solid var(--_border); text-align: start; vertical-align: top; font-weight: 400; }
 thead th { font-size: 0.76em; font-weight: 600; color: var(--_muted); text-transform: uppercase; letter-spacing: 0.04em; white-space: nowrap; border-bottom-width: 2px; }
