@@ -344,7 +344,14 @@ function renderResult(result, inputs) {
   show(els.downloadRejected, (result.rejectedCsv?.size ?? result.rejectedCsv?.length ?? 0) > header.length);
   show(els.results, true);
   // Drawn once shown, at the card's width.
-  timeView = renderTime(timeEls, result, setDownload);
+  timeView = renderTime(timeEls, result, setDownload, inputs.length === 1 ? showOverTime : null);
+}
+
+/** The Over time card's offer: the series and anomalies for the last file (read again). */
+function showOverTime() {
+  els.daily.checked = true;
+  els.anomalies.checked = true;
+  if (lastRun && !controller) run(lastRun.inputs, lastRun.parse, lastRun.mergePlatforms);
 }
 
 // ---------- run ----------

@@ -62,8 +62,8 @@ before(async () => {
   files.big = join(dir, 'big.csv');
   await bigCsv(files.big, CANCEL_MB);
   for (const key of ['generated', 'fixture', 'small']) {
-    const { ctr, cpa } = await cliOutput(files[key], join(dir, `cli-${key}`));
-    cli[key] = { ctr, cpa };
+    const { ctr, cpa, files: written } = await cliOutput(files[key], join(dir, `cli-${key}`), key === 'generated' ? ['--daily', '--anomalies'] : []);
+    cli[key] = { ctr, cpa, daily: written['daily.csv'], anomalies: written['anomalies.csv'] };
   }
 });
 
@@ -106,6 +106,21 @@ for (const name of ENGINES) {
         if (key === 'generated') assert.equal(shown.workers, String(cores), 'the default worker count: the logical cores the engine reports');
         assertSameAsCli(shown, key, key);
       }
+      // Over time (issue 16): the offer reads the file again on the daily
+      // module; uPlot draws in this engine; daily.csv and anomalies.csv are the CLI's.
+      assert.equal(await runPage(tab, files.generated), 'done');
+      await tab.evaluate(() => {
+        document.body.dataset.state = '';
+      });
+      await tab.evaluate(() => document.getElementById('show-over-time').click());
+      assert.equal(await tab.waitFor(() => document.body.dataset.state !== 'running' && document.body.dataset.state), 'done', 'the daily run');
+      await tab.waitFor(() => document.querySelector('#chart canvas') && document.querySelector('#ranking-chart canvas') && true);
+      const text = (id) => tab.evaluate(async (id) => {
+        const blob = window.__adaggEngines.blobs.get(document.getElementById(id).href);
+        return blob ? blob.text() : null;
+      }, id);
+      assert.equal(await text('download-daily'), cli.generated.daily.toString(), 'daily.csv = CLI');
+      assert.equal(await text('download-anomalies'), cli.generated.anomalies.toString(), 'anomalies.csv = CLI');
       assert.deepEqual(await pageErrors(tab), []);
       await tab.close();
     });

@@ -63,6 +63,7 @@ export function buildTimeCard({ heading = 'h3' } = {}) {
     downloadRolling7: link('download-rolling7', 'rolling_7d.csv'),
     downloadRolling28: link('download-rolling28', 'rolling_28d.csv'),
     downloadAnomalies: link('download-anomalies', 'anomalies.csv', true),
+    offer: h('button', { type: 'button', className: 'button', id: 'show-over-time', hidden: true, text: 'Show daily series and anomalies' }),
   };
   els.csv.textContent = 'Chart data as CSV';
   els.barsCsv.textContent = 'Bar data as CSV';
@@ -78,17 +79,18 @@ export function buildTimeCard({ heading = 'h3' } = {}) {
   els.card = h('div', { className: 'card', id: 'time-card', hidden: true }, [
     h('div', { className: 'card-head' }, [h(heading, { id: 'time-title', text: 'Over time' }), els.downloadDaily, els.downloadRolling7, els.downloadRolling28, els.downloadAnomalies]),
     els.text,
-    h('div', { className: 'settings chart-settings' }, [
+    els.offer,
+    (els.controls = h('div', { className: 'settings chart-settings' }, [
       h('label', { for: 'chart-metric', text: 'Show' }), els.metric,
       h('label', { for: 'chart-campaign', text: 'for' }), els.campaign,
       label(els.w7, '7-day window'), label(els.w28, '28-day window'),
       els.png, els.csv,
-    ]),
+    ])),
     els.chart,
-    h('details', { className: 'chart-data' }, [
+    (els.chartData = h('details', { className: 'chart-data' }, [
       h('summary', { text: "The chart's data as a table" }),
       h('div', { className: 'table-scroll' }, [els.table]),
-    ]),
+    ])),
     els.anomalyBlock,
     els.barsBlock,
   ]);
@@ -155,10 +157,25 @@ const secondsOf = (date) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice
  * `anomalyTable`), `setDownload(link, blob)` sets a download link.
  * Returns `{ destroy }`.
  */
-export function renderTime(els, result, setDownload) {
+export function renderTime(els, result, setDownload, onOffer = null) {
   const daily = result.daily;
-  els.card.hidden = !daily;
-  if (!daily) return { destroy() {} };
+  // Without a series: offer one when the file has dates (the page keeps
+  // it off by default: on a file of many campaigns over a year it costs
+  // far more than the ranking; see the README).
+  const hasDates = (result.summary?.mapping ?? []).some((m) => m.field === 'date');
+  const offer = !daily && hasDates && typeof onOffer === 'function';
+  els.card.hidden = !daily && !offer;
+  els.offer.hidden = !offer;
+  for (const el of [els.controls, els.chart, els.chartData, els.downloadDaily, els.downloadRolling7, els.downloadRolling28]) el.hidden = !daily;
+  if (!daily) {
+    els.anomalyBlock.hidden = true;
+    els.barsBlock.hidden = true;
+    els.downloadAnomalies.hidden = true;
+    if (!offer) return { destroy() {} };
+    els.text.textContent = 'This file has dates: its daily series, 7- and 28-day windows, anomaly flags and charts are one more read of the file away.';
+    els.offer.addEventListener('click', onOffer, { once: true });
+    return { destroy() { els.offer.removeEventListener('click', onOffer); } };
+  }
   adoptUplotCss(els.card);
   const theme = colors(els.card);
   const fmt = (n) => Number(n).toLocaleString('en-US');
