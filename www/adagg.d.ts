@@ -288,6 +288,10 @@ export interface AdaggDaily {
   campaigns: number;
   /** Days of all series together ((campaign, day) rows of daily.csv). */
   days: number;
+  /** (campaign, day) cells with rows. */
+  cells: number;
+  /** Bytes the series' sums take in memory (as the CLI's summary states them). */
+  bytes: number;
   /** The cell limit in force. */
   limit: number;
   /** Campaigns with a series before the limit left some out, or null. */

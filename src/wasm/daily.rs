@@ -72,6 +72,10 @@ struct CampaignSeriesJs {
 struct DailyJs {
     campaigns: usize,
     days: usize,
+    /// (campaign, day) cells with rows (days without rows are not held).
+    cells: usize,
+    /// Bytes the series' sums take (as the CLI's summary states them).
+    bytes: usize,
     limit: u64,
     /// Campaigns with a series before the limit left some out (null: none left out).
     left_out_of: Option<usize>,
@@ -163,9 +167,12 @@ impl DailyOut {
             }
             _ => (Vec::new(), SumsJs::of(&[]), Vec::new()),
         };
+        let days: usize = self.series.iter().map(|s| s.len()).sum();
         let js = DailyJs {
             campaigns: self.series.len(),
-            days: self.series.iter().map(|s| s.len()).sum(),
+            days,
+            cells: self.series.iter().map(|s| s.cells.len()).sum(),
+            bytes: days * std::mem::size_of::<Totals>(),
             limit: self.limit,
             left_out_of: self.left_out,
             read_again_for: self.capped,

@@ -179,3 +179,33 @@ export const result: AdaggFilesResult = ${JSON.stringify(typed, null, 2).replace
   const good = await typecheck('result-files', source);
   assert.equal(good.code, 0, `www/adagg.d.ts does not describe a real aggregateFiles result:\n${good.output}`);
 });
+
+test('a real result with the daily series and anomalies type-checks as AdaggResult (AdaggDaily, AdaggAnomaly)', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  const result = await page.evaluate(async () => {
+    const { aggregateFile } = await import('./www/adagg.js');
+    // A month of one campaign with a spike on the last day: one flag at least.
+    const lines = ['campaign_id,date,impressions,clicks,spend,conversions'];
+    for (let d = 1; d <= 30; d++) lines.push(`A,2025-01-${String(d).padStart(2, '0')},1000,${d === 30 ? 400 : 40 + (d % 3)},${d === 30 ? '90.00' : '10.00'},${d % 2}`);
+    const r = await aggregateFile(new Blob([lines.join('\n')]), { workers: 1, daily: true, anomalies: true });
+    const blobs = {};
+    for (const k of ['dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomaliesCsv']) blobs[k] = r[k] instanceof Blob;
+    return { ...r, rejectedCsv: '__BLOB__', dailyCsv: '__BLOB__', rolling7dCsv: '__BLOB__', rolling28dCsv: '__BLOB__', anomaliesCsv: '__BLOB__', blobs };
+  });
+  await page.close();
+  assert.deepEqual(result.blobs, { dailyCsv: true, rolling7dCsv: true, rolling28dCsv: true, anomaliesCsv: true });
+  delete result.blobs;
+  assert.equal(result.daily.days, 30);
+  assert.ok(result.anomalies.some((a) => a.date === '2025-01-30' && a.metric === 'spend'), JSON.stringify(result.anomalies));
+  const source = literal(result)
+    .replaceAll('"__BLOB__"', 'new Blob()');
+  const good = await typecheck('result-daily', source);
+  assert.equal(good.code, 0, `www/adagg.d.ts does not describe a real daily result:\n${good.output}`);
+  const extra = structuredClone(result);
+  extra.daily.undeclared = 1;
+  const bad = await typecheck('result-daily-extra', literal(extra).replaceAll('"__BLOB__"', 'new Blob()'));
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.output, /undeclared/);
+});

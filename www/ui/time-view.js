@@ -179,7 +179,7 @@ export function renderTime(els, result, setDownload, onOffer = null) {
   adoptUplotCss(els.card);
   const theme = colors(els.card);
   const fmt = (n) => Number(n).toLocaleString('en-US');
-  const notes = [`${fmt(daily.days)} days of ${fmt(daily.campaigns)} campaigns' series (each from its first to its last date; days without rows count as zero).`];
+  const notes = [`${fmt(daily.days)} days of ${fmt(daily.campaigns)} campaigns' series (each from its first to its last date; days without rows count as zero), from ${fmt(daily.cells)} (campaign, day) cells with rows; ${(daily.bytes / 1e6).toFixed(1)} MB of sums.`];
   if (daily.leftOutOf != null || daily.readAgainFor) {
     notes.push(`Over ${fmt(daily.limit)} days in all: the series are kept for the top ${fmt(daily.campaigns)} campaigns by spend only.`);
   }
