@@ -926,3 +926,39 @@ fn daily_series_rolling_windows_and_anomalies() {
     let dates: Vec<&str> = anomalies.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]));
 }
+
+/// Issue 16: `--hints` writes budget_hints.csv, checked by hand
+/// (`tests/hints_fixtures/*/expected_budget_hints.csv`; the windows end on
+/// the file's latest date; CPA without revenue, ROAS with it; a tie at
+/// exactly 0.8 × the median; rows just outside the 28 days), the same
+/// with 1 and 2 threads; the summary counts the tags as heuristics.
+#[test]
+fn budget_hints_by_hand() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hints_fixtures");
+    for (case, counts) in [
+        ("cpa", "heuristics, not advice: 2 scale up, 2 hold, 2 scale down, 3 without a hint (of 9 campaigns)"),
+        ("roas", "heuristics, not advice: 1 scale up, 1 hold, 1 scale down, 1 without a hint (of 4 campaigns)"),
+    ] {
+        for t in ["1", "2"] {
+            let out = tmpdir(&format!("hints-{case}-{t}"));
+            let input = root.join(case).join("input.csv");
+            let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--hints", "-t", t]);
+            assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+            assert_eq!(read(&out.join("budget_hints.csv")), read(&root.join(case).join("expected_budget_hints.csv")), "{case} -t {t}");
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            assert!(stdout.contains(counts), "{stdout}");
+            assert!(!out.join("daily.csv").exists(), "--hints alone writes no series files");
+        }
+    }
+    // The guardrails: E's 99.99 is enough at --hint-min-spend 99.99.
+    let out = tmpdir("hints-min");
+    let input = root.join("cpa/input.csv");
+    let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--hint-min-spend", "99.99"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let hints = read(&out.join("budget_hints.csv"));
+    assert!(hints.contains("\nE,CPA,scale up,"), "{hints}");
+    for bad in [["--hint-min-spend", "abc"], ["--hint-min-conversions", "1.5"]] {
+        let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), bad[0], bad[1]]);
+        assert_eq!(run.status.code(), Some(1), "{bad:?}");
+    }
+}

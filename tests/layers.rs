@@ -21,8 +21,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the fast line parser", &["read::fast"]),
     ("the byte-range reader", &["read::range"]),
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job", "run::files"]),
-    ("rankings, series, anomalies", &["derive::rank", "derive::series", "derive::anomaly"]),
-    ("the report and its text", &["report::csv", "report", "report::campaign_list", "report::platforms", "report::daily"]),
+    ("rankings, series, anomalies", &["derive::rank", "derive::series", "derive::anomaly", "derive::hints"]),
+    ("the report and its text", &["report::csv", "report", "report::campaign_list", "report::platforms", "report::daily", "report::hints"]),
     ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily"]),
 ];
 

@@ -83,11 +83,12 @@ impl AnomalyMetric {
 }
 
 /// An exact non-negative or signed fraction n / d, d > 0.
-type Frac<T> = (T, T);
+pub(crate) type Frac<T> = (T, T);
 
 /// The integer arithmetic a window needs: `i128` (checked: `None` on
-/// overflow) or [`BigInt`] (always `Some`).
-trait Exact: Clone + Ord + Sized {
+/// overflow) or [`BigInt`] (always `Some`); budget hints
+/// ([`crate::derive::hints`]) use it too.
+pub(crate) trait Exact: Clone + Ord + Sized {
     fn of(v: i128) -> Self;
     fn mul(&self, o: &Self) -> Option<Self>;
     fn add(&self, o: &Self) -> Option<Self>;
@@ -149,7 +150,7 @@ impl Exact for BigInt {
 }
 
 /// a <=> b, or `None` on overflow.
-fn cmp<T: Exact>(a: &Frac<T>, b: &Frac<T>) -> Option<Ordering> {
+pub(crate) fn cmp<T: Exact>(a: &Frac<T>, b: &Frac<T>) -> Option<Ordering> {
     Some(a.0.mul(&b.1)?.cmp(&b.0.mul(&a.1)?))
 }
 
@@ -163,7 +164,7 @@ fn abs<T: Exact>(a: Frac<T>) -> Frac<T> {
 /// Sorts `v` exactly; `None` (nothing sorted) when a comparison could
 /// overflow: every cross product n·d is bounded first, so that the
 /// comparison is a total order.
-fn sort<T: Exact>(v: &mut [Frac<T>]) -> Option<()> {
+pub(crate) fn sort<T: Exact>(v: &mut [Frac<T>]) -> Option<()> {
     let zero = T::of(0);
     let (mut n, mut d) = (zero.clone(), zero.clone());
     for (a, b) in v.iter() {
@@ -177,7 +178,7 @@ fn sort<T: Exact>(v: &mut [Frac<T>]) -> Option<()> {
 }
 
 /// The median of sorted values (the mean of the two middle ones for an even count).
-fn median<T: Exact>(sorted: &[Frac<T>]) -> Option<Frac<T>> {
+pub(crate) fn median<T: Exact>(sorted: &[Frac<T>]) -> Option<Frac<T>> {
     let n = sorted.len();
     if n % 2 == 1 {
         return Some(sorted[n / 2].clone());

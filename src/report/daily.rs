@@ -20,7 +20,7 @@ pub const DAILY_HEADER: &str =
 pub const ANOMALIES_HEADER: &str = "campaign_id,date,metric,value,median,z";
 
 /// A campaign id as written: Windows-1252 ids decoded to UTF-8.
-fn id_text(id: &[u8], cp1252: bool) -> std::borrow::Cow<'_, [u8]> {
+pub(crate) fn id_text(id: &[u8], cp1252: bool) -> std::borrow::Cow<'_, [u8]> {
     match cp1252 {
         true => decode_windows_1252(id).into(),
         false => id.into(),

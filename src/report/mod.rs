@@ -3,6 +3,7 @@
 pub mod campaign_list;
 pub mod csv;
 pub mod daily;
+pub mod hints;
 pub mod platforms;
 
 use crate::agg::partial::{Partial, Rejected, REJECTED_LIMIT};

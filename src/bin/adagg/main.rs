@@ -55,6 +55,16 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
       --anomaly-threshold Z   flag |z| >= Z instead (implies --anomalies)
       --daily-limit N     keep at most N (campaign, day) cells (default
                           50000000; past it, the top campaigns by spend)
+      --hints             also write DIR/budget_hints.csv: per campaign a
+                          heuristic scale up / hold / scale down tag from
+                          its CPA (ROAS when the file has revenue) in the
+                          last 7 and 28 days against the eligible
+                          campaigns' median, with the numbers behind it
+      --hint-min-spend X  eligible for a hint: spend >= X in the window
+                          (default 100.00; implies --hints)
+      --hint-min-conversions N
+                          eligible for a hint: conversions >= N in the
+                          window (default 10; implies --hints)
   -o, --output DIR        where to write the results (created if missing)
   -t, --threads N         worker threads (default: all cores)
       --top N             rows per ranking (default: 10)
@@ -137,6 +147,8 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         daily: bool,
         /// `--anomalies` (with its threshold).
         anomalies: Option<adagg::Threshold>,
+        /// `--hints` (with its guardrails): write budget_hints.csv.
+        hints: Option<adagg::HintOptions>,
     }
 
     /// One `--input` and the `--platform` given after it.
@@ -216,6 +228,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         let mut early_platform = None;
         let mut merge_platforms = false;
         let (mut daily, mut anomalies, mut daily_limit) = (false, None, None);
+        let mut hints: Option<adagg::HintOptions> = None;
         let (mut output, mut threads, mut top) = (None, None, 10);
         let mut options = Options::default();
         let mut rank: Vec<(&'static adagg::Metric, Better)> = Vec::new();
@@ -307,6 +320,15 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                     let value = text(&mut parser)?;
                     anomalies = Some(adagg::parse_threshold(&value).map_err(|e| ArgError::value(format!("--anomaly-threshold: {e}")))?);
                 }
+                Long("hints") => hints = hints.or_else(|| Some(adagg::HintOptions::default())),
+                Long("hint-min-spend") => {
+                    let v = parse_min("--hint-min-spend", Sum::Spend, &text(&mut parser)?).map_err(ArgError::value)?;
+                    hints = Some(adagg::HintOptions { min_spend: v, ..hints.unwrap_or_default() });
+                }
+                Long("hint-min-conversions") => {
+                    let v = parse_min("--hint-min-conversions", Sum::Conversions, &text(&mut parser)?).map_err(ArgError::value)?;
+                    hints = Some(adagg::HintOptions { min_conversions: v, ..hints.unwrap_or_default() });
+                }
                 Long("daily-limit") => {
                     let value = text(&mut parser)?;
                     let n = value.trim().parse::<u64>().ok().filter(|&n| n > 0);
@@ -365,12 +387,12 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         if inputs.is_empty() {
             return Err(ArgError::usage("missing --input FILE"));
         }
-        if daily || anomalies.is_some() {
+        if daily || anomalies.is_some() || hints.is_some() {
             if normalize {
-                return Err(ArgError::usage("normalize takes no --daily or --anomalies"));
+                return Err(ArgError::usage("normalize takes no --daily, --anomalies or --hints"));
             }
             if inputs.len() > 1 {
-                return Err(ArgError::usage("--daily and --anomalies take one --input (several files' series are not combined yet)"));
+                return Err(ArgError::usage("--daily, --anomalies and --hints take one --input (several files' series are not combined yet)"));
             }
             options.daily = Some(adagg::DailyPlan { limit: daily_limit.unwrap_or(adagg::DEFAULT_DAILY_LIMIT), only: None });
         }
@@ -393,6 +415,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             merge_platforms,
             daily,
             anomalies,
+            hints,
         })
     }
 
@@ -761,6 +784,10 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         // and `top10_cpa.csv` as they always were; with it,
         // `top{N}_{metric}.csv` with every KPI.
         let mut written = Vec::new();
+        let mut hints_text = match (&args.hints, &daily) {
+            (Some(_), None) => "budget hints:    none (the file has no date column)\n".to_string(),
+            _ => String::new(),
+        };
         if runs.len() > 1 {
             written.push(args.output.join("platform_totals.csv").display().to_string());
         }
@@ -789,6 +816,11 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             if let Some(threshold) = &args.anomalies {
                 write("anomalies.csv".to_string(), adagg::anomalies_csv(&adagg::anomalies(series, threshold), cp1252))?;
             }
+            if let Some(options) = &args.hints {
+                let hints = adagg::budget_hints(series, report.has_revenue, options);
+                write("budget_hints.csv".to_string(), adagg::budget_hints_csv(&hints, cp1252))?;
+                hints_text = adagg::budget_hints_text(&hints);
+            }
         }
         let rejected = args.output.join("rejected_rows.csv");
         write_rejected(&rejected, &args.inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
@@ -807,6 +839,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             }
         }
         text += &daily_text;
+        text += &hints_text;
         let len = runs.iter().map(|r| r.len).sum();
         let threads = runs.iter().map(|r| r.threads).max().unwrap_or(1);
         text += &timing_lines(len, secs, threads);
