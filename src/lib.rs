@@ -53,6 +53,10 @@ pub use report::csv::{cell, csv_text_field, kpi_csv, ranking_csv, HEADER, KPI_HE
 pub use agg::partial::{Partial, Rejected, EXAMPLES, REJECTED_LIMIT};
 pub use read::plan::{only_blank_lines, sniff, sniff_with, still_blank, Options, Plan, HEADER_LIMIT};
 pub use text::encoding::Encoding;
+pub use text::date::DateOrder;
+pub use read::plan::{DateChoice, DateHow};
+pub use agg::partial::{DateEvidence, DateProof};
+pub use report::dates::{date_outcome, DateOutcome};
 pub use agg::quality::{Quality, Warn, Warned, WARN_EXAMPLES};
 pub use group::day_pairs::PAIR_LIMIT;
 pub use report::campaign_list::{CampaignList, NAME_KEY, PLATFORM_KEY};

@@ -962,3 +962,62 @@ fn budget_hints_by_hand() {
         assert_eq!(run.status.code(), Some(1), "{bad:?}");
     }
 }
+
+/// Issue 16: day first or month first. A file whose first MiB only has
+/// dates that fit both orders (read month first) and a day-first date
+/// after it is read again day first, with 1 and 2 threads, and says so;
+/// its files equal `--date-order dmy`'s. A day-first proof in the first
+/// MiB is used at once; no proof at all is assumed and said; both kinds
+/// give a warning with a line of each.
+#[test]
+fn date_order_detected_and_read_again() {
+    let out = tmpdir("date-order");
+    let mut text = String::from("campaign_id,date,impressions,clicks,spend,conversions\n");
+    for i in 0..60_000 {
+        // Days and months 1..=12 only: every date fits both orders.
+        text += &format!("C{},{:02}/{:02}/2025,10,1,1.00,1\n", i % 7, i % 12 + 1, (i / 12) % 12 + 1);
+    }
+    text += "C1,13/01/2025,10,1,1.00,1\n";
+    assert!(text.len() > 1 << 20);
+    let input = out.join("late.csv");
+    std::fs::write(&input, &text).unwrap();
+    let mut files = Vec::new();
+    for (t, order) in [("1", "auto"), ("2", "auto"), ("2", "dmy")] {
+        let dir = out.join(format!("o-{t}-{order}"));
+        let run = adagg(&["-i", input.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--daily", "-t", t, "--date-order", order]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        let want = match order {
+            "auto" => "dates:           read day first, in a second pass: line 60002 (13/01/2025) can only be day first (the first MiB did not tell)\n",
+            _ => "dates:           read day first (--date-order dmy)\n",
+        };
+        assert!(stdout.contains(want), "{stdout}");
+        files.push(["daily.csv", "top10_ctr.csv"].map(|f| read(&dir.join(f))));
+    }
+    assert_eq!(files[0], files[1]);
+    assert_eq!(files[0], files[2]);
+    // 02/01/2025 is 2 January read day first (line 2: the 1st row, i = 0: 01/01).
+    assert!(files[0][0].contains("\nC1,2025-01-02,"), "day first");
+    // --date-order mdy reads 13/01/2025 the only way it can be, and warns.
+    let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.join("mdy").to_str().unwrap(), "--date-order", "mdy"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("dates:           warning: read month first (--date-order mdy), but line 60002 (13/01/2025) can only be day first (1 row, each read that way)\n"), "{stdout}");
+
+    let small = |name: &str, rows: &str| {
+        let input = out.join(name);
+        std::fs::write(&input, format!("campaign_id,date,impressions,clicks,spend,conversions\n{rows}")).unwrap();
+        let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.join(format!("o-{name}")).to_str().unwrap()]);
+        assert!(run.status.success());
+        String::from_utf8_lossy(&run.stdout).into_owned()
+    };
+    let s = small("dmy.csv", "A,01/02/2025,1,1,1,1\nA,25/02/2025,1,1,1,1\n");
+    assert!(s.contains("dates:           read day first: line 3 (25/02/2025) can only be day first\n"), "{s}");
+    let s = small("amb.csv", "A,01/02/2025,1,1,1,1\nA,02/03/2025,1,1,1,1\n");
+    assert!(s.contains("dates:           1/2/2025-style dates read month first, assumed: none of them tells day from month (if they are day first, choose --date-order dmy)\n"), "{s}");
+    let s = small("both.csv", "A,01/02/2025,1,1,1,1\nA,25/02/2025,1,1,1,1\nB,02/25/2025,1,1,1,1\n");
+    assert!(s.contains("dates:           warning: line 3 (25/02/2025) can only be day first, but line 4 (02/25/2025) can only be month first (1 row, each read that way); dates that fit both were read day first\n"), "{s}");
+    let s = small("iso.csv", "A,2025-02-01,1,1,1,1\n");
+    assert!(!s.contains("dates:"), "{s}");
+    let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--date-order", "ymd"]);
+    assert_eq!(run.status.code(), Some(1));
+}

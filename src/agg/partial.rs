@@ -27,6 +27,71 @@ pub struct Rejected {
     pub raw: Vec<u8>,
 }
 
+/// The first row of one kind of date evidence ([`crate::text::date`]:
+/// a date that can only be day first, or only month first), and how many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateProof {
+    /// Rows with such a date.
+    pub rows: u64,
+    /// The first one's line (relative to the range until merged).
+    pub line: u64,
+    /// Its date cell, as written (trimmed, at most 40 bytes).
+    pub text: String,
+}
+
+/// Dates that contradict the order a range was read in, or any evidence
+/// when none was proven ([`crate::read::plan::DateChoice::report`]), by
+/// kind; merged like the other counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateEvidence {
+    /// Dates that can only be day first (`13/01/2025`).
+    pub day_first: Option<DateProof>,
+    /// Dates that can only be month first (`01/13/2025`).
+    pub month_first: Option<DateProof>,
+}
+
+impl DateEvidence {
+    /// Counts a row at `line` whose date `text` carries `evidence`
+    /// ([`crate::text::date::DAY_FIRST`], [`crate::text::date::MONTH_FIRST`]).
+    #[cold]
+    pub fn note(&mut self, evidence: u8, line: u64, text: &[u8]) {
+        let kind = match evidence & crate::text::date::DAY_FIRST != 0 {
+            true => &mut self.day_first,
+            false => &mut self.month_first,
+        };
+        match kind {
+            Some(p) => p.rows += 1,
+            None => {
+                let text = crate::text::number::trim(text);
+                let text = String::from_utf8_lossy(&text[..text.len().min(40)]).into_owned();
+                *kind = Some(DateProof { rows: 1, line, text });
+            }
+        }
+    }
+
+    /// Nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.day_first.is_none() && self.month_first.is_none()
+    }
+
+    /// Adds the evidence of the range after this one (lines already shifted).
+    fn append(&mut self, next: DateEvidence) {
+        for (mine, theirs) in [(&mut self.day_first, next.day_first), (&mut self.month_first, next.month_first)] {
+            match (mine.as_mut(), theirs) {
+                (Some(m), Some(t)) => m.rows += t.rows,
+                (None, t) => *mine = t,
+                (Some(_), None) => {}
+            }
+        }
+    }
+
+    fn shift_lines(&mut self, shift: u64) {
+        for p in [&mut self.day_first, &mut self.month_first].into_iter().flatten() {
+            p.line += shift;
+        }
+    }
+}
+
 /// Records `name` (unless empty) as the last name seen for `campaign`.
 pub fn set_name(names: &mut FxHashMap<Box<[u8]>, Box<[u8]>>, campaign: &[u8], name: &[u8]) {
     match names.get_mut(campaign) {
@@ -96,6 +161,9 @@ pub struct Partial {
     pub no_revenue: rustc_hash::FxHashSet<Box<[u8]>>,
     /// The daily series, when the plan asked for it (`agg::daily`).
     pub daily: Option<crate::group::day_key::Daily>,
+    /// Dates that prove an order of day and month the range was not read
+    /// in (or any, when none was proven): see [`DateEvidence`].
+    pub dates: DateEvidence,
 }
 
 impl Partial {
@@ -203,6 +271,7 @@ impl Partial {
         self.end = next.end;
         self.has_revenue |= next.has_revenue;
         self.platform_keys |= next.platform_keys;
+        self.dates.append(std::mem::take(&mut next.dates));
         self.no_revenue.extend(std::mem::take(&mut next.no_revenue));
         self.strict_stopped = next.strict_stopped;
         self.newlines += next.newlines;
@@ -243,5 +312,6 @@ impl Partial {
             *line += shift;
         }
         self.quality.shift_lines(shift);
+        self.dates.shift_lines(shift);
     }
 }

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::schema::aliases::{lookup, normalize, Column};
 use crate::schema::field::Field;
 use crate::schema::platform::Platform;
+use crate::text::date::{parse_date_in, DateOrder, AMBIGUOUS, DAY_FIRST, DOTTED, MONTH_FIRST};
 use crate::text::number::NumberFormat;
 
 /// The header must lie within this many bytes of the start of the file.
@@ -36,6 +37,85 @@ pub struct Options {
     pub today: Option<crate::text::date::Day>,
     /// Keep the daily series (issue 16), as this says.
     pub daily: Option<DailyPlan>,
+    /// Day first or month first for `1/2/2025` (default: decided from the
+    /// first MiB, [`DateChoice`]).
+    pub date_order: DateOrder,
+    /// The file was read before and a date at this line (with this text)
+    /// proved `date_order`: read again in that order ([`DateHow::Reread`]).
+    pub date_reread: Option<(u64, String)>,
+}
+
+/// How the order of `1/2/2025`-style dates was chosen for a file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(target_arch = "wasm32", serde(rename_all = "camelCase"))]
+pub enum DateHow {
+    /// Nothing to choose: no date column, or no `a/b/yyyy` date among the
+    /// first 64 data rows (ISO dates, named months).
+    #[default]
+    NotNeeded,
+    /// Given by the user (`--date-order`, the page's setting).
+    Given,
+    /// Proven by the data rows of the first MiB: more dates there can only
+    /// be read this way than the other; the first of them.
+    Sample {
+        /// Its line.
+        line: u64,
+        /// Its text.
+        text: String,
+    },
+    /// Proven by a date further on, found while reading in the other
+    /// order: the shell read the file again in this one.
+    Reread {
+        /// Its line.
+        line: u64,
+        /// Its text.
+        text: String,
+    },
+    /// Every `a/b/yyyy` date of the first MiB fits both orders: this one is
+    /// assumed (month first; day first when they are written with `.` or
+    /// `-`), and a shell should say so and offer the other.
+    Assumed,
+}
+
+/// The order `1/2/2025`-style dates are read in ([`DateOrder::MonthFirst`]
+/// or [`DateOrder::DayFirst`]) and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(target_arch = "wasm32", serde(rename_all = "camelCase"))]
+pub struct DateChoice {
+    /// The order read in.
+    pub order: DateOrder,
+    /// How it was chosen.
+    pub how: DateHow,
+}
+
+impl Default for DateChoice {
+    /// Month first, nothing to choose.
+    fn default() -> DateChoice {
+        DateChoice { order: DateOrder::MonthFirst, how: DateHow::NotNeeded }
+    }
+}
+
+impl DateChoice {
+    /// The evidence bits ([`crate::text::date`]) a reader counts, with
+    /// their lines, in [`crate::agg::partial::Partial::dates`]: those that
+    /// contradict a proven or given order; both kinds when nothing was
+    /// proven (any of them is news).
+    pub fn report(&self) -> u8 {
+        match self.how {
+            DateHow::NotNeeded | DateHow::Assumed => DAY_FIRST | MONTH_FIRST,
+            _ => self.order.against(),
+        }
+    }
+
+    /// The order to read in: never [`DateOrder::Auto`].
+    pub fn order(&self) -> DateOrder {
+        match self.order {
+            DateOrder::Auto => DateOrder::MonthFirst,
+            o => o,
+        }
+    }
 }
 
 /// How to read the data rows of one file.
@@ -83,6 +163,9 @@ pub struct Plan {
     /// Keep the daily series ([`crate::agg::daily`]), as this says.
     #[cfg_attr(target_arch = "wasm32", serde(default))]
     pub daily: Option<DailyPlan>,
+    /// The order `1/2/2025`-style dates are read in, and why.
+    #[cfg_attr(target_arch = "wasm32", serde(default))]
+    pub dates: DateChoice,
 }
 
 /// The default cell limit: 50 M (campaign, day) cells.
@@ -190,7 +273,10 @@ pub fn sniff(prefix: &[u8], at_eof: bool) -> Result<Option<Plan>, Error> {
 /// Reads the header from the first bytes of the file.
 ///
 /// Returns `Ok(None)` when `prefix` may end before the header does and more
-/// bytes exist (`at_eof == false`): call again with a longer prefix. The
+/// bytes exist (`at_eof == false`), or when the file has a date column, the
+/// order of day and month is to be decided ([`Options::date_order`] auto)
+/// and `prefix` is shorter than [`HEADER_LIMIT`]: call again with a longer
+/// prefix (the first MiB decides, [`DateChoice`]). The
 /// header is the first of the first [`HEADER_SEARCH`] records whose columns
 /// name every required field; rows above it are skipped.
 pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Option<Plan>, Error> {
@@ -265,6 +351,26 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
     match best {
         Some((found, delimiter)) => {
             let data_start = found.rec_end;
+            let data_start_line = 1 + memchr::memchr_iter(b'\n', &text[..data_start]).count() as u64;
+            let dates = match (&options.date_reread, options.date_order, found.date_column) {
+                (Some((line, text)), order, _) if order != DateOrder::Auto => {
+                    DateChoice { order, how: DateHow::Reread { line: *line, text: text.clone() } }
+                }
+                (_, DateOrder::Auto, None) => DateChoice::default(),
+                (_, DateOrder::Auto, Some(column)) => {
+                    // The first MiB decides: wait for it (or the end of the file).
+                    if !at_eof && prefix.len() < HEADER_LIMIT {
+                        return Ok(None);
+                    }
+                    let sample: std::borrow::Cow<[u8]> = match (encoding.needs_transcoding(), prefix.len() > HEADER_LIMIT) {
+                        (true, true) => crate::text::transcode::Transcoder::new(encoding).decode(&prefix[..HEADER_LIMIT], false).to_vec().into(),
+                        _ => text[..text.len().min(HEADER_LIMIT)].into(),
+                    };
+                    let whole = at_eof && prefix.len() <= HEADER_LIMIT;
+                    sample_dates(&sample, delimiter, column, data_start, data_start_line, whole)
+                }
+                (_, order, _) => DateChoice { order, how: DateHow::Given },
+            };
             Ok(Some(Plan {
                 encoding,
                 delimiter,
@@ -276,12 +382,13 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 date_column: found.date_column,
                 revenue_column: found.revenue_column,
                 data_start: data_start as u64,
-                data_start_line: 1 + memchr::memchr_iter(b'\n', &text[..data_start]).count() as u64,
+                data_start_line,
                 header: found.names,
                 strict: options.strict,
                 today: options.today,
                 header_warnings: found.warnings,
                 daily: options.daily.clone(),
+                dates,
             }))
         }
         None if !complete => Ok(None),
@@ -293,6 +400,88 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 missing: c.missing,
                 found: c.names,
             }),
+        },
+    }
+}
+
+/// The first size of the output buffers of csv-core readers here (grown
+/// as a record needs).
+const OUT_START: usize = 64 << 10;
+
+/// Data rows looked at for an `a/b/yyyy` date before the sample is read.
+pub const DATE_PEEK: usize = 64;
+
+/// The order of `1/2/2025`-style dates, from the data rows of `sample`
+/// (the file's first MiB as text; `whole`: the whole file) from byte
+/// `data_start` (at line `line`), the date in column `column`. Only when
+/// one of the first [`DATE_PEEK`] rows has an `a/b/yyyy` date is the rest
+/// read. The order more of its dates can only be read in wins (a tie: the
+/// one proven first), proven by its first such date; without any,
+/// [`DateHow::Assumed`] when some dates fit both orders (month first,
+/// or day first if the first of them is written with `.` or `-`).
+fn sample_dates(sample: &[u8], delimiter: u8, column: usize, data_start: usize, line: u64, whole: bool) -> DateChoice {
+    let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
+    let cap = sample.len().saturating_sub(data_start) + 1;
+    let mut out = vec![0u8; cap.min(OUT_START)];
+    let mut ends = vec![0usize; 4096];
+    let (mut pos, mut line, mut rows) = (data_start.min(sample.len()), line, 0usize);
+    // Per kind: how many, and the first (line, text).
+    let mut proofs: [(u64, Option<(u64, String)>); 2] = [(0, None), (0, None)];
+    let mut ambiguous: Option<bool> = None; // Some(dotted) of the first that fits both
+    loop {
+        // The record's first line: after blank lines.
+        let blank = sample[pos..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+        line += memchr::memchr_iter(b'\n', &sample[pos..pos + blank]).count() as u64;
+        let start = pos + blank;
+        let mut input = &sample[start..];
+        let (mut nout, mut nend) = (0, 0);
+        let done = loop {
+            let (res, nin, o, e) = reader.read_record(input, &mut out[nout..], &mut ends[nend..]);
+            input = &input[nin..];
+            (nout, nend) = (nout + o, nend + e);
+            match res {
+                ReadRecordResult::Record => break false,
+                // All of the sample read: the end of the file ends the last
+                // record (an empty input tells csv-core so); else it is cut.
+                ReadRecordResult::InputEmpty if whole && nin > 0 => {}
+                ReadRecordResult::OutputFull if out.len() < cap => out.resize(cap.min(out.len() * 2), 0),
+                _ => break true,
+            }
+        };
+        if done {
+            break;
+        }
+        let end = sample.len() - input.len();
+        if column < nend {
+            let cell = &out[if column == 0 { 0 } else { ends[column - 1] }..ends[column]];
+            let (_, evidence) = parse_date_in(cell, DateOrder::MonthFirst);
+            for (i, kind) in [DAY_FIRST, MONTH_FIRST].into_iter().enumerate() {
+                if evidence & kind != 0 {
+                    proofs[i].0 += 1;
+                    proofs[i].1.get_or_insert_with(|| (line, String::from_utf8_lossy(crate::text::number::trim(cell)).into_owned()));
+                }
+            }
+            if evidence & AMBIGUOUS != 0 && ambiguous.is_none() {
+                ambiguous = Some(evidence & DOTTED != 0);
+            }
+        }
+        rows += 1;
+        if rows >= DATE_PEEK && proofs[0].0 + proofs[1].0 == 0 && ambiguous.is_none() {
+            break; // no a/b/yyyy date among the first rows: not read further
+        }
+        line += memchr::memchr_iter(b'\n', &sample[start..end]).count() as u64;
+        pos = end;
+    }
+    let [(days, day_proof), (months, month_proof)] = proofs;
+    let first = |p: &Option<(u64, String)>| p.as_ref().map_or(u64::MAX, |p| p.0);
+    let day_wins = days > months || (days == months && first(&day_proof) < first(&month_proof));
+    match (day_proof, month_proof) {
+        (Some((line, text)), _) if day_wins => DateChoice { order: DateOrder::DayFirst, how: DateHow::Sample { line, text } },
+        (_, Some((line, text))) => DateChoice { order: DateOrder::MonthFirst, how: DateHow::Sample { line, text } },
+        _ => match ambiguous {
+            Some(true) => DateChoice { order: DateOrder::DayFirst, how: DateHow::Assumed },
+            Some(false) => DateChoice { order: DateOrder::MonthFirst, how: DateHow::Assumed },
+            None => DateChoice::default(),
         },
     }
 }
@@ -341,7 +530,10 @@ struct Scan {
 /// The first [`HEADER_SEARCH`] complete records of `text`.
 fn scan_records(text: &[u8], delimiter: u8, at_eof: bool) -> Scan {
     let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
-    let mut out = vec![0u8; text.len().min(HEADER_LIMIT) + 1];
+    // Grown as records need it (zeroing a MiB per delimiter would cost more
+    // than reading the header).
+    let cap = text.len().min(HEADER_LIMIT) + 1;
+    let mut out = vec![0u8; cap.min(OUT_START)];
     let mut ends = vec![0usize; 4096];
     let mut records = Vec::new();
     let mut pos = 0;
@@ -382,6 +574,7 @@ fn scan_records(text: &[u8], delimiter: u8, at_eof: bool) -> Scan {
                     }
                 }
                 ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if out.len() < cap => out.resize(cap.min(out.len() * 2), 0),
                 // A record too long to be a header: stop looking.
                 ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => {
                     return Scan {
@@ -561,14 +754,64 @@ mod tests {
         sniff(input.as_bytes(), true).unwrap().unwrap()
     }
 
+    /// The first MiB decides the order of day and month: each form of
+    /// evidence, none (assumed), both (the majority, its first line), the
+    /// first rows without an `a/b/yyyy` date (nothing to choose), a given
+    /// order, dotted dates assumed day first.
+    #[test]
+    fn date_order_from_the_first_mib() {
+        let dates = |rows: &[&str]| {
+            let mut text = "campaign_id,date,impressions,clicks,spend,conversions\n".to_string();
+            for d in rows {
+                text += &format!("C,{d},1,1,1.00,1\n");
+            }
+            plan(&text).dates
+        };
+        let sample = |order, line: u64, text: &str| DateChoice { order, how: DateHow::Sample { line, text: text.into() } };
+        assert_eq!(dates(&["1/2/2025", "13/02/2025", "3/2/2025"]), sample(DateOrder::DayFirst, 3, "13/02/2025"));
+        assert_eq!(dates(&["1/2/2025", "02/13/2025"]), sample(DateOrder::MonthFirst, 3, "02/13/2025"));
+        assert_eq!(dates(&["1/2/2025", "2/1/2025"]), DateChoice { order: DateOrder::MonthFirst, how: DateHow::Assumed });
+        assert_eq!(dates(&["01.02.2025"]), DateChoice { order: DateOrder::DayFirst, how: DateHow::Assumed });
+        // Both: two day-first dates against one month-first.
+        assert_eq!(dates(&["1/13/2025", "13/1/2025", "14/1/2025"]), sample(DateOrder::DayFirst, 3, "13/1/2025"));
+        // A tie: the first.
+        assert_eq!(dates(&["1/13/2025", "13/1/2025"]), sample(DateOrder::MonthFirst, 2, "1/13/2025"));
+        assert_eq!(dates(&["2025-01-13", "Jan 2, 2025"]), DateChoice::default());
+        // Only the first DATE_PEEK rows are looked at for an a/b/yyyy date.
+        let mut rows = vec!["2025-01-01"; DATE_PEEK];
+        rows.push("13/1/2025");
+        assert_eq!(dates(&rows), DateChoice::default());
+        rows[DATE_PEEK - 1] = "1/2/2025";
+        assert_eq!(dates(&rows), sample(DateOrder::DayFirst, DATE_PEEK as u64 + 2, "13/1/2025"));
+        // Blank lines and a quoted line break keep the line numbers right.
+        let text = "campaign_id,date,impressions,clicks,spend,conversions\n\nC,1/2/2025,1,1,1.00,1\n\"a\nb\",13/2/2025,1,1,1.00,1\r\nC,1/2/2025,1,1,1.00,1";
+        assert_eq!(plan(text).dates, sample(DateOrder::DayFirst, 4, "13/2/2025"));
+        // Given; no date column.
+        let given = Options { date_order: DateOrder::DayFirst, ..Options::default() };
+        let p = sniff_with(b"campaign_id,date,impressions,clicks,spend,conversions\nC,1/13/2025,1,1,1,1\n", true, &given).unwrap().unwrap();
+        assert_eq!(p.dates, DateChoice { order: DateOrder::DayFirst, how: DateHow::Given });
+        assert_eq!(p.dates.report(), crate::text::date::MONTH_FIRST);
+        assert_eq!(plan("campaign_id,impressions,clicks,spend,conversions\nC,1,1,1,1\n").dates, DateChoice::default());
+        // A prefix of the first MiB that is not the whole file: its last
+        // (cut) row is not read.
+        let mut text = "campaign_id,date,impressions,clicks,spend,conversions\n".to_string();
+        while text.len() < HEADER_LIMIT - 20 {
+            text += "C,1/2/2025,1,1,1.00,1\n";
+        }
+        text += "C,13/2/2025,1,1,1.00,1\n";
+        let cut = sniff(&text.as_bytes()[..HEADER_LIMIT], false).unwrap().unwrap();
+        assert_eq!(cut.dates, DateChoice { order: DateOrder::MonthFirst, how: DateHow::Assumed });
+        assert_eq!(sniff(text.as_bytes(), true).unwrap().unwrap().dates.how, DateHow::Assumed, "the sample is the first MiB");
+    }
+
     #[test]
     fn standard_header() {
-        let plan = sniff(
-            b"campaign_id,date,impressions,clicks,spend,conversions\nCMP001,",
-            false,
-        )
-        .unwrap()
-        .unwrap();
+        let head = b"campaign_id,date,impressions,clicks,spend,conversions\nCMP001,";
+        // The order of day and month is decided from the first MiB: wait for it.
+        assert_eq!(sniff(head, false).unwrap(), None);
+        let given = Options { date_order: DateOrder::MonthFirst, ..Options::default() };
+        let plan = sniff_with(head, false, &given).unwrap().unwrap();
+        assert_eq!(plan.dates, DateChoice { order: DateOrder::MonthFirst, how: DateHow::Given });
         assert_eq!(plan.columns, [0, 2, 3, 4, 5]);
         assert_eq!(plan.data_start, 54);
         assert_eq!(plan.data_start_line, 2);

@@ -3,6 +3,7 @@
 pub mod campaign_list;
 pub mod csv;
 pub mod daily;
+pub mod dates;
 pub mod hints;
 pub mod platforms;
 
@@ -55,6 +56,10 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Data-quality warnings about rows that were aggregated.
     pub quality: QualitySummary,
+    /// The order of day and month the dates were read in, how it was
+    /// chosen and the dates that prove one ([`dates::DateOutcome`]; its
+    /// [`asked`](dates::DateOutcome::asked) is the case to ask the user).
+    pub dates: dates::DateOutcome,
 }
 
 /// Data-quality warnings of a run ([`crate::agg::quality`]).
@@ -304,6 +309,7 @@ impl Report {
                 mapping: plan.mapping(),
                 warnings,
                 quality: QualitySummary::new(std::mem::take(&mut partial.quality), plan),
+                dates: dates::date_outcome(plan, &partial.dates),
             },
         }
     }
@@ -496,6 +502,9 @@ impl std::fmt::Display for Summary {
             self.encoding, self.delimiter, self.header_line
         )?;
         writeln!(f, "columns:         {}", mapping.join(", "))?;
+        if let Some(note) = self.dates.note() {
+            writeln!(f, "dates:           {note}")?;
+        }
         if self.preamble_rows > 0 {
             writeln!(
                 f,

@@ -32,6 +32,10 @@ pub struct Layout {
     pub name: Option<usize>,
     /// Today: later dates get a warning.
     pub today: Option<crate::text::date::Day>,
+    /// The order `1/2/2025`-style dates are read in ([`Plan::dates`]).
+    pub date_order: crate::text::date::DateOrder,
+    /// The date evidence a reader counts ([`crate::read::plan::DateChoice::report`]).
+    pub date_report: u8,
 }
 
 impl Layout {
@@ -45,6 +49,8 @@ impl Layout {
             date: plan.date_column,
             name: plan.name_column,
             today: plan.today,
+            date_order: plan.dates.order(),
+            date_report: plan.dates.report(),
         }
     }
 }
@@ -183,6 +189,8 @@ mod tests {
         date: Some(1),
         name: None,
         today: None,
+        date_order: crate::text::date::DateOrder::MonthFirst,
+        date_report: 0,
     };
 
     fn parse(fields: &[&'static str]) -> Result<(&'static [u8], Totals), SkipKind> {

@@ -13,7 +13,7 @@ use crate::text::date::Day;
 
 /// The format's name and version: a result written by another version is
 /// not read.
-const MAGIC: &[u8; 4] = b"AGP8";
+const MAGIC: &[u8; 4] = b"AGP9";
 
 /// The sections of a result, in the order they are written: one per part
 /// of a range's result, each an accumulator merged on its own. A new
@@ -41,6 +41,8 @@ enum Section {
     Daily = 9,
     /// The campaign table: id and sums.
     Campaigns = 10,
+    /// Dates that prove an order of day and month, by kind.
+    Dates = 11,
 }
 
 /// Writes section `tag`: its tag, its length, then what `body` writes.
@@ -131,6 +133,19 @@ impl Partial {
                         put(out, v);
                     }
                 });
+            }
+        });
+        section(&mut out, Section::Dates, |out| {
+            for proof in [&self.dates.day_first, &self.dates.month_first] {
+                match proof {
+                    None => put(out, 0),
+                    Some(p) => {
+                        put(out, 1);
+                        put(out, p.rows);
+                        put(out, p.line);
+                        put_bytes(out, p.text.as_bytes());
+                    }
+                }
             }
         });
         section(&mut out, Section::Campaigns, |out| {
@@ -270,6 +285,15 @@ fn decode(bytes: &[u8], into: Option<&mut Table>) -> Result<Partial, Error> {
             return Err(Error::CorruptPartial); // a key twice
         }
         p.daily = Some(crate::group::day_key::Daily { cells: table, capped, limit, days });
+    }
+    s.end()?;
+
+    let mut s = r.section(Section::Dates)?;
+    for kind in [&mut p.dates.day_first, &mut p.dates.month_first] {
+        if s.u64()? == 1 {
+            let (rows, line) = (s.u64()?, s.u64()?);
+            *kind = Some(crate::agg::partial::DateProof { rows, line, text: s.string()? });
+        }
     }
     s.end()?;
 

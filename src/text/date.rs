@@ -7,6 +7,88 @@
 //! `1/31/2025` (month first, US exports) or `31/1/2025` when the first
 //! number cannot be a month; `31.01.2025`; `Jan 31, 2025` and
 //! `31 Jan 2025`. The date must exist (`2025-02-30` does not).
+//!
+//! Day first or month first ([`DateOrder`]): a file is read with one order
+//! ([`parse_date_in`]), chosen from the data or by the user
+//! ([`crate::read::plan`]); each `a/b/yyyy` date (also with `.` or `-`)
+//! says what it proves about the order ([`DAY_FIRST`], [`MONTH_FIRST`],
+//! [`AMBIGUOUS`]). ISO dates and named months prove nothing.
+
+/// Which of the two numbers before a 4-digit year is the month
+/// (`1/2/2025`): the file's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(target_arch = "wasm32", serde(rename_all = "camelCase"))]
+pub enum DateOrder {
+    /// Decided from the data (an option); as a way to read
+    /// ([`parse_date_in`]): the old per-value rule, `/` month first unless
+    /// the first number cannot be a month, `.` and `-` day first.
+    #[default]
+    Auto,
+    /// `1/2/2025` is January 2 (US exports).
+    MonthFirst,
+    /// `1/2/2025` is 1 February.
+    DayFirst,
+}
+
+impl DateOrder {
+    /// `mdy`, `dmy` or `auto`, as the CLI's `--date-order` takes them.
+    pub fn from_name(name: &str) -> Option<DateOrder> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(DateOrder::Auto),
+            "mdy" | "month-first" | "month" | "us" => Some(DateOrder::MonthFirst),
+            "dmy" | "day-first" | "day" => Some(DateOrder::DayFirst),
+            _ => None,
+        }
+    }
+
+    /// As the summary says it: `month first`, `day first` (`auto`).
+    pub fn text(self) -> &'static str {
+        match self {
+            DateOrder::Auto => "auto",
+            DateOrder::MonthFirst => "month first",
+            DateOrder::DayFirst => "day first",
+        }
+    }
+
+    /// The option that chooses it: `mdy`, `dmy` (`auto`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::Auto => "auto",
+            DateOrder::MonthFirst => "mdy",
+            DateOrder::DayFirst => "dmy",
+        }
+    }
+
+    /// The other order (`Auto` stays).
+    pub fn other(self) -> DateOrder {
+        match self {
+            DateOrder::Auto => DateOrder::Auto,
+            DateOrder::MonthFirst => DateOrder::DayFirst,
+            DateOrder::DayFirst => DateOrder::MonthFirst,
+        }
+    }
+
+    /// The evidence bit that contradicts reading this order
+    /// ([`DAY_FIRST`] for month first and the other way; both for `Auto`).
+    pub fn against(self) -> u8 {
+        match self {
+            DateOrder::Auto => DAY_FIRST | MONTH_FIRST,
+            DateOrder::MonthFirst => DAY_FIRST,
+            DateOrder::DayFirst => MONTH_FIRST,
+        }
+    }
+}
+
+/// Evidence bit: an `a/b/yyyy` date that can only be day first (`13/01/2025`).
+pub const DAY_FIRST: u8 = 1;
+/// Evidence bit: an `a/b/yyyy` date that can only be month first (`01/13/2025`).
+pub const MONTH_FIRST: u8 = 2;
+/// Evidence bit: an `a/b/yyyy` date that is a different day in each order (`1/2/2025`).
+pub const AMBIGUOUS: u8 = 4;
+/// Evidence bit, beside one of the others: the date's separator is `.` or
+/// `-` (`01.02.2025`, written day first by convention), not `/`.
+pub const DOTTED: u8 = 8;
 
 /// A day number: days since 1970-01-01 (negative before).
 pub type Day = i32;
@@ -65,14 +147,24 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// Parses a date field (surrounding spaces allowed), or `None`.
+/// Parses a date field (surrounding spaces allowed), or `None`; `1/2/2025`
+/// month first, `1.2.2025` day first ([`DateOrder::Auto`]).
 pub fn parse_date(field: &[u8]) -> Option<Day> {
+    parse_date_in(field, DateOrder::Auto).0
+}
+
+/// Parses a date field read in `order`, and what it proves about the
+/// order (the bits [`DAY_FIRST`], [`MONTH_FIRST`], [`AMBIGUOUS`] with
+/// [`DOTTED`]; 0 for ISO dates, named months and what is not a date). A
+/// date that can only be read the other way (`13/01/2025` read month
+/// first) is read that way.
+pub fn parse_date_in(field: &[u8], order: DateOrder) -> (Option<Day>, u8) {
     let s = crate::text::number::trim(field);
     // Cut a time part: after `T` or a space following a numeric date.
-    if let Some(day) = numeric(date_part(s)) {
-        return Some(day);
+    match numeric(date_part(s), order) {
+        (Some(day), ev) => (Some(day), ev),
+        (None, ev) => (named(s), ev),
     }
-    named(s)
 }
 
 /// The date before a time part (`2025-01-31 00:00:00`, `2025-01-31T10:00Z`).
@@ -107,32 +199,41 @@ fn numbers(s: &[u8], sep: u8) -> Option<[(u32, usize); 3]> {
     parts.next().is_none().then_some(out)
 }
 
-fn numeric(s: &[u8]) -> Option<Day> {
+fn numeric(s: &[u8], order: DateOrder) -> (Option<Day>, u8) {
     if s.len() == 8 && s.iter().all(u8::is_ascii_digit) {
         let n =
             |r: std::ops::Range<usize>| s[r].iter().fold(0, |n, &b| n * 10 + u32::from(b - b'0'));
-        return day_from_civil(n(0..4), n(4..6), n(6..8));
+        return (day_from_civil(n(0..4), n(4..6), n(6..8)), 0);
     }
-    let sep = *s.iter().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
-    let [(a, alen), (b, blen), (c, clen)] = numbers(s, sep)?;
+    let Some(&sep) = s.iter().find(|b| matches!(b, b'-' | b'/' | b'.')) else { return (None, 0) };
+    let Some([(a, alen), (b, blen), (c, clen)]) = numbers(s, sep) else { return (None, 0) };
     if alen == 4 && blen <= 2 && clen <= 2 {
-        return day_from_civil(a, b, c); // year first
+        return (day_from_civil(a, b, c), 0); // year first
     }
     if clen != 4 || alen > 2 || blen > 2 {
-        return None;
+        return (None, 0);
     }
-    match sep {
+    let (day_first, month_first) = (day_from_civil(c, b, a), day_from_civil(c, a, b));
+    let evidence = match (a > 12, b > 12) {
+        (true, false) if day_first.is_some() => DAY_FIRST,
+        (false, true) if month_first.is_some() => MONTH_FIRST,
+        (false, false) if a != b && day_first.is_some() && month_first.is_some() => AMBIGUOUS,
+        _ => 0,
+    };
+    let evidence = match (evidence, sep) {
+        (0, _) | (_, b'/') => evidence,
+        _ => evidence | DOTTED,
+    };
+    let day = match (order, sep) {
         // 31.01.2025, 31-01-2025: day first.
-        b'.' | b'-' => day_from_civil(c, b, a),
+        (DateOrder::Auto, b'.' | b'-') => day_first,
         // 1/31/2025: month first, unless it cannot be a month.
-        _ => day_from_civil(c, a, b).or_else(|| {
-            if a > 12 {
-                day_from_civil(c, b, a)
-            } else {
-                None
-            }
-        }),
-    }
+        (DateOrder::Auto, _) => month_first.or(if a > 12 { day_first } else { None }),
+        // A chosen order; a date that proves the other is read that way.
+        (DateOrder::MonthFirst, _) => month_first.or(if evidence & DAY_FIRST != 0 { day_first } else { None }),
+        (DateOrder::DayFirst, _) => day_first.or(if evidence & MONTH_FIRST != 0 { month_first } else { None }),
+    };
+    (day, evidence)
 }
 
 const MONTHS: [&[u8; 3]; 12] = [
@@ -218,6 +319,40 @@ mod tests {
         }
         // Month first when both could be.
         assert_eq!(parse_date(b"2/3/2025"), day_from_civil(2025, 2, 3));
+    }
+
+    /// Each form's evidence, and how each order reads it.
+    #[test]
+    fn orders_and_evidence() {
+        let d = |y, m, dd| day_from_civil(y, m, dd);
+        let (mdy, dmy, auto) = (DateOrder::MonthFirst, DateOrder::DayFirst, DateOrder::Auto);
+        // Day-first proof: read day first in every order.
+        for order in [mdy, dmy, auto] {
+            assert_eq!(parse_date_in(b"13/01/2025", order), (d(2025, 1, 13), DAY_FIRST));
+            assert_eq!(parse_date_in(b"13.01.2025", order), (d(2025, 1, 13), DAY_FIRST | DOTTED));
+        }
+        // Month-first proof: read month first when an order is chosen.
+        for order in [mdy, dmy] {
+            assert_eq!(parse_date_in(b"01/13/2025", order), (d(2025, 1, 13), MONTH_FIRST));
+            assert_eq!(parse_date_in(b"1-13-2025 00:00", order), (d(2025, 1, 13), MONTH_FIRST | DOTTED));
+        }
+        // (The old rule never read a dotted date month first.)
+        assert_eq!(parse_date_in(b"01.13.2025", auto), (None, MONTH_FIRST | DOTTED));
+        assert_eq!(parse_date_in(b"01/13/2025", auto), (d(2025, 1, 13), MONTH_FIRST));
+        // Ambiguous: the order decides.
+        assert_eq!(parse_date_in(b"1/2/2025", mdy), (d(2025, 1, 2), AMBIGUOUS));
+        assert_eq!(parse_date_in(b"1/2/2025", dmy), (d(2025, 2, 1), AMBIGUOUS));
+        assert_eq!(parse_date_in(b"1/2/2025", auto), (d(2025, 1, 2), AMBIGUOUS));
+        assert_eq!(parse_date_in(b"01.02.2025", auto), (d(2025, 2, 1), AMBIGUOUS | DOTTED));
+        assert_eq!(parse_date_in(b"01.02.2025", mdy), (d(2025, 1, 2), AMBIGUOUS | DOTTED));
+        // No evidence: the same either way, ISO, named months, not dates.
+        for s in ["3/3/2025", "2025-01-13", "2025/1/2", "20250102", "Jan 2, 2025", "2 Jan 2025", "31/02/2025", "13/13/2025", "x"] {
+            assert_eq!(parse_date_in(s.as_bytes(), mdy).1, 0, "{s}");
+        }
+        assert_eq!(parse_date_in(b"31/02/2025", dmy), (None, 0));
+        assert_eq!(DateOrder::from_name("DMY"), Some(dmy));
+        assert_eq!(DateOrder::from_name("mdy"), Some(mdy));
+        assert_eq!(DateOrder::from_name("ymd"), None);
     }
 
     #[test]

@@ -85,7 +85,7 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
     if o.daily.is_some() && !cfg!(daily_series) {
         return Err(JsError::new("daily series: this WebAssembly module has none (pkg/); the daily one is pkg-daily/ (core/module.js loads it for runs that ask)"));
     }
-    Ok(Options { delimiter, encoding, map, strict: o.strict, today, daily: o.daily })
+    Ok(Options { delimiter, encoding, map, strict: o.strict, today, daily: o.daily, ..Options::default() })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {

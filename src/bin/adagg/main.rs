@@ -90,6 +90,12 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
                           (default: detected)
       --strict            stop at the first malformed row and fail
                           (default: skip and count malformed rows)
+      --date-order O      auto, mdy or dmy: whether 1/2/2025 is January 2
+                          (mdy) or 1 February (dmy); default auto: from
+                          the dates of the first MiB that can only be
+                          read one way (13/01/2025), the file read again
+                          if a later date proves the other order, month
+                          first (and said so) when no date tells
       --today YYYY-MM-DD  dates after this get a data-quality warning
                           (default: tomorrow in UTC, so that no time
                           zone sees its own today as the future)
@@ -335,6 +341,11 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                     daily_limit = Some(n.ok_or_else(|| ArgError::value(format!("--daily-limit: expected a whole number of cells, not {value:?}")))?);
                 }
                 Long("strict") => options.strict = true,
+                Long("date-order") => {
+                    let value = text(&mut parser)?;
+                    options.date_order = adagg::DateOrder::from_name(&value)
+                        .ok_or_else(|| ArgError::value(format!("--date-order: expected auto, mdy or dmy, not {value:?}")))?;
+                }
                 Long("today") => {
                     let value = parser
                         .value()
@@ -441,44 +452,40 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))
     }
 
-    /// Reads the header from the start of the file.
+    /// Reads the header from the start of the file (its first MiB at once:
+    /// the order of day and month is decided from it).
     pub(crate) fn read_plan(path: &Path, options: &Options) -> Result<Plan, String> {
         let mut file = open(path)?;
+        let io = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
         let mut prefix = Vec::new();
-        let mut block = vec![0u8; 64 << 10];
-        loop {
-            let n = file
-                .read(&mut block)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            prefix.extend_from_slice(&block[..n]);
-            let mut at_eof = n == 0;
-            if !at_eof && prefix.len() >= HEADER_LIMIT {
-                // The header is looked for in the first HEADER_LIMIT bytes
-                // only; whether more follow tells a file of blank lines
-                // (empty) from one with no header in time.
-                let more = file.read(&mut [0u8; 1]).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                at_eof = more == 0;
-            }
-            match sniff_with(&prefix, at_eof, options) {
-                Ok(Some(plan)) => return Ok(plan),
-                Ok(None) => {}
-                Err(err @ adagg::Error::BlankLines { .. }) if adagg::only_blank_lines(&prefix) => {
-                    // Empty if the blank lines run to the end of the file.
-                    loop {
-                        let n = file.read(&mut block).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                        if n == 0 {
-                            return Err(adagg::Error::Empty.to_string());
-                        }
-                        if !adagg::still_blank(&prefix, &block[..n]) {
-                            return Err(err.to_string());
-                        }
+        (&mut file).take(HEADER_LIMIT as u64).read_to_end(&mut prefix).map_err(io)?;
+        // The header is looked for in the first HEADER_LIMIT bytes only;
+        // whether more follow tells a file of blank lines (empty) from one
+        // with no header in time.
+        let mut next = [0u8; 1];
+        let more = match prefix.len() < HEADER_LIMIT {
+            true => 0,
+            false => file.read(&mut next).map_err(io)?,
+        };
+        match sniff_with(&prefix, more == 0, options) {
+            Ok(Some(plan)) => Ok(plan),
+            Ok(None) => Err(adagg::Error::HeaderTooLong { limit: HEADER_LIMIT }.to_string()),
+            Err(err @ adagg::Error::BlankLines { .. }) if adagg::only_blank_lines(&prefix) => {
+                // Empty if the blank lines run to the end of the file.
+                let mut block = vec![0u8; 64 << 10];
+                let mut n = more;
+                block[..n].copy_from_slice(&next[..n]);
+                loop {
+                    if n == 0 {
+                        return Err(adagg::Error::Empty.to_string());
                     }
+                    if !adagg::still_blank(&prefix, &block[..n]) {
+                        return Err(err.to_string());
+                    }
+                    n = file.read(&mut block).map_err(io)?;
                 }
-                Err(err) => return Err(err.to_string()),
             }
-            if at_eof || prefix.len() >= HEADER_LIMIT {
-                return Err(adagg::Error::HeaderTooLong { limit: HEADER_LIMIT }.to_string());
-            }
+            Err(err) => Err(err.to_string()),
         }
     }
 
@@ -615,10 +622,28 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         pub(crate) bounds: (u64, u64),
         pub(crate) threads: usize,
         pub(crate) len: u64,
+        /// The options it was read with (a second pass reads with the same).
+        pub(crate) options: Options,
     }
 
-    /// Aggregates one file (one stream for UTF-16, else a range per thread).
+    /// Aggregates one file (one stream for UTF-16, else a range per thread);
+    /// read again once when the whole file proves an order of day and
+    /// month the first MiB did not ([`adagg::DateOutcome::reread`]).
     fn aggregate_file(path: &Path, args: &Args, options: &Options) -> Result<FileRun, String> {
+        let run = aggregate_once(path, args, options)?;
+        match adagg::date_outcome(&run.plan, &run.partial.dates).reread() {
+            Some((order, line, text)) if run.partial.stop_error().is_none() => {
+                // The merged result's lines count from the first data line.
+                let line = line + run.plan.data_start_line - 1;
+                let options = Options { date_order: order, date_reread: Some((line, text)), ..options.clone() };
+                aggregate_once(path, args, &options)
+            }
+            _ => Ok(run),
+        }
+    }
+
+    /// [`aggregate_file`] without the second pass.
+    fn aggregate_once(path: &Path, args: &Args, options: &Options) -> Result<FileRun, String> {
         let len = open(path)?.metadata().map_err(|e| e.to_string())?.len();
         let plan = read_plan(path, options)?;
         if !plan.has_revenue() && args.inputs.len() == 1 {
@@ -643,7 +668,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             (plan, partial, threads)
         };
         let bounds = (partial.start, partial.end);
-        Ok(FileRun { plan, partial, spills, bounds, threads, len })
+        Ok(FileRun { plan, partial, spills, bounds, threads, len, options: options.clone() })
     }
 
     /// The platform of input `i`: `--platform` after it, else detected
@@ -681,7 +706,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 only.len(),
                 run.partial.campaigns.len()
             );
-            let mut options = args.options.clone();
+            let mut options = run.options.clone();
             options.daily = Some(adagg::DailyPlan { limit: plan.limit, only: Some(only) });
             let mut again = aggregate_file(&args.inputs[0].path, args, &options)?;
             daily = again.partial.daily.take().unwrap_or_default();

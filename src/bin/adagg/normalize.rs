@@ -68,10 +68,29 @@ pub fn run_normalize(args: &Args) -> Result<(), String> {
             true => format!("{}: {e}", input.path.display()),
             false => e,
         };
-        let run = normalize_file(input, args, &path, i > 0).map_err(|e| {
+        let before = match i > 0 {
+            true => std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+            false => 0,
+        };
+        let failed = |e: String| {
             let _ = std::fs::remove_file(&path);
             named(e)
-        })?;
+        };
+        let mut run = normalize_file(input, args, &args.options, &path, i > 0).map_err(failed)?;
+        // The whole file proves the other order of day and month: its rows
+        // are written again in that order.
+        if let Some((order, line, text)) = adagg::date_outcome(&run.0.plan, &run.0.partial.dates).reread() {
+            if run.0.partial.stop_error().is_none() {
+                // The merged result's lines count from the first data line.
+                let line = line + run.0.plan.data_start_line - 1;
+                let options = adagg::Options { date_order: order, date_reread: Some((line, text)), ..args.options.clone() };
+                if i > 0 {
+                    let file = std::fs::OpenOptions::new().write(true).open(&path).map_err(|e| failed(e.to_string()))?;
+                    file.set_len(before).map_err(|e| failed(e.to_string()))?;
+                }
+                run = normalize_file(input, args, &options, &path, i > 0).map_err(failed)?;
+            }
+        }
         let (run, platform, how) = run;
         let report = Report::with_options(&run.plan, run.partial.clone(), &ReportOptions { rankings: Vec::new(), all: false });
         if let Some(err) = &report.stop_error {
@@ -112,9 +131,9 @@ pub fn run_normalize(args: &Args) -> Result<(), String> {
 
 /// One input's normalized rows into `path` (after the rows already there
 /// when `append`): the run, the platform written and how it was found.
-fn normalize_file(input: &Input, args: &Args, path: &Path, append: bool) -> Result<(FileRun, String, &'static str), String> {
+fn normalize_file(input: &Input, args: &Args, options: &adagg::Options, path: &Path, append: bool) -> Result<(FileRun, String, &'static str), String> {
     let len = open(&input.path)?.metadata().map_err(|e| e.to_string())?.len();
-    let plan = read_plan(&input.path, &args.options)?;
+    let plan = read_plan(&input.path, options)?;
     // normalize writes any --platform text as given.
     let (platform, how) = match &input.platform {
         Some(text) => (text.clone(), "--platform"),
@@ -125,7 +144,7 @@ fn normalize_file(input: &Input, args: &Args, path: &Path, append: bool) -> Resu
     };
     let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let (plan, partial, threads) = if plan.sequential() {
-        let (plan, partial) = normalize_sequential(&input.path, &args.options, &spills, path, &platform, append).map_err(|e| e.to_string())?;
+        let (plan, partial) = normalize_sequential(&input.path, options, &spills, path, &platform, append).map_err(|e| e.to_string())?;
         (plan, partial, 1)
     } else {
         let data = len - plan.data_start.min(len);
@@ -136,7 +155,7 @@ fn normalize_file(input: &Input, args: &Args, path: &Path, append: bool) -> Resu
         (plan, partial, threads)
     };
     let bounds = (partial.start, partial.end);
-    Ok((FileRun { plan, partial, spills, bounds, threads, len }, platform, how))
+    Ok((FileRun { plan, partial, spills, bounds, threads, len, options: options.clone() }, platform, how))
 }
 
 /// The chunks of one file and how each is run.

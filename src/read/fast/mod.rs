@@ -28,6 +28,7 @@ use crate::row::record::RECORD_LIMIT;
 use crate::schema::field::Field;
 use crate::schema::totals::{Sum, SumKind, Totals, REQUIRED, SUMS};
 use crate::text::date::Day;
+use crate::text::date::DateOrder;
 use crate::text::date::NO_DAY;
 
 mod parse;
@@ -88,6 +89,11 @@ pub struct FastParser {
     /// words with constant masks (one cache for both cost 1.5% on the
     /// 1 GB file).
     last_other: Cell<(u64, u64, usize, Option<Day>)>,
+    /// The order `1/2/2025`-style dates are read in.
+    date_order: DateOrder,
+    /// Dates with this evidence are declined: csv-core's path counts them
+    /// with their line ([`Layout::date_report`]).
+    date_report: u8,
 }
 
 
@@ -248,6 +254,8 @@ impl FastParser {
                 0,
             )),
             last_other: Cell::new((0, 0, 0, None)),
+            date_order: layout.date_order,
+            date_report: layout.date_report,
         }
     }
 

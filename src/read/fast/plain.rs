@@ -93,9 +93,11 @@ impl FastParser {
     }
 
     /// The date field `buf[s..e]` as a day number: `YYYY-MM-DD` read here,
-    /// other forms by [`crate::text::date::parse_date`]. `None` for a field that is
-    /// not a date (csv-core's path warns about it). The last date of each
-    /// kind is remembered: rows of a day usually come together.
+    /// other forms by [`crate::text::date::parse_date_in`]. `None` for a
+    /// field that is not a date (csv-core's path warns about it) or whose
+    /// evidence is counted (csv-core's path counts it with its line). The
+    /// last date of each kind is remembered: rows of a day usually come
+    /// together.
     #[inline(always)]
     pub(super) fn day<S: Src>(&self, buf: S, s: usize, e: usize) -> Option<Day> {
         let len = e - s;
@@ -111,7 +113,7 @@ impl FastParser {
             }
         }
         if len == 0 || len > 16 {
-            return buf.date(s, e);
+            return buf.date(s, e, self.date_order, self.date_report);
         }
         let keep = |n: usize| if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
         let w = buf.word(s) & keep(len);
@@ -120,7 +122,7 @@ impl FastParser {
         if (w ^ lw) | (t ^ lt) == 0 && llen == len {
             return day;
         }
-        let day = buf.date(s, e);
+        let day = buf.date(s, e, self.date_order, self.date_report);
         self.last_other.set((w, t, len, day));
         day
     }

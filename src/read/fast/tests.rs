@@ -29,6 +29,8 @@ const LAYOUT: Layout = Layout {
     date: None,
     name: None,
     today: None,
+    date_order: crate::text::date::DateOrder::MonthFirst,
+    date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
 };
 
 /// 2030-01-01.
@@ -39,6 +41,9 @@ const DATED: Layout = Layout {
     date: Some(1),
     name: None,
     today: Some(TODAY),
+    date_order: crate::text::date::DateOrder::MonthFirst,
+    // Month first proven: only day-first dates are news.
+    date_report: crate::text::date::DAY_FIRST,
     ..LAYOUT
 };
 
@@ -69,6 +74,18 @@ fn dates_and_remarkable_rows() {
         p.line(b"C,2030-01-01,1,1,1,1\n", 0).map(|l| l.day),
         Some(TODAY)
     );
+    // A date that proves an order is declined when it is counted (csv-core's
+    // path counts it with its line), read when it is not; ISO dates never.
+    let both = Layout { date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST, ..DATED };
+    let counting = FastParser::new(&both, b',');
+    for (line, read) in [("C,1/31/2025,1,1,1,1\n", false), ("C,31/1/2025,1,1,1,1\n", false), ("C,1/3/2025,1,1,1,1\n", true), ("C,2025-01-31,1,1,1,1\n", true)] {
+        assert_eq!(counting.line(line.as_bytes(), 0).is_some(), read, "{line}");
+        let mut padded = line.as_bytes().to_vec();
+        padded.resize(line.len() + WINDOW + 8, b'\n');
+        assert_eq!(hot(&counting, &padded, 0).is_some(), read, "{line}");
+    }
+    assert!(p.line(b"C,31/1/2025,1,1,1,1\n", 0).is_none(), "day first contradicts");
+    assert!(p.line(b"C,1/31/2025,1,1,1,1\n", 0).is_some(), "month first agrees");
     for line in [
         "C,2025-02-30,10,5,1.00,2\n",
         "C,2030-01-02,10,5,1.00,2\n",
@@ -182,6 +199,8 @@ fn other_layouts_delimiters_and_formats() {
         date: None,
         name: None,
         today: None,
+        date_order: crate::text::date::DateOrder::MonthFirst,
+        date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
     };
     let p = FastParser::new(&eu, b';');
     let (c, v) = parse(&p, b"x;2025;CMP 1;1,25;7;20;300\n").unwrap();
@@ -580,6 +599,8 @@ fn accepted_lines_match_csv_core() {
                 // A campaign-name column beside the id.
                 name: Some(1),
                 today: None,
+                date_order: crate::text::date::DateOrder::MonthFirst,
+                date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
             },
             b';',
         ),
@@ -592,6 +613,8 @@ fn accepted_lines_match_csv_core() {
                 date: None,
                 name: None,
                 today: None,
+                date_order: crate::text::date::DateOrder::MonthFirst,
+                date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
             },
             b'\t',
         ),
@@ -604,6 +627,8 @@ fn accepted_lines_match_csv_core() {
                 date: Some(1),
                 name: None,
                 today: Some(TODAY),
+                date_order: crate::text::date::DateOrder::MonthFirst,
+                date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
             },
             b'|',
         ),
@@ -617,6 +642,8 @@ fn accepted_lines_match_csv_core() {
                 date: Some(1),
                 name: None,
                 today: Some(TODAY),
+                date_order: crate::text::date::DateOrder::MonthFirst,
+                date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
             },
             b',',
         ),
@@ -630,6 +657,8 @@ fn accepted_lines_match_csv_core() {
                 date: Some(2),
                 name: None,
                 today: Some(TODAY),
+                date_order: crate::text::date::DateOrder::MonthFirst,
+                date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
             },
             b',',
         ),

@@ -17,8 +17,10 @@ pub(super) trait Src: Copy {
     fn word(self, o: usize) -> u64;
     /// The byte at `o`, `None` past the end.
     fn byte(self, o: usize) -> Option<u8>;
-    /// The date in bytes `from..to`, by [`crate::text::date::parse_date`].
-    fn date(self, from: usize, to: usize) -> Option<Day>;
+    /// The date in bytes `from..to` read in `order`, by
+    /// [`crate::text::date::parse_date_in`]; `None` when its evidence is in
+    /// `report` (the line is declined: csv-core's path counts it).
+    fn date(self, from: usize, to: usize, order: DateOrder, report: u8) -> Option<Day>;
 }
 
 /// The rest of the buffer, bounds-checked; zeros past its end.
@@ -43,8 +45,8 @@ impl Src for Checked<'_> {
         self.0.get(o).copied()
     }
     #[cold]
-    fn date(self, from: usize, to: usize) -> Option<Day> {
-        crate::text::date::parse_date(self.0.get(from..to)?)
+    fn date(self, from: usize, to: usize, order: DateOrder, report: u8) -> Option<Day> {
+        other_date(self.0.get(from..to)?, order, report)
     }
 }
 
@@ -61,8 +63,16 @@ impl Src for Window<'_> {
         Some(self.0[o & (WINDOW - 1)])
     }
     #[cold]
-    fn date(self, from: usize, to: usize) -> Option<Day> {
-        crate::text::date::parse_date(self.0.get(from..to)?)
+    fn date(self, from: usize, to: usize, order: DateOrder, report: u8) -> Option<Day> {
+        other_date(self.0.get(from..to)?, order, report)
+    }
+}
+
+/// A date field of another form than `YYYY-MM-DD` (see [`Src::date`]).
+fn other_date(field: &[u8], order: DateOrder, report: u8) -> Option<Day> {
+    match crate::text::date::parse_date_in(field, order) {
+        (day, evidence) if evidence & report == 0 => day,
+        _ => None,
     }
 }
 

@@ -124,7 +124,7 @@ impl Aggregator {
                 raw: Vec::new(),
                 raw_total: 0,
                 multi_line: false,
-                last_date: (Vec::new(), None),
+                last_date: (Vec::new(), (None, 0)),
             },
             offset,
             seeking,

@@ -24,9 +24,10 @@ pub(super) struct Slow {
     pub(super) raw_total: usize,
     /// The pending record spans more than one line.
     pub(super) multi_line: bool,
-    /// The last date field read here and its day: rows of a day usually
-    /// come together.
-    pub(super) last_date: (Vec<u8>, Option<Day>),
+    /// The last date field read here, its day and its evidence
+    /// ([`crate::text::date::parse_date_in`]): rows of a day usually come
+    /// together.
+    pub(super) last_date: (Vec<u8>, (Option<Day>, u8)),
 }
 
 impl Slow {
@@ -209,9 +210,13 @@ impl Aggregator {
                             let text = field(col);
                             let last = &mut s.last_date;
                             if last.0 != text {
-                                *last = (text.to_vec(), crate::text::date::parse_date(text));
+                                *last = (text.to_vec(), crate::text::date::parse_date_in(text, self.layout.date_order));
                             }
-                            match last.1 {
+                            let (day, evidence) = last.1;
+                            if evidence & self.layout.date_report != 0 {
+                                self.partial.dates.note(evidence, line, text);
+                            }
+                            match day {
                                 Some(day) => RowDate::Day(day),
                                 None => RowDate::NotADate(text),
                             }
