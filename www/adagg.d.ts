@@ -170,6 +170,10 @@ export interface AdaggResult {
   anomalies?: AdaggAnomaly[];
   /** anomalies.csv: the CLI's `--anomalies` file, byte for byte. */
   anomaliesCsv?: Blob;
+  /** Budget hints (with `hints`): budget_hints.csv's header and rows as text cells, and the summary's lines (heuristics). */
+  budgetHints?: { header: string[]; rows: string[][]; text: string };
+  /** budget_hints.csv: the CLI's `--hints` file, byte for byte. */
+  budgetHintsCsv?: Blob;
   /** Top campaigns by click-through rate (the standard table, with the guardrails in force). */
   ctr: AdaggRow[];
   /** Top campaigns by lowest cost per acquisition (the standard table). */
@@ -267,6 +271,8 @@ export interface AggregateOptions {
   daily?: boolean;
   /** Flag anomalous days (implies `daily`): `true` for |z| ≥ 3.5, or `{threshold}` as a decimal. */
   anomalies?: boolean | { threshold?: string | number };
+  /** Budget hints (heuristics; implies `daily`): `true` for the defaults (spend ≥ 100.00 and conversions ≥ 10 in each window), or the minimums as text. */
+  hints?: boolean | { minSpend?: string | number; minConversions?: string | number };
   /** Most (campaign, day) cells kept (default 50,000,000); past it, the series of the top campaigns by spend only (the file is read again). */
   dailyLimit?: number;
   /** pkg-daily's adagg_wasm.js (or .wasm) hosted elsewhere, for runs with `daily` or `anomalies`. */

@@ -51,7 +51,11 @@ const els = {
   downloadRejected: $('download-rejected'),
   delimiter: $('delimiter'),
   encoding: $('encoding'),
+  dateOrder: $('date-order'),
   strict: $('strict'),
+  datesCard: $('dates-card'),
+  datesText: $('dates-text'),
+  datesOther: $('dates-other'),
   mappingCard: $('mapping-card'),
   mappingText: $('mapping-text'),
   mappingForm: $('mapping-form'),
@@ -85,6 +89,7 @@ const els = {
   daily: $('daily'),
   anomalies: $('anomalies'),
   anomalyThreshold: $('anomaly-threshold'),
+  hints: $('hints'),
 };
 
 /** The "Over time" card's elements (ui/time-view.js), in its slot. */
@@ -245,6 +250,7 @@ function formatOptions() {
   const parse = {};
   if (els.delimiter.value) parse.delimiter = els.delimiter.value;
   if (els.encoding.value) parse.encoding = els.encoding.value;
+  if (els.dateOrder.value) parse.dateOrder = els.dateOrder.value;
   if (els.strict.checked) parse.strict = true;
   return parse;
 }
@@ -263,6 +269,7 @@ function reportOptions() {
   if (els.allCampaigns.checked) options.allCampaigns = true;
   if (els.daily.checked) options.daily = true;
   if (els.anomalies.checked) options.anomalies = { threshold: els.anomalyThreshold.value.trim() || '3.5' };
+  if (els.hints.checked) options.hints = true;
   return options;
 }
 
@@ -345,12 +352,32 @@ function renderResult(result, inputs) {
   show(els.results, true);
   // Drawn once shown, at the card's width.
   timeView = renderTime(timeEls, result, setDownload, inputs.length === 1 ? showOverTime : null);
+  renderDates(result.summary.dates, inputs.length === 1);
+}
+
+/**
+ * How 1/2/2025-style dates were read (issue 16): the core's line, and when
+ * no date told day from month (the order was assumed), the other order
+ * offered (the file is read again with it).
+ */
+function renderDates(dates, single) {
+  show(els.datesCard, Boolean(dates?.note));
+  if (!dates?.note) return;
+  els.datesText.textContent = `Dates: ${dates.note.replace(/--date-order (mdy|dmy)/g, (_, o) => `"${o === 'dmy' ? 'Day first' : 'Month first'}" (Input format)`)}`;
+  const other = dates.order === 'mdy' ? 'dmy' : 'mdy';
+  show(els.datesOther, dates.asked && single);
+  els.datesOther.textContent = other === 'dmy' ? 'Read them day first (1/2/2025 is 1 February)' : 'Read them month first (1/2/2025 is January 2)';
+  els.datesOther.onclick = () => {
+    els.dateOrder.value = other;
+    if (lastRun && !controller) run(lastRun.inputs, { ...lastRun.parse, dateOrder: other }, lastRun.mergePlatforms);
+  };
 }
 
 /** The Over time card's offer: the series and anomalies for the last file (read again). */
 function showOverTime() {
   els.daily.checked = true;
   els.anomalies.checked = true;
+  els.hints.checked = true;
   if (lastRun && !controller) run(lastRun.inputs, lastRun.parse, lastRun.mergePlatforms);
 }
 

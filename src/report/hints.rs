@@ -20,6 +20,30 @@ fn money(micros: u64) -> String {
     format_ratio(u128::from(micros), u128::from(MICROS), 2)
 }
 
+/// The cells of each row of `budget_hints.csv` after the campaign id, as
+/// [`BUDGET_HINTS_HEADER`] names them (the CSV and the page's table are
+/// made from these): `metric`, `hint`, `reason`, then per window spend,
+/// conversions, revenue, value, median.
+pub fn budget_hint_cells(h: &BudgetHints) -> Vec<Vec<String>> {
+    let d = h.metric.decimals();
+    let revenue = h.metric == crate::derive::hints::HintMetric::Roas;
+    h.rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![h.metric.name().to_string(), r.hint.map_or("", Hint::text).to_string(), r.reason.clone()];
+            for (w, median) in r.windows.iter().zip(&h.medians) {
+                let HintWindow { spend, conversions, revenue: rev, value, .. } = w;
+                cells.push(money(*spend));
+                cells.push(conversions.to_string());
+                cells.push(if revenue { money(*rev) } else { String::new() });
+                cells.push(value.as_ref().map_or_else(String::new, |v| format_frac(v, d)));
+                cells.push(median.as_ref().map_or_else(String::new, |m| format_frac(m, d)));
+            }
+            cells
+        })
+        .collect()
+}
+
 /// `budget_hints.csv`: [`BUDGET_HINTS_HEADER`], then one LF-terminated row
 /// per campaign with a daily series, by campaign id (byte order). Money
 /// with 2 decimals; the metric (`value_*`, `median_*`) with its KPI
@@ -30,36 +54,16 @@ fn money(micros: u64) -> String {
 /// why). Ids as in every other file (spreadsheet-safe, RFC 4180-quoted;
 /// Windows-1252 ids decoded when `cp1252`).
 pub fn budget_hints_csv(h: &BudgetHints, cp1252: bool) -> String {
-    let d = h.metric.decimals();
-    let revenue = h.metric == crate::derive::hints::HintMetric::Roas;
     let mut out = String::with_capacity(BUDGET_HINTS_HEADER.len() + 1 + h.rows.len() * 120);
     out.push_str(BUDGET_HINTS_HEADER);
     out.push('\n');
-    for r in &h.rows {
+    for (r, cells) in h.rows.iter().zip(budget_hint_cells(h)) {
         push_csv_text_field(&mut out, &id_text(&r.id, cp1252));
-        out.push(',');
-        out.push_str(h.metric.name());
-        out.push(',');
-        out.push_str(r.hint.map_or("", Hint::text));
-        out.push(',');
-        push_csv_text_field(&mut out, r.reason.as_bytes());
-        for (w, median) in r.windows.iter().zip(&h.medians) {
-            let HintWindow { spend, conversions, revenue: rev, value, .. } = w;
+        for (i, cell) in cells.iter().enumerate() {
             out.push(',');
-            out.push_str(&money(*spend));
-            out.push(',');
-            out.push_str(&conversions.to_string());
-            out.push(',');
-            if revenue {
-                out.push_str(&money(*rev));
-            }
-            out.push(',');
-            if let Some(v) = value {
-                out.push_str(&format_frac(v, d));
-            }
-            out.push(',');
-            if let Some(m) = median {
-                out.push_str(&format_frac(m, d));
+            match i {
+                2 => push_csv_text_field(&mut out, cell.as_bytes()), // the reason: text
+                _ => out.push_str(cell),
             }
         }
         out.push('\n');

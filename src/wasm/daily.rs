@@ -18,7 +18,7 @@ const FLAGGED_CAMPAIGNS: usize = 30;
 pub(super) struct DailyOut {
     series: Vec<Series>,
     cp1252: bool,
-    threshold: Option<crate::Threshold>,
+    asks: super::result::DailyAsks,
     /// Series left out past the limit (of how many), or the cells dropped
     /// while reading (`capped`: the shell reads again for the top ones).
     left_out: Option<usize>,
@@ -88,7 +88,7 @@ struct DailyJs {
 
 impl DailyOut {
     /// The series of `merged` (for `plan`), if the plan asked for one.
-    pub(super) fn take(plan: &Plan, merged: &mut Partial, threshold: Option<crate::Threshold>) -> Option<DailyOut> {
+    pub(super) fn take(plan: &Plan, merged: &mut Partial, asks: super::result::DailyAsks) -> Option<DailyOut> {
         let daily: Daily = merged.daily.take()?;
         let mut spend: Vec<(u64, Box<[u8]>)> = Vec::new();
         merged.campaigns.for_each(|id, t| spend.push((t[Sum::Spend], id.into())));
@@ -99,7 +99,7 @@ impl DailyOut {
         let rank: rustc_hash::FxHashMap<&[u8], u64> = spend.iter().map(|(s, id)| (&id[..], *s)).collect();
         let (series, left_out) = crate::within_limit(all, limit, |id| rank.get(id).copied().unwrap_or(0));
         let cp1252 = plan.encoding == Encoding::Windows1252;
-        Some(DailyOut { series, cp1252, threshold, left_out, capped, limit, spend })
+        Some(DailyOut { series, cp1252, asks, left_out, capped, limit, spend })
     }
 
     /// Sets `daily`, `dailyCsv`, `rolling7dCsv`, `rolling28dCsv` and, with a
@@ -112,7 +112,12 @@ impl DailyOut {
         set("rolling28dCsv", bytes(crate::series_csv(&self.series, 28, revenue, self.cp1252)))?;
         // Campaigns of the newest flags first, each once.
         let mut flagged: Vec<Box<[u8]>> = Vec::new();
-        if let Some(threshold) = &self.threshold {
+        if let Some(options) = &self.asks.hints {
+            let hints = crate::budget_hints(&self.series, revenue, options);
+            set("budgetHintsCsv", bytes(crate::budget_hints_csv(&hints, self.cp1252)))?;
+            set("budgetHintsText", crate::budget_hints_text(&hints).into())?;
+        }
+        if let Some(threshold) = &self.asks.threshold {
             let flags = crate::anomalies(&self.series, threshold);
             for a in &flags {
                 if flagged.len() == FLAGGED_CAMPAIGNS {

@@ -49,6 +49,14 @@ struct OptionsJs {
     today: Option<String>,
     /// Keep the daily series (issue 16): `{ limit, only }`.
     daily: Option<crate::read::plan::DailyPlan>,
+    /// `1/2/2025`-style dates: `"auto"` (default: decided from the data),
+    /// `"mdy"` or `"dmy"`.
+    #[serde(rename = "dateOrder")]
+    date_order: Option<String>,
+    /// The second pass in the order the whole file proved: `[line, text]`
+    /// of the date that proved it (`summary.dates.reread` of the first).
+    #[serde(rename = "dateReread")]
+    date_reread: Option<(u64, String)>,
 }
 
 fn options_from_js(value: JsValue) -> Result<Options, JsError> {
@@ -85,7 +93,11 @@ fn options_from_js(value: JsValue) -> Result<Options, JsError> {
     if o.daily.is_some() && !cfg!(daily_series) {
         return Err(JsError::new("daily series: this WebAssembly module has none (pkg/); the daily one is pkg-daily/ (core/module.js loads it for runs that ask)"));
     }
-    Ok(Options { delimiter, encoding, map, strict: o.strict, today, daily: o.daily, ..Options::default() })
+    let date_order = match o.date_order.as_deref() {
+        None | Some("") => crate::text::date::DateOrder::Auto,
+        Some(name) => crate::text::date::DateOrder::from_name(name).ok_or_else(|| JsError::new(&format!("dateOrder: {name:?} is not auto, mdy or dmy")))?,
+    };
+    Ok(Options { delimiter, encoding, map, strict: o.strict, today, daily: o.daily, date_order, date_reread: o.date_reread })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {

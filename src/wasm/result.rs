@@ -134,11 +134,29 @@ struct ReportOptionsJs {
     all: bool,
     /// The anomaly threshold (`"3.5"`), when anomalies are asked for.
     anomalies: Option<String>,
+    /// Budget hints (issue 16), with their guardrails as text.
+    hints: Option<HintsJs>,
+}
+
+/// `hints: { minSpend?: "100", minConversions?: "10" }`.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct HintsJs {
+    min_spend: Option<String>,
+    min_conversions: Option<String>,
+}
+
+/// What a run with the daily series asks of it beyond the files: the
+/// anomaly threshold and the budget hints' guardrails.
+#[derive(Default)]
+pub(super) struct DailyAsks {
+    pub(super) threshold: Option<crate::Threshold>,
+    pub(super) hints: Option<crate::HintOptions>,
 }
 
 impl Default for ReportOptionsJs {
     fn default() -> Self {
-        ReportOptionsJs { top: 10, rank: None, min: Default::default(), all: false, anomalies: None }
+        ReportOptionsJs { top: 10, rank: None, min: Default::default(), all: false, anomalies: None, hints: None }
     }
 }
 
@@ -149,15 +167,15 @@ fn report_options(value: &JsValue) -> Result<(ReportOptions, bool), JsValue> {
     Ok(report_asks(value)?.0)
 }
 
-/// [`report_options`], and the anomaly threshold when anomalies are asked for.
-fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), Option<crate::Threshold>), JsValue> {
+/// [`report_options`], and what the daily series is asked for ([`DailyAsks`]).
+fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), DailyAsks), JsValue> {
     let input = |msg: String| {
         let e = js_sys::Error::new(&msg);
         let _ = js_sys::Reflect::set(&e, &"kind".into(), &"input".into());
         JsValue::from(e)
     };
     if let Some(k) = value.as_f64() {
-        return Ok(((ReportOptions::fv_sec001(k as usize), false), None));
+        return Ok(((ReportOptions::fv_sec001(k as usize), false), DailyAsks::default()));
     }
     let o: ReportOptionsJs = match value.is_undefined() || value.is_null() {
         true => ReportOptionsJs::default(),
@@ -168,6 +186,20 @@ fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), Option<crate::
         None => None,
         Some(t) => Some(crate::parse_threshold(t).map_err(|e| input(format!("anomalies: {e}")))?),
     };
+    let hints = match &o.hints {
+        None => None,
+        Some(h) => {
+            let mut options = crate::HintOptions::default();
+            if let Some(text) = h.min_spend.as_deref().filter(|t| !t.trim().is_empty()) {
+                options.min_spend = crate::parse_minimum(Sum::Spend, text).map_err(|e| input(format!("hints.minSpend: {e}")))?;
+            }
+            if let Some(text) = h.min_conversions.as_deref().filter(|t| !t.trim().is_empty()) {
+                options.min_conversions = crate::parse_minimum(Sum::Conversions, text).map_err(|e| input(format!("hints.minConversions: {e}")))?;
+            }
+            Some(options)
+        }
+    };
+    let asks = DailyAsks { threshold, hints };
     let mut guardrails = Guardrails::NONE;
     for (field, text) in &o.min {
         let sum = Sum::ALL
@@ -183,7 +215,7 @@ fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), Option<crate::
             spec.guardrails = guardrails;
         }
         options.all = o.all;
-        return Ok(((options, false), threshold));
+        return Ok(((options, false), asks));
     };
     if ranks.is_empty() {
         return Err(input("rank: give at least one metric (ctr, cpc, cpm, cvr, cpa, roas), or leave it out for the standard tables".into()));
@@ -200,7 +232,7 @@ fn report_asks(value: &JsValue) -> Result<((ReportOptions, bool), Option<crate::
     // guardrails): the first API's `ctr`, `cpa`, `ctrCsv`, `cpaCsv` are
     // always there.
     rankings.extend(ReportOptions::fv_sec001(top).rankings.into_iter().map(|spec| RankSpec { guardrails, ..spec }));
-    Ok(((ReportOptions { rankings, all: o.all }, true), threshold))
+    Ok(((ReportOptions { rankings, all: o.all }, true), asks))
 }
 
 /// Checks report options before a file is read (`aggregateFile` asks the
@@ -277,6 +309,26 @@ struct SummaryJs {
     mapping: Vec<MappingJs>,
     warnings: Vec<String>,
     quality: QualityJs,
+    /// Day first or month first (issue 16).
+    dates: DatesJs,
+}
+
+/// How `1/2/2025`-style dates were read ([`crate::DateOutcome`]).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DatesJs {
+    /// `"mdy"`, `"dmy"` (or `"auto"`: the per-value rule, no such date seen).
+    order: &'static str,
+    /// The summary's line (as the CLI's `dates:`), or null when the file
+    /// has no such date.
+    note: Option<String>,
+    /// None of them tells day from month: the order was assumed (ask the user).
+    asked: bool,
+    /// The whole file proves the other order: read it again with
+    /// `dateOrder: order, dateReread: [line, text]` (the result read in the
+    /// wrong order must not be used). Line as the evidence counts it: from
+    /// the first data line (the shell adds the plan's).
+    reread: Option<(&'static str, u64, String)>,
 }
 
 /// Data-quality warnings (rows kept).
@@ -375,6 +427,12 @@ fn summary_js(s: &crate::Summary) -> SummaryJs {
         delimiter: s.delimiter.clone(),
         mapping: s.mapping.iter().map(|(f, c)| MappingJs { field: f.clone(), column: c.clone() }).collect(),
         warnings: s.warnings.clone(),
+        dates: DatesJs {
+            order: s.dates.order.name(),
+            note: s.dates.note(),
+            asked: s.dates.asked(),
+            reread: s.dates.reread().map(|(order, line, text)| (order.name(), line, text)),
+        },
         quality: QualityJs {
             checks: s.quality.counts.iter().map(|&(k, count)| CheckJs { kind: k.key(), label: k.label(), count }).collect(),
             examples: s.quality.examples.clone(),
@@ -435,15 +493,15 @@ fn report_result(report: &Report, kpi: bool, merged: Option<Vec<u8>>) -> Result<
 /// and file, so JS draws tables from data.
 #[wasm_bindgen(js_name = finishPartials)]
 pub fn finish_partials(plan: JsValue, partials: Array, options: JsValue) -> Result<JsValue, JsValue> {
-    let ((options, kpi), threshold) = report_asks(&options)?;
+    let ((options, kpi), asks) = report_asks(&options)?;
     let plan = plan_from_js(plan)?;
     #[allow(unused_mut)] // the default module takes no series out
     let mut merged = merge_partials(&plan, &partials)?;
     #[cfg(daily_series)]
-    let daily = super::daily::DailyOut::take(&plan, &mut merged, threshold);
+    let daily = super::daily::DailyOut::take(&plan, &mut merged, asks);
     #[cfg(not(daily_series))]
-    if threshold.is_some() {
-        return Err(JsError::new("anomalies: this WebAssembly module has no daily series (pkg/); the daily one is pkg-daily/").into());
+    if asks.threshold.is_some() || asks.hints.is_some() {
+        return Err(JsError::new("anomalies and hints: this WebAssembly module has no daily series (pkg/); the daily one is pkg-daily/").into());
     }
     // With all campaigns asked for, the merged campaigns also go back as
     // bytes: the page opens its all-campaigns table from them (CampaignListJs).

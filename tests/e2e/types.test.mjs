@@ -188,14 +188,15 @@ test('a real result with the daily series and anomalies type-checks as AdaggResu
     const { aggregateFile } = await import('./www/adagg.js');
     // A month of one campaign with a spike on the last day: one flag at least.
     const lines = ['campaign_id,date,impressions,clicks,spend,conversions'];
-    for (let d = 1; d <= 30; d++) lines.push(`A,2025-01-${String(d).padStart(2, '0')},1000,${d === 30 ? 400 : 40 + (d % 3)},${d === 30 ? '90.00' : '10.00'},${d % 2}`);
-    const r = await aggregateFile(new Blob([lines.join('\n')]), { workers: 1, daily: true, anomalies: true });
+    for (let d = 1; d <= 30; d++) lines.push(`A,2025-01-${String(d).padStart(2, '0')},1000,${d === 30 ? 400 : 40 + (d % 3)},${d === 30 ? '90.00' : `10.${d % 7}0`},${d % 2}`);
+    const r = await aggregateFile(new Blob([lines.join('\n')]), { workers: 1, daily: true, anomalies: true, hints: true });
     const blobs = {};
-    for (const k of ['dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomaliesCsv']) blobs[k] = r[k] instanceof Blob;
-    return { ...r, rejectedCsv: '__BLOB__', dailyCsv: '__BLOB__', rolling7dCsv: '__BLOB__', rolling28dCsv: '__BLOB__', anomaliesCsv: '__BLOB__', blobs };
+    for (const k of ['dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomaliesCsv', 'budgetHintsCsv']) blobs[k] = r[k] instanceof Blob;
+    return { ...r, rejectedCsv: '__BLOB__', dailyCsv: '__BLOB__', rolling7dCsv: '__BLOB__', rolling28dCsv: '__BLOB__', anomaliesCsv: '__BLOB__', budgetHintsCsv: '__BLOB__', blobs };
   });
   await page.close();
-  assert.deepEqual(result.blobs, { dailyCsv: true, rolling7dCsv: true, rolling28dCsv: true, anomaliesCsv: true });
+  assert.deepEqual(result.blobs, { dailyCsv: true, rolling7dCsv: true, rolling28dCsv: true, anomaliesCsv: true, budgetHintsCsv: true });
+  assert.equal(result.budgetHints.rows.length, 1, 'one campaign, one hint row');
   delete result.blobs;
   assert.equal(result.daily.days, 30);
   assert.ok(result.anomalies.some((a) => a.date === '2025-01-30' && a.metric === 'spend'), JSON.stringify(result.anomalies));

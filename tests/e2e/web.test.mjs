@@ -1059,10 +1059,14 @@ test('over time: daily series, windows and anomalies in the page equal the CLI; 
   const out = join(dir, 'time-page');
   await mkdir(out, { recursive: true });
   const got = {};
-  for (const [sel, name] of [['#download-daily', 'daily.csv'], ['#download-rolling7', 'rolling_7d.csv'], ['#download-rolling28', 'rolling_28d.csv'], ['#download-anomalies', 'anomalies.csv']]) {
+  for (const [sel, name] of [['#download-daily', 'daily.csv'], ['#download-rolling7', 'rolling_7d.csv'], ['#download-rolling28', 'rolling_28d.csv'], ['#download-anomalies', 'anomalies.csv'], ['#download-hints', 'budget_hints.csv']]) {
     got[name] = (await download(page, sel, join(out, name))).toString();
   }
-  const cli = await cliOutput(file, join(dir, 'time-cli'), ['--daily', '--anomalies']);
+  const cli = await cliOutput(file, join(dir, 'time-cli'), ['--daily', '--anomalies', '--hints']);
+  // The hints' table shows the file's rows (id, metric, hint, ...).
+  const hintRows = await page.$$eval('#hints-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.equal(hintRows.length, got['budget_hints.csv'].trim().split('\n').length - 1);
+  assert.ok(hintRows.every((r) => ['scale up', 'hold', 'scale down', ''].includes(r[2])), JSON.stringify(hintRows.slice(0, 3)));
   for (const name of Object.keys(got)) assert.equal(got[name], cli.files[name].toString(), `${name}: page = CLI`);
   // The flagged days, against this test's own exact computation.
   const csv = String(await readFile(file));
@@ -1083,6 +1087,55 @@ test('over time: daily series, windows and anomalies in the page equal the CLI; 
   await page.locator('#time-card').screenshot({ path: join(REPO, 'test-results', 'over-time.png') });
   assert.ok(await page.locator('#chart canvas').count() > 0, 'a chart canvas');
   console.error(`over time: chart drawn ${drawnMs} ms after the click (the run ended ${doneAt - t0} ms after it)`);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('day first or month first: dates that never tell are read month first and the page offers day first; a file whose later dates prove day first is read again; both equal the CLI', async () => {
+  // Every date fits both orders (day and month ≤ 12).
+  const rows = ['campaign_id,date,impressions,clicks,spend,conversions'];
+  for (let i = 0; i < 60; i++) rows.push(`C${i % 3},${String(1 + (i % 12)).padStart(2, '0')}/${String(1 + ((i * 5) % 12)).padStart(2, '0')}/2025,${1000 + i},${10 + (i % 7)},${(5 + i / 10).toFixed(2)},${i % 4}`);
+  const ambiguous = join(dir, 'dates-ambiguous.csv');
+  await writeFile(ambiguous, rows.join('\n') + '\n');
+  // Over 1 MiB of such dates, then one that can only be day first.
+  const big = [rows[0]];
+  let size = 0;
+  for (let i = 0; size < (1 << 20) + 4096; i++) {
+    const line = `D${i % 5},${String(1 + (i % 12)).padStart(2, '0')}/${String(1 + ((i * 7) % 12)).padStart(2, '0')}/2025,${100 + (i % 50)},${i % 9},${(1 + (i % 30) / 10).toFixed(2)},${i % 3}`;
+    big.push(line);
+    size += line.length + 1;
+  }
+  big.push('D1,25/03/2025,100,5,1.00,1');
+  const proving = join(dir, 'dates-proving.csv');
+  await writeFile(proving, big.join('\n') + '\n');
+
+  const page = await openApp();
+  await setRanking(page, {});
+  await page.setChecked('#daily', true);
+  const dailyOf = async (name) => (await download(page, '#download-daily', join(dir, name))).toString();
+
+  assert.equal(await runFile(page, ambiguous, 2), 'done');
+  assert.match(await page.textContent('#dates-text'), /assumed/);
+  const cliMdy = await cliOutput(ambiguous, join(dir, 'dates-cli-mdy'), ['--daily']);
+  assert.equal(await dailyOf('dates-page-mdy.csv'), cliMdy.files['daily.csv'].toString(), 'read month first, as the CLI');
+  await page.evaluate(() => {
+    document.body.dataset.state = '';
+  });
+  await page.click('#dates-other');
+  await page.waitForFunction(() => document.body.dataset.state === 'done');
+  assert.equal(await page.inputValue('#date-order'), 'dmy');
+  const cliDmy = await cliOutput(ambiguous, join(dir, 'dates-cli-dmy'), ['--daily', '--date-order', 'dmy']);
+  assert.notEqual(cliDmy.files['daily.csv'].toString(), cliMdy.files['daily.csv'].toString(), 'the order changes the series');
+  assert.equal(await dailyOf('dates-page-dmy.csv'), cliDmy.files['daily.csv'].toString(), 'read day first once asked');
+
+  await page.evaluate(() => {
+    document.getElementById('date-order').value = '';
+  });
+  assert.equal(await runFile(page, proving, 2), 'done');
+  assert.match(await page.textContent('#dates-text'), /second pass/);
+  const cliProving = await cliOutput(proving, join(dir, 'dates-cli-proving'), ['--daily']);
+  assert.match(cliProving.stdout, /second pass/);
+  assert.equal(await dailyOf('dates-page-proving.csv'), cliProving.files['daily.csv'].toString(), 'read again day first, as the CLI');
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });

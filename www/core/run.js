@@ -81,7 +81,7 @@ function checkTop(top) {
  * wanted. Only the shape is checked here; the core checks the values
  * (before the file is read: see the `sniff` call).
  */
-function reportOptions({ top, rank, min, allCampaigns, anomalies }) {
+function reportOptions({ top, rank, min, allCampaigns, anomalies, hints }) {
   const bad = (what) => withKind(new TypeError(`aggregateFile: ${what}`), 'input');
   let ranks = null;
   if (rank != null) {
@@ -108,12 +108,18 @@ function reportOptions({ top, rank, min, allCampaigns, anomalies }) {
   if (anomalies != null && anomalies !== false) {
     threshold = anomalies === true ? '3.5' : String(anomalies?.threshold ?? '3.5');
   }
-  return { top, rank: ranks, min: mins, all: Boolean(allCampaigns), anomalies: threshold };
+  let hintOptions = null;
+  if (hints != null && hints !== false) {
+    const h = hints === true ? {} : hints;
+    if (typeof h !== 'object') throw bad('hints must be true or { minSpend, minConversions }.');
+    hintOptions = { minSpend: h.minSpend == null ? null : String(h.minSpend), minConversions: h.minConversions == null ? null : String(h.minConversions) };
+  }
+  return { top, rank: ranks, min: mins, all: Boolean(allCampaigns), anomalies: threshold, hints: hintOptions };
 }
 
 /** The daily series the sniff asks for (issue 16), or undefined. */
-function dailyOptions({ daily, anomalies, dailyLimit }) {
-  if (!daily && (anomalies == null || anomalies === false)) return undefined;
+function dailyOptions({ daily, anomalies, hints, dailyLimit }) {
+  if (!daily && (anomalies == null || anomalies === false) && (hints == null || hints === false)) return undefined;
   const limit = dailyLimit == null ? 50_000_000 : Number(dailyLimit);
   if (!Number.isInteger(limit) || limit < 1) throw withKind(new RangeError(`dailyLimit must be a whole number of at least 1 (got ${String(dailyLimit)}).`), 'input');
   return { limit, only: null };
@@ -230,9 +236,9 @@ export async function detectPlatform(file, { parse, wasmUrl, workerUrl, module }
 
 /** Checks the options of either entry and runs `inputs`. */
 async function start(inputs, options, several) {
-  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, dailyWasmUrl, module, minRangeBytes, rank, min, allCampaigns, mergePlatforms, daily, anomalies, dailyLimit } = options;
-  const report = reportOptions({ top: checkTop(top), rank, min, allCampaigns, anomalies });
-  const dailyPlan = dailyOptions({ daily, anomalies, dailyLimit });
+  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, dailyWasmUrl, module, minRangeBytes, rank, min, allCampaigns, mergePlatforms, daily, anomalies, hints, dailyLimit } = options;
+  const report = reportOptions({ top: checkTop(top), rank, min, allCampaigns, anomalies, hints });
+  const dailyPlan = dailyOptions({ daily, anomalies, hints, dailyLimit });
   if (dailyPlan && several) throw withKind(new TypeError('aggregateFiles: daily series and anomalies take one file (several files\' series are not combined yet).'), 'input');
   if (onProgress != null && typeof onProgress !== 'function') {
     throw withKind(new TypeError('aggregateFile: onProgress must be a function.'), 'input');
@@ -451,6 +457,19 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
         await locate(read[0]);
         throw err; // not found again: report it as found
       }
+      // The whole file proves the other order of day and month than the
+      // one its first MiB chose (or assumed): the result must not be used;
+      // read the file again in that order, as the CLI does.
+      const reread = result.summary?.dates?.reread;
+      if (reread) {
+        const [order, line, text] = reread;
+        progress.doneBytes = 0;
+        parse = { ...parse, dateOrder: order, dateReread: [Number(line) + Number(read[0].plan.dataStartLine) - 1, text] };
+        read[0] = await readFile(read[0].file, parse);
+        giveBack(pool.splice(1));
+        const parts = read[0].results.map((r) => r.partial);
+        result = await pool[0].call({ type: 'finish', plan: read[0].plan, partials: parts, report }, { transfer: parts.map((p) => p.buffer) });
+      }
       // The daily series outgrew its cell limit while read: read the file
       // again, keeping cells only for the top campaigns by spend.
       const only = result.daily?.readAgainFor;
@@ -460,7 +479,7 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
         giveBack(pool.splice(1));
         const parts = again.results.map((r) => r.partial);
         const second = await pool[0].call({ type: 'finish', plan: again.plan, partials: parts, report }, { transfer: parts.map((p) => p.buffer) });
-        for (const key of ['daily', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomalies', 'anomaliesCsv']) result[key] = second[key];
+        for (const key of ['daily', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomalies', 'anomaliesCsv', 'budgetHints', 'budgetHintsCsv']) result[key] = second[key];
         result.daily.readAgainFor = only;
       }
     } else {

@@ -200,7 +200,7 @@ self.onmessage = async ({ data: msg }) => {
     else if (msg.type === 'finish') {
       value = finishPartials(msg.plan, msg.partials, msg.report);
       // all_campaigns.csv (and the daily files) leave wasm memory as bytes, and the page gets Blobs.
-      for (const key of ['allCampaignsCsv', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomaliesCsv']) {
+      for (const key of ['allCampaignsCsv', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomaliesCsv', 'budgetHintsCsv']) {
         if (value[key]) value[key] = new Blob([value[key]], { type: 'text/csv;charset=utf-8' });
       }
     }

@@ -63,7 +63,10 @@ export function buildTimeCard({ heading = 'h3' } = {}) {
     downloadRolling7: link('download-rolling7', 'rolling_7d.csv'),
     downloadRolling28: link('download-rolling28', 'rolling_28d.csv'),
     downloadAnomalies: link('download-anomalies', 'anomalies.csv', true),
-    offer: h('button', { type: 'button', className: 'button', id: 'show-over-time', hidden: true, text: 'Show daily series and anomalies' }),
+    offer: h('button', { type: 'button', className: 'button', id: 'show-over-time', hidden: true, text: 'Show daily series, anomalies and budget hints' }),
+    hintsText: h('p', { className: 'ranking-note', id: 'hints-text' }),
+    hintsTable: h('table', { className: 'table compact', id: 'hints-table' }),
+    downloadHints: link('download-hints', 'budget_hints.csv'),
   };
   els.csv.textContent = 'Chart data as CSV';
   els.barsCsv.textContent = 'Bar data as CSV';
@@ -71,6 +74,11 @@ export function buildTimeCard({ heading = 'h3' } = {}) {
   els.anomalyBlock = h('div', { id: 'anomaly-block', hidden: true }, [
     h('h4', {}, ['Flagged days ', h('small', { text: '(newest first; robust z against the 28 days before)' })]),
     h('div', { className: 'table-scroll' }, [els.anomalyTable]),
+  ]);
+  els.hintsBlock = h('div', { id: 'hints-block', hidden: true }, [
+    h('div', { className: 'settings chart-settings' }, [h('h4', { text: 'Budget hints — heuristics, not advice' }), els.downloadHints]),
+    els.hintsText,
+    h('div', { className: 'table-scroll' }, [els.hintsTable]),
   ]);
   els.barsBlock = h('div', { id: 'ranking-chart-block', hidden: true }, [
     h('div', { className: 'settings chart-settings' }, [els.barsTitle, els.barsPng, els.barsCsv]),
@@ -92,6 +100,7 @@ export function buildTimeCard({ heading = 'h3' } = {}) {
       h('div', { className: 'table-scroll' }, [els.table]),
     ])),
     els.anomalyBlock,
+    els.hintsBlock,
     els.barsBlock,
   ]);
   return els;
@@ -169,6 +178,7 @@ export function renderTime(els, result, setDownload, onOffer = null) {
   for (const el of [els.controls, els.chart, els.chartData, els.downloadDaily, els.downloadRolling7, els.downloadRolling28]) el.hidden = !daily;
   if (!daily) {
     els.anomalyBlock.hidden = true;
+    els.hintsBlock.hidden = true;
     els.barsBlock.hidden = true;
     els.downloadAnomalies.hidden = true;
     if (!offer) return { destroy() {} };
@@ -191,6 +201,18 @@ export function renderTime(els, result, setDownload, onOffer = null) {
   setDownload(els.downloadRolling28, result.rolling28dCsv);
   els.downloadAnomalies.hidden = !result.anomaliesCsv;
   if (result.anomaliesCsv) setDownload(els.downloadAnomalies, result.anomaliesCsv);
+
+  // Budget hints: the file's rows as a table, with the numbers behind each tag.
+  const hints = result.budgetHints;
+  els.hintsBlock.hidden = !hints;
+  if (hints) {
+    setDownload(els.downloadHints, result.budgetHintsCsv);
+    els.hintsText.textContent = hints.text.replace(/\s+/g, ' ').replace(/^budget hints: /, '');
+    els.hintsTable.replaceChildren(
+      h('thead', {}, [h('tr', {}, hints.header.map((t, i) => h('th', { scope: 'col', className: i >= 4 ? 'num' : '', text: t })))]),
+      h('tbody', {}, hints.rows.slice(0, 500).map((r) => h('tr', {}, r.map((v, i) => h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, className: i === 0 ? 'id' : i >= 4 ? 'num' : '', text: v }))))),
+    );
+  }
 
   // Flagged days, newest first (the first 500 on screen; the file has all).
   const flags = result.anomalies ?? [];

@@ -166,7 +166,7 @@ export class AdAggregator extends BaseElement {
   }
 
   /**
-   * Daily series, 7/28-day windows, anomaly flags and charts (boolean
+   * Daily series, 7/28-day windows, anomaly flags, budget hints and charts (boolean
    * attribute `over-time`): runs use the daily WebAssembly module
    * (pkg-daily/, or `daily-wasm-url`), loaded only when this is set.
    */
@@ -390,7 +390,7 @@ export class AdAggregator extends BaseElement {
         rank: this.rank ?? undefined,
         min: this.min,
         allCampaigns: this.allCampaigns,
-        ...(this.overTime ? { daily: true, anomalies: { threshold: this.anomalyThreshold }, dailyWasmUrl: this.#abs(this.dailyWasmUrl) } : {}),
+        ...(this.overTime ? { daily: true, anomalies: { threshold: this.anomalyThreshold }, hints: true, dailyWasmUrl: this.#abs(this.dailyWasmUrl) } : {}),
         parse,
         signal,
         workers: this.workers ?? undefined,
