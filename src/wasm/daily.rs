@@ -40,6 +40,15 @@ struct AnomalyJs {
     z: String,
 }
 
+/// Budget hints for JS: `budget_hints.csv`'s header and rows as text
+/// cells, and the summary's lines (labelled heuristics).
+#[derive(Serialize)]
+struct BudgetHintsJs {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+    text: String,
+}
+
 /// A series' sums per day, as numbers for charts (money in units).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -115,7 +124,15 @@ impl DailyOut {
         if let Some(options) = &self.asks.hints {
             let hints = crate::budget_hints(&self.series, revenue, options);
             set("budgetHintsCsv", bytes(crate::budget_hints_csv(&hints, self.cp1252)))?;
-            set("budgetHintsText", crate::budget_hints_text(&hints).into())?;
+            // The same rows for the page's table: the id, then the file's cells.
+            let rows: Vec<Vec<String>> = hints
+                .rows
+                .iter()
+                .zip(crate::budget_hint_cells(&hints))
+                .map(|(r, cells)| std::iter::once(String::from_utf8_lossy(&crate::report::daily::id_text(&r.id, self.cp1252)).into_owned()).chain(cells).collect())
+                .collect();
+            let table = BudgetHintsJs { header: crate::BUDGET_HINTS_HEADER.split(',').collect(), rows, text: crate::budget_hints_text(&hints) };
+            set("budgetHints", to_js(&table)?)?;
         }
         if let Some(threshold) = &self.asks.threshold {
             let flags = crate::anomalies(&self.series, threshold);
