@@ -127,7 +127,24 @@ export interface AdaggSummary {
   warnings: string[];
   /** Data-quality warnings about rows that were aggregated (never dropped). */
   quality: AdaggQuality;
+  /** How 1/2/2025-style dates were read: day first or month first. */
+  dates: AdaggDates;
 }
+
+/** How 1/2/2025-style dates were read (`summary.dates`). */
+export interface AdaggDates {
+  /** `mdy` (month first), `dmy` (day first), or `auto` (no such date seen: per value). */
+  order: 'auto' | 'mdy' | 'dmy';
+  /** The summary's line (as the CLI's `dates:`), or null when the file has no such date. */
+  note: string | null;
+  /** No date told day from month: the order was assumed (ask the user; `parse.dateOrder`). */
+  asked: boolean;
+  /** The whole file proved the other order than the one it was read in: [order, line, text] (aggregateFile has then read the file again by itself; set when that second read still disagrees, else null). */
+  reread: ['mdy' | 'dmy', number, string] | null;
+}
+
+/** Parse option `dateOrder`: see {@link AdaggDates}. */
+export type AdaggDateOrder = 'auto' | 'mdy' | 'dmy';
 
 export type AdaggQualityKind = 'clicksOverImpressions' | 'conversionsOverClicks' | 'badDates' | 'futureDates' | 'duplicates' | 'spendRounded';
 
@@ -244,6 +261,8 @@ export interface AdaggParseOptions {
   strict?: boolean;
   /** `YYYY-MM-DD`; later dates get a data-quality warning (default: the local date). */
   today?: string;
+  /** 1/2/2025-style dates: decided from the data (`auto`, default), month first (`mdy`) or day first (`dmy`). */
+  dateOrder?: AdaggDateOrder;
 }
 
 export interface AggregateOptions {
