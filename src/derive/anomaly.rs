@@ -21,6 +21,7 @@ use std::cmp::Ordering;
 use num_bigint::BigInt;
 
 use crate::derive::series::Series;
+use crate::derive::sorted_window::SortedWindow;
 use crate::schema::totals::{Sum, Totals};
 use crate::text::date::Day;
 
@@ -320,7 +321,17 @@ pub fn parse_threshold(text: &str) -> Result<Threshold, String> {
 
 /// Every flag of every series, sorted by day descending, then campaign id,
 /// then metric (spend, conversions, CTR, CPA).
+///
+/// Each (series, metric) rolls a [`SortedWindow`] along its days when its
+/// values' cross products fit `i128`, and scores each day from it
+/// ([`rolled_score`]); a day that would overflow there, or a series whose
+/// values are too large for the window, is scored the general way
+/// ([`score`]). Both are exact, so the flags are the same.
 pub fn anomalies(series: &[Series], threshold: &Threshold) -> Vec<Anomaly> {
+    let small_threshold = match (i128::try_from(&threshold.0 .0), i128::try_from(&threshold.0 .1)) {
+        (Ok(n), Ok(d)) => Some((n, d)),
+        _ => None,
+    };
     let threshold = &threshold.0;
     let mut out = Vec::new();
     let mut window: Vec<Frac<i128>> = Vec::with_capacity(WINDOW);
@@ -328,26 +339,88 @@ pub fn anomalies(series: &[Series], threshold: &Threshold) -> Vec<Anomaly> {
         let days = s.dense();
         for metric in AnomalyMetric::ALL {
             let values: Vec<Option<Frac<i128>>> = days.iter().map(|t| metric.value(t)).collect();
+            // A day's entry in the window of later days: days without
+            // rows count as 0 for spend and conversions.
+            let empty = metric.counts_empty_days().then_some((0, 1));
+            let entry = |v: Option<Frac<i128>>| v.or(empty);
+            let (n_max, d_max) = values.iter().filter_map(|&v| entry(v)).fold((0, 1), |(n, d), (a, b)| (a.max(n), b.max(d)));
+            let mut rolled = SortedWindow::new(n_max, d_max);
             for (i, x) in values.iter().enumerate() {
-                let Some(x) = *x else { continue };
-                window.clear();
-                for v in &values[i.saturating_sub(WINDOW)..i] {
-                    match v {
-                        Some(v) => window.push(*v),
-                        None if metric.counts_empty_days() => window.push((0, 1)),
-                        None => {}
+                if let Some(w) = &mut rolled {
+                    // The window of day i: days i − WINDOW..i.
+                    if let Some(v) = i.checked_sub(1).and_then(|j| entry(values[j])) {
+                        w.insert(v);
+                    }
+                    if let Some(v) = i.checked_sub(WINDOW + 1).and_then(|j| entry(values[j])) {
+                        w.remove(v);
                     }
                 }
-                if let Some(score) = score(&window, x) {
-                    if flagged(&score.z, threshold) {
-                        out.push(Anomaly { id: s.id.clone(), day: s.day(i), metric, score });
+                let Some(x) = *x else { continue };
+                let score = match rolled.as_mut().and_then(|w| rolled_score(w, x, threshold, small_threshold)) {
+                    Some(score) => score,
+                    None => {
+                        window.clear();
+                        window.extend(values[i.saturating_sub(WINDOW)..i].iter().filter_map(|&v| entry(v)));
+                        score(&window, x).filter(|score| flagged(&score.z, threshold))
                     }
+                };
+                if let Some(score) = score {
+                    out.push(Anomaly { id: s.id.clone(), day: s.day(i), metric, score });
                 }
             }
         }
     }
     out.sort_by(|a, b| b.day.cmp(&a.day).then_with(|| a.id.cmp(&b.id)).then(a.metric.cmp(&b.metric)));
     out
+}
+
+/// [`score`] of `x` against the values in `w`, and only when |z| ≥
+/// `threshold` (else `Some(None)`, as for a day without a z): in `i128`
+/// up to z's last products, which are in big integers when they would not
+/// fit (`small`: the threshold in `i128`, if it fits); `None` when an
+/// earlier step would overflow. The same formulas as
+/// [`score_in`]'s, so the same z: the median in lowest terms, MAD as the
+/// deviations' median over the median's denominator, meanAD as their sum
+/// over the count (the sum over the least common multiple of the
+/// denominators: the same value as the product's).
+fn rolled_score(w: &mut SortedWindow, x: Frac<i128>, threshold: &Frac<BigInt>, small: Option<Frac<i128>>) -> Option<Option<Score>> {
+    if w.count() < MIN_VALUES {
+        return Some(None);
+    }
+    let m = w.median()?;
+    let mad = w.deviation_median(m)?;
+    let b = x.0.checked_mul(m.1)?.checked_sub(m.0.checked_mul(x.1)?)?;
+    // z = (n, d) as in `score_in`, with MAD = mad / D or meanAD = sum / (count·D).
+    let (n, d) = if mad.0 != 0 {
+        ((6745, b, mad.1), (10_000, x.1, mad.0))
+    } else {
+        let sum = w.deviation_sum()?;
+        if sum.0 == 0 {
+            return Some(None);
+        }
+        ((10_000 * w.count() as i128, b, sum.1), (12_533, x.1, sum.0))
+    };
+    let product = |(a, b, c): (i128, i128, i128)| a.checked_mul(b)?.checked_mul(c);
+    let z = match (product(n), product(d)) {
+        // In i128 when it fits, and the threshold too: most days are not flagged.
+        (Some(zn), Some(zd)) => {
+            if let Some(t) = small {
+                match (zn.checked_abs().and_then(|a| a.checked_mul(t.1)), t.0.checked_mul(zd)) {
+                    (Some(l), Some(r)) if l < r => return Some(None),
+                    _ => {}
+                }
+            }
+            (BigInt::from(zn), BigInt::from(zd))
+        }
+        _ => {
+            let big = |(a, b, c): (i128, i128, i128)| BigInt::from(a) * BigInt::from(b) * BigInt::from(c);
+            (big(n), big(d))
+        }
+    };
+    if !flagged(&z, threshold) {
+        return Some(None);
+    }
+    Some(Some(Score { value: (x.0.into(), x.1.into()), median: (m.0.into(), m.1.into()), z }))
 }
 
 #[cfg(test)]
@@ -473,6 +546,70 @@ mod year_tests {
         assert!(flags.iter().all(|a| incidents.iter().any(|&(d, _)| d as Day == a.day)), "{flags:?}");
         // Newest first.
         assert!(flags.windows(2).all(|w| w[0].day >= w[1].day));
+    }
+
+    /// The general way for every day (the code before the rolled window).
+    fn general(series: &[Series], threshold: &Threshold) -> Vec<Anomaly> {
+        let mut out = Vec::new();
+        for s in series {
+            let days = s.dense();
+            for metric in AnomalyMetric::ALL {
+                let values: Vec<Option<Frac<i128>>> = days.iter().map(|t| metric.value(t)).collect();
+                for (i, x) in values.iter().enumerate() {
+                    let Some(x) = *x else { continue };
+                    let window: Vec<Frac<i128>> = values[i.saturating_sub(WINDOW)..i]
+                        .iter()
+                        .filter_map(|v| v.or(metric.counts_empty_days().then_some((0, 1))))
+                        .collect();
+                    if let Some(score) = score(&window, x).filter(|s| flagged(&s.z, &threshold.0)) {
+                        out.push(Anomaly { id: s.id.clone(), day: s.day(i), metric, score });
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| b.day.cmp(&a.day).then_with(|| a.id.cmp(&b.id)).then(a.metric.cmp(&b.metric)));
+        out
+    }
+
+    /// The rolled window flags exactly what scoring each day on its own
+    /// does, to the printed digits: sparse series (gaps, days with no
+    /// conversions or impressions, MAD = 0), noisy ones, huge values (the
+    /// general path), several thresholds.
+    #[test]
+    fn rolled_windows_flag_as_the_general_way() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |k: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % k
+        };
+        let mut all = Vec::new();
+        for c in 0..60u64 {
+            let scale = [1, 10, 1_000_000, 1 << 40][c as usize % 4];
+            let sparse = c % 3 == 0;
+            let mut cells: Vec<(Day, Totals)> = Vec::new();
+            for d in 0..120 {
+                if sparse && next(4) != 0 {
+                    continue;
+                }
+                let imp = if next(9) == 0 { 0 } else { 1000 + next(200) } * scale;
+                let clicks = next(40) * scale.min(1000);
+                let conv = if sparse { next(2) } else { 20 + next(5) * next(2) };
+                let spend = if next(25) == 0 { 90_000_000 } else { next(3) * 1_000_000 + next(1000) } * scale.min(1000);
+                cells.push((d as Day, Totals::required([imp, clicks.min(imp), spend, conv])));
+            }
+            if !cells.is_empty() {
+                all.push(Series { id: format!("C{c:02}").into_bytes().into(), first: cells[0].0, cells });
+            }
+        }
+        for t in ["3.5", "1", "0.5", "12"] {
+            let t = parse_threshold(t).unwrap();
+            let (rolled, general) = (anomalies(&all, &t), general(&all, &t));
+            assert!(rolled.len() > 10, "{}", rolled.len());
+            let text = |v: &[Anomaly]| crate::report::daily::anomalies_csv(v, false);
+            assert_eq!(text(&rolled), text(&general));
+        }
     }
 
     /// Day 6 has 6 days before it: no flag whatever its value; the first
