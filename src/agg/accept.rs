@@ -62,9 +62,19 @@ impl<'a> Accumulate<'a> {
     /// campaign's recent days the duplicate check already knows.
     #[inline(always)]
     pub fn accept_small<R: AcceptedRow>(&mut self, row: &R) -> Result<(), Field> {
+        self.accept_small_on(row).map(|_| ())
+    }
+
+    /// [`accept_small`](Self::accept_small), returning the row's
+    /// (campaign, day) bit in the small table's cache when it has one
+    /// (a packed id, a date inside its campaign's window): the daily
+    /// series finds the campaign's cell by it
+    /// ([`crate::agg::daily::DailyCells`]).
+    #[inline(always)]
+    pub fn accept_small_on<R: AcceptedRow>(&mut self, row: &R) -> Result<Option<DayBit>, Field> {
         let (lo, hi) = row.key();
         if hi == 0 {
-            return self.accept(row);
+            return self.accept(row).map(|()| None);
         }
         let day = match row.date() {
             RowDate::Day(day) => day,
@@ -72,7 +82,7 @@ impl<'a> Accumulate<'a> {
         };
         let bit = self.table.add_small_on(lo, hi, &row.values(), day)?;
         self.after_sums(row, bit);
-        Ok(())
+        Ok(bit)
     }
 
     /// [`accept`](Self::accept) with the home slot found by

@@ -20,12 +20,13 @@ use crate::agg::partial::Partial;
 use crate::agg::sink::RowSink;
 pub use crate::read::plan::DailyPlan;
 use crate::group::day_key::day_key;
+use crate::group::day_window::DayBit;
 pub use crate::group::day_key::Daily;
 use crate::group::table::Table;
 use crate::row::accepted::{AcceptedRow, RowDate};
 use crate::schema::field::Field;
 use crate::schema::totals::{Sum, Totals};
-use crate::text::date::Day;
+use crate::text::date::{Day, NO_DAY};
 
 /// A range's (campaign, day) cells while it is read.
 pub struct DailyCells {
@@ -43,6 +44,12 @@ pub struct DailyCells {
     /// the same (campaign, day), so most rows add to a cached cell and the
     /// table sees one add per run.
     cache: Box<[Pending; CACHE]>,
+    /// Each campaign's current cell, by the number of its day window in
+    /// the small campaign table ([`DayBit::window`]): a row whose day is
+    /// its campaign's current one adds to it with no hashing or key
+    /// compare; another day adds the cell to `table` and starts the next.
+    /// (Rows without a bit go through `cache`.)
+    runs: Vec<Pending>,
 }
 
 /// Cells held in [`DailyCells::cache`].
@@ -59,6 +66,9 @@ struct Pending {
 
 const EMPTY: Pending = Pending { lo: 0, hi: 0, day: 0, totals: Totals::new([0; crate::schema::totals::SUMS]) };
 
+/// An empty entry of [`DailyCells::runs`]: no row's day is [`NO_DAY`].
+const NO_RUN: Pending = Pending { day: NO_DAY, ..EMPTY };
+
 impl DailyCells {
     /// Cells as `plan` asks.
     pub fn new(plan: &DailyPlan) -> DailyCells {
@@ -71,6 +81,7 @@ impl DailyCells {
             capped: false,
             days: (Day::MAX, Day::MIN),
             cache: Box::new([EMPTY; CACHE]),
+            runs: Vec::new(),
         }
     }
 
@@ -109,6 +120,41 @@ impl DailyCells {
         self.flush(&old)
     }
 
+    /// Adds a dated row's values to its cell, its campaign's day window
+    /// being number `bit`'s ([`Accumulate::accept_small_on`]; else as
+    /// [`add`](Self::add)).
+    #[inline(always)]
+    fn add_on<R: AcceptedRow>(&mut self, row: &R, bit: Option<DayBit>) -> Result<(), Field> {
+        let (Some(bit), false, None, RowDate::Day(day)) = (bit, self.capped, &self.only, row.date()) else {
+            return self.add(row);
+        };
+        match self.runs.get_mut(bit.window()) {
+            Some(run) if run.day == day => {
+                // Within the campaign's total, which did not overflow.
+                let v = row.values();
+                for (t, x) in run.totals.sums.iter_mut().zip(v.sums) {
+                    *t += x;
+                }
+                Ok(())
+            }
+            _ => self.next_run(bit.window(), row, day),
+        }
+    }
+
+    /// Starts the cell of `row` (on `day`) as its campaign's current one
+    /// (campaign number `window`), adding the one before to the table.
+    #[inline(never)]
+    fn next_run<R: AcceptedRow>(&mut self, window: usize, row: &R, day: Day) -> Result<(), Field> {
+        // Every row of a cell has its day: the span is kept per cell here.
+        self.days = (self.days.0.min(day), self.days.1.max(day));
+        if window >= self.runs.len() {
+            self.runs.resize(window + 1, NO_RUN);
+        }
+        let (lo, hi) = row.key();
+        let old = std::mem::replace(&mut self.runs[window], Pending { lo, hi, day, totals: row.values() });
+        self.flush(&old)
+    }
+
     /// Adds a cached cell to the table.
     fn flush(&mut self, p: &Pending) -> Result<(), Field> {
         if p.hi == 0 {
@@ -119,10 +165,14 @@ impl DailyCells {
         self.table.add(&self.key, &p.totals)
     }
 
-    /// Adds every cached cell to the table.
+    /// Adds every cached cell and current cell to the table.
     fn flush_all(&mut self) -> Result<(), Field> {
         for i in 0..CACHE {
             let p = std::mem::replace(&mut self.cache[i], EMPTY);
+            self.flush(&p)?;
+        }
+        for i in 0..self.runs.len() {
+            let p = std::mem::replace(&mut self.runs[i], NO_RUN);
             self.flush(&p)?;
         }
         Ok(())
@@ -131,8 +181,9 @@ impl DailyCells {
     /// Drops the cells once there are more than the limit (checked between
     /// slices of input, so memory stays within one slice of the limit).
     pub fn check_limit(&mut self) {
-        // Cached cells are at most CACHE more than the table holds.
-        if !self.capped && (self.table.len() + CACHE) as u64 > self.limit && self.flush_all().is_ok() && self.table.len() as u64 > self.limit {
+        // Cached and current cells are at most CACHE and one per
+        // campaign more than the table holds.
+        if !self.capped && (self.table.len() + CACHE + self.runs.len()) as u64 > self.limit && self.flush_all().is_ok() && self.table.len() as u64 > self.limit {
             self.capped = true;
             self.table = Table::new();
         }
@@ -172,8 +223,8 @@ impl RowSink for DailySink<'_> {
     }
     #[inline(always)]
     fn accept_small<R: AcceptedRow>(&mut self, row: &R) -> Result<(), Field> {
-        self.acc.accept_small(row)?;
-        self.daily.add(row)
+        let bit = self.acc.accept_small_on(row)?;
+        self.daily.add_on(row, bit)
     }
     #[inline(always)]
     fn accept_at<R: AcceptedRow>(&mut self, row: &R, home: usize, size: usize) -> Result<(), Field> {
@@ -192,4 +243,111 @@ pub fn top_by_spend(campaigns: &Table, limit: u64, span: u64) -> Vec<String> {
     all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     all.truncate(keep);
     all.into_iter().map(|(_, id)| String::from_utf8_lossy(&id).into_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::day_key::split_day_key;
+    use crate::group::key::pack;
+
+    fn cells_of(table: &Table) -> Vec<(Vec<u8>, Day, Totals)> {
+        let mut all = Vec::new();
+        table.for_each(|k, t| {
+            let (id, day) = split_day_key(k);
+            all.push((id.to_vec(), day, *t));
+        });
+        all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        all
+    }
+
+    /// Hand-checked: rows of two campaigns interleaved over three days,
+    /// some through the small table's path (each campaign's current cell,
+    /// by its day window) and some through the general one (the cache),
+    /// days going back, a day outside the window, rows without a date:
+    /// every (campaign, day) cell is the sum of its rows, as a table fed
+    /// row by row has it; the campaigns' totals are as without the series.
+    #[test]
+    fn current_cells_and_the_cache_sum_each_cell() {
+        let rows: [(&str, Option<Day>, u64, bool); 11] = [
+            ("A", Some(100), 1, true),
+            ("B", Some(100), 2, true),
+            ("A", Some(100), 4, false),
+            ("A", Some(101), 8, true),
+            ("B", Some(100), 16, true),
+            ("A", Some(100), 32, true),
+            ("B", None, 64, true),
+            ("A", Some(101), 128, false),
+            ("B", Some(102), 256, true),
+            ("A", Some(100 + 600), 512, true),
+            ("B", Some(102), 1024, true),
+        ];
+        let plan = DailyPlan { limit: 1_000, only: None };
+        let mut cells = DailyCells::new(&plan);
+        let (mut campaigns, mut partial) = (Table::new(), Partial::new(0));
+        let mut expected = Table::new();
+        let mut key = Vec::new();
+        for (i, &(id, day, v, small)) in rows.iter().enumerate() {
+            let values = Totals::required([v, 0, v * 1_000_000, 0]);
+            let row = crate::row::accepted::Row {
+                line: i as u64 + 1,
+                campaign: id.as_bytes(),
+                key: pack(id.as_bytes()).unwrap(),
+                values,
+                date: day.map_or(RowDate::Absent, RowDate::Day),
+                name: b"",
+                rounded_spend: None,
+                checked: true,
+            };
+            let mut sink = DailySink::new(Accumulate::new(&mut campaigns, &mut partial, None, b'.'), &mut cells);
+            match small {
+                true => sink.accept_small(&row).unwrap(),
+                false => RowSink::accept(&mut sink, &row).unwrap(),
+            }
+            if let Some(day) = day {
+                day_key(&mut key, id.as_bytes(), day);
+                expected.add(&key, &values).unwrap();
+            }
+        }
+        assert!(!cells.runs.is_empty(), "the small path's current cells were used");
+        cells.finish(&mut partial);
+        let daily = partial.daily.take().unwrap();
+        assert!(!daily.capped);
+        assert_eq!(daily.days, (100, 700));
+        let got = cells_of(&daily.cells);
+        assert_eq!(got, cells_of(&expected));
+        let sums: Vec<u64> = got.iter().map(|c| c.2[Sum::Impressions]).collect();
+        assert_eq!(sums, [1 + 4 + 32, 8 + 128, 512, 2 + 16, 256 + 1024]);
+        let mut a = None;
+        campaigns.for_each(|id, t| {
+            if id == b"A" {
+                a = Some(t[Sum::Impressions]);
+            }
+        });
+        assert_eq!(a, Some(1 + 4 + 8 + 32 + 128 + 512));
+    }
+
+    /// Past the limit (checked with the current cells counted), the cells
+    /// are dropped, as before.
+    #[test]
+    fn the_limit_counts_current_cells() {
+        let plan = DailyPlan { limit: 2, only: None };
+        let mut cells = DailyCells::new(&plan);
+        let (mut campaigns, mut partial) = (Table::new(), Partial::new(0));
+        for (i, id) in ["A", "B", "C"].iter().enumerate() {
+            let row = crate::row::accepted::Row {
+                line: i as u64 + 1,
+                campaign: id.as_bytes(),
+                key: pack(id.as_bytes()).unwrap(),
+                values: Totals::required([1, 0, 0, 0]),
+                date: RowDate::Day(5),
+                name: b"",
+                rounded_spend: None,
+                checked: true,
+            };
+            DailySink::new(Accumulate::new(&mut campaigns, &mut partial, None, b'.'), &mut cells).accept_small(&row).unwrap();
+            cells.check_limit();
+            assert_eq!(cells.capped, i == 2, "{i}");
+        }
+    }
 }

@@ -46,6 +46,16 @@ pub struct DayBit {
     offset: u32,
 }
 
+impl DayBit {
+    /// Its window's number: its campaign's, among the table's campaigns
+    /// (the same for every day of the campaign while the table keeps
+    /// windows).
+    #[inline(always)]
+    pub fn window(self) -> usize {
+        self.window as usize
+    }
+}
+
 impl DayWindow {
     /// The bit of `day` in window number `window` (this one), if `day` is
     /// a day and falls in the window.
