@@ -831,6 +831,8 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         if args.all {
             write("all_campaigns.csv".to_string(), report.all_campaigns_csv())?;
         }
+        // The time files' names, listed after the rankings'.
+        let mut time_written: Vec<String> = Vec::new();
         if let Some(series) = &daily {
             let cp1252 = runs[0].plan.encoding == Encoding::Windows1252;
             let revenue = report.has_revenue;
@@ -850,15 +852,18 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             // Listed in the order they always were.
             for name in ["daily.csv", "rolling_7d.csv", "rolling_28d.csv", "anomalies.csv"] {
                 if names.contains(&name) {
-                    written.push(args.output.join(name).display().to_string());
+                    time_written.push(args.output.join(name).display().to_string());
                 }
             }
             if let Some(options) = &args.hints {
                 let hints = adagg::budget_hints(series, report.has_revenue, options);
-                write("budget_hints.csv".to_string(), adagg::budget_hints_csv(&hints, cp1252))?;
+                let path = args.output.join("budget_hints.csv");
+                std::fs::write(&path, adagg::budget_hints_csv(&hints, cp1252)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                time_written.push(path.display().to_string());
                 hints_text = adagg::budget_hints_text(&hints);
             }
         }
+        written.extend(time_written);
         let rejected = args.output.join("rejected_rows.csv");
         write_rejected(&rejected, &args.inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
         let secs = started.elapsed().as_secs_f64();
