@@ -358,16 +358,23 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 }
                 (_, DateOrder::Auto, None) => DateChoice::default(),
                 (_, DateOrder::Auto, Some(column)) => {
-                    // The first MiB decides: wait for it (or the end of the file).
+                    // The first MiB decides: wait for it (or the end of the
+                    // file), unless the first DATE_PEEK rows already show no
+                    // a/b/yyyy date (an ISO file sniffs as it always did).
                     if !at_eof && prefix.len() < HEADER_LIMIT {
-                        return Ok(None);
-                    }
+                        let (choice, peeked) = sample_dates(&text, delimiter, column, data_start, data_start_line, false);
+                        if !peeked {
+                            return Ok(None);
+                        }
+                        choice
+                    } else {
                     let sample: std::borrow::Cow<[u8]> = match (encoding.needs_transcoding(), prefix.len() > HEADER_LIMIT) {
                         (true, true) => crate::text::transcode::Transcoder::new(encoding).decode(&prefix[..HEADER_LIMIT], false).to_vec().into(),
                         _ => text[..text.len().min(HEADER_LIMIT)].into(),
                     };
                     let whole = at_eof && prefix.len() <= HEADER_LIMIT;
-                    sample_dates(&sample, delimiter, column, data_start, data_start_line, whole)
+                    sample_dates(&sample, delimiter, column, data_start, data_start_line, whole).0
+                    }
                 }
                 (_, order, _) => DateChoice { order, how: DateHow::Given },
             };
@@ -418,8 +425,10 @@ pub const DATE_PEEK: usize = 64;
 /// read. The order more of its dates can only be read in wins (a tie: the
 /// one proven first), proven by its first such date; without any,
 /// [`DateHow::Assumed`] when some dates fit both orders (month first,
-/// or day first if the first of them is written with `.` or `-`).
-fn sample_dates(sample: &[u8], delimiter: u8, column: usize, data_start: usize, line: u64, whole: bool) -> DateChoice {
+/// or day first if the first of them is written with `.` or `-`). The
+/// flag: the first [`DATE_PEEK`] rows were there and had none (the rest
+/// need not be read).
+fn sample_dates(sample: &[u8], delimiter: u8, column: usize, data_start: usize, line: u64, whole: bool) -> (DateChoice, bool) {
     let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
     let cap = sample.len().saturating_sub(data_start) + 1;
     let mut out = vec![0u8; cap.min(OUT_START)];
@@ -467,7 +476,7 @@ fn sample_dates(sample: &[u8], delimiter: u8, column: usize, data_start: usize, 
         }
         rows += 1;
         if rows >= DATE_PEEK && proofs[0].0 + proofs[1].0 == 0 && ambiguous.is_none() {
-            break; // no a/b/yyyy date among the first rows: not read further
+            return (DateChoice::default(), true); // no a/b/yyyy date among the first rows: not read further
         }
         line += memchr::memchr_iter(b'\n', &sample[start..end]).count() as u64;
         pos = end;
@@ -475,7 +484,7 @@ fn sample_dates(sample: &[u8], delimiter: u8, column: usize, data_start: usize, 
     let [(days, day_proof), (months, month_proof)] = proofs;
     let first = |p: &Option<(u64, String)>| p.as_ref().map_or(u64::MAX, |p| p.0);
     let day_wins = days > months || (days == months && first(&day_proof) < first(&month_proof));
-    match (day_proof, month_proof) {
+    let choice = match (day_proof, month_proof) {
         (Some((line, text)), _) if day_wins => DateChoice { order: DateOrder::DayFirst, how: DateHow::Sample { line, text } },
         (_, Some((line, text))) => DateChoice { order: DateOrder::MonthFirst, how: DateHow::Sample { line, text } },
         _ => match ambiguous {
@@ -483,7 +492,8 @@ fn sample_dates(sample: &[u8], delimiter: u8, column: usize, data_start: usize, 
             Some(false) => DateChoice { order: DateOrder::MonthFirst, how: DateHow::Assumed },
             None => DateChoice::default(),
         },
-    }
+    };
+    (choice, false)
 }
 
 /// Length of the run of `\r` and `\n` that `text` starts with.
