@@ -144,7 +144,7 @@ code { font-family: var(--_mono); font-size: 0.85em; overflow-wrap: anywhere; wh
 .chart { width: 100%; min-height: 260px; margin-top: 8px; }
 .chart-data { margin-top: 8px; }
 .table-scroll { overflow: auto; max-height: 320px; border: 1px solid var(--_border); border-radius: 8px; margin-top: 8px; }
-#anomaly-table td, #chart-table td { white-space: nowrap; }
+#anomaly-table td, #chart-table td, #hints-table td { white-space: nowrap; }
 #time-card select { font: inherit; color: inherit; background: var(--_surface); border: 1px solid var(--_border); border-radius: 6px; padding: 2px 6px; }
 table { width: 100%; border-collapse: collapse; border-spacing: 0; font-variant-numeric: tabular-nums; font-size: 0.9em; }
 th, td { padding: 7px 11px; border-bottom: 1px solid var(--_border); text-align: start; vertical-align: top; font-weight: 400; }
