@@ -62,7 +62,7 @@ pub use group::day_pairs::PAIR_LIMIT;
 pub use report::campaign_list::{CampaignList, NAME_KEY, PLATFORM_KEY};
 pub use report::platforms::{files_text, platform_totals_csv, PLATFORM_TOTALS_HEADER};
 pub use report::daily::{anomalies_csv, series_csv, ANOMALIES_HEADER, DAILY_HEADER};
-pub use derive::series::{series, within_limit, Series};
+pub use derive::series::{series, within_limit, within_limit_by_spend, Series};
 pub use derive::anomaly::{anomalies, parse_threshold, Anomaly, AnomalyMetric, Threshold};
 pub use agg::daily::{top_by_spend, Daily};
 pub use derive::hints::{budget_hints, BudgetHint, BudgetHints, Hint, HintMetric, HintOptions, HintWindow, DEFAULT_HINT_MIN_CONVERSIONS, DEFAULT_HINT_MIN_SPEND, HIGH, HINT_WINDOWS, LOW, MIN_ELIGIBLE};

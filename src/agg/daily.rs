@@ -64,6 +64,17 @@ struct Pending {
     totals: Totals,
 }
 
+impl Pending {
+    /// Adds `row`'s values. The row's campaign total took them without
+    /// overflow, and a cell's sums are part of it: no overflow here either.
+    #[inline(always)]
+    fn add<R: AcceptedRow>(&mut self, row: &R) {
+        for (t, x) in self.totals.sums.iter_mut().zip(row.values().sums) {
+            *t += x;
+        }
+    }
+}
+
 const EMPTY: Pending = Pending { lo: 0, hi: 0, day: 0, totals: Totals::new([0; crate::schema::totals::SUMS]) };
 
 /// An empty entry of [`DailyCells::runs`]: no row's day is [`NO_DAY`].
@@ -108,12 +119,7 @@ impl DailyCells {
         let at = ((lo ^ hi.rotate_left(23) ^ (day as u32 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as usize;
         let entry = &mut self.cache[at % CACHE];
         if entry.hi == hi && entry.lo == lo && entry.day == day {
-            // The campaign's total took these values without overflow, and
-            // a cell's sums are part of it: no overflow here either.
-            let v = row.values();
-            for (t, x) in entry.totals.sums.iter_mut().zip(v.sums) {
-                *t += x;
-            }
+            entry.add(row);
             return Ok(());
         }
         let old = std::mem::replace(entry, Pending { lo, hi, day, totals: row.values() });
@@ -130,11 +136,7 @@ impl DailyCells {
         };
         match self.runs.get_mut(bit.window()) {
             Some(run) if run.day == day => {
-                // Within the campaign's total, which did not overflow.
-                let v = row.values();
-                for (t, x) in run.totals.sums.iter_mut().zip(v.sums) {
-                    *t += x;
-                }
+                run.add(row);
                 Ok(())
             }
             _ => self.next_run(bit.window(), row, day),
@@ -233,14 +235,22 @@ impl RowSink for DailySink<'_> {
     }
 }
 
+/// Every campaign's total spend and id, highest spend first (ties by id
+/// in byte order): the order the daily series keeps campaigns in when not
+/// all fit, and the chart's top campaigns.
+pub fn by_spend(campaigns: &Table) -> Vec<(u64, Box<[u8]>)> {
+    let mut all: Vec<(u64, Box<[u8]>)> = Vec::with_capacity(campaigns.len());
+    campaigns.for_each(|id, t| all.push((t[Sum::Spend], id.into())));
+    all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    all
+}
+
 /// The top campaigns by total spend (ties by id) whose cells fit `limit`
 /// when each has at most `span` days: the campaigns a capped run keeps
 /// daily cells for on its second pass.
 pub fn top_by_spend(campaigns: &Table, limit: u64, span: u64) -> Vec<String> {
     let keep = (limit / span.max(1)).max(1) as usize;
-    let mut all: Vec<(u64, Box<[u8]>)> = Vec::new();
-    campaigns.for_each(|id, t| all.push((t[Sum::Spend], id.into())));
-    all.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut all = by_spend(campaigns);
     all.truncate(keep);
     all.into_iter().map(|(_, id)| String::from_utf8_lossy(&id).into_owned()).collect()
 }

@@ -10,8 +10,9 @@
 
 use crate::group::day_key::split_day_key;
 use crate::group::table::Table;
-use crate::schema::totals::Totals;
+use crate::schema::totals::{Sum, Totals};
 use crate::text::date::Day;
+use rustc_hash::FxHashMap;
 
 /// One campaign's daily series: its dated cells, sparse; every calendar
 /// day from the first to the last is a day of the series
@@ -113,6 +114,19 @@ pub fn within_limit(all: Vec<Series>, limit: u64, spend: impl Fn(&[u8]) -> u64) 
     }
     kept.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     (kept, Some(count))
+}
+
+/// [`within_limit`] with each campaign's total spend from `campaigns`
+/// (looked up only when the series do not all fit).
+pub fn within_limit_by_spend(all: Vec<Series>, limit: u64, campaigns: &Table) -> (Vec<Series>, Option<usize>) {
+    if all.iter().map(|s| s.len() as u64).sum::<u64>() <= limit {
+        return (all, None);
+    }
+    let mut spend: FxHashMap<Box<[u8]>, u64> = FxHashMap::default();
+    campaigns.for_each(|id, t| {
+        spend.insert(id.into(), t[Sum::Spend]);
+    });
+    within_limit(all, limit, |id| spend.get(id).copied().unwrap_or(0))
 }
 
 #[cfg(test)]

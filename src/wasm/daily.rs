@@ -99,14 +99,10 @@ impl DailyOut {
     /// The series of `merged` (for `plan`), if the plan asked for one.
     pub(super) fn take(plan: &Plan, merged: &mut Partial, asks: super::result::DailyAsks) -> Option<DailyOut> {
         let daily: Daily = merged.daily.take()?;
-        let mut spend: Vec<(u64, Box<[u8]>)> = Vec::new();
-        merged.campaigns.for_each(|id, t| spend.push((t[Sum::Spend], id.into())));
-        spend.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let spend = crate::agg::daily::by_spend(&merged.campaigns);
         let limit = daily.limit;
         let capped = daily.capped.then(|| crate::top_by_spend(&merged.campaigns, limit, daily.span()));
-        let all = crate::series(&daily.cells);
-        let rank: rustc_hash::FxHashMap<&[u8], u64> = spend.iter().map(|(s, id)| (&id[..], *s)).collect();
-        let (series, left_out) = crate::within_limit(all, limit, |id| rank.get(id).copied().unwrap_or(0));
+        let (series, left_out) = crate::within_limit_by_spend(crate::series(&daily.cells), limit, &merged.campaigns);
         let cp1252 = plan.encoding == Encoding::Windows1252;
         Some(DailyOut { series, cp1252, asks, left_out, capped, limit, spend })
     }

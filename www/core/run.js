@@ -460,25 +460,26 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
       // The whole file proves the other order of day and month than the
       // one its first MiB chose (or assumed): the result must not be used;
       // read the file again in that order, as the CLI does.
+      // A second pass over the file with `parseNow`: its read and its result.
+      const readAgain = async (parseNow) => {
+        progress.doneBytes = 0;
+        const again = await readFile(read[0].file, parseNow);
+        giveBack(pool.splice(1));
+        const parts = again.results.map((r) => r.partial);
+        const value = await pool[0].call({ type: 'finish', plan: again.plan, partials: parts, report }, { transfer: parts.map((p) => p.buffer) });
+        return { again, value };
+      };
       const reread = result.summary?.dates?.reread;
       if (reread) {
         const [order, line, text] = reread;
-        progress.doneBytes = 0;
         parse = { ...parse, dateOrder: order, dateReread: [Number(line) + Number(read[0].plan.dataStartLine) - 1, text] };
-        read[0] = await readFile(read[0].file, parse);
-        giveBack(pool.splice(1));
-        const parts = read[0].results.map((r) => r.partial);
-        result = await pool[0].call({ type: 'finish', plan: read[0].plan, partials: parts, report }, { transfer: parts.map((p) => p.buffer) });
+        ({ again: read[0], value: result } = await readAgain(parse));
       }
       // The daily series outgrew its cell limit while read: read the file
       // again, keeping cells only for the top campaigns by spend.
       const only = result.daily?.readAgainFor;
       if (only) {
-        progress.doneBytes = 0;
-        const again = await readFile(read[0].file, { ...parse, daily: { ...parse.daily, only } });
-        giveBack(pool.splice(1));
-        const parts = again.results.map((r) => r.partial);
-        const second = await pool[0].call({ type: 'finish', plan: again.plan, partials: parts, report }, { transfer: parts.map((p) => p.buffer) });
+        const { value: second } = await readAgain({ ...parse, daily: { ...parse.daily, only } });
         for (const key of ['daily', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomalies', 'anomaliesCsv', 'budgetHints', 'budgetHintsCsv']) result[key] = second[key];
         result.daily.readAgainFor = only;
       }

@@ -714,19 +714,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                 return Err(format!("the daily series needs more than {} cells even for the top campaigns; raise --daily-limit", plan.limit));
             }
         }
-        let campaigns = &run.partial.campaigns;
-        let all = adagg::series(&daily.cells);
-        let (series, left) = match all.iter().map(|s| s.len() as u64).sum::<u64>() > plan.limit {
-            // Past the limit: each campaign's spend, looked up once.
-            true => {
-                let mut spends = std::collections::HashMap::new();
-                campaigns.for_each(|c, t| {
-                    spends.insert(c.to_vec(), t[adagg::Sum::Spend]);
-                });
-                adagg::within_limit(all, plan.limit, |id| spends.get(id).copied().unwrap_or(0))
-            }
-            false => (all, None),
-        };
+        let (series, left) = adagg::within_limit_by_spend(adagg::series(&daily.cells), plan.limit, &run.partial.campaigns);
         let cells: usize = series.iter().map(|s| s.len()).sum();
         if let Some(total) = left {
             note += &format!(
