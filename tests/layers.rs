@@ -21,7 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the fast line parser", &["read::fast"]),
     ("the byte-range reader", &["read::range"]),
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job", "run::files"]),
-    ("rankings, series, anomalies", &["derive::rank", "derive::series", "derive::sorted_window", "derive::anomaly", "derive::hints"]),
+    ("rankings, series, anomalies", &["derive::rank", "derive::series", "derive::sorted_window", "derive::float_window", "derive::anomaly", "derive::hints"]),
     ("the report and its text", &["report::csv", "report", "report::campaign_list", "report::platforms", "report::daily", "report::hints", "report::dates"]),
     ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily"]),
 ];

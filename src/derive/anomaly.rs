@@ -21,7 +21,8 @@ use std::cmp::Ordering;
 use num_bigint::BigInt;
 
 use crate::derive::series::Series;
-use crate::derive::sorted_window::SortedWindow;
+use crate::derive::float_window::FloatWindow;
+use crate::derive::sorted_window::{SortedWindow, WindowInt};
 use crate::schema::totals::{Sum, Totals};
 use crate::text::date::Day;
 
@@ -322,19 +323,28 @@ pub fn parse_threshold(text: &str) -> Result<Threshold, String> {
 /// Every flag of every series, sorted by day descending, then campaign id,
 /// then metric (spend, conversions, CTR, CPA).
 ///
-/// Each (series, metric) rolls a [`SortedWindow`] along its days when its
-/// values' cross products fit `i128`, and scores each day from it
-/// ([`rolled_score`]); a day that would overflow there, or a series whose
-/// values are too large for the window, is scored the general way
-/// ([`score`]). Both are exact, so the flags are the same.
+/// Each (series, metric) rolls a [`FloatWindow`] along its days, and a day
+/// it shows surely below the threshold is done (most days). Other days
+/// are scored exactly: each (series, metric) also rolls a [`SortedWindow`] — in
+/// `i64` when its values' cross products fit there, else in `i128` — and
+/// scores each day from it ([`rolled_score`]); a day that would overflow
+/// `i64` is tried again in `i128`, and one that would overflow that too,
+/// or a series whose values are too large for any window, is scored the
+/// general way ([`score`]). All are exact, so the flags are the same.
+///
+/// The window holds each value n / d as n / (d / g), with g the common
+/// factor of the series' denominators (spend's micro-units): values all
+/// scaled alike have the same z, and smaller numbers fit `i64` more often.
 pub fn anomalies(series: &[Series], threshold: &Threshold) -> Vec<Anomaly> {
     let small_threshold = match (i128::try_from(&threshold.0 .0), i128::try_from(&threshold.0 .1)) {
         (Ok(n), Ok(d)) => Some((n, d)),
         _ => None,
     };
+    let float_threshold = small_threshold.map(|(n, d)| n as f64 / d as f64);
     let threshold = &threshold.0;
     let mut out = Vec::new();
     let mut window: Vec<Frac<i128>> = Vec::with_capacity(WINDOW);
+    let mut wide = SortedWindow::<i128>::default();
     for s in series {
         let days = s.dense();
         for metric in AnomalyMetric::ALL {
@@ -343,21 +353,42 @@ pub fn anomalies(series: &[Series], threshold: &Threshold) -> Vec<Anomaly> {
             // rows count as 0 for spend and conversions.
             let empty = metric.counts_empty_days().then_some((0, 1));
             let entry = |v: Option<Frac<i128>>| v.or(empty);
-            let (n_max, d_max) = values.iter().filter_map(|&v| entry(v)).fold((0, 1), |(n, d), (a, b)| (a.max(n), b.max(d)));
-            let mut rolled = SortedWindow::new(n_max, d_max);
+            let g = values.iter().flatten().fold(0, |g, &(_, d)| WindowInt::gcd(g, d)).max(1);
+            // Each day's entry with its denominator over g (0 stays 0 / 1), and as a float.
+            let scaled: Vec<Option<Frac<i128>>> = values
+                .iter()
+                .map(|&v| match v {
+                    Some((n, d)) => Some((n, d / g)),
+                    None => empty,
+                })
+                .collect();
+            let floats: Vec<f64> = scaled.iter().map(|v| v.map_or(f64::NAN, |(n, d)| n as f64 / d as f64)).collect();
+            let (n_max, d_max) = scaled.iter().flatten().fold((0, 1), |(n, d), &(a, b)| (a.max(n), b.max(d)));
+            let mut rolled = Rolled::new(n_max, d_max);
+            let mut quick = FloatWindow::new();
             for (i, x) in values.iter().enumerate() {
-                if let Some(w) = &mut rolled {
-                    // The window of day i: days i − WINDOW..i.
-                    if let Some(v) = i.checked_sub(1).and_then(|j| entry(values[j])) {
+                // The window of day i: days i − WINDOW..i.
+                if let Some(j) = i.checked_sub(1).filter(|&j| scaled[j].is_some()) {
+                    quick.insert(floats[j]);
+                    if let (Some(w), Some(v)) = (&mut rolled, scaled[j]) {
                         w.insert(v);
                     }
-                    if let Some(v) = i.checked_sub(WINDOW + 1).and_then(|j| entry(values[j])) {
+                }
+                if let Some(j) = i.checked_sub(WINDOW + 1).filter(|&j| scaled[j].is_some()) {
+                    quick.remove(floats[j]);
+                    if let (Some(w), Some(v)) = (&mut rolled, scaled[j]) {
                         w.remove(v);
                     }
                 }
                 let Some(x) = *x else { continue };
-                let score = match rolled.as_mut().and_then(|w| rolled_score(w, x, threshold, small_threshold)) {
-                    Some(score) => score,
+                // Fewer than MIN_VALUES values: no z, no flag.
+                if quick.count() < MIN_VALUES || float_threshold.is_some_and(|t| quick.surely_below(floats[i], t)) {
+                    continue;
+                }
+                let rolled_score = rolled.as_mut().and_then(|w| w.score((x.0, x.1 / g), threshold, small_threshold, &mut wide));
+                let score = match rolled_score {
+                    // Value and median back in the day's scale.
+                    Some(score) => score.map(|s| Score { value: (x.0.into(), x.1.into()), median: (s.median.0, s.median.1 * g), z: s.z }),
                     None => {
                         window.clear();
                         window.extend(values[i.saturating_sub(WINDOW)..i].iter().filter_map(|&v| entry(v)));
@@ -374,16 +405,67 @@ pub fn anomalies(series: &[Series], threshold: &Threshold) -> Vec<Anomaly> {
     out
 }
 
+/// A (series, metric)'s rolled window, in the smallest integers its
+/// values' cross products fit.
+enum Rolled {
+    Small(SortedWindow<i64>),
+    Big(SortedWindow<i128>),
+}
+
+impl Rolled {
+    /// A window for values n / d with n ≤ `n_max`, d ≤ `d_max`; `None`
+    /// when their cross products do not fit `i128`.
+    fn new(n_max: i128, d_max: i128) -> Option<Rolled> {
+        if let (Ok(n), Ok(d)) = (i64::try_from(n_max), i64::try_from(d_max)) {
+            if let Some(w) = SortedWindow::new(n, d) {
+                return Some(Rolled::Small(w));
+            }
+        }
+        SortedWindow::new(n_max, d_max).map(Rolled::Big)
+    }
+
+    fn insert(&mut self, (n, d): Frac<i128>) {
+        match self {
+            // Within the bounds the window was made for.
+            Rolled::Small(w) => w.insert((n as i64, d as i64)),
+            Rolled::Big(w) => w.insert((n, d)),
+        }
+    }
+
+    fn remove(&mut self, (n, d): Frac<i128>) {
+        match self {
+            Rolled::Small(w) => w.remove((n as i64, d as i64)),
+            Rolled::Big(w) => w.remove((n, d)),
+        }
+    }
+
+    /// [`rolled_score`] of `x`, in `i128` (the window copied into `wide`)
+    /// when `i64` overflows; `None` when `i128` does too.
+    fn score(&mut self, x: Frac<i128>, threshold: &Frac<BigInt>, small: Option<Frac<i128>>, wide: &mut SortedWindow<i128>) -> Option<Option<Score>> {
+        match self {
+            Rolled::Small(w) => {
+                let x64 = (i64::try_from(x.0).ok()?, i64::try_from(x.1).ok()?);
+                if let Some(score) = rolled_score(w, x64, threshold, small) {
+                    return Some(score);
+                }
+                w.widen_into(wide);
+                rolled_score(wide, x, threshold, small)
+            }
+            Rolled::Big(w) => rolled_score(w, x, threshold, small),
+        }
+    }
+}
+
 /// [`score`] of `x` against the values in `w`, and only when |z| ≥
-/// `threshold` (else `Some(None)`, as for a day without a z): in `i128`
-/// up to z's last products, which are in big integers when they would not
+/// `threshold` (else `Some(None)`, as for a day without a z): in `T` up
+/// to z's last products, which are in big integers when they would not
 /// fit (`small`: the threshold in `i128`, if it fits); `None` when an
 /// earlier step would overflow. The same formulas as
 /// [`score_in`]'s, so the same z: the median in lowest terms, MAD as the
 /// deviations' median over the median's denominator, meanAD as their sum
 /// over the count (the sum over the least common multiple of the
 /// denominators: the same value as the product's).
-fn rolled_score(w: &mut SortedWindow, x: Frac<i128>, threshold: &Frac<BigInt>, small: Option<Frac<i128>>) -> Option<Option<Score>> {
+fn rolled_score<T: WindowInt>(w: &mut SortedWindow<T>, x: Frac<T>, threshold: &Frac<BigInt>, small: Option<Frac<i128>>) -> Option<Option<Score>> {
     if w.count() < MIN_VALUES {
         return Some(None);
     }
@@ -391,36 +473,37 @@ fn rolled_score(w: &mut SortedWindow, x: Frac<i128>, threshold: &Frac<BigInt>, s
     let mad = w.deviation_median(m)?;
     let b = x.0.checked_mul(m.1)?.checked_sub(m.0.checked_mul(x.1)?)?;
     // z = (n, d) as in `score_in`, with MAD = mad / D or meanAD = sum / (count·D).
-    let (n, d) = if mad.0 != 0 {
-        ((6745, b, mad.1), (10_000, x.1, mad.0))
+    let of = |v: i128| T::try_from(v).ok();
+    let (n, d) = if mad.0 != T::ZERO {
+        ((of(6745)?, b, mad.1), (of(10_000)?, x.1, mad.0))
     } else {
         let sum = w.deviation_sum()?;
-        if sum.0 == 0 {
+        if sum.0 == T::ZERO {
             return Some(None);
         }
-        ((10_000 * w.count() as i128, b, sum.1), (12_533, x.1, sum.0))
+        ((of(10_000 * w.count() as i128)?, b, sum.1), (of(12_533)?, x.1, sum.0))
     };
-    let product = |(a, b, c): (i128, i128, i128)| a.checked_mul(b)?.checked_mul(c);
+    let product = |(a, b, c): (T, T, T)| a.checked_mul(b)?.checked_mul(c);
     let z = match (product(n), product(d)) {
-        // In i128 when it fits, and the threshold too: most days are not flagged.
+        // In T when it fits, and the threshold too: most days are not flagged.
         (Some(zn), Some(zd)) => {
-            if let Some(t) = small {
+            if let Some(t) = small.and_then(|(tn, td)| Some((of(tn)?, of(td)?))) {
                 match (zn.checked_abs().and_then(|a| a.checked_mul(t.1)), t.0.checked_mul(zd)) {
                     (Some(l), Some(r)) if l < r => return Some(None),
                     _ => {}
                 }
             }
-            (BigInt::from(zn), BigInt::from(zd))
+            (BigInt::from(zn.into()), BigInt::from(zd.into()))
         }
         _ => {
-            let big = |(a, b, c): (i128, i128, i128)| BigInt::from(a) * BigInt::from(b) * BigInt::from(c);
+            let big = |(a, b, c): (T, T, T)| BigInt::from(a.into()) * BigInt::from(b.into()) * BigInt::from(c.into());
             (big(n), big(d))
         }
     };
     if !flagged(&z, threshold) {
         return Some(None);
     }
-    Some(Some(Score { value: (x.0.into(), x.1.into()), median: (m.0.into(), m.1.into()), z }))
+    Some(Some(Score { value: (x.0.into().into(), x.1.into().into()), median: (m.0.into().into(), m.1.into().into()), z }))
 }
 
 #[cfg(test)]
@@ -610,6 +693,20 @@ mod year_tests {
             let text = |v: &[Anomaly]| crate::report::daily::anomalies_csv(v, false);
             assert_eq!(text(&rolled), text(&general));
         }
+    }
+
+    /// A z exactly at the threshold is flagged (|z| ≥ t): the quick float
+    /// test must leave such a day to the exact way. Conversions 3, 1, 2, 9,
+    /// 8, 7, 6, 5, 4 then 15: median 5, MAD 2, z = 0.6745 · 10 / 2 = 3.3725.
+    #[test]
+    fn a_z_equal_to_the_threshold_is_flagged() {
+        let conv = [3, 1, 2, 9, 8, 7, 6, 5, 4, 15];
+        let cells: Vec<(Day, Totals)> = conv.iter().enumerate().map(|(d, &c)| (d as Day, Totals::required([1000, 10, 5_000_000, c]))).collect();
+        let s = [Series { id: b"C"[..].into(), first: 0, cells }];
+        let conversions = |t: &str| anomalies(&s, &parse_threshold(t).unwrap()).into_iter().filter(|a| a.metric == AnomalyMetric::Conversions).count();
+        assert_eq!(conversions("3.3725"), 1);
+        assert_eq!(conversions("3.372499"), 1);
+        assert_eq!(conversions("3.372501"), 0);
     }
 
     /// Day 6 has 6 days before it: no flag whatever its value; the first

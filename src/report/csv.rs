@@ -6,7 +6,7 @@ use crate::derive::rank::Ranked;
 pub use crate::schema::columns::HEADER;
 pub use crate::schema::columns::{KPI_HEADER, NAME_HEADER};
 use crate::schema::columns::{Column, Value, KPI_COLUMNS, RANKING_COLUMNS};
-use crate::schema::metric::format_sum;
+use crate::schema::metric::{format_sum, push_sum};
 
 /// One cell of a ranked row, as text (the id unquoted).
 pub fn cell(column: &Column, r: &Ranked) -> String {
@@ -35,6 +35,20 @@ pub fn shown_cell(column: &Column, r: &Ranked, revenue: bool) -> String {
     match column.needs_optional() && (!revenue || r.revenue_absent) {
         true => String::new(),
         false => cell(column, r),
+    }
+}
+
+/// [`shown_cell`] appended to `out`, for a column that is a sum or a
+/// metric (ids are written as CSV fields: [`push_csv_text_field`]).
+#[inline]
+pub fn push_shown_cell(out: &mut String, column: &Column, r: &Ranked, revenue: bool) {
+    if column.needs_optional() && (!revenue || r.revenue_absent) {
+        return;
+    }
+    match column.value {
+        Value::Id => out.push_str(&String::from_utf8_lossy(&r.campaign_id)),
+        Value::Sum(sum) => push_sum(out, sum, &r.totals),
+        Value::Metric(m) => m.push(out, &r.totals),
     }
 }
 
@@ -101,7 +115,7 @@ fn columns_csv(columns: &[Column], rows: &[Ranked], revenue: bool, names: bool, 
                         push_csv_text_field(&mut out, r.name.as_deref().unwrap_or(&[]));
                     }
                 }
-                _ => out.push_str(&shown_cell(column, r, revenue)),
+                _ => push_shown_cell(&mut out, column, r, revenue),
             }
         }
         out.push('\n');

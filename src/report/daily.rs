@@ -6,10 +6,10 @@
 use crate::derive::anomaly::{format_frac, Anomaly};
 use crate::derive::rank::Ranked;
 use crate::derive::series::Series;
-use crate::report::csv::{push_csv_text_field, shown_cell};
+use crate::report::csv::{push_csv_text_field, push_shown_cell};
 use crate::schema::columns::KPI_COLUMNS;
 use crate::schema::totals::Totals;
-use crate::text::date::format_day;
+use crate::text::date::{format_day, push_day};
 use crate::text::transcode::decode_windows_1252;
 
 /// Header of `daily.csv` and the rolling files.
@@ -45,11 +45,11 @@ pub fn series_csv(series: &[Series], window: usize, revenue: bool, cp1252: bool)
         for (i, totals) in sums.into_iter().enumerate() {
             push_csv_text_field(&mut out, &id);
             out.push(',');
-            out.push_str(&format_day(s.day(i)));
+            push_day(&mut out, s.day(i));
             row.totals = totals;
             for column in &KPI_COLUMNS[1..] {
                 out.push(',');
-                out.push_str(&shown_cell(column, &row, revenue));
+                push_shown_cell(&mut out, column, &row, revenue);
             }
             out.push('\n');
         }

@@ -159,31 +159,80 @@ impl Metric {
     /// The value as written: `decimals` places, half away from zero; empty
     /// when the metric is not defined.
     pub fn format(&self, t: &Totals) -> String {
-        if !self.defined(t) {
-            return String::new();
+        let mut out = String::new();
+        self.push(&mut out, t);
+        out
+    }
+
+    /// [`format`](Self::format), appended to `out`.
+    #[inline]
+    pub fn push(&self, out: &mut String, t: &Totals) {
+        if self.defined(t) {
+            let (n, d) = self.ratio(t);
+            push_ratio(out, n, d, self.decimals);
         }
-        let (n, d) = self.ratio(t);
-        format_ratio(n, d, self.decimals)
     }
 }
 
 /// `num / den` rounded half away from zero to `decimals` places (den > 0).
 pub fn format_ratio(num: u128, den: u128, decimals: u32) -> String {
-    let scale = 10u128.pow(decimals);
-    let scaled = (num * scale * 2 + den) / (den * 2);
-    let (int, frac) = (scaled / scale, scaled % scale);
-    if decimals == 0 {
-        return int.to_string();
+    let mut out = String::new();
+    push_ratio(&mut out, num, den, decimals);
+    out
+}
+
+/// [`format_ratio`], appended to `out` (no allocation: the daily files
+/// write hundreds of thousands of cells).
+pub fn push_ratio(out: &mut String, num: u128, den: u128, decimals: u32) {
+    let scale = 10u64.pow(decimals);
+    // floor((2·num·scale + den) / (2·den)): half up, for non-negative values.
+    // In 64 bits when it fits (most cells): one division instruction, where
+    // 128 bits is a call (and in wasm a slow one).
+    let small = match (u64::try_from(num), u64::try_from(den)) {
+        (Ok(n), Ok(d)) => n.checked_mul(scale * 2).and_then(|t| t.checked_add(d)).zip(d.checked_mul(2)).map(|(t, twice)| t / twice),
+        _ => None,
+    };
+    let scaled = small.map_or_else(|| (num * u128::from(scale) * 2 + den) / (den * 2), u128::from);
+    let (int, frac) = match u64::try_from(scaled) {
+        Ok(v) => (u128::from(v / scale), v % scale),
+        Err(_) => (scaled / u128::from(scale), (scaled % u128::from(scale)) as u64),
+    };
+    match u64::try_from(int) {
+        Ok(v) => out.push_str(itoa::Buffer::new().format(v)),
+        Err(_) => out.push_str(itoa::Buffer::new().format(int)),
     }
-    format!("{int}.{frac:0width$}", width = decimals as usize)
+    if decimals > 0 {
+        out.push('.');
+        push_padded(out, frac, decimals);
+    }
+}
+
+/// `v` (below 10^`width`) with `width` digits, zero-padded.
+pub fn push_padded(out: &mut String, mut v: u64, width: u32) {
+    let mut buf = [b'0'; 20];
+    let width = width as usize;
+    for b in buf[..width].iter_mut().rev() {
+        *b = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    debug_assert_eq!(v, 0, "wider than {width} digits");
+    out.extend(buf[..width].iter().map(|&b| char::from(b)));
 }
 
 /// A sum as written: units as an integer, money with 2 decimals (half
 /// away from zero).
 pub fn format_sum(sum: Sum, t: &Totals) -> String {
+    let mut out = String::new();
+    push_sum(&mut out, sum, t);
+    out
+}
+
+/// [`format_sum`], appended to `out`.
+#[inline]
+pub fn push_sum(out: &mut String, sum: Sum, t: &Totals) {
     match sum.scale() {
-        1 => sum.of(t).to_string(),
-        scale => format_ratio(u128::from(sum.of(t)), u128::from(scale), 2),
+        1 => out.push_str(itoa::Buffer::new().format(sum.of(t))),
+        scale => push_ratio(out, u128::from(sum.of(t)), u128::from(scale), 2),
     }
 }
 

@@ -130,8 +130,22 @@ pub fn civil_from_day(day: Day) -> (i32, u32, u32) {
 
 /// `YYYY-MM-DD` for a day number.
 pub fn format_day(day: Day) -> String {
+    let mut out = String::with_capacity(10);
+    push_day(&mut out, day);
+    out
+}
+
+/// [`format_day`], appended to `out`.
+pub fn push_day(out: &mut String, day: Day) {
     let (y, m, d) = civil_from_day(day);
-    format!("{y:04}-{m:02}-{d:02}")
+    if !(0..=9999).contains(&y) {
+        out.push_str(&format!("{y:04}-{m:02}-{d:02}"));
+        return;
+    }
+    let y = y as u32;
+    let digit = |v: u32| b'0' + (v % 10) as u8;
+    let text = [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), b'-', digit(m / 10), digit(m), b'-', digit(d / 10), digit(d)];
+    out.extend(text.iter().map(|&b| char::from(b)));
 }
 
 fn is_leap(year: u32) -> bool {
