@@ -67,7 +67,7 @@ pub use derive::anomaly::{anomalies, parse_threshold, Anomaly, AnomalyMetric, Th
 pub use agg::daily::{top_by_spend, Daily};
 pub use derive::hints::{budget_hints, BudgetHint, BudgetHints, Hint, HintMetric, HintOptions, HintWindow, DEFAULT_HINT_MIN_CONVERSIONS, DEFAULT_HINT_MIN_SPEND, HIGH, HINT_WINDOWS, LOW, MIN_ELIGIBLE};
 pub use report::hints::{budget_hint_cells, budget_hints_csv, budget_hints_text, BUDGET_HINTS_HEADER};
-pub use read::plan::{DailyPlan, DEFAULT_DAILY_LIMIT};
+pub use read::plan::{DailyPlan, BROWSER_DAILY_LIMIT, DEFAULT_DAILY_LIMIT};
 pub use derive::rank::{parse_minimum, parse_rank, rank, top_k, Guardrails, RankSpec, Ranked, Ranking, TopK};
 pub use report::{aggregate_bytes, rejected_records, rejected_row, rejected_row_tail, QualitySummary, Report, ReportOptions, Summary, REJECTED_HEADER};
 pub use run::split::{align, first_pass, run_range_in_memory, run_ranges, split_points, Align, Pass, RangeResult, Span};

@@ -292,7 +292,7 @@ export interface AggregateOptions {
   anomalies?: boolean | { threshold?: string | number };
   /** Budget hints (heuristics; implies `daily`): `true` for the defaults (spend ≥ 100.00 and conversions ≥ 10 in each window), or the minimums as text. */
   hints?: boolean | { minSpend?: string | number; minConversions?: string | number };
-  /** Most (campaign, day) cells kept (default 50,000,000); past it, the series of the top campaigns by spend only (the file is read again). */
+  /** Most (campaign, day) cells kept (default 2,000,000 in the browser: each cell is a row of three CSV files held by the tab; the CLI's default is 50,000,000); past it, the series of the top campaigns by spend only (the file is read again). */
   dailyLimit?: number;
   /** pkg-daily's adagg_wasm.js (or .wasm) hosted elsewhere, for runs with `daily` or `anomalies`. */
   dailyWasmUrl?: string | URL;

@@ -171,16 +171,31 @@ pub struct Plan {
 /// The default cell limit: 50 M (campaign, day) cells.
 pub const DEFAULT_DAILY_LIMIT: u64 = 50_000_000;
 
+/// The default cell limit in a browser tab: 2 M cells. Each day of a
+/// series becomes a row of `daily.csv` and of both rolling files (about
+/// 220 bytes together, held as Blobs by the tab) besides its sums in the
+/// merging worker's wasm memory (at most 4 GB); 50 M would be some 11 GB
+/// of CSV, a crashed tab. `dailyLimit` raises it.
+pub const BROWSER_DAILY_LIMIT: u64 = 2_000_000;
+
 /// What a run keeps of the daily series (issue 16): the plan carries
 /// it to every range, in every shell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(target_arch = "wasm32", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(target_arch = "wasm32", serde(rename_all = "camelCase"))]
 pub struct DailyPlan {
-    /// At most this many (campaign, day) cells.
+    /// At most this many (campaign, day) cells (from JS: absent for
+    /// [`BROWSER_DAILY_LIMIT`]).
+    #[cfg_attr(target_arch = "wasm32", serde(default = "browser_daily_limit"))]
     pub limit: u64,
     /// Only these campaigns' cells (the second pass past the limit).
     pub only: Option<Vec<String>>,
+}
+
+/// [`BROWSER_DAILY_LIMIT`], for serde.
+#[cfg(target_arch = "wasm32")]
+fn browser_daily_limit() -> u64 {
+    BROWSER_DAILY_LIMIT
 }
 
 impl Default for DailyPlan {

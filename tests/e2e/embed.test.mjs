@@ -974,3 +974,40 @@ test('widget attribute over-time: a generated year with incidents; the chart and
   await page.locator('#widget-a').screenshot({ path: join(REPO, 'test-results', 'widget-over-time.png') });
   await page.close();
 });
+
+test('aggregateFile() daily cell limit: the browser default is stated (2,000,000); past a smaller dailyLimit the series are the top campaigns by spend, read again, equal to the CLI\'s --daily-limit', async () => {
+  const file = join(dir, 'daily-limit.csv');
+  await execFileP(join(REPO, 'target', 'release', 'gen'), ['--rows', '40000', '--campaigns', '12', '--seed', '7', '--quiet', '--output', file]);
+  const csv = (await readFile(file)).toString();
+  const page = await openEmbed();
+  const got = await page.evaluate(async (csv) => {
+    const { aggregateFile } = await import('./adagg.js');
+    const file = new File([csv], 'daily-limit.csv', { type: 'text/csv' });
+    const text = async (blob) => (blob ? await blob.text() : null);
+    const all = await aggregateFile(file, { daily: true, workers: 2 });
+    // 1,000 cells: fewer than one range holds, so each range drops its
+    // cells and the file is read again for the top campaigns.
+    const capped = await aggregateFile(file, { daily: true, dailyLimit: 1000, workers: 2 });
+    let bad = null;
+    try {
+      await aggregateFile(file, { daily: true, dailyLimit: 0 });
+    } catch (e) {
+      bad = { kind: e.kind, message: e.message };
+    }
+    const pick = (r) => ({ limit: r.daily.limit, days: r.daily.days, campaigns: r.daily.campaigns, leftOutOf: r.daily.leftOutOf, readAgainFor: r.daily.readAgainFor });
+    return { all: pick(all), capped: pick(capped), cappedCsv: await text(capped.dailyCsv), bad };
+  }, csv);
+  assert.equal(got.all.limit, 2_000_000, 'the browser default, from the core');
+  assert.equal(got.all.leftOutOf, null, 'nothing left out under the default');
+  assert.equal(got.all.readAgainFor, null);
+  assert.equal(got.all.campaigns, 12);
+  assert.equal(got.capped.limit, 1000);
+  assert.ok(got.capped.days <= 1000 && got.capped.days > 0, JSON.stringify(got.capped));
+  assert.ok(got.capped.readAgainFor?.length >= got.capped.campaigns && got.capped.campaigns > 0 && got.capped.campaigns < 12, JSON.stringify(got.capped));
+  const want = await cliOutput(file, join(dir, 'cli-daily-limit'), ['--daily', '--daily-limit', '1000']);
+  assert.equal(got.cappedCsv, want.files['daily.csv'].toString(), 'the same top campaigns as the CLI');
+  assert.equal(got.bad?.kind, 'input');
+  assert.match(got.bad?.message ?? '', /dailyLimit must be a whole number/);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});

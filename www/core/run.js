@@ -120,7 +120,9 @@ function reportOptions({ top, rank, min, allCampaigns, anomalies, hints }) {
 /** The daily series the sniff asks for (issue 16), or undefined. */
 function dailyOptions({ daily, anomalies, hints, dailyLimit }) {
   if (!daily && (anomalies == null || anomalies === false) && (hints == null || hints === false)) return undefined;
-  const limit = dailyLimit == null ? 50_000_000 : Number(dailyLimit);
+  // No limit given: the core's browser default (BROWSER_DAILY_LIMIT in src/read/plan.rs).
+  if (dailyLimit == null) return { only: null };
+  const limit = Number(dailyLimit);
   if (!Number.isInteger(limit) || limit < 1) throw withKind(new RangeError(`dailyLimit must be a whole number of at least 1 (got ${String(dailyLimit)}).`), 'input');
   return { limit, only: null };
 }
