@@ -1084,6 +1084,32 @@ test('over time: daily series, windows and anomalies in the page equal the CLI; 
     const row = await page.$$eval('#chart-table tbody tr', (trs, date) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)).find((r) => r[0] === date), date);
     assert.equal(row?.at(-1), 'yes', `${id} ${date} marked on the chart`);
   }
+  // Several campaigns on one chart: each compared campaign's column is its
+  // own daily line (the same numbers as when it is the one shown).
+  const columnOf = async (label) => {
+    const header = await page.$$eval('#chart-table thead th', (ths) => ths.map((t) => t.textContent));
+    const at = header.indexOf(label);
+    assert.ok(at > 0, `${label} in ${header}`);
+    return new Map(await page.$$eval('#chart-table tbody tr', (trs, at) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[at].textContent]), at));
+  };
+  const [first] = incidents[0];
+  const others = (await page.$$eval('#chart-compare option', (os) => os.map((o) => o.value))).filter((v) => v !== first).slice(0, 2);
+  assert.equal(others.length, 2);
+  await page.selectOption('#chart-metric', 'ctr');
+  await page.selectOption('#chart-campaign', first);
+  await page.selectOption('#chart-compare', others);
+  const metricLabel = await page.$eval('#chart-metric', (s) => s.selectedOptions[0].textContent);
+  const compared = await Promise.all(others.map((o) => columnOf(`${o}: ${metricLabel}`)));
+  assert.ok((await columnOf(`${first}: ${metricLabel}`)).size > 300, 'the first campaign too');
+  await page.locator('#time-card').screenshot({ path: join(REPO, 'test-results', 'over-time-compared.png') });
+  await page.selectOption('#chart-compare', []);
+  for (const [i, o] of others.entries()) {
+    await page.selectOption('#chart-campaign', o);
+    const alone = await columnOf(metricLabel);
+    for (const [date, v] of alone) assert.equal(compared[i].get(date), v, `${o} ${date}`);
+    assert.ok(alone.size > 300);
+  }
+  await page.selectOption('#chart-campaign', first);
   await page.locator('#time-card').screenshot({ path: join(REPO, 'test-results', 'over-time.png') });
   assert.ok(await page.locator('#chart canvas').count() > 0, 'a chart canvas');
   console.error(`over time: chart drawn ${drawnMs} ms after the click (the run ended ${doneAt - t0} ms after it)`);

@@ -32,6 +32,8 @@ function colors(node) {
   const v = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
   return {
     lines: [v('--adagg-chart-1', v('--adagg-accent', '#2563eb')), v('--adagg-chart-2', '#16a34a'), v('--adagg-chart-3', '#9333ea')],
+    // Campaigns compared with the first one: one more colour each (cycled).
+    others: [v('--adagg-chart-4', '#ea580c'), v('--adagg-chart-5', '#0891b2'), v('--adagg-chart-6', '#be185d'), v('--adagg-chart-7', '#4d7c0f'), v('--adagg-chart-8', '#7c3aed')],
     flag: v('--adagg-chart-flag', v('--adagg-danger', '#dc2626')),
     axis: v('--adagg-muted', v('--muted', '#64748b')),
   };
@@ -48,6 +50,7 @@ export function buildTimeCard({ heading = 'h3' } = {}) {
     text: h('p', { className: 'ranking-note', id: 'time-text' }),
     metric: h('select', { id: 'chart-metric' }),
     campaign: h('select', { id: 'chart-campaign' }),
+    compare: h('select', { id: 'chart-compare', multiple: true, size: 3 }),
     w7: h('input', { type: 'checkbox', id: 'chart-7d' }),
     w28: h('input', { type: 'checkbox', id: 'chart-28d' }),
     chart: h('div', { id: 'chart', className: 'chart', role: 'img', 'aria-label': 'Daily chart; the same data is in the table below' }),
@@ -91,6 +94,7 @@ export function buildTimeCard({ heading = 'h3' } = {}) {
     (els.controls = h('div', { className: 'settings chart-settings' }, [
       h('label', { for: 'chart-metric', text: 'Show' }), els.metric,
       h('label', { for: 'chart-campaign', text: 'for' }), els.campaign,
+      h('label', { for: 'chart-compare', text: 'compared with' }), els.compare,
       label(els.w7, '7-day window'), label(els.w28, '28-day window'),
       els.png, els.csv,
     ])),
@@ -236,6 +240,8 @@ export function renderTime(els, result, setDownload, onOffer = null) {
     h('option', { value: '', text: 'All campaigns (total)' }),
     ...daily.top.map((c) => h('option', { value: c.campaignId, text: c.campaignId })),
   );
+  // Other campaigns drawn alongside (daily lines of the same KPI).
+  els.compare.replaceChildren(...daily.top.map((c) => h('option', { value: c.campaignId, text: c.campaignId })));
   // First look: the newest flagged day's campaign and metric, if any.
   const first = flags.find((a) => daily.top.some((c) => c.campaignId === a.campaignId));
   if (first) {
@@ -250,17 +256,24 @@ export function renderTime(els, result, setDownload, onOffer = null) {
     const metric = metrics.find((m) => m.key === els.metric.value) ?? metrics[0];
     const id = els.campaign.value;
     const c = daily.top.find((t) => t.campaignId === id);
-    // The campaign's days on the whole date axis (null outside its series).
-    const pad = (values) => {
-      if (!c) return values;
+    // A campaign's days on the whole date axis (null outside its series).
+    const padOf = (camp) => (values) => {
+      if (!camp) return values;
       const out = new Array(xs.length).fill(null);
-      for (let i = 0; i < values.length; i++) out[c.offset + i] = values[i];
+      for (let i = 0; i < values.length; i++) out[camp.offset + i] = values[i];
       return out;
     };
+    const pad = padOf(c);
     const sums = c ? c.sums : daily.total;
-    const lines = [{ label: metric.label, values: pad(metricOf(metric, sums)) }];
+    const comparing = [...els.compare.selectedOptions].some((o) => o.value !== id);
+    const lines = [{ label: comparing ? `${id || 'All campaigns'}: ${metric.label}` : metric.label, values: pad(metricOf(metric, sums)) }];
     if (els.w7.checked) lines.push({ label: `${metric.label}, 7 days`, values: pad(metricOf(metric, sums, 7)) });
     if (els.w28.checked) lines.push({ label: `${metric.label}, 28 days`, values: pad(metricOf(metric, sums, 28)) });
+    const own = lines.length; // the first campaign's lines (the theme's colours)
+    for (const option of els.compare.selectedOptions) {
+      const other = daily.top.find((t) => t.campaignId === option.value);
+      if (other && other !== c) lines.push({ label: `${other.campaignId}: ${metric.label}`, values: padOf(other)(metricOf(metric, other.sums)) });
+    }
     // Flagged days of this campaign and metric: points on the daily line.
     const marks = new Array(xs.length).fill(null);
     if (c && metric.anomaly) {
@@ -271,7 +284,7 @@ export function renderTime(els, result, setDownload, onOffer = null) {
     }
     const series = [
       {},
-      ...lines.map((l, i) => ({ label: l.label, stroke: theme.lines[i], width: i ? 1.5 : 1, spanGaps: false })),
+      ...lines.map((l, i) => ({ label: l.label, stroke: i < own ? theme.lines[i] : theme.others[(i - own) % theme.others.length], width: i && i < own ? 1.5 : 1, spanGaps: false })),
       { label: 'Flagged', stroke: theme.flag, width: 0, points: { show: true, size: 9, fill: theme.flag } },
     ];
     const data = [xs, ...lines.map((l) => l.values), marks];
@@ -296,7 +309,7 @@ export function renderTime(els, result, setDownload, onOffer = null) {
   const onPng = () => savePng(els.chart, 'chart.png');
   const onBarsPng = () => savePng(els.bars, 'ranking_chart.png');
   const bars = drawRankingBars(els, result.rankings?.find((r) => r.rows.length > 0), theme, setDownload);
-  const controls = [els.metric, els.campaign, els.w7, els.w28];
+  const controls = [els.metric, els.campaign, els.compare, els.w7, els.w28];
   for (const el of controls) el.addEventListener('change', draw);
   els.png.addEventListener('click', onPng);
   els.barsPng.addEventListener('click', onBarsPng);
