@@ -1021,3 +1021,38 @@ fn date_order_detected_and_read_again() {
     let run = adagg(&["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--date-order", "ymd"]);
     assert_eq!(run.status.code(), Some(1));
 }
+
+/// Past `--daily-limit` the file is read again keeping the top campaigns
+/// by spend, in a Windows-1252 file too: an id with a non-ASCII byte
+/// (`Caf\xE9`, the top spender) keeps its series (its id went through the
+/// second pass as text and back to the file's byte). Hand-checked: 4
+/// campaigns × 10 days = 40 cells, limit 20 → the top 2 campaigns' 20 days,
+/// each day's row as in the uncapped run.
+#[test]
+fn daily_limit_keeps_the_top_campaigns_in_a_windows_1252_file() {
+    let dir = tmpdir("daily-limit-cp1252");
+    let mut csv: Vec<u8> = b"campaign_id,date,impressions,clicks,spend,conversions\n".to_vec();
+    for day in 1..=10 {
+        for (id, spend) in [(&b"Caf\xE9"[..], 900), (b"B", 500), (b"C", 300), (b"D", 100)] {
+            csv.extend_from_slice(id);
+            csv.extend_from_slice(format!(",2025-01-{day:02},1000,{},{spend}.00,{}\n", 10 + day, day % 3).as_bytes());
+        }
+    }
+    let input = dir.join("in.csv");
+    std::fs::write(&input, &csv).unwrap();
+    let (all, capped) = (dir.join("all"), dir.join("capped"));
+    for (out, extra) in [(&all, vec![]), (&capped, vec!["--daily-limit", "20"])] {
+        let mut args = vec!["-i", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--daily", "-t", "2"];
+        args.extend(extra);
+        let o = adagg(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        if out == &capped {
+            let summary = String::from_utf8_lossy(&o.stdout);
+            assert!(summary.contains("over 20 cells: kept for the top 2 campaigns by spend (of 4)"), "{summary}");
+        }
+    }
+    let (all, capped) = (read(&all.join("daily.csv")), read(&capped.join("daily.csv")));
+    let want: Vec<&str> = all.lines().filter(|l| l.starts_with("B,") || l.starts_with("Café,") || l.starts_with("campaign_id,")).collect();
+    assert_eq!(want.len(), 21);
+    assert_eq!(capped.lines().collect::<Vec<_>>(), want);
+}

@@ -81,9 +81,16 @@ const EMPTY: Pending = Pending { lo: 0, hi: 0, day: 0, totals: Totals::new([0; c
 const NO_RUN: Pending = Pending { day: NO_DAY, ..EMPTY };
 
 impl DailyCells {
-    /// Cells as `plan` asks.
-    pub fn new(plan: &DailyPlan) -> DailyCells {
-        let only = plan.only.as_ref().map(|ids| Arc::new(ids.iter().map(|s| s.as_bytes().into()).collect()));
+    /// Cells as `plan` asks, for a file in Windows-1252 when `cp1252`
+    /// (its ids in `plan.only` are text: [`top_by_spend`]).
+    pub fn new(plan: &DailyPlan, cp1252: bool) -> DailyCells {
+        let raw = |s: &String| -> Box<[u8]> {
+            match cp1252 {
+                true => crate::text::transcode::encode_windows_1252(s).map_or_else(|| s.as_bytes().into(), Vec::into_boxed_slice),
+                false => s.as_bytes().into(),
+            }
+        };
+        let only = plan.only.as_ref().map(|ids| Arc::new(ids.iter().map(raw).collect()));
         DailyCells {
             table: Table::new(),
             limit: plan.limit,
@@ -247,12 +254,19 @@ pub fn by_spend(campaigns: &Table) -> Vec<(u64, Box<[u8]>)> {
 
 /// The top campaigns by total spend (ties by id) whose cells fit `limit`
 /// when each has at most `span` days: the campaigns a capped run keeps
-/// daily cells for on its second pass.
-pub fn top_by_spend(campaigns: &Table, limit: u64, span: u64) -> Vec<String> {
+/// daily cells for on its second pass; their ids as text (`cp1252`: the
+/// file is Windows-1252, its ids decoded).
+pub fn top_by_spend(campaigns: &Table, limit: u64, span: u64, cp1252: bool) -> Vec<String> {
     let keep = (limit / span.max(1)).max(1) as usize;
     let mut all = by_spend(campaigns);
     all.truncate(keep);
-    all.into_iter().map(|(_, id)| String::from_utf8_lossy(&id).into_owned()).collect()
+    // As text, losslessly for a Windows-1252 file ([`DailyCells::new`]
+    // encodes them back); a UTF-8 file's ids are UTF-8 (the reader checks).
+    let text = |id: &[u8]| match cp1252 {
+        true => String::from_utf8(crate::text::transcode::decode_windows_1252(id)).expect("decoded to UTF-8"),
+        false => String::from_utf8_lossy(id).into_owned(),
+    };
+    all.into_iter().map(|(_, id)| text(&id)).collect()
 }
 
 #[cfg(test)]
@@ -293,7 +307,7 @@ mod tests {
             ("B", Some(102), 1024, true),
         ];
         let plan = DailyPlan { limit: 1_000, only: None };
-        let mut cells = DailyCells::new(&plan);
+        let mut cells = DailyCells::new(&plan, false);
         let (mut campaigns, mut partial) = (Table::new(), Partial::new(0));
         let mut expected = Table::new();
         let mut key = Vec::new();
@@ -342,7 +356,7 @@ mod tests {
     #[test]
     fn the_limit_counts_current_cells() {
         let plan = DailyPlan { limit: 2, only: None };
-        let mut cells = DailyCells::new(&plan);
+        let mut cells = DailyCells::new(&plan, false);
         let (mut campaigns, mut partial) = (Table::new(), Partial::new(0));
         for (i, id) in ["A", "B", "C"].iter().enumerate() {
             let row = crate::row::accepted::Row {

@@ -120,6 +120,17 @@ const CP1252_HIGH: [char; 32] = [
     '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}', //
 ];
 
+/// `text` as a Windows-1252 file's bytes: the inverse of
+/// [`decode_windows_1252`]; `None` when a character has no byte there.
+pub fn encode_windows_1252(text: &str) -> Option<Vec<u8>> {
+    text.chars()
+        .map(|c| match u32::from(c) {
+            0..=0x7F | 0xA0..=0xFF => Some(u32::from(c) as u8),
+            _ => CP1252_HIGH.iter().position(|&h| h == c).map(|i| 0x80 + i as u8),
+        })
+        .collect()
+}
+
 /// Campaign ids of a Windows-1252 file as UTF-8.
 pub fn decode_windows_1252(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len() + raw.len() / 2);
@@ -146,6 +157,17 @@ mod tests {
         }
         out.extend_from_slice(t.decode(&[], true));
         out
+    }
+
+    /// Every byte decodes to UTF-8 and encodes back to itself; a
+    /// character Windows-1252 has no byte for is `None`.
+    #[test]
+    fn windows_1252_round_trips() {
+        let all: Vec<u8> = (0..=255).collect();
+        let text = String::from_utf8(decode_windows_1252(&all)).unwrap();
+        assert_eq!(encode_windows_1252(&text), Some(all));
+        assert_eq!(encode_windows_1252("Café €"), Some(b"Caf\xE9 \x80".to_vec()));
+        assert_eq!(encode_windows_1252("日本"), None);
     }
 
     #[test]

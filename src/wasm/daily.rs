@@ -101,7 +101,7 @@ impl DailyOut {
         let daily: Daily = merged.daily.take()?;
         let spend = crate::agg::daily::by_spend(&merged.campaigns);
         let limit = daily.limit;
-        let capped = daily.capped.then(|| crate::top_by_spend(&merged.campaigns, limit, daily.span()));
+        let capped = daily.capped.then(|| crate::top_by_spend(&merged.campaigns, limit, daily.span(), plan.encoding == Encoding::Windows1252));
         let (series, left_out) = crate::within_limit_by_spend(crate::series(&daily.cells), limit, &merged.campaigns);
         let cp1252 = plan.encoding == Encoding::Windows1252;
         Some(DailyOut { series, cp1252, asks, left_out, capped, limit, spend })

@@ -699,7 +699,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         }
         let mut note = String::new();
         if daily.capped {
-            let only = adagg::top_by_spend(&run.partial.campaigns, plan.limit, daily.span());
+            let only = adagg::top_by_spend(&run.partial.campaigns, plan.limit, daily.span(), run.plan.encoding == Encoding::Windows1252);
             note = format!(
                 "daily series:    over {} cells: kept for the top {} campaigns by spend (of {}), read in a second pass\n",
                 plan.limit,

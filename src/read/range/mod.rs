@@ -144,7 +144,7 @@ impl Aggregator {
             // The default wasm module has no daily sink (its copies of the
             // fast path are another ~56 kB gzip of download): see build.rs.
             daily: match cfg!(daily_series) {
-                true => plan.daily.as_ref().map(|d| Box::new(DailyCells::new(d))),
+                true => plan.daily.as_ref().map(|d| Box::new(DailyCells::new(d, plan.encoding == crate::text::encoding::Encoding::Windows1252))),
                 false => None,
             },
         }
