@@ -660,13 +660,7 @@ mod year_tests {
     /// general path), several thresholds.
     #[test]
     fn rolled_windows_flag_as_the_general_way() {
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |k: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % k
-        };
+        let mut next = crate::derive::sorted_window::tests::xorshift(0x2545_F491_4F6C_DD1D);
         let mut all = Vec::new();
         for c in 0..60u64 {
             let scale = [1, 10, 1_000_000, 1 << 40][c as usize % 4];

@@ -259,8 +259,18 @@ pub fn reduce<T: WindowInt>((n, d): Frac<T>) -> Frac<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A seeded xorshift: `next(k)` is a pseudo-random number below k.
+    pub(crate) fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
+        move |k| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % k
+        }
+    }
 
     fn window(values: &[Frac]) -> SortedWindow {
         let mut w = SortedWindow::<i128>::new(1 << 40, 1 << 40).unwrap();
@@ -323,13 +333,7 @@ mod tests {
     /// pseudo-random windows of every size up to 28.
     #[test]
     fn deviation_median_agrees_with_a_sort() {
-        let mut x = 12345u64;
-        let mut next = |k: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % k
-        };
+        let mut next = xorshift(12345);
         for n in 1..=28 {
             for _ in 0..20 {
                 let values: Vec<Frac> = (0..n).map(|_| (next(50) as i128, 1 + next(6) as i128)).collect();
@@ -351,13 +355,7 @@ mod tests {
     /// deviation medians, and `widen_into` copies it.
     #[test]
     fn i64_and_i128_agree() {
-        let mut x = 777u64;
-        let mut next = |k: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % k
-        };
+        let mut next = xorshift(777);
         for n in 1..=28 {
             let values: Vec<Frac> = (0..n).map(|_| (next(1 << 20) as i128, 1 + next(1000) as i128)).collect();
             let mut big = window(&values);

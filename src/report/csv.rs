@@ -38,8 +38,8 @@ pub fn shown_cell(column: &Column, r: &Ranked, revenue: bool) -> String {
     }
 }
 
-/// [`shown_cell`] appended to `out`, for a column that is a sum or a
-/// metric (ids are written as CSV fields: [`push_csv_text_field`]).
+/// [`shown_cell`] appended to `out` (an id as [`cell`] has it, unquoted:
+/// CSV writers write ids with [`push_csv_text_field`]).
 #[inline]
 pub fn push_shown_cell(out: &mut String, column: &Column, r: &Ranked, revenue: bool) {
     if column.needs_optional() && (!revenue || r.revenue_absent) {

@@ -248,6 +248,29 @@ mod tests {
         Totals::new([i, c, s, v, rev])
     }
 
+    /// `push_ratio` (64 bits when it fits) equals the plain 128-bit
+    /// formula, at the edges of the 64-bit path and past them.
+    #[test]
+    fn ratio_text_equals_the_128_bit_formula() {
+        let reference = |num: u128, den: u128, decimals: u32| {
+            let scale = 10u128.pow(decimals);
+            let scaled = (num * scale * 2 + den) / (den * 2);
+            match decimals {
+                0 => (scaled / scale).to_string(),
+                _ => format!("{}.{:0w$}", scaled / scale, scaled % scale, w = decimals as usize),
+            }
+        };
+        let m = u128::from(u64::MAX);
+        let edges = [0, 1, 2, 3, 5, 7, 999, 1_000_000, m / 20_001, m / 20_000, m / 200, m / 2, m - 1, m, m + 1, m * 3, 1 << 100];
+        for &num in &edges {
+            for &den in &[1, 2, 3, 7, 1_000_000, m / 2, m, m + 1, 1 << 90] {
+                for decimals in [0, 2, 4] {
+                    assert_eq!(format_ratio(num, den, decimals), reference(num, den, decimals), "{num} / {den}, {decimals}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_kpi_with_a_zero_denominator_is_empty() {
         // Every sum but the denominator non-zero: still undefined.
