@@ -17,7 +17,7 @@
 import { abortError, withKind } from './errors.js';
 import { keepListSource } from './list.js';
 import { loadModule, resolveUrl } from './module.js';
-import { isDailyModule } from './daily-module.js';
+import { DAILY_RESULT_KEYS, isDailyModule } from './daily-module.js';
 import { defaultWorkers, poolFor, warmUp, workerCount } from './pool.js';
 
 const DEFAULT_TOP = 10;
@@ -482,7 +482,7 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
       const only = result.daily?.readAgainFor;
       if (only) {
         const { value: second } = await readAgain({ ...parse, daily: { ...parse.daily, only } });
-        for (const key of ['daily', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomalies', 'anomaliesCsv', 'budgetHints', 'budgetHintsCsv']) result[key] = second[key];
+        for (const key of DAILY_RESULT_KEYS) result[key] = second[key];
         result.daily.readAgainFor = only;
       }
     } else {

@@ -24,7 +24,7 @@
 //   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
 //   the wasm instance trapped, so the pool retires the worker.
 import { RejectedSpool, rejectedCsv } from './rejected.js';
-import { isDailyModule } from './daily-module.js';
+import { DAILY_CSV_KEYS, isDailyModule } from './daily-module.js';
 
 // The wasm-bindgen glue of the module this worker was given: pkg/'s, or
 // pkg-daily/'s for the daily module (see daily-module.js), imported at init.
@@ -200,7 +200,7 @@ self.onmessage = async ({ data: msg }) => {
     else if (msg.type === 'finish') {
       value = finishPartials(msg.plan, msg.partials, msg.report);
       // all_campaigns.csv (and the daily files) leave wasm memory as bytes, and the page gets Blobs.
-      for (const key of ['allCampaignsCsv', 'dailyCsv', 'rolling7dCsv', 'rolling28dCsv', 'anomaliesCsv', 'budgetHintsCsv']) {
+      for (const key of ['allCampaignsCsv', ...DAILY_CSV_KEYS]) {
         if (value[key]) value[key] = new Blob([value[key]], { type: 'text/csv;charset=utf-8' });
       }
     }

@@ -195,7 +195,8 @@ export function renderTime(els, result, setDownload, onOffer = null) {
   const fmt = (n) => Number(n).toLocaleString('en-US');
   const notes = [`${fmt(daily.days)} days of ${fmt(daily.campaigns)} campaigns' series (each from its first to its last date; days without rows count as zero), from ${fmt(daily.cells)} (campaign, day) cells with rows; ${(daily.bytes / 1e6).toFixed(1)} MB of sums.`];
   if (daily.leftOutOf != null || daily.readAgainFor) {
-    notes.push(`Over ${fmt(daily.limit)} days in all: the series are kept for the top ${fmt(daily.campaigns)} campaigns by spend only.`);
+    const of = result.summary?.campaigns ? ` of ${fmt(result.summary.campaigns)}` : '';
+    notes.push(`Over ${fmt(daily.limit)} days in all: the series are kept for the top ${fmt(daily.campaigns)}${of} campaigns by spend only.`);
   }
   if (result.anomalies) notes.push(`${fmt(result.anomalies.length)} flagged days.`);
   if (daily.dates.length === 0) notes.push('The file has no dates: no series.');
