@@ -255,8 +255,12 @@ function formatOptions() {
   return parse;
 }
 
-/** The rankings and guardrails chosen in the settings, as aggregateFile options. */
-function reportOptions() {
+/**
+ * The rankings and guardrails chosen in the settings, as aggregateFile
+ * options; the daily series, anomalies and hints (on by default) for one
+ * file only (`several`: aggregateFiles combines no series yet).
+ */
+function reportOptions(several = false) {
   const metric = els.rankMetric.value;
   const direction = els.rankDirection.value;
   const options = { top: Number(els.rankTop.value) || 10 };
@@ -267,6 +271,7 @@ function reportOptions() {
   }
   if (Object.keys(min).length) options.min = min;
   if (els.allCampaigns.checked) options.allCampaigns = true;
+  if (several) return options;
   if (els.daily.checked) options.daily = true;
   if (els.anomalies.checked) options.anomalies = { threshold: els.anomalyThreshold.value.trim() || '3.5' };
   if (els.hints.checked) options.hints = true;
@@ -402,7 +407,7 @@ async function run(inputs, parse = formatOptions(), mergePlatforms = false) {
   document.body.dataset.state = 'running';
   try {
     const options = {
-      ...reportOptions(),
+      ...reportOptions(several),
       workers: workerCount(),
       module: await pageModule,
       parse,

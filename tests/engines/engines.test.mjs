@@ -106,14 +106,9 @@ for (const name of ENGINES) {
         if (key === 'generated') assert.equal(shown.workers, String(cores), 'the default worker count: the logical cores the engine reports');
         assertSameAsCli(shown, key, key);
       }
-      // Over time (issue 16): the offer reads the file again on the daily
-      // module; uPlot draws in this engine; daily.csv and anomalies.csv are the CLI's.
+      // Over time (issue 16), on by default in the page: the run has the
+      // daily series; uPlot draws in this engine; daily.csv and anomalies.csv are the CLI's.
       assert.equal(await runPage(tab, files.generated), 'done');
-      await tab.evaluate(() => {
-        document.body.dataset.state = '';
-      });
-      await tab.evaluate(() => document.getElementById('show-over-time').click());
-      assert.equal(await tab.waitFor(() => document.body.dataset.state !== 'running' && document.body.dataset.state), 'done', 'the daily run');
       await tab.waitFor(() => document.querySelector('#chart canvas') && document.querySelector('#ranking-chart canvas') && true);
       const text = (id) => tab.evaluate(async (id) => {
         const blob = window.__adaggEngines.blobs.get(document.getElementById(id).href);
