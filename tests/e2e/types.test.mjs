@@ -46,15 +46,22 @@ async function typecheck(name, source) {
   }
 }
 
-const literal = (result) => `import type { AdaggResult } from '../../www/adagg.js';
+/** A TypeScript module declaring `result` (Blobs as `new Blob()`) of the type `type` from www/adagg.d.ts. */
+const literal = (result, type = 'AdaggResult') => `import type { ${type} } from '../../www/adagg.js';
 
-export const result: AdaggResult = ${JSON.stringify(result, null, 2).replaceAll('"__BLOB__"', 'new Blob()')};
+export const result: ${type} = ${JSON.stringify(result, null, 2).replaceAll('"__BLOB__"', 'new Blob()')};
 `;
 
-test('a real result of aggregateFile type-checks as AdaggResult, field for field', async () => {
+/** The page, loaded and ready (its module API importable). */
+async function openPage() {
   const page = await browser.context.newPage();
   await page.goto(server.url);
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  return page;
+}
+
+test('a real result of aggregateFile type-checks as AdaggResult, field for field', async () => {
+  const page = await openPage();
   // Every part filled: names beside ids, a skipped row, a total row, a
   // warning of each kind the file can give, a header note.
   const result = await page.evaluate(async () => {
@@ -108,9 +115,7 @@ test('a real result of aggregateFile type-checks as AdaggResult, field for field
 });
 
 test('a real result with rankings asked for by KPI, guardrails, revenue and all campaigns type-checks as AdaggResult', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  const page = await openPage();
   const result = await page.evaluate(async () => {
     const { aggregateFile } = await import('./www/adagg.js');
     const csv = [
@@ -151,9 +156,7 @@ test('a real result with rankings asked for by KPI, guardrails, revenue and all 
 });
 
 test('a real result of aggregateFiles (two platforms) type-checks as AdaggFilesResult', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  const page = await openPage();
   const result = await page.evaluate(async () => {
     const { aggregateFiles, detectPlatform, PLATFORMS } = await import('./www/adagg.js');
     const google = new File(['Campaign,Campaign ID,Day,Impr.,Clicks,Cost,Conversions,Conv. value\nSpring,111,2025-01-01,1000,50,25.00,5,100.00\n'], 'g.csv');
@@ -172,18 +175,12 @@ test('a real result of aggregateFiles (two platforms) type-checks as AdaggFilesR
     + 'meta,111,,10,1,1.00,1,,0.1000,1.00,100.00,1.0000,1.00,\n');
   assert.deepEqual(typed.ctr.map((r) => [r.platform, r.campaignId]), [['meta', '111'], ['google_ads', '111']]);
   assert.deepEqual(typed.files.map((f) => [f.label, f.platform, f.summary.rowsRead]), [['g.csv', 'google_ads', 1], ['facebook_nov.csv', 'meta', 1]]);
-  const source = `import type { AdaggFilesResult } from '../../www/adagg.js';
-
-export const result: AdaggFilesResult = ${JSON.stringify(typed, null, 2).replaceAll('"__BLOB__"', 'new Blob()')};
-`;
-  const good = await typecheck('result-files', source);
+  const good = await typecheck('result-files', literal(typed, 'AdaggFilesResult'));
   assert.equal(good.code, 0, `www/adagg.d.ts does not describe a real aggregateFiles result:\n${good.output}`);
 });
 
 test('a real result with the daily series and anomalies type-checks as AdaggResult (AdaggDaily, AdaggAnomaly)', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(server.url);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  const page = await openPage();
   const result = await page.evaluate(async () => {
     const { aggregateFile } = await import('./www/adagg.js');
     // A month of one campaign with a spike on the last day: one flag at least.
@@ -200,13 +197,11 @@ test('a real result with the daily series and anomalies type-checks as AdaggResu
   delete result.blobs;
   assert.equal(result.daily.days, 30);
   assert.ok(result.anomalies.some((a) => a.date === '2025-01-30' && a.metric === 'spend'), JSON.stringify(result.anomalies));
-  const source = literal(result)
-    .replaceAll('"__BLOB__"', 'new Blob()');
-  const good = await typecheck('result-daily', source);
+  const good = await typecheck('result-daily', literal(result));
   assert.equal(good.code, 0, `www/adagg.d.ts does not describe a real daily result:\n${good.output}`);
   const extra = structuredClone(result);
   extra.daily.undeclared = 1;
-  const bad = await typecheck('result-daily-extra', literal(extra).replaceAll('"__BLOB__"', 'new Blob()'));
+  const bad = await typecheck('result-daily-extra', literal(extra));
   assert.notEqual(bad.code, 0);
   assert.match(bad.output, /undeclared/);
 });
