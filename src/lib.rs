@@ -33,6 +33,7 @@ mod read;
 mod run;
 mod derive;
 mod report;
+pub mod clicks;
 
 pub use row::record;
 pub use text::date;
