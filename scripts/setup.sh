@@ -9,6 +9,7 @@
 #   - Debian's firefox-esr, webkit2gtk-driver and xvfb (scripts/setup-engines.sh:
 #     the cross-engine tests and bench rows)
 #   - npm packages (playwright-core, puppeteer-core, selenium-webdriver, binaryen for wasm-opt)
+#   - a Python venv .venv-test/ with datasketches (the click-log interop test)
 #
 # Not Debian's binaryen: its wasm-opt 108 silently corrupts wasm-bindgen
 # 0.2.130 output. npm's binaryen is used through node_modules/.bin instead.
@@ -53,6 +54,16 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 bash scripts/setup-engines.sh
+
+# The click-log interop test (tests/clicks/interop.py, run by
+# tests/clicks_reference.rs): Apache DataSketches' Python package in a
+# project venv, pinned.
+DATASKETCHES_VERSION=5.2.0
+if ! .venv-test/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('datasketches') != '$DATASKETCHES_VERSION')" 2>/dev/null; then
+  log "installing datasketches==$DATASKETCHES_VERSION into .venv-test/ (click-log interop test)"
+  [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
+  .venv-test/bin/pip install --quiet --disable-pip-version-check "datasketches==$DATASKETCHES_VERSION"
+fi
 
 status=0
 for pid in "${pids[@]}"; do
