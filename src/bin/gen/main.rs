@@ -21,6 +21,10 @@
 //!   at 50; campaigns whose number ends in 7 (CMP007, CMP017, …) never convert.
 //!
 //! Only the CSV goes to stdout; a one-line summary goes to stderr (unless `--quiet`).
+//!
+//! `--kind clicks` writes a click log instead (issue 17; NDJSON or `--format csv`,
+//! with duplicates, bot user agents, velocity bursts, malformed rows, mixed
+//! timestamps and costs on request): see `native/clicks.rs` and `--help`.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}

@@ -3,12 +3,16 @@
 use super::*;
 
 pub(super) const USAGE: &str = "\
-gen — deterministic ad-performance CSV generator (FV-SEC001 format)
+gen — deterministic ad-performance CSV generator (FV-SEC001 format), or
+click-log generator (--kind clicks, issue 17)
 
 USAGE:
 gen [OPTIONS] > FILE.csv
+gen --kind clicks [--format ndjson|csv] [OPTIONS] > FILE.ndjson
 
 OPTIONS:
+--kind ads|clicks      what to write (default ads: the ad-performance CSV below;
+                       clicks: a click log, see CLICK LOG OPTIONS)
 --rows N               data rows to write (default 1000)
 --campaigns N          distinct campaign ids CMP001.. (default 50, max 1000000000)
 --id-digits N          campaign ids of N digits instead (`1` + the number zero-padded,
@@ -41,9 +45,33 @@ OPTIONS:
                        plus an extra ignored `note` column
 --quiet                no summary on stderr
 -h, --help             this help
+
+CLICK LOG OPTIONS (--kind clicks; --rows, --seed, --output, --malformed-every and
+--quiet apply too, the other options above do not):
+--format ndjson|csv    NDJSON objects (default) or CSV with the header
+                       click_id,ad_id,campaign_id,user_id,ip_address,user_agent,timestamp[,cost]
+--ads N                distinct ad ids ad1.. (default 10000), skewed: low numbers are busy
+--users N              distinct user ids u0.. (default 2000000), uniform; IP per user
+--duplicates-per-mille N  retries (default 20 = 2%): a row repeating one of the last
+                       4096 clicks (click_id, ad, user, IP, UA, cost), timestamp +0..5 s
+--bots-per-mille N     bot user agents (default 10 = 1%): Googlebot, bingbot, curl,
+                       python-requests, HeadlessChrome, or an empty user agent
+--bursts N             velocity bursts (default 20): one user from one IP clicking one
+                       ad 6-12 times within one epoch-aligned minute, consecutive rows
+--malformed-every N    (clicks) every Nth row malformed, cycling through: no ad_id, an
+                       unparsable timestamp, a row that is not a click (CSV: a field
+                       short; NDJSON: a truncated object, or a line that is not JSON)
+--mixed-timestamps     ~5% unix milliseconds and ~5% ISO 8601 `Z` timestamps (some
+                       with milliseconds); otherwise all unix seconds
+--cost                 a cost column/key, 0.05-2.50 with 2 decimals
+Events run through 6 hours from 2025-01-15T12:00:00Z, locally shuffled (±20 s).
+Sizes with the defaults (no --cost): ~275 bytes a row in NDJSON, ~181 in CSV, so
+~1 GiB is --rows 3910000 (NDJSON) or --rows 5925000 (CSV).
 ";
 
 pub(super) struct Config {
+    pub(super) clicks_kind: bool,
+    pub(super) clicks: super::clicks::ClickArgs,
     pub(super) rows: u64,
     pub(super) campaigns: u64,
     pub(super) id_digits: Option<usize>,
@@ -63,6 +91,8 @@ pub(super) struct Config {
 pub(super) fn parse_args() -> Result<Config, lexopt::Error> {
     use lexopt::prelude::*;
     let mut c = Config {
+        clicks_kind: false,
+        clicks: Default::default(),
         rows: 1000,
         campaigns: 50,
         id_digits: None,
@@ -95,12 +125,26 @@ pub(super) fn parse_args() -> Result<Config, lexopt::Error> {
             Long("revenue") => c.revenue = true,
             Long("incidents") => c.incidents = p.value()?.parse()?,
             Long("quiet") | Short('q') => c.quiet = true,
+            Long("kind") => {
+                c.clicks_kind = match p.value()?.string()?.as_str() {
+                    "ads" => false,
+                    "clicks" => true,
+                    other => return Err(format!("--kind {other:?}: use ads or clicks").into()),
+                }
+            }
+            Long(name) if super::clicks::CLICK_OPTIONS.contains(&name) => {
+                let name = name.to_string();
+                super::clicks::parse_option(&mut c.clicks, &name, &mut p)?;
+            }
             Long("help") | Short('h') => {
                 print!("{USAGE}");
                 std::process::exit(0);
             }
             _ => return Err(arg.unexpected()),
         }
+    }
+    if c.clicks_kind {
+        super::clicks::check(&c.clicks)?;
     }
     if c.campaigns == 0 || c.campaigns > 1_000_000_000 {
         return Err("--campaigns must be between 1 and 1000000000".into());

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::time::Instant;
 
 mod args;
+mod clicks;
 mod digits;
 mod model;
 mod random;
@@ -22,6 +23,25 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => Box::new(File::create(path).map_err(|e| format!("{path}: {e}"))?),
         None => stdout_raw(),
     };
+
+    if cfg.clicks_kind {
+        let (bytes, summary) = clicks::run(&cfg, &mut *sink)?;
+        sink.flush()?;
+        drop(sink);
+        if !cfg.quiet {
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "gen: clicks: {summary}; {} ads, {} users, seed {}: {} bytes in {:.2} s ({:.0} MB/s)",
+                cfg.clicks.ads,
+                cfg.clicks.users,
+                cfg.seed,
+                bytes,
+                secs,
+                bytes as f64 / 1e6 / secs.max(1e-9)
+            );
+        }
+        return Ok(());
+    }
 
     let eol: &[u8] = if cfg.crlf { b"\r\n" } else { b"\n" };
     let (header, order) = if cfg.shuffle {
