@@ -56,8 +56,10 @@ pub fn settle(scans: Vec<Scan>, limit: usize, velocity_max: u32) -> Settled {
 }
 
 impl Settled {
-    /// Bytes the de-duplication set holds (about: hash table slots).
+    /// Bytes the de-duplication set holds, about: 24 bytes per id (its
+    /// 128-bit key and first row) at the table's 7/8 load, plus a control
+    /// byte. The same whatever the split (not the table's capacity).
     pub fn id_set_bytes(&self) -> u64 {
-        (self.first.capacity() as u64) * 25
+        self.first.len() as u64 * 24 * 8 / 7 + self.first.len() as u64
     }
 }

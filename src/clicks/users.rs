@@ -16,8 +16,18 @@ use datasketches::hll::{Coupon, HllSketch, HllType, HllUnion};
 /// The default lg_k (4096 registers; ~1.6% relative standard error).
 pub const DEFAULT_LG_K: u8 = 12;
 
-/// Coupons kept before a window builds a sketch.
-const FEW: usize = 16;
+/// Coupons kept before a window builds a sketch: as many as the sketch
+/// itself holds as coupons (list and set modes) before it turns into
+/// registers (HLL mode) — 3/4 of 2^(lg_k-3) from lg_k 8, else 7. A sketch
+/// in coupon mode is built from them sorted, so its bytes do not depend
+/// on the order users came in either.
+fn few(lg_k: u8) -> usize {
+    if lg_k < 8 {
+        7
+    } else {
+        3 << (lg_k - 5)
+    }
+}
 
 /// A user id's coupon (hash once, update many windows).
 pub fn user_coupon(user: &[u8]) -> Coupon {
@@ -32,7 +42,7 @@ pub enum Users {
     /// No user yet.
     #[default]
     None,
-    /// Up to [`FEW`] distinct coupons.
+    /// Up to [`few`] distinct coupons, sorted.
     Few(Vec<Coupon>),
     /// More: a sketch.
     Sketch(Box<HllSketch>),
@@ -40,13 +50,14 @@ pub enum Users {
 
 impl Users {
     /// Adds a user's coupon.
+    #[inline]
     pub fn add(&mut self, c: Coupon, lg_k: u8) {
         match self {
             Users::None => *self = Users::Few(vec![c]),
             Users::Few(v) => {
-                if !v.contains(&c) {
-                    v.push(c);
-                    if v.len() > FEW {
+                if let Err(at) = v.binary_search(&c) {
+                    v.insert(at, c);
+                    if v.len() > few(lg_k) {
                         let mut s = new_sketch(lg_k);
                         for &c in v.iter() {
                             s.update_with_coupon(c);
@@ -161,6 +172,11 @@ mod tests {
         assert_eq!(users(0..10).estimate(12), 10);
         assert_eq!(users((0..10).chain(0..10)).estimate(12), 10);
         assert_eq!(users(0..200).estimate(12), 200);
+        for n in [5, 200, 384, 385, 3000] {
+            let mut b = users((n / 2..n).rev());
+            b.merge(users(0..n / 2), 12);
+            assert_eq!(users(0..n).sketch(12).serialize(), b.sketch(12).serialize(), "{n} users");
+        }
         // Same set, other order and split: the same estimate and sketch bytes.
         let a = users(0..50_000);
         let mut b = users((25_000..50_000).rev());

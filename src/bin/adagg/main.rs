@@ -6,6 +6,8 @@
 //! [`spill`]).
 
 #[cfg(not(target_arch = "wasm32"))]
+mod clicks;
+#[cfg(not(target_arch = "wasm32"))]
 mod normalize;
 #[cfg(not(target_arch = "wasm32"))]
 mod spill;
@@ -929,6 +931,11 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     }
 
     pub fn main() {
+        let mut argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+        if argv.first().is_some_and(|a| a == "clicks") {
+            argv.remove(0);
+            return crate::clicks::main(argv);
+        }
         let args = match parse_args() {
             Ok(args) => args,
             Err(e) => {
