@@ -23,6 +23,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ranges, merge, wire form, one stream", &["run::split", "run::codec", "run::job", "run::files"]),
     ("rankings, series, anomalies", &["derive::rank", "derive::series", "derive::sorted_window", "derive::float_window", "derive::anomaly", "derive::hints"]),
     ("the report and its text", &["report::csv", "report", "report::campaign_list", "report::platforms", "report::daily", "report::hints", "report::dates"]),
+    ("click logs: names, times, NDJSON fields", &["clicks::columns", "clicks::timestamp", "clicks::json"]),
+    ("click logs: the top of a file, rows from chunks, a row judged", &["clicks::plan", "clicks::source", "clicks::valid"]),
+    ("click logs: keys, rules, users", &["clicks::keys", "clicks::rules", "clicks::users"]),
+    ("click logs: pass 1, between the passes, pass 2", &["clicks::scan", "clicks::settle", "clicks::tally"]),
+    ("click logs: the passes over ranges, the files, the query", &["clicks::job", "clicks::report", "clicks::stats", "clicks"]),
     ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily"]),
 ];
 
