@@ -346,8 +346,14 @@ fn blocklist_and_rule_options_match_the_reference() {
     let rules = Rules { blocklist: Some(&blocklist), velocity_max: Some(3), no_rule: &["bot_user_agent"] };
     let want = check_log("blocklist-csv-v3", &csv_log, &rules);
     assert_eq!(want.summary["by_rule"]["bot_user_agent"], 0);
-    let rules = Rules { blocklist: None, velocity_max: Some(8), no_rule: &["ip_velocity", "user_velocity"] };
-    check_log("csv-v8-no-velocity", &csv_log, &rules);
+    // N = 8 falls inside the bursts' sizes (6-12): buckets of exactly N
+    // clicks (not flagged) and of N + 1 (flagged) are in the log.
+    let rules = Rules { blocklist: None, velocity_max: Some(8), no_rule: &["ip_velocity"] };
+    let want = check_log("csv-v8-no-ip-velocity", &csv_log, &rules);
+    assert_eq!(want.summary["by_rule"]["ip_velocity"], 0);
+    let rules = Rules { blocklist: None, velocity_max: Some(5), no_rule: &["ip_blocklist", "bot_user_agent", "ip_velocity", "user_velocity"] };
+    let want = check_log("csv-no-rules", &csv_log, &rules);
+    assert_eq!(want.summary["flagged"], 0);
 }
 
 #[test]

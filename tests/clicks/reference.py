@@ -145,8 +145,18 @@ ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,
 NUMBER = re.compile(r"^(\d+)(?:\.(\d*))?$")
 
 
+# 10000-01-01T00:00:00Z: a time at or past it cannot be written as ISO 8601
+# (window_start); refused like one before 1970.
+END_MS = 253402300800000
+
+
 def parse_ms(text):
     """Milliseconds since the epoch (UTC), or None."""
+    ms = parse_ms_unbounded(text)
+    return ms if ms is not None and ms < END_MS else None
+
+
+def parse_ms_unbounded(text):
     import datetime
     t = trim(text)
     m = NUMBER.match(t)
@@ -163,7 +173,7 @@ def parse_ms(text):
     s = int(m.group(6) or 0)
     frac = (m.group(7) or "")[:3].ljust(3, "0")
     zone = m.group(8)
-    if h > 23 or mi > 59 or s > 59:
+    if h > 23 or mi > 59 or s > 60:  # :60, a leap second: the next second
         return None
     try:
         day = datetime.date(y, mo, d)
@@ -181,11 +191,17 @@ def parse_ms(text):
     return secs * 1000 + int(frac)
 
 
+COST = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
 def parse_cost(text):
-    """Decimal cost rounded to 6 places (half away from zero), or None."""
+    """Decimal cost rounded to 6 places (half away from zero), or None: a
+    plain decimal number (an exponent allowed), not negative."""
     t = trim(text)
     if t == "":
         return Decimal(0)
+    if not COST.match(t):
+        return None
     try:
         v = Decimal(t)
     except InvalidOperation:
