@@ -6,7 +6,7 @@
 //! split: an id's first row and every bucket's count are the whole log's.
 
 use crate::clicks::columns::ClickField;
-use crate::clicks::plan::ClickPlan;
+use crate::clicks::plan::{ClickFormat, ClickPlan};
 use crate::clicks::rules::{RuleOptions, BOT_USER_AGENT, IP_BLOCKLIST, IP_VELOCITY, USER_VELOCITY};
 use crate::clicks::scan::Scan;
 use crate::clicks::settle::Settled;
@@ -38,9 +38,13 @@ impl Default for ClickOptions {
 }
 
 /// The rules in force for a log: not switched off, and with what they
-/// need (an IP, a user agent or a user column; a blocklist).
-pub fn active_rules(plan: &ClickPlan, options: &ClickOptions) -> u8 {
-    let has = |f: ClickField| plan.has(f);
+/// need (an IP, a user agent or a user column; a blocklist). `keys_seen`:
+/// for NDJSON, the keys some row of the log has (all, in pass 1).
+pub fn active_rules(plan: &ClickPlan, keys_seen: u8, options: &ClickOptions) -> u8 {
+    let has = |f: ClickField| match plan.format {
+        ClickFormat::Ndjson { .. } => keys_seen & (1 << f.index()) != 0,
+        _ => plan.has(f),
+    };
     let mut on = 0;
     if has(ClickField::Ip) && !options.rules.blocklist.is_empty() {
         on |= IP_BLOCKLIST;
@@ -65,13 +69,15 @@ pub struct RangeScan {
 }
 
 impl RangeScan {
-    /// The scan of range `index` (0: it starts at the plan's data start).
-    pub fn new(plan: &ClickPlan, options: &ClickOptions, index: usize) -> RangeScan {
-        let active = active_rules(plan, options);
+    /// The scan of range `index` (0: it starts at the plan's data start)
+    /// of `len` bytes.
+    pub fn new(plan: &ClickPlan, options: &ClickOptions, index: usize, len: u64) -> RangeScan {
+        let active = active_rules(plan, u8::MAX, options);
         let first_line = if index == 0 { plan_first_line(plan) } else { 0 };
         RangeScan {
             reader: RowReader::new(plan, first_line, index == 0),
-            scan: Scan::new(active & IP_VELOCITY != 0, active & USER_VELOCITY != 0, options.id_limit),
+            // ~180 bytes a click (CSV) or more (NDJSON): tables sized once.
+            scan: Scan::new(active & IP_VELOCITY != 0, active & USER_VELOCITY != 0, options.id_limit, (len / 180) as usize),
             first_line,
         }
     }
@@ -124,10 +130,10 @@ pub struct RangeTally<'s> {
 impl<'s> RangeTally<'s> {
     /// The tally of range `index`, whose first line is `first_line`.
     pub fn new(plan: &ClickPlan, options: &'s ClickOptions, settled: &'s Settled, index: usize, first_line: u64) -> RangeTally<'s> {
-        let active = active_rules(plan, options);
+        let active = active_rules(plan, settled.keys_seen, options);
         RangeTally {
             reader: RowReader::new(plan, first_line, index == 0),
-            tally: Tally::new(settled, &options.rules, active, options.lg_k, index),
+            tally: Tally::new(&settled.status[index], &options.rules, active, options.lg_k),
         }
     }
 

@@ -32,6 +32,27 @@ pub fn bucket_key(kind: BucketKind, ad: &[u8], minute: i64, who: &[u8], scratch:
     xxh3_128(scratch)
 }
 
+/// An IP address as velocity buckets compare it: IPv6 text in its
+/// canonical form (`2001:0db8::0001` is `2001:db8::1`; an IPv4-mapped
+/// address is the IPv4 address), other text as written.
+pub fn canonical_ip<'a>(ip: &'a [u8], buf: &'a mut String) -> &'a [u8] {
+    if !ip.contains(&b':') {
+        return ip;
+    }
+    match std::str::from_utf8(ip).ok().and_then(|s| s.parse::<std::net::Ipv6Addr>().ok()) {
+        Some(a) => {
+            use std::fmt::Write;
+            buf.clear();
+            let _ = match a.to_ipv4_mapped() {
+                Some(v4) => write!(buf, "{v4}"),
+                None => write!(buf, "{a}"),
+            };
+            buf.as_bytes()
+        }
+        None => ip,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +66,9 @@ mod tests {
         assert!(a != b && a != c && b != c);
         assert_eq!(a, bucket_key(BucketKind::Ip, b"ab", 1, b"c", &mut s));
         assert_ne!(id_key(b"x"), id_key(b"y"));
+        let mut buf = String::new();
+        assert_eq!(canonical_ip(b"2001:0db8:0:0::1", &mut buf), b"2001:db8::1");
+        assert_eq!(canonical_ip(b"::ffff:1.2.3.4", &mut buf), b"1.2.3.4");
+        assert_eq!(canonical_ip(b"10.0.0.1", &mut buf), b"10.0.0.1");
     }
 }

@@ -56,8 +56,9 @@ pub fn run_clicks(bytes: &[u8], options: &ClickOptions, parts: usize, chunk: usi
     let pass1 = |points: &[u64]| {
         (0..points.len() - 1)
             .map(|i| {
-                let mut s = RangeScan::new(&plan, options, i);
-                for c in range(points, i).chunks(chunk.max(1)) {
+                let r = range(points, i);
+                let mut s = RangeScan::new(&plan, options, i, r.len() as u64);
+                for c in r.chunks(chunk.max(1)) {
                     s.feed(c);
                 }
                 s.finish()

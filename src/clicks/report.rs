@@ -58,6 +58,8 @@ pub struct ClickReport {
     pub id_set: (u64, u64),
     /// The id limit, and whether it was passed.
     pub id_limit: (usize, bool),
+    /// The fields (bits) some row of the log has.
+    pub keys_seen: u8,
 }
 
 impl ClickReport {
@@ -69,11 +71,22 @@ impl ClickReport {
         for (r, &ad) in order.iter().enumerate() {
             rank[ad as usize] = r as u32;
         }
-        let windows = tally.cells.map(|cells| {
-            let mut v: Vec<(u32, i64, Cell)> = cells.into_iter().map(|((ad, start), c)| (ad, start, c)).collect();
-            v.sort_unstable_by_key(|&(ad, start, _)| (rank[ad as usize], start));
-            v
-        });
+        let mut minutes: Vec<(u32, i64, Cell)> = tally.cells.into_iter().map(|((ad, start), c)| (ad, start, c)).collect();
+        minutes.sort_unstable_by_key(|&(ad, start, _)| (rank[ad as usize], start));
+        let lg_k = options.lg_k;
+        let roll_up = |size: i64| {
+            let mut out: Vec<(u32, i64, Cell)> = Vec::new();
+            for (ad, start, cell) in &minutes {
+                let s = start.div_euclid(size) * size;
+                match out.last_mut() {
+                    Some((a, t, c)) if a == ad && *t == s => c.merge(cell.clone(), lg_k),
+                    _ => out.push((*ad, s, cell.clone())),
+                }
+            }
+            out
+        };
+        let (five, hour) = (roll_up(WINDOWS[1].0), roll_up(WINDOWS[2].0));
+        let windows = [minutes, five, hour];
         ClickReport {
             plan: plan.clone(),
             active: tally.active,
@@ -88,13 +101,22 @@ impl ClickReport {
             flagged_rows: tally.flagged_csv,
             rejected_rows: tally.rejected_csv,
             counts: tally.counts,
-            id_set: (settled.first.len() as u64, settled.id_set_bytes()),
+            id_set: (settled.ids, settled.id_set_bytes()),
+            keys_seen: settled.keys_seen,
             id_limit: (options.id_limit, settled.ids_over_limit),
         }
     }
 
+    /// Whether the log has a field: a CSV column; an NDJSON key in some row.
+    pub fn has(&self, f: ClickField) -> bool {
+        match self.plan.format {
+            crate::clicks::plan::ClickFormat::Ndjson { .. } => self.keys_seen & (1 << f.index()) != 0,
+            _ => self.plan.has(f),
+        }
+    }
+
     fn has_cost(&self) -> bool {
-        self.plan.has(ClickField::Cost)
+        self.has(ClickField::Cost)
     }
 
     fn push_counts(&self, out: &mut String, cell: &Cell) {
@@ -186,7 +208,7 @@ impl ClickReport {
             "switched off"
         } else {
             match bit {
-                IP_BLOCKLIST if !self.plan.has(ClickField::Ip) => "no IP column",
+                IP_BLOCKLIST if !self.has(ClickField::Ip) => "no IP column",
                 IP_BLOCKLIST => "no blocklist given",
                 BOT_USER_AGENT => "no user_agent column",
                 IP_VELOCITY => "no IP column",

@@ -1,53 +1,68 @@
 //! Pass 1 over a range: which click ids it holds (each id's first row in
-//! the range) and how many not-duplicate clicks each velocity bucket
-//! (ad, minute, IP or user) has in it. [`crate::clicks::settle`] merges
-//! the ranges in file order.
+//! the range), how many not-duplicate clicks each velocity bucket (ad,
+//! minute, IP or user) has in it, and per click what pass 2 will need
+//! (a status byte, its buckets). [`crate::clicks::settle`] merges the
+//! ranges in file order and completes the status bytes.
 
 use rustc_hash::FxHashMap;
 
-use crate::clicks::keys::{bucket_key, id_key, BucketKind};
+use crate::clicks::keys::{bucket_key, canonical_ip, id_key, BucketKind};
 use crate::clicks::source::{Row, RowSink};
 use crate::clicks::valid::accept;
 
 /// No bucket (an empty IP or user, or the rule is off).
 pub const NO_BUCKET: u32 = u32::MAX;
 
-/// A click id's first row in a range.
-#[derive(Debug, Clone, Copy)]
-pub struct FirstSeen {
-    /// The row's number among the range's clicks (0-based).
-    pub seq: u64,
-    /// Its IP bucket's index in [`Scan::bucket_keys`] (or [`NO_BUCKET`]).
-    pub ip_bucket: u32,
-    /// Its user bucket's index.
-    pub user_bucket: u32,
+/// Status bits of a click ([`Scan::status`], completed by settle).
+pub mod status {
+    /// A retry of a click id seen earlier in file order.
+    pub const DUPLICATE: u8 = 1;
+    /// In an IP bucket over the velocity limit.
+    pub const IP_HOT: u8 = 2;
+    /// In a user bucket over the velocity limit.
+    pub const USER_HOT: u8 = 4;
+    /// Its id was past the de-duplication limit: counted unchecked.
+    pub const UNCHECKED: u8 = 8;
 }
 
 /// What pass 1 learns of a range.
 #[derive(Debug, Default)]
 pub struct Scan {
-    /// Each click id (its key) and its first row.
-    pub ids: FxHashMap<u128, FirstSeen>,
+    /// Each click id (its key) and its first row's number in the range.
+    pub ids: FxHashMap<u128, u64>,
     /// Velocity buckets: keys, and the not-duplicate clicks of each.
     pub bucket_keys: Vec<u128>,
     /// Parallel to `bucket_keys`.
     pub bucket_counts: Vec<u32>,
-    bucket_index: FxHashMap<u128, u32>,
-    /// Clicks read (rows that are clicks).
-    pub clicks: u64,
+    /// Per click (in order), its IP and user buckets (when a velocity rule is on).
+    pub row_buckets: Vec<[u32; 2]>,
+    /// Per click, its [`status`] bits so far.
+    pub status: Vec<u8>,
+    /// The fields (bits) some row of the range has.
+    pub keys_seen: u8,
     /// Ids not kept: the range alone has more than the limit.
     pub ids_over_limit: bool,
+    bucket_index: FxHashMap<u128, u32>,
     limit: usize,
     ip_on: bool,
     user_on: bool,
     scratch: Vec<u8>,
+    ip_text: String,
 }
 
 impl Scan {
     /// A scan counting IP buckets (`ip_on`) and user buckets (`user_on`),
-    /// keeping at most `limit` ids.
-    pub fn new(ip_on: bool, user_on: bool, limit: usize) -> Scan {
-        Scan { ip_on, user_on, limit, ..Scan::default() }
+    /// keeping at most `limit` ids; `expected` clicks (a guess from the
+    /// range's size) sizes its tables once.
+    pub fn new(ip_on: bool, user_on: bool, limit: usize, expected: usize) -> Scan {
+        let mut s = Scan { ip_on, user_on, limit, ..Scan::default() };
+        s.ids.reserve(expected.min(limit));
+        s.status.reserve(expected);
+        if ip_on || user_on {
+            s.bucket_index.reserve(expected * (ip_on as usize + user_on as usize));
+            s.row_buckets.reserve(expected);
+        }
+        s
     }
 
     fn bucket(&mut self, kind: BucketKind, ad: &[u8], minute: i64, who: &[u8]) -> u32 {
@@ -65,6 +80,11 @@ impl Scan {
         i
     }
 
+    /// Clicks read.
+    pub fn clicks(&self) -> u64 {
+        self.status.len() as u64
+    }
+
     /// Drops what only the scan itself needed.
     pub fn done(mut self) -> Scan {
         self.bucket_index = FxHashMap::default();
@@ -74,28 +94,36 @@ impl Scan {
 
 impl RowSink for Scan {
     fn row(&mut self, row: &Row) {
+        self.keys_seen |= row.present;
         let Ok(click) = accept(row) else { return };
-        let seq = self.clicks;
-        self.clicks += 1;
+        let seq = self.status.len() as u64;
+        let mut st = 0;
         if !click.click_id.is_empty() {
             let key = id_key(click.click_id);
             if self.ids.contains_key(&key) {
-                return; // a retry within the range: not counted by velocity
-            }
-            if self.ids.len() >= self.limit {
+                st = status::DUPLICATE;
+            } else if self.ids.len() >= self.limit {
                 self.ids_over_limit = true;
+                st = status::UNCHECKED;
             } else {
-                self.ids.insert(key, FirstSeen { seq, ip_bucket: NO_BUCKET, user_bucket: NO_BUCKET });
+                self.ids.insert(key, seq);
             }
         }
-        let minute = click.ms.div_euclid(60_000);
-        let ip_bucket = if self.ip_on { self.bucket(BucketKind::Ip, click.ad, minute, click.ip) } else { NO_BUCKET };
-        let user_bucket = if self.user_on { self.bucket(BucketKind::User, click.ad, minute, click.user) } else { NO_BUCKET };
-        if !click.click_id.is_empty() {
-            if let Some(first) = self.ids.get_mut(&id_key(click.click_id)) {
-                first.ip_bucket = ip_bucket;
-                first.user_bucket = user_bucket;
+        self.status.push(st);
+        if self.ip_on || self.user_on {
+            let mut b = [NO_BUCKET; 2];
+            if st & status::DUPLICATE == 0 {
+                let minute = click.ms.div_euclid(60_000);
+                if self.ip_on && !click.ip.is_empty() {
+                    let mut text = std::mem::take(&mut self.ip_text);
+                    b[0] = self.bucket(BucketKind::Ip, click.ad, minute, canonical_ip(click.ip, &mut text));
+                    self.ip_text = text;
+                }
+                if self.user_on {
+                    b[1] = self.bucket(BucketKind::User, click.ad, minute, click.user);
+                }
             }
+            self.row_buckets.push(b);
         }
     }
 

@@ -24,6 +24,9 @@ pub struct Row<'a> {
     pub fields: [&'a [u8]; 8],
     /// The row as written (UTF-8; for rejection reports).
     pub raw: &'a [u8],
+    /// The fields the row has (bits `1 << index`): a CSV's columns; the
+    /// keys of an NDJSON object (a key's absence is not an empty value).
+    pub present: u8,
 }
 
 impl<'a> Row<'a> {
@@ -225,13 +228,15 @@ impl RowReader {
             return;
         }
         let mut fields: [&[u8]; 8] = [&[]; 8];
-        for (slot, col) in fields.iter_mut().zip(columns.column) {
+        let mut present = 0u8;
+        for (i, (slot, col)) in fields.iter_mut().zip(columns.column).enumerate() {
             if let Some(c) = col {
+                present |= 1 << i;
                 let start = if c == 0 { 0 } else { self.ends[c - 1] };
                 *slot = &self.out[start..self.ends[c]];
             }
         }
-        sink.row(&Row { line, fields, raw: record });
+        sink.row(&Row { line, fields, raw: record, present });
     }
 
     fn json_line(&mut self, line: &[u8], number: u64, sink: &mut impl RowSink) {
@@ -267,14 +272,18 @@ impl RowReader {
             }
         }
         let mut fields: [&[u8]; 8] = [&[]; 8];
+        let mut present = 0u8;
         for (i, v) in values.iter().enumerate() {
+            if v.is_some() {
+                present |= 1 << i;
+            }
             fields[i] = match v {
                 _ if escaped[i] => self.scratch[i].as_bytes(),
                 Some(v) => json_text(v.get()),
                 None => &[],
             };
         }
-        sink.row(&Row { line: number, fields, raw: line });
+        sink.row(&Row { line: number, fields, raw: line, present });
     }
 }
 

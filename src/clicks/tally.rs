@@ -5,9 +5,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::clicks::keys::{bucket_key, id_key, BucketKind};
 use crate::clicks::rules::{push_rule_ids, BotCheck, RuleOptions, BOT_USER_AGENT, IP_BLOCKLIST, IP_VELOCITY, RULES, USER_VELOCITY};
-use crate::clicks::settle::{position, Settled};
+use crate::clicks::scan::status;
 use crate::clicks::source::{Row, RowSink};
 use crate::clicks::timestamp::{push_iso_second, TimeUnit};
 use crate::clicks::users::{user_coupon, Users};
@@ -35,7 +34,8 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn merge(&mut self, other: Cell, lg_k: u8) {
+    /// Adds another cell's counts and users.
+    pub fn merge(&mut self, other: Cell, lg_k: u8) {
         self.clicks += other.clicks;
         self.duplicates += other.duplicates;
         self.flagged += other.flagged;
@@ -78,21 +78,21 @@ pub const REJECT_KINDS: [&str; 4] = ["malformed", "ad_id", "timestamp", "cost"];
 
 /// Pass 2's state for one range.
 pub struct Tally<'s> {
-    settled: &'s Settled,
+    /// Per click of the range, its status from pass 1 and settle.
+    status: &'s [u8],
     rules: &'s RuleOptions,
     /// Rules in force (present columns, not switched off).
     pub active: u8,
     lg_k: u8,
-    range: usize,
-    seq: u64,
+    seq: usize,
     bots: Option<BotCheck>,
-    scratch: Vec<u8>,
     /// Ads by id, and their names in order of first sight.
     ad_index: FxHashMap<Box<[u8]>, u32>,
     /// Ad ids.
     pub ads: Vec<Box<[u8]>>,
-    /// Per window size, (ad, window start in seconds) → cell.
-    pub cells: [FxHashMap<(u32, i64), Cell>; 3],
+    /// (ad, 1-minute window start in seconds) → cell (the 5-minute and
+    /// 1-hour windows are sums of these: [`crate::clicks::report`]).
+    pub cells: FxHashMap<(u32, i64), Cell>,
     /// Per ad, the whole log.
     pub totals: Vec<Cell>,
     /// `flagged_clicks.csv` rows (no header), in line order.
@@ -104,18 +104,16 @@ pub struct Tally<'s> {
 }
 
 impl<'s> Tally<'s> {
-    /// A tally for range `range` (its index in file order) with the rules
-    /// in `active`.
-    pub fn new(settled: &'s Settled, rules: &'s RuleOptions, active: u8, lg_k: u8, range: usize) -> Tally<'s> {
+    /// A tally of a range whose clicks have these `status` bytes, with the
+    /// rules in `active`.
+    pub fn new(status: &'s [u8], rules: &'s RuleOptions, active: u8, lg_k: u8) -> Tally<'s> {
         Tally {
-            settled,
+            status,
             rules,
             active,
             lg_k,
-            range,
             seq: 0,
             bots: (active & BOT_USER_AGENT != 0).then(BotCheck::default),
-            scratch: Vec::new(),
             ad_index: FxHashMap::default(),
             ads: Vec::new(),
             cells: Default::default(),
@@ -137,27 +135,21 @@ impl<'s> Tally<'s> {
         i
     }
 
-    fn flags(&mut self, ad: &[u8], ms: i64, ip: &[u8], user: &[u8], ua: &[u8]) -> u8 {
+    fn flags(&mut self, st: u8, ip: &[u8], ua: Option<&[u8]>) -> u8 {
         let mut bits = 0;
         if self.active & IP_BLOCKLIST != 0 && self.rules.blocklist.contains(ip) {
             bits |= IP_BLOCKLIST;
         }
-        if let Some(bots) = &mut self.bots {
+        if let (Some(bots), Some(ua)) = (&mut self.bots, ua) {
             if bots.is_bot(ua) {
                 bits |= BOT_USER_AGENT;
             }
         }
-        if !self.settled.hot.is_empty() {
-            let minute = ms.div_euclid(60_000);
-            if self.active & IP_VELOCITY != 0 && !ip.is_empty() && self.settled.hot.contains(&bucket_key(BucketKind::Ip, ad, minute, ip, &mut self.scratch)) {
-                bits |= IP_VELOCITY;
-            }
-            if self.active & USER_VELOCITY != 0
-                && !user.is_empty()
-                && self.settled.hot.contains(&bucket_key(BucketKind::User, ad, minute, user, &mut self.scratch))
-            {
-                bits |= USER_VELOCITY;
-            }
+        if self.active & IP_VELOCITY != 0 && st & status::IP_HOT != 0 {
+            bits |= IP_VELOCITY;
+        }
+        if self.active & USER_VELOCITY != 0 && st & status::USER_HOT != 0 {
+            bits |= USER_VELOCITY;
         }
         bits
     }
@@ -166,10 +158,9 @@ impl<'s> Tally<'s> {
     pub fn append(&mut self, other: Tally) {
         let lg_k = self.lg_k;
         let map: Vec<u32> = other.ads.iter().map(|a| self.ad(a)).collect();
-        for (mine, theirs) in self.cells.iter_mut().zip(other.cells) {
-            for ((ad, start), cell) in theirs {
-                mine.entry((map[ad as usize], start)).or_default().merge(cell, lg_k);
-            }
+        self.cells.reserve(other.cells.len());
+        for ((ad, start), cell) in other.cells {
+            self.cells.entry((map[ad as usize], start)).or_default().merge(cell, lg_k);
         }
         for (i, cell) in other.totals.into_iter().enumerate() {
             self.totals[map[i] as usize].merge(cell, lg_k);
@@ -227,30 +218,23 @@ impl RowSink for Tally<'_> {
         }] += 1;
         c.first_ms = Some(c.first_ms.map_or(click.ms, |f| f.min(click.ms)));
         c.last_ms = Some(c.last_ms.map_or(click.ms, |l| l.max(click.ms)));
-        let duplicate = if click.click_id.is_empty() {
+        let st = self.status[seq];
+        if click.click_id.is_empty() {
             c.without_id += 1;
-            false
-        } else {
-            match self.settled.first.get(&id_key(click.click_id)) {
-                Some(&first) => first != position(self.range, seq),
-                None => {
-                    c.unchecked += 1;
-                    false
-                }
-            }
-        };
+        }
+        if st & status::UNCHECKED != 0 {
+            c.unchecked += 1;
+        }
         let ad = self.ad(click.ad);
         let secs = click.ms.div_euclid(1000);
-        let starts = WINDOWS.map(|(size, _)| secs.div_euclid(size) * size);
-        if duplicate {
+        let start = secs.div_euclid(60) * 60;
+        if st & status::DUPLICATE != 0 {
             self.counts.duplicates += 1;
-            for (cells, start) in self.cells.iter_mut().zip(starts) {
-                cells.entry((ad, start)).or_default().duplicates += 1;
-            }
+            self.cells.entry((ad, start)).or_default().duplicates += 1;
             self.totals[ad as usize].duplicates += 1;
             return;
         }
-        let bits = self.flags(click.ad, click.ms, click.ip, click.user, click.ua);
+        let bits = self.flags(st, click.ip, click.has_ua.then_some(click.ua));
         if bits != 0 {
             let c = &mut self.counts;
             c.flagged += 1;
@@ -259,9 +243,7 @@ impl RowSink for Tally<'_> {
                     c.by_rule[i] += 1;
                 }
             }
-            for (cells, start) in self.cells.iter_mut().zip(starts) {
-                cells.entry((ad, start)).or_default().flagged += 1;
-            }
+            self.cells.entry((ad, start)).or_default().flagged += 1;
             self.totals[ad as usize].flagged += 1;
             let out = &mut self.flagged_csv;
             out.push_str(itoa::Buffer::new().format(row.line));
@@ -280,13 +262,11 @@ impl RowSink for Tally<'_> {
         let coupon = (!click.user.is_empty()).then(|| user_coupon(click.user));
         let lg_k = self.lg_k;
         let cost = u128::from(click.cost);
-        for (cells, start) in self.cells.iter_mut().zip(starts) {
-            let cell = cells.entry((ad, start)).or_default();
-            cell.clicks += 1;
-            cell.cost += cost;
-            if let Some(c) = coupon {
-                cell.users.add(c, lg_k);
-            }
+        let cell = self.cells.entry((ad, start)).or_default();
+        cell.clicks += 1;
+        cell.cost += cost;
+        if let Some(c) = coupon {
+            cell.users.add(c, lg_k);
         }
         let total = &mut self.totals[ad as usize];
         total.clicks += 1;

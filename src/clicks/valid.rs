@@ -22,6 +22,9 @@ pub struct Click<'a> {
     pub ip: &'a [u8],
     /// With what (not trimmed).
     pub ua: &'a [u8],
+    /// Whether the row has a user agent at all (a CSV column; an NDJSON
+    /// key): the bot rule judges only rows that do.
+    pub has_ua: bool,
     /// Its cost in micro-units (0 without a cost).
     pub cost: u64,
 }
@@ -64,6 +67,7 @@ pub fn accept<'a>(row: &Row<'a>) -> Result<Click<'a>, Refusal> {
         user: trim(row.get(ClickField::UserId)),
         ip: trim(row.get(ClickField::Ip)),
         ua: row.get(ClickField::UserAgent),
+        has_ua: row.present & (1 << ClickField::UserAgent.index()) != 0,
         cost,
     })
 }

@@ -172,7 +172,7 @@ pub fn run_file(path: &Path, options: &ClickOptions, threads: usize) -> Result<C
                 .map(|i| {
                     let (file, plan, from, to) = (&file, &plan, points[i], points[i + 1]);
                     s.spawn(move || {
-                        let mut scan = RangeScan::new(plan, options, i);
+                        let mut scan = RangeScan::new(plan, options, i, to - from);
                         read_range(file, from, to, |c| scan.feed(c))?;
                         Ok(scan.finish())
                     })
@@ -181,7 +181,10 @@ pub fn run_file(path: &Path, options: &ClickOptions, threads: usize) -> Result<C
             handles.into_iter().map(|h| h.join().map_err(|_| "a reading thread panicked".to_string())?).collect()
         })
     };
+    let t0 = Instant::now();
     let mut scans = pass1(&points)?;
+    let timing = std::env::var_os("ADAGG_TIMING").is_some();
+    if timing { eprintln!("pass 1: {:.2} s", t0.elapsed().as_secs_f64()); }
     if scans.iter().rev().skip(1).any(|(_, _, open)| *open) {
         points = vec![points[0], len];
         scans = pass1(&points)?;
@@ -189,6 +192,7 @@ pub fn run_file(path: &Path, options: &ClickOptions, threads: usize) -> Result<C
     let lines: Vec<u64> = scans.iter().map(|(_, n, _)| *n).collect();
     let firsts = range_first_lines(&plan, &lines);
     let settled = settle(scans.into_iter().map(|(s, _, _)| s).collect(), options.id_limit, options.rules.velocity_max);
+    if timing { eprintln!("settle: {:.2} s", t0.elapsed().as_secs_f64()); }
     let tallies: Vec<Tally> = std::thread::scope(|s| {
         let handles: Vec<_> = firsts
             .iter()
@@ -204,12 +208,16 @@ pub fn run_file(path: &Path, options: &ClickOptions, threads: usize) -> Result<C
             .collect();
         handles.into_iter().map(|h| h.join().map_err(|_| "a reading thread panicked".to_string())?).collect::<Result<Vec<_>, String>>()
     })?;
+    if timing { eprintln!("pass 2: {:.2} s", t0.elapsed().as_secs_f64()); }
     let mut tallies = tallies.into_iter();
     let mut total = tallies.next().expect("one range at least");
     for t in tallies {
         total.append(t);
     }
-    Ok(ClickReport::new(&plan, options, total, &settled))
+    if timing { eprintln!("append: {:.2} s", t0.elapsed().as_secs_f64()); }
+    let r = ClickReport::new(&plan, options, total, &settled);
+    if timing { eprintln!("report: {:.2} s", t0.elapsed().as_secs_f64()); }
+    Ok(r)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Result<(), String> {
@@ -239,6 +247,7 @@ pub fn main(argv: Vec<std::ffi::OsString>) {
 fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let report = run_file(&args.input, &args.options, args.threads)?;
+    let t1 = Instant::now();
     if let Some(q) = &args.stats {
         println!("{}", stats_json(&report, q));
     }
@@ -257,6 +266,9 @@ fn run(args: &Args) -> Result<(), String> {
     let mut summary = serde_json::to_string_pretty(&report.summary_json()).expect("json");
     summary.push('\n');
     write(dir, "click_summary.json", &summary)?;
+    if std::env::var_os("ADAGG_TIMING").is_some() {
+        eprintln!("files: {:.2} s", t1.elapsed().as_secs_f64());
+    }
     for line in report.summary_lines() {
         eprintln!("{line}");
     }
