@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Click logs (issue 17) through the core: hand-built cases for windows,
 //! duplicates and each fraud rule, and properties: the same answers
 //! whatever the split into ranges and chunks, and whatever the row order

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Click logs (issue 17) against an independent computation: generated
 //! logs (`gen --kind clicks`: retries, bot user agents, velocity bursts,
 //! malformed rows, mixed timestamps, costs; NDJSON and CSV) through adagg's
