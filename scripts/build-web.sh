@@ -57,6 +57,9 @@ build_pkg() {
 
 build_pkg www/pkg "$@"
 build_pkg www/pkg-daily "$@" -- --features daily
+# A third (issue 17): the default plus click logs (NDJSON, HLL users, the
+# bot list), loaded only when a click log is read (www/core/clicks.js).
+build_pkg www/pkg-clicks "$@" -- --features clicks
 
 # The charts (issue 16): uPlot, from the pinned npm package, served from the
 # page's own origin (no CDN: the page makes no network request) and shipped

@@ -549,3 +549,102 @@ declare global {
     'ad-aggregator': AdAggregator;
   }
 }
+
+// ---------- Click logs (issue 17) ----------
+
+/** A fraud rule's id. */
+export type AdaggClickRule = 'ip_blocklist' | 'bot_user_agent' | 'ip_velocity' | 'user_velocity';
+
+/** A window size. */
+export type AdaggClickWindow = '1m' | '5m' | '1h';
+
+/** Options of {@link aggregateClicks}. */
+export interface AdaggClickOptions {
+  /** IPs and CIDR ranges (IPv4/IPv6), one a line, `#` comments: turns `ip_blocklist` on. */
+  blocklist?: string | Blob;
+  /** Velocity rules flag a bucket with more than N clicks (default 5). */
+  velocityMax?: number;
+  /** Rules switched off. */
+  rulesOff?: AdaggClickRule[];
+  /** HLL lg_k, 4 to 21 (default 12). */
+  lgK?: number;
+  /** Distinct click ids kept for exactly-once counting (default 20,000,000). */
+  idLimit?: number;
+  /** Progress: the file is read twice, `totalBytes` is twice its size. */
+  onProgress?: (p: AdaggProgress) => void;
+  /** Cancels the run (rejects with an AbortError). */
+  signal?: AbortSignal;
+  /** The clicks module's adagg_wasm.js or .wasm, when not next to the package. */
+  wasmUrl?: string | URL;
+}
+
+/** The stats query's answer (the seed's `GET /v1/stats`). */
+export interface AdaggStatsAnswer {
+  ad_id: string;
+  window: AdaggClickWindow;
+  data: { timestamp: number; click_count: number; unique_users: number }[];
+}
+
+/** A rule in the click summary. */
+export interface AdaggClickRuleState {
+  id: AdaggClickRule;
+  on: boolean;
+  /** Why it is off (`switched off`, `no IP column`, `no blocklist given`, …). */
+  off_reason: string | null;
+  flagged: number;
+}
+
+/** `click_summary.json`. */
+export interface AdaggClickSummary {
+  format: 'NDJSON' | 'CSV';
+  encoding: string;
+  rows: number;
+  clicks: number;
+  billable: number;
+  duplicates: number;
+  without_click_id: number;
+  not_deduplicated: number;
+  flagged: number;
+  rejected: number;
+  rejected_by_reason: { malformed: number; ad_id: number; timestamp: number; cost: number };
+  rules: AdaggClickRuleState[];
+  velocity_max: number;
+  blocklist_entries: number;
+  bot_list: string;
+  timestamps: { unix_seconds: number; unix_milliseconds: number; iso8601: number; iso8601_without_zone: number };
+  first_click: string | null;
+  last_click: string | null;
+  ads: number;
+  windows: Record<AdaggClickWindow, number>;
+  dedup_ids: number;
+  dedup_set_bytes: number;
+  dedup_limit: number;
+  dedup_limit_reached: boolean;
+  lg_k: number;
+}
+
+/** A click log's result; its worker holds the data until {@link AdaggClickResult.close}. */
+export interface AdaggClickResult {
+  summary: AdaggClickSummary;
+  /** The summary as lines of text (as the CLI prints it). */
+  summaryLines: string[];
+  /** Every file, by name: clicks_1m.csv, clicks_5m.csv, clicks_1h.csv, top10_ads.csv, flagged_clicks.csv, rejected_rows.csv, user_sketches_1h.csv, click_summary.json. */
+  files: Record<string, Blob>;
+  /** Ad ids by billable clicks, most first (at most 1000). */
+  ads: string[];
+  /** First and last click, unix seconds. */
+  span: [number, number];
+  elapsedMs: number;
+  /** The stats query: start inclusive, end exclusive (unix seconds, milliseconds or ISO 8601); empty windows present with 0. */
+  stats(query: { adId: string; window: AdaggClickWindow; start: number | string; end: number | string }): Promise<AdaggStatsAnswer>;
+  /** One ad's windows with clicks, for a chart. */
+  series(adId: string, window: AdaggClickWindow): Promise<{ starts: Float64Array; clicks: Float64Array; duplicates: Float64Array; flagged: Float64Array }>;
+  /** Ends the worker that holds the result. */
+  close(): void;
+}
+
+/** Reads a click log (NDJSON or CSV) in a worker of its own; nothing leaves the browser. */
+export function aggregateClicks(file: Blob, options?: AdaggClickOptions): Promise<AdaggClickResult>;
+
+/** `{format, encoding}` when `file` is a click log, else null. */
+export function detectClickLog(file: Blob, options?: { wasmUrl?: string | URL }): Promise<{ format: 'NDJSON' | 'CSV'; encoding: string } | null>;

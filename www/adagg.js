@@ -12,4 +12,5 @@ export { AdAggregator } from './widget/ad-aggregator.js';
 export { aggregateFile, aggregateFiles, detectPlatform, PLATFORMS, preload } from './core/run.js';
 export { openCampaignList } from './core/list.js';
 export { normalizeFile } from './core/normalize.js';
+export { aggregateClicks, detectClickLog } from './core/clicks.js';
 export { releaseWorkers, workerStats } from './core/pool.js';

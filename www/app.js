@@ -2,6 +2,7 @@
 // drop. The work is the core's (core/), the views are shared with the
 // widget (ui/). User data is only ever set as textContent.
 import { aggregateFile, aggregateFiles, detectPlatform, PLATFORMS } from './core/run.js';
+import { aggregateClicks, maybeClickLog } from './core/clicks.js';
 import { loadModule } from './core/module.js';
 
 /**
@@ -395,6 +396,8 @@ function showOverTime() {
 async function run(inputs, parse = formatOptions(), mergePlatforms = false) {
   if (controller) return; // a job is already running
   clearOutput();
+  closeClicks();
+  delete document.body.dataset.kind;
   controller = new AbortController();
   const { signal } = controller;
   const file = inputs[0].file;
@@ -444,11 +447,12 @@ async function run(inputs, parse = formatOptions(), mergePlatforms = false) {
  * Files chosen or dropped: one runs at once; several wait in the files
  * card, each with its platform (detected, editable), for "Aggregate".
  */
-function chosen(files) {
+async function chosen(files) {
   if (files.length === 0 || controller) return;
   if (files.length === 1) {
     show(els.filesCard, false);
     pendingFiles = [];
+    if ((await maybeClickLog(files[0])) && (await runClicks(files[0]))) return;
     return run([{ file: files[0], platform: null }]);
   }
   clearOutput();
@@ -482,6 +486,67 @@ function chosen(files) {
     document.body.dataset.files = 'ready';
     els.runFiles.focus();
   });
+}
+
+/** The click log's result shown (issue 17), closed when another run starts. */
+let clickResult = null;
+let clickView = null;
+
+function closeClicks() {
+  clickView?.close();
+  clickResult?.close();
+  clickView = clickResult = null;
+  const root = document.getElementById('clicks-results');
+  root.replaceChildren();
+  root.hidden = true;
+}
+
+/** The fraud rules' settings, as aggregateClicks takes them. */
+function clickOptions() {
+  const rulesOff = ['ip_blocklist', 'bot_user_agent', 'ip_velocity', 'user_velocity'].filter((r) => !document.getElementById(`rule-${r}`).checked);
+  const n = Number(document.getElementById('velocity-max').value);
+  return { blocklist: document.getElementById('blocklist').files?.[0], velocityMax: Number.isInteger(n) && n >= 0 ? n : 5, rulesOff };
+}
+
+/**
+ * Reads `file` as a click log; false when it is not one (the export path
+ * reads it then).
+ */
+async function runClicks(file) {
+  clearOutput();
+  closeClicks();
+  controller = new AbortController();
+  const { signal } = controller;
+  els.progressFile.textContent = file.name || '';
+  const progressView = { bar: els.progress, text: els.progressText };
+  renderProgress(progressView, { phase: 'start', bytesDone: 0, totalBytes: 2 * file.size, rows: 0, elapsedMs: 0 });
+  setRunning(true);
+  document.body.dataset.state = 'running';
+  try {
+    const result = await aggregateClicks(file, { ...clickOptions(), signal, onProgress: (p) => !signal.aborted && renderProgress(progressView, p) });
+    clickResult = result;
+    const root = document.getElementById('clicks-results');
+    root.hidden = false;
+    const { renderClicks } = await import('./ui/clicks-view.js');
+    clickView = await renderClicks(root, result, file.name || 'click log');
+    document.body.dataset.state = 'done';
+    document.body.dataset.kind = 'clicks';
+    return true;
+  } catch (err) {
+    if (err?.name === 'AbortError') {
+      showNotice(`Cancelled. ${file.name || 'The file'} was not processed; choose a file to start again.`);
+      document.body.dataset.state = 'cancelled';
+      return true;
+    }
+    if (/^not a click log/.test(err?.message || '')) return false;
+    showError(err?.message || String(err));
+    document.body.dataset.state = 'error';
+    return true;
+  } finally {
+    controller = null;
+    setRunning(false);
+    els.file.value = '';
+  }
 }
 
 // ---------- wiring ----------

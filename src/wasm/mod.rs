@@ -5,6 +5,8 @@
 //! buffer" reader, 1 MiB at a time into one reused buffer ([`read_stream`]),
 //! or `Blob.arrayBuffer()` slices in browsers without one (WebKit).
 
+#[cfg(feature = "clicks")]
+mod clicks;
 #[cfg(daily_series)]
 mod daily;
 mod list;

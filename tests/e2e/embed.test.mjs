@@ -846,6 +846,11 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     'www/ui/time-view.js',
     'www/pkg-daily/adagg.js',
     'www/pkg-daily/adagg_wasm.js',
+    'www/pkg-clicks/adagg.js',
+    'www/pkg-clicks/adagg_wasm.js',
+    'www/core/clicks.js',
+    'www/core/clicks-worker.js',
+    'www/ui/clicks-view.js',
     'www/vendor/uPlot.esm.js',
     'www/vendor/uPlot.css.js',
     'www/vendor/uPlot.LICENSE',
@@ -855,6 +860,7 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
   // No copies: wasm-pack's README and package.json inside www/pkg, its .d.ts files.
   assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg/')).sort(), ['www/pkg/adagg.js', 'www/pkg/adagg_bg.wasm', 'www/pkg/adagg_wasm.js']);
   assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg-daily/')).sort(), ['www/pkg-daily/adagg.js', 'www/pkg-daily/adagg_bg.wasm', 'www/pkg-daily/adagg_wasm.js']);
+  assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg-clicks/')).sort(), ['www/pkg-clicks/adagg.js', 'www/pkg-clicks/adagg_bg.wasm', 'www/pkg-clicks/adagg_wasm.js']);
   // The glue names no wasm file for bundlers to copy: the module is compiled by core/module.js.
   assert.doesNotMatch(await readFile(join(REPO, 'www', 'pkg', 'adagg.js'), 'utf8'), /new URL\('adagg_bg\.wasm'/);
   for (const f of packed) assert.doesNotMatch(f, /^(tests|src|bench|bench-data|fuzz|scripts|target|node_modules|\.ci)\//, `${f} is packed`);

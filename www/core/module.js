@@ -22,7 +22,13 @@ const importDefault = () => import('../pkg/adagg_wasm.js');
  */
 const importDaily = () => import('../pkg-daily/adagg_wasm.js');
 
-/** Absolute URL ('' for the default module, 'daily:' for the daily one) -> Promise<WebAssembly.Module>. */
+/**
+ * The clicks module's bytes (issue 17: the default module plus click logs),
+ * a chunk of its own that only click-log runs load.
+ */
+const importClicks = () => import('../pkg-clicks/adagg_wasm.js');
+
+/** Absolute URL ('' for the default module, 'daily:' / 'clicks:' for the others) -> Promise<WebAssembly.Module>. */
 const modules = new Map();
 
 /**
@@ -42,7 +48,7 @@ class NotLoaded extends Error {}
  * Compiles the module from a base64 JS module (adagg_wasm.js) or a .wasm
  * file; `url` null: the default module.
  */
-async function compileFrom(url, daily = false) {
+async function compileFrom(url, daily = false, clicks = false) {
   if (url && /\.wasm$/i.test(url.pathname)) {
     const res = await fetch(url, { credentials: 'same-origin' });
     if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
@@ -50,7 +56,7 @@ async function compileFrom(url, daily = false) {
   }
   let mod;
   try {
-    mod = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : daily ? importDaily() : importDefault());
+    mod = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : clicks ? importClicks() : daily ? importDaily() : importDefault());
   } catch (err) {
     const status = url ? ` (${await httpStatusOf(url)})` : '';
     throw new NotLoaded(`${err?.message || String(err)}${status}`, { cause: err });
@@ -88,12 +94,13 @@ async function decode(base64, encoding) {
  * Rejects with an Error of kind `'load'` naming the URL (for the default
  * module: "build it with scripts/build-web.sh"), or of kind `'input'` if
  * `wasmUrl` is not a URL.
- * @param {{wasmUrl?: string | URL | null, daily?: boolean}} [options] adagg_wasm.js or adagg_bg.wasm;
+ * @param {{wasmUrl?: string | URL | null, daily?: boolean, clicks?: boolean}} [options] adagg_wasm.js or adagg_bg.wasm;
  *   default: pkg/adagg_wasm.js next to the package (`daily`: pkg-daily/adagg_wasm.js,
- *   the module with the daily series; a `wasmUrl` must then be a daily one)
+ *   the module with the daily series; a `wasmUrl` must then be a daily one; `clicks`:
+ *   pkg-clicks/adagg_wasm.js, the module that reads click logs)
  * @returns {Promise<WebAssembly.Module>}
  */
-export function loadModule({ wasmUrl, daily = false } = {}) {
+export function loadModule({ wasmUrl, daily = false, clicks = false } = {}) {
   const given = wasmUrl != null && wasmUrl !== '';
   let url = null;
   if (given) {
@@ -103,16 +110,16 @@ export function loadModule({ wasmUrl, daily = false } = {}) {
       return Promise.reject(withKind(new TypeError(`Invalid wasmUrl ${JSON.stringify(String(wasmUrl))}.`), 'input'));
     }
   }
-  const key = url?.href ?? (daily ? 'daily:' : '');
+  const key = url?.href ?? (clicks ? 'clicks:' : daily ? 'daily:' : '');
   let promise = modules.get(key);
   if (!promise) {
-    promise = compileFrom(url, daily).catch((err) => {
+    promise = compileFrom(url, daily, clicks).catch((err) => {
       modules.delete(key); // allow a retry later
       if (given) {
         throw withKind(new Error(`Could not load the WebAssembly module from ${url.href}: ${err?.message || err}`, { cause: err }), 'load');
       }
       if (err instanceof NotLoaded) {
-        const dir = daily ? 'pkg-daily' : 'pkg';
+        const dir = clicks ? 'pkg-clicks' : daily ? 'pkg-daily' : 'pkg';
         throw withKind(new Error(`The WebAssembly module bundled with adagg (${dir}/adagg_wasm.js) could not be loaded: ${err.message}. Is www/${dir} built (scripts/build-web.sh)?`, { cause: err }), 'load');
       }
       throw withKind(err, 'load');
