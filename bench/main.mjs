@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { browserBench } from './browser.mjs';
 import { nativeBench } from './native.mjs';
+import { clicksBench } from './clicks.mjs';
 import { buildReport, toMarkdown, toText } from './report.mjs';
 import { sizeBench } from './size.mjs';
 import { log } from './util.mjs';
@@ -52,6 +53,12 @@ const native = nativeBench({
   outDir: join(DATA, 'out'),
 });
 const browser = await browserBench({ files, big, kpi, runs, duckdb: !smoke, reference: native.outputs });
+// Issue 17: the click logs (NDJSON and CSV), natively against DuckDB and in the page.
+const clickFiles = smoke
+  ? [file('clicks-ndjson', 'smoke/clicks_10m.ndjson', 0), file('clicks-csv', 'smoke/clicks_10m.csv', 0)]
+  : [file('clicks-ndjson', 'clicks_1g.ndjson', 0), file('clicks-csv', 'clicks_1g.csv', 0)];
+for (const f of clickFiles) f.label = `click log, ${f.path.endsWith('.csv') ? 'CSV' : 'NDJSON'}, 10,000 ads, ${f.bytes >= 1e9 ? (f.bytes / 1e9).toFixed(2) + ' GB' : (f.bytes / 1e6).toFixed(0) + ' MB'}`;
+const clickRows = await clicksBench({ files: clickFiles, runs, python: smoke ? null : join(DATA, 'venv/bin/python'), adagg: join(REPO, 'target/release/adagg'), outDir: join(DATA, 'out') });
 
 const git = (...args) => execFileSync('git', ['-C', REPO, ...args], { encoding: 'utf8' }).trim();
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
@@ -68,11 +75,11 @@ const meta = {
   chromium: browser.chromiumVersion,
   engines: browser.engines, // Firefox ESR and WebKitGTK versions
   node: process.version,
-  files: Object.fromEntries([...files, ...(big ? [big] : []), ...(kpi ? [kpi] : []), ...longIds].map(({ key, path, bytes, campaigns, label }) => [key, { path: path.slice(REPO.length), bytes, campaigns, label }])),
+  files: Object.fromEntries([...files, ...(big ? [big] : []), ...(kpi ? [kpi] : []), ...longIds, ...clickFiles].map(({ key, path, bytes, campaigns, label }) => [key, { path: path.slice(REPO.length), bytes, campaigns, label }])),
   idle: browser.idle,
   loadavg: { start: loadStart, end: loadavg()[0] },
 };
-const report = buildReport({ meta, rows: [...native.rows, ...browser.rows], sizes: await sizeBench() });
+const report = buildReport({ meta, rows: [...native.rows, ...browser.rows, ...clickRows], sizes: await sizeBench() });
 
 mkdirSync(outDir, { recursive: true });
 const write = (name, text) => {

@@ -13,7 +13,7 @@ import { ids, log, median, warm } from './util.mjs';
 const POLARS_SCRIPT = fileURLToPath(new URL('./polars_agg.py', import.meta.url));
 
 /** Runs cmd once under /usr/bin/time; stdout 'pipe' (captured) or 'null'. */
-function timed(cmd, args, stdout = 'pipe') {
+export function timed(cmd, args, stdout = 'pipe') {
   const dir = mkdtempSync(join(tmpdir(), 'adagg-bench-'));
   const out = stdout === 'null' ? openSync('/dev/null', 'w') : 'pipe';
   try {

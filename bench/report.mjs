@@ -34,6 +34,10 @@ export function buildReport({ meta, rows, sizes }) {
     if (floor) r.vsFloor = r.mbps / floor.mbps;
     if (r.kind === 'adagg' && r.group === 'browser' && duck?.file === r.file) r.vsDuckdb = duck.seconds / r.seconds;
     if (r.kind === 'adagg' && r.group === 'native' && polars?.file === r.file) r.vsPolars = polars.seconds / r.seconds;
+    if (r.kind === 'clicks' && r.group === 'native') {
+      const d = rows.find((x) => x.kind === 'duckdb-clicks' && x.file === r.file);
+      if (d) r.vsDuckdb = d.seconds / r.seconds;
+    }
   }
   return { meta, floors, rows, sizes, targets: [...targets(meta, rows, floors), ...(sizes ? sizeTargets(sizes) : [])] };
 }

@@ -37,6 +37,10 @@ if [ $smoke = 1 ]; then
     mkdir -p bench-data/smoke
     target/release/gen --rows 260000 --campaigns 50 --seed 1 --output $f.tmp >/dev/null && mv $f.tmp $f
   fi
+  for fmt in ndjson csv; do
+    c=bench-data/smoke/clicks_10m.$fmt
+    [ -s $c ] || { target/release/gen --kind clicks --format $fmt --rows 40000 --seed 1 --quiet --output $c.tmp && mv $c.tmp $c; }
+  done
 else
   bash scripts/gen-data.sh
   # 4 GB: the 1 GB file's data rows 4 times, its header once.

@@ -49,3 +49,15 @@ for s in "${sets[@]}"; do
   target/release/gen --rows "$rows" --campaigns "$campaigns" --seed "$seed" ${more:-} --output "$target.tmp"
   mv "$target.tmp" "$target"
 done
+
+# The click logs (issue 17): ~1 GB NDJSON and ~1 GB CSV, 10,000 ads, 2 M
+# users, 2% retries, 1% bot user agents, 20 velocity bursts (gen's defaults).
+for spec in "clicks_1g.ndjson 3910000 ndjson" "clicks_1g.csv 5925000 csv"; do
+  read -r name rows format <<<"$spec"
+  target=bench-data/$name
+  [ -s "$target" ] && continue
+  cargo build --release --quiet --bin gen
+  log "writing $target ($rows click rows, $format)"
+  target/release/gen --kind clicks --format "$format" --rows "$rows" --seed 1 --quiet --output "$target.tmp"
+  mv "$target.tmp" "$target"
+done
