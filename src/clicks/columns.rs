@@ -43,6 +43,18 @@ impl ClickField {
     /// The field a column or key name stands for: case, spaces, dashes
     /// and a leading/trailing quote or space do not matter.
     pub fn of_name(name: &[u8]) -> Option<ClickField> {
+        // The names ad servers write, as written: no copy (NDJSON keys, every row).
+        match name {
+            b"ad_id" => return Some(ClickField::AdId),
+            b"timestamp" => return Some(ClickField::Timestamp),
+            b"click_id" => return Some(ClickField::ClickId),
+            b"user_id" => return Some(ClickField::UserId),
+            b"ip_address" => return Some(ClickField::Ip),
+            b"user_agent" => return Some(ClickField::UserAgent),
+            b"campaign_id" => return Some(ClickField::CampaignId),
+            b"cost" => return Some(ClickField::Cost),
+            _ => {}
+        }
         let mut norm = [0u8; 24];
         let name = trim_name(name);
         if name.len() > norm.len() {

@@ -53,6 +53,7 @@ pub fn settle(mut scans: Vec<Scan>, limit: usize, velocity_max: u32) -> Settled 
     out.ids = seen.len() as u64;
     drop(seen);
     let mut totals: FxHashMap<u128, u64> = FxHashMap::default();
+    totals.reserve(scans.iter().map(|s| s.bucket_keys.len()).sum());
     for scan in &scans {
         for (key, n) in scan.bucket_keys.iter().zip(&scan.bucket_counts) {
             *totals.entry(*key).or_default() += u64::from(*n);
