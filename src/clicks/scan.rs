@@ -7,11 +7,11 @@
 use rustc_hash::FxHashMap;
 
 use crate::clicks::keys::{bucket_key, canonical_ip, id_key, BucketKind};
+
+/// No bucket (an empty IP or user, or the rule is off). Keys are never 0.
+pub const NO_BUCKET: u128 = 0;
 use crate::clicks::source::{Row, RowSink};
 use crate::clicks::valid::accept;
-
-/// No bucket (an empty IP or user, or the rule is off).
-pub const NO_BUCKET: u32 = u32::MAX;
 
 /// Status bits of a click ([`Scan::status`], completed by settle).
 pub mod status {
@@ -30,19 +30,19 @@ pub mod status {
 pub struct Scan {
     /// Each click id (its key) and its first row's number in the range.
     pub ids: FxHashMap<u128, u64>,
-    /// Velocity buckets: keys, and the not-duplicate clicks of each.
-    pub bucket_keys: Vec<u128>,
-    /// Parallel to `bucket_keys`.
-    pub bucket_counts: Vec<u32>,
-    /// Per click (in order), its IP and user buckets (when a velocity rule is on).
-    pub row_buckets: Vec<[u32; 2]>,
+    /// Velocity buckets and the range's not-duplicate clicks in each,
+    /// sorted by key (made by [`Scan::done`]: sorting once costs less
+    /// than a hash table's cache misses per click).
+    pub bucket_counts: Vec<(u128, u32)>,
+    /// Per click (in order), its IP and user bucket keys (when a velocity
+    /// rule is on; [`NO_BUCKET`] for none, and for a duplicate).
+    pub row_buckets: Vec<[u128; 2]>,
     /// Per click, its [`status`] bits so far.
     pub status: Vec<u8>,
     /// The fields (bits) some row of the range has.
     pub keys_seen: u8,
     /// Ids not kept: the range alone has more than the limit.
     pub ids_over_limit: bool,
-    bucket_index: FxHashMap<u128, u32>,
     limit: usize,
     ip_on: bool,
     user_on: bool,
@@ -59,25 +59,16 @@ impl Scan {
         s.ids.reserve(expected.min(limit));
         s.status.reserve(expected);
         if ip_on || user_on {
-            s.bucket_index.reserve(expected * (ip_on as usize + user_on as usize));
             s.row_buckets.reserve(expected);
         }
         s
     }
 
-    fn bucket(&mut self, kind: BucketKind, ad: &[u8], minute: i64, who: &[u8]) -> u32 {
+    fn bucket(&mut self, kind: BucketKind, ad: &[u8], minute: i64, who: &[u8]) -> u128 {
         if who.is_empty() {
             return NO_BUCKET;
         }
-        let key = bucket_key(kind, ad, minute, who, &mut self.scratch);
-        let next = self.bucket_keys.len() as u32;
-        let i = *self.bucket_index.entry(key).or_insert(next);
-        if i == next {
-            self.bucket_keys.push(key);
-            self.bucket_counts.push(0);
-        }
-        self.bucket_counts[i as usize] += 1;
-        i
+        bucket_key(kind, ad, minute, who, &mut self.scratch) | 1
     }
 
     /// Clicks read.
@@ -85,9 +76,19 @@ impl Scan {
         self.status.len() as u64
     }
 
-    /// Drops what only the scan itself needed.
+    /// Counts the buckets: the keys of the range's not-duplicate clicks,
+    /// sorted, as (key, clicks).
     pub fn done(mut self) -> Scan {
-        self.bucket_index = FxHashMap::default();
+        let mut keys: Vec<u128> = self.row_buckets.iter().flatten().copied().filter(|&k| k != NO_BUCKET).collect();
+        keys.sort_unstable();
+        let mut counts: Vec<(u128, u32)> = Vec::new();
+        for k in keys {
+            match counts.last_mut() {
+                Some((last, n)) if *last == k => *n += 1,
+                _ => counts.push((k, 1)),
+            }
+        }
+        self.bucket_counts = counts;
         self
     }
 }

@@ -4,7 +4,7 @@
 //! summed over the log, and each click's status byte completed: duplicate,
 //! in a bucket over the velocity limit.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::clicks::scan::{status, Scan, NO_BUCKET};
 
@@ -28,19 +28,17 @@ pub fn settle(mut scans: Vec<Scan>, limit: usize, velocity_max: u32) -> Settled 
     let mut out = Settled::default();
     let mut seen: FxHashSet<u128> = FxHashSet::default();
     seen.reserve(scans.iter().map(|s| s.ids.len()).sum::<usize>().min(limit));
+    // Buckets of rows that an earlier range makes duplicates: not in velocity.
+    let mut minus: Vec<u128> = Vec::new();
     for scan in scans.iter_mut() {
         out.ids_over_limit |= scan.ids_over_limit;
         out.keys_seen |= scan.keys_seen;
         for (key, seq) in std::mem::take(&mut scan.ids) {
             if seen.contains(&key) {
-                // A retry of an earlier range's click: not in velocity.
                 scan.status[seq as usize] |= status::DUPLICATE;
-                if let Some(b) = scan.row_buckets.get(seq as usize) {
-                    for &i in b {
-                        if i != NO_BUCKET {
-                            scan.bucket_counts[i as usize] -= 1;
-                        }
-                    }
+                if let Some(b) = scan.row_buckets.get_mut(seq as usize) {
+                    minus.extend(b.iter().copied().filter(|&k| k != NO_BUCKET));
+                    *b = [NO_BUCKET; 2];
                 }
             } else if seen.len() >= limit {
                 out.ids_over_limit = true;
@@ -52,29 +50,66 @@ pub fn settle(mut scans: Vec<Scan>, limit: usize, velocity_max: u32) -> Settled 
     }
     out.ids = seen.len() as u64;
     drop(seen);
-    let mut totals: FxHashMap<u128, u64> = FxHashMap::default();
-    totals.reserve(scans.iter().map(|s| s.bucket_keys.len()).sum());
-    for scan in &scans {
-        for (key, n) in scan.bucket_keys.iter().zip(&scan.bucket_counts) {
-            *totals.entry(*key).or_default() += u64::from(*n);
-        }
-    }
+    minus.sort_unstable();
+    let hot = hot_buckets(&scans, &minus, u64::from(velocity_max));
     for scan in scans {
-        let hot: Vec<bool> = scan.bucket_keys.iter().map(|k| totals[k] > u64::from(velocity_max)).collect();
         let mut st = scan.status;
-        for (s, b) in st.iter_mut().zip(&scan.row_buckets) {
-            if *s & status::DUPLICATE == 0 {
-                if b[0] != NO_BUCKET && hot[b[0] as usize] {
-                    *s |= status::IP_HOT;
-                }
-                if b[1] != NO_BUCKET && hot[b[1] as usize] {
-                    *s |= status::USER_HOT;
+        if !hot.is_empty() {
+            for (s, b) in st.iter_mut().zip(&scan.row_buckets) {
+                if *s & status::DUPLICATE == 0 {
+                    if b[0] != NO_BUCKET && hot.contains(&b[0]) {
+                        *s |= status::IP_HOT;
+                    }
+                    if b[1] != NO_BUCKET && hot.contains(&b[1]) {
+                        *s |= status::USER_HOT;
+                    }
                 }
             }
         }
         out.status.push(st);
     }
     out
+}
+
+/// The buckets whose clicks over every range, less `minus` (sorted), are
+/// more than `max`: the ranges' sorted counts merged in one pass.
+fn hot_buckets(scans: &[Scan], minus: &[u128], max: u64) -> FxHashSet<u128> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut heap: BinaryHeap<Reverse<(u128, usize)>> = BinaryHeap::new();
+    let mut at = vec![0usize; scans.len()];
+    for (i, s) in scans.iter().enumerate() {
+        if let Some(&(k, _)) = s.bucket_counts.first() {
+            heap.push(Reverse((k, i)));
+        }
+    }
+    let mut hot = FxHashSet::default();
+    let mut m = 0;
+    while let Some(&Reverse((key, _))) = heap.peek() {
+        let mut total = 0u64;
+        while let Some(&Reverse((k, i))) = heap.peek() {
+            if k != key {
+                break;
+            }
+            heap.pop();
+            total += u64::from(scans[i].bucket_counts[at[i]].1);
+            at[i] += 1;
+            if let Some(&(next, _)) = scans[i].bucket_counts.get(at[i]) {
+                heap.push(Reverse((next, i)));
+            }
+        }
+        while m < minus.len() && minus[m] < key {
+            m += 1;
+        }
+        while m < minus.len() && minus[m] == key {
+            total -= 1;
+            m += 1;
+        }
+        if total > max {
+            hot.insert(key);
+        }
+    }
+    hot
 }
 
 impl Settled {
