@@ -4,17 +4,8 @@
 // and a table), and every file to download. Text only: every value from
 // the file goes in as textContent. Imported on demand (a click log).
 import uPlot from '../vendor/uPlot.esm.js';
-import UPLOT_CSS from '../vendor/uPlot.css.js';
 import { h } from './dom.js';
-
-let sheet = null;
-function adoptUplotCss(node) {
-  const root = node.getRootNode();
-  if (!('adoptedStyleSheets' in root) || typeof CSSStyleSheet !== 'function') return;
-  sheet ??= new CSSStyleSheet();
-  if (sheet.cssRules.length === 0) sheet.replaceSync(UPLOT_CSS);
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-}
+import { adoptUplotCss } from './time-view.js';
 
 /** `2025-01-15T14:05:00Z` for unix seconds. */
 const iso = (s) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');

@@ -14,9 +14,9 @@ import uPlot from '../vendor/uPlot.esm.js';
 import UPLOT_CSS from '../vendor/uPlot.css.js';
 import { h } from './dom.js';
 
-/** uPlot's own CSS, adopted once per document or shadow root. */
+/** uPlot's own CSS, adopted once per document or shadow root (also by the click-log view). */
 let sheet = null;
-function adoptUplotCss(node) {
+export function adoptUplotCss(node) {
   const root = node.getRootNode();
   if (!('adoptedStyleSheets' in root) || typeof CSSStyleSheet !== 'function') return;
   if (!sheet) {
