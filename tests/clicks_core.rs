@@ -196,3 +196,19 @@ proptest! {
         prop_assert_eq!(a.counts.by_rule, b.counts.by_rule);
     }
 }
+
+#[test]
+fn the_export_command_points_a_click_log_to_adagg_clicks() {
+    let dir = std::env::temp_dir().join(format!("adagg-clicks-hint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("log.ndjson");
+    std::fs::write(&log, "{\"ad_id\":\"a\",\"ts\":1736949600}\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_adagg")).args(["--input", log.to_str().unwrap(), "--output", dir.join("out").to_str().unwrap()]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("This looks like a click log (NDJSON): read it with `adagg clicks"), "{err}");
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_adagg")).args(["clicks", "--input", log.to_str().unwrap(), "--output", dir.join("out").to_str().unwrap()]).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(std::fs::read_to_string(dir.join("out/top10_ads.csv")).unwrap(), "ad_id,clicks,unique_users,duplicates,flagged,cost\na,1,0,0,0,\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -632,7 +632,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     /// read again once when the whole file proves an order of day and
     /// month the first MiB did not ([`adagg::DateOutcome::reread`]).
     fn aggregate_file(path: &Path, args: &Args, options: &Options) -> Result<FileRun, String> {
-        let run = aggregate_once(path, args, options)?;
+        let run = aggregate_once(path, args, options).map_err(|e| click_log_hint(path, e))?;
         match adagg::date_outcome(&run.plan, &run.partial.dates).reread() {
             Some((order, line, text)) if run.partial.stop_error().is_none() => {
                 // The merged result's lines count from the first data line.
@@ -928,6 +928,21 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             run.spills.write_rows(&mut w, run.bounds.0, run.bounds.1, run.plan.data_start_line, prefix.as_bytes())?;
         }
         w.flush()
+    }
+
+    /// A file the export path refuses that is a click log: say which
+    /// command reads it (issue 17).
+    fn click_log_hint(path: &Path, message: String) -> String {
+        let mut prefix = vec![0u8; 1 << 20];
+        let n = File::open(path).and_then(|mut f| f.read(&mut prefix)).unwrap_or(0);
+        match adagg::clicks::sniff_clicks(&prefix[..n], n < prefix.len()) {
+            Some(plan) => format!(
+                "{message}\nThis looks like a click log ({}): read it with `adagg clicks --input {} --output DIR`.",
+                plan.format_name(),
+                path.display()
+            ),
+            None => message,
+        }
     }
 
     pub fn main() {
