@@ -488,12 +488,16 @@ export interface AdaggErrorDetail {
 export interface AdAggregatorEventMap extends HTMLElementEventMap {
   'adagg-progress': CustomEvent<AdaggProgressDetail>;
   'adagg-done': CustomEvent<AdaggResult>;
+  /** A click log was read (issue 17): its summary. The element shows the click view. */
+  'adagg-clicks-done': CustomEvent<{ summary: AdaggClickSummary }>;
   'adagg-error': CustomEvent<AdaggErrorDetail>;
 }
 
 /**
  * `<ad-aggregator top="10" compact worker-url="…" wasm-url="…" workers="4">`.
- * Events (bubbling, composed): `adagg-progress`, `adagg-done`, `adagg-error`.
+ * Events (bubbling, composed): `adagg-progress`, `adagg-done`, `adagg-error`;
+ * `adagg-clicks-done` when the file was a click log (attribute `clicks-wasm-url`:
+ * pkg-clicks' adagg_wasm.js when not next to the package).
  */
 export class AdAggregator extends HTMLElement {
   /** Attribute `top`: rows per ranking (default 10). */

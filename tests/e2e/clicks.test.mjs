@@ -171,3 +171,29 @@ test('a CSV click log, and an export after it: each shown as its kind', async ()
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
+
+test('the <ad-aggregator> widget detects a click log and shows the click view', async () => {
+  const log = await gen('widget.ndjson', ['--rows', '5000', '--ads', '12', '--users', '800', '--seed', '3']);
+  const want = await cli(log, join(dir, 'cli-widget'));
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(new URL('www/embed.html', server.url).href);
+  await page.waitForFunction(() => customElements.get('ad-aggregator'));
+  await page.evaluate(() => {
+    globalThis.clickEvents = [];
+    document.getElementById('widget-a').addEventListener('adagg-clicks-done', (e) => globalThis.clickEvents.push(e.detail));
+  });
+  await page.setInputFiles('#widget-a input[type=file]', log);
+  await page.waitForFunction(() => globalThis.clickEvents.length === 1, null, { timeout: 60_000 });
+  const summary = await page.evaluate(() => globalThis.clickEvents[0].summary);
+  const cliSummary = JSON.parse(want.files['click_summary.json']);
+  delete cliSummary.dedup_limit;
+  delete summary.dedup_limit;
+  assert.deepEqual(summary, cliSummary);
+  // The view in the shadow tree: the top ads and the chart.
+  assert.equal(await page.locator('#widget-a #clicks-top tbody tr').count(), 10);
+  assert.ok((await page.locator('#widget-a #clicks-chart canvas').count()) > 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -12,6 +12,7 @@
 // twice (a second copy of this module) is a no-op.
 import { abortError } from '../core/errors.js';
 import { aggregateFile, preload } from '../core/run.js';
+import { aggregateClicks, maybeClickLog } from '../core/clicks.js';
 import { h } from '../ui/dom.js';
 import { fmtInt } from '../ui/format.js';
 import { showMapping } from '../ui/mapping-form.js';
@@ -77,6 +78,7 @@ export class AdAggregator extends BaseElement {
   #announced = -1; // last progress quarter announced
   #dragDepth = 0;
   #timeView = null; // the Over time card's view (ui/time-view.js), when shown
+  #clicks = null; // the click log's result and view (issue 17), when shown
 
   constructor() {
     super();
@@ -330,6 +332,10 @@ export class AdAggregator extends BaseElement {
     for (const url of this.#blobUrls) URL.revokeObjectURL(url);
     this.#blobUrls = [];
     els.rankings.replaceChildren();
+    this.#clicks?.close();
+    this.#clicks = null;
+    els.clicks.replaceChildren();
+    els.clicks.hidden = true;
     this.#timeView?.destroy();
     this.#timeView = null;
   }
@@ -385,6 +391,13 @@ export class AdAggregator extends BaseElement {
     this.#announce(`Processing ${file?.name || 'the file'}…`);
     let outcome = 'error';
     try {
+      if (file && (await maybeClickLog(file))) {
+        const clicks = await this.#runClicks(file, job);
+        if (clicks) {
+          outcome = 'done';
+          return clicks;
+        }
+      }
       const result = await aggregateFile(file, {
         top,
         rank: this.rank ?? undefined,
@@ -451,6 +464,43 @@ export class AdAggregator extends BaseElement {
         else els.file.focus();
       }
     }
+  }
+
+  /**
+   * A click log (issue 17): read with the clicks module in a worker of its
+   * own, shown with the page's click view; fires `adagg-clicks-done` with
+   * the summary. Null when the file is not a click log (the export path
+   * reads it then).
+   */
+  async #runClicks(file, job) {
+    const { signal } = job.controller;
+    let result;
+    try {
+      result = await aggregateClicks(file, {
+        signal,
+        wasmUrl: this.#abs(this.getAttribute('clicks-wasm-url')),
+        onProgress: (p) => {
+          if (signal.aborted || this.#job !== job) return;
+          this.#renderProgress(p);
+          this.#emit('adagg-progress', { ...p });
+        },
+      });
+    } catch (err) {
+      if (/^not a click log/.test(err?.message || '')) return null;
+      throw err;
+    }
+    if (signal.aborted) {
+      result.close();
+      throw abortError();
+    }
+    const { renderClicks } = await import('../ui/clicks-view.js');
+    const els = this.#els;
+    els.clicks.hidden = false;
+    const view = await renderClicks(els.clicks, result, file.name || 'click log');
+    this.#clicks = { close: () => (view.close(), result.close()) };
+    this.#announce(`Done: ${fmtInt(result.summary.rows)} rows read, ${fmtInt(result.summary.billable)} billable clicks. Results below.`);
+    this.#emit('adagg-clicks-done', { summary: result.summary });
+    return result;
   }
 
   #renderProgress(p) {

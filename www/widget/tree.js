@@ -119,6 +119,7 @@ export function buildTree() {
     els.notice,
     els.mappingForm,
     els.results,
+    ref('clicks', h('div', { className: 'clicks-results', hidden: true, role: 'region', 'aria-label': 'Click log results' })),
   ]);
   return { root, els };
 }
