@@ -464,7 +464,7 @@ test('loading adagg.js twice (and a second copy of the element module) does not 
   assert.equal(res.copyIsOther, true, 'the copy really was evaluated again');
   assert.equal(res.entryCopyDefined, true);
   assert.equal(res.upgraded, true);
-  assert.deepEqual(res.exports, ['AdAggregator', 'PLATFORMS', 'aggregateFile', 'aggregateFiles', 'detectPlatform', 'normalizeFile', 'openCampaignList', 'preload', 'releaseWorkers', 'workerStats']);
+  assert.deepEqual(res.exports, ['AdAggregator', 'PLATFORMS', 'aggregateClicks', 'aggregateFile', 'aggregateFiles', 'detectClickLog', 'detectPlatform', 'normalizeFile', 'openCampaignList', 'preload', 'releaseWorkers', 'workerStats']);
   assert.equal(res.shadow, 'open');
   assert.deepEqual(page.pageErrors, []);
   await page.close();
@@ -740,7 +740,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   const root = join(dir, 'elsewhere');
   const www = join(WEB_ROOT, 'www');
   // /app/: the element and module only (no worker, no pkg/ next to them).
-  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/list.js', 'core/module.js', 'core/normalize.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js', 'core/daily-module.js'];
+  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/list.js', 'core/module.js', 'core/normalize.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js', 'core/daily-module.js', 'core/clicks.js', 'core/clicks-worker.js'];
   for (const d of ['ui', 'widget']) for (const f of await readdir(join(www, d))) appFiles.push(`${d}/${f}`);
   for (const f of appFiles) {
     await mkdir(dirname(join(root, 'app', f)), { recursive: true });
