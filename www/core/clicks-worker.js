@@ -22,7 +22,7 @@ function init(module) {
   return ready;
 }
 
-const csv = (text) => new Blob([text], { type: 'text/csv;charset=utf-8' });
+const csv = (bytes) => new Blob([bytes], { type: 'text/csv;charset=utf-8' });
 
 async function handle(msg) {
   const { id, type } = msg;
