@@ -174,16 +174,23 @@ test('a CSV click log, and an export after it: each shown as its kind', async ()
 
 test('the <ad-aggregator> widget detects a click log and shows the click view', async () => {
   const log = await gen('widget.ndjson', ['--rows', '5000', '--ads', '12', '--users', '800', '--seed', '3']);
-  const want = await cli(log, join(dir, 'cli-widget'));
+  const firstIp = JSON.parse((await readFile(log, 'utf8')).split('\n')[0]).ip_address;
+  const blocklist = join(dir, 'widget-blocklist.txt');
+  await writeFile(blocklist, `${firstIp}\n10.0.0.0/8\n`);
+  const want = await cli(log, join(dir, 'cli-widget'), ['--blocklist', blocklist, '--velocity-max', '3', '--no-rule', 'bot_user_agent']);
   const page = await browser.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
   await page.goto(new URL('www/embed.html', server.url).href);
   await page.waitForFunction(() => customElements.get('ad-aggregator'));
-  await page.evaluate(() => {
+  await page.evaluate((ip) => {
     globalThis.clickEvents = [];
-    document.getElementById('widget-a').addEventListener('adagg-clicks-done', (e) => globalThis.clickEvents.push(e.detail));
-  });
+    const w = document.getElementById('widget-a');
+    w.setAttribute('click-velocity-max', '3');
+    w.setAttribute('click-rules-off', 'bot_user_agent');
+    w.setAttribute('click-blocklist', `${ip}, 10.0.0.0/8`);
+    w.addEventListener('adagg-clicks-done', (e) => globalThis.clickEvents.push(e.detail));
+  }, firstIp);
   await page.setInputFiles('#widget-a input[type=file]', log);
   await page.waitForFunction(() => globalThis.clickEvents.length === 1, null, { timeout: 60_000 });
   const summary = await page.evaluate(() => globalThis.clickEvents[0].summary);
@@ -191,6 +198,9 @@ test('the <ad-aggregator> widget detects a click log and shows the click view', 
   delete cliSummary.dedup_limit;
   delete summary.dedup_limit;
   assert.deepEqual(summary, cliSummary);
+  assert.equal(summary.velocity_max, 3);
+  assert.ok(summary.rules.find((r) => r.id === 'ip_blocklist').flagged > 0);
+  assert.equal(summary.rules.find((r) => r.id === 'bot_user_agent').off_reason, 'switched off');
   // The view in the shadow tree: the top ads and the chart.
   assert.equal(await page.locator('#widget-a #clicks-top tbody tr').count(), 10);
   assert.ok((await page.locator('#widget-a #clicks-chart canvas').count()) > 0);

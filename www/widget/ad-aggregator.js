@@ -476,9 +476,14 @@ export class AdAggregator extends BaseElement {
     const { signal } = job.controller;
     let result;
     try {
+      const n = Number(this.getAttribute('click-velocity-max'));
       result = await aggregateClicks(file, {
         signal,
         wasmUrl: this.#abs(this.getAttribute('clicks-wasm-url')),
+        // The fraud rules (attributes; defaults: every rule on, N = 5, no blocklist).
+        velocityMax: this.hasAttribute('click-velocity-max') && Number.isInteger(n) && n >= 0 ? n : undefined,
+        rulesOff: (this.getAttribute('click-rules-off') ?? '').split(/[\s,]+/).filter(Boolean),
+        blocklist: (this.getAttribute('click-blocklist') ?? '').split(/[\s,]+/).filter(Boolean).join('\n'),
         onProgress: (p) => {
           if (signal.aborted || this.#job !== job) return;
           this.#renderProgress(p);
