@@ -12,9 +12,12 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const WWW = join(REPO, 'www');
 const BENCH_MODULES = join(REPO, 'bench', 'node_modules');
 
-/** The JS a portal loads with adagg: the entry, core/, ui/ (but the chart view), widget/ and the wasm-bindgen glue. */
+/** Files only some runs load: the chart view (daily series, click logs), the click-log view and worker. */
+const ON_DEMAND = new Set(['time-view.js', 'clicks-view.js', 'clicks-worker.js']);
+
+/** The JS a portal loads with adagg: the entry, core/, ui/ (but the views loaded on demand), widget/ and the wasm-bindgen glue. */
 function adaggJs() {
-  const dir = (d) => readdirSync(join(WWW, d)).filter((f) => f.endsWith('.js') && f !== 'time-view.js').map((f) => join(WWW, d, f));
+  const dir = (d) => readdirSync(join(WWW, d)).filter((f) => f.endsWith('.js') && !ON_DEMAND.has(f)).map((f) => join(WWW, d, f));
   return [join(WWW, 'adagg.js'), ...dir('core'), ...dir('ui'), ...dir('widget'), join(WWW, 'pkg', 'adagg.js')];
 }
 
@@ -32,6 +35,8 @@ function measure(files) {
 
 /** Output files only a run with the daily series loads (issue 16): the daily module's glue, the chart view, uPlot. */
 const DAILY_ONLY = /(^|\/)(www\/pkg-daily\/|www\/ui\/time-view\.js|www\/vendor\/)/;
+/** Output files only a click log loads (issue 17): the click view (it shares the chart chunks above). */
+const CLICKS_ONLY = /(^|\/)(www\/pkg-clicks\/|www\/ui\/clicks-view\.js)/;
 
 /**
  * adagg's JS as a portal's production build ships it: the entry and the
@@ -57,18 +62,20 @@ async function minifiedJs() {
     outdir: join(REPO, 'bench-size-out'),
     write: false,
     metafile: true,
-    external: ['../pkg/adagg_wasm.js', '../pkg-daily/adagg_wasm.js'],
+    external: ['../pkg/adagg_wasm.js', '../pkg-daily/adagg_wasm.js', '../pkg-clicks/adagg_wasm.js'],
     logLevel: 'silent',
   });
   const base = [];
   const daily = [];
+  const clicks = [];
   for (const f of out.outputFiles) {
     const key = Object.keys(out.metafile.outputs).find((k) => f.path.endsWith(k.replace(/^.*bench-size-out/, '')));
     const inputs = Object.keys(out.metafile.outputs[key]?.inputs ?? {});
-    const only = inputs.length > 0 && inputs.every((i) => DAILY_ONLY.test(i));
-    (only ? daily : base).push({ name: `${f.path.slice(REPO.length)} (esbuild --bundle --splitting --minify)`, bytes: f.contents });
+    const all = (re) => inputs.length > 0 && inputs.every((i) => re.test(i));
+    const to = all(DAILY_ONLY) ? daily : all(CLICKS_ONLY) ? clicks : base;
+    to.push({ name: `${f.path.slice(REPO.length)} (esbuild --bundle --splitting --minify)`, bytes: f.contents });
   }
-  return { base, daily };
+  return { base, daily, clicks };
 }
 
 /** Each row: what one engine's page downloads to run it (no UI libraries). */
@@ -90,6 +97,17 @@ export async function sizeBench() {
   // plus the chart view and uPlot (chunks of their own); the page loads this.
   const dailyJs = min ? [...min.base, ...min.daily] : [...adaggJs(), join(WWW, 'ui', 'time-view.js'), join(WWW, 'vendor', 'uPlot.esm.js'), join(WWW, 'vendor', 'uPlot.css.js'), join(WWW, 'pkg-daily', 'adagg.js')];
   add('size.daily.base64', `adagg with daily series and charts (pkg-daily, loaded only when asked; the page); ${how}`, [...dailyJs, join(WWW, 'pkg-daily', 'adagg_wasm.js')]);
+  // Issue 17: a click log loads the clicks module in a worker of its own
+  // (its script and glue), the click view and the chart chunks.
+  const clicksJs = min
+    ? [...min.base, ...min.clicks, ...min.daily.filter((f) => !/pkg-daily/.test(f.name))]
+    : [...adaggJs(), join(WWW, 'ui', 'clicks-view.js'), join(WWW, 'ui', 'time-view.js'), join(WWW, 'vendor', 'uPlot.esm.js'), join(WWW, 'vendor', 'uPlot.css.js')];
+  add('size.clicks.base64', `adagg reading a click log (pkg-clicks, loaded only for one; the page); ${how}`, [
+    ...clicksJs,
+    join(WWW, 'core', 'clicks-worker.js'),
+    join(WWW, 'pkg-clicks', 'adagg.js'),
+    join(WWW, 'pkg-clicks', 'adagg_wasm.js'),
+  ]);
   const duck = join(BENCH_MODULES, '@duckdb', 'duckdb-wasm', 'dist');
   add('size.duckdb', 'DuckDB-WASM 1.32 (eh: wasm + worker + module)', [
     join(duck, 'duckdb-eh.wasm'),
