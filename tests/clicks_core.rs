@@ -212,3 +212,28 @@ fn the_export_command_points_a_click_log_to_adagg_clicks() {
     assert_eq!(std::fs::read_to_string(dir.join("out/top10_ads.csv")).unwrap(), "ad_id,clicks,unique_users,duplicates,flagged,cost\na,1,0,0,0,\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn past_the_id_limit_kept_ids_still_count_once_and_the_rest_are_said() {
+    // Ids c1..c6 (one range, then split in 1..4 ranges), limit 4: c5 and
+    // c6 are past it (counted unchecked); the retries of c1 and c4 are
+    // still found among the kept ids.
+    let ids = ["c1", "c2", "c3", "c4", "c5", "c6", "c1", "c4", "c2"];
+    let mut log = String::from("click_id,ad_id,timestamp\n");
+    for (i, id) in ids.iter().enumerate() {
+        log.push_str(&format!("{id},a1,{}\n", 1736952000 + i));
+    }
+    let options = ClickOptions { id_limit: 4, ..ClickOptions::default() };
+    let r = run_clicks(log.as_bytes(), &options, 1, 7).unwrap();
+    assert_eq!(r.counts.duplicates, 3);
+    assert_eq!(r.counts.unchecked, 2);
+    assert_eq!(r.id_limit, (4, true));
+    assert_eq!(r.id_set.0, 4);
+    assert!(r.summary_lines().iter().any(|l| l.contains("unchecked") || l.contains("limit")), "{:?}", r.summary_lines());
+    // Within the limit nothing is unchecked.
+    let wide = ClickOptions { id_limit: 6, ..ClickOptions::default() };
+    for parts in 1..4 {
+        let r = run_clicks(log.as_bytes(), &wide, parts, 5).unwrap();
+        assert_eq!((r.counts.duplicates, r.counts.unchecked, r.id_limit.1), (3, 0, false), "parts {parts}");
+    }
+}

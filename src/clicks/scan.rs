@@ -3,8 +3,11 @@
 //! minute, IP or user) has in it, and per click what pass 2 will need
 //! (a status byte, its buckets). [`crate::clicks::settle`] merges the
 //! ranges in file order and completes the status bytes.
-
-use rustc_hash::FxHashMap;
+//!
+//! Ids are not looked up in a hash table as they come (a cache miss per
+//! click on a table of millions): each click's id key is appended to a
+//! list, and [`Scan::done`] sorts the list once and marks the later rows
+//! of each key as duplicates. Settle then merges the ranges' sorted lists.
 
 use crate::clicks::keys::{bucket_key, canonical_ip, id_key, BucketKind};
 
@@ -28,8 +31,10 @@ pub mod status {
 /// What pass 1 learns of a range.
 #[derive(Debug, Default)]
 pub struct Scan {
-    /// Each click id (its key) and its first row's number in the range.
-    pub ids: FxHashMap<u128, u64>,
+    /// Each click id (its key) and its first row's number in the range:
+    /// every id row until [`Scan::done`], which sorts them by key and
+    /// keeps each key's first row.
+    pub ids: Vec<IdRow>,
     /// Velocity buckets and the range's not-duplicate clicks in each,
     /// sorted by key (made by [`Scan::done`]: sorting once costs less
     /// than a hash table's cache misses per click).
@@ -43,11 +48,30 @@ pub struct Scan {
     pub keys_seen: u8,
     /// Ids not kept: the range alone has more than the limit.
     pub ids_over_limit: bool,
+    /// The id list holds `limit` distinct ids: no more are added.
+    full: bool,
     limit: usize,
     ip_on: bool,
     user_on: bool,
     scratch: Vec<u8>,
     ip_text: String,
+}
+
+/// A click id's key and the click's number in its range (24 bytes: the
+/// key as two words, not a 16-byte-aligned `u128`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IdRow {
+    /// The key's high and low 64 bits (so that the order is the key's).
+    pub key: [u64; 2],
+    /// The click's number in the range.
+    pub seq: u32,
+}
+
+impl IdRow {
+    /// The row of key `key`, click `seq`.
+    pub fn new(key: u128, seq: u32) -> IdRow {
+        IdRow { key: [(key >> 64) as u64, key as u64], seq }
+    }
 }
 
 impl Scan {
@@ -71,14 +95,42 @@ impl Scan {
         bucket_key(kind, ad, minute, who, &mut self.scratch) | 1
     }
 
+    /// Sorts the ids by key and keeps each key's first row; the later rows
+    /// become duplicates and lose their buckets.
+    fn compact(&mut self) {
+        self.ids.sort_unstable();
+        let mut kept = 0;
+        for i in 0..self.ids.len() {
+            let row = self.ids[i];
+            if kept > 0 && self.ids[kept - 1].key == row.key {
+                self.duplicate(row.seq as usize);
+            } else {
+                self.ids[kept] = row;
+                kept += 1;
+            }
+        }
+        self.ids.truncate(kept);
+    }
+
+    fn duplicate(&mut self, seq: usize) {
+        self.status[seq] |= status::DUPLICATE;
+        if let Some(b) = self.row_buckets.get_mut(seq) {
+            *b = [NO_BUCKET; 2];
+        }
+    }
+
     /// Clicks read.
     pub fn clicks(&self) -> u64 {
         self.status.len() as u64
     }
 
-    /// Counts the buckets: the keys of the range's not-duplicate clicks,
-    /// sorted, as (key, clicks).
+    /// Ends the range: its ids sorted by key, each key's later rows marked
+    /// duplicates (their buckets dropped) and only its first row kept; then
+    /// the buckets counted (the keys of the range's not-duplicate clicks,
+    /// sorted, as (key, clicks)).
     pub fn done(mut self) -> Scan {
+        self.compact();
+        self.ids.shrink_to_fit();
         let mut keys: Vec<u128> = self.row_buckets.iter().flatten().copied().filter(|&k| k != NO_BUCKET).collect();
         keys.sort_unstable();
         let mut counts: Vec<(u128, u32)> = Vec::new();
@@ -97,17 +149,30 @@ impl RowSink for Scan {
     fn row(&mut self, row: &Row) {
         self.keys_seen |= row.present;
         let Ok(click) = accept(row) else { return };
-        let seq = self.status.len() as u64;
+        let seq = self.status.len();
         let mut st = 0;
         if !click.click_id.is_empty() {
             let key = id_key(click.click_id);
-            if self.ids.contains_key(&key) {
-                st = status::DUPLICATE;
-            } else if self.ids.len() >= self.limit {
-                self.ids_over_limit = true;
-                st = status::UNCHECKED;
+            let past = seq > u32::MAX as usize;
+            if !self.full && (self.ids.len() >= self.limit || past) {
+                // The list holds `limit` rows (or the range 2^32 clicks):
+                // keep only the first row of each id, and stop adding when
+                // that is still the limit.
+                self.compact();
+                self.full = self.ids.len() >= self.limit || past;
+            }
+            if self.full {
+                // Past the limit an id is still found among those kept
+                // (a duplicate, counted once), else counted unchecked.
+                let row = IdRow::new(key, 0);
+                if self.ids.binary_search_by(|r| r.key.cmp(&row.key)).is_ok() {
+                    st = status::DUPLICATE;
+                } else {
+                    self.ids_over_limit = true;
+                    st = status::UNCHECKED;
+                }
             } else {
-                self.ids.insert(key, seq);
+                self.ids.push(IdRow::new(key, seq as u32));
             }
         }
         self.status.push(st);

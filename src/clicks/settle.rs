@@ -24,29 +24,41 @@ pub struct Settled {
 
 /// Merges the ranges' scans, in file order. `limit`: ids kept at most;
 /// `velocity_max`: a bucket is hot above it.
+///
+/// The ranges' id lists are sorted by key (by [`Scan::done`]), so the
+/// ids of the ranges before a range are kept as one sorted list too, and
+/// each range is merged into it in one sequential walk (no hash table).
 pub fn settle(mut scans: Vec<Scan>, limit: usize, velocity_max: u32) -> Settled {
     let mut out = Settled::default();
-    let mut seen: FxHashSet<u128> = FxHashSet::default();
-    seen.reserve(scans.iter().map(|s| s.ids.len()).sum::<usize>().min(limit));
+    // Sorted keys of the ranges so far.
+    let mut seen: Vec<[u64; 2]> = Vec::new();
     // Buckets of rows that an earlier range makes duplicates: not in velocity.
     let mut minus: Vec<u128> = Vec::new();
     for scan in scans.iter_mut() {
         out.ids_over_limit |= scan.ids_over_limit;
         out.keys_seen |= scan.keys_seen;
-        for (key, seq) in std::mem::take(&mut scan.ids) {
-            if seen.contains(&key) {
-                scan.status[seq as usize] |= status::DUPLICATE;
-                if let Some(b) = scan.row_buckets.get_mut(seq as usize) {
+        let ids = std::mem::take(&mut scan.ids);
+        let mut fresh: Vec<[u64; 2]> = Vec::with_capacity(ids.len().min(limit.saturating_sub(seen.len())));
+        let mut at = 0;
+        for row in ids {
+            while at < seen.len() && seen[at] < row.key {
+                at += 1;
+            }
+            let seq = row.seq as usize;
+            if at < seen.len() && seen[at] == row.key {
+                scan.status[seq] |= status::DUPLICATE;
+                if let Some(b) = scan.row_buckets.get_mut(seq) {
                     minus.extend(b.iter().copied().filter(|&k| k != NO_BUCKET));
                     *b = [NO_BUCKET; 2];
                 }
-            } else if seen.len() >= limit {
+            } else if seen.len() + fresh.len() >= limit {
                 out.ids_over_limit = true;
-                scan.status[seq as usize] |= status::UNCHECKED;
+                scan.status[seq] |= status::UNCHECKED;
             } else {
-                seen.insert(key);
+                fresh.push(row.key);
             }
         }
+        seen = merge_sorted(seen, fresh);
     }
     out.ids = seen.len() as u64;
     drop(seen);
@@ -68,6 +80,30 @@ pub fn settle(mut scans: Vec<Scan>, limit: usize, velocity_max: u32) -> Settled 
         }
         out.status.push(st);
     }
+    out
+}
+
+/// Two sorted lists as one (no key is in both).
+fn merge_sorted(a: Vec<[u64; 2]>, b: Vec<[u64; 2]>) -> Vec<[u64; 2]> {
+    if a.is_empty() {
+        return b;
+    }
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
     out
 }
 
@@ -113,9 +149,9 @@ fn hot_buckets(scans: &[Scan], minus: &[u128], max: u64) -> FxHashSet<u128> {
 }
 
 impl Settled {
-    /// Bytes the de-duplication set held, about: a 128-bit key per id at
-    /// the table's 7/8 load, plus a control byte.
+    /// Bytes the de-duplication set held, about: a 128-bit key and a
+    /// 32-bit row number per id in its range's sorted list (24 bytes).
     pub fn id_set_bytes(&self) -> u64 {
-        self.ids * 16 * 8 / 7 + self.ids
+        self.ids * 24
     }
 }
