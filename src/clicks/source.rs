@@ -245,7 +245,16 @@ impl RowReader {
             sink.malformed(number, "not a JSON object", line);
             return;
         }
-        let parsed: Result<JsonRow, _> = serde_json::from_slice(line);
+        // The whole line checked as UTF-8 once (fast over ASCII), so that
+        // serde_json does not check each string again.
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t,
+            Err(e) => {
+                sink.malformed(number, &format!("invalid JSON: not UTF-8 at byte {}", e.valid_up_to() + 1), line);
+                return;
+            }
+        };
+        let parsed: Result<JsonRow, _> = serde_json::from_str(text);
         let values = match parsed {
             Ok(v) => v.0,
             Err(e) => {
