@@ -74,18 +74,21 @@ impl ClickReport {
         let mut minutes: Vec<(u32, i64, Cell)> = tally.cells.into_iter().map(|((ad, start), c)| (ad, start, c)).collect();
         minutes.sort_unstable_by_key(|&(ad, start, _)| (rank[ad as usize], start));
         let lg_k = options.lg_k;
-        let roll_up = |size: i64| {
+        // Each size from the one below it (an hour is twelve 5-minute
+        // windows, not sixty minutes): a union of unions is the union.
+        let roll_up = |cells: &[(u32, i64, Cell)], size: i64| {
             let mut out: Vec<(u32, i64, Cell)> = Vec::new();
-            for (ad, start, cell) in &minutes {
+            for (ad, start, cell) in cells {
                 let s = start.div_euclid(size) * size;
                 match out.last_mut() {
-                    Some((a, t, c)) if a == ad && *t == s => c.merge(cell.clone(), lg_k),
+                    Some((a, t, c)) if a == ad && *t == s => c.merge_ref(cell, lg_k),
                     _ => out.push((*ad, s, cell.clone())),
                 }
             }
             out
         };
-        let (five, hour) = (roll_up(WINDOWS[1].0), roll_up(WINDOWS[2].0));
+        let five = roll_up(&minutes, WINDOWS[1].0);
+        let hour = roll_up(&five, WINDOWS[2].0);
         let windows = [minutes, five, hour];
         ClickReport {
             plan: plan.clone(),

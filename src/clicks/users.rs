@@ -96,6 +96,65 @@ impl Users {
         }
     }
 
+    /// Adds every user of `other` (a union), which is kept.
+    pub fn merge_ref(&mut self, other: &Users, lg_k: u8) {
+        match (&mut *self, other) {
+            (_, Users::None) => {}
+            (Users::None, b) => *self = b.clone(),
+            (Users::Few(a), Users::Few(b)) => {
+                // Both sorted: one merge, then a sketch if past `few`.
+                let mut v = Vec::with_capacity(a.len() + b.len());
+                let (mut i, mut j) = (0, 0);
+                while i < a.len() && j < b.len() {
+                    match a[i].cmp(&b[j]) {
+                        std::cmp::Ordering::Less => {
+                            v.push(a[i]);
+                            i += 1;
+                        }
+                        std::cmp::Ordering::Greater => {
+                            v.push(b[j]);
+                            j += 1;
+                        }
+                        std::cmp::Ordering::Equal => {
+                            v.push(a[i]);
+                            i += 1;
+                            j += 1;
+                        }
+                    }
+                }
+                v.extend_from_slice(&a[i..]);
+                v.extend_from_slice(&b[j..]);
+                if v.len() > few(lg_k) {
+                    let mut s = new_sketch(lg_k);
+                    for &c in &v {
+                        s.update_with_coupon(c);
+                    }
+                    *self = Users::Sketch(Box::new(s));
+                } else {
+                    *self = Users::Few(v);
+                }
+            }
+            (Users::Sketch(s), Users::Few(v)) => {
+                for &c in v {
+                    s.update_with_coupon(c);
+                }
+            }
+            (Users::Few(v), Users::Sketch(t)) => {
+                let mut s = t.clone();
+                for &c in v.iter() {
+                    s.update_with_coupon(c);
+                }
+                *self = Users::Sketch(s);
+            }
+            (Users::Sketch(a), Users::Sketch(b)) => {
+                let mut u = HllUnion::new(lg_k).expect("lg_k checked");
+                u.update(a);
+                u.update(b);
+                *self = Users::Sketch(Box::new(u.to_sketch(HllType::Hll8)));
+            }
+        }
+    }
+
     /// The window's sketch, the same whatever the order of updates.
     pub fn sketch(&self, lg_k: u8) -> HllSketch {
         match self {
@@ -176,6 +235,15 @@ mod tests {
             let mut b = users((n / 2..n).rev());
             b.merge(users(0..n / 2), 12);
             assert_eq!(users(0..n).sketch(12).serialize(), b.sketch(12).serialize(), "{n} users");
+        }
+        // A union by reference is the same as by value.
+        for (x, y) in [(0..0, 0..5), (0..3, 2..9), (0..300, 200..500), (0..10, 5..3000), (0..3000, 10..20), (0..2000, 1000..5000)] {
+            let mut by_value = users(x.clone());
+            by_value.merge(users(y.clone()), 12);
+            let mut by_ref = users(x);
+            by_ref.merge_ref(&users(y), 12);
+            assert_eq!(by_value.estimate(12), by_ref.estimate(12));
+            assert_eq!(by_value.sketch(12).serialize(), by_ref.sketch(12).serialize());
         }
         // Same set, other order and split: the same estimate and sketch bytes.
         let a = users(0..50_000);
