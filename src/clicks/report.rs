@@ -89,6 +89,11 @@ impl ClickReport {
         };
         let five = roll_up(&minutes, WINDOWS[1].0);
         let hour = roll_up(&five, WINDOWS[2].0);
+        // An ad's users: the union of its hours'.
+        let mut totals = tally.totals;
+        for (ad, _, cell) in &hour {
+            totals[*ad as usize].users.merge_ref(&cell.users, lg_k);
+        }
         let windows = [minutes, five, hour];
         ClickReport {
             plan: plan.clone(),
@@ -100,7 +105,7 @@ impl ClickReport {
             ads: tally.ads,
             rank,
             windows,
-            totals: tally.totals,
+            totals,
             flagged_rows: tally.flagged_csv,
             rejected_rows: tally.rejected_csv,
             counts: tally.counts,

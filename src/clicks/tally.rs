@@ -102,7 +102,8 @@ pub struct Tally<'s> {
     /// (ad, 1-minute window start in seconds) → cell (the 5-minute and
     /// 1-hour windows are sums of these: [`crate::clicks::report`]).
     pub cells: FxHashMap<(u32, i64), Cell>,
-    /// Per ad, the whole log.
+    /// Per ad, the whole log (without its users: the report unites its
+    /// windows').
     pub totals: Vec<Cell>,
     /// `flagged_clicks.csv` rows (no header), in line order.
     pub flagged_csv: String,
@@ -277,12 +278,11 @@ impl RowSink for Tally<'_> {
         if let Some(c) = coupon {
             cell.users.add(c, lg_k);
         }
+        // An ad's users over the log are the union of its windows' users,
+        // taken by the report: not counted here a second time.
         let total = &mut self.totals[ad as usize];
         total.clicks += 1;
         total.cost += cost;
-        if let Some(c) = coupon {
-            total.users.add(c, lg_k);
-        }
     }
 
     fn malformed(&mut self, line: u64, reason: &str, raw: &[u8]) {
