@@ -125,12 +125,29 @@ impl Scan {
     }
 
     /// Ends the range: its ids sorted by key, each key's later rows marked
-    /// duplicates (their buckets dropped) and only its first row kept; then
-    /// the buckets counted (the keys of the range's not-duplicate clicks,
-    /// sorted, as (key, clicks)).
+    /// duplicates (their buckets dropped) and only its first row kept.
+    /// Settle then marks the rows that earlier ranges make duplicates
+    /// ([`Scan::apply_cross`]) before the buckets are counted.
     pub fn done(mut self) -> Scan {
         self.compact();
         self.ids.shrink_to_fit();
+        self
+    }
+
+    /// Marks the clicks (by number) that an earlier range makes duplicates
+    /// (their buckets dropped) and those whose id was past the limit.
+    pub fn apply_cross(&mut self, duplicates: &[u32], unchecked: &[u32]) {
+        for &seq in duplicates {
+            self.duplicate(seq as usize);
+        }
+        for &seq in unchecked {
+            self.status[seq as usize] |= status::UNCHECKED;
+        }
+    }
+
+    /// Counts the buckets: the keys of the range's not-duplicate clicks,
+    /// sorted, as (key, clicks) in [`Scan::bucket_counts`].
+    pub fn count_buckets(&mut self) {
         let mut keys: Vec<u128> = self.row_buckets.iter().flatten().copied().filter(|&k| k != NO_BUCKET).collect();
         keys.sort_unstable();
         let mut counts: Vec<(u128, u32)> = Vec::new();
@@ -141,7 +158,26 @@ impl Scan {
             }
         }
         self.bucket_counts = counts;
-        self
+    }
+
+    /// Completes the status bytes with the buckets over the velocity limit
+    /// (`hot`, from every range), and returns them.
+    pub fn mark_hot(self, hot: &[u128]) -> Vec<u8> {
+        let mut st = self.status;
+        if !hot.is_empty() {
+            let hot: rustc_hash::FxHashSet<u128> = hot.iter().copied().collect();
+            for (s, b) in st.iter_mut().zip(&self.row_buckets) {
+                if *s & status::DUPLICATE == 0 {
+                    if b[0] != NO_BUCKET && hot.contains(&b[0]) {
+                        *s |= status::IP_HOT;
+                    }
+                    if b[1] != NO_BUCKET && hot.contains(&b[1]) {
+                        *s |= status::USER_HOT;
+                    }
+                }
+            }
+        }
+        st
     }
 }
 

@@ -4,14 +4,12 @@
 //! summed over the log, and each click's status byte completed: duplicate,
 //! in a bucket over the velocity limit.
 
-use rustc_hash::FxHashSet;
-
-use crate::clicks::scan::{status, Scan, NO_BUCKET};
+use crate::clicks::scan::{IdRow, Scan};
 
 /// What pass 2 needs to know of the whole log.
 #[derive(Debug, Default)]
 pub struct Settled {
-    /// Per range, per click in order, its [`status`] bits.
+    /// Per range, per click in order, its [`crate::clicks::scan::status`] bits.
     pub status: Vec<Vec<u8>>,
     /// The fields (bits) some row of the log has.
     pub keys_seen: u8,
@@ -22,64 +20,71 @@ pub struct Settled {
     pub ids_over_limit: bool,
 }
 
-/// Merges the ranges' scans, in file order. `limit`: ids kept at most;
-/// `velocity_max`: a bucket is hot above it.
-///
-/// The ranges' id lists are sorted by key (by [`Scan::done`]), so the
-/// ids of the ranges before a range are kept as one sorted list too, and
-/// each range is merged into it in one sequential walk (no hash table).
-pub fn settle(mut scans: Vec<Scan>, limit: usize, velocity_max: u32) -> Settled {
-    let mut out = Settled::default();
-    // Sorted keys of the ranges so far.
+/// What settle tells one range of its ids: the clicks an earlier range
+/// makes duplicates, and those past the id limit (by number in the range).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Cross {
+    /// Clicks whose id an earlier range holds.
+    pub duplicates: Vec<u32>,
+    /// Clicks whose id was not kept (past the limit): counted unchecked.
+    pub unchecked: Vec<u32>,
+}
+
+/// The ranges' ids (each list sorted by key, one row per key, from
+/// [`Scan::done`]) merged in file order: per range, its [`Cross`]; then the
+/// ids kept and whether the limit was reached. The ids of the ranges
+/// before a range are one sorted list, and each range is merged into it in
+/// one sequential walk (no hash table).
+pub fn cross_ranges(ranges: &[&[IdRow]], limit: usize) -> (Vec<Cross>, u64, bool) {
     let mut seen: Vec<[u64; 2]> = Vec::new();
-    // Buckets of rows that an earlier range makes duplicates: not in velocity.
-    let mut minus: Vec<u128> = Vec::new();
-    for scan in scans.iter_mut() {
-        out.ids_over_limit |= scan.ids_over_limit;
-        out.keys_seen |= scan.keys_seen;
-        let ids = std::mem::take(&mut scan.ids);
+    let mut over = false;
+    let mut out = Vec::with_capacity(ranges.len());
+    for ids in ranges {
+        let mut cross = Cross::default();
         let mut fresh: Vec<[u64; 2]> = Vec::with_capacity(ids.len().min(limit.saturating_sub(seen.len())));
         let mut at = 0;
-        for row in ids {
+        for row in ids.iter() {
             while at < seen.len() && seen[at] < row.key {
                 at += 1;
             }
-            let seq = row.seq as usize;
             if at < seen.len() && seen[at] == row.key {
-                scan.status[seq] |= status::DUPLICATE;
-                if let Some(b) = scan.row_buckets.get_mut(seq) {
-                    minus.extend(b.iter().copied().filter(|&k| k != NO_BUCKET));
-                    *b = [NO_BUCKET; 2];
-                }
+                cross.duplicates.push(row.seq);
             } else if seen.len() + fresh.len() >= limit {
-                out.ids_over_limit = true;
-                scan.status[seq] |= status::UNCHECKED;
+                over = true;
+                cross.unchecked.push(row.seq);
             } else {
                 fresh.push(row.key);
             }
         }
         seen = merge_sorted(seen, fresh);
+        out.push(cross);
     }
-    out.ids = seen.len() as u64;
-    drop(seen);
-    minus.sort_unstable();
-    let hot = hot_buckets(&scans, &minus, u64::from(velocity_max));
-    for scan in scans {
-        let mut st = scan.status;
-        if !hot.is_empty() {
-            for (s, b) in st.iter_mut().zip(&scan.row_buckets) {
-                if *s & status::DUPLICATE == 0 {
-                    if b[0] != NO_BUCKET && hot.contains(&b[0]) {
-                        *s |= status::IP_HOT;
-                    }
-                    if b[1] != NO_BUCKET && hot.contains(&b[1]) {
-                        *s |= status::USER_HOT;
-                    }
-                }
-            }
-        }
-        out.status.push(st);
+    (out, seen.len() as u64, over)
+}
+
+/// Merges the ranges' scans, in file order. `limit`: ids kept at most;
+/// `velocity_max`: a bucket is hot above it. The same steps as the
+/// browser's workers take with their ranges ([`crate::clicks::codec`]
+/// carries what they exchange): [`cross_ranges`], [`Scan::apply_cross`]
+/// and [`Scan::count_buckets`] per range, [`hot_buckets`], then
+/// [`Scan::mark_hot`] per range.
+pub fn settle(mut scans: Vec<Scan>, limit: usize, velocity_max: u32) -> Settled {
+    let mut out = Settled::default();
+    let ids: Vec<Vec<IdRow>> = scans.iter_mut().map(|s| std::mem::take(&mut s.ids)).collect();
+    let lists: Vec<&[IdRow]> = ids.iter().map(|v| v.as_slice()).collect();
+    let (cross, kept, over) = cross_ranges(&lists, limit);
+    drop(ids);
+    out.ids = kept;
+    out.ids_over_limit = over;
+    for (scan, c) in scans.iter_mut().zip(&cross) {
+        out.ids_over_limit |= scan.ids_over_limit;
+        out.keys_seen |= scan.keys_seen;
+        scan.apply_cross(&c.duplicates, &c.unchecked);
+        scan.count_buckets();
     }
+    let counts: Vec<&[(u128, u32)]> = scans.iter().map(|s| s.bucket_counts.as_slice()).collect();
+    let hot = hot_buckets(&counts, u64::from(velocity_max));
+    out.status = scans.into_iter().map(|s| s.mark_hot(&hot)).collect();
     out
 }
 
@@ -107,20 +112,19 @@ fn merge_sorted(a: Vec<[u64; 2]>, b: Vec<[u64; 2]>) -> Vec<[u64; 2]> {
     out
 }
 
-/// The buckets whose clicks over every range, less `minus` (sorted), are
-/// more than `max`: the ranges' sorted counts merged in one pass.
-fn hot_buckets(scans: &[Scan], minus: &[u128], max: u64) -> FxHashSet<u128> {
+/// The buckets whose clicks over every range are more than `max`, sorted:
+/// the ranges' sorted counts merged in one pass.
+pub fn hot_buckets(counts: &[&[(u128, u32)]], max: u64) -> Vec<u128> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let mut heap: BinaryHeap<Reverse<(u128, usize)>> = BinaryHeap::new();
-    let mut at = vec![0usize; scans.len()];
-    for (i, s) in scans.iter().enumerate() {
-        if let Some(&(k, _)) = s.bucket_counts.first() {
+    let mut at = vec![0usize; counts.len()];
+    for (i, c) in counts.iter().enumerate() {
+        if let Some(&(k, _)) = c.first() {
             heap.push(Reverse((k, i)));
         }
     }
-    let mut hot = FxHashSet::default();
-    let mut m = 0;
+    let mut hot = Vec::new();
     while let Some(&Reverse((key, _))) = heap.peek() {
         let mut total = 0u64;
         while let Some(&Reverse((k, i))) = heap.peek() {
@@ -128,21 +132,14 @@ fn hot_buckets(scans: &[Scan], minus: &[u128], max: u64) -> FxHashSet<u128> {
                 break;
             }
             heap.pop();
-            total += u64::from(scans[i].bucket_counts[at[i]].1);
+            total += u64::from(counts[i][at[i]].1);
             at[i] += 1;
-            if let Some(&(next, _)) = scans[i].bucket_counts.get(at[i]) {
+            if let Some(&(next, _)) = counts[i].get(at[i]) {
                 heap.push(Reverse((next, i)));
             }
         }
-        while m < minus.len() && minus[m] < key {
-            m += 1;
-        }
-        while m < minus.len() && minus[m] == key {
-            total -= 1;
-            m += 1;
-        }
         if total > max {
-            hot.insert(key);
+            hot.push(key);
         }
     }
     hot
