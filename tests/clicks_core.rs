@@ -148,6 +148,71 @@ fn outputs(r: &ClickReport, with_lines: bool) -> Vec<String> {
     v
 }
 
+/// The browser's steps (src/wasm/clicks.rs), one "worker" per range, each
+/// step's data handed over as the codec's bytes.
+fn run_as_workers(log: &[u8], options: &ClickOptions, parts: usize) -> ClickReport {
+    use adagg::clicks::codec::*;
+    use adagg::clicks::job::{active_rules, range_first_lines};
+    use adagg::clicks::settle::{cross_ranges, hot_buckets, Settled};
+    use adagg::clicks::tally::Tally;
+    use adagg::clicks::{click_split_points, sniff_clicks, RangeScan, RangeTally};
+    let plan = sniff_clicks(log, true).unwrap();
+    let points = click_split_points(&plan, log.len() as u64, parts, |at| memchr_nl(&log[at as usize..]).map(|i| at + i as u64));
+    let ranges: Vec<&[u8]> = points.windows(2).map(|w| &log[w[0] as usize..w[1] as usize]).collect();
+    let mut scans: Vec<_> = ranges
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut s = RangeScan::new(&plan, options, i, r.len() as u64);
+            s.feed(r);
+            s.finish()
+        })
+        .collect();
+    let ids: Vec<Vec<_>> = scans.iter_mut().map(|(s, _, _)| decode_ids(&encode_ids(&std::mem::take(&mut s.ids))).unwrap()).collect();
+    let lists: Vec<&[_]> = ids.iter().map(|v| v.as_slice()).collect();
+    let (crosses, kept, over) = cross_ranges(&lists, options.id_limit);
+    let counts: Vec<Vec<(u128, u32)>> = scans
+        .iter_mut()
+        .zip(&crosses)
+        .map(|((s, _, _), c)| {
+            let c = decode_cross(&encode_cross(c)).unwrap();
+            s.apply_cross(&c.duplicates, &c.unchecked);
+            s.count_buckets();
+            decode_counts(&encode_counts(&s.bucket_counts)).unwrap()
+        })
+        .collect();
+    let slices: Vec<&[(u128, u32)]> = counts.iter().map(|v| v.as_slice()).collect();
+    let hot = decode_keys(&encode_keys(&hot_buckets(&slices, u64::from(options.rules.velocity_max)))).unwrap();
+    let keys_seen = scans.iter().fold(0, |k, (s, _, _)| k | s.keys_seen);
+    let lines: Vec<u64> = scans.iter().map(|(_, n, _)| *n).collect();
+    let firsts = range_first_lines(&plan, &lines);
+    let bytes: Vec<Vec<u8>> = scans
+        .into_iter()
+        .enumerate()
+        .map(|(i, (s, _, _))| {
+            let status = s.mark_hot(&hot);
+            let mut t = RangeTally::with_status(&plan, options, &status, keys_seen, i, firsts[i]);
+            t.feed(ranges[i]);
+            t.finish().to_bytes()
+        })
+        .collect();
+    let active = active_rules(&plan, keys_seen, options);
+    let mut total: Option<Tally> = None;
+    for b in &bytes {
+        let t = Tally::from_bytes(b, &options.rules, active, options.lg_k).unwrap();
+        match &mut total {
+            None => total = Some(t),
+            Some(all) => all.append(t),
+        }
+    }
+    let settled = Settled { status: Vec::new(), keys_seen, ids: kept, ids_over_limit: over };
+    ClickReport::new(&plan, options, total.unwrap(), &settled)
+}
+
+fn memchr_nl(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}
+
 /// A random log: rows of (ad, user, ip, bot?, minute, second), retries
 /// as exact copies of an earlier row, and malformed lines.
 fn log_strategy() -> impl Strategy<Value = Vec<String>> {
@@ -178,6 +243,15 @@ proptest! {
         let one = run_clicks(log.as_bytes(), &options, 1, 1 << 20).unwrap();
         let split = run_clicks(log.as_bytes(), &options, parts, chunk).unwrap();
         prop_assert_eq!(outputs(&one, true), outputs(&split, true));
+    }
+
+    #[test]
+    fn the_same_through_the_workers_bytes(lines in log_strategy(), parts in 1usize..5) {
+        let log = lines.join("\n") + "\n";
+        let options = ClickOptions { rules: RuleOptions { velocity_max: 2, ..RuleOptions::default() }, ..ClickOptions::default() };
+        let one = run_clicks(log.as_bytes(), &options, 1, 1 << 20).unwrap();
+        let workers = run_as_workers(log.as_bytes(), &options, parts);
+        prop_assert_eq!(outputs(&one, true), outputs(&workers, true));
     }
 
     #[test]

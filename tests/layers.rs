@@ -27,7 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("click logs: the top of a file, rows from chunks, a row judged", &["clicks::plan", "clicks::source", "clicks::valid"]),
     ("click logs: keys, rules, users", &["clicks::keys", "clicks::rules", "clicks::users"]),
     ("click logs: pass 1, between the passes, pass 2", &["clicks::scan", "clicks::settle", "clicks::tally"]),
-    ("click logs: the passes over ranges, the files, the query", &["clicks::job", "clicks::report", "clicks::stats", "clicks"]),
+    ("click logs: the passes over ranges, the files, the query", &["clicks::job", "clicks::codec", "clicks::report", "clicks::stats", "clicks"]),
     ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily", "wasm::clicks"]),
 ];
 

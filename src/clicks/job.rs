@@ -130,11 +130,15 @@ pub struct RangeTally<'s> {
 impl<'s> RangeTally<'s> {
     /// The tally of range `index`, whose first line is `first_line`.
     pub fn new(plan: &ClickPlan, options: &'s ClickOptions, settled: &'s Settled, index: usize, first_line: u64) -> RangeTally<'s> {
-        let active = active_rules(plan, settled.keys_seen, options);
-        RangeTally {
-            reader: RowReader::new(plan, first_line, index == 0),
-            tally: Tally::new(&settled.status[index], &options.rules, active, options.lg_k),
-        }
+        RangeTally::with_status(plan, options, &settled.status[index], settled.keys_seen, index, first_line)
+    }
+
+    /// The tally of range `index` whose clicks have these `status` bytes,
+    /// in a log whose rows have the fields `keys_seen` (a worker that
+    /// holds one range's status, not [`Settled`]).
+    pub fn with_status(plan: &ClickPlan, options: &'s ClickOptions, status: &'s [u8], keys_seen: u8, index: usize, first_line: u64) -> RangeTally<'s> {
+        let active = active_rules(plan, keys_seen, options);
+        RangeTally { reader: RowReader::new(plan, first_line, index == 0), tally: Tally::new(status, &options.rules, active, options.lg_k) }
     }
 
     /// Reads the next bytes of the range.

@@ -7,7 +7,8 @@
 //! → [`plan`] (the top of a file) → [`source`] (rows from chunks) →
 //! [`valid`] (a row is a click or rejected) → [`keys`], [`rules`],
 //! [`users`] → [`scan`] (pass 1) → [`settle`] (between the passes) →
-//! [`tally`] (pass 2) → [`job`] (the passes over ranges) → [`report`]
+//! [`tally`] (pass 2) → [`job`] (the passes over ranges), [`codec`]
+//! (what the browser's workers exchange) → [`report`]
 //! (the files) → [`stats`] (the query).
 //!
 //! ```
@@ -18,6 +19,7 @@
 //! assert_eq!(report.window_csv(0).lines().nth(1), Some("a1,2025-01-15T14:40:00Z,1,1,1,0,"));
 //! ```
 
+pub mod codec;
 pub mod columns;
 pub mod job;
 pub mod json;

@@ -116,21 +116,28 @@ pub fn sniff_clicks(prefix: &[u8], at_eof: bool) -> Option<ClickPlan> {
     None
 }
 
+/// Where [`click_split_points`] cuts `len` bytes into `parts` (before
+/// moving each cut to the next line start): none when the log cannot be
+/// split.
+pub fn click_split_cuts(plan: &ClickPlan, len: u64, parts: usize) -> Vec<u64> {
+    if !plan.splittable() || parts < 2 {
+        return Vec::new();
+    }
+    let span = len.saturating_sub(plan.data_start);
+    (1..parts as u64).map(|k| plan.data_start + span * k / parts as u64).collect()
+}
+
 /// Split points for `parts` ranges of a file of `len` bytes: the data
 /// start, then offsets just after a `\n` found at or past each even cut
 /// (`next_newline(at)` gives the offset of the first `\n` at or after
 /// `at`, or None), then `len`. Fewer ranges when the file is short.
 pub fn click_split_points(plan: &ClickPlan, len: u64, parts: usize, mut next_newline: impl FnMut(u64) -> Option<u64>) -> Vec<u64> {
     let mut points = vec![plan.data_start.min(len)];
-    if plan.splittable() && parts > 1 {
-        let span = len.saturating_sub(plan.data_start);
-        for k in 1..parts as u64 {
-            let cut = plan.data_start + span * k / parts as u64;
-            let Some(nl) = next_newline(cut.max(*points.last().unwrap())) else { break };
-            let p = nl + 1;
-            if p < len && p > *points.last().unwrap() {
-                points.push(p);
-            }
+    for cut in click_split_cuts(plan, len, parts) {
+        let Some(nl) = next_newline(cut.max(*points.last().unwrap())) else { break };
+        let p = nl + 1;
+        if p < len && p > *points.last().unwrap() {
+            points.push(p);
         }
     }
     points.push(len);

@@ -134,6 +134,11 @@ impl<'s> Tally<'s> {
         }
     }
 
+    /// The index of ad `ad` (added when new).
+    pub fn ad_of(&mut self, ad: &[u8]) -> u32 {
+        self.ad(ad)
+    }
+
     fn ad(&mut self, ad: &[u8]) -> u32 {
         if let Some(&i) = self.ad_index.get(ad) {
             return i;

@@ -36,6 +36,22 @@ pub fn user_coupon(user: &[u8]) -> Coupon {
     Coupon::from_value(raw_bytes::from_slice(user))
 }
 
+/// A coupon's 32 bits (slot and value), for handing users between workers.
+pub fn coupon_bits(c: Coupon) -> u32 {
+    // SAFETY: `Coupon` is a struct of one `u32` (`Coupon(u32)`), 4 bytes
+    // (checked at compile time below), so its bytes are that `u32`'s.
+    unsafe { std::mem::transmute::<Coupon, u32>(c) }
+}
+
+/// The coupon of [`coupon_bits`].
+pub fn coupon_from_bits(bits: u32) -> Coupon {
+    // SAFETY: as in `coupon_bits`; every u32 is a coupon's bits (the
+    // sketch reads a slot from the low 26 bits and a value from the rest).
+    unsafe { std::mem::transmute::<u32, Coupon>(bits) }
+}
+
+const _: () = assert!(std::mem::size_of::<Coupon>() == 4);
+
 /// The users of one window (or ad).
 #[derive(Debug, Clone, Default)]
 pub enum Users {
@@ -251,6 +267,21 @@ mod tests {
         b.merge(users(0..25_000), 12);
         assert_eq!(a.estimate(12), b.estimate(12));
         assert_eq!(a.sketch(12).serialize(), b.sketch(12).serialize());
+    }
+
+    #[test]
+    fn coupon_bits_are_what_a_sketch_stores() {
+        // A sketch in list mode serializes its coupons as 32-bit words
+        // after an 8-byte preamble: they are `coupon_bits`.
+        let coupons: Vec<Coupon> = (0..5).map(|i| user_coupon(format!("user{i}").as_bytes())).collect();
+        let mut s = new_sketch(12);
+        coupons.iter().for_each(|&c| s.update_with_coupon(c));
+        let bytes = s.serialize();
+        let stored: Vec<u32> = bytes[8..].chunks_exact(4).map(|w| u32::from_le_bytes(w.try_into().unwrap())).collect();
+        for &c in &coupons {
+            assert!(stored.contains(&coupon_bits(c)), "{stored:?}");
+            assert_eq!(coupon_from_bits(coupon_bits(c)), c);
+        }
     }
 
     #[test]

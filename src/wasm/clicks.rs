@@ -1,21 +1,25 @@
 //! Click logs in the browser (issue 17; the clicks module only,
-//! `www/pkg-clicks/`): `clickPlan` tells a click log from the first bytes,
-//! `runClicks` reads a `Blob` twice (pass 1, then pass 2, streamed like an
-//! export's range) in this one worker and keeps the report, which answers
-//! the files, the chart's series and the stats query.
+//! `www/pkg-clicks/`): `clickPlan` tells a click log from the first bytes;
+//! the steps below read a log in ranges, one per worker, each range twice
+//! (pass 1, then pass 2, streamed like an export's range); the first
+//! worker keeps the report, which answers the files, the chart's series
+//! and the stats query.
 
-use js_sys::{Float64Array, Function};
+use js_sys::{Float64Array, Function, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Blob;
 
 use super::stream::{read_stream, Progress};
-use crate::clicks::job::range_first_lines;
+use crate::clicks::codec::{decode_counts, decode_cross, decode_ids, decode_keys, encode_counts, encode_cross, encode_ids, encode_keys};
+use crate::clicks::job::{active_rules, range_first_lines};
 use crate::clicks::report::window_index;
 use crate::clicks::rules::{rule_bit, Blocklist, RuleOptions};
-use crate::clicks::settle::settle;
+use crate::clicks::scan::{IdRow, Scan};
+use crate::clicks::settle::{cross_ranges, hot_buckets, Settled};
+use crate::clicks::tally::Tally;
 use crate::clicks::users::check_lg_k;
-use crate::clicks::{sniff_clicks, stats_json, ClickOptions, ClickReport, RangeScan, RangeTally, StatsQuery, BROWSER_ID_LIMIT};
+use crate::clicks::{click_split_points, sniff_clicks, stats_json, ClickOptions, ClickPlan, ClickReport, RangeScan, RangeTally, StatsQuery, BROWSER_ID_LIMIT};
 
 /// Marks the clicks module: the JS tells the modules apart by this export.
 #[wasm_bindgen(js_name = clicksModule)]
@@ -68,50 +72,209 @@ fn options_from_js(value: JsValue) -> Result<ClickOptions, JsError> {
     Ok(ClickOptions { rules, lg_k, id_limit: o.id_limit.unwrap_or(BROWSER_ID_LIMIT) })
 }
 
-/// A click log's result, kept in the worker.
+/// A click log's result, kept in the first worker.
 #[wasm_bindgen]
 pub struct ClickRun {
     report: ClickReport,
 }
 
-/// Reads `file` in two passes and returns its result. `progress(bytesDone,
-/// rows)` is called every 16 MiB of each pass (bytes count both passes:
-/// twice the file in all); returning false cancels.
-#[wasm_bindgen(js_name = runClicks)]
-pub async fn run_clicks_blob(file: Blob, options: JsValue, progress: Option<Function>) -> Result<ClickRun, JsError> {
-    let options = options_from_js(options)?;
+// A click job over N workers, each with its own range of the file and its
+// own instance of this module (www/core/clicks.js runs the steps):
+//   every worker: `scanClicks` (pass 1 of its range), `ClickRange.takeIds`
+//   first worker: `crossClicks` (the ranges' ids merged in file order)
+//   every worker: `ClickRange.applyCross` (its bucket counts)
+//   first worker: `hotClicks` (the buckets over the velocity limit)
+//   every worker: `tallyClicks` (pass 2 of its range, its tally as bytes)
+//   first worker: `finishClicks` (the tallies appended: the result)
+// What they hand each other is `crate::clicks::codec`'s bytes. Native runs
+// take the same steps (`crate::clicks::settle::settle`).
+
+/// One worker's range after pass 1: what settle needs of it, and what
+/// pass 2 will.
+#[wasm_bindgen]
+pub struct ClickRange {
+    plan: ClickPlan,
+    options: ClickOptions,
+    index: usize,
+    scan: Scan,
+    lines: u64,
+    open: bool,
+}
+
+/// Where the ranges of `file` start (line starts), and its end: `parts`
+/// ranges at most (one when the log cannot be split).
+#[wasm_bindgen(js_name = splitClicks)]
+pub async fn split_clicks(file: Blob, parts: usize) -> Result<Vec<f64>, JsError> {
     let size = file.size() as u64;
-    let head = read_prefix(&file, 1 << 20).await?;
+    let head = read_prefix(&file, 0, 1 << 20).await?;
     let plan = sniff_clicks(&head, head.len() as u64 == size).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))?;
+    // The newline at or after each cut, read in 64 KiB slices.
+    let mut newlines = Vec::new();
+    for cut in crate::clicks::plan::click_split_cuts(&plan, size, parts) {
+        let mut at = cut;
+        let found = loop {
+            let bytes = read_prefix(&file, at, 1 << 16).await?;
+            if let Some(i) = memchr::memchr(b'\n', &bytes) {
+                break Some(at + i as u64);
+            }
+            if bytes.is_empty() {
+                break None;
+            }
+            at += bytes.len() as u64;
+        };
+        newlines.push(found);
+    }
+    let mut found = newlines.into_iter();
+    let points = click_split_points(&plan, size, parts, |_| found.next().flatten());
+    Ok(points.into_iter().map(|p| p as f64).collect())
+}
+
+/// Pass 1 over `range` (the bytes of range `index` of a log whose first
+/// bytes are `head`; `at_eof` when they are the whole log).
+/// `progress(bytesDone, rows)` every 16 MiB; returning false cancels.
+#[wasm_bindgen(js_name = scanClicks)]
+pub async fn scan_clicks(range: Blob, head: Vec<u8>, at_eof: bool, options: JsValue, index: usize, progress: Option<Function>) -> Result<ClickRange, JsError> {
+    let options = options_from_js(options)?;
+    let plan = sniff_clicks(&head, at_eof).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))?;
     let mut progress = Progress::new(progress);
-    let from = plan.data_start;
-    let mut scan = RangeScan::new(&plan, &options, 0, size - from);
+    let mut scan = RangeScan::new(&plan, &options, index, range.size() as u64);
     let mut rows = 0u64;
-    read_stream(&file, from, |bytes, report| {
+    read_stream(&range, 0, |bytes, report| {
         scan.feed(bytes);
         rows += memchr::memchr_iter(b'\n', bytes).count() as u64;
         progress.read(bytes.len(), report, rows)
     })
     .await?;
     progress.check()?;
-    let (scan, lines, _) = scan.finish();
-    let first = range_first_lines(&plan, &[lines])[0];
-    let settled = settle(vec![scan], options.id_limit, options.rules.velocity_max);
-    let mut tally = RangeTally::new(&plan, &options, &settled, 0, first);
-    read_stream(&file, from, |bytes, report| {
+    let (scan, lines, open) = scan.finish();
+    Ok(ClickRange { plan, options, index, scan, lines, open })
+}
+
+#[wasm_bindgen]
+impl ClickRange {
+    /// Lines the range has.
+    pub fn lines(&self) -> f64 {
+        self.lines as f64
+    }
+
+    /// Whether the range ended inside a quoted CSV field (the split was
+    /// wrong: read the log as one range).
+    pub fn open(&self) -> bool {
+        self.open
+    }
+
+    /// The fields (bits) some row of the range has.
+    #[wasm_bindgen(js_name = keysSeen)]
+    pub fn keys_seen(&self) -> u8 {
+        self.scan.keys_seen
+    }
+
+    /// Whether the range alone had more ids than the limit.
+    #[wasm_bindgen(js_name = overLimit)]
+    pub fn over_limit(&self) -> bool {
+        self.scan.ids_over_limit
+    }
+
+    /// The range's ids (for `crossClicks`), given away.
+    #[wasm_bindgen(js_name = takeIds)]
+    pub fn take_ids(&mut self) -> Vec<u8> {
+        encode_ids(&std::mem::take(&mut self.scan.ids))
+    }
+
+    /// Marks what `crossClicks` said of this range, and returns its bucket
+    /// counts (for `hotClicks`).
+    #[wasm_bindgen(js_name = applyCross)]
+    pub fn apply_cross(&mut self, cross: &[u8]) -> Result<Vec<u8>, JsError> {
+        let cross = decode_cross(cross).map_err(|e| JsError::new(&e))?;
+        if cross.duplicates.iter().chain(&cross.unchecked).any(|&s| s as u64 >= self.scan.clicks()) {
+            return Err(JsError::new("a worker's click-log result is corrupt (a click past the range)"));
+        }
+        self.scan.apply_cross(&cross.duplicates, &cross.unchecked);
+        self.scan.count_buckets();
+        Ok(encode_counts(&std::mem::take(&mut self.scan.bucket_counts)))
+    }
+}
+
+/// The ranges' ids (`ClickRange.takeIds` of each, in file order) merged:
+/// `{crosses: [bytes per range], ids, overLimit}`.
+#[wasm_bindgen(js_name = crossClicks)]
+pub fn cross_clicks(ids: Vec<Uint8Array>, limit: f64) -> Result<JsValue, JsError> {
+    let lists = ids.iter().map(|b| decode_ids(&b.to_vec())).collect::<Result<Vec<_>, _>>().map_err(|e| JsError::new(&e))?;
+    let slices: Vec<&[IdRow]> = lists.iter().map(|v| v.as_slice()).collect();
+    let (crosses, kept, over) = cross_ranges(&slices, limit as usize);
+    let out = js_sys::Object::new();
+    let arr = js_sys::Array::new();
+    for c in &crosses {
+        arr.push(&Uint8Array::from(encode_cross(c).as_slice()));
+    }
+    let _ = js_sys::Reflect::set(&out, &"crosses".into(), &arr);
+    let _ = js_sys::Reflect::set(&out, &"ids".into(), &(kept as f64).into());
+    let _ = js_sys::Reflect::set(&out, &"overLimit".into(), &over.into());
+    Ok(out.into())
+}
+
+/// The buckets over `velocity_max` from every range's counts.
+#[wasm_bindgen(js_name = hotClicks)]
+pub fn hot_clicks(counts: Vec<Uint8Array>, velocity_max: u32) -> Result<Vec<u8>, JsError> {
+    let lists = counts.iter().map(|b| decode_counts(&b.to_vec())).collect::<Result<Vec<_>, _>>().map_err(|e| JsError::new(&e))?;
+    let slices: Vec<&[(u128, u32)]> = lists.iter().map(|v| v.as_slice()).collect();
+    Ok(encode_keys(&hot_buckets(&slices, u64::from(velocity_max))))
+}
+
+/// Pass 2 over the range again (`range`, as for `scanClicks`), with the
+/// `hot` buckets and the log's `keys_seen`; its first line is
+/// `first_line`. Returns the range's tally (for `finishClicks`).
+#[wasm_bindgen(js_name = tallyClicks)]
+pub async fn tally_clicks(done: ClickRange, range: Blob, hot: Vec<u8>, keys_seen: u8, first_line: f64, progress: Option<Function>) -> Result<Vec<u8>, JsError> {
+    let hot = decode_keys(&hot).map_err(|e| JsError::new(&e))?;
+    let ClickRange { plan, options, index, scan, .. } = done;
+    let status = scan.mark_hot(&hot);
+    let mut progress = Progress::new(progress);
+    let mut tally = RangeTally::with_status(&plan, &options, &status, keys_seen, index, first_line as u64);
+    let mut rows = 0u64;
+    read_stream(&range, 0, |bytes, report| {
         tally.feed(bytes);
+        rows += memchr::memchr_iter(b'\n', bytes).count() as u64;
         progress.read(bytes.len(), report, rows)
     })
     .await?;
     progress.check()?;
-    let tally = tally.finish();
-    Ok(ClickRun { report: ClickReport::new(&plan, &options, tally, &settled) })
+    Ok(tally.finish().to_bytes())
 }
 
-/// The first `n` bytes of `blob`.
-async fn read_prefix(blob: &Blob, n: u64) -> Result<Vec<u8>, JsError> {
-    let end = (blob.size() as u64).min(n);
-    let part = blob.slice_with_f64_and_f64(0.0, end as f64).map_err(|_| JsError::new("could not slice the file"))?;
+/// The result: the ranges' tallies (in file order) appended. `keys_seen`,
+/// `ids` and `over_limit` are the whole log's (from the ranges and
+/// `crossClicks`).
+#[wasm_bindgen(js_name = finishClicks)]
+pub fn finish_clicks(head: Vec<u8>, at_eof: bool, options: JsValue, tallies: Vec<Uint8Array>, keys_seen: u8, ids: f64, over_limit: bool) -> Result<ClickRun, JsError> {
+    let options = options_from_js(options)?;
+    let plan = sniff_clicks(&head, at_eof).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))?;
+    let active = active_rules(&plan, keys_seen, &options);
+    let mut total: Option<Tally> = None;
+    for bytes in &tallies {
+        let t = Tally::from_bytes(&bytes.to_vec(), &options.rules, active, options.lg_k).map_err(|e| JsError::new(&e))?;
+        match &mut total {
+            None => total = Some(t),
+            Some(all) => all.append(t),
+        }
+    }
+    let total = total.ok_or_else(|| JsError::new("no range was read"))?;
+    let settled = Settled { status: Vec::new(), keys_seen, ids: ids as u64, ids_over_limit: over_limit };
+    Ok(ClickRun { report: ClickReport::new(&plan, &options, total, &settled) })
+}
+
+/// The first lines of the ranges, from their line counts (`ClickRange.lines`).
+#[wasm_bindgen(js_name = clickFirstLines)]
+pub fn click_first_lines(head: Vec<u8>, at_eof: bool, lines: Vec<f64>) -> Result<Vec<f64>, JsError> {
+    let plan = sniff_clicks(&head, at_eof).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))?;
+    let lines: Vec<u64> = lines.iter().map(|&n| n as u64).collect();
+    Ok(range_first_lines(&plan, &lines).into_iter().map(|l| l as f64).collect())
+}
+
+/// Up to `n` bytes of `blob` from byte `at`.
+async fn read_prefix(blob: &Blob, at: u64, n: u64) -> Result<Vec<u8>, JsError> {
+    let end = (blob.size() as u64).min(at.saturating_add(n));
+    let part = blob.slice_with_f64_and_f64(at.min(end) as f64, end as f64).map_err(|_| JsError::new("could not slice the file"))?;
     let buf = wasm_bindgen_futures::JsFuture::from(part.array_buffer()).await.map_err(|e| JsError::new(&format!("could not read the file: {e:?}")))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
