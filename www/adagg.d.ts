@@ -574,7 +574,11 @@ export interface AdaggClickOptions {
   lgK?: number;
   /** Distinct click ids kept for exactly-once counting (default 20,000,000). */
   idLimit?: number;
-  /** Progress: the file is read twice, `totalBytes` is twice its size. */
+  /** Parallel workers, one range of the file each (default: navigator.hardwareConcurrency). */
+  workers?: number;
+  /** Ranges are not made smaller than this (default 16 MiB): fewer workers for a small file. */
+  minRangeBytes?: number;
+  /** Progress: each range is read twice, `totalBytes` is twice the file's size. */
   onProgress?: (p: AdaggProgress) => void;
   /** Cancels the run (rejects with an AbortError). */
   signal?: AbortSignal;
@@ -639,6 +643,8 @@ export interface AdaggClickResult {
   /** First and last click, unix seconds. */
   span: [number, number];
   elapsedMs: number;
+  /** Workers started, ranges read (one per worker used), and reruns as one range (a split inside a quoted CSV field). */
+  timing: { workers: number; ranges: number; reruns: number };
   /** The stats query: start inclusive, end exclusive (unix seconds, milliseconds or ISO 8601); empty windows present with 0. */
   stats(query: { adId: string; window: AdaggClickWindow; start: number | string; end: number | string }): Promise<AdaggStatsAnswer>;
   /** One ad's windows with clicks, for a chart. */

@@ -195,13 +195,15 @@ impl ClickRange {
     }
 }
 
-/// The ranges' ids (`ClickRange.takeIds` of each, in file order) merged:
-/// `{crosses: [bytes per range], ids, overLimit}`.
+/// The ranges' ids (`ClickRange.takeIds` of each, in file order) merged,
+/// keeping at most the options' id limit: `{crosses: [bytes per range],
+/// ids, overLimit}`.
 #[wasm_bindgen(js_name = crossClicks)]
-pub fn cross_clicks(ids: Vec<Uint8Array>, limit: f64) -> Result<JsValue, JsError> {
+pub fn cross_clicks(ids: Vec<Uint8Array>, options: JsValue) -> Result<JsValue, JsError> {
+    let limit = options_from_js(options)?.id_limit;
     let lists = ids.iter().map(|b| decode_ids(&b.to_vec())).collect::<Result<Vec<_>, _>>().map_err(|e| JsError::new(&e))?;
     let slices: Vec<&[IdRow]> = lists.iter().map(|v| v.as_slice()).collect();
-    let (crosses, kept, over) = cross_ranges(&slices, limit as usize);
+    let (crosses, kept, over) = cross_ranges(&slices, limit);
     let out = js_sys::Object::new();
     let arr = js_sys::Array::new();
     for c in &crosses {
@@ -213,9 +215,10 @@ pub fn cross_clicks(ids: Vec<Uint8Array>, limit: f64) -> Result<JsValue, JsError
     Ok(out.into())
 }
 
-/// The buckets over `velocity_max` from every range's counts.
+/// The buckets over the options' velocity limit, from every range's counts.
 #[wasm_bindgen(js_name = hotClicks)]
-pub fn hot_clicks(counts: Vec<Uint8Array>, velocity_max: u32) -> Result<Vec<u8>, JsError> {
+pub fn hot_clicks(counts: Vec<Uint8Array>, options: JsValue) -> Result<Vec<u8>, JsError> {
+    let velocity_max = options_from_js(options)?.rules.velocity_max;
     let lists = counts.iter().map(|b| decode_counts(&b.to_vec())).collect::<Result<Vec<_>, _>>().map_err(|e| JsError::new(&e))?;
     let slices: Vec<&[(u128, u32)]> = lists.iter().map(|v| v.as_slice()).collect();
     Ok(encode_keys(&hot_buckets(&slices, u64::from(velocity_max))))

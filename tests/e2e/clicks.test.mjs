@@ -154,6 +154,45 @@ test('a click log on the page: every file equals the CLI, the exact columns the 
   await page.close();
 });
 
+test('aggregateClicks over several workers (ranges of any size, a split inside a quoted field) equals the CLI', async () => {
+  const page = await openApp();
+  const run = (bytes, options) =>
+    page.evaluate(
+      async ({ b64, options }) => {
+        const { aggregateClicks } = await import('/www/adagg.js');
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const seen = [];
+        const r = await aggregateClicks(new Blob([bytes]), { ...options, onProgress: (p) => seen.push(p.bytesDone) });
+        const files = {};
+        for (const [name, blob] of Object.entries(r.files)) files[name] = await blob.text();
+        r.close();
+        return { files, last: seen[seen.length - 1], total: 2 * bytes.length, timing: r.timing };
+      },
+      { b64: Buffer.from(bytes).toString('base64'), options },
+    );
+  const log = await gen('workers.ndjson', ['--rows', '30000', '--ads', '25', '--users', '2500', '--mixed-timestamps', '--cost', '--malformed-every', '501', '--seed', '11']);
+  const want = await cli(log, join(dir, 'cli-workers'), ['--velocity-max', '3']);
+  const bytes = await readFile(log);
+  for (const workers of [1, 2, 3, 5]) {
+    const got = await run(bytes, { workers, minRangeBytes: 1, velocityMax: 3 });
+    assertSameFiles(Object.fromEntries(Object.entries(got.files).map(([k, v]) => [k, Buffer.from(v)])), want.files);
+    assert.equal(got.last, got.total, `${workers} workers: progress ends at twice the size`);
+    assert.deepEqual(got.timing, { workers, ranges: workers, reruns: 0 });
+  }
+  // A CSV whose every record spans lines (a user agent with line breaks):
+  // a split falls inside a quoted field, and the log is read as one range.
+  let csv = 'click_id,ad_id,user_id,timestamp,user_agent\n';
+  for (let i = 0; i < 3000; i++) csv += `c${i % 2900},ad${i % 7},u${i % 300},${1736952000 + i * 7},"Mozilla/5.0\nline two ${i}\nline three"\n`;
+  const csvPath = join(dir, 'multiline.csv');
+  await writeFile(csvPath, csv);
+  const wantCsv = await cli(csvPath, join(dir, 'cli-multiline'));
+  const got = await run(Buffer.from(csv), { workers: 3, minRangeBytes: 1 });
+  assert.deepEqual(got.timing, { workers: 3, ranges: 1, reruns: 1 });
+  assertSameFiles(Object.fromEntries(Object.entries(got.files).map(([k, v]) => [k, Buffer.from(v)])), wantCsv.files);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
 test('a CSV click log, and an export after it: each shown as its kind', async () => {
   const log = await gen('log.csv', ['--format', 'csv', '--rows', '20000', '--ads', '30', '--users', '2000', '--seed', '9']);
   const want = await cli(log, join(dir, 'cli-csv'));
