@@ -1,8 +1,8 @@
 // Click logs (issue 17): `adagg clicks` natively on the ~1 GB generated
 // NDJSON and CSV logs (all threads) against DuckDB's GROUP BY ad_id,
 // time_bucket(1 minute) with approx_count_distinct on the same file, and
-// the page reading the same logs (one worker: the click job's two passes
-// run in one wasm instance), from choosing the file to the result shown.
+// the page reading the same logs (its default workers, one range each:
+// each reads its range twice), from choosing the file to the result shown.
 // Runs interleaved like native.mjs.
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -37,6 +37,7 @@ export async function clicksBench({ files, runs, python, adagg, outDir }) {
     const tab = await browser.context.newPage();
     await tab.goto(server.url);
     await tab.waitForFunction(() => document.body.dataset.ready === 'true');
+    page.workers = await tab.evaluate(() => navigator.hardwareConcurrency);
     for (let r = 1; r <= runs; r++) {
       for (const c of cases) {
         log(`clicks ${r}/${runs}: ${c.name} on ${c.file.key}`);
@@ -80,10 +81,10 @@ export async function clicksBench({ files, runs, python, adagg, outDir }) {
       id: `browser.clicks.${f.key}`,
       group: 'browser',
       kind: 'clicks',
-      name: 'adagg page, click log (1 worker, two passes)',
+      name: `adagg page, click log (${page.workers} workers, two passes each)`,
       file: f.key,
       bytes: f.bytes,
-      workers: 1,
+      workers: page.workers,
       runs: runsOf,
       seconds: median(runsOf),
       rendererMiB: Math.max(...rss.map((x) => x.renderer)),

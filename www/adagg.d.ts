@@ -644,7 +644,7 @@ export interface AdaggClickResult {
   span: [number, number];
   elapsedMs: number;
   /** Workers started, ranges read (one per worker used), and reruns as one range (a split inside a quoted CSV field). */
-  timing: { workers: number; ranges: number; reruns: number };
+  timing: { workers: number; ranges: number; reruns: number; pass1Ms: number; settleMs: number; pass2Ms: number; finishMs: number };
   /** The stats query: start inclusive, end exclusive (unix seconds, milliseconds or ISO 8601); empty windows present with 0. */
   stats(query: { adId: string; window: AdaggClickWindow; start: number | string; end: number | string }): Promise<AdaggStatsAnswer>;
   /** One ad's windows with clicks, for a chart. */

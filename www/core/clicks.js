@@ -116,6 +116,7 @@ export async function aggregateClicks(file, { blocklist, velocityMax, rulesOff, 
   let value;
   let reruns = 0;
   let rangesRead = 0;
+  const phases = {};
   try {
     const headEnd = Math.min(file.size, 1 << 20);
     const head = new Uint8Array(await step(file.slice(0, headEnd).arrayBuffer()));
@@ -135,6 +136,7 @@ export async function aggregateClicks(file, { blocklist, velocityMax, rulesOff, 
       );
     let points = await step(first({ type: 'split', file, parts: n }));
     let scans = await pass1(points);
+    phases.pass1 = performance.now();
     if (scans.slice(0, -1).some((s) => s.open)) {
       // A split fell inside a quoted CSV field: one range.
       reruns++;
@@ -151,6 +153,7 @@ export async function aggregateClicks(file, { blocklist, velocityMax, rulesOff, 
     const hot = await step(first({ type: 'hot', counts, options }, null, counts.map((c) => c.buffer)));
     const keysSeen = scans.reduce((k, s) => k | s.keysSeen, 0);
     const firstLines = await step(first({ type: 'firstLines', head, atEof, lines: scans.map((s) => s.lines) }));
+    phases.settle = performance.now();
     const tallies = await step(
       Promise.all(
         scans.map((_, i) =>
@@ -161,6 +164,7 @@ export async function aggregateClicks(file, { blocklist, velocityMax, rulesOff, 
         ),
       ),
     );
+    phases.pass2 = performance.now();
     pool.slice(1).forEach((w) => w.worker.terminate());
     pool = pool.slice(0, 1);
     const overLimit = cross.overLimit || scans.some((s) => s.overLimit);
@@ -182,7 +186,16 @@ export async function aggregateClicks(file, { blocklist, velocityMax, rulesOff, 
     ...value,
     elapsedMs: performance.now() - started,
     /** Workers started, ranges read (one per worker used), and reruns as one range. */
-    timing: { workers: n, ranges: rangesRead, reruns },
+    timing: {
+      workers: n,
+      ranges: rangesRead,
+      reruns,
+      // Milliseconds from the start to the end of each step.
+      pass1Ms: phases.pass1 - started,
+      settleMs: phases.settle - started,
+      pass2Ms: phases.pass2 - started,
+      finishMs: performance.now() - started,
+    },
     /**
      * The stats query: one ad's billable clicks and unique users per
      * window, start inclusive, end exclusive (unix seconds, milliseconds or
