@@ -1,7 +1,9 @@
 //! Streaming conversion of UTF-16 files to UTF-8 before parsing (CSV
-//! parsing needs an ASCII-compatible encoding), and Windows-1252 campaign
-//! ids to UTF-8. Windows-1252 files need no transcoding: their bytes are
-//! parsed as they are and campaign ids decoded at the end.
+//! parsing needs an ASCII-compatible encoding), and Windows-1252 and
+//! Shift_JIS campaign ids to UTF-8. Windows-1252 and Shift_JIS files need
+//! no transcoding: their bytes are parsed as they are and campaign ids
+//! decoded at the end (Shift_JIS: see [`Encoding::ShiftJis`] for why its
+//! raw bytes split into lines and fields as its text does).
 //!
 //! Written here on top of the standard library's `char::decode_utf16`
 //! rather than with encoding_rs's decoders: those dispatch over every
@@ -37,7 +39,7 @@ impl Transcoder {
         let big_endian = match encoding {
             Encoding::Utf16Le => Some(false),
             Encoding::Utf16Be => Some(true),
-            Encoding::Utf8 | Encoding::Windows1252 => None,
+            Encoding::Utf8 | Encoding::Windows1252 | Encoding::ShiftJis => None,
         };
         Transcoder { big_endian, odd: None, high: None, started: false, out: Vec::new() }
     }
@@ -145,6 +147,29 @@ pub fn decode_windows_1252(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Text of a Shift_JIS file (CP932: WHATWG's `Shift_JIS`, as encoding_rs
+/// decodes it) as UTF-8; a byte sequence with no character is U+FFFD.
+/// Plain ASCII is borrowed as it is.
+pub fn decode_shift_jis(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if raw.is_ascii() {
+        return raw.into();
+    }
+    let (text, _) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(raw);
+    text.into_owned().into_bytes().into()
+}
+
+/// True when `raw` decodes as Shift_JIS without an error.
+pub fn shift_jis_valid(raw: &[u8]) -> bool {
+    encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(raw).is_some()
+}
+
+/// `text` as a Shift_JIS file's bytes: the inverse of
+/// [`decode_shift_jis`]; `None` when a character has no bytes there.
+pub fn encode_shift_jis(text: &str) -> Option<Vec<u8>> {
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    (!unmappable).then(|| bytes.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +193,18 @@ mod tests {
         assert_eq!(encode_windows_1252(&text), Some(all));
         assert_eq!(encode_windows_1252("Café €"), Some(b"Caf\xE9 \x80".to_vec()));
         assert_eq!(encode_windows_1252("日本"), None);
+    }
+
+    #[test]
+    fn shift_jis_round_trips() {
+        let text = "キャンペーン,表示回数,クリック数,費用,コンバージョン,ｶﾀｶﾅ";
+        let bytes = encode_shift_jis(text).unwrap();
+        assert_eq!(&bytes[..4], b"\x83\x4c\x83\x83");
+        assert_eq!(decode_shift_jis(&bytes), text.as_bytes());
+        assert!(shift_jis_valid(&bytes));
+        assert!(!shift_jis_valid(b"Caf\xe9,1"));
+        assert_eq!(encode_shift_jis("\u{1F600}"), None);
+        assert_eq!(decode_shift_jis(b"\x81"), "\u{FFFD}".as_bytes());
     }
 
     #[test]

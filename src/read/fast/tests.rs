@@ -25,12 +25,14 @@ const LAYOUT: Layout = Layout {
     sums: [Some(2), Some(3), Some(4), Some(5), None],
     format: NumberFormat {
         decimal_comma: false,
+        wide: false,
     },
     date: None,
     name: None,
     today: None,
     date_order: crate::text::date::DateOrder::MonthFirst,
     date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+    totals: &[],
 };
 
 /// 2030-01-01.
@@ -195,12 +197,14 @@ fn other_layouts_delimiters_and_formats() {
         sums: [Some(6), Some(5), Some(3), Some(4), None],
         format: NumberFormat {
             decimal_comma: true,
+            wide: false,
         },
         date: None,
         name: None,
         today: None,
         date_order: crate::text::date::DateOrder::MonthFirst,
         date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+        totals: &[],
     };
     let p = FastParser::new(&eu, b';');
     let (c, v) = parse(&p, b"x;2025;CMP 1;1,25;7;20;300\n").unwrap();
@@ -594,6 +598,7 @@ fn accepted_lines_match_csv_core() {
                 sums: [Some(6), Some(5), Some(3), Some(4), None],
                 format: NumberFormat {
                     decimal_comma: true,
+                    wide: false,
                 },
                 date: None,
                 // A campaign-name column beside the id.
@@ -601,6 +606,7 @@ fn accepted_lines_match_csv_core() {
                 today: None,
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
             },
             b';',
         ),
@@ -615,6 +621,7 @@ fn accepted_lines_match_csv_core() {
                 today: None,
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
             },
             b'\t',
         ),
@@ -629,6 +636,7 @@ fn accepted_lines_match_csv_core() {
                 today: Some(TODAY),
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
             },
             b'|',
         ),
@@ -644,6 +652,7 @@ fn accepted_lines_match_csv_core() {
                 today: Some(TODAY),
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
             },
             b',',
         ),
@@ -659,6 +668,7 @@ fn accepted_lines_match_csv_core() {
                 today: Some(TODAY),
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
             },
             b',',
         ),
