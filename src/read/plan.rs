@@ -307,7 +307,7 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
     // and the header is then Japanese; else Windows-1252 (below).
     if options.encoding.is_none()
         && Encoding::detect(prefix, at_eof) == Encoding::Windows1252
-        && crate::text::encoding::shift_jis_clean(prefix, at_eof)
+        && crate::text::transcode::shift_jis_clean(prefix, at_eof)
     {
         let sjis = Options { encoding: Some(Encoding::ShiftJis), ..options.clone() };
         match sniff_with(prefix, at_eof, &sjis) {
@@ -1066,7 +1066,7 @@ mod tests {
         assert_eq!(sniff(&sjis[..cut], false).unwrap(), None);
         // A Windows-1252 file whose bytes happen to be valid Shift_JIS pairs stays Windows-1252.
         let cp = b"campaign_id,impressions,clicks,spend,conversions\nD\xe9ja,1,1,1,1\n";
-        assert!(crate::text::encoding::shift_jis_clean(cp, true));
+        assert!(crate::text::transcode::shift_jis_clean(cp, true));
         assert_eq!(sniff(cp, true).unwrap().unwrap().encoding, Encoding::Windows1252);
         // Forced, it is what the user says.
         let forced = sniff_with(&sjis, true, &Options { encoding: Some(Encoding::Windows1252), ..Options::default() });

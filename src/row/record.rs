@@ -40,6 +40,9 @@ pub struct Layout {
     /// file's bytes write them: those of its header's language
     /// ([`crate::schema::locale::total_words`]); empty for English.
     pub totals: &'static [&'static [u8]],
+    /// The file's encoding: a value quoted in a message is decoded
+    /// ([`crate::text::encoding::Encoding::to_utf8`]).
+    pub encoding: crate::text::encoding::Encoding,
 }
 
 impl Layout {
@@ -56,6 +59,7 @@ impl Layout {
             date_order: plan.dates.order(),
             date_report: plan.dates.report(),
             totals: crate::schema::locale::total_words(plan.lang, plan.encoding.legacy()),
+            encoding: plan.encoding,
         }
     }
 }
@@ -186,7 +190,7 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
     let quoted = |value: &[u8]| {
         let cut = &value[..value.len().min(60)];
         let more = if value.len() > 60 { "..." } else { "" };
-        format!("{kind}: {:?}{more}", String::from_utf8_lossy(cut))
+        format!("{kind}: {:?}{more}", String::from_utf8_lossy(&layout.encoding.to_utf8(cut)))
     };
     match kind {
         SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooLarge(f) => {
@@ -216,6 +220,7 @@ mod tests {
         date_order: crate::text::date::DateOrder::MonthFirst,
         date_report: 0,
         totals: &[],
+        encoding: crate::text::encoding::Encoding::Utf8,
     };
 
     fn parse(fields: &[&'static str]) -> Result<(&'static [u8], Totals), SkipKind> {

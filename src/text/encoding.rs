@@ -18,7 +18,7 @@ pub enum Encoding {
     /// Japanese ([`crate::read::plan::sniff_with`]); else Windows-1252.
     ///
     /// Its bytes are parsed as they are, like Windows-1252's, and ids and
-    /// names decoded to UTF-8 on the way out ([`Encoding::to_utf8`]). That
+    /// names decoded to UTF-8 on the way out ([`Encoding::to_utf8`] (in [`crate::text::transcode`])). That
     /// is safe: a lead byte is 0x81–0x9F or 0xE0–0xFC and a trail byte
     /// 0x40–0x7E or 0x80–0xFC, so neither is ever `\n` (0x0A), `\r`
     /// (0x0D), `"` (0x22), `,` (0x2C), `;` (0x3B), a tab (0x09) or `|`
@@ -69,31 +69,10 @@ impl Encoding {
         matches!(self, Encoding::Windows1252 | Encoding::ShiftJis)
     }
 
-    /// Text of a file in this encoding (an id, a name, a raw row) as
-    /// UTF-8: Windows-1252 and Shift_JIS decoded (a byte sequence Shift_JIS
-    /// has no character for is U+FFFD), other encodings' text as it is
-    /// (UTF-16 files are transcoded before parsing).
-    pub fn to_utf8(self, raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-        match self {
-            Encoding::Windows1252 => crate::text::transcode::decode_windows_1252(raw).into(),
-            Encoding::ShiftJis => crate::text::transcode::decode_shift_jis(raw),
-            _ => raw.into(),
-        }
-    }
-
-    /// `text` (UTF-8) as a file in this encoding writes it: the inverse of
-    /// [`Encoding::to_utf8`]; `None` when a character has no bytes there.
-    pub fn from_utf8(self, text: &str) -> Option<Vec<u8>> {
-        match self {
-            Encoding::Windows1252 => crate::text::transcode::encode_windows_1252(text),
-            Encoding::ShiftJis => crate::text::transcode::encode_shift_jis(text),
-            _ => Some(text.as_bytes().to_vec()),
-        }
-    }
-
     /// Guesses the encoding from the first bytes: a byte-order mark, else
     /// UTF-8 if the bytes are valid UTF-8, else Windows-1252 (the plan
-    /// then reads a Japanese header as Shift_JIS: [`shift_jis_clean`]).
+    /// then reads a Japanese header as Shift_JIS:
+    /// [`crate::text::transcode::shift_jis_clean`]).
     pub fn detect(prefix: &[u8], at_eof: bool) -> Encoding {
         if prefix.starts_with(&[0xFF, 0xFE]) {
             return Encoding::Utf16Le;
@@ -108,52 +87,4 @@ impl Encoding {
             Err(_) => Encoding::Windows1252,
         }
     }
-}
-
-/// True when `prefix` (the first bytes of a file; `at_eof`: all of it)
-/// decodes as Shift_JIS without an error (a pair cut by the end of a
-/// prefix is not one) and has at least one double-byte character: it may
-/// be a Shift_JIS file. Windows-1252 text rarely passes (an accented
-/// letter is a lead byte, and `,`, a space or the end of a line after it
-/// is no trail byte), and the plan also asks for a Japanese header.
-pub fn shift_jis_clean(prefix: &[u8], at_eof: bool) -> bool {
-    let mut pairs = 0usize;
-    let mut i = 0;
-    while i < prefix.len() {
-        let b = prefix[i];
-        match b {
-            0x00..=0x80 | 0xA1..=0xDF => i += 1,
-            0x81..=0x9F | 0xE0..=0xFC => {
-                let Some(&t) = prefix.get(i + 1) else { return !at_eof && pairs > 0 };
-                if !matches!(t, 0x40..=0x7E | 0x80..=0xFC) {
-                    return false;
-                }
-                pairs += 1;
-                i += 2;
-            }
-            _ => return false,
-        }
-    }
-    // The byte pattern is right; every pair must also be a character.
-    pairs > 0 && {
-        let end = match at_eof {
-            true => prefix.len(),
-            false => last_whole_char(prefix),
-        };
-        crate::text::transcode::shift_jis_valid(&prefix[..end])
-    }
-}
-
-/// The end of the last whole character of Shift_JIS bytes `b` (a lead
-/// byte at the very end is left out).
-fn last_whole_char(b: &[u8]) -> usize {
-    let mut i = 0;
-    while i < b.len() {
-        i += match b[i] {
-            0x81..=0x9F | 0xE0..=0xFC if i + 1 == b.len() => return i,
-            0x81..=0x9F | 0xE0..=0xFC => 2,
-            _ => 1,
-        };
-    }
-    b.len()
 }

@@ -147,6 +147,78 @@ pub fn decode_windows_1252(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+impl Encoding {
+    /// Text of a file in this encoding (an id, a name, a raw row) as
+    /// UTF-8: Windows-1252 and Shift_JIS decoded (a byte sequence Shift_JIS
+    /// has no character for is U+FFFD), other encodings' text as it is
+    /// (UTF-16 files are transcoded before parsing).
+    pub fn to_utf8(self, raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Encoding::Windows1252 => decode_windows_1252(raw).into(),
+            Encoding::ShiftJis => decode_shift_jis(raw),
+            _ => raw.into(),
+        }
+    }
+
+    /// `text` (UTF-8) as a file in this encoding writes it: the inverse of
+    /// [`Encoding::to_utf8`]; `None` when a character has no bytes there.
+    pub fn from_utf8(self, text: &str) -> Option<Vec<u8>> {
+        match self {
+            Encoding::Windows1252 => encode_windows_1252(text),
+            Encoding::ShiftJis => encode_shift_jis(text),
+            _ => Some(text.as_bytes().to_vec()),
+        }
+    }
+}
+
+/// True when `prefix` (the first bytes of a file; `at_eof`: all of it)
+/// decodes as Shift_JIS without an error (a pair cut by the end of a
+/// prefix is not one) and has at least one double-byte character: it may
+/// be a Shift_JIS file. Windows-1252 text rarely passes (an accented
+/// letter is a lead byte, and `,`, a space or the end of a line after it
+/// is no trail byte), and the plan also asks for a Japanese header.
+pub fn shift_jis_clean(prefix: &[u8], at_eof: bool) -> bool {
+    let mut pairs = 0usize;
+    let mut i = 0;
+    while i < prefix.len() {
+        let b = prefix[i];
+        match b {
+            0x00..=0x80 | 0xA1..=0xDF => i += 1,
+            0x81..=0x9F | 0xE0..=0xFC => {
+                let Some(&t) = prefix.get(i + 1) else { return !at_eof && pairs > 0 };
+                if !matches!(t, 0x40..=0x7E | 0x80..=0xFC) {
+                    return false;
+                }
+                pairs += 1;
+                i += 2;
+            }
+            _ => return false,
+        }
+    }
+    // The byte pattern is right; every pair must also be a character.
+    pairs > 0 && {
+        let end = match at_eof {
+            true => prefix.len(),
+            false => last_whole_char(prefix),
+        };
+        shift_jis_valid(&prefix[..end])
+    }
+}
+
+/// The end of the last whole character of Shift_JIS bytes `b` (a lead
+/// byte at the very end is left out).
+fn last_whole_char(b: &[u8]) -> usize {
+    let mut i = 0;
+    while i < b.len() {
+        i += match b[i] {
+            0x81..=0x9F | 0xE0..=0xFC if i + 1 == b.len() => return i,
+            0x81..=0x9F | 0xE0..=0xFC => 2,
+            _ => 1,
+        };
+    }
+    b.len()
+}
+
 /// Text of a Shift_JIS file (CP932: WHATWG's `Shift_JIS`, as encoding_rs
 /// decodes it) as UTF-8; a byte sequence with no character is U+FFFD.
 /// Plain ASCII is borrowed as it is.

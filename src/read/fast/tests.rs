@@ -33,6 +33,7 @@ const LAYOUT: Layout = Layout {
     date_order: crate::text::date::DateOrder::MonthFirst,
     date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
     totals: &[],
+    encoding: crate::text::encoding::Encoding::Utf8,
 };
 
 /// 2030-01-01.
@@ -205,6 +206,7 @@ fn other_layouts_delimiters_and_formats() {
         date_order: crate::text::date::DateOrder::MonthFirst,
         date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
         totals: &[],
+        encoding: crate::text::encoding::Encoding::Utf8,
     };
     let p = FastParser::new(&eu, b';');
     let (c, v) = parse(&p, b"x;2025;CMP 1;1,25;7;20;300\n").unwrap();
@@ -607,6 +609,7 @@ fn accepted_lines_match_csv_core() {
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
                 totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b';',
         ),
@@ -622,6 +625,7 @@ fn accepted_lines_match_csv_core() {
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
                 totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b'\t',
         ),
@@ -637,6 +641,7 @@ fn accepted_lines_match_csv_core() {
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
                 totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b'|',
         ),
@@ -653,6 +658,7 @@ fn accepted_lines_match_csv_core() {
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
                 totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b',',
         ),
@@ -669,6 +675,7 @@ fn accepted_lines_match_csv_core() {
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
                 totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b',',
         ),
