@@ -34,5 +34,5 @@ pub const LOCALE: Locale = Locale {
     // (see `read::fast`), and every row goes through csv-core and these words.
     totals: &[b"gesamt", b"summe", b"insgesamt", b"gesamtergebnis"],
     totals_legacy: &[],
-    numbers: "`1.234,56` (`.` thousands, decimal comma; in `;` files, or `,` files whose money cells show a decimal comma), `12,50 €`, `EUR 12,50`, `12,50 EUR`",
+    numbers: "`1.234,56` (`.` thousands, decimal comma: in `;` files), `12,50 €`, `EUR 12,50`, `12,50 EUR`",
 };

@@ -28,5 +28,5 @@ pub const LOCALE: Locale = Locale {
     // `Total` is English's (`Totales` starts with it); `Total general` (Excel pivot tables), `Totales`.
     totals: &[b"totales", b"total general"],
     totals_legacy: &[],
-    numbers: "`1.234,56` (Spain; in `;` files, or `,` files whose money cells show a decimal comma) and `1,234.56` (Mexico, as English), `12,50 €`, `$1,234.50`, `EUR 12,50`",
+    numbers: "`1.234,56` (Spain; in `;` files) and `1,234.56` (Mexico, as English), `12,50 €`, `$1,234.50`, `EUR 12,50`",
 };

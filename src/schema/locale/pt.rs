@@ -30,5 +30,5 @@ pub const LOCALE: Locale = Locale {
     // `Total` is English's; `Total geral` (Excel pivot tables).
     totals: &[b"total geral"],
     totals_legacy: &[],
-    numbers: "`1.234,56` (Brazil) and `1 234,56` (Portugal; space, U+00A0 or U+202F), decimal comma (in `;` files, or `,` files whose money cells show a decimal comma), `R$ 1.234,56`, `12,50 €`",
+    numbers: "`1.234,56` (Brazil) and `1 234,56` (Portugal; space, U+00A0 or U+202F), decimal comma (in `;` files), `R$ 1.234,56`, `12,50 €`",
 };
