@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     ("scalars and the schema", &[
         "text::number", "text::date", "text::cell", "text::encoding", "text::transcode",
-        "schema::field", "schema::aliases", "schema::totals", "schema::metric", "schema::columns", "schema::platform", "error",
+        "schema::field", "schema::locale", "schema::aliases", "schema::totals", "schema::metric", "schema::columns", "schema::platform", "error",
     ]),
     ("the top of a file: encoding, delimiter, header, columns", &["read::plan"]),
     ("one row's values, or why it is skipped", &["row::record", "row::accepted"]),

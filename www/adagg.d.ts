@@ -254,7 +254,7 @@ export interface AdaggError extends Error {
 
 export interface AdaggParseOptions {
   delimiter?: ',' | ';' | 'tab' | '|';
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'shift_jis';
   /** Column name per field, e.g. `{ spend: 'Cost' }`. */
   map?: Partial<Record<'campaign_id' | 'impressions' | 'clicks' | 'spend' | 'conversions', string>>;
   /** Stop at the first malformed row (rejects with kind 'strict'). */

@@ -11,6 +11,7 @@
 // The default wasm module compiles the daily sink out (see build.rs).
 #![cfg_attr(not(daily_series), allow(dead_code))]
 
+use crate::text::encoding::Encoding;
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
@@ -81,15 +82,11 @@ const EMPTY: Pending = Pending { lo: 0, hi: 0, day: 0, totals: Totals::new([0; c
 const NO_RUN: Pending = Pending { day: NO_DAY, ..EMPTY };
 
 impl DailyCells {
-    /// Cells as `plan` asks, for a file in Windows-1252 when `cp1252`
-    /// (its ids in `plan.only` are text: [`top_by_spend`]).
-    pub fn new(plan: &DailyPlan, cp1252: bool) -> DailyCells {
-        let raw = |s: &String| -> Box<[u8]> {
-            match cp1252 {
-                true => crate::text::transcode::encode_windows_1252(s).map_or_else(|| s.as_bytes().into(), Vec::into_boxed_slice),
-                false => s.as_bytes().into(),
-            }
-        };
+    /// Cells as `plan` asks, for a file in `encoding` (its ids in
+    /// `plan.only` are text, [`top_by_spend`]: encoded back to the file's
+    /// bytes).
+    pub fn new(plan: &DailyPlan, encoding: Encoding) -> DailyCells {
+        let raw = |s: &String| -> Box<[u8]> { encoding.from_utf8(s).map_or_else(|| s.as_bytes().into(), Vec::into_boxed_slice) };
         let only = plan.only.as_ref().map(|ids| Arc::new(ids.iter().map(raw).collect()));
         DailyCells {
             table: Table::new(),
@@ -254,18 +251,16 @@ pub fn by_spend(campaigns: &Table) -> Vec<(u64, Box<[u8]>)> {
 
 /// The top campaigns by total spend (ties by id) whose cells fit `limit`
 /// when each has at most `span` days: the campaigns a capped run keeps
-/// daily cells for on its second pass; their ids as text (`cp1252`: the
-/// file is Windows-1252, its ids decoded).
-pub fn top_by_spend(campaigns: &Table, limit: u64, span: u64, cp1252: bool) -> Vec<String> {
+/// daily cells for on its second pass; their ids as text (a Windows-1252
+/// or Shift_JIS file's ids decoded: `encoding` is the file's).
+pub fn top_by_spend(campaigns: &Table, limit: u64, span: u64, encoding: Encoding) -> Vec<String> {
     let keep = (limit / span.max(1)).max(1) as usize;
     let mut all = by_spend(campaigns);
     all.truncate(keep);
     // As text, losslessly for a Windows-1252 file ([`DailyCells::new`]
     // encodes them back); a UTF-8 file's ids are UTF-8 (the reader checks).
-    let text = |id: &[u8]| match cp1252 {
-        true => String::from_utf8(crate::text::transcode::decode_windows_1252(id)).expect("decoded to UTF-8"),
-        false => String::from_utf8_lossy(id).into_owned(),
-    };
+    // (Shift_JIS: losslessly for ids that decode without U+FFFD.)
+    let text = |id: &[u8]| String::from_utf8_lossy(&encoding.to_utf8(id)).into_owned();
     all.into_iter().map(|(_, id)| text(&id)).collect()
 }
 
@@ -307,7 +302,7 @@ mod tests {
             ("B", Some(102), 1024, true),
         ];
         let plan = DailyPlan { limit: 1_000, only: None };
-        let mut cells = DailyCells::new(&plan, false);
+        let mut cells = DailyCells::new(&plan, Encoding::Utf8);
         let (mut campaigns, mut partial) = (Table::new(), Partial::new(0));
         let mut expected = Table::new();
         let mut key = Vec::new();
@@ -356,7 +351,7 @@ mod tests {
     #[test]
     fn the_limit_counts_current_cells() {
         let plan = DailyPlan { limit: 2, only: None };
-        let mut cells = DailyCells::new(&plan, false);
+        let mut cells = DailyCells::new(&plan, Encoding::Utf8);
         let (mut campaigns, mut partial) = (Table::new(), Partial::new(0));
         for (i, id) in ["A", "B", "C"].iter().enumerate() {
             let row = crate::row::accepted::Row {

@@ -33,7 +33,7 @@ use crate::schema::totals::{Sum, SumKind, Totals, REQUIRED, SUMS};
 use crate::text::cell::push_csv_text_bytes;
 use crate::text::date::{civil_from_day, Day, NO_DAY};
 use crate::text::number::MICROS;
-use crate::text::transcode::decode_windows_1252;
+use crate::text::encoding::Encoding;
 
 /// The header line of `normalized.csv` (without its `\n`).
 pub const NORMALIZED_HEADER: &str = "date,platform,campaign_id,campaign_name,impressions,clicks,spend,conversions,revenue";
@@ -47,8 +47,9 @@ pub struct Normalizer {
     revenue: bool,
     /// The file's campaign column is its name (no id column).
     key_is_name: bool,
-    /// Ids and names are Windows-1252, decoded on the way out.
-    cp1252: bool,
+    /// The file's encoding: Windows-1252 and Shift_JIS ids and names are
+    /// decoded on the way out ([`Encoding::legacy`]).
+    encoding: Encoding,
     /// Ids must be valid UTF-8 (as the aggregate job requires).
     utf8_ids: bool,
     /// The sums of the canonical layout whose numbers are copied from the
@@ -90,9 +91,9 @@ const PLATFORM_WORDS: usize = 32;
 impl Normalizer {
     /// Rows of a file whose rows go to `platform` (written as a text
     /// cell); `revenue`: it has a revenue column; `key_is_name`: its
-    /// campaign column is the name; `cp1252`: it is Windows-1252;
-    /// `utf8_ids`: it is read as UTF-8.
-    pub fn new(platform: &str, revenue: bool, key_is_name: bool, cp1252: bool, utf8_ids: bool) -> Normalizer {
+    /// campaign column is the name; `encoding`: the file's (Windows-1252 and
+    /// Shift_JIS text is decoded); `utf8_ids`: it is read as UTF-8.
+    pub fn new(platform: &str, revenue: bool, key_is_name: bool, encoding: Encoding, utf8_ids: bool) -> Normalizer {
         let mut cell = vec![b','];
         push_csv_text_bytes(&mut cell, platform.as_bytes(), &mut String::new());
         cell.push(b',');
@@ -106,7 +107,7 @@ impl Normalizer {
             platform_words,
             revenue,
             key_is_name,
-            cp1252,
+            encoding,
             utf8_ids,
             raw_sums: 0,
             last_day: (NO_DAY, [0; 10]),
@@ -249,8 +250,8 @@ impl Normalizer {
 
     #[inline(always)]
     fn text(&mut self, raw: &[u8]) {
-        if self.cp1252 && !raw.is_ascii() {
-            let decoded = decode_windows_1252(raw);
+        if self.encoding.legacy() && !raw.is_ascii() {
+            let decoded = self.encoding.to_utf8(raw);
             push_csv_text_bytes(&mut self.out, &decoded, &mut self.scratch);
         } else {
             push_csv_text_bytes(&mut self.out, raw, &mut self.scratch);

@@ -684,7 +684,7 @@ mod year_tests {
             let t = parse_threshold(t).unwrap();
             let (rolled, general) = (anomalies(&all, &t), general(&all, &t));
             assert!(rolled.len() > 10, "{}", rolled.len());
-            let text = |v: &[Anomaly]| crate::report::daily::anomalies_csv(v, false);
+            let text = |v: &[Anomaly]| crate::report::daily::anomalies_csv(v, crate::text::encoding::Encoding::Utf8);
             assert_eq!(text(&rolled), text(&general));
         }
     }

@@ -8,6 +8,7 @@ use csv_core::{ReadRecordResult, ReaderBuilder};
 
 use crate::error::Error;
 use crate::schema::aliases::{lookup, normalize, Column};
+use crate::schema::locale::Lang;
 use crate::schema::field::Field;
 use crate::schema::platform::Platform;
 use crate::text::date::{parse_date_in, DateOrder, AMBIGUOUS, DAY_FIRST, DOTTED, MONTH_FIRST};
@@ -166,6 +167,12 @@ pub struct Plan {
     /// The order `1/2/2025`-style dates are read in, and why.
     #[cfg_attr(target_arch = "wasm32", serde(default))]
     pub dates: DateChoice,
+    /// The header's language when it is not English
+    /// ([`crate::schema::aliases::language`]): its total words are read
+    /// ([`crate::row::record::Layout::totals`]) and its number forms
+    /// ([`NumberFormat::wide`]). Decided once, here.
+    #[cfg_attr(target_arch = "wasm32", serde(default))]
+    pub lang: Option<Lang>,
 }
 
 /// The default cell limit: 50 M (campaign, day) cells.
@@ -238,6 +245,7 @@ impl Plan {
     pub fn number_format(&self) -> NumberFormat {
         NumberFormat {
             decimal_comma: self.decimal_comma,
+            wide: self.lang.is_some(),
         }
     }
 
@@ -295,6 +303,19 @@ pub fn sniff(prefix: &[u8], at_eof: bool) -> Result<Option<Plan>, Error> {
 /// header is the first of the first [`HEADER_SEARCH`] records whose columns
 /// name every required field; rows above it are skipped.
 pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Option<Plan>, Error> {
+    // Not UTF-8: Shift_JIS when the bytes decode as it without an error
+    // and the header is then Japanese; else Windows-1252 (below).
+    if options.encoding.is_none()
+        && Encoding::detect(prefix, at_eof) == Encoding::Windows1252
+        && crate::text::transcode::shift_jis_clean(prefix, at_eof)
+    {
+        let sjis = Options { encoding: Some(Encoding::ShiftJis), ..options.clone() };
+        match sniff_with(prefix, at_eof, &sjis) {
+            Ok(Some(plan)) if plan.lang == Some(Lang::Ja) => return Ok(Some(plan)),
+            Ok(None) => return Ok(None),
+            _ => {}
+        }
+    }
     let encoding = options
         .encoding
         .unwrap_or_else(|| Encoding::detect(prefix, at_eof));
@@ -405,6 +426,7 @@ pub fn sniff_with(prefix: &[u8], at_eof: bool, options: &Options) -> Result<Opti
                 revenue_column: found.revenue_column,
                 data_start: data_start as u64,
                 data_start_line,
+                lang: crate::schema::aliases::language(&found.names),
                 header: found.names,
                 strict: options.strict,
                 today: options.today,
@@ -628,10 +650,7 @@ fn scan_records(text: &[u8], delimiter: u8, at_eof: bool) -> Scan {
 }
 
 fn decode_name(raw: &[u8], encoding: Encoding) -> String {
-    let text = match encoding {
-        Encoding::Windows1252 => String::from_utf8_lossy(&crate::text::transcode::decode_windows_1252(raw)).into_owned(),
-        _ => String::from_utf8_lossy(raw).into_owned(),
-    };
+    let text = String::from_utf8_lossy(&encoding.to_utf8(raw)).into_owned();
     text.trim_matches(|c: char| c.is_whitespace()).to_string()
 }
 
@@ -1021,6 +1040,37 @@ mod tests {
         let opts = Options { map: vec![(Field::Revenue, "Sales".into())], ..Options::default() };
         let p = sniff_with(b"Campaign,Impressions,Clicks,Spend,Conversions,Sales\n", true, &opts).unwrap().unwrap();
         assert_eq!(p.revenue_column, Some(5));
+    }
+
+    /// A header in another language gives its language (total words,
+    /// number forms); a Japanese header in Shift_JIS gives Shift_JIS, and a
+    /// file that is not UTF-8 without one stays Windows-1252.
+    #[test]
+    fn languages_and_shift_jis() {
+        let fr = sniff("Jour;Nom de la campagne;Montant dépensé (USD);Impressions;Clics sur un lien;Résultats\n01/08/2026;Été;1 234,56;10;1;0\n".as_bytes(), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!((fr.lang, fr.delimiter, fr.encoding), (Some(Lang::Fr), b';', Encoding::Utf8));
+        assert_eq!(fr.number_format(), NumberFormat { decimal_comma: true, wide: true });
+        let en = plan("campaign_id,impressions,clicks,spend,conversions\nC1,1,1,1,1\n");
+        assert_eq!((en.lang, en.number_format()), (None, NumberFormat::default()));
+        let text = "日付,キャンペーン,キャンペーン ID,表示回数,クリック数,費用,コンバージョン\n2026/09/01,夏のセール,111,\"1,000\",10,\"¥15,000\",1\n";
+        let sjis = encoding_rs::SHIFT_JIS.encode(text).0.into_owned();
+        assert!(std::str::from_utf8(&sjis).is_err());
+        let p = sniff(&sjis, true).unwrap().unwrap();
+        assert_eq!((p.encoding, p.lang), (Encoding::ShiftJis, Some(Lang::Ja)));
+        assert_eq!(p.header[1], "キャンペーン");
+        assert_eq!(p.columns[0], 2, "the id column");
+        // Cut within a pair: more bytes are asked for, not Windows-1252 taken.
+        let cut = sjis.iter().position(|&b| b >= 0x81).unwrap() + 1;
+        assert_eq!(sniff(&sjis[..cut], false).unwrap(), None);
+        // A Windows-1252 file whose bytes happen to be valid Shift_JIS pairs stays Windows-1252.
+        let cp = b"campaign_id,impressions,clicks,spend,conversions\nD\xe9ja,1,1,1,1\n";
+        assert!(crate::text::transcode::shift_jis_clean(cp, true));
+        assert_eq!(sniff(cp, true).unwrap().unwrap().encoding, Encoding::Windows1252);
+        // Forced, it is what the user says.
+        let forced = sniff_with(&sjis, true, &Options { encoding: Some(Encoding::Windows1252), ..Options::default() });
+        assert!(forced.is_err(), "no header in Windows-1252");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::report::csv::{push_csv_text_field, push_shown_cell};
 use crate::schema::columns::KPI_COLUMNS;
 use crate::schema::totals::Totals;
 use crate::text::date::{format_day, push_day};
-use crate::text::transcode::decode_windows_1252;
+use crate::text::encoding::Encoding;
 
 /// Header of `daily.csv` and the rolling files.
 pub const DAILY_HEADER: &str =
@@ -19,18 +19,16 @@ pub const DAILY_HEADER: &str =
 /// Header of `anomalies.csv`.
 pub const ANOMALIES_HEADER: &str = "campaign_id,date,metric,value,median,z";
 
-/// A campaign id as written: Windows-1252 ids decoded to UTF-8.
-pub(crate) fn id_text(id: &[u8], cp1252: bool) -> std::borrow::Cow<'_, [u8]> {
-    match cp1252 {
-        true => decode_windows_1252(id).into(),
-        false => id.into(),
-    }
+/// A campaign id as written: Windows-1252 and Shift_JIS ids decoded to
+/// UTF-8 ([`Encoding::to_utf8`]).
+pub(crate) fn id_text(id: &[u8], encoding: Encoding) -> std::borrow::Cow<'_, [u8]> {
+    encoding.to_utf8(id)
 }
 
 /// `daily.csv` (`window` 1) or a rolling file (`window` 7 or 28): every
 /// day of every series, the window's sums ending on that day and every
 /// KPI from them; revenue and ROAS empty unless `revenue`.
-pub fn series_csv(series: &[Series], window: usize, revenue: bool, cp1252: bool) -> String {
+pub fn series_csv(series: &[Series], window: usize, revenue: bool, encoding: Encoding) -> String {
     let rows: usize = series.iter().map(|s| s.len()).sum();
     let mut out = String::with_capacity(DAILY_HEADER.len() + 1 + rows * 90);
     out.push_str(DAILY_HEADER);
@@ -40,7 +38,7 @@ pub fn series_csv(series: &[Series], window: usize, revenue: bool, cp1252: bool)
             1 => s.dense(),
             w => s.rolling(w),
         };
-        let id = id_text(&s.id, cp1252);
+        let id = id_text(&s.id, encoding);
         let mut row = Ranked { campaign_id: Box::default(), totals: Totals::default(), name: None, platform: None, revenue_absent: false };
         for (i, totals) in sums.into_iter().enumerate() {
             push_csv_text_field(&mut out, &id);
@@ -61,12 +59,12 @@ pub fn series_csv(series: &[Series], window: usize, revenue: bool, cp1252: bool)
 /// [`crate::derive::anomaly::anomalies`] sorted them; value and median
 /// with 4 decimals for CTR and 2 otherwise, z with 2, rounded half away
 /// from zero, written as plain numbers.
-pub fn anomalies_csv(anomalies: &[Anomaly], cp1252: bool) -> String {
+pub fn anomalies_csv(anomalies: &[Anomaly], encoding: Encoding) -> String {
     let mut out = String::with_capacity(ANOMALIES_HEADER.len() + 1 + anomalies.len() * 48);
     out.push_str(ANOMALIES_HEADER);
     out.push('\n');
     for a in anomalies {
-        push_csv_text_field(&mut out, &id_text(&a.id, cp1252));
+        push_csv_text_field(&mut out, &id_text(&a.id, encoding));
         let d = a.metric.decimals();
         out.push_str(&format!(
             ",{},{},{},{},{}\n",

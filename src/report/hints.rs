@@ -52,13 +52,13 @@ pub fn budget_hint_cells(h: &BudgetHints) -> Vec<Vec<String>> {
 /// campaign, and revenue without a revenue column are empty fields. `hint`
 /// is `scale up`, `hold`, `scale down` or empty (no tag: `reason` says
 /// why). Ids as in every other file (spreadsheet-safe, RFC 4180-quoted;
-/// Windows-1252 ids decoded when `cp1252`).
-pub fn budget_hints_csv(h: &BudgetHints, cp1252: bool) -> String {
+/// Windows-1252 and Shift_JIS ids decoded: `encoding` is the file's).
+pub fn budget_hints_csv(h: &BudgetHints, encoding: crate::text::encoding::Encoding) -> String {
     let mut out = String::with_capacity(BUDGET_HINTS_HEADER.len() + 1 + h.rows.len() * 120);
     out.push_str(BUDGET_HINTS_HEADER);
     out.push('\n');
     for (r, cells) in h.rows.iter().zip(budget_hint_cells(h)) {
-        push_csv_text_field(&mut out, &id_text(&r.id, cp1252));
+        push_csv_text_field(&mut out, &id_text(&r.id, encoding));
         for (i, cell) in cells.iter().enumerate() {
             out.push(',');
             match i {
@@ -110,7 +110,7 @@ mod tests {
         let all = [s("=A", 100 * m, 10), s("B", 200 * m + 5_000, 10), s("C", 300 * m, 10), s("D", 50 * m, 1)];
         let h = budget_hints(&all, false, &HintOptions::default());
         assert_eq!(
-            budget_hints_csv(&h, false),
+            budget_hints_csv(&h, crate::text::encoding::Encoding::Utf8),
             format!(
                 "{BUDGET_HINTS_HEADER}\n\
                  '=A,CPA,scale up,\"CPA 7d 0.50x median, 28d 0.50x median\",100.00,10,,10.00,20.00,100.00,10,,10.00,20.00\n\

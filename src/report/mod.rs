@@ -17,7 +17,6 @@ use crate::report::csv::{csv_text_field, kpi_csv, push_csv_text_field, ranking_c
 use crate::run::files::split_platform_key;
 use crate::schema::metric::{Metric, CPA, CTR, METRICS};
 use crate::text::encoding::Encoding;
-use crate::text::transcode::decode_windows_1252;
 
 /// Counters and examples describing a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,10 +77,7 @@ pub struct QualitySummary {
 
 impl QualitySummary {
     fn new(quality: Quality, plan: &Plan) -> QualitySummary {
-        let text = |b: &[u8]| match plan.encoding {
-            Encoding::Windows1252 => String::from_utf8_lossy(&decode_windows_1252(b)).into_owned(),
-            _ => String::from_utf8_lossy(b).into_owned(),
-        };
+        let text = |b: &[u8]| String::from_utf8_lossy(&plan.encoding.to_utf8(b)).into_owned();
         let mut examples = quality.examples;
         examples.sort_by(Warned::order);
         QualitySummary {
@@ -197,7 +193,7 @@ impl Report {
                 "no row could be used: every data row was skipped (see the reasons)".to_string(),
             );
         }
-        let cp1252 = plan.encoding == Encoding::Windows1252;
+        let encoding = plan.encoding;
         // Every ranking, the list and the count in one pass over the campaigns.
         let mut tops: Vec<TopK> = options
             .rankings
@@ -214,16 +210,13 @@ impl Report {
         let mut count = 0usize;
         partial.campaigns.for_each(|id, t| {
             count += 1;
-            // Windows-1252 ids are ranked (and tied) by their UTF-8 text;
-            // the decoding is one-to-one, so ids stay distinct.
-            let text;
-            let id = match cp1252 {
-                true => {
-                    text = decode_windows_1252(id);
-                    &text[..]
-                }
-                false => id,
-            };
+            // Windows-1252 and Shift_JIS ids are ranked (and tied) by their
+            // UTF-8 text; Windows-1252's decoding is one-to-one, so ids stay
+            // distinct (Shift_JIS's too, but for byte pairs with no
+            // character, U+FFFD, and the few duplicate CP932 codes of one
+            // character).
+            let text = encoding.to_utf8(id);
+            let id = &text[..];
             // Revenue absent for this campaign (several files): not ranked
             // by a metric that needs it.
             if check_revenue && partial.no_revenue.contains(id) {
@@ -248,11 +241,8 @@ impl Report {
         }
         let names: rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>> = std::mem::take(&mut partial.names)
             .into_iter()
-            .map(|(id, name)| match cp1252 {
-                true => (
-                    decode_windows_1252(&id).into(),
-                    decode_windows_1252(&name).into(),
-                ),
+            .map(|(id, name)| match encoding.legacy() {
+                true => (encoding.to_utf8(&id).into_owned().into(), encoding.to_utf8(&name).into_owned().into()),
                 false => (id, name),
             })
             .collect();
@@ -449,14 +439,8 @@ pub fn rejected_row_tail(encoding: Encoding, reason: &str, raw: &[u8]) -> String
 
 /// [`rejected_row_tail`] appended to `out`.
 fn push_rejected_row_tail(out: &mut String, encoding: Encoding, reason: &str, raw: &[u8]) {
-    let decoded;
-    let raw = match encoding {
-        Encoding::Windows1252 => {
-            decoded = decode_windows_1252(raw);
-            &decoded[..]
-        }
-        _ => raw,
-    };
+    let decoded = encoding.to_utf8(raw);
+    let raw = &decoded[..];
     out.push(',');
     push_csv_text_field(out, reason.as_bytes());
     out.push(',');

@@ -36,6 +36,13 @@ pub struct Layout {
     pub date_order: crate::text::date::DateOrder,
     /// The date evidence a reader counts ([`crate::read::plan::DateChoice::report`]).
     pub date_report: u8,
+    /// Words that label a total row besides English's `Total`, as the
+    /// file's bytes write them: those of its header's language
+    /// ([`crate::schema::locale::total_words`]); empty for English.
+    pub totals: &'static [&'static [u8]],
+    /// The file's encoding: a value quoted in a message is decoded
+    /// ([`crate::text::encoding::Encoding::to_utf8`]).
+    pub encoding: crate::text::encoding::Encoding,
 }
 
 impl Layout {
@@ -51,6 +58,8 @@ impl Layout {
             today: plan.today,
             date_order: plan.dates.order(),
             date_report: plan.dates.report(),
+            totals: crate::schema::locale::total_words(plan.lang, plan.encoding.legacy()),
+            encoding: plan.encoding,
         }
     }
 }
@@ -126,10 +135,28 @@ pub fn is_total_label(value: &[u8]) -> bool {
         || (v.len() >= 6 && v[..6].eq_ignore_ascii_case(b"total:"))
 }
 
-/// A cell as summary rows leave it: empty, `--`, or the total label itself.
-fn summary_cell(value: &[u8]) -> bool {
+/// [`is_total_label`], or one of `words` (a language's total words,
+/// [`Layout::totals`]) exactly or followed by `:` (or a full-width `：`,
+/// after spaces: French `Total général : compte`, Japanese `合計: アカウント`),
+/// ASCII case folded.
+pub fn is_total_label_in(value: &[u8], words: &[&[u8]]) -> bool {
+    is_total_label(value) || {
+        let v = trim(value);
+        words.iter().any(|w| {
+            v.len() >= w.len()
+                && v[..w.len()].eq_ignore_ascii_case(w)
+                && match trim(&v[w.len()..]) {
+                    [] => true,
+                    rest => [&b":"[..], "\u{ff1a}".as_bytes(), b"\x81\x46"].iter().any(|c| rest.starts_with(c)),
+                }
+        })
+    }
+}
+
+/// A cell as summary rows leave it: empty, `--`, or a total label.
+fn summary_cell(value: &[u8], words: &[&[u8]]) -> bool {
     let v = trim(value);
-    v.is_empty() || v == b"--" || is_total_label(v)
+    v.is_empty() || v == b"--" || is_total_label_in(v, words)
 }
 
 /// Total rows and copyright footers, as exports write them:
@@ -151,10 +178,10 @@ fn is_footer<'a>(layout: &Layout, count: usize, field: &impl Fn(usize) -> &'a [u
         .into_iter()
         .flatten()
         .filter_map(cell)
-        .any(is_total_label);
+        .any(|v| is_total_label_in(v, layout.totals));
     labelled
-        && cell(layout.campaign).is_none_or(summary_cell)
-        && layout.date.and_then(cell).is_none_or(summary_cell)
+        && cell(layout.campaign).is_none_or(|v| summary_cell(v, layout.totals))
+        && layout.date.and_then(cell).is_none_or(|v| summary_cell(v, layout.totals))
 }
 
 /// The message for a skipped record, quoting the offending value (cut to
@@ -163,7 +190,7 @@ pub fn describe<'a>(layout: &Layout, kind: SkipKind, field: impl Fn(usize) -> &'
     let quoted = |value: &[u8]| {
         let cut = &value[..value.len().min(60)];
         let more = if value.len() > 60 { "..." } else { "" };
-        format!("{kind}: {:?}{more}", String::from_utf8_lossy(cut))
+        format!("{kind}: {:?}{more}", String::from_utf8_lossy(&layout.encoding.to_utf8(cut)))
     };
     match kind {
         SkipKind::NotANumber(f) | SkipKind::Negative(f) | SkipKind::TooLarge(f) => {
@@ -185,12 +212,15 @@ mod tests {
         sums: [Some(2), Some(3), Some(4), Some(5), None],
         format: NumberFormat {
             decimal_comma: false,
+            wide: false,
         },
         date: Some(1),
         name: None,
         today: None,
         date_order: crate::text::date::DateOrder::MonthFirst,
         date_report: 0,
+        totals: &[],
+        encoding: crate::text::encoding::Encoding::Utf8,
     };
 
     fn parse(fields: &[&'static str]) -> Result<(&'static [u8], Totals), SkipKind> {
@@ -300,6 +330,46 @@ mod tests {
             assert_eq!(c, id.as_bytes());
         }
     }
+
+    /// Each language's total words, in UTF-8 and as its legacy encoding
+    /// writes them; only in a file of that language.
+    #[test]
+    fn total_rows_in_other_languages() {
+        use crate::schema::locale::{total_words, Lang};
+        use SkipKind::*;
+        let with = |lang, legacy| Layout { date: None, field_count: 5, sums: [Some(1), Some(2), Some(3), Some(4), None], totals: total_words(Some(lang), legacy), ..LAYOUT };
+        let parse5 = |layout: &Layout, f: &[&'static [u8]]| parse_record(layout, f.len(), |i| f[i]).map(|(c, _)| c);
+        let cases: &[(Lang, &[&[u8]], &[&[u8]])] = &[
+            (Lang::Ja, &["合計".as_bytes(), "合計行".as_bytes(), "総計".as_bytes(), "合計: アカウント".as_bytes(), "合計：キャンペーン".as_bytes()], &[b"\x8d\x87\x8c\x76", b"\x8d\x87\x8c\x76: \x83\x41"]),
+            (Lang::De, &[b"Gesamt", b"SUMME", b"Insgesamt", b"Gesamtergebnis", b"Gesamt: Konto", b"Total"], &[b"Gesamt"]),
+            (Lang::Fr, &["Total général".as_bytes(), "Total général : compte".as_bytes(), b"Total"], &[b"Total g\xe9n\xe9ral"]),
+            (Lang::Es, &[b"Total", b"Totales", b"Total general"], &[b"Total general"]),
+            (Lang::Pt, &[b"Total", b"Total geral", b"Total geral: conta"], &[b"Total geral"]),
+        ];
+        for (lang, utf8, legacy) in cases {
+            for (words, is_legacy) in [(*utf8, false), (*legacy, true)] {
+                let layout = with(*lang, is_legacy);
+                for w in words {
+                    assert_eq!(parse5(&layout, &[w, b"1", b"2", b"3", b"4"]), Err(Footer), "{lang:?} {:?}", String::from_utf8_lossy(w));
+                }
+            }
+        }
+        // Names that start with a word are campaigns; an English file knows no other words.
+        let de = with(Lang::De, false);
+        assert_eq!(parse5(&de, &[b"Gesamtkosten Sommer", b"1", b"2", b"3", b"4"]), Ok(&b"Gesamtkosten Sommer"[..]));
+        assert_eq!(parse5(&LAYOUT_NO_DATE, &[b"Gesamt", b"1", b"2", b"3", b"4"]), Ok(&b"Gesamt"[..]));
+        assert_eq!(parse5(&LAYOUT_NO_DATE, &["合計".as_bytes(), b"1", b"2", b"3", b"4"]), Ok("合計".as_bytes()));
+        let ja = with(Lang::Ja, false);
+        assert_eq!(parse5(&ja, &["合計金額キャンペーン".as_bytes(), b"1", b"2", b"3", b"4"]), Ok("合計金額キャンペーン".as_bytes()));
+        // With a date column: a labelled row with a date is data, as in English.
+        let ja_dated = Layout { totals: total_words(Some(Lang::Ja), false), field_count: 6, ..LAYOUT };
+        let f: [&[u8]; 6] = ["合計".as_bytes(), b"2025-01-01", b"1", b"2", b"3", b"4"];
+        assert!(parse_record(&ja_dated, 6, |i| f[i]).is_ok());
+        let f: [&[u8]; 6] = ["合計".as_bytes(), b"", b"1", b"2", b"3", b"4"];
+        assert_eq!(parse_record(&ja_dated, 6, |i| f[i]).map(|(c, _)| c), Err(Footer));
+    }
+
+    const LAYOUT_NO_DATE: Layout = Layout { date: None, field_count: 5, sums: [Some(1), Some(2), Some(3), Some(4), None], ..LAYOUT };
 
     #[test]
     fn total_rows_are_shaped_like_summaries() {

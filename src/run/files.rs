@@ -27,7 +27,6 @@ use crate::read::plan::Plan;
 use crate::schema::platform::Platform;
 use crate::schema::totals::Totals;
 use crate::text::encoding::Encoding;
-use crate::text::transcode::decode_windows_1252;
 
 /// What one file adds to a combined result: its campaigns and names, and
 /// what the per-file and per-platform lines say of it.
@@ -172,7 +171,7 @@ pub fn combine(files: Vec<FileResult>, plans: &[Plan], merge_platforms: bool) ->
     let by_platform = !merge_platforms && several_platforms(&kinds);
     let mut plan = plans[0].clone();
     plan.encoding = match plan.encoding {
-        Encoding::Windows1252 => Encoding::Utf8,
+        e if e.legacy() => Encoding::Utf8,
         e => e,
     };
     if plan.name_column.is_none() {
@@ -229,16 +228,10 @@ pub fn combine(files: Vec<FileResult>, plans: &[Plan], merge_platforms: bool) ->
         totals.files += 1;
         totals.rows_aggregated += file.rows_aggregated;
         totals.has_revenue |= file.has_revenue;
-        let cp1252 = file.encoding == Encoding::Windows1252;
+        let encoding = file.encoding;
         let key = |id: &[u8]| -> Vec<u8> {
-            let decoded;
-            let id = match cp1252 {
-                true => {
-                    decoded = decode_windows_1252(id);
-                    &decoded[..]
-                }
-                false => id,
-            };
+            let decoded = encoding.to_utf8(id);
+            let id = &decoded[..];
             match by_platform {
                 true => platform_key(file.platform, id),
                 false => id.to_vec(),
@@ -274,10 +267,7 @@ pub fn combine(files: Vec<FileResult>, plans: &[Plan], merge_platforms: bool) ->
         }
         // Later files win: the last name seen, as within a file.
         for (id, name) in &file.names {
-            let name = match cp1252 {
-                true => decode_windows_1252(name),
-                false => name.to_vec(),
-            };
+            let name = encoding.to_utf8(name).into_owned();
             set_name(&mut partial.names, &key(id), &name);
         }
     }

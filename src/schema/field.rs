@@ -41,6 +41,20 @@ impl Field {
     }
 }
 
+/// What a header column can stand for (the alias tables of
+/// [`crate::schema::aliases`] and [`crate::schema::locale`] map names to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// One of the required fields. `Field::CampaignId` here means a
+    /// campaign *ID* column.
+    Field(Field),
+    /// A campaign *name* column: the key when there is no ID column, shown
+    /// beside the ID otherwise.
+    CampaignName,
+    /// The row's date (used for data-quality checks only).
+    Date,
+}
+
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

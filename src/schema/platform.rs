@@ -40,6 +40,16 @@ const SIGNS: &[(Platform, &[&str])] = &[
     (Platform::GoogleAds, &["impr.", "impr", "cost", "conv.", "conv. value", "all conv. value", "avg. cpc", "interactions", "campaign state", "campaign status"]),
 ];
 
+/// [`SIGNS`] in other languages (names of `schema/locale/`'s tables, each
+/// with its source there): counted with them.
+const LOCAL_SIGNS: &[(Platform, &[&str])] = &[
+    (Platform::Meta, &["消化金額", "リンクのクリック", "レポート開始日", "ausgegebener betrag", "link-klicks", "ergebnisse", "berichtsbeginn",
+        "montant dépensé", "clics sur un lien", "résultats", "début des rapports", "importe gastado", "clics en el enlace", "inicio del informe",
+        "valor usado", "cliques no link", "início dos relatórios"]),
+    (Platform::LinkedIn, &["合計消化金額", "ausgaben gesamt", "total dépensé", "importe total gastado", "total gasto"]),
+    (Platform::GoogleAds, &["表示回数", "費用", "コンバージョン値", "kosten", "conv.-wert", "coût", "valeur de conv.", "costo", "coste", "valor de conv.", "custo"]),
+];
+
 impl Platform {
     /// Every platform, [`Platform::Generic`] last.
     pub const ALL: [Platform; 6] =
@@ -78,7 +88,12 @@ impl Platform {
             header.iter().map(|h| (normalize(h.as_ref()), h.as_ref().trim().to_ascii_lowercase())).collect();
         let mut best = (0, Platform::Generic);
         for &(platform, signs) in SIGNS {
+            let local = LOCAL_SIGNS.iter().filter(|(p, _)| *p == platform).flat_map(|(_, s)| s.iter());
             let hits = names
+                .iter()
+                .filter(|(norm, _)| local.clone().any(|s| norm == s))
+                .count()
+                + names
                 .iter()
                 .filter(|(norm, raw)| {
                     signs.iter().any(|s| match s.strip_prefix("raw:") {
@@ -152,5 +167,10 @@ mod tests {
         assert_eq!(Platform::detect_file(&generic, "C:\\data\\bing.csv"), Platform::MicrosoftAds);
         assert_eq!(Platform::detect_file(&generic, "metadata.csv"), Platform::Generic, "words, not substrings");
         assert_eq!(Platform::detect_file(&["Campaign", "Day", "Impr.", "Clicks", "Cost", "Conversions"], "meta.csv"), Platform::GoogleAds, "the header first");
+        // In other languages.
+        assert_eq!(Platform::detect(&["キャンペーン", "日", "表示回数", "クリック数", "費用", "コンバージョン"]), Platform::GoogleAds);
+        assert_eq!(Platform::detect(&["Jour", "Nom de la campagne", "Montant dépensé (USD)", "Impressions", "Clics sur un lien", "Résultats"]), Platform::Meta);
+        assert_eq!(Platform::detect(&["Tag", "Kampagne", "Impressionen", "Klicks", "Kosten", "Conversions"]), Platform::GoogleAds);
+        assert_eq!(Platform::detect(&["Nome da campanha", "Dia", "Impressões", "Cliques no link", "Valor usado (BRL)", "Resultados"]), Platform::Meta);
     }
 }

@@ -20,6 +20,14 @@ pub const MICROS: u64 = 1_000_000;
 pub struct NumberFormat {
     /// `1.234,56` (files separated by `;`) instead of `1,234.56`.
     pub decimal_comma: bool,
+    /// The forms of exports in other languages ([`crate::schema::locale`];
+    /// decided once per file from its header's language): a space, a
+    /// no-break space (U+00A0, or byte A0 in Windows-1252) or a narrow
+    /// no-break space (U+202F) between digit groups (`1 234,56`), and the
+    /// currency signs of [`WIDE_SYMBOLS`] (`R$`, `￥`, `円`, Shift_JIS's yen
+    /// bytes). Only numbers past the plain-digit shortcuts get here, so
+    /// a plain file, and any English one, pays nothing for them.
+    pub wide: bool,
 }
 
 impl NumberFormat {
@@ -65,11 +73,28 @@ fn trim_wide(mut s: &[u8]) -> &[u8] {
 /// Currency symbols as they appear in UTF-8 and Windows-1252 files.
 const SYMBOLS: &[&[u8]] = &[b"$", "\u{20ac}".as_bytes(), "\u{a3}".as_bytes(), "\u{a5}".as_bytes(), b"\x80", b"\xA3", b"\xA5"];
 
+/// More currency signs, for files in other languages ([`NumberFormat::wide`]):
+/// Brazil's `R$`; the full-width yen `￥` and `円` in UTF-8 and in Shift_JIS
+/// (81 8F, 89 7E); and `\`, byte 0x5C, which Japanese Windows shows as `¥`
+/// and writes for it when Excel saves `¥15,000` as Shift_JIS.
+pub const WIDE_SYMBOLS: &[&[u8]] = &[b"R$", "\u{ffe5}".as_bytes(), "\u{5186}".as_bytes(), b"\x81\x8f", b"\x89\x7e", b"\\"];
+
+/// Digit-group separators of [`NumberFormat::wide`] besides the format's
+/// own: a space, U+00A0 (UTF-8, and Windows-1252's byte A0), U+202F.
+const WIDE_GROUPS: &[&[u8]] = &[b" ", "\u{a0}".as_bytes(), b"\xa0", "\u{202f}".as_bytes()];
+
 /// Removes one currency symbol or three-letter code (`USD 12`, `12 EUR`)
-/// from either end, and the spaces around the number.
+/// from either end, and the spaces around the number (any of
+/// [`WIDE_SYMBOLS`] too: for messages).
 pub(crate) fn strip_currency(s: &[u8]) -> &[u8] {
+    strip_currency_in(s, true)
+}
+
+/// [`strip_currency`], with [`WIDE_SYMBOLS`] only when `wide`.
+fn strip_currency_in(s: &[u8], wide: bool) -> &[u8] {
     let mut s = trim_wide(s);
-    for sym in SYMBOLS {
+    let symbols = SYMBOLS.iter().chain(if wide { WIDE_SYMBOLS } else { &[] });
+    for sym in symbols {
         if let Some(rest) = s.strip_prefix(*sym) {
             s = trim_wide(rest);
         }
@@ -106,14 +131,14 @@ const EXP_CLAMP: i64 = 1 << 40;
 /// lazily by [`int_digits`]), fraction digits and exponent (`1e-05`,
 /// `1.5E3`, `2.5e+2`). `None` for a field that means zero: empty or `--`.
 fn split(field: &[u8], fmt: NumberFormat) -> Result<Option<Parts<'_>>, NumError> {
-    let mut s = strip_currency(field);
+    let mut s = strip_currency_in(field, fmt.wide);
     if s.is_empty() || s == b"--" {
         return Ok(None);
     }
     let mut negative = false;
     if let Some(rest) = s.strip_prefix(b"-") {
         negative = true;
-        s = strip_currency(rest);
+        s = strip_currency_in(rest, fmt.wide);
     }
     let mut exp = 0i64;
     if let Some(e) = memchr::memchr2(b'e', b'E', s) {
@@ -151,19 +176,28 @@ fn check_groups(int_part: &[u8], fmt: NumberFormat) -> Result<(), NumError> {
     let (_, group) = fmt.separators();
     let mut digits_in_group = 0usize;
     let mut groups = 0usize;
-    for &b in int_part {
-        if b == group {
+    let mut rest = int_part;
+    while let [b, tail @ ..] = rest {
+        // A separator: the format's own, or (wide) a space-like one.
+        let sep = match *b == group {
+            true => Some(1),
+            false if fmt.wide && !b.is_ascii_digit() => WIDE_GROUPS.iter().find(|g| rest.starts_with(g)).map(|g| g.len()),
+            false => None,
+        };
+        if let Some(len) = sep {
             if digits_in_group == 0 || (groups > 0 && digits_in_group != 3) || digits_in_group > 3 {
                 return Err(NumError::Invalid);
             }
             groups += 1;
             digits_in_group = 0;
+            rest = &rest[len..];
             continue;
         }
         if !b.is_ascii_digit() {
             return Err(NumError::Invalid);
         }
         digits_in_group += 1;
+        rest = tail;
     }
     if groups > 0 && digits_in_group != 3 {
         return Err(NumError::Invalid);
@@ -171,25 +205,25 @@ fn check_groups(int_part: &[u8], fmt: NumberFormat) -> Result<(), NumError> {
     Ok(())
 }
 
-/// The digits of an integer part checked by [`check_groups`], separators left out.
-fn int_digits(int_part: &[u8], fmt: NumberFormat) -> impl Iterator<Item = u8> + '_ {
-    let (_, group) = fmt.separators();
-    int_part.iter().copied().filter(move |&b| b != group)
+/// The digits of an integer part checked by [`check_groups`], separators
+/// left out (all that is not a digit there is a separator).
+fn int_digits(int_part: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    int_part.iter().copied().filter(u8::is_ascii_digit)
 }
 
 /// The value of `parts` times 10^`scale`, rounded half away from zero to an
 /// integer, exactly (digit by digit, no floats), and whether rounding
 /// changed it (a dropped digit was not zero). [`NumError::TooLarge`] past
 /// `u64::MAX`.
-fn scaled(parts: &Parts, fmt: NumberFormat, scale: i64) -> Result<(u64, bool), NumError> {
-    let int_len = int_digits(parts.int_part, fmt).count() as i64;
+fn scaled(parts: &Parts, scale: i64) -> Result<(u64, bool), NumError> {
+    let int_len = int_digits(parts.int_part).count() as i64;
     // Digits of the result's integer part: the first `keep` of the digit
     // string (more than it has: zeros appended).
     let keep = int_len + parts.exp + scale;
     let mut value = 0u64;
     let mut round_up = false;
     let mut rounded = false;
-    let digits = int_digits(parts.int_part, fmt).chain(parts.frac_part.iter().copied());
+    let digits = int_digits(parts.int_part).chain(parts.frac_part.iter().copied());
     let mut n = 0i64;
     for d in digits {
         let d = u64::from(d - b'0');
@@ -236,7 +270,7 @@ fn count_in(field: &[u8], fmt: NumberFormat) -> Result<u64, NumError> {
     if parts.int_part.is_empty() {
         return Err(NumError::Invalid);
     }
-    let (value, fraction) = scaled(&parts, fmt, 0)?;
+    let (value, fraction) = scaled(&parts, 0)?;
     if fraction {
         return Err(NumError::Invalid);
     }
@@ -294,7 +328,7 @@ fn plain_micros(s: &[u8], decimal: u8) -> Option<u64> {
 /// [`parse_micros_rounding_in`] for any field (no shortcut for plain numbers).
 fn micros_in(field: &[u8], fmt: NumberFormat) -> Result<(u64, bool), NumError> {
     let Some(parts) = split(field, fmt)? else { return Ok((0, false)) };
-    let (micros, rounded) = scaled(&parts, fmt, 6)?;
+    let (micros, rounded) = scaled(&parts, 6)?;
     // Not zero but with a minus sign: malformed, even if it rounds to 0.
     if parts.negative && nonzero(&parts) {
         return Err(NumError::Negative);
@@ -336,7 +370,7 @@ mod tests {
         assert_eq!(parse_count(b"abc"), Err(NumError::Invalid));
         assert_eq!(parse_count(b"+3"), Err(NumError::Invalid));
         assert_eq!(parse_count(b"-"), Err(NumError::Invalid));
-        let eu = NumberFormat { decimal_comma: true };
+        let eu = NumberFormat { decimal_comma: true, wide: false };
         assert_eq!(parse_count_in(b"1.234", eu), Ok(1234));
         assert_eq!(parse_count_in(b"48,00", eu), Ok(48));
         // Exponent notation: still a whole number, or malformed.
@@ -380,7 +414,7 @@ mod tests {
         assert_eq!(parse_micros("\u{20ac}3.10".as_bytes()), Ok(3_100_000));
         assert_eq!(parse_micros(b"\x803.10"), Ok(3_100_000));
         assert_eq!(parse_micros(b"12 apples"), Err(NumError::Invalid));
-        let eu = NumberFormat { decimal_comma: true };
+        let eu = NumberFormat { decimal_comma: true, wide: false };
         assert_eq!(parse_micros_in("1.234,56 \u{20ac}".as_bytes(), eu), Ok(1_234_560_000));
         assert_eq!(parse_micros_in(b"0,5", eu), Ok(500_000));
         assert_eq!(parse_micros_in(b"1.5", eu), Err(NumError::Invalid));
@@ -442,11 +476,51 @@ mod tests {
             assert_eq!(r(bad), Err(NumError::Invalid), "{bad:?}");
         }
         // Decimal commas (`;` files).
-        let eu = NumberFormat { decimal_comma: true };
+        let eu = NumberFormat { decimal_comma: true, wide: false };
         assert_eq!(parse_micros_rounding_in(b"1,429999948", eu), Ok((1_430_000, true)));
         assert_eq!(parse_micros_rounding_in("1.234,5600004 \u{20ac}".as_bytes(), eu), Ok((1_234_560_000, true)));
         assert_eq!(parse_micros_rounding_in(b"1,5e-05", eu), Ok((15, false)));
         assert_eq!(parse_micros_rounding_in(b"1.5e-05", eu), Err(NumError::Invalid));
+    }
+
+    /// The number forms of exports in other languages, read only when the
+    /// file's header is in one ([`NumberFormat::wide`]).
+    #[test]
+    fn wide_forms() {
+        let fr = NumberFormat { decimal_comma: true, wide: true };
+        let ja = NumberFormat { decimal_comma: false, wide: true };
+        let m = |s: &[u8], f| parse_micros_in(s, f);
+        // French: space, U+00A0 and U+202F between groups, decimal comma.
+        assert_eq!(m(b"1 234,56", fr), Ok(1_234_560_000));
+        assert_eq!(m("1\u{a0}234,56".as_bytes(), fr), Ok(1_234_560_000));
+        assert_eq!(m("1\u{202f}234\u{202f}567,5 \u{20ac}".as_bytes(), fr), Ok(1_234_567_500_000));
+        assert_eq!(m(b"1\xa0234,56", fr), Ok(1_234_560_000), "Windows-1252's no-break space");
+        assert_eq!(m(b"1.234,56", fr), Ok(1_234_560_000));
+        assert_eq!(m(b"12,50 EUR", fr), Ok(12_500_000));
+        assert_eq!(parse_count_in(b"12 345", fr), Ok(12_345));
+        assert_eq!(parse_count_in("1\u{a0}234\u{a0}567".as_bytes(), fr), Ok(1_234_567));
+        // Groups are still groups of three; two spaces are not one.
+        assert_eq!(m(b"12 34,5", fr), Err(NumError::Invalid));
+        assert_eq!(m(b"1  234,5", fr), Err(NumError::Invalid));
+        assert_eq!(m(b"1 2345", fr), Err(NumError::Invalid));
+        // Brazil.
+        assert_eq!(m(b"R$ 1.234,56", fr), Ok(1_234_560_000));
+        assert_eq!(m(b"-R$ 1,00", fr), Err(NumError::Negative));
+        // Japanese: yen signs before or after, in UTF-8 and Shift_JIS.
+        assert_eq!(m("\u{a5}15,000".as_bytes(), ja), Ok(15_000_000_000));
+        assert_eq!(m("\u{ffe5}15,000".as_bytes(), ja), Ok(15_000_000_000));
+        assert_eq!(m("15,000\u{5186}".as_bytes(), ja), Ok(15_000_000_000));
+        assert_eq!(m(b"\\15,000", ja), Ok(15_000_000_000), "Shift_JIS's yen, byte 0x5C");
+        assert_eq!(m(b"\x81\x8f15,000", ja), Ok(15_000_000_000));
+        assert_eq!(m(b"15,000\x89\x7e", ja), Ok(15_000_000_000));
+        // Without `wide` (an English file) none of these is a number.
+        let en = NumberFormat::default();
+        let eu = NumberFormat { decimal_comma: true, wide: false };
+        assert_eq!(m(b"1 234,56", eu), Err(NumError::Invalid));
+        assert_eq!(m(b"R$ 1.234,56", eu), Err(NumError::Invalid));
+        assert_eq!(m(b"\\15,000", en), Err(NumError::Invalid));
+        assert_eq!(m("15,000\u{5186}".as_bytes(), en), Err(NumError::Invalid));
+        assert_eq!(parse_count_in(b"1 234", en), Err(NumError::Invalid));
     }
 
     #[test]
@@ -459,7 +533,7 @@ mod tests {
             r
         };
         let alphabet = b"0123456789.,- $eE+";
-        for fmt in [NumberFormat { decimal_comma: false }, NumberFormat { decimal_comma: true }] {
+        for fmt in [false, true].into_iter().flat_map(|wide| [false, true].map(|decimal_comma| NumberFormat { decimal_comma, wide })) {
             for round in 0..200_000 {
                 let len = (next() % 24) as usize;
                 let pick = |x: u64| if round % 3 == 0 { alphabet[(x % alphabet.len() as u64) as usize] } else { b"0123456789.,"[(x % 12) as usize] };

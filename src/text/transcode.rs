@@ -1,7 +1,9 @@
 //! Streaming conversion of UTF-16 files to UTF-8 before parsing (CSV
-//! parsing needs an ASCII-compatible encoding), and Windows-1252 campaign
-//! ids to UTF-8. Windows-1252 files need no transcoding: their bytes are
-//! parsed as they are and campaign ids decoded at the end.
+//! parsing needs an ASCII-compatible encoding), and Windows-1252 and
+//! Shift_JIS campaign ids to UTF-8. Windows-1252 and Shift_JIS files need
+//! no transcoding: their bytes are parsed as they are and campaign ids
+//! decoded at the end (Shift_JIS: see [`Encoding::ShiftJis`] for why its
+//! raw bytes split into lines and fields as its text does).
 //!
 //! Written here on top of the standard library's `char::decode_utf16`
 //! rather than with encoding_rs's decoders: those dispatch over every
@@ -37,7 +39,7 @@ impl Transcoder {
         let big_endian = match encoding {
             Encoding::Utf16Le => Some(false),
             Encoding::Utf16Be => Some(true),
-            Encoding::Utf8 | Encoding::Windows1252 => None,
+            Encoding::Utf8 | Encoding::Windows1252 | Encoding::ShiftJis => None,
         };
         Transcoder { big_endian, odd: None, high: None, started: false, out: Vec::new() }
     }
@@ -145,6 +147,205 @@ pub fn decode_windows_1252(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+impl Encoding {
+    /// Text of a file in this encoding (an id, a name, a raw row) as
+    /// UTF-8: Windows-1252 and Shift_JIS decoded (a byte sequence Shift_JIS
+    /// has no character for is U+FFFD), other encodings' text as it is
+    /// (UTF-16 files are transcoded before parsing).
+    pub fn to_utf8(self, raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Encoding::Windows1252 => decode_windows_1252(raw).into(),
+            Encoding::ShiftJis => decode_shift_jis(raw),
+            _ => raw.into(),
+        }
+    }
+
+    /// `text` (UTF-8) as a file in this encoding writes it: the inverse of
+    /// [`Encoding::to_utf8`]; `None` when a character has no bytes there.
+    pub fn from_utf8(self, text: &str) -> Option<Vec<u8>> {
+        match self {
+            Encoding::Windows1252 => encode_windows_1252(text),
+            Encoding::ShiftJis => encode_shift_jis(text),
+            _ => Some(text.as_bytes().to_vec()),
+        }
+    }
+}
+
+/// True when `prefix` (the first bytes of a file; `at_eof`: all of it)
+/// decodes as Shift_JIS without an error (a pair cut by the end of a
+/// prefix is not one) and has at least one double-byte character: it may
+/// be a Shift_JIS file. Windows-1252 text rarely passes (an accented
+/// letter is a lead byte, and `,`, a space or the end of a line after it
+/// is no trail byte), and the plan also asks for a Japanese header.
+pub fn shift_jis_clean(prefix: &[u8], at_eof: bool) -> bool {
+    let mut pairs = 0usize;
+    let mut i = 0;
+    while i < prefix.len() {
+        let b = prefix[i];
+        match b {
+            0x00..=0x80 | 0xA1..=0xDF => i += 1,
+            0x81..=0x9F | 0xE0..=0xFC => {
+                let Some(&t) = prefix.get(i + 1) else { return !at_eof && pairs > 0 };
+                if !matches!(t, 0x40..=0x7E | 0x80..=0xFC) {
+                    return false;
+                }
+                pairs += 1;
+                i += 2;
+            }
+            _ => return false,
+        }
+    }
+    // The byte pattern is right; every pair must also be a character.
+    pairs > 0 && {
+        let end = match at_eof {
+            true => prefix.len(),
+            false => last_whole_char(prefix),
+        };
+        shift_jis_valid(&prefix[..end])
+    }
+}
+
+/// The end of the last whole character of Shift_JIS bytes `b` (a lead
+/// byte at the very end is left out).
+fn last_whole_char(b: &[u8]) -> usize {
+    let mut i = 0;
+    while i < b.len() {
+        i += match b[i] {
+            0x81..=0x9F | 0xE0..=0xFC if i + 1 == b.len() => return i,
+            0x81..=0x9F | 0xE0..=0xFC => 2,
+            _ => 1,
+        };
+    }
+    b.len()
+}
+
+/// Shift_JIS's two-byte characters, written by `build.rs` from encoding_rs:
+/// little-endian `u16` code points, 0 where a pair has none, for lead
+/// bytes 0x81–0x9F, 0xE0–0xFC by trail bytes 0x40–0x7E, 0x80–0xFC. Ours
+/// rather than encoding_rs's decoder, which dispatches over every encoding
+/// and so would bring all its CJK tables into the WebAssembly download
+/// (~140 kB gzip; this is 22 kB raw).
+static SHIFT_JIS_PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/shift_jis.bin"));
+
+/// The character of lead byte `lead` and trail byte `trail`, if any.
+#[inline]
+fn shift_jis_pair(lead: u8, trail: u8) -> Option<char> {
+    let l = match lead {
+        0x81..=0x9F => lead - 0x81,
+        0xE0..=0xFC => lead - 0xE0 + 31,
+        _ => return None,
+    };
+    let t = match trail {
+        0x40..=0x7E => trail - 0x40,
+        0x80..=0xFC => trail - 0x41,
+        _ => return None,
+    };
+    let i = (usize::from(l) * 188 + usize::from(t)) * 2;
+    let code = u16::from_le_bytes([SHIFT_JIS_PAIRS[i], SHIFT_JIS_PAIRS[i + 1]]);
+    (code != 0).then(|| char::from_u32(u32::from(code)).unwrap_or('\u{FFFD}'))
+}
+
+/// Decodes Shift_JIS as the WHATWG Encoding Standard (and encoding_rs) do,
+/// appending UTF-8 to `out`; false when some byte had no character (a
+/// U+FFFD was written for it). A lead byte whose trail is ASCII and not a
+/// character gives U+FFFD and leaves the ASCII byte to be read on its own.
+fn decode_shift_jis_into(raw: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut clean = true;
+    let mut buf = [0u8; 4];
+    let mut push = |c: char, out: &mut Vec<u8>| out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        match b {
+            0x00..=0x80 => {
+                out.push(b);
+                if b == 0x80 {
+                    out.pop();
+                    push('\u{80}', out);
+                }
+                i += 1;
+            }
+            0xA1..=0xDF => {
+                push(char::from_u32(0xFF61 + u32::from(b - 0xA1)).expect("half-width katakana"), out);
+                i += 1;
+            }
+            0x81..=0x9F | 0xE0..=0xFC => match raw.get(i + 1) {
+                Some(&t) => match shift_jis_pair(b, t) {
+                    Some(c) => {
+                        push(c, out);
+                        i += 2;
+                    }
+                    None => {
+                        clean = false;
+                        push('\u{FFFD}', out);
+                        i += if t < 0x80 { 1 } else { 2 };
+                    }
+                },
+                None => {
+                    clean = false;
+                    push('\u{FFFD}', out);
+                    i += 1;
+                }
+            },
+            _ => {
+                clean = false;
+                push('\u{FFFD}', out);
+                i += 1;
+            }
+        }
+    }
+    clean
+}
+
+/// Text of a Shift_JIS file (CP932: WHATWG's `Shift_JIS`, as encoding_rs
+/// decodes it) as UTF-8; a byte sequence with no character is U+FFFD.
+/// Plain ASCII is borrowed as it is.
+pub fn decode_shift_jis(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if raw.is_ascii() {
+        return raw.into();
+    }
+    let mut out = Vec::with_capacity(raw.len() * 3 / 2 + 4);
+    decode_shift_jis_into(raw, &mut out);
+    out.into()
+}
+
+/// True when `raw` decodes as Shift_JIS without an error.
+pub fn shift_jis_valid(raw: &[u8]) -> bool {
+    raw.is_ascii() || decode_shift_jis_into(raw, &mut Vec::with_capacity(raw.len() * 3 / 2 + 4))
+}
+
+/// `text` as a Shift_JIS file's bytes: the inverse of
+/// [`decode_shift_jis`] (as WHATWG's encoder: `¥` is 0x5C, `‾` 0x7E, a
+/// character with several pairs the first of them); `None` when a
+/// character has no bytes there. A search of the table per character: it
+/// is used for the few ids of a capped daily run.
+pub fn encode_shift_jis(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match u32::from(c) {
+            0..=0x80 => out.push(u32::from(c) as u8),
+            0xA5 => out.push(0x5C),
+            0x203E => out.push(0x7E),
+            u @ 0xFF61..=0xFF9F => out.push((u - 0xFF61 + 0xA1) as u8),
+            // User-defined pairs (leads 0xF0–0xF9) decode to the Private Use Area; WHATWG's
+            // encoder has no bytes for it.
+            0xE000..=0xF8FF => return None,
+            u => {
+                // WHATWG's encoder writes U+2212 as U+FF0D (0x817C) and skips pointers
+                // 8272..=8835 (NEC's copies of IBM's extensions: leads 0xED, 0xEE).
+                let u = if u == 0x2212 { 0xFF0D } else { u };
+                let at = (0..SHIFT_JIS_PAIRS.len() / 2)
+                    .filter(|&i| !(8272..=8835).contains(&i))
+                    .find(|&i| u16::from_le_bytes([SHIFT_JIS_PAIRS[2 * i], SHIFT_JIS_PAIRS[2 * i + 1]]) as u32 == u)?;
+                let (l, t) = (at / 188, at % 188);
+                out.push(if l < 31 { 0x81 + l as u8 } else { 0xE0 + (l - 31) as u8 });
+                out.push(if t < 0x3F { 0x40 + t as u8 } else { 0x41 + t as u8 });
+            }
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +369,18 @@ mod tests {
         assert_eq!(encode_windows_1252(&text), Some(all));
         assert_eq!(encode_windows_1252("Café €"), Some(b"Caf\xE9 \x80".to_vec()));
         assert_eq!(encode_windows_1252("日本"), None);
+    }
+
+    #[test]
+    fn shift_jis_round_trips() {
+        let text = "キャンペーン,表示回数,クリック数,費用,コンバージョン,ｶﾀｶﾅ";
+        let bytes = encode_shift_jis(text).unwrap();
+        assert_eq!(&bytes[..4], b"\x83\x4c\x83\x83");
+        assert_eq!(decode_shift_jis(&bytes), text.as_bytes());
+        assert!(shift_jis_valid(&bytes));
+        assert!(!shift_jis_valid(b"Caf\xe9,1"));
+        assert_eq!(encode_shift_jis("\u{1F600}"), None);
+        assert_eq!(decode_shift_jis(b"\x81"), "\u{FFFD}".as_bytes());
     }
 
     #[test]
@@ -220,9 +433,43 @@ mod tests {
             }
 
             #[test]
+            fn shift_jis_decodes_as_encoding_rs_does(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+                let expected = encoding_rs::SHIFT_JIS.decode_without_bom_handling(&bytes).0.into_owned().into_bytes();
+                prop_assert_eq!(&decode_shift_jis(&bytes)[..], &expected[..]);
+                prop_assert_eq!(shift_jis_valid(&bytes), encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(&bytes).is_some());
+            }
+
+            #[test]
             fn windows_1252_decodes_as_encoding_rs_does(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
                 let expected = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes).0.into_owned().into_bytes();
                 prop_assert_eq!(decode_windows_1252(&bytes), expected);
+            }
+        }
+
+        /// Every byte pair (and every pair before an ASCII byte or at the
+        /// end) decodes as encoding_rs decodes it, and every character of
+        /// the table encodes as encoding_rs encodes it.
+        #[test]
+        fn every_shift_jis_pair() {
+            for a in 0..=255u8 {
+                for b in 0..=255u8 {
+                    for bytes in [&[a, b][..], &[a, b, b'x'], &[b, a]] {
+                        let expected = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes).0.into_owned().into_bytes();
+                        assert_eq!(&decode_shift_jis(bytes)[..], &expected[..], "{bytes:x?}");
+                    }
+                }
+            }
+            for i in 0..SHIFT_JIS_PAIRS.len() / 2 {
+                let code = u16::from_le_bytes([SHIFT_JIS_PAIRS[2 * i], SHIFT_JIS_PAIRS[2 * i + 1]]);
+                let Some(c) = char::from_u32(u32::from(code)).filter(|_| code != 0) else { continue };
+                let text = c.to_string();
+                let (expected, _, bad) = encoding_rs::SHIFT_JIS.encode(&text);
+                assert_eq!(encode_shift_jis(&text).as_deref(), (!bad).then_some(&expected[..]), "{c:?}");
+            }
+            for c in ['\u{a5}', '\u{203e}', '\u{ff61}', '\u{ff9f}', '\u{80}', 'a', '\u{2212}'] {
+                let text = c.to_string();
+                let (expected, _, bad) = encoding_rs::SHIFT_JIS.encode(&text);
+                assert_eq!(encode_shift_jis(&text).as_deref(), (!bad).then_some(&expected[..]), "{c:?}");
             }
         }
 

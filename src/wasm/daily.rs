@@ -17,7 +17,7 @@ const FLAGGED_CAMPAIGNS: usize = 30;
 /// A merged run's daily series, taken out of its result before the report.
 pub(super) struct DailyOut {
     series: Vec<Series>,
-    cp1252: bool,
+    encoding: Encoding,
     asks: super::result::DailyAsks,
     /// Series left out past the limit (of how many), or the cells dropped
     /// while reading (`capped`: the shell reads again for the top ones).
@@ -101,10 +101,10 @@ impl DailyOut {
         let daily: Daily = merged.daily.take()?;
         let spend = crate::agg::daily::by_spend(&merged.campaigns);
         let limit = daily.limit;
-        let capped = daily.capped.then(|| crate::top_by_spend(&merged.campaigns, limit, daily.span(), plan.encoding == Encoding::Windows1252));
+        let capped = daily.capped.then(|| crate::top_by_spend(&merged.campaigns, limit, daily.span(), plan.encoding));
         let (series, left_out) = crate::within_limit_by_spend(crate::series(&daily.cells), limit, &merged.campaigns);
-        let cp1252 = plan.encoding == Encoding::Windows1252;
-        Some(DailyOut { series, cp1252, asks, left_out, capped, limit, spend })
+        let encoding = plan.encoding;
+        Some(DailyOut { series, encoding, asks, left_out, capped, limit, spend })
     }
 
     /// Sets `daily`, `dailyCsv`, `rolling7dCsv`, `rolling28dCsv` and, with a
@@ -112,20 +112,20 @@ impl DailyOut {
     pub(super) fn set_on(self, value: &JsValue, revenue: bool) -> Result<(), JsValue> {
         let set = |k: &str, v: JsValue| js_sys::Reflect::set(value, &k.into(), &v).map(|_| ());
         let bytes = |s: String| -> JsValue { Uint8Array::from(s.as_bytes()).into() };
-        set("dailyCsv", bytes(crate::series_csv(&self.series, 1, revenue, self.cp1252)))?;
-        set("rolling7dCsv", bytes(crate::series_csv(&self.series, 7, revenue, self.cp1252)))?;
-        set("rolling28dCsv", bytes(crate::series_csv(&self.series, 28, revenue, self.cp1252)))?;
+        set("dailyCsv", bytes(crate::series_csv(&self.series, 1, revenue, self.encoding)))?;
+        set("rolling7dCsv", bytes(crate::series_csv(&self.series, 7, revenue, self.encoding)))?;
+        set("rolling28dCsv", bytes(crate::series_csv(&self.series, 28, revenue, self.encoding)))?;
         // Campaigns of the newest flags first, each once.
         let mut flagged: Vec<Box<[u8]>> = Vec::new();
         if let Some(options) = &self.asks.hints {
             let hints = crate::budget_hints(&self.series, revenue, options);
-            set("budgetHintsCsv", bytes(crate::budget_hints_csv(&hints, self.cp1252)))?;
+            set("budgetHintsCsv", bytes(crate::budget_hints_csv(&hints, self.encoding)))?;
             // The same rows for the page's table: the id, then the file's cells.
             let rows: Vec<Vec<String>> = hints
                 .rows
                 .iter()
                 .zip(crate::budget_hint_cells(&hints))
-                .map(|(r, cells)| std::iter::once(String::from_utf8_lossy(&crate::report::daily::id_text(&r.id, self.cp1252)).into_owned()).chain(cells).collect())
+                .map(|(r, cells)| std::iter::once(String::from_utf8_lossy(&crate::report::daily::id_text(&r.id, self.encoding)).into_owned()).chain(cells).collect())
                 .collect();
             let table = BudgetHintsJs { header: crate::BUDGET_HINTS_HEADER.split(',').collect(), rows, text: crate::budget_hints_text(&hints) };
             set("budgetHints", to_js(&table)?)?;
@@ -140,7 +140,7 @@ impl DailyOut {
                     flagged.push(a.id.clone());
                 }
             }
-            set("anomaliesCsv", bytes(crate::anomalies_csv(&flags, self.cp1252)))?;
+            set("anomaliesCsv", bytes(crate::anomalies_csv(&flags, self.encoding)))?;
             let rows: Vec<AnomalyJs> = flags
                 .iter()
                 .map(|a| AnomalyJs {

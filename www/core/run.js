@@ -167,7 +167,7 @@ function localToday() {
  * @param {number} [options.workers] parallel workers (default: the logical cores)
  * @param {{delimiter?: string, encoding?: string, map?: Record<string, string>, strict?: boolean,
  *   today?: string}} [options.parse] forces the delimiter (`,` `;` `tab` `|`), the encoding
- *   (`utf-8`, `utf-16le`, `utf-16be`, `windows-1252`) or columns for fields (`{spend: 'Cost'}`);
+ *   (`utf-8`, `utf-16le`, `utf-16be`, `windows-1252`, `shift_jis`) or columns for fields (`{spend: 'Cost'}`);
  *   `strict` rejects with `kind: 'strict'` at the first malformed row; `today`
  *   (`YYYY-MM-DD`, default: the local date): later dates get a data-quality warning
  * @param {string | URL} [options.workerUrl] worker script (same-origin with the page)

@@ -88,7 +88,7 @@ total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROA
                           conversions, revenue; repeatable; overrides the
                           aliases
       --delimiter D       , ; tab or | (default: detected)
-      --encoding E        utf-8, utf-16le, utf-16be, windows-1252
+      --encoding E        utf-8, utf-16le, utf-16be, windows-1252, shift_jis
                           (default: detected)
       --strict            stop at the first malformed row and fail
                           (default: skip and count malformed rows)
@@ -701,7 +701,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         }
         let mut note = String::new();
         if daily.capped {
-            let only = adagg::top_by_spend(&run.partial.campaigns, plan.limit, daily.span(), run.plan.encoding == Encoding::Windows1252);
+            let only = adagg::top_by_spend(&run.partial.campaigns, plan.limit, daily.span(), run.plan.encoding);
             note = format!(
                 "daily series:    over {} cells: kept for the top {} campaigns by spend (of {}), read in a second pass\n",
                 plan.limit,
@@ -824,17 +824,17 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         // The time files' names, listed after the rankings'.
         let mut time_written: Vec<String> = Vec::new();
         if let Some(series) = &daily {
-            let cp1252 = runs[0].plan.encoding == Encoding::Windows1252;
+            let encoding = runs[0].plan.encoding;
             let revenue = report.has_revenue;
             // The time files are independent: made (and written) on up to
             // --threads threads, the anomalies (the longest) first.
             let mut jobs: Vec<(&str, TimeFile)> = Vec::new();
             if let Some(threshold) = &args.anomalies {
-                jobs.push(("anomalies.csv", Box::new(move || adagg::anomalies_csv(&adagg::anomalies(series, threshold), cp1252))));
+                jobs.push(("anomalies.csv", Box::new(move || adagg::anomalies_csv(&adagg::anomalies(series, threshold), encoding))));
             }
             if args.daily {
                 for (name, window) in [("daily.csv", 1), ("rolling_7d.csv", 7), ("rolling_28d.csv", 28)] {
-                    jobs.push((name, Box::new(move || adagg::series_csv(series, window, revenue, cp1252))));
+                    jobs.push((name, Box::new(move || adagg::series_csv(series, window, revenue, encoding))));
                 }
             }
             let names: Vec<&str> = jobs.iter().map(|j| j.0).collect();
@@ -848,7 +848,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             if let Some(options) = &args.hints {
                 let hints = adagg::budget_hints(series, report.has_revenue, options);
                 let path = args.output.join("budget_hints.csv");
-                std::fs::write(&path, adagg::budget_hints_csv(&hints, cp1252)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                std::fs::write(&path, adagg::budget_hints_csv(&hints, encoding)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 time_written.push(path.display().to_string());
                 hints_text = adagg::budget_hints_text(&hints);
             }

@@ -237,9 +237,15 @@ impl FastParser {
             0x23..=0x2F => (delimiter + 1, true),
             _ => (0x23, false),
         };
+        // A language's total words must begin with `total` for lines to be
+        // accepted here: [`may_be_special`] declines only those (German's
+        // `Gesamt`, Japanese `合計`: every line goes through csv-core, which
+        // reads them; such exports are small). English has none.
+        let totals_seen = layout.totals.iter().all(|w| w.len() >= 5 && w[..5].eq_ignore_ascii_case(b"total"));
         let enabled = delimiter < 0x80
             && !matches!(delimiter, b'\n' | b'\r' | b'"' | b'0'..=b'9')
-            && delimiter != decimal;
+            && delimiter != decimal
+            && totals_seen;
         FastParser {
             cols: cols.into(),
             delimiter,

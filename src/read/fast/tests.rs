@@ -25,12 +25,15 @@ const LAYOUT: Layout = Layout {
     sums: [Some(2), Some(3), Some(4), Some(5), None],
     format: NumberFormat {
         decimal_comma: false,
+        wide: false,
     },
     date: None,
     name: None,
     today: None,
     date_order: crate::text::date::DateOrder::MonthFirst,
     date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+    totals: &[],
+    encoding: crate::text::encoding::Encoding::Utf8,
 };
 
 /// 2030-01-01.
@@ -195,12 +198,15 @@ fn other_layouts_delimiters_and_formats() {
         sums: [Some(6), Some(5), Some(3), Some(4), None],
         format: NumberFormat {
             decimal_comma: true,
+            wide: false,
         },
         date: None,
         name: None,
         today: None,
         date_order: crate::text::date::DateOrder::MonthFirst,
         date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+        totals: &[],
+        encoding: crate::text::encoding::Encoding::Utf8,
     };
     let p = FastParser::new(&eu, b';');
     let (c, v) = parse(&p, b"x;2025;CMP 1;1,25;7;20;300\n").unwrap();
@@ -594,6 +600,7 @@ fn accepted_lines_match_csv_core() {
                 sums: [Some(6), Some(5), Some(3), Some(4), None],
                 format: NumberFormat {
                     decimal_comma: true,
+                    wide: false,
                 },
                 date: None,
                 // A campaign-name column beside the id.
@@ -601,6 +608,8 @@ fn accepted_lines_match_csv_core() {
                 today: None,
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b';',
         ),
@@ -615,6 +624,8 @@ fn accepted_lines_match_csv_core() {
                 today: None,
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b'\t',
         ),
@@ -629,6 +640,8 @@ fn accepted_lines_match_csv_core() {
                 today: Some(TODAY),
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b'|',
         ),
@@ -644,6 +657,8 @@ fn accepted_lines_match_csv_core() {
                 today: Some(TODAY),
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b',',
         ),
@@ -659,6 +674,8 @@ fn accepted_lines_match_csv_core() {
                 today: Some(TODAY),
                 date_order: crate::text::date::DateOrder::MonthFirst,
                 date_report: crate::text::date::DAY_FIRST | crate::text::date::MONTH_FIRST,
+                totals: &[],
+                encoding: crate::text::encoding::Encoding::Utf8,
             },
             b',',
         ),

@@ -144,7 +144,7 @@ impl Aggregator {
             // The default wasm module has no daily sink (its copies of the
             // fast path are another ~56 kB gzip of download): see build.rs.
             daily: match cfg!(daily_series) {
-                true => plan.daily.as_ref().map(|d| Box::new(DailyCells::new(d, plan.encoding == crate::text::encoding::Encoding::Windows1252))),
+                true => plan.daily.as_ref().map(|d| Box::new(DailyCells::new(d, plan.encoding))),
                 false => None,
             },
         }
@@ -166,7 +166,7 @@ impl Aggregator {
             &platform,
             plan.has_revenue(),
             plan.name_column.is_none() && plan.key_is_name(),
-            plan.encoding == crate::text::encoding::Encoding::Windows1252,
+            plan.encoding,
             agg.utf8_ids,
         )));
         let sums = agg.fast.comma_canonical();
