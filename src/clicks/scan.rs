@@ -36,8 +36,8 @@ pub struct Scan {
     /// keeps each key's first row.
     pub ids: Vec<IdRow>,
     /// Velocity buckets and the range's not-duplicate clicks in each,
-    /// sorted by key (made by [`Scan::done`]: sorting once costs less
-    /// than a hash table's cache misses per click).
+    /// sorted by key (made by [`Scan::count_buckets`]: sorting once costs
+    /// less than a hash table's cache misses per click).
     pub bucket_counts: Vec<(u128, u32)>,
     /// Per click (in order), its IP and user bucket keys (when a velocity
     /// rule is on; [`NO_BUCKET`] for none, and for a duplicate).
