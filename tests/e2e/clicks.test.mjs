@@ -189,6 +189,25 @@ test('aggregateClicks over several workers (ranges of any size, a split inside a
   const wantCsv = await cli(csvPath, join(dir, 'cli-multiline'));
   const got = await run(Buffer.from(csv), { workers: 3, minRangeBytes: 1 });
   assert.deepEqual(got.timing, { workers: 3, ranges: 1, reruns: 1 });
+  // Cancelled at its first progress report: an AbortError, no worker left
+  // running, and the next run is whole.
+  const cancelled = await page.evaluate(async (b64) => {
+    const { aggregateClicks } = await import('/www/adagg.js');
+    const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))]);
+    const controller = new AbortController();
+    try {
+      await aggregateClicks(blob, { workers: 2, minRangeBytes: 1, signal: controller.signal, onProgress: () => controller.abort() });
+      return 'finished';
+    } catch (err) {
+      return err.name;
+    }
+  }, bytes.toString('base64'));
+  assert.equal(cancelled, 'AbortError');
+  const clickWorkers = () => page.workers().filter((w) => w.url().includes('clicks-worker')).length;
+  for (let i = 0; i < 50 && clickWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(clickWorkers(), 0, 'the cancelled run left no click-log worker');
+  const again = await run(bytes, { workers: 2, minRangeBytes: 1, velocityMax: 3 });
+  assertSameFiles(Object.fromEntries(Object.entries(again.files).map(([k, v]) => [k, Buffer.from(v)])), want.files);
   assertSameFiles(Object.fromEntries(Object.entries(got.files).map(([k, v]) => [k, Buffer.from(v)])), wantCsv.files);
   assert.deepEqual(page.pageErrors, []);
   await page.close();
