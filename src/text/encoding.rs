@@ -89,7 +89,7 @@ impl Encoding {
     }
 
     /// Parses a label such as `utf-8`, `utf-16le`, `windows-1252`, `latin1`,
-    /// `shift_jis`, `cp932`, `sjis`: the WHATWG Encoding Standard's labels
+    /// `shift_jis`, `sjis`, `ms932`: the WHATWG Encoding Standard's labels
     /// of the five encodings read ([`LABELS`]), compared as it compares
     /// them (surrounding white space dropped, ASCII case ignored) and as
     /// encoding_rs's `Encoding::for_label` does (a test holds them to it on
