@@ -3,17 +3,21 @@
 //! module (www/pkg/) leaves the daily sink out: its copies of the fast path
 //! would add ~56 kB gzip to every portal's download.
 //!
-//! It also writes `$OUT_DIR/shift_jis.bin`: Shift_JIS's two-byte
+//! Natively it also writes `$OUT_DIR/shift_jis.bin`: Shift_JIS's two-byte
 //! characters (CP932, WHATWG's index, as encoding_rs decodes them) as
 //! little-endian `u16` code points, 0 where a pair has none, for lead bytes
 //! 0x81–0x9F, 0xE0–0xFC and trail bytes 0x40–0x7E, 0x80–0xFC (60 × 188).
 //! `src/text/transcode.rs` decodes with it: encoding_rs's own decoders
 //! dispatch over every encoding and would bring all its CJK tables (~140 kB
-//! gzip) into the WebAssembly download; this table is 22 kB.
+//! gzip) into a WebAssembly build. The WebAssembly build carries no table
+//! (22 kB, 18 kB gzip): it builds the same one from the browser's
+//! `TextDecoder('shift_jis')` when a file needs it (see there).
 fn main() {
-    shift_jis_table();
     println!("cargo::rustc-check-cfg=cfg(daily_series)");
     let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "wasm32");
+    if !wasm {
+        shift_jis_table();
+    }
     if !wasm || std::env::var_os("CARGO_FEATURE_DAILY").is_some() {
         println!("cargo::rustc-cfg=daily_series");
     }

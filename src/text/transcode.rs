@@ -219,13 +219,98 @@ fn last_whole_char(b: &[u8]) -> usize {
     b.len()
 }
 
-/// Shift_JIS's two-byte characters, written by `build.rs` from encoding_rs:
-/// little-endian `u16` code points, 0 where a pair has none, for lead
-/// bytes 0x81–0x9F, 0xE0–0xFC by trail bytes 0x40–0x7E, 0x80–0xFC. Ours
-/// rather than encoding_rs's decoder, which dispatches over every encoding
-/// and so would bring all its CJK tables into the WebAssembly download
-/// (~140 kB gzip; this is 22 kB raw).
+/// Shift_JIS's two-byte characters as a table of `u16` code points, 0
+/// where a pair has none, for lead bytes 0x81–0x9F, 0xE0–0xFC (60) by
+/// trail bytes 0x40–0x7E, 0x80–0xFC (188). Ours rather than encoding_rs's
+/// decoder, which dispatches over every encoding and so would bring all its
+/// CJK tables into the WebAssembly download (~140 kB gzip).
+///
+/// Natively the table is `build.rs`'s, written from encoding_rs (22 kB).
+/// The WebAssembly build carries no table (it gzips to 18 kB, every page
+/// would download it): the browser has one. Its shell (`src/wasm/`)
+/// installs the browser's `TextDecoder('shift_jis')` as a plain function at
+/// start-up ([`install_shift_jis_decoder`]), and the first Shift_JIS byte
+/// pair a run decodes builds the same table from it, once per instance
+/// ([`pairs_from_decoder`]: one call over every pair). The core stays
+/// sans-IO (it is handed a function, it calls no JS), and decoding,
+/// detection and encoding run the same code on both targets.
+const PAIRS: usize = 60 * 188;
+
+#[cfg(not(target_arch = "wasm32"))]
 static SHIFT_JIS_PAIRS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/shift_jis.bin"));
+
+/// The code point of pair number `i` (lead index × 188 + trail index), 0
+/// for none.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn pair_code(i: usize) -> u16 {
+    u16::from_le_bytes([SHIFT_JIS_PAIRS[2 * i], SHIFT_JIS_PAIRS[2 * i + 1]])
+}
+
+/// The code point of pair number `i` (lead index × 188 + trail index), 0
+/// for none: from the table the installed decoder built (all 0, no pair
+/// a character, when none was installed: Shift_JIS is then never detected).
+#[cfg(target_arch = "wasm32")]
+#[inline]
+fn pair_code(i: usize) -> u16 {
+    browser::pairs()[i]
+}
+
+/// Installs the host's Shift_JIS decoder (WHATWG's, as a browser's
+/// `TextDecoder('shift_jis')` is: bytes to text, a byte sequence with no
+/// character U+FFFD; `None` when the host has none). The WebAssembly shell
+/// calls it at start-up; the first call wins.
+#[cfg(target_arch = "wasm32")]
+pub fn install_shift_jis_decoder(decode: fn(&[u8]) -> Option<String>) {
+    let _ = browser::DECODER.set(decode);
+}
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use std::sync::OnceLock;
+
+    pub(super) static DECODER: OnceLock<fn(&[u8]) -> Option<String>> = OnceLock::new();
+    static TABLE: OnceLock<Box<[u16]>> = OnceLock::new();
+
+    pub(super) fn pairs() -> &'static [u16] {
+        TABLE.get_or_init(|| {
+            DECODER
+                .get()
+                .and_then(|decode| super::pairs_from_decoder(|bytes| decode(bytes)))
+                .unwrap_or_else(|| vec![0; super::PAIRS].into())
+        })
+    }
+}
+
+/// The pair table from a WHATWG Shift_JIS decoder, in one call: every pair
+/// followed by `\n` (never a trail byte) is decoded, and a line of exactly
+/// one character other than U+FFFD is that pair's character. A pair with
+/// no character decodes to U+FFFD, followed by its trail byte when that is
+/// ASCII (WHATWG gives it back to the stream), so its line is never one
+/// character. `None` when the decoder failed or did not give one line per
+/// pair. Natively a test builds it from encoding_rs and holds it to
+/// `build.rs`'s table.
+#[cfg(any(target_arch = "wasm32", test))]
+fn pairs_from_decoder(decode: impl Fn(&[u8]) -> Option<String>) -> Option<Box<[u16]>> {
+    let mut bytes = Vec::with_capacity(PAIRS * 3);
+    for lead in (0x81u8..=0x9F).chain(0xE0..=0xFC) {
+        for trail in (0x40u8..=0x7E).chain(0x80..=0xFC) {
+            bytes.extend_from_slice(&[lead, trail, b'\n']);
+        }
+    }
+    let text = decode(&bytes)?;
+    let mut table = Vec::with_capacity(PAIRS);
+    let mut lines = text.split('\n');
+    for line in lines.by_ref().take(PAIRS) {
+        let mut chars = line.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if c != '\u{FFFD}' => u16::try_from(u32::from(c)).ok()?,
+            _ => 0,
+        };
+        table.push(code);
+    }
+    (table.len() == PAIRS && lines.next() == Some("") && lines.next().is_none()).then(|| table.into())
+}
 
 /// The character of lead byte `lead` and trail byte `trail`, if any.
 #[inline]
@@ -240,8 +325,7 @@ fn shift_jis_pair(lead: u8, trail: u8) -> Option<char> {
         0x80..=0xFC => trail - 0x41,
         _ => return None,
     };
-    let i = (usize::from(l) * 188 + usize::from(t)) * 2;
-    let code = u16::from_le_bytes([SHIFT_JIS_PAIRS[i], SHIFT_JIS_PAIRS[i + 1]]);
+    let code = pair_code(usize::from(l) * 188 + usize::from(t));
     (code != 0).then(|| char::from_u32(u32::from(code)).unwrap_or('\u{FFFD}'))
 }
 
@@ -334,9 +418,7 @@ pub fn encode_shift_jis(text: &str) -> Option<Vec<u8>> {
                 // WHATWG's encoder writes U+2212 as U+FF0D (0x817C) and skips pointers
                 // 8272..=8835 (NEC's copies of IBM's extensions: leads 0xED, 0xEE).
                 let u = if u == 0x2212 { 0xFF0D } else { u };
-                let at = (0..SHIFT_JIS_PAIRS.len() / 2)
-                    .filter(|&i| !(8272..=8835).contains(&i))
-                    .find(|&i| u16::from_le_bytes([SHIFT_JIS_PAIRS[2 * i], SHIFT_JIS_PAIRS[2 * i + 1]]) as u32 == u)?;
+                let at = (0..PAIRS).filter(|&i| !(8272..=8835).contains(&i)).find(|&i| u32::from(pair_code(i)) == u)?;
                 let (l, t) = (at / 188, at % 188);
                 out.push(if l < 31 { 0x81 + l as u8 } else { 0xE0 + (l - 31) as u8 });
                 out.push(if t < 0x3F { 0x40 + t as u8 } else { 0x41 + t as u8 });
@@ -459,8 +541,8 @@ mod tests {
                     }
                 }
             }
-            for i in 0..SHIFT_JIS_PAIRS.len() / 2 {
-                let code = u16::from_le_bytes([SHIFT_JIS_PAIRS[2 * i], SHIFT_JIS_PAIRS[2 * i + 1]]);
+            for i in 0..PAIRS {
+                let code = pair_code(i);
                 let Some(c) = char::from_u32(u32::from(code)).filter(|_| code != 0) else { continue };
                 let text = c.to_string();
                 let (expected, _, bad) = encoding_rs::SHIFT_JIS.encode(&text);
@@ -471,6 +553,22 @@ mod tests {
                 let (expected, _, bad) = encoding_rs::SHIFT_JIS.encode(&text);
                 assert_eq!(encode_shift_jis(&text).as_deref(), (!bad).then_some(&expected[..]), "{c:?}");
             }
+        }
+
+        /// The table the WebAssembly build makes from the browser's
+        /// `TextDecoder('shift_jis')` (a WHATWG decoder, as encoding_rs
+        /// is) is `build.rs`'s, pair for pair; a decoder that fails or
+        /// loses a line gives none.
+        #[test]
+        fn pairs_from_a_whatwg_decoder_are_the_build_table() {
+            let table = pairs_from_decoder(|b| Some(encoding_rs::SHIFT_JIS.decode_without_bom_handling(b).0.into_owned())).unwrap();
+            assert_eq!(table.len(), PAIRS);
+            for (i, &code) in table.iter().enumerate() {
+                assert_eq!(code, pair_code(i), "pair {i}");
+            }
+            assert!(pairs_from_decoder(|_| None).is_none());
+            assert!(pairs_from_decoder(|b| Some(encoding_rs::SHIFT_JIS.decode_without_bom_handling(&b[3..]).0.into_owned())).is_none());
+            assert!(pairs_from_decoder(|b| Some(encoding_rs::SHIFT_JIS.decode_without_bom_handling(b).0.into_owned() + "x\n")).is_none());
         }
 
         #[test]

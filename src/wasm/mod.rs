@@ -30,6 +30,30 @@ use crate::schema::columns::RANKING_COLUMNS;
 use crate::schema::metric::{Better, METRICS};
 use crate::{Aggregator, Encoding, Error, Field, Job, Options, Partial, Plan, Ranked, Report, Start};
 
+/// The browser's Shift_JIS decoder (WHATWG's `TextDecoder`; every engine
+/// has `shift_jis`), for the core's Shift_JIS pair table
+/// ([`crate::text::transcode::install_shift_jis_decoder`]): the module
+/// carries no table of its own.
+#[wasm_bindgen]
+extern "C" {
+    type TextDecoder;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(label: &str) -> Result<TextDecoder, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn decode(this: &TextDecoder, bytes: &[u8]) -> Result<String, JsValue>;
+}
+
+fn decode_shift_jis(bytes: &[u8]) -> Option<String> {
+    TextDecoder::new("shift_jis").ok()?.decode(bytes).ok()
+}
+
+/// At instantiation: hands the core the browser's Shift_JIS decoder (a
+/// function pointer; nothing is decoded until a file needs it).
+#[wasm_bindgen(start)]
+fn start() {
+    crate::text::transcode::install_shift_jis_decoder(decode_shift_jis);
+}
+
 fn plan_from_js(value: JsValue) -> Result<Plan, JsError> {
     let plan: Plan = serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad plan: {e}")))?;
     if plan.columns.iter().chain(&plan.name_column).chain(&plan.date_column).any(|&c| c >= plan.header.len()) {

@@ -357,6 +357,58 @@ test('every platform export fixture (Google Ads UTF-16, Meta, LinkedIn, TikTok, 
   await page.close();
 });
 
+test("exports in the user's language (tests/locale_fixtures/): Shift_JIS Japanese Google Ads and Meta, and the others, give the CLI's tables in the default and the daily module", async () => {
+  // The WebAssembly modules carry no Shift_JIS table: the browser's TextDecoder('shift_jis')
+  // builds it (src/wasm/mod.rs). Without it a Shift_JIS file would not be detected (its
+  // Japanese header unread) and Japanese ids and names would not decode.
+  const page = await openApp();
+  // The table the wasm builds from Chromium's decoder (the same one call: every pair, then
+  // "\n") is build.rs's, written from encoding_rs for the CLI, for all 11,280 pairs.
+  const built = await page.evaluate(() => {
+    const bytes = [];
+    for (let lead = 0x81; lead <= 0xfc; lead++) {
+      if (lead > 0x9f && lead < 0xe0) continue;
+      for (let trail = 0x40; trail <= 0xfc; trail++) if (trail !== 0x7f) bytes.push(lead, trail, 0x0a);
+    }
+    const lines = new TextDecoder('shift_jis').decode(new Uint8Array(bytes)).split('\n');
+    return lines.slice(0, -1).map((l) => ([...l].length === 1 && l !== '\uFFFD' ? l.codePointAt(0) : 0));
+  });
+  const build = join(REPO, 'target', 'release', 'build');
+  const out = (await readdir(build)).filter((d) => d.startsWith('adagg-')).map((d) => join(build, d, 'out', 'shift_jis.bin'));
+  const native = await Promise.any(out.map((f) => readFile(f)));
+  assert.equal(built.length, 60 * 188);
+  assert.deepEqual(built, Array.from({ length: 60 * 188 }, (_, i) => native.readUInt16LE(2 * i)), "Chromium's Shift_JIS pairs vs build.rs's");
+  const root = join(REPO, 'tests', 'locale_fixtures');
+  const names = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  assert.ok(names.includes('ja_google_ads_sjis') && names.includes('ja_meta_names_sjis'), names.join());
+  for (const name of names) {
+    const input = join(root, name, 'input.csv');
+    const cli = await cliOutput(input, join(dir, `loc-${name}-cli`));
+    const encoding = name.endsWith('_sjis') ? 'Shift_JIS' : name.endsWith('_cp1252') ? 'windows-1252' : 'UTF-8';
+    // Series off: the default module (pkg/); on (the page's default): the daily one (pkg-daily/).
+    for (const series of [false, true]) {
+      await setSeries(page, series);
+      assert.equal(await runFile(page, input, 2), 'done', `${name}: ${await page.locator('#error-text').textContent()}`);
+      const got = await downloads(page, join(dir, `loc-${name}-${series ? 'daily' : 'default'}`));
+      assert.ok(cli.ctr.equals(got.ctr), `${name}: top10_ctr.csv differs from the CLI's\nweb:\n${got.ctr}\ncli:\n${cli.ctr}`);
+      assert.ok(cli.cpa.equals(got.cpa), `${name}: top10_cpa.csv differs from the CLI's\nweb:\n${got.cpa}\ncli:\n${cli.cpa}`);
+      assert.match(await page.locator('#stats').textContent(), new RegExp(`Format${encoding},`), name);
+    }
+  }
+  // Shift_JIS chosen in Input format reads the Japanese file (keyed by its names) as detected.
+  await setSeries(page, false);
+  await page.click('.format-settings summary');
+  await page.selectOption('#encoding', 'shift_jis');
+  const input = join(root, 'ja_meta_names_sjis', 'input.csv');
+  assert.equal(await runFile(page, input, 2), 'done');
+  const forced = await downloads(page, join(dir, 'loc-ja-forced'));
+  const cli = await cliOutput(input, join(dir, 'loc-ja-forced-cli'), ['--encoding', 'shift_jis']);
+  assert.ok(cli.ctr.equals(forced.ctr) && cli.cpa.equals(forced.cpa), 'forced Shift_JIS');
+  assert.ok(forced.ctr.toString().includes('秋のキャンペーン') && forced.ctr.toString().includes('ｶﾀｶﾅ テスト'), forced.ctr.toString());
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
 test('strict mode fails at the first malformed row, with its line', async () => {
   const page = await openApp();
   await page.click('.format-settings summary');

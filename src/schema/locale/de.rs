@@ -3,6 +3,7 @@
 use super::{Lang, Locale};
 use crate::schema::field::{Column, Field};
 
+/// Number forms (read as [`crate::text::number::NumberFormat::wide`]): `1.234,56` (`.` thousands, decimal comma: in `;` files), `12,50 €`, `EUR 12,50`, `12,50 EUR`.
 pub const LOCALE: Locale = Locale {
     lang: Lang::De,
     name: "German",
@@ -34,5 +35,4 @@ pub const LOCALE: Locale = Locale {
     // (see `read::fast`), and every row goes through csv-core and these words.
     totals: &[b"gesamt", b"summe", b"insgesamt", b"gesamtergebnis"],
     totals_legacy: &[],
-    numbers: "`1.234,56` (`.` thousands, decimal comma: in `;` files), `12,50 €`, `EUR 12,50`, `12,50 EUR`",
 };

@@ -3,6 +3,7 @@
 use super::{Lang, Locale};
 use crate::schema::field::{Column, Field};
 
+/// Number forms (read as [`crate::text::number::NumberFormat::wide`]): `1.234,56` (Spain; in `;` files) and `1,234.56` (Mexico, as English), `12,50 €`, `$1,234.50`, `EUR 12,50`.
 pub const LOCALE: Locale = Locale {
     lang: Lang::Es,
     name: "Spanish",
@@ -28,5 +29,4 @@ pub const LOCALE: Locale = Locale {
     // `Total` is English's (`Totales` starts with it); `Total general` (Excel pivot tables), `Totales`.
     totals: &[b"totales", b"total general"],
     totals_legacy: &[],
-    numbers: "`1.234,56` (Spain; in `;` files) and `1,234.56` (Mexico, as English), `12,50 €`, `$1,234.50`, `EUR 12,50`",
 };

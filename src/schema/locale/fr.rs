@@ -3,6 +3,7 @@
 use super::{Lang, Locale};
 use crate::schema::field::{Column, Field};
 
+/// Number forms (read as [`crate::text::number::NumberFormat::wide`]): `1 234,56` (a space, no-break space U+00A0 or narrow no-break space U+202F as thousands separator, decimal comma; `1.234,56` too), `12,50 €`, `12,50 EUR`.
 pub const LOCALE: Locale = Locale {
     lang: Lang::Fr,
     name: "French",
@@ -29,5 +30,4 @@ pub const LOCALE: Locale = Locale {
     // fast line parser still declines (and csv-core's path decides) every row such a word may label.
     totals: &["total général".as_bytes()],
     totals_legacy: &[b"total g\xe9n\xe9ral"],
-    numbers: "`1 234,56` (a space, no-break space U+00A0 or narrow no-break space U+202F as thousands separator, decimal comma; `1.234,56` too), `12,50 €`, `12,50 EUR`",
 };

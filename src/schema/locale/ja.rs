@@ -5,6 +5,7 @@
 use super::{Lang, Locale};
 use crate::schema::field::{Column, Field};
 
+/// Number forms (read as [`crate::text::number::NumberFormat::wide`]): `1,234.56` (as English); `¥15,000`, `￥15,000`, `15,000円`; in Shift_JIS files the yen sign as Excel writes it (`\15,000`, byte 0x5C).
 pub const LOCALE: Locale = Locale {
     lang: Lang::Ja,
     name: "Japanese",
@@ -37,5 +38,4 @@ pub const LOCALE: Locale = Locale {
     // total, Excel pivot tables).
     totals: &["合計".as_bytes(), "合計行".as_bytes(), "総計".as_bytes()],
     totals_legacy: &[b"\x8d\x87\x8c\x76", b"\x8d\x87\x8c\x76\x8d\x73", b"\x91\x8d\x8c\x76"],
-    numbers: "`1,234.56` (as English); `¥15,000`, `￥15,000`, `15,000円`; in Shift_JIS files the yen sign as Excel writes it (`\\15,000`, byte 0x5C)",
 };

@@ -3,7 +3,8 @@
 //! table per language ([`ja`], [`de`], [`fr`], [`es`], [`pt`]), each with
 //! its header aliases (for [`crate::schema::aliases::lookup`]), the words
 //! of its total rows (for [`crate::row::record`]) and the number forms its
-//! exports use. The README's "Exports in the user's language" lists them.
+//! exports use (in words, in each table's doc comment: not data, so not
+//! in the WebAssembly download). The README's "Exports in the user's language" lists them.
 //!
 //! A file's language is decided once, from its header
 //! ([`crate::read::plan::Plan::lang`]): the language with the most header
@@ -62,8 +63,6 @@ pub struct Locale {
     /// (Windows-1252; Shift_JIS for Japanese), for files read in it; empty
     /// when those are the UTF-8 bytes (ASCII words).
     pub totals_legacy: &'static [&'static [u8]],
-    /// The number forms its exports use, in words (the README's table).
-    pub numbers: &'static str,
 }
 
 /// Every language's table, in the order ties are decided.

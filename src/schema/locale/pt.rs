@@ -3,6 +3,7 @@
 use super::{Lang, Locale};
 use crate::schema::field::{Column, Field};
 
+/// Number forms (read as [`crate::text::number::NumberFormat::wide`]): `1.234,56` (Brazil) and `1 234,56` (Portugal; space, U+00A0 or U+202F), decimal comma (in `;` files), `R$ 1.234,56`, `12,50 €`.
 pub const LOCALE: Locale = Locale {
     lang: Lang::Pt,
     name: "Portuguese",
@@ -30,5 +31,4 @@ pub const LOCALE: Locale = Locale {
     // `Total` is English's; `Total geral` (Excel pivot tables).
     totals: &[b"total geral"],
     totals_legacy: &[],
-    numbers: "`1.234,56` (Brazil) and `1 234,56` (Portugal; space, U+00A0 or U+202F), decimal comma (in `;` files), `R$ 1.234,56`, `12,50 €`",
 };
