@@ -95,6 +95,17 @@ function targets(meta, rows, floors) {
     a.vsPolars >= 8,
     `${x(a.vsPolars)} (${a.seconds.toFixed(2)} s vs ${p.seconds.toFixed(2)} s)`,
   ]);
+  // Issue 17's click-log targets (the page with its default workers).
+  for (const [key, ratio] of [['clicks-ndjson', 0.3], ['clicks-csv', 0.5]]) {
+    target(`browser click log (${key.slice(7).toUpperCase()}) ≥ ${ratio} × read floor`, [`browser.clicks.${key}`], (a) => [
+      a.vsFloor >= ratio,
+      `${a.mbps.toFixed(0)} MB/s = ${x(a.vsFloor)} the ${a.workers}-reader floor (${a.seconds.toFixed(2)} s, ${a.workers} workers)`,
+    ]);
+    target(`native adagg clicks ≥ 5 × DuckDB's GROUP BY (${key.slice(7).toUpperCase()})`, [`native.clicks.t${t}.${key}`, `native.duckdb-clicks.${key}`], (a, d) => [
+      a.vsDuckdb >= 5,
+      `${x(a.vsDuckdb)} (${a.seconds.toFixed(2)} s vs ${d.seconds.toFixed(2)} s)`,
+    ]);
+  }
   const cli = rows.filter((r) => r.group === 'native' && r.kind === 'adagg' && meta.files[r.file]?.campaigns === 50);
   if (cli.length) {
     const peak = Math.max(...cli.map((r) => r.peakMiB));
