@@ -523,7 +523,7 @@ async function runClicks(file) {
   setRunning(true);
   document.body.dataset.state = 'running';
   try {
-    const result = await aggregateClicks(file, { ...clickOptions(), signal, onProgress: (p) => !signal.aborted && renderProgress(progressView, p) });
+    const result = await aggregateClicks(file, { ...clickOptions(), workers: workerCount(), signal, onProgress: (p) => !signal.aborted && renderProgress(progressView, p) });
     clickResult = result;
     const root = document.getElementById('clicks-results');
     root.hidden = false;

@@ -479,6 +479,7 @@ export class AdAggregator extends BaseElement {
       const n = Number(this.getAttribute('click-velocity-max'));
       result = await aggregateClicks(file, {
         signal,
+        workers: this.workers ?? undefined,
         wasmUrl: this.#abs(this.getAttribute('clicks-wasm-url')),
         // The fraud rules (attributes; defaults: every rule on, N = 5, no blocklist).
         velocityMax: this.hasAttribute('click-velocity-max') && Number.isInteger(n) && n >= 0 ? n : undefined,
