@@ -36,20 +36,21 @@ pub struct Cell {
 impl Cell {
     /// Adds another cell's counts and users; `other` is kept.
     pub fn merge_ref(&mut self, other: &Cell, lg_k: u8) {
-        self.clicks += other.clicks;
-        self.duplicates += other.duplicates;
-        self.flagged += other.flagged;
-        self.cost += other.cost;
+        self.add_counts(other);
         self.users.merge_ref(&other.users, lg_k);
     }
 
     /// Adds another cell's counts and users.
     pub fn merge(&mut self, other: Cell, lg_k: u8) {
+        self.add_counts(&other);
+        self.users.merge(other.users, lg_k);
+    }
+
+    fn add_counts(&mut self, other: &Cell) {
         self.clicks += other.clicks;
         self.duplicates += other.duplicates;
         self.flagged += other.flagged;
         self.cost += other.cost;
-        self.users.merge(other.users, lg_k);
     }
 }
 

@@ -88,27 +88,10 @@ impl Users {
 
     /// Adds every user of `other` (a union).
     pub fn merge(&mut self, other: Users, lg_k: u8) {
-        match (std::mem::take(self), other) {
-            (a, Users::None) => *self = a,
-            (Users::None, b) => *self = b,
-            (Users::Few(a), Users::Few(b)) => {
-                *self = Users::Few(a);
-                for c in b {
-                    self.add(c, lg_k);
-                }
-            }
-            (Users::Sketch(mut s), Users::Few(v)) | (Users::Few(v), Users::Sketch(mut s)) => {
-                for c in v {
-                    s.update_with_coupon(c);
-                }
-                *self = Users::Sketch(s);
-            }
-            (Users::Sketch(a), Users::Sketch(b)) => {
-                let mut u = HllUnion::new(lg_k).expect("lg_k checked");
-                u.update(&a);
-                u.update(&b);
-                *self = Users::Sketch(Box::new(u.to_sketch(HllType::Hll8)));
-            }
+        // Taken whole when this side is empty, else one union (by reference).
+        match self {
+            Users::None => *self = other,
+            _ => self.merge_ref(&other, lg_k),
         }
     }
 

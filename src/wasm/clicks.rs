@@ -107,7 +107,7 @@ pub struct ClickRange {
 pub async fn split_clicks(file: Blob, parts: usize) -> Result<Vec<f64>, JsError> {
     let size = file.size() as u64;
     let head = read_prefix(&file, 0, 1 << 20).await?;
-    let plan = sniff_clicks(&head, head.len() as u64 == size).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))?;
+    let plan = plan_of(&head, head.len() as u64 == size)?;
     // The newline at or after each cut, read in 64 KiB slices.
     let mut newlines = Vec::new();
     for cut in crate::clicks::plan::click_split_cuts(&plan, size, parts) {
@@ -135,7 +135,7 @@ pub async fn split_clicks(file: Blob, parts: usize) -> Result<Vec<f64>, JsError>
 #[wasm_bindgen(js_name = scanClicks)]
 pub async fn scan_clicks(range: Blob, head: Vec<u8>, at_eof: bool, options: JsValue, index: usize, progress: Option<Function>) -> Result<ClickRange, JsError> {
     let options = options_from_js(options)?;
-    let plan = sniff_clicks(&head, at_eof).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))?;
+    let plan = plan_of(&head, at_eof)?;
     let mut progress = Progress::new(progress);
     let mut scan = RangeScan::new(&plan, &options, index, range.size() as u64);
     let mut rows = 0u64;
@@ -251,7 +251,7 @@ pub async fn tally_clicks(done: ClickRange, range: Blob, hot: Vec<u8>, keys_seen
 #[wasm_bindgen(js_name = finishClicks)]
 pub fn finish_clicks(head: Vec<u8>, at_eof: bool, options: JsValue, tallies: Vec<Uint8Array>, keys_seen: u8, ids: f64, over_limit: bool) -> Result<ClickRun, JsError> {
     let options = options_from_js(options)?;
-    let plan = sniff_clicks(&head, at_eof).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))?;
+    let plan = plan_of(&head, at_eof)?;
     let active = active_rules(&plan, keys_seen, &options);
     let mut total: Option<Tally> = None;
     for bytes in &tallies {
@@ -269,9 +269,14 @@ pub fn finish_clicks(head: Vec<u8>, at_eof: bool, options: JsValue, tallies: Vec
 /// The first lines of the ranges, from their line counts (`ClickRange.lines`).
 #[wasm_bindgen(js_name = clickFirstLines)]
 pub fn click_first_lines(head: Vec<u8>, at_eof: bool, lines: Vec<f64>) -> Result<Vec<f64>, JsError> {
-    let plan = sniff_clicks(&head, at_eof).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))?;
+    let plan = plan_of(&head, at_eof)?;
     let lines: Vec<u64> = lines.iter().map(|&n| n as u64).collect();
     Ok(range_first_lines(&plan, &lines).into_iter().map(|l| l as f64).collect())
+}
+
+/// The plan of a log whose first bytes are `head` (`at_eof`: the whole log).
+fn plan_of(head: &[u8], at_eof: bool) -> Result<ClickPlan, JsError> {
+    sniff_clicks(head, at_eof).ok_or_else(|| JsError::new(&crate::clicks::not_a_click_log()))
 }
 
 /// Up to `n` bytes of `blob` from byte `at`.
