@@ -30,6 +30,7 @@ mod row;
 mod group;
 mod agg;
 mod read;
+pub mod unpack;
 mod run;
 mod derive;
 mod report;

@@ -15,6 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "schema::field", "schema::locale", "schema::aliases", "schema::totals", "schema::metric", "schema::columns", "schema::platform", "error",
     ]),
     ("the top of a file: encoding, delimiter, header, columns", &["read::plan"]),
+    ("what a file is: zip members, workbook sheets as CSV", &["unpack::zip", "unpack::sheet", "unpack"]),
     ("one row's values, or why it is skipped", &["row::record", "row::accepted"]),
     ("keys to slots, sums inline", &["group::key", "group::day_key", "group::day_pairs", "group::day_window", "group::table"]),
     ("what an accepted row does; what a range accumulates", &["agg::quality", "agg::partial", "agg::accept", "agg::sink", "agg::daily", "agg::normalize"]),
@@ -28,7 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("click logs: keys, rules, users", &["clicks::keys", "clicks::rules", "clicks::users"]),
     ("click logs: pass 1, between the passes, pass 2", &["clicks::scan", "clicks::settle", "clicks::tally"]),
     ("click logs: the passes over ranges, the files, the query", &["clicks::job", "clicks::codec", "clicks::report", "clicks::stats", "clicks"]),
-    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily", "wasm::clicks"]),
+    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily", "wasm::clicks", "wasm::sheets"]),
 ];
 
 /// Paths used after `crate::` in the code of `text` (comments and

@@ -7,6 +7,8 @@
 
 #[cfg(feature = "clicks")]
 mod clicks;
+#[cfg(feature = "sheets")]
+mod sheets;
 #[cfg(daily_series)]
 mod daily;
 mod list;

@@ -1,0 +1,1 @@
+//! Workbook sheets as CSV text (filled in by the workbook work).

@@ -1,0 +1,1 @@
+//! Zip archives' members (filled in by the zip work).

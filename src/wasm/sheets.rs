@@ -1,0 +1,1 @@
+//! Workbooks in the wasm build (filled in by the workbook work).
