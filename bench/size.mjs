@@ -12,8 +12,8 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const WWW = join(REPO, 'www');
 const BENCH_MODULES = join(REPO, 'bench', 'node_modules');
 
-/** Files only some runs load: the chart view (daily series, click logs), the click-log view and worker. */
-const ON_DEMAND = new Set(['time-view.js', 'clicks-view.js', 'clicks-worker.js']);
+/** Files only some runs load: the chart view (daily series, click logs), the click-log view and worker, the unpacker and its worker (archives, workbooks). */
+const ON_DEMAND = new Set(['time-view.js', 'clicks-view.js', 'clicks-worker.js', 'unpacker.js', 'unpack-worker.js']);
 
 /** The JS a portal loads with adagg: the entry, core/, ui/ (but the views loaded on demand), widget/ and the wasm-bindgen glue. */
 function adaggJs() {
@@ -37,6 +37,8 @@ function measure(files) {
 const DAILY_ONLY = /(^|\/)(www\/pkg-daily\/|www\/ui\/time-view\.js|www\/vendor\/)/;
 /** Output files only a click log loads (issue 17): the click view (it shares the chart chunks above). */
 const CLICKS_ONLY = /(^|\/)(www\/pkg-clicks\/|www\/ui\/clicks-view\.js)/;
+/** Output files only an archive or a workbook loads (issue 18): the unpacker (its worker is a file of its own). */
+const UNPACK_ONLY = /(^|\/)(www\/pkg-unpack\/|www\/core\/unpacker\.js)/;
 
 /**
  * adagg's JS as a portal's production build ships it: the entry and the
@@ -62,20 +64,21 @@ async function minifiedJs() {
     outdir: join(REPO, 'bench-size-out'),
     write: false,
     metafile: true,
-    external: ['../pkg/adagg_wasm.js', '../pkg-daily/adagg_wasm.js', '../pkg-clicks/adagg_wasm.js'],
+    external: ['../pkg/adagg_wasm.js', '../pkg-daily/adagg_wasm.js', '../pkg-clicks/adagg_wasm.js', '../pkg-unpack/adagg_wasm.js'],
     logLevel: 'silent',
   });
   const base = [];
   const daily = [];
   const clicks = [];
+  const unpack = [];
   for (const f of out.outputFiles) {
     const key = Object.keys(out.metafile.outputs).find((k) => f.path.endsWith(k.replace(/^.*bench-size-out/, '')));
     const inputs = Object.keys(out.metafile.outputs[key]?.inputs ?? {});
     const all = (re) => inputs.length > 0 && inputs.every((i) => re.test(i));
-    const to = all(DAILY_ONLY) ? daily : all(CLICKS_ONLY) ? clicks : base;
+    const to = all(DAILY_ONLY) ? daily : all(CLICKS_ONLY) ? clicks : all(UNPACK_ONLY) ? unpack : base;
     to.push({ name: `${f.path.slice(REPO.length)} (esbuild --bundle --splitting --minify)`, bytes: f.contents });
   }
-  return { base, daily, clicks };
+  return { base, daily, clicks, unpack };
 }
 
 /** Each row: what one engine's page downloads to run it (no UI libraries). */

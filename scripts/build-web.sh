@@ -60,6 +60,10 @@ build_pkg www/pkg-daily "$@" -- --features daily
 # A third (issue 17): the default plus click logs (NDJSON, HLL users, the
 # bot list), loaded only when a click log is read (www/core/clicks.js).
 build_pkg www/pkg-clicks "$@" -- --features clicks
+# A fourth (issue 18): the default plus zip directories and workbooks
+# (calamine), loaded only when an archive or a workbook is opened
+# (www/core/unpacker.js).
+build_pkg www/pkg-unpack "$@" -- --features unpack
 
 # The charts (issue 16): uPlot, from the pinned npm package, served from the
 # page's own origin (no CDN: the page makes no network request) and shipped

@@ -29,7 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("click logs: keys, rules, users", &["clicks::keys", "clicks::rules", "clicks::users"]),
     ("click logs: pass 1, between the passes, pass 2", &["clicks::scan", "clicks::settle", "clicks::tally"]),
     ("click logs: the passes over ranges, the files, the query", &["clicks::job", "clicks::codec", "clicks::report", "clicks::stats", "clicks"]),
-    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily", "wasm::clicks", "wasm::sheets"]),
+    ("shells", &["wasm", "wasm::stream", "wasm::ranges", "wasm::result", "wasm::list", "wasm::normalize", "wasm::daily", "wasm::clicks", "wasm::sheets", "wasm::zip", "wasm::feed"]),
 ];
 
 /// Paths used after `crate::` in the code of `text` (comments and

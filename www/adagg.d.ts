@@ -211,6 +211,10 @@ export interface AdaggResult {
   rejectedCsv: Blob;
   summary: AdaggSummary;
   timing: AdaggTiming;
+  /** What was unpacked to read the input (issue 18), one line each, as the CLI's `unpacked:` lines: a gzip's sizes, a zip's members read and skipped, a workbook's sheet. Empty for plain CSV files. */
+  unpacked: string[];
+  /** When one workbook was read: its name, the sheet read and every sheet, in workbook order (pass another as `sheet`). */
+  workbook?: { label: string; sheet: string; sheets: string[] };
 }
 
 export type AdaggPhase = 'start' | 'read' | 'merge' | 'done';
@@ -296,6 +300,10 @@ export interface AggregateOptions {
   dailyLimit?: number;
   /** pkg-daily's adagg_wasm.js (or .wasm) hosted elsewhere, for runs with `daily` or `anomalies`. */
   dailyWasmUrl?: string | URL;
+  /** A workbook's sheet to read (default: the first whose header names the fields). */
+  sheet?: string;
+  /** pkg-unpack's adagg_wasm.js (or .wasm) hosted elsewhere, loaded only for zip archives and workbooks. */
+  unpackWasmUrl?: string | URL;
 }
 
 /** A series' sums per day (money in currency units, as numbers: for drawing; the CSVs are exact). */

@@ -42,6 +42,8 @@ const els = {
   resultFile: $('result-file'),
   stats: $('stats'),
   mapping: $('mapping'),
+  sheet: $('sheet'),
+  sheetLabel: $('sheet-label'),
   skipped: $('skipped'),
   skippedReasons: $('skipped-reasons').tBodies[0],
   skippedList: $('skipped-list'),
@@ -272,11 +274,25 @@ function reportOptions(several = false) {
   }
   if (Object.keys(min).length) options.min = min;
   if (els.allCampaigns.checked) options.allCampaigns = true;
+  if (!els.sheet.hidden && els.sheet.value) options.sheet = els.sheet.value;
   if (several) return options;
   if (els.daily.checked) options.daily = true;
   if (els.anomalies.checked) options.anomalies = { threshold: els.anomalyThreshold.value.trim() || '3.5' };
   if (els.hints.checked) options.hints = true;
   return options;
+}
+
+/**
+ * A workbook of several sheets: the Sheet choice, set to the one read;
+ * choosing another reads the same file again with it.
+ */
+function showSheets(workbook) {
+  const several = (workbook?.sheets?.length ?? 0) > 1;
+  els.sheet.hidden = !several;
+  els.sheetLabel.hidden = !several;
+  if (!several) return;
+  els.sheet.replaceChildren(...workbook.sheets.map((name) => h('option', { value: name, text: name })));
+  els.sheet.value = workbook.sheet;
 }
 
 /** The header could not be mapped: let the user pick a column per field. */
@@ -333,7 +349,8 @@ function renderPlatforms(result) {
 function renderResult(result, inputs) {
   const file = inputs.length === 1 ? inputs[0].file : null;
   els.resultFile.textContent = file ? file.name || 'the file' : `${inputs.length} files`;
-  renderSummary(els, result, file, (label) => (label === 'Format' ? 'wide' : ''));
+  renderSummary(els, result, file, (label) => (label === 'Format' || label === 'Unpacked' ? 'wide' : ''));
+  showSheets(result.workbook);
   renderPlatforms(result);
   // Every warning, one per line (a header note and "no data rows" can come together).
   const warnings = [
@@ -449,6 +466,7 @@ async function run(inputs, parse = formatOptions(), mergePlatforms = false) {
  */
 async function chosen(files) {
   if (files.length === 0 || controller) return;
+  showSheets(null); // a new file: its first sheet with a header
   if (files.length === 1) {
     show(els.filesCard, false);
     pendingFiles = [];
@@ -584,6 +602,9 @@ function init() {
   });
 
   els.file.addEventListener('change', () => chosen(Array.from(els.file.files ?? [])));
+  els.sheet.addEventListener('change', () => {
+    if (lastRun && !controller) run(lastRun.inputs, lastRun.parse, lastRun.mergePlatforms);
+  });
   els.runFiles.addEventListener('click', () => {
     if (controller || pendingFiles.length === 0) return;
     const inputs = pendingFiles.map(({ file, select }) => ({ file, platform: select.value }));

@@ -7,10 +7,13 @@
 
 #[cfg(feature = "clicks")]
 mod clicks;
-#[cfg(feature = "sheets")]
+#[cfg(feature = "unpack")]
 mod sheets;
+#[cfg(feature = "unpack")]
+mod zip;
 #[cfg(daily_series)]
 mod daily;
+mod feed;
 mod list;
 mod normalize;
 mod ranges;
@@ -299,7 +302,7 @@ async fn aggregate_sequential(
 }
 
 /// A range's result for JS: `bytes` is `partial` serialized.
-fn range_result(partial: &Partial, bytes: &[u8]) -> Result<JsValue, JsError> {
+pub(super) fn range_result(partial: &Partial, bytes: &[u8]) -> Result<JsValue, JsError> {
     let out = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &k.into(), &v).map(|_| ()).map_err(js_err);
     set("start", (partial.start as f64).into())?;

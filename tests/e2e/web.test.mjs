@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { readdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { zipArchive } from './zipfile.mjs';
 import {
   REPO,
   HEADER,
@@ -1237,6 +1239,83 @@ test('day first or month first: dates that never tell are read month first and t
   const cliProving = await cliOutput(proving, join(dir, 'dates-cli-proving'), ['--daily']);
   assert.match(cliProving.stdout, /second pass/);
   assert.equal(await dailyOf('dates-page-proving.csv'), cliProving.files['daily.csv'].toString(), 'read again day first, as the CLI');
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('archives: a .csv.gz, a multi-member gzip and a zip of platform exports give the CLI\'s tables; broken ones fail with the CLI\'s message', async () => {
+  const page = await openApp();
+  await setSeries(page, false);
+  const plain = files.malformed; // rejected rows too
+  const csv = await readFile(plain);
+  // 1. gzip, detected by its bytes whatever its name; two members joined.
+  const gz = join(dir, 'malformed.csv.gz');
+  await writeFile(gz, gzipSync(csv));
+  const half = csv.indexOf(10, csv.length >> 1) + 1;
+  const multi = join(dir, 'joined.data');
+  await writeFile(multi, Buffer.concat([gzipSync(csv.subarray(0, half)), gzipSync(csv.subarray(half))]));
+  const cli = await cliOutput(plain, join(dir, 'gz-cli'));
+  for (const [name, input] of [['gzip', gz], ['multi-member gzip', multi]]) {
+    assert.equal(await runFile(page, input, 2), 'done', `${name}: ${await page.locator('#error-text').textContent()}`);
+    const got = await downloads(page, join(dir, `gz-page-${name.replaceAll(' ', '-')}`));
+    assert.ok(cli.ctr.equals(got.ctr) && cli.cpa.equals(got.cpa), `${name}: the tables differ from the CLI's on the plain file`);
+    const rejected = await download(page, '#download-rejected', join(dir, `gz-rejected-${name.replaceAll(' ', '-')}.csv`));
+    assert.ok(rejected.equals(cli.files['rejected_rows.csv']), `${name}: rejected_rows.csv differs`);
+    const { stats } = await summary(page);
+    assert.match(stats.Unpacked, new RegExp(`gzip, [0-9.]+ MB compressed, ${(csv.length / 1e6).toFixed(1)} MB uncompressed`), name);
+    const cliGz = await cliOutput(input, join(dir, `gz-cli-${name.replaceAll(' ', '-')}`));
+    assert.ok(cliGz.ctr.equals(cli.ctr) && cliGz.files['rejected_rows.csv'].equals(cli.files['rejected_rows.csv']), `${name}: the CLI reads it as the plain file`);
+  }
+
+  // 2. A zip of three platform exports (deflated, stored, a .gz member) and a file it skips.
+  const fx = (name) => readFile(join(REPO, 'tests', 'fixtures', name, 'input.csv'));
+  const members = [
+    { name: 'exports/google_ads.csv', data: await fx('revenue_google_ads'), deflate: true },
+    { name: 'exports/meta.csv', data: await fx('revenue_meta') },
+    { name: 'tiktok.csv.gz', data: gzipSync(await fx('revenue_tiktok')), deflate: true },
+    { name: 'notes.pdf', data: Buffer.from('%PDF-1.4 not read') },
+  ];
+  const zip = join(dir, 'exports.zip');
+  await writeFile(zip, zipArchive(members));
+  const unzipped = join(dir, 'unzipped');
+  await mkdir(unzipped, { recursive: true });
+  const loose = [];
+  for (const f of ['revenue_google_ads', 'revenue_meta', 'revenue_tiktok']) loose.push('--input', join(REPO, 'tests', 'fixtures', f, 'input.csv'));
+  const cliLoose = await cliOutput(loose[1], join(dir, 'zip-cli-loose'), loose.slice(2));
+  const cliZip = await cliOutput(zip, join(dir, 'zip-cli'));
+  assert.ok(cliZip.ctr.equals(cliLoose.ctr) && cliZip.cpa.equals(cliLoose.cpa), 'the CLI: the zip gives the loose files\' tables');
+  assert.match(cliZip.stdout, /unpacked: +.*exports\.zip: zip, 3 members read: .*skipped \(not CSV, gzip or a workbook\): notes\.pdf/);
+  assert.equal(await runFile(page, zip, 2), 'done', await page.locator('#error-text').textContent());
+  const got = await downloads(page, join(dir, 'zip-page'));
+  assert.ok(cliZip.ctr.equals(got.ctr) && cliZip.cpa.equals(got.cpa), `the page's tables from the zip differ from the CLI's\nweb:\n${got.ctr}\ncli:\n${cliZip.ctr}`);
+  const platforms = await download(page, '#download-platforms', join(dir, 'zip-platforms.csv'));
+  assert.ok(platforms.equals(cliZip.files['platform_totals.csv']), 'platform_totals.csv');
+  const { stats } = await summary(page);
+  assert.match(stats.Files, /^3: /);
+  assert.match(stats.Unpacked, /exports\.zip: zip, 3 members read: exports\/google_ads\.csv .*notes\.pdf/);
+
+  // 3. Broken archives: the CLI's message, no result.
+  const truncated = join(dir, 'truncated.csv.gz');
+  await writeFile(truncated, gzipSync(csv).subarray(0, 100_000));
+  const liar = join(dir, 'liar.zip');
+  await writeFile(liar, zipArchive([{ name: 'a.csv', data: csv, deflate: true, declared: 1000 }]));
+  const huge = join(dir, 'huge.zip');
+  await writeFile(huge, zipArchive([{ name: 'a.csv', data: csv, deflate: true, declared: 0xfffffffe }, { name: 'b.csv', data: csv, deflate: true, declared: 0xfffffffe }]));
+  const locked = join(dir, 'locked.zip');
+  await writeFile(locked, zipArchive([{ name: 'a.csv', data: csv, encrypted: true }]));
+  for (const [input, pattern] of [
+    [truncated, /truncated\.csv\.gz: the gzip data is truncated: it ends at byte 100000 before the end of its stream/],
+    [liar, /declared/],
+    [huge, /declared/],
+    [locked, /member "a\.csv" is password-protected/],
+  ]) {
+    assert.equal(await runFile(page, input, 2), 'error', `${input} should fail`);
+    const shown = await page.locator('#error-text').textContent();
+    assert.match(shown, pattern);
+    const cliErr = await cliOutput(input, join(dir, 'broken-cli')).then(() => null, (e) => e.stderr);
+    assert.ok(cliErr, `the CLI reads ${input}`);
+    assert.match(cliErr, pattern);
+  }
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });

@@ -28,6 +28,13 @@ const importDaily = () => import('../pkg-daily/adagg_wasm.js');
  */
 const importClicks = () => import('../pkg-clicks/adagg_wasm.js');
 
+/**
+ * The unpack module's bytes (issue 18: zip directories and workbooks, with
+ * calamine), a chunk of its own loaded only when an archive or a workbook
+ * is opened.
+ */
+const importUnpack = () => import('../pkg-unpack/adagg_wasm.js');
+
 /** Absolute URL ('' for the default module, 'daily:' / 'clicks:' for the others) -> Promise<WebAssembly.Module>. */
 const modules = new Map();
 
@@ -48,7 +55,7 @@ class NotLoaded extends Error {}
  * Compiles the module from a base64 JS module (adagg_wasm.js) or a .wasm
  * file; `url` null: the default module.
  */
-async function compileFrom(url, daily = false, clicks = false) {
+async function compileFrom(url, daily = false, clicks = false, unpack = false) {
   if (url && /\.wasm$/i.test(url.pathname)) {
     const res = await fetch(url, { credentials: 'same-origin' });
     if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
@@ -56,7 +63,7 @@ async function compileFrom(url, daily = false, clicks = false) {
   }
   let mod;
   try {
-    mod = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : clicks ? importClicks() : daily ? importDaily() : importDefault());
+    mod = await (url ? import(/* @vite-ignore */ /* webpackIgnore: true */ url.href) : unpack ? importUnpack() : clicks ? importClicks() : daily ? importDaily() : importDefault());
   } catch (err) {
     const status = url ? ` (${await httpStatusOf(url)})` : '';
     throw new NotLoaded(`${err?.message || String(err)}${status}`, { cause: err });
@@ -97,10 +104,11 @@ async function decode(base64, encoding) {
  * @param {{wasmUrl?: string | URL | null, daily?: boolean, clicks?: boolean}} [options] adagg_wasm.js or adagg_bg.wasm;
  *   default: pkg/adagg_wasm.js next to the package (`daily`: pkg-daily/adagg_wasm.js,
  *   the module with the daily series; a `wasmUrl` must then be a daily one; `clicks`:
- *   pkg-clicks/adagg_wasm.js, the module that reads click logs)
+ *   pkg-clicks/adagg_wasm.js, the module that reads click logs; `unpack`:
+ *   pkg-unpack/adagg_wasm.js, zip directories and workbooks)
  * @returns {Promise<WebAssembly.Module>}
  */
-export function loadModule({ wasmUrl, daily = false, clicks = false } = {}) {
+export function loadModule({ wasmUrl, daily = false, clicks = false, unpack = false } = {}) {
   const given = wasmUrl != null && wasmUrl !== '';
   let url = null;
   if (given) {
@@ -110,16 +118,16 @@ export function loadModule({ wasmUrl, daily = false, clicks = false } = {}) {
       return Promise.reject(withKind(new TypeError(`Invalid wasmUrl ${JSON.stringify(String(wasmUrl))}.`), 'input'));
     }
   }
-  const key = url?.href ?? (clicks ? 'clicks:' : daily ? 'daily:' : '');
+  const key = url?.href ?? (unpack ? 'unpack:' : clicks ? 'clicks:' : daily ? 'daily:' : '');
   let promise = modules.get(key);
   if (!promise) {
-    promise = compileFrom(url, daily, clicks).catch((err) => {
+    promise = compileFrom(url, daily, clicks, unpack).catch((err) => {
       modules.delete(key); // allow a retry later
       if (given) {
         throw withKind(new Error(`Could not load the WebAssembly module from ${url.href}: ${err?.message || err}`, { cause: err }), 'load');
       }
       if (err instanceof NotLoaded) {
-        const dir = clicks ? 'pkg-clicks' : daily ? 'pkg-daily' : 'pkg';
+        const dir = unpack ? 'pkg-unpack' : clicks ? 'pkg-clicks' : daily ? 'pkg-daily' : 'pkg';
         throw withKind(new Error(`The WebAssembly module bundled with adagg (${dir}/adagg_wasm.js) could not be loaded: ${err.message}. Is www/${dir} built (scripts/build-web.sh)?`, { cause: err }), 'load');
       }
       throw withKind(err, 'load');

@@ -19,6 +19,7 @@ import { keepListSource } from './list.js';
 import { loadModule, resolveUrl } from './module.js';
 import { DAILY_RESULT_KEYS, isDailyModule } from './daily-module.js';
 import { defaultWorkers, poolFor, warmUp, workerCount } from './pool.js';
+import { mb, unpackInputs } from './unpack.js';
 
 const DEFAULT_TOP = 10;
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
@@ -238,9 +239,21 @@ export async function detectPlatform(file, { parse, wasmUrl, workerUrl, module }
 
 /** Checks the options of either entry and runs `inputs`. */
 async function start(inputs, options, several) {
-  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, dailyWasmUrl, module, minRangeBytes, rank, min, allCampaigns, mergePlatforms, daily, anomalies, hints, dailyLimit } = options;
+  const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, dailyWasmUrl, unpackWasmUrl, module, minRangeBytes, rank, min, allCampaigns, mergePlatforms, daily, anomalies, hints, dailyLimit, sheet } = options;
   const report = reportOptions({ top: checkTop(top), rank, min, allCampaigns, anomalies, hints });
   const dailyPlan = dailyOptions({ daily, anomalies, hints, dailyLimit });
+  if (sheet != null && typeof sheet !== 'string') throw withKind(new TypeError('aggregateFile: sheet must be a sheet name (a string).'), 'input');
+  // Archives and workbooks: their members and sheets (the unpack module is
+  // loaded only for them).
+  let unpacker = null;
+  const openOnce = () => (unpacker ??= import('./unpacker.js').then((m) => m.openUnpacker({ wasmUrl: unpackWasmUrl, signal })));
+  try {
+    inputs = await unpackInputs(inputs, { sheet, parse, unpacker: openOnce });
+  } finally {
+    if (unpacker) unpacker.then((u) => u.close(), () => {});
+  }
+  if (signal?.aborted) throw abortError();
+  several = several || inputs.length > 1;
   if (dailyPlan && several) throw withKind(new TypeError('aggregateFiles: daily series and anomalies take one file (several files\' series are not combined yet).'), 'input');
   if (onProgress != null && typeof onProgress !== 'function') {
     throw withKind(new TypeError('aggregateFile: onProgress must be a function.'), 'input');
@@ -329,8 +342,6 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
 
   const totalBytes = inputs.reduce((n, { file }) => n + file.size, 0);
   const progress = progressEmitter(onProgress, totalBytes, t0);
-  // A file's name as results and errors show it.
-  const labelOf = (file, i) => (typeof file.name === 'string' && file.name ? file.name : `file ${i + 1}`);
 
   const work = async () => {
     // Adds k workers to the run (none once it has ended: an abort).
@@ -370,9 +381,41 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
         });
     };
 
+    // A stream (a gzip, a zip's deflated member): one worker decompresses
+    // and reads it from its first byte, as one range.
+    const readStream = async (input, parseNow) => {
+      const { file } = input;
+      if (pool.length === 0) await take(1);
+      giveBack(pool.splice(1));
+      progress.rangeBytes = [0];
+      progress.rangeRows = [0];
+      progress.phase = 'read';
+      progress.emit(true);
+      const { plan, range } = await pool[0].call(
+        { type: 'stream', file, codecs: input.codecs, expect: input.expect ?? null, options: { today: localToday(), ...parseNow }, report },
+        {
+          onProgress: (bytesDone, rows) => {
+            progress.rangeBytes[0] = Math.min(bytesDone, file.size);
+            progress.rangeRows[0] = rows;
+            progress.emit();
+          },
+        },
+      );
+      progress.doneBytes += file.size;
+      progress.doneRows += progress.rangeRows[0];
+      progress.rangeBytes = [];
+      progress.rangeRows = [];
+      input.uncompressed = range.uncompressed;
+      return { input, file, plan, results: [range], n: 1, reruns: 0 };
+    };
+
     // One file read: its plan, its range results in file order, the
     // workers used and the ranges run again.
-    const readFile = async (file, parseNow = parse) => {
+    const readFile = async (input, parseNow = parse) => {
+      // A workbook's sheet is CSV text the unpack module wrote with commas.
+      if (input.parse) parseNow = { ...parseNow, ...input.parse };
+      if (input.codecs) return readStream(input, parseNow);
+      const { file } = input;
       const fileBytes = file.size;
       // 1. Sniff the header in worker 0; take the other workers meanwhile.
       if (pool.length === 0) await take(1);
@@ -427,14 +470,15 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
       progress.headerBytes = 0;
       progress.rangeBytes = [];
       progress.rangeRows = [];
-      return { file, plan, results, n, reruns };
+      return { input, file, plan, results, n, reruns };
     };
 
     // A problem found without its line (a total that overflows only when
     // two ranges' totals meet, an id found invalid in a range's table):
     // one pass over the file's data through csv-core stops at it and names
     // the line; the finish throws it with kind 'input'.
-    const locate = async ({ file, plan }) => {
+    const locate = async ({ input, file, plan }) => {
+      if (input.codecs) return; // a stream is one range: its problems are found with their line
       progress.phase = 'read';
       const dataStart = Number(plan.dataStart);
       const located = await runRange(pool[0], file, plan, 0, { start: dataStart, stop: file.size, exact: true }, true);
@@ -442,7 +486,7 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
     };
 
     const read = [];
-    for (const input of inputs) read.push(await readFile(input.file));
+    for (const input of inputs) read.push(await readFile(input));
 
     // 4. Merge in one worker; free the others first.
     giveBack(pool.splice(1));
@@ -465,7 +509,7 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
       // A second pass over the file with `parseNow`: its read and its result.
       const readAgain = async (parseNow) => {
         progress.doneBytes = 0;
-        const again = await readFile(read[0].file, parseNow);
+        const again = await readFile(read[0].input, parseNow);
         giveBack(pool.splice(1));
         const parts = again.results.map((r) => r.partial);
         const value = await pool[0].call({ type: 'finish', plan: again.plan, partials: parts, report }, { transfer: parts.map((p) => p.buffer) });
@@ -489,7 +533,7 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
       const files = [];
       for (const [i, { file, plan, results }] of read.entries()) {
         const platform = inputs[i].platform ?? (await pool[0].call({ type: 'platform', plan, name: file.name ?? '' }));
-        files.push({ label: labelOf(file, i), platform, plan, partials: results.map((r) => r.partial) });
+        files.push({ label: inputs[i].label, platform, plan, partials: results.map((r) => r.partial) });
       }
       try {
         result = await pool[0].call(
@@ -534,6 +578,12 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
     const ranges = read.reduce((k, r) => k + r.results.length, 0);
     const reruns = read.reduce((k, r) => k + r.reruns, 0);
     result.timing = { elapsedMs, bytes: totalBytes, workers: n, ranges, reruns };
+    // The workbook read, when one was: its sheets and the one read (the page offers the others).
+    const books = inputs.filter((i) => i.sheets);
+    if (books.length === 1) result.workbook = { label: books[0].label, sheet: books[0].sheet, sheets: books[0].sheets };
+    // What was unpacked (archives' members, a gzip's sizes, a workbook's sheet), as the CLI's summary says it.
+    result.unpacked = inputs.filter((i) => i.unpacked).map((i) =>
+      i.codecs && i.uncompressed != null && /: gzip,/.test(i.unpacked) ? `${i.unpacked}, ${mb(i.uncompressed)} uncompressed` : i.unpacked);
     // The merged campaigns, for openCampaignList(result): kept aside, not in the result.
     const listPlan = result.listPlan ?? read[0].plan;
     if (result.mergedPartial) keepListSource(result, { plan: listPlan, merged: result.mergedPartial, workerUrl, module });

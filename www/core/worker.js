@@ -6,6 +6,10 @@
 //        {id, type:'align', points, spans}  spans: [{start, end, stopped}] -> {merge: n} or
 //                                     {rerun: index, start, stop, exact: true} (wasm alignRanges)
 //        {id, type:'range', file, plan, start, stop, exact, locate}
+//        {id, type:'stream', file, codecs, expect, options} -> {plan, range}: a gzip file or a zip's
+//                                     deflated member, decompressed here (DecompressionStream per
+//                                     codec, `expect`: the first codec's declared output bytes)
+//                                     and read as one range (see unpack.js)
 //        {id, type:'finish', plan, partials, report}  report: {top, rank, min, all} (run.js)
 //        {id, type:'rejected', ranges}      ranges: [{blob, lineOffset}] -> rejected_rows.csv Blob
 //        {id, type:'warm'}                    a small synthetic run (see warmUp in pool.js)
@@ -28,7 +32,7 @@ import { DAILY_CSV_KEYS, isDailyModule } from './daily-module.js';
 
 // The wasm-bindgen glue of the module this worker was given: pkg/'s, or
 // pkg-daily/'s for the daily module (see daily-module.js), imported at init.
-let sniff, aggregateRange, finishPartials, finishFiles, detectPlatform, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile;
+let sniff, aggregateRange, finishPartials, finishFiles, detectPlatform, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile, StreamRun;
 
 const SNIFF_BYTES = 1 << 20;
 let ready = null;
@@ -86,7 +90,7 @@ function initOnce(module) {
   if (!ready) {
     ready = (async () => {
       const glue = module && isDailyModule(module) ? await import('../pkg-daily/adagg.js') : await import('../pkg/adagg.js');
-      ({ sniff, aggregateRange, finishPartials, finishFiles, detectPlatform, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile } = glue);
+      ({ sniff, aggregateRange, finishPartials, finishFiles, detectPlatform, checkReport, splitRanges, alignRanges, CampaignList, normalizeFile, StreamRun } = glue);
       wasm = await (module ? glue.default({ module_or_path: module }) : glue.default());
       return wasm;
     })();
@@ -175,6 +179,152 @@ async function doRange(id, { file, plan, start, stop, exact, locate }) {
   return { value, transfer: [partial.buffer] };
 }
 
+/** Bytes of a stream between two progress reports. */
+const STREAM_REPORT = 16 << 20;
+
+/**
+ * The decompressed bytes of `file` (codecs applied in order), and a count
+ * of the compressed bytes read so far (`read()`). The first codec's output
+ * is held to `expect` bytes when given (a zip member's declared size: more
+ * is a bomb or a lying header, fewer a damaged archive).
+ */
+function decompressed(file, codecs, expect) {
+  let read = 0;
+  let out = 0;
+  const label = file.name || 'the file';
+  let stream = file.stream().pipeThrough(new TransformStream({
+    transform(chunk, c) {
+      read += chunk.byteLength;
+      c.enqueue(chunk);
+    },
+  }));
+  codecs.forEach((codec, i) => {
+    stream = stream.pipeThrough(new DecompressionStream(codec));
+    if (i === 0 && expect != null) {
+      stream = stream.pipeThrough(new TransformStream({
+        transform(chunk, c) {
+          out += chunk.byteLength;
+          if (out > expect) throw new Error(`${label}: the member expands past its declared size of ${expect} bytes (a damaged archive or a zip bomb); nothing is read from it`);
+          c.enqueue(chunk);
+        },
+        flush() {
+          if (out !== expect) throw new Error(`${label}: the member gives ${out} bytes, not its declared ${expect} (a damaged archive)`);
+        },
+      }));
+    }
+  });
+  return { stream, read: () => read };
+}
+
+/** The stream's own error said as the CLI says it (input.rs), naming the byte. */
+function streamError(err, file, codecs, read) {
+  if (!(err instanceof TypeError) || /member/.test(err.message)) return err;
+  const gzip = codecs[codecs.length - 1] === 'gzip' ? 'gzip' : 'deflate';
+  const what = read >= file.size
+    ? `the ${gzip} data is truncated: it ends at byte ${file.size} before the end of its stream`
+    : `the ${gzip} data is corrupt at or before byte ${read} of ${file.size} (${err.message})`;
+  return new Error(`${file.name || 'the file'}: ${what}; no result is given for a part of the file`);
+}
+
+/**
+ * A stream read once from its first byte (a gzip file, a zip's deflated
+ * member): its first MiB sniffed, then every byte fed to a StreamRun.
+ * Resolves to `{plan, range}` (range: as doRange's value, `uncompressed`:
+ * the bytes the stream gave).
+ */
+async function doStream(id, { file, codecs, expect, options }) {
+  const { stream, read } = decompressed(file, codecs, expect);
+  const reader = stream.getReader();
+  const stop = () => {
+    reader.cancel().catch(() => {});
+    throw Object.assign(new Error('cancelled'), { kind: 'cancelled' });
+  };
+  let total = 0;
+  const next = async () => {
+    let r;
+    try {
+      r = await reader.read();
+    } catch (err) {
+      throw streamError(err, file, codecs, read());
+    }
+    if (!r.done) total += r.value.byteLength;
+    return r;
+  };
+  // 1. The first MiB: the header.
+  const head = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < SNIFF_BYTES) {
+    const r = await next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    head.push(r.value);
+    headBytes += r.value.byteLength;
+  }
+  const prefix = new Uint8Array(headBytes);
+  head.reduce((at, chunk) => (prefix.set(chunk, at), at + chunk.byteLength), 0);
+  let plan;
+  try {
+    plan = sniff(prefix.subarray(0, Math.min(headBytes, SNIFF_BYTES)), ended && headBytes <= SNIFF_BYTES, options ?? undefined);
+  } catch (err) {
+    if (err?.blankLines) {
+      // Empty if the blank lines run to the end of the stream.
+      let blank = prefix.every((b) => b === 10 || b === 13);
+      while (blank && !ended) {
+        const r = await next();
+        if (r.done) ended = true;
+        else blank = r.value.every((b) => b === 10 || b === 13);
+      }
+      reader.cancel().catch(() => {});
+      if (blank) sniff(new Uint8Array(0), true, undefined); // throws "the file is empty"
+    }
+    throw err;
+  }
+  if (plan == null) throw new Error('The header line is longer than 1 MiB; is this really a CSV file?');
+  // 2. Every byte, from the first.
+  const spool = new RejectedSpool();
+  const run = new StreamRun(plan);
+  try {
+    const feed = (bytes) => {
+      const records = run.feed(bytes);
+      if (records) spool.push(records);
+    };
+    feed(prefix);
+    let reported = 0;
+    while (!ended) {
+      if (running.get(id)) stop();
+      const r = await next();
+      if (r.done) break;
+      feed(r.value);
+      if (total - reported >= STREAM_REPORT) {
+        reported = total;
+        postMessage({ id, type: 'progress', bytesDone: read(), rows: run.rows() });
+      }
+    }
+    postMessage({ id, type: 'progress', bytesDone: read(), rows: run.rows() });
+  } catch (err) {
+    run.free();
+    throw err;
+  }
+  const r = run.finish();
+  if (r.rest) spool.push(r.rest);
+  let partial = r.partial;
+  if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
+  const range = {
+    partial,
+    start: Number(r.start),
+    end: Number(r.end),
+    newlines: Number(r.newlines),
+    strictStopped: Boolean(r.strictStopped),
+    stopped: Boolean(r.stopped),
+    rejected: spool.blob(),
+    uncompressed: total,
+  };
+  return { value: { plan, range }, transfer: [partial.buffer] };
+}
+
 self.onmessage = async ({ data: msg }) => {
   if (msg.type === 'init') {
     initOnce(msg.module).catch(() => {}); // reported on first real call
@@ -195,6 +345,10 @@ self.onmessage = async ({ data: msg }) => {
       value = await doSniff(msg.file, msg.options);
     }
     else if (msg.type === 'range') ({ value, transfer } = await doRange(id, msg));
+    else if (msg.type === 'stream') {
+      if (msg.report) checkReport(msg.report);
+      ({ value, transfer } = await doStream(id, msg));
+    }
     else if (msg.type === 'split') value = splitRanges(msg.plan, msg.size, msg.n);
     else if (msg.type === 'align') value = alignRanges(msg.points, msg.spans);
     else if (msg.type === 'finish') {

@@ -26,6 +26,8 @@ function summaryItems(result, file) {
     ['Format', `${s.encoding}, ${delimiterName}, header on line ${s.headerLine}`, true],
   ];
   if (Number(s.preambleRows) > 0) items.push(['Rows above header', fmtInt(s.preambleRows), true]);
+  // Archives, gzip and workbooks (issue 18): what was unpacked, one line each.
+  if (result.unpacked?.length) items.push(['Unpacked', result.unpacked.join('\n'), false]);
   // Several files (aggregateFiles): their count and platforms, not one file's format.
   if (result.files) {
     items.splice(items.findIndex(([label]) => label === 'Format'), 1, ['Files', `${result.files.length}: ${[...new Set(result.files.map((f) => f.platform))].join(', ')}`, false]);

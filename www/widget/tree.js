@@ -14,7 +14,7 @@ export function buildTree() {
   const els = {};
   const ref = (name, node) => ((els[name] = node), node);
 
-  ref('file', h('input', { type: 'file', id: id('file'), className: 'file-input', accept: '.csv,text/csv,text/plain', 'aria-describedby': 'file-hint' }));
+  ref('file', h('input', { type: 'file', id: id('file'), className: 'file-input', accept: '.csv,.tsv,.txt,text/csv,text/plain,.gz,.zip,.xlsx,.xlsm,.xls,.ods,application/gzip,application/zip,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet', 'aria-describedby': 'file-hint' }));
   const dropLabel = h('label', { for: 'file', className: 'drop-label' }, [
     h('span', { className: 'drop-icon', 'aria-hidden': 'true' }),
     h('span', { className: 'drop-main' }, [h('span', { className: 'link-like', text: 'Choose a CSV file' }), ' or drop it here']),

@@ -8,12 +8,15 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod clicks;
 #[cfg(not(target_arch = "wasm32"))]
+mod input;
+#[cfg(not(target_arch = "wasm32"))]
 mod normalize;
 #[cfg(not(target_arch = "wasm32"))]
 mod spill;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use crate::input::Source;
     use crate::spill::{Spill, Spills};
     use std::fs::File;
     use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
@@ -36,13 +39,17 @@ With --rank, writes DIR/top{N}_{metric}.csv per ranking instead of the two
 top10 files, with every KPI: campaign_id[,campaign_name],total_impressions,
 total_clicks,total_spend,total_conversions,total_revenue,CTR,CPC,CPM,CVR,CPA,ROAS.
 
-  -i, --input FILE        a CSV file to read; repeat for several files (their
+  -i, --input FILE        a CSV file to read (or a .gz of one, a .zip of
+                          them, an .xlsx, .xls or .ods workbook; - for
+                          standard input); repeat for several files (their
                           campaigns combined exactly; each file's platform
                           detected from its header or name; with several
                           platforms, a campaign is one per (platform,
                           campaign_id), every ranking file gets `platform`
                           first, DIR/platform_totals.csv has each platform's
                           totals and rejected_rows.csv a `file` column first)
+      --sheet NAME        the workbook sheet to read (default: the first
+                          whose header names the fields)
       --platform NAME     the platform of the --input just before it:
                           google_ads, meta, linkedin, tiktok, microsoft_ads
                           or generic (default: detected)
@@ -157,6 +164,8 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         anomalies: Option<adagg::Threshold>,
         /// `--hints` (with its guardrails): write budget_hints.csv.
         hints: Option<adagg::HintOptions>,
+        /// `--sheet`: the workbook sheet to read.
+        pub(crate) sheet: Option<String>,
     }
 
     /// One `--input` and the `--platform` given after it.
@@ -242,6 +251,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         let mut rank: Vec<(&'static adagg::Metric, Better)> = Vec::new();
         let mut guardrails = Guardrails::NONE;
         let mut all = false;
+        let mut sheet = None;
         let text = |parser: &mut lexopt::Parser| -> Result<String, ArgError> {
             Ok(parser.value().map_err(ArgError::value)?.to_string_lossy().into_owned())
         };
@@ -343,6 +353,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
                     daily_limit = Some(n.ok_or_else(|| ArgError::value(format!("--daily-limit: expected a whole number of cells, not {value:?}")))?);
                 }
                 Long("strict") => options.strict = true,
+                Long("sheet") => sheet = Some(text(&mut parser)?),
                 Long("date-order") => {
                     let value = text(&mut parser)?;
                     options.date_order = adagg::DateOrder::from_name(&value)
@@ -429,6 +440,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             daily,
             anomalies,
             hints,
+            sheet,
         })
     }
 
@@ -450,15 +462,11 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         options
     }
 
-    pub(crate) fn open(path: &Path) -> Result<File, String> {
-        File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))
-    }
-
     /// Reads the header from the start of the file (its first MiB at once:
     /// the order of day and month is decided from it).
-    pub(crate) fn read_plan(path: &Path, options: &Options) -> Result<Plan, String> {
-        let mut file = open(path)?;
-        let io = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    pub(crate) fn read_plan(source: &Source, options: &Options) -> Result<Plan, String> {
+        let io = |e: std::io::Error| format!("cannot read {}: {e}", source.label);
+        let mut file = source.open().map_err(io)?;
         let mut prefix = Vec::new();
         (&mut file).take(HEADER_LIMIT as u64).read_to_end(&mut prefix).map_err(io)?;
         // The header is looked for in the first HEADER_LIMIT bytes only;
@@ -570,25 +578,30 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     }
 
     /// Files that must be transcoded (UTF-16) are read as one stream.
-    fn run_sequential(path: &Path, options: &Options, spills: &Spills) -> Result<(Plan, Partial), adagg::Error> {
+    fn run_sequential(source: &Source, options: &Options, spills: &Spills) -> Result<(Plan, Partial), adagg::Error> {
         let mut job = Job::with_options(options.clone());
-        let spill = feed_job(path, &mut job, spills, |_| Ok(()))?;
+        let spill = feed_job(source, &mut job, spills, |_| Ok(()))?;
         let (plan, mut partial) = job.finish()?;
         spills.finish(spill, &mut partial).map_err(spill_err)?;
         Ok((plan, partial))
     }
 
-    /// Feeds the whole file at `path` to `job` as one stream, its rejected
+    /// Feeds the whole of `source` to `job` as one stream, its rejected
     /// rows spilled as they come, calling `after` after each slice; returns
     /// the spill for [`Spills::finish`].
     pub(crate) fn feed_job(
-        path: &Path,
+        source: &Source,
         job: &mut Job,
         spills: &Spills,
         mut after: impl FnMut(&mut Job) -> Result<(), adagg::Error>,
     ) -> Result<Spill, adagg::Error> {
-        let io = |e: std::io::Error| adagg::Error::Read(format!("{}: {e}", path.display()));
-        let mut file = File::open(path).map_err(io)?;
+        let label = &source.label;
+        let io = |e: std::io::Error| match e.to_string() {
+            // The stream's own errors (gzip, zip) name their input already.
+            text if text.starts_with(label.as_str()) => adagg::Error::Read(text),
+            text => adagg::Error::Read(format!("{label}: {text}")),
+        };
+        let mut file = source.open().map_err(io)?;
         job.keep_all_rejected();
         let mut spill = spills.open().map_err(spill_err)?;
         let mut block = vec![0u8; BLOCK];
@@ -631,23 +644,23 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     /// Aggregates one file (one stream for UTF-16, else a range per thread);
     /// read again once when the whole file proves an order of day and
     /// month the first MiB did not ([`adagg::DateOutcome::reread`]).
-    fn aggregate_file(path: &Path, args: &Args, options: &Options) -> Result<FileRun, String> {
-        let run = aggregate_once(path, args, options).map_err(|e| click_log_hint(path, e))?;
+    pub(crate) fn aggregate_file(source: &Source, args: &Args, options: &Options) -> Result<FileRun, String> {
+        let run = aggregate_once(source, args, options).map_err(|e| click_log_hint(source, e))?;
         match adagg::date_outcome(&run.plan, &run.partial.dates).reread() {
             Some((order, line, text)) if run.partial.stop_error().is_none() => {
                 // The merged result's lines count from the first data line.
                 let line = line + run.plan.data_start_line - 1;
                 let options = Options { date_order: order, date_reread: Some((line, text)), ..options.clone() };
-                aggregate_once(path, args, &options)
+                aggregate_once(source, args, &options)
             }
             _ => Ok(run),
         }
     }
 
     /// [`aggregate_file`] without the second pass.
-    fn aggregate_once(path: &Path, args: &Args, options: &Options) -> Result<FileRun, String> {
-        let len = open(path)?.metadata().map_err(|e| e.to_string())?.len();
-        let plan = read_plan(path, options)?;
+    fn aggregate_once(source: &Source, args: &Args, options: &Options) -> Result<FileRun, String> {
+        let len = source.len().map_err(|e| format!("cannot read {}: {e}", source.label))?;
+        let plan = read_plan(source, options)?;
         if !plan.has_revenue() && args.inputs.len() == 1 {
             if let Some((metric, _)) = args.rank.iter().find(|(m, _)| m.needs_optional()) {
                 return Err(format!(
@@ -659,28 +672,29 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             }
         }
         let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let (plan, partial, threads) = if plan.sequential() {
-            let (plan, partial) = run_sequential(path, options, &spills).map_err(|e| e.to_string())?;
-            (plan, partial, 1)
-        } else {
+        let (plan, partial, threads) = if let (false, Some(path)) = (plan.sequential(), source.path()) {
             let threads = args.threads.min(((len - plan.data_start.min(len)) >> 20) as usize + 1);
             let points = split_points(&plan, len, threads);
             let partial =
                 run_parallel(&points, |start, stop, pass| run_range(path, &plan, start, stop, pass, &spills)).map_err(|e| e.to_string())?;
             (plan, partial, threads)
+        } else {
+            let (plan, partial) = run_sequential(source, options, &spills).map_err(|e| e.to_string())?;
+            (plan, partial, 1)
         };
         let bounds = (partial.start, partial.end);
+        // A stream's bytes are the uncompressed ones it gave.
+        let len = if source.path().is_some() { len } else { partial.end };
         Ok(FileRun { plan, partial, spills, bounds, threads, len, options: options.clone() })
     }
 
     /// The platform of input `i`: `--platform` after it, else detected
     /// from its header or its name; and how it was found.
-    pub(crate) fn input_platform(input: &Input, plan: &Plan) -> (Platform, &'static str) {
+    pub(crate) fn input_platform(input: &Source, plan: &Plan) -> (Platform, &'static str) {
         match &input.platform {
             Some(name) => (Platform::from_name(name).unwrap_or(Platform::Generic), "--platform"),
             None => {
-                let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                match (plan.platform(), Platform::detect_file(&plan.header, &name)) {
+                match (plan.platform(), Platform::detect_file(&plan.header, &input.name)) {
                     (Platform::Generic, Platform::Generic) => (Platform::Generic, "no platform's own columns or name"),
                     (Platform::Generic, p) => (p, "detected from the file name"),
                     (p, _) => (p, "detected from the header"),
@@ -692,7 +706,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     /// The daily series of one input's run (taken out of its result), and
     /// the summary's lines about it. Past the cell limit the file is read
     /// again, keeping cells only for the top campaigns by spend.
-    fn daily_series(args: &Args, plan: &adagg::DailyPlan, run: &mut FileRun) -> Result<(Option<Vec<adagg::Series>>, String), String> {
+    fn daily_series(args: &Args, source: &Source, plan: &adagg::DailyPlan, run: &mut FileRun) -> Result<(Option<Vec<adagg::Series>>, String), String> {
         let Some(mut daily) = run.partial.daily.take() else {
             return Ok((None, String::new()));
         };
@@ -710,7 +724,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
             );
             let mut options = run.options.clone();
             options.daily = Some(adagg::DailyPlan { limit: plan.limit, only: Some(only) });
-            let mut again = aggregate_file(&args.inputs[0].path, args, &options)?;
+            let mut again = aggregate_file(source, args, &options)?;
             daily = again.partial.daily.take().unwrap_or_default();
             if daily.capped {
                 return Err(format!("the daily series needs more than {} cells even for the top campaigns; raise --daily-limit", plan.limit));
@@ -738,18 +752,20 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     fn run(args: &Args) -> Result<(), String> {
         let started = Instant::now();
         let report_options = report_options(args);
-        let mut runs = Vec::with_capacity(args.inputs.len());
-        for input in &args.inputs {
-            let run = aggregate_file(&input.path, args, &args.options).map_err(|e| match args.inputs.len() {
+        let (sources, _spooled) = sources(args)?;
+        let mut runs = Vec::with_capacity(sources.len());
+        for source in &sources {
+            let run = aggregate_file(source, args, &args.options).map_err(|e| match sources.len() {
                 1 => e,
-                _ => format!("{}: {e}", input.path.display()),
+                _ if e.starts_with(&source.label) => e,
+                _ => format!("{}: {e}", source.label),
             })?;
             runs.push(run);
         }
         // The daily series (one input): past its cell limit, a second pass
         // keeps the top campaigns by spend.
         let (daily, daily_text) = match &args.options.daily {
-            Some(plan) => daily_series(args, plan, &mut runs[0])?,
+            Some(plan) => daily_series(args, &sources[0], plan, &mut runs[0])?,
             None => (None, String::new()),
         };
         // One file: its report, as always. Several: each file's own report
@@ -761,9 +777,9 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         } else {
             let mut files = Vec::new();
             let plans: Vec<Plan> = runs.iter().map(|r| r.plan.clone()).collect();
-            for (input, run) in args.inputs.iter().zip(&mut runs) {
+            for (input, run) in sources.iter().zip(&mut runs) {
                 let (platform, how) = input_platform(input, &run.plan);
-                let label = input.path.display().to_string();
+                let label = input.label.clone();
                 let file = adagg::FileResult::take(label.clone(), platform, &run.plan, &mut run.partial);
                 let mut own = Report::with_options(&run.plan, std::mem::take(&mut run.partial), &ReportOptions { rankings: Vec::new(), all: false });
                 own.summary.campaigns = file.campaigns();
@@ -855,7 +871,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         }
         written.extend(time_written);
         let rejected = args.output.join("rejected_rows.csv");
-        write_rejected(&rejected, &args.inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
+        write_rejected(&rejected, &sources, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
         let secs = started.elapsed().as_secs_f64();
         // The results are written: a closed stdout (`adagg … | head`) is
         // not an error, so the summary is written without panicking on it.
@@ -872,12 +888,60 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         }
         text += &daily_text;
         text += &hints_text;
+        text += &unpacked_lines(&sources, &runs);
         let len = runs.iter().map(|r| r.len).sum();
         let threads = runs.iter().map(|r| r.threads).max().unwrap_or(1);
         text += &timing_lines(len, secs, threads);
         text += &format!("wrote {} and {}\n", written.join(", "), rejected.display());
         let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
         Ok(())
+    }
+
+    /// The inputs as read: each `--input` unpacked ([`crate::input::unpack`]:
+    /// a zip gives its members), `-` copied from standard input first (the
+    /// copy is removed when the second value is dropped).
+    pub(crate) fn sources(args: &Args) -> Result<(Vec<Source>, Option<crate::input::Spooled>), String> {
+        let mut sources = Vec::new();
+        let mut spooled = None;
+        for input in &args.inputs {
+            let (path, label) = match input.path.as_os_str() == "-" {
+                true => {
+                    if spooled.is_some() {
+                        return Err("standard input (-) can be given once".to_string());
+                    }
+                    let copy = crate::input::spool_stdin()?;
+                    let path = copy.path().to_path_buf();
+                    spooled = Some(copy);
+                    (path, "standard input".to_string())
+                }
+                false => (input.path.clone(), input.path.display().to_string()),
+            };
+            sources.extend(crate::input::unpack(&path, &label, input.platform.clone(), args.sheet.as_deref(), &args.options)?);
+        }
+        if sources.len() > 1 && args.options.daily.is_some() {
+            return Err(format!(
+                "--daily, --anomalies and --hints take one input file, and the inputs hold {} ({})",
+                sources.len(),
+                sources.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Ok((sources, spooled))
+    }
+
+    /// The summary's lines on what was unpacked: archives' members, a
+    /// gzip's size once read, a workbook's sheet.
+    pub(crate) fn unpacked_lines(sources: &[Source], runs: &[FileRun]) -> String {
+        let mut text = String::new();
+        for (source, run) in sources.iter().zip(runs) {
+            if let Some(note) = &source.unpacked {
+                text += &format!("unpacked:        {note}");
+                if source.path().is_none() && note.contains(": gzip,") {
+                    text += &format!(", {:.1} MB uncompressed", run.bounds.1 as f64 / 1e6);
+                }
+                text.push('\n');
+            }
+        }
+        text
     }
 
     /// Makes a time file's text (`daily.csv`, a rolling file, `anomalies.csv`).
@@ -914,7 +978,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
 
     /// `rejected_rows.csv`: one input's rejected rows as always; several
     /// inputs', file by file, with a `file` column first.
-    pub(crate) fn write_rejected(path: &Path, inputs: &[Input], runs: &[FileRun]) -> std::io::Result<()> {
+    pub(crate) fn write_rejected(path: &Path, inputs: &[Source], runs: &[FileRun]) -> std::io::Result<()> {
         let mut w = BufWriter::new(File::create(path)?);
         if runs.len() > 1 {
             w.write_all(b"file,")?;
@@ -923,7 +987,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         for (input, run) in inputs.iter().zip(runs) {
             let prefix = match runs.len() {
                 1 => String::new(),
-                _ => format!("{},", adagg::csv_text_field(input.path.display().to_string().as_bytes())),
+                _ => format!("{},", adagg::csv_text_field(input.label.as_bytes())),
             };
             run.spills.write_rows(&mut w, run.bounds.0, run.bounds.1, run.plan.data_start_line, prefix.as_bytes())?;
         }
@@ -932,14 +996,14 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
 
     /// A file the export path refuses that is a click log: say which
     /// command reads it (issue 17).
-    fn click_log_hint(path: &Path, message: String) -> String {
+    fn click_log_hint(source: &Source, message: String) -> String {
         let mut prefix = vec![0u8; 1 << 20];
-        let n = File::open(path).and_then(|mut f| f.read(&mut prefix)).unwrap_or(0);
+        let n = source.open().and_then(|mut f| f.read(&mut prefix)).unwrap_or(0);
         match adagg::clicks::sniff_clicks(&prefix[..n], n < prefix.len()) {
             Some(plan) => format!(
                 "{message}\nThis looks like a click log ({}): read it with `adagg clicks --input {} --output DIR`.",
                 plan.format_name(),
-                path.display()
+                source.label
             ),
             None => message,
         }

@@ -31,7 +31,8 @@ use std::time::Instant;
 
 use adagg::{first_pass, split_points, Aggregator, Job, Options, Partial, Pass, Plan, Report, ReportOptions, Start, NORMALIZED_HEADER};
 
-use crate::cli::{feed_job, input_platform, open, read_plan, spill_err, timing_lines, write_rejected, Args, FileRun, Input, BLOCK, SLICE};
+use crate::cli::{feed_job, input_platform, read_plan, sources, spill_err, timing_lines, unpacked_lines, write_rejected, Args, FileRun, BLOCK, SLICE};
+use crate::input::Source;
 use crate::spill::Spills;
 
 /// Nominal input bytes per chunk (a chunk ends at the first line boundary
@@ -59,14 +60,15 @@ pub fn run_normalize(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     std::fs::create_dir_all(&args.output).map_err(|e| format!("cannot create {}: {e}", args.output.display()))?;
     let path = args.output.join("normalized.csv");
-    let several = args.inputs.len() > 1;
-    let mut runs = Vec::with_capacity(args.inputs.len());
+    let (inputs, _spooled) = sources(args)?;
+    let several = inputs.len() > 1;
+    let mut runs = Vec::with_capacity(inputs.len());
     let mut text = String::new();
     // Each file's rows after the ones before it: the header once.
-    for (i, input) in args.inputs.iter().enumerate() {
+    for (i, input) in inputs.iter().enumerate() {
         let named = |e: String| match several {
-            true => format!("{}: {e}", input.path.display()),
-            false => e,
+            true if !e.starts_with(&input.label) => format!("{}: {e}", input.label),
+            _ => e,
         };
         let before = match i > 0 {
             true => std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
@@ -98,7 +100,7 @@ pub fn run_normalize(args: &Args) -> Result<(), String> {
             return Err(named(err.to_string()));
         }
         if several {
-            text += &format!("file {}\n", input.path.display());
+            text += &format!("file {}\n", input.label);
         }
         text += &format!("platform:        {platform} ({how})\n");
         for line in report.summary.to_string().lines() {
@@ -119,7 +121,8 @@ pub fn run_normalize(args: &Args) -> Result<(), String> {
         runs.push(run);
     }
     let rejected = args.output.join("rejected_rows.csv");
-    write_rejected(&rejected, &args.inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
+    text += &unpacked_lines(&inputs, &runs);
+    write_rejected(&rejected, &inputs, &runs).map_err(|e| format!("cannot write {}: {e}", rejected.display()))?;
     let secs = started.elapsed().as_secs_f64();
     let len = runs.iter().map(|r| r.len).sum();
     let threads = runs.iter().map(|r| r.threads).max().unwrap_or(1);
@@ -131,9 +134,9 @@ pub fn run_normalize(args: &Args) -> Result<(), String> {
 
 /// One input's normalized rows into `path` (after the rows already there
 /// when `append`): the run, the platform written and how it was found.
-fn normalize_file(input: &Input, args: &Args, options: &adagg::Options, path: &Path, append: bool) -> Result<(FileRun, String, &'static str), String> {
-    let len = open(&input.path)?.metadata().map_err(|e| e.to_string())?.len();
-    let plan = read_plan(&input.path, options)?;
+fn normalize_file(input: &Source, args: &Args, options: &adagg::Options, path: &Path, append: bool) -> Result<(FileRun, String, &'static str), String> {
+    let len = input.len().map_err(|e| format!("cannot read {}: {e}", input.label))?;
+    let plan = read_plan(input, options)?;
     // normalize writes any --platform text as given.
     let (platform, how) = match &input.platform {
         Some(text) => (text.clone(), "--platform"),
@@ -143,18 +146,19 @@ fn normalize_file(input: &Input, args: &Args, options: &adagg::Options, path: &P
         }
     };
     let spills = Spills::new(plan.encoding).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    let (plan, partial, threads) = if plan.sequential() {
-        let (plan, partial) = normalize_sequential(&input.path, options, &spills, path, &platform, append).map_err(|e| e.to_string())?;
-        (plan, partial, 1)
-    } else {
+    let (plan, partial, threads) = if let (false, Some(file)) = (plan.sequential(), input.path()) {
         let data = len - plan.data_start.min(len);
         let threads = args.threads.min((data >> 20) as usize + 1);
         let points = split_points(&plan, len, data.div_ceil(CHUNK).max(1) as usize);
-        let chunks = Chunks { path: &input.path, plan: &plan, jobs: first_pass(&points), spills: &spills, platform: &platform };
+        let chunks = Chunks { path: file, plan: &plan, jobs: first_pass(&points), spills: &spills, platform: &platform };
         let partial = normalize_chunks(&chunks, threads, path, append).map_err(|e| e.to_string())?;
         (plan, partial, threads)
+    } else {
+        let (plan, partial) = normalize_sequential(input, options, &spills, path, &platform, append).map_err(|e| e.to_string())?;
+        (plan, partial, 1)
     };
     let bounds = (partial.start, partial.end);
+    let len = if input.path().is_some() { len } else { partial.end };
     Ok((FileRun { plan, partial, spills, bounds, threads, len, options: options.clone() }, platform, how))
 }
 
@@ -484,7 +488,7 @@ fn replace(path: &Path) -> std::io::Result<(File, Option<File>)> {
 
 /// UTF-16 files: one stream, written straight to `out`.
 /// `append`: after earlier inputs' rows, without the header.
-fn normalize_sequential(path: &Path, options: &Options, spills: &Spills, out: &Path, platform: &str, append: bool) -> Result<(Plan, Partial), adagg::Error> {
+fn normalize_sequential(source: &Source, options: &Options, spills: &Spills, out: &Path, platform: &str, append: bool) -> Result<(Plan, Partial), adagg::Error> {
     let wr = |e: std::io::Error| adagg::Error::Read(format!("writing {}: {e}", out.display()));
     let target = match append {
         true => std::fs::OpenOptions::new().append(true).open(out),
@@ -494,7 +498,7 @@ fn normalize_sequential(path: &Path, options: &Options, spills: &Spills, out: &P
     // The job writes the header first: dropped when appending.
     let mut header = if append { NORMALIZED_HEADER.len() + 1 } else { 0 };
     let mut job = Job::normalizing(options.clone(), Some(platform.to_string()));
-    let spill = feed_job(path, &mut job, spills, |job| {
+    let spill = feed_job(source, &mut job, spills, |job| {
         if let Some(lines) = job.normalized() {
             let cut = header.min(lines.len());
             header -= cut;

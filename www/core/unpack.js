@@ -1,0 +1,117 @@
+// What a dropped or picked file is, and what is read from it (issue 18):
+// a plain CSV (read in parallel ranges), a gzip (one stream, decompressed
+// by the browser's DecompressionStream in the worker that parses it), a
+// zip archive (its CSV, TSV, TXT, gzip and workbook members, each an input
+// like several files dropped at once) or a workbook (.xlsx, .xls, .ods:
+// its sheet as CSV text, made by the unpack module). No DOM.
+//
+// An input becomes one or more entries {file, platform, label, codecs?,
+// expect?, unpacked?}: `file` a Blob (a File named `label` when it is part
+// of an archive); `codecs` the DecompressionStream formats the worker
+// applies in order (none: read in ranges); `expect` the first codec's
+// declared output (a zip member's size); `unpacked` the summary's line.
+import { withKind } from './errors.js';
+
+/** The first bytes of `blob`. */
+async function head(blob, n) {
+  return new Uint8Array(await blob.slice(0, n).arrayBuffer());
+}
+
+const isGzip = (b) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+const isZip = (b) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+const isCfb = (b) => b.length >= 8 && [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((x, i) => b[i] === x);
+
+/** Megabytes for the summary, as the CLI writes them. */
+export const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** A name for `file` (its own, else `file N`). */
+const nameOf = (file, i) => (typeof file.name === 'string' && file.name ? file.name : `file ${i + 1}`);
+
+/** `blob` as a File called `name` (no copy: the parts are references). */
+const named = (blob, name) => new File([blob], name, { type: 'text/csv' });
+
+/**
+ * The entries `inputs` give: archives and workbooks opened by `unpacker`
+ * (`{members(file), sheet(file, codecs, expect, name, sheet, parse)}`,
+ * loaded only when one is dropped: the unpack module), the rest as they are.
+ * @param {Array<{file: Blob, platform: string | null}>} inputs
+ * @param {{sheet?: string, parse?: object, unpacker: () => Promise<object>}} options
+ */
+export async function unpackInputs(inputs, { sheet, parse, unpacker }) {
+  const out = [];
+  for (const [i, input] of inputs.entries()) {
+    const { file, platform } = input;
+    const label = nameOf(file, i);
+    const b = await head(file, 8);
+    const lower = label.toLowerCase();
+    if (isGzip(b)) {
+      out.push({ file, platform, label, codecs: ['gzip'], unpacked: `${label}: gzip, ${mb(file.size)} compressed` });
+    } else if (isCfb(b) || (isZip(b) && /\.(xlsx|xlsm|ods)$/.test(lower))) {
+      const tool = await unpacker();
+      out.push(await tool.sheet({ file, codecs: [], expect: null, label, sheet, parse, platform }));
+    } else if (isZip(b)) {
+      const tool = await unpacker();
+      out.push(...(await zipEntries(tool, file, label, platform, { sheet, parse })));
+    } else {
+      out.push({ file, platform, label });
+    }
+  }
+  return out;
+}
+
+/** What a zip member is read as, by its name (input.rs: member_kind). */
+function memberKind(name) {
+  const lower = name.toLowerCase();
+  const base = lower.split('/').pop();
+  if (lower.startsWith('__macosx/') || base.startsWith('._') || base === '') return null;
+  const ext = base.includes('.') ? base.split('.').pop() : '';
+  if (['csv', 'tsv', 'txt'].includes(ext)) return 'csv';
+  if (ext === 'gz') return 'gzip';
+  if (['xlsx', 'xlsm', 'xls', 'ods'].includes(ext)) return 'book';
+  return null;
+}
+
+/** A zip's members as entries (input.rs: zip_members). */
+async function zipEntries(tool, file, label, platform, { sheet, parse }) {
+  const members = await tool.members(file);
+  const out = [];
+  const read = [];
+  const skipped = [];
+  for (const m of members) {
+    if (m.dir) continue;
+    const kind = memberKind(m.name);
+    if (!kind) {
+      skipped.push(m.name);
+      continue;
+    }
+    if (m.encrypted) {
+      throw withKind(new Error(`${label}: member "${m.name}" is password-protected; adagg cannot read encrypted members (extract it with the password first)`), 'input');
+    }
+    if (m.method !== 0 && m.method !== 8) {
+      throw withKind(new Error(`${label}/${m.name}: compression method ${m.method} is not supported (stored and deflate are)`), 'input');
+    }
+    const memberLabel = `${label}/${m.name}`;
+    const data = file.slice(m.dataStart, m.dataStart + m.compressed);
+    const codecs = m.method === 8 ? ['deflate-raw'] : [];
+    const expect = m.method === 8 ? m.uncompressed : null;
+    read.push(`${m.name} (${mb(m.compressed)} → ${mb(m.uncompressed)})`);
+    if (m.method === 0 && m.compressed !== m.uncompressed) {
+      throw withKind(new Error(`${memberLabel}: a stored member of ${m.compressed} bytes declares ${m.uncompressed} (a damaged archive)`), 'input');
+    }
+    if (kind === 'book') {
+      out.push(await tool.sheet({ file: named(data, memberLabel), codecs, expect, label: memberLabel, sheet, parse, platform }));
+    } else if (kind === 'gzip') {
+      out.push({ file: named(data, memberLabel), platform, label: memberLabel, codecs: [...codecs, 'gzip'], expect });
+    } else {
+      out.push({ file: named(data, memberLabel), platform, label: memberLabel, codecs: codecs.length ? codecs : undefined, expect });
+    }
+  }
+  if (out.length === 0) {
+    const has = skipped.length ? ` (it has: ${skipped.join(', ')})` : '';
+    throw withKind(new Error(`${label}: the zip archive has no CSV, TSV, TXT, gzip or workbook member${has}`), 'input');
+  }
+  let note = `${label}: zip, ${read.length} members read: ${read.join(', ')}`;
+  if (skipped.length) note += `; skipped (not CSV, gzip or a workbook): ${skipped.join(', ')}`;
+  out[0].unpacked = out[0].unpacked ? `${note}\n${out[0].unpacked}` : note;
+  return out;
+}
