@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { browserBench } from './browser.mjs';
 import { nativeBench } from './native.mjs';
 import { clicksBench } from './clicks.mjs';
+import { unpackBench, unpackFiles } from './unpack.mjs';
 import { buildReport, toMarkdown, toText } from './report.mjs';
 import { sizeBench } from './size.mjs';
 import { log } from './util.mjs';
@@ -60,6 +61,10 @@ const clickFiles = smoke
 for (const f of clickFiles) f.label = `click log, ${f.path.endsWith('.csv') ? 'CSV' : 'NDJSON'}, 10,000 ads, ${f.bytes >= 1e9 ? (f.bytes / 1e9).toFixed(2) + ' GB' : (f.bytes / 1e6).toFixed(0) + ' MB'}`;
 const clickRows = await clicksBench({ files: clickFiles, runs, python: smoke ? null : join(DATA, 'venv/bin/python'), adagg: join(REPO, 'target/release/adagg'), outDir: join(DATA, 'out') });
 
+// Issue 18: a gzip of the 1 GB file and a 1,000,000-row workbook.
+const packed = unpackFiles(DATA, smoke);
+const unpackRows = await unpackBench({ ...packed, runs, python: smoke ? null : join(DATA, 'venv/bin/python'), adagg: join(REPO, 'target/release/adagg'), outDir: join(DATA, 'out'), threads: native.threads });
+
 const git = (...args) => execFileSync('git', ['-C', REPO, ...args], { encoding: 'utf8' }).trim();
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
 const meta = {
@@ -75,11 +80,11 @@ const meta = {
   chromium: browser.chromiumVersion,
   engines: browser.engines, // Firefox ESR and WebKitGTK versions
   node: process.version,
-  files: Object.fromEntries([...files, ...(big ? [big] : []), ...(kpi ? [kpi] : []), ...longIds, ...clickFiles].map(({ key, path, bytes, campaigns, label }) => [key, { path: path.slice(REPO.length), bytes, campaigns, label }])),
+  files: Object.fromEntries([...files, ...(big ? [big] : []), ...(kpi ? [kpi] : []), ...longIds, ...clickFiles, packed.gz, packed.xlsx].map(({ key, path, bytes, campaigns, label }) => [key, { path: path.slice(REPO.length), bytes, campaigns, label }])),
   idle: browser.idle,
   loadavg: { start: loadStart, end: loadavg()[0] },
 };
-const report = buildReport({ meta, rows: [...native.rows, ...browser.rows, ...clickRows], sizes: await sizeBench() });
+const report = buildReport({ meta, rows: [...native.rows, ...browser.rows, ...clickRows, ...unpackRows], sizes: await sizeBench() });
 
 mkdirSync(outDir, { recursive: true });
 const write = (name, text) => {

@@ -37,6 +37,9 @@ if [ $smoke = 1 ]; then
     mkdir -p bench-data/smoke
     target/release/gen --rows 260000 --campaigns 50 --seed 1 --output $f.tmp >/dev/null && mv $f.tmp $f
   fi
+  [ -s $f.gz ] || { gzip -6 -c $f > $f.gz.tmp && mv $f.gz.tmp $f.gz; }
+  x=bench-data/smoke/ad_data_10k.xlsx
+  [ -s $x ] || { target/release/gen --rows 10000 --campaigns 50 --seed 1 --xlsx --output $x.tmp >/dev/null && mv $x.tmp $x; }
   for fmt in ndjson csv; do
     c=bench-data/smoke/clicks_10m.$fmt
     [ -s $c ] || { target/release/gen --kind clicks --format $fmt --rows 40000 --seed 1 --quiet --output $c.tmp && mv $c.tmp $c; }

@@ -7,6 +7,8 @@
 #   ad_data_ids8.csv   20,000,000 rows, 5,000,000 campaigns, seed 3, 8-digit ids  (0.80 GB)
 #   ad_data_ids17.csv  the same rows with 17-digit ids, like Meta's and TikTok's   (0.98 GB)
 #   ad_data_revenue.csv  ad_data.csv's rows with a revenue column (gen --revenue)      (1.23 GB)
+#   ad_data.csv.gz  ad_data.csv, gzip -6 (issue 18)
+#   ad_data_1m.xlsx 1,000,000 rows, 50 campaigns, seed 1, a workbook (gen --xlsx; issue 18)
 #
 #   scripts/gen-data.sh [DIR]     # DIR defaults to bench-data/ (gitignored)
 #
@@ -61,3 +63,19 @@ for spec in "clicks_1g.ndjson 3910000 ndjson" "clicks_1g.csv 5925000 csv"; do
   target/release/gen --kind clicks --format "$format" --rows "$rows" --seed 1 --quiet --output "$target.tmp"
   mv "$target.tmp" "$target"
 done
+
+# Issue 18: the 1 GB file gzipped (gzip's default level, as exports are),
+# and a workbook of 1,000,000 rows (an .xlsx holds at most 1,048,576).
+target=$dir/ad_data.csv.gz
+if [ ! -s "$target" ]; then
+  log "writing $target (gzip -6 of ad_data.csv)"
+  gzip -6 -c "$dir/ad_data.csv" > "$target.tmp"
+  mv "$target.tmp" "$target"
+fi
+target=$dir/ad_data_1m.xlsx
+if [ ! -s "$target" ]; then
+  cargo build --release --quiet --bin gen
+  log "writing $target (1,000,000 rows, a workbook)"
+  target/release/gen --rows 1000000 --campaigns 50 --seed 1 --xlsx --output "$target.tmp"
+  mv "$target.tmp" "$target"
+fi

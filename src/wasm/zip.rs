@@ -28,6 +28,7 @@ pub fn zip_local_header() -> f64 {
 #[wasm_bindgen(js_name = zipDirectory)]
 pub fn zip_directory(tail: &[u8], size: f64) -> Result<JsValue, JsError> {
     let dir = zip::find_directory(tail, size as u64).map_err(zip_err)?;
+    dir.check(&Limits::default()).map_err(zip_err)?;
     let out = js_sys::Object::new();
     let set = |k: &str, v: f64| js_sys::Reflect::set(&out, &k.into(), &v.into()).map(|_| ()).map_err(js_err);
     set("offset", dir.offset as f64)?;
@@ -64,6 +65,9 @@ pub fn zip_members(directory: &[u8], offset: f64, len: f64, entries: f64, size: 
         set("headerOffset", (m.header_offset as f64).into())?;
         set("encrypted", m.encrypted.into())?;
         set("dir", m.is_dir().into())?;
+        if let Err(e) = m.readable() {
+            set("unreadable", e.to_string().into())?;
+        }
         list.push(&out.into());
     }
     Ok(list)

@@ -392,7 +392,7 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
       progress.phase = 'read';
       progress.emit(true);
       const { plan, range } = await pool[0].call(
-        { type: 'stream', file, codecs: input.codecs, expect: input.expect ?? null, options: { today: localToday(), ...parseNow }, report },
+        { type: 'stream', file, codecs: input.codecs, expect: input.expect ?? null, member: input.member ?? null, options: { today: localToday(), ...parseNow }, report },
         {
           onProgress: (bytesDone, rows) => {
             progress.rangeBytes[0] = Math.min(bytesDone, file.size);

@@ -84,33 +84,26 @@ async function zipEntries(tool, file, label, platform, { sheet, parse }) {
       skipped.push(m.name);
       continue;
     }
-    if (m.encrypted) {
-      throw withKind(new Error(`${label}: member "${m.name}" is password-protected; adagg cannot read encrypted members (extract it with the password first)`), 'input');
-    }
-    if (m.method !== 0 && m.method !== 8) {
-      throw withKind(new Error(`${label}/${m.name}: compression method ${m.method} is not supported (stored and deflate are)`), 'input');
-    }
+    // Encrypted, or compressed another way than stored or deflate: the core's words (zip.rs).
+    if (m.unreadable) throw withKind(new Error(`${label}: ${m.unreadable}`), 'input');
     const memberLabel = `${label}/${m.name}`;
     const data = file.slice(m.dataStart, m.dataStart + m.compressed);
     const codecs = m.method === 8 ? ['deflate-raw'] : [];
     const expect = m.method === 8 ? m.uncompressed : null;
     read.push(`${m.name} (${mb(m.compressed)} → ${mb(m.uncompressed)})`);
-    if (m.method === 0 && m.compressed !== m.uncompressed) {
-      throw withKind(new Error(`${memberLabel}: a stored member of ${m.compressed} bytes declares ${m.uncompressed} (a damaged archive)`), 'input');
-    }
     if (kind === 'book') {
       out.push(await tool.sheet({ file: named(data, memberLabel), codecs, expect, label: memberLabel, sheet, parse, platform }));
     } else if (kind === 'gzip') {
-      out.push({ file: named(data, memberLabel), platform, label: memberLabel, codecs: [...codecs, 'gzip'], expect });
+      out.push({ file: named(data, memberLabel), platform, label: memberLabel, codecs: [...codecs, 'gzip'], expect, member: m.name });
     } else {
-      out.push({ file: named(data, memberLabel), platform, label: memberLabel, codecs: codecs.length ? codecs : undefined, expect });
+      out.push({ file: named(data, memberLabel), platform, label: memberLabel, codecs: codecs.length ? codecs : undefined, expect, member: m.name });
     }
   }
   if (out.length === 0) {
     const has = skipped.length ? ` (it has: ${skipped.join(', ')})` : '';
     throw withKind(new Error(`${label}: the zip archive has no CSV, TSV, TXT, gzip or workbook member${has}`), 'input');
   }
-  let note = `${label}: zip, ${read.length} members read: ${read.join(', ')}`;
+  let note = `${label}: zip, ${read.length} member${read.length === 1 ? '' : 's'} read: ${read.join(', ')}`;
   if (skipped.length) note += `; skipped (not CSV, gzip or a workbook): ${skipped.join(', ')}`;
   out[0].unpacked = out[0].unpacked ? `${note}\n${out[0].unpacked}` : note;
   return out;

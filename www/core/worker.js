@@ -188,37 +188,146 @@ const STREAM_REPORT = 16 << 20;
  * is held to `expect` bytes when given (a zip member's declared size: more
  * is a bomb or a lying header, fewer a damaged archive).
  */
-function decompressed(file, codecs, expect) {
-  let read = 0;
+/** Bytes as the core says them (zip.rs `Bytes`): `3221225472 bytes (3.0 GiB)`. */
+function bytesText(n) {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  for (let i = units.length - 1; i >= 0; i--) {
+    if (n >= 2 ** (10 * (i + 1))) return `${n} bytes (${(n / 2 ** (10 * (i + 1))).toFixed(1)} ${units[i]})`;
+  }
+  return `${n} bytes`;
+}
+
+function decompressed(file, codecs, expect, member) {
+  const state = { read: 0 };
+  // A gzip file (or a stored .gz member): every member, one after another.
+  if (codecs.length === 1 && codecs[0] === 'gzip') {
+    const chunks = gunzip(file, state);
+    return { reader: { read: () => chunks.next(), cancel: async () => chunks.return() }, read: () => state.read };
+  }
   let out = 0;
   const label = file.name || 'the file';
-  let stream = file.stream().pipeThrough(new TransformStream({
-    transform(chunk, c) {
-      read += chunk.byteLength;
-      c.enqueue(chunk);
-    },
-  }));
+  const name = JSON.stringify(member ?? label);
+  let stream = file.stream().pipeThrough(counting(state, 0));
   codecs.forEach((codec, i) => {
     stream = stream.pipeThrough(new DecompressionStream(codec));
     if (i === 0 && expect != null) {
       stream = stream.pipeThrough(new TransformStream({
         transform(chunk, c) {
           out += chunk.byteLength;
-          if (out > expect) throw new Error(`${label}: the member expands past its declared size of ${expect} bytes (a damaged archive or a zip bomb); nothing is read from it`);
+          if (out > expect) throw new Error(`${label}: zip member ${name} decompresses to more than the ${bytesText(expect)} its header declares (a corrupt archive or a zip bomb)`);
           c.enqueue(chunk);
         },
         flush() {
-          if (out !== expect) throw new Error(`${label}: the member gives ${out} bytes, not its declared ${expect} (a damaged archive)`);
+          if (out !== expect) throw new Error(`${label}: zip member ${name} decompressed to ${bytesText(out)}, fewer than the ${bytesText(expect)} its header declares (truncated or corrupt)`);
         },
       }));
     }
   });
-  return { stream, read: () => read };
+  return { reader: stream.getReader(), read: () => state.read };
+}
+
+/** A pass-through that counts the compressed bytes handed on: `state.read = from + bytes so far`. */
+function counting(state, from) {
+  let n = 0;
+  return new TransformStream({
+    transform(chunk, c) {
+      n += chunk.byteLength;
+      state.read = from + n;
+      c.enqueue(chunk);
+    },
+  });
+}
+
+/** Bytes searched back from where a gzip member's stream failed, for the next member's header. */
+const MEMBER_WINDOW = 16 << 20;
+
+/**
+ * The decompressed chunks of a gzip file of one or more members (files
+ * joined with `cat`, BGZF): the browser's DecompressionStream reads one
+ * member and fails on the bytes after it ("junk"), and drops the output of
+ * the chunk that held the member's end. So when a member's stream fails,
+ * the next member is looked for just before where it failed: a gzip header
+ * (1f 8b 08) after a trailer whose size field fits the bytes given so far;
+ * that member is decompressed again up to there (checked to end there),
+ * its lost output given, and reading goes on from the next member. No
+ * such header: the failure is the file's (truncated or corrupt).
+ */
+async function* gunzip(file, state) {
+  let start = 0;
+  while (start < file.size) {
+    let consumed = 0;
+    const sub = { read: 0 };
+    const reader = file.slice(start).stream().pipeThrough(counting(sub, 0)).pipeThrough(new DecompressionStream('gzip')).getReader();
+    let emitted = 0;
+    let failure = null;
+    try {
+      for (;;) {
+        let r;
+        try {
+          r = await reader.read();
+        } catch (err) {
+          failure = err;
+          break;
+        } finally {
+          consumed = sub.read;
+          state.read = start + consumed;
+        }
+        if (r.done) return;
+        emitted += r.value.byteLength;
+        yield r.value;
+      }
+    } finally {
+      if (!failure) reader.cancel().catch(() => {});
+    }
+    const next = await nextMember(file, start, consumed, emitted);
+    if (!next) throw failure;
+    if (next.tail.byteLength) yield next.tail;
+    start = next.at;
+    state.read = start;
+  }
+}
+
+/** The member after the one at `start` (see gunzip): `{at, tail}` or null. */
+async function nextMember(file, start, consumed, emitted) {
+  const from = Math.max(start, start + consumed - MEMBER_WINDOW);
+  const bytes = new Uint8Array(await file.slice(from, start + consumed).arrayBuffer());
+  for (let i = Math.max(4, start + 18 - from); i + 3 <= bytes.length; i++) {
+    if (bytes[i] !== 0x1f || bytes[i + 1] !== 0x8b || bytes[i + 2] !== 8) continue;
+    const isize = (bytes[i - 4] | (bytes[i - 3] << 8) | (bytes[i - 2] << 16) | (bytes[i - 1] << 24)) >>> 0;
+    // The member's size (mod 2^32) is at least what was given, and not far past it.
+    if (((isize - (emitted % 2 ** 32) + 2 ** 32) % 2 ** 32) > MEMBER_WINDOW * 1032) continue;
+    const at = from + i;
+    const tail = await memberTail(file.slice(start, at), emitted, isize);
+    if (tail) return { at, tail };
+  }
+  return null;
+}
+
+/** The output of the gzip member `blob` past its first `skip` bytes, if it is one whole member of `isize` bytes (mod 2^32); else null. */
+async function memberTail(blob, skip, isize) {
+  const parts = [];
+  let total = 0;
+  try {
+    const reader = blob.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const end = total + value.byteLength;
+      if (end > skip) parts.push(value.subarray(Math.max(0, skip - total)));
+      total = end;
+    }
+  } catch {
+    return null;
+  }
+  if (total % 2 ** 32 !== isize || total < skip) return null;
+  const tail = new Uint8Array(total - skip);
+  parts.reduce((at, p) => (tail.set(p, at), at + p.byteLength), 0);
+  return tail;
 }
 
 /** The stream's own error said as the CLI says it (input.rs), naming the byte. */
 function streamError(err, file, codecs, read) {
-  if (!(err instanceof TypeError) || /member/.test(err.message)) return err;
+  if (!(err instanceof TypeError) || /zip member/.test(err.message)) return err;
   const gzip = codecs[codecs.length - 1] === 'gzip' ? 'gzip' : 'deflate';
   const what = read >= file.size
     ? `the ${gzip} data is truncated: it ends at byte ${file.size} before the end of its stream`
@@ -232,9 +341,8 @@ function streamError(err, file, codecs, read) {
  * Resolves to `{plan, range}` (range: as doRange's value, `uncompressed`:
  * the bytes the stream gave).
  */
-async function doStream(id, { file, codecs, expect, options }) {
-  const { stream, read } = decompressed(file, codecs, expect);
-  const reader = stream.getReader();
+async function doStream(id, { file, codecs, expect, member, options }) {
+  const { reader, read } = decompressed(file, codecs, expect, member);
   const stop = () => {
     reader.cancel().catch(() => {});
     throw Object.assign(new Error('cancelled'), { kind: 'cancelled' });

@@ -92,7 +92,7 @@ impl Source {
                 let inflated: Box<dyn Read + Send> = match member.method {
                     Method::Stored => raw,
                     Method::Deflated => Box::new(flate2::read::DeflateDecoder::new_with_buf(raw, vec![0; 1 << 16])),
-                    Method::Other(m) => return Err(io::Error::other(format!("{}: compression method {m} is not supported (stored and deflate are)", self.label))),
+                    Method::Other(_) => return Err(io::Error::other(format!("{}: {}", self.label, member.readable().err().map(|e| e.to_string()).unwrap_or_default()))),
                 };
                 let checked = Checked { inner: inflated, check: Some(zip::Check::new(member, &zip::Limits::default())), label: self.label.clone() };
                 match gzip {
@@ -375,10 +375,11 @@ fn zip_members(path: &Path, label: &str, platform: Option<String>, sheet: Option
     file.read_exact(&mut tail).map_err(io)?;
     let bad = |e: zip::ZipError| format!("{label}: {e}");
     let dir = zip::find_directory(&tail, len).map_err(bad)?;
+    let limits = zip::Limits::default();
+    dir.check(&limits).map_err(bad)?;
     let mut directory = vec![0u8; dir.len as usize];
     file.seek(SeekFrom::Start(dir.offset)).map_err(io)?;
     file.read_exact(&mut directory).map_err(io)?;
-    let limits = zip::Limits::default();
     let members = zip::members(&directory, &dir, len, &limits).map_err(bad)?;
     let mut sources = Vec::new();
     let mut skipped = Vec::new();
@@ -391,9 +392,7 @@ fn zip_members(path: &Path, label: &str, platform: Option<String>, sheet: Option
             skipped.push(member.name.clone());
             continue;
         };
-        if member.encrypted {
-            return Err(format!("{label}: member \"{}\" is password-protected; adagg cannot read encrypted members (extract it with the password first)", member.name));
-        }
+        member.readable().map_err(bad)?;
         let mut header = [0u8; zip::LOCAL_HEADER];
         file.seek(SeekFrom::Start(member.header_offset)).map_err(io)?;
         file.read_exact(&mut header).map_err(io)?;
@@ -426,7 +425,7 @@ fn zip_members(path: &Path, label: &str, platform: Option<String>, sheet: Option
             }
         ));
     }
-    let mut note = format!("{label}: zip, {} members read: {}", unpacked.len(), unpacked.join(", "));
+    let mut note = format!("{label}: zip, {} member{} read: {}", unpacked.len(), if unpacked.len() == 1 { "" } else { "s" }, unpacked.join(", "));
     if !skipped.is_empty() {
         note += &format!("; skipped (not CSV, gzip or a workbook): {}", skipped.join(", "));
     }

@@ -465,7 +465,11 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     /// Reads the header from the start of the file (its first MiB at once:
     /// the order of day and month is decided from it).
     pub(crate) fn read_plan(source: &Source, options: &Options) -> Result<Plan, String> {
-        let io = |e: std::io::Error| format!("cannot read {}: {e}", source.label);
+        // The stream's own errors (gzip, zip) name their input already.
+        let io = |e: std::io::Error| match e.to_string() {
+            text if text.starts_with(source.label.as_str()) => text,
+            text => format!("cannot read {}: {text}", source.label),
+        };
         let mut file = source.open().map_err(io)?;
         let mut prefix = Vec::new();
         (&mut file).take(HEADER_LIMIT as u64).read_to_end(&mut prefix).map_err(io)?;
