@@ -9,15 +9,29 @@ mod clicks;
 mod digits;
 mod model;
 mod random;
+mod rows;
+mod xlsx;
 
 use args::*;
 use digits::*;
 use model::*;
 use random::*;
+use rows::*;
 
 pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     let cfg = parse_args()?;
     let started = Instant::now();
+
+    if cfg.xlsx {
+        let id_form = id_form(&cfg);
+        let (bytes, ads) = xlsx::run(&cfg, id_form)?;
+        print_incidents(&ads, id_form);
+        if !cfg.quiet {
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!("gen: {} rows, {} campaigns, seed {}: a workbook of {} bytes in {:.2} s", cfg.rows, cfg.campaigns, cfg.seed, bytes, secs);
+        }
+        return Ok(());
+    }
 
     let mut sink: Box<dyn Write> = match &cfg.output {
         Some(path) => Box::new(File::create(path).map_err(|e| format!("{path}: {e}"))?),
@@ -55,18 +69,9 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         false => header.to_string(),
     };
     let order: Vec<usize> = order.iter().copied().chain(cfg.revenue.then_some(F_REVENUE)).collect();
-    let id_form = match cfg.id_digits {
-        Some(n) => IdForm::Digits(n - 1),
-        None => IdForm::Cmp(digits(cfg.campaigns).max(3)),
-    };
+    let id_form = id_form(&cfg);
     let dates = date_table();
-    let seed_key = mix64(cfg.seed ^ 0x5EED_0000_ADA6_6000);
-    // Small campaign counts: a table; large ones: computed per row (no big allocation).
-    let table: Vec<Campaign> = if cfg.campaigns <= 1 << 16 {
-        (1..=cfg.campaigns).map(|n| campaign(seed_key, n)).collect()
-    } else {
-        Vec::new()
-    };
+    let mut ads = Ads::new(&cfg);
 
     const FLUSH_AT: usize = 1 << 20;
     let mut out: Vec<u8> = Vec::with_capacity(FLUSH_AT + 4096);
@@ -76,47 +81,12 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         out.extend_from_slice(eol);
     }
 
-    // --incidents: (campaign number, day, spike) each, distinct (campaign, day)s.
-    let mut incidents: Vec<(u64, usize, bool)> = Vec::new();
-    let mut k = 0u64;
-    while (incidents.len() as u64) < cfg.incidents.min(cfg.campaigns * 305) {
-        let h = mix64(seed_key ^ 0x1AC1_DE47 ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let (number, day) = (below64(h, cfg.campaigns) + 1, 60 + below32((h >> 32) as u32, 305) as usize);
-        if !incidents.iter().any(|&(n, d, _)| n == number && d == day) {
-            incidents.push((number, day, incidents.len().is_multiple_of(2)));
-        }
-        k += 1;
-    }
-    let mut rng = SplitMix64(mix64(cfg.seed));
     // Field scratch: each field is written into `scratch`, `ends[f]` marks its end.
     let mut scratch: Vec<u8> = Vec::with_capacity(256);
     let mut spans = [(0usize, 0usize); 8];
 
     for i in 1..=cfg.rows {
-        // Exactly three draws per row.
-        let r1 = rng.next();
-        let r2 = rng.next();
-        let r3 = rng.next();
-
-        let number = below64(r1, cfg.campaigns) + 1;
-        let c = if table.is_empty() {
-            campaign(seed_key, number)
-        } else {
-            table[(number - 1) as usize]
-        };
-        let impressions = 1_000 + below32((r2 >> 32) as u32, 49_001);
-        let click_noise = 500 + below32(r2 as u32, 1_001); // ‰
-        let clicks = impressions * c.ctr_ppm * click_noise / 1_000_000_000;
-        let spend_noise = 700 + below32((r3 >> 32) as u32, 601); // ‰
-        let spend_cents = clicks * c.cpc_cents * spend_noise / 1_000;
-        let conv_noise = 500 + below32(r3 as u32, 1_001); // ‰
-        let conversions = (clicks * c.cvr_ppm * conv_noise / 1_000_000_000).min(50);
-        let day = (((i - 1) as u128 * 365) / cfg.rows as u128) as usize;
-        let (clicks, spend_cents, conversions) = match incidents.iter().find(|&&(n, d, _)| n == number && d == day) {
-            Some(&(_, _, true)) => ((clicks * 8).min(impressions), spend_cents * 8, conversions * 8),
-            Some(&(_, _, false)) => (0, 0, 0),
-            None => (clicks, spend_cents, conversions),
-        };
+        let AdRow { number, day, impressions, clicks, spend_cents, conversions, revenue_cents, r1, jitter } = ads.row(i);
 
         let malformed = if cfg.malformed_every > 0 && i % cfg.malformed_every == 0 {
             Some((i / cfg.malformed_every - 1) % 6)
@@ -128,11 +98,6 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             None if cfg.noisy_every > 0 && i % cfg.noisy_every == 0 => Some((i / cfg.noisy_every - 1) % 4),
             _ => None,
         };
-        // The noise, from bits already drawn (three draws per row stay three).
-        let jitter = mix64(r2 ^ r3.rotate_left(17));
-        let revenue_noise = 800 + (jitter >> 40) % 401; // ‰
-        let revenue_cents = conversions * c.aov_cents * revenue_noise / 1_000;
-
         if malformed.is_none() && noisy.is_none() && !quoted && !cfg.shuffle {
             // Fast path: write straight into the output buffer.
             id_form.push(&mut out, number);
@@ -222,11 +187,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     sink.flush()?;
     drop(sink);
 
-    for &(number, day, spike) in &incidents {
-        let mut id = Vec::new();
-        id_form.push(&mut id, number);
-        eprintln!("incident: {} {} {}", String::from_utf8_lossy(&id), String::from_utf8_lossy(&dates[day]), if spike { "spike" } else { "drop" });
-    }
+    print_incidents(&ads, id_form);
     if !cfg.quiet {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
