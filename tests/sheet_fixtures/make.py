@@ -3,7 +3,8 @@
 cannot write: .xls (xlwt) and .ods (odfpy) workbooks of two export shapes,
 each beside its CSV twin (the same rows as the platform's English CSV export
 writes them: `1,000`, `25.00`), and a password-protected .xlsx
-(msoffcrypto-tool). tests/sheets.rs holds each workbook to its twin: the
+(msoffcrypto-tool), and `two_sheets.xls` (a notes sheet, then the Meta
+rows). tests/sheets.rs holds each workbook to its twin: the
 same top-10 files, the same skipped rows on the same lines.
 
 Run in a throwaway virtual environment:
@@ -72,10 +73,15 @@ def all_rows(shape):
     return ([[shape["title"]]] if shape["title"] else []) + shape["rows"]
 
 
-def write_xls(shape, path):
+def write_xls(shape, path, notes=None):
     import xlwt
 
     book = xlwt.Workbook()
+    if notes:
+        # A sheet before the data with no header (as account managers add).
+        first = book.add_sheet("Notes")
+        for r, line in enumerate(notes):
+            first.write(r, 0, line)
     sheet = book.add_sheet("Report")
     date = xlwt.easyxf(num_format_str="YYYY-MM-DD")
     money = xlwt.easyxf(num_format_str='"$"#,##0.00')
@@ -179,6 +185,8 @@ def main():
         (HERE / f"{name}.csv").write_text("\n".join(shape["csv"]) + "\n")
         assert len(shape["csv"]) == len(all_rows(shape)), name
     write_encrypted(HERE / "encrypted.xlsx")
+    # Two sheets, the data second (the page's Sheet choice, the CLI's --sheet).
+    write_xls(META, HERE / "two_sheets.xls", notes=["Read me first", "Numbers from Ads Manager, February"])
 
 
 if __name__ == "__main__":

@@ -59,11 +59,11 @@ export async function unpackInputs(inputs, { sheet, parse, unpacker }) {
   return out;
 }
 
-/** What a zip member is read as, by its name (input.rs: member_kind). */
+/** What a zip member is read as, by its name (input.rs: member_kind): 'csv', 'gzip', 'book', 'metadata' (passed over) or null (skipped, listed). */
 function memberKind(name) {
   const lower = name.toLowerCase();
   const base = lower.split('/').pop();
-  if (lower.startsWith('__macosx/') || base.startsWith('._') || base === '') return null;
+  if (lower.startsWith('__macosx/') || base.startsWith('._') || base === '') return 'metadata';
   const ext = base.includes('.') ? base.split('.').pop() : '';
   if (['csv', 'tsv', 'txt'].includes(ext)) return 'csv';
   if (ext === 'gz') return 'gzip';
@@ -80,6 +80,7 @@ async function zipEntries(tool, file, label, platform, { sheet, parse }) {
   for (const m of members) {
     if (m.dir) continue;
     const kind = memberKind(m.name);
+    if (kind === 'metadata') continue;
     if (!kind) {
       skipped.push(m.name);
       continue;

@@ -58,7 +58,7 @@ export async function openUnpacker({ wasmUrl, signal } = {}) {
         file: new File([r.csv], label, { type: 'text/csv' }),
         platform,
         label,
-        parse: { delimiter: ',' },
+        parse: { delimiter: ',', encoding: 'utf-8' }, // the unpack module writes UTF-8 CSV with commas
         sheets: r.sheets,
         sheet: r.sheet,
         unpacked: `${label}: sheet "${r.sheet}"${others}, ${r.rows} rows, ${mb(r.bytes)} → ${mb(r.csv.size)} of CSV`,

@@ -75,6 +75,16 @@ impl Source {
         }
     }
 
+    /// The options to read it with: a workbook's sheet is UTF-8 CSV text
+    /// with commas whatever `--delimiter` and `--encoding` say (they are
+    /// for CSV files).
+    pub(crate) fn options(&self, base: &Options) -> Options {
+        match self.kind {
+            Kind::Text(_) => Options { delimiter: Some(b','), encoding: Some(adagg::Encoding::Utf8), ..base.clone() },
+            _ => base.clone(),
+        }
+    }
+
     /// The bytes from the first, decompressed as needed. Gzip and deflate
     /// are decompressed on another thread, ahead of the reader.
     pub(crate) fn open(&self) -> io::Result<Box<dyn Read + Send>> {
@@ -339,7 +349,8 @@ fn read_book(reader: impl Read, label: &str) -> Result<Vec<u8>, String> {
 /// A workbook's sheet as a source of CSV text.
 fn book_source(bytes: Vec<u8>, kind: BookKind, label: &str, name: &str, platform: Option<String>, sheet: Option<&str>, options: &Options) -> Result<Source, String> {
     let len = bytes.len() as u64;
-    let csv = sheet::sheet_csv(bytes, kind, sheet, options).map_err(|e| format!("{label}: {e}"))?;
+    let csv = sheet::sheet_csv(&bytes, kind, sheet, options).map_err(|e| format!("{label}: {e}"))?;
+    drop(bytes);
     let others = match csv.sheets.len() {
         1 => String::new(),
         n => format!(" (of {n}: {})", csv.sheets.join(", ")),
@@ -348,12 +359,14 @@ fn book_source(bytes: Vec<u8>, kind: BookKind, label: &str, name: &str, platform
     Ok(Source { label: label.to_string(), name: name.to_string(), platform, unpacked: Some(unpacked), kind: Kind::Text(csv.csv.into()) })
 }
 
-/// What a zip member is read as, by its name.
+/// What a zip member is read as, by its name: `csv`, `gzip`, `book`,
+/// `metadata` (macOS's `__MACOSX/` and `._` files, passed over without a
+/// word), or `None` (listed as skipped).
 fn member_kind(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     let base = lower.rsplit('/').next().unwrap_or(&lower);
     if lower.starts_with("__macosx/") || base.starts_with("._") || base.is_empty() {
-        return None;
+        return Some("metadata");
     }
     let ext = base.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
@@ -388,9 +401,13 @@ fn zip_members(path: &Path, label: &str, platform: Option<String>, sheet: Option
         if member.is_dir() {
             continue;
         }
-        let Some(kind) = member_kind(&member.name) else {
-            skipped.push(member.name.clone());
-            continue;
+        let kind = match member_kind(&member.name) {
+            Some("metadata") => continue,
+            Some(kind) => kind,
+            None => {
+                skipped.push(member.name.clone());
+                continue;
+            }
         };
         member.readable().map_err(bad)?;
         let mut header = [0u8; zip::LOCAL_HEADER];

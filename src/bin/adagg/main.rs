@@ -759,7 +759,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         let (sources, _spooled) = sources(args)?;
         let mut runs = Vec::with_capacity(sources.len());
         for source in &sources {
-            let run = aggregate_file(source, args, &args.options).map_err(|e| match sources.len() {
+            let run = aggregate_file(source, args, &source.options(&args.options)).map_err(|e| match sources.len() {
                 1 => e,
                 _ if e.starts_with(&source.label) => e,
                 _ => format!("{}: {e}", source.label),

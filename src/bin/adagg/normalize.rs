@@ -78,14 +78,15 @@ pub fn run_normalize(args: &Args) -> Result<(), String> {
             let _ = std::fs::remove_file(&path);
             named(e)
         };
-        let mut run = normalize_file(input, args, &args.options, &path, i > 0).map_err(failed)?;
+        let base = input.options(&args.options);
+        let mut run = normalize_file(input, args, &base, &path, i > 0).map_err(failed)?;
         // The whole file proves the other order of day and month: its rows
         // are written again in that order.
         if let Some((order, line, text)) = adagg::date_outcome(&run.0.plan, &run.0.partial.dates).reread() {
             if run.0.partial.stop_error().is_none() {
                 // The merged result's lines count from the first data line.
                 let line = line + run.0.plan.data_start_line - 1;
-                let options = adagg::Options { date_order: order, date_reread: Some((line, text)), ..args.options.clone() };
+                let options = adagg::Options { date_order: order, date_reread: Some((line, text)), ..base.clone() };
                 if i > 0 {
                     let file = std::fs::OpenOptions::new().write(true).open(&path).map_err(|e| failed(e.to_string()))?;
                     file.set_len(before).map_err(|e| failed(e.to_string()))?;
