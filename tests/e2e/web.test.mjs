@@ -1273,6 +1273,7 @@ test('archives: a .csv.gz, a multi-member gzip and a zip of platform exports giv
     { name: 'exports/google_ads.csv', data: await fx('revenue_google_ads'), deflate: true },
     { name: 'exports/meta.csv', data: await fx('revenue_meta') },
     { name: 'tiktok.csv.gz', data: gzipSync(await fx('revenue_tiktok')), deflate: true },
+    { name: 'meta.xls', data: await readFile(join(REPO, 'tests', 'sheet_fixtures', 'meta.xls')), deflate: true },
     { name: 'notes.pdf', data: Buffer.from('%PDF-1.4 not read') },
   ];
   const zip = join(dir, 'exports.zip');
@@ -1281,18 +1282,22 @@ test('archives: a .csv.gz, a multi-member gzip and a zip of platform exports giv
   await mkdir(unzipped, { recursive: true });
   const loose = [];
   for (const f of ['revenue_google_ads', 'revenue_meta', 'revenue_tiktok']) loose.push('--input', join(REPO, 'tests', 'fixtures', f, 'input.csv'));
+  loose.push('--input', join(REPO, 'tests', 'sheet_fixtures', 'meta.xls'));
   const cliLoose = await cliOutput(loose[1], join(dir, 'zip-cli-loose'), loose.slice(2));
   const cliZip = await cliOutput(zip, join(dir, 'zip-cli'));
   assert.ok(cliZip.ctr.equals(cliLoose.ctr) && cliZip.cpa.equals(cliLoose.cpa), 'the CLI: the zip gives the loose files\' tables');
-  assert.match(cliZip.stdout, /unpacked: +.*exports\.zip: zip, 3 members read: .*skipped \(not CSV, gzip or a workbook\): notes\.pdf/);
+  assert.match(cliZip.stdout, /unpacked: +.*exports\.zip: zip, 4 members read: .*skipped \(not CSV, gzip or a workbook\): notes\.pdf/);
   assert.equal(await runFile(page, zip, 2), 'done', await page.locator('#error-text').textContent());
   const got = await downloads(page, join(dir, 'zip-page'));
   assert.ok(cliZip.ctr.equals(got.ctr) && cliZip.cpa.equals(got.cpa), `the page's tables from the zip differ from the CLI's\nweb:\n${got.ctr}\ncli:\n${cliZip.ctr}`);
   const platforms = await download(page, '#download-platforms', join(dir, 'zip-platforms.csv'));
   assert.ok(platforms.equals(cliZip.files['platform_totals.csv']), 'platform_totals.csv');
   const { stats } = await summary(page);
-  assert.match(stats.Files, /^3: /);
-  assert.match(stats.Unpacked, /exports\.zip: zip, 3 members read: exports\/google_ads\.csv .*notes\.pdf/);
+  assert.match(stats.Files, /^4: /);
+  assert.match(stats.Unpacked, /exports\.zip: zip, 4 members read: exports\/google_ads\.csv .*notes\.pdf/);
+  assert.match(stats.Unpacked, /exports\.zip\/meta\.xls: sheet "Report", 5 rows/);
+  const rejected = (await download(page, '#download-rejected', join(dir, 'zip-rejected.csv'))).toString();
+  assert.equal(rejected, cliZip.files['rejected_rows.csv'].toString().replaceAll(zip, 'exports.zip'), 'rejected_rows.csv names the members as the CLI does');
 
   // 3. Broken archives: the CLI's message, no result.
   const truncated = join(dir, 'truncated.csv.gz');
@@ -1316,6 +1321,48 @@ test('archives: a .csv.gz, a multi-member gzip and a zip of platform exports giv
     assert.ok(cliErr, `the CLI reads ${input}`);
     assert.match(cliErr, pattern);
   }
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
+test('workbooks: a generated .xlsx, an .ods and a two-sheet .xls give the CLI\'s tables; the Sheet choice reads another sheet', async () => {
+  const page = await openApp();
+  await setSeries(page, false);
+  // gen writes the same rows as a CSV and as a workbook (dates as Excel dates, spend in a currency format).
+  const gen = (args) => execFileP('cargo', ['run', '--quiet', '--release', '--bin', 'gen', '--', '--rows', '20000', '--campaigns', '50', '--seed', '4', '--quiet', ...args], { cwd: REPO });
+  const xlsx = join(dir, 'gen.xlsx');
+  const twin = join(dir, 'gen.csv');
+  await gen(['--xlsx', '--output', xlsx]);
+  await gen(['--output', twin]);
+  const sheets = join(REPO, 'tests', 'sheet_fixtures');
+  for (const [book, csv] of [[xlsx, twin], [join(sheets, 'google_ads.ods'), join(sheets, 'google_ads.csv')], [join(sheets, 'two_sheets.xls'), join(sheets, 'meta.csv')]]) {
+    const cli = await cliOutput(csv, join(dir, `book-cli-${book.split('/').pop()}`));
+    const cliBook = await cliOutput(book, join(dir, `book-cli-book-${book.split('/').pop()}`));
+    assert.ok(cliBook.ctr.equals(cli.ctr) && cliBook.cpa.equals(cli.cpa), `${book}: the CLI reads the workbook as its CSV twin`);
+    assert.equal(await runFile(page, book, 2), 'done', `${book}: ${await page.locator('#error-text').textContent()}`);
+    const got = await downloads(page, join(dir, `book-page-${book.split('/').pop()}`));
+    assert.ok(cli.ctr.equals(got.ctr) && cli.cpa.equals(got.cpa), `${book}: the page's tables differ from the CLI's on the CSV twin\nweb:\n${got.ctr}\ncli:\n${cli.ctr}`);
+    // Rejected rows (the .ods and .xls fixtures have some, on their sheet rows): as the CLI's.
+    if (cliBook.files['rejected_rows.csv'].toString().trim().includes('\n')) {
+      const rejected = await download(page, '#download-rejected', join(dir, `book-rejected-${book.split('/').pop()}.csv`));
+      assert.ok(rejected.equals(cliBook.files['rejected_rows.csv']), `${book}: rejected_rows.csv as the CLI's`);
+    }
+    assert.match((await summary(page)).stats.Unpacked, /: sheet "/);
+  }
+  // The last one has two sheets: the choice is offered, set to the one read.
+  assert.equal(await page.locator('#sheet').isVisible(), true);
+  assert.deepEqual(await page.locator('#sheet option').allTextContents(), ['Notes', 'Report']);
+  assert.equal(await page.inputValue('#sheet'), 'Report');
+  await page.evaluate(() => (document.body.dataset.state = ''));
+  await page.selectOption('#sheet', 'Notes');
+  await page.waitForFunction(() => document.body.dataset.state && document.body.dataset.state !== 'running');
+  assert.match(await page.locator('#error-text').textContent(), /sheet "Notes" has no header row/);
+  // A new file forgets the choice: its own first sheet with a header.
+  assert.equal(await runFile(page, join(sheets, 'meta.ods'), 2), 'done', await page.locator('#error-text').textContent());
+  assert.equal(await page.locator('#sheet').isVisible(), false);
+  // A password-protected workbook says so.
+  assert.equal(await runFile(page, join(sheets, 'encrypted.xlsx'), 2), 'error');
+  assert.match(await page.locator('#error-text').textContent(), /the workbook is password-protected/);
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
