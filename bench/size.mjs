@@ -13,7 +13,7 @@ const WWW = join(REPO, 'www');
 const BENCH_MODULES = join(REPO, 'bench', 'node_modules');
 
 /** Files only some runs load: the chart view (daily series, click logs), the click-log view and worker, the unpacker and its worker (archives, workbooks). */
-const ON_DEMAND = new Set(['time-view.js', 'clicks-view.js', 'clicks-worker.js', 'unpacker.js', 'unpack-worker.js']);
+const ON_DEMAND = new Set(['time-view.js', 'clicks-view.js', 'clicks-worker.js', 'unpack.js', 'unpacker.js', 'unpack-worker.js', 'stream.js']);
 
 /** The JS a portal loads with adagg: the entry, core/, ui/ (but the views loaded on demand), widget/ and the wasm-bindgen glue. */
 function adaggJs() {
@@ -38,7 +38,7 @@ const DAILY_ONLY = /(^|\/)(www\/pkg-daily\/|www\/ui\/time-view\.js|www\/vendor\/
 /** Output files only a click log loads (issue 17): the click view (it shares the chart chunks above). */
 const CLICKS_ONLY = /(^|\/)(www\/pkg-clicks\/|www\/ui\/clicks-view\.js)/;
 /** Output files only an archive or a workbook loads (issue 18): the unpacker (its worker is a file of its own). */
-const UNPACK_ONLY = /(^|\/)(www\/pkg-unpack\/|www\/core\/unpacker\.js)/;
+const UNPACK_ONLY = /(^|\/)(www\/pkg-unpack\/|www\/core\/(unpacker|unpack|stream)\.js)/;
 
 /**
  * adagg's JS as a portal's production build ships it: the entry and the
@@ -110,6 +110,15 @@ export async function sizeBench() {
     join(WWW, 'core', 'clicks-worker.js'),
     join(WWW, 'pkg-clicks', 'adagg.js'),
     join(WWW, 'pkg-clicks', 'adagg_wasm.js'),
+  ]);
+  // Issue 18: an archive or a workbook loads unpack.js and stream.js (chunks of their
+  // own), the unpacker and its worker with the unpack module (zip directories, calamine).
+  const unpackJs = min ? [...min.base, ...min.unpack] : [...adaggJs(), ...['unpack.js', 'unpacker.js', 'stream.js'].map((f) => join(WWW, 'core', f))];
+  add('size.unpack.base64', `adagg reading a zip or a workbook (pkg-unpack, loaded only for one; the page); ${how}`, [
+    ...unpackJs,
+    join(WWW, 'core', 'unpack-worker.js'),
+    join(WWW, 'pkg-unpack', 'adagg.js'),
+    join(WWW, 'pkg-unpack', 'adagg_wasm.js'),
   ]);
   const duck = join(BENCH_MODULES, '@duckdb', 'duckdb-wasm', 'dist');
   add('size.duckdb', 'DuckDB-WASM 1.32 (eh: wasm + worker + module)', [

@@ -740,7 +740,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   const root = join(dir, 'elsewhere');
   const www = join(WEB_ROOT, 'www');
   // /app/: the element and module only (no worker, no pkg/ next to them).
-  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/list.js', 'core/module.js', 'core/normalize.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js', 'core/daily-module.js', 'core/clicks.js', 'core/clicks-worker.js'];
+  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/list.js', 'core/module.js', 'core/normalize.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js', 'core/daily-module.js', 'core/clicks.js', 'core/clicks-worker.js', 'core/unpack.js', 'core/unpacker.js', 'core/unpack-worker.js'];
   for (const d of ['ui', 'widget']) for (const f of await readdir(join(www, d))) appFiles.push(`${d}/${f}`);
   for (const f of appFiles) {
     await mkdir(dirname(join(root, 'app', f)), { recursive: true });
@@ -753,6 +753,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   await cp(join(www, 'core', 'worker.js'), join(root, 'static', 'worker', 'core', 'worker.js'));
   await cp(join(www, 'core', 'rejected.js'), join(root, 'static', 'worker', 'core', 'rejected.js'));
   await cp(join(www, 'core', 'daily-module.js'), join(root, 'static', 'worker', 'core', 'daily-module.js'));
+  await cp(join(www, 'core', 'stream.js'), join(root, 'static', 'worker', 'core', 'stream.js'));
   await cp(join(www, 'pkg', 'adagg.js'), join(root, 'static', 'worker', 'pkg', 'adagg.js'));
   await cp(join(www, 'pkg', 'adagg_wasm.js'), join(root, 'static', 'wasm', 'adagg_wasm.js'));
   await cp(join(www, 'pkg', 'adagg_bg.wasm'), join(root, 'static', 'wasm', 'adagg_bg.wasm'));
@@ -850,6 +851,12 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     'www/pkg-clicks/adagg_wasm.js',
     'www/core/clicks.js',
     'www/core/clicks-worker.js',
+    'www/pkg-unpack/adagg.js',
+    'www/pkg-unpack/adagg_wasm.js',
+    'www/core/unpack.js',
+    'www/core/unpacker.js',
+    'www/core/unpack-worker.js',
+    'www/core/stream.js',
     'www/ui/clicks-view.js',
     'www/vendor/uPlot.esm.js',
     'www/vendor/uPlot.css.js',
@@ -861,6 +868,7 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
   assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg/')).sort(), ['www/pkg/adagg.js', 'www/pkg/adagg_bg.wasm', 'www/pkg/adagg_wasm.js']);
   assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg-daily/')).sort(), ['www/pkg-daily/adagg.js', 'www/pkg-daily/adagg_bg.wasm', 'www/pkg-daily/adagg_wasm.js']);
   assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg-clicks/')).sort(), ['www/pkg-clicks/adagg.js', 'www/pkg-clicks/adagg_bg.wasm', 'www/pkg-clicks/adagg_wasm.js']);
+  assert.deepEqual(packed.filter((f) => f.startsWith('www/pkg-unpack/')).sort(), ['www/pkg-unpack/adagg.js', 'www/pkg-unpack/adagg_bg.wasm', 'www/pkg-unpack/adagg_wasm.js']);
   // The glue names no wasm file for bundlers to copy: the module is compiled by core/module.js.
   assert.doesNotMatch(await readFile(join(REPO, 'www', 'pkg', 'adagg.js'), 'utf8'), /new URL\('adagg_bg\.wasm'/);
   for (const f of packed) assert.doesNotMatch(f, /^(tests|src|bench|bench-data|fuzz|scripts|target|node_modules|\.ci)\//, `${f} is packed`);

@@ -19,7 +19,6 @@ import { keepListSource } from './list.js';
 import { loadModule, resolveUrl } from './module.js';
 import { DAILY_RESULT_KEYS, isDailyModule } from './daily-module.js';
 import { defaultWorkers, poolFor, warmUp, workerCount } from './pool.js';
-import { mb, unpackInputs } from './unpack.js';
 
 const DEFAULT_TOP = 10;
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
@@ -237,20 +236,33 @@ export async function detectPlatform(file, { parse, wasmUrl, workerUrl, module }
   }
 }
 
+/**
+ * Whether `file` is a gzip, a zip or a compound file (.xls): the first
+ * bytes, as unpack.js tells them (imported only then).
+ */
+async function packed(file) {
+  const b = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  return (b[0] === 0x1f && b[1] === 0x8b) || (b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5)) || (b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0);
+}
+
 /** Checks the options of either entry and runs `inputs`. */
 async function start(inputs, options, several) {
   const { top = DEFAULT_TOP, onProgress, signal, workers, parse, workerUrl, wasmUrl, dailyWasmUrl, unpackWasmUrl, module, minRangeBytes, rank, min, allCampaigns, mergePlatforms, daily, anomalies, hints, dailyLimit, sheet } = options;
   const report = reportOptions({ top: checkTop(top), rank, min, allCampaigns, anomalies, hints });
   const dailyPlan = dailyOptions({ daily, anomalies, hints, dailyLimit });
   if (sheet != null && typeof sheet !== 'string') throw withKind(new TypeError('aggregateFile: sheet must be a sheet name (a string).'), 'input');
-  // Archives and workbooks: their members and sheets (the unpack module is
+  // Archives and workbooks: their members and sheets (unpack.js, and the unpack module
   // loaded only for them).
-  let unpacker = null;
-  const openOnce = () => (unpacker ??= import('./unpacker.js').then((m) => m.openUnpacker({ wasmUrl: unpackWasmUrl, signal })));
-  try {
-    inputs = await unpackInputs(inputs, { sheet, parse, unpacker: openOnce });
-  } finally {
-    if (unpacker) unpacker.then((u) => u.close(), () => {});
+  inputs = inputs.map((input, i) => ({ ...input, label: typeof input.file.name === 'string' && input.file.name ? input.file.name : `file ${i + 1}` }));
+  if ((await Promise.all(inputs.map(({ file }) => packed(file)))).some(Boolean)) {
+    const { unpackInputs } = await import('./unpack.js');
+    let unpacker = null;
+    const openOnce = () => (unpacker ??= import('./unpacker.js').then((m) => m.openUnpacker({ wasmUrl: unpackWasmUrl, signal })));
+    try {
+      inputs = await unpackInputs(inputs, { sheet, parse, unpacker: openOnce });
+    } finally {
+      if (unpacker) unpacker.then((u) => u.close(), () => {});
+    }
   }
   if (signal?.aborted) throw abortError();
   several = several || inputs.length > 1;
@@ -583,7 +595,7 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
     if (books.length === 1) result.workbook = { label: books[0].label, sheet: books[0].sheet, sheets: books[0].sheets };
     // What was unpacked (archives' members, a gzip's sizes, a workbook's sheet), as the CLI's summary says it.
     result.unpacked = inputs.filter((i) => i.unpacked).map((i) =>
-      i.codecs && i.uncompressed != null && /: gzip,/.test(i.unpacked) ? `${i.unpacked}, ${mb(i.uncompressed)} uncompressed` : i.unpacked);
+      i.codecs && i.uncompressed != null && /: gzip,/.test(i.unpacked) ? `${i.unpacked}, ${(i.uncompressed / 1e6).toFixed(1)} MB uncompressed` : i.unpacked);
     // The merged campaigns, for openCampaignList(result): kept aside, not in the result.
     const listPlan = result.listPlan ?? read[0].plan;
     if (result.mergedPartial) keepListSource(result, { plan: listPlan, merged: result.mergedPartial, workerUrl, module });

@@ -24,9 +24,6 @@ const isCfb = (b) => b.length >= 8 && [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a,
 /** Megabytes for the summary, as the CLI writes them. */
 export const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** A name for `file` (its own, else `file N`). */
-const nameOf = (file, i) => (typeof file.name === 'string' && file.name ? file.name : `file ${i + 1}`);
-
 /** `blob` as a File called `name` (no copy: the parts are references). */
 const named = (blob, name) => new File([blob], name, { type: 'text/csv' });
 
@@ -34,14 +31,13 @@ const named = (blob, name) => new File([blob], name, { type: 'text/csv' });
  * The entries `inputs` give: archives and workbooks opened by `unpacker`
  * (`{members(file), sheet(file, codecs, expect, name, sheet, parse)}`,
  * loaded only when one is dropped: the unpack module), the rest as they are.
- * @param {Array<{file: Blob, platform: string | null}>} inputs
+ * @param {Array<{file: Blob, platform: string | null, label: string}>} inputs
  * @param {{sheet?: string, parse?: object, unpacker: () => Promise<object>}} options
  */
 export async function unpackInputs(inputs, { sheet, parse, unpacker }) {
   const out = [];
-  for (const [i, input] of inputs.entries()) {
-    const { file, platform } = input;
-    const label = nameOf(file, i);
+  for (const input of inputs) {
+    const { file, platform, label } = input;
     const b = await head(file, 8);
     const lower = label.toLowerCase();
     if (isGzip(b)) {
@@ -53,7 +49,7 @@ export async function unpackInputs(inputs, { sheet, parse, unpacker }) {
       const tool = await unpacker();
       out.push(...(await zipEntries(tool, file, label, platform, { sheet, parse })));
     } else {
-      out.push({ file, platform, label });
+      out.push(input);
     }
   }
   return out;

@@ -409,6 +409,7 @@ export class AdAggregator extends BaseElement {
         workers: this.workers ?? undefined,
         workerUrl: this.#abs(this.workerUrl),
         wasmUrl: this.#abs(this.wasmUrl),
+        unpackWasmUrl: this.#abs(this.getAttribute('unpack-wasm-url')),
         onProgress: (p) => {
           if (signal.aborted || this.#job !== job) return;
           this.#renderProgress(p);
