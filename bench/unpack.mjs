@@ -86,7 +86,9 @@ export async function unpackBench({ gz, xlsx, runs, python, adagg, outDir, threa
         results.get(c).push(timed(c.cmd, c.args));
       }
       log(`unpack ${r}/${runs}: DecompressionStream floor`);
-      floor.push(await decompressFloor(tab, gz.path));
+      const sampler = startSampling(browser.profile);
+      const f = await decompressFloor(tab, gz.path);
+      floor.push({ ...f, rss: sampler.stop() });
       for (const f of pageCases) {
         log(`unpack ${r}/${runs}: the page on ${f.key}`);
         page.get(f).push(await pageRun(tab, browser, f.path));
@@ -108,7 +110,7 @@ export async function unpackBench({ gz, xlsx, runs, python, adagg, outDir, threa
     row.seconds = median(row.runs);
     return row;
   });
-  rows.push({ id: `browser.gzip-floor.${gz.key}`, group: 'browser', kind: 'gzip-floor', name: 'bare DecompressionStream(gzip) read', file: gz.key, bytes: gz.plainBytes, runs: floor.map((x) => x.seconds), seconds: median(floor.map((x) => x.seconds)) });
+  rows.push({ id: `browser.gzip-floor.${gz.key}`, group: 'browser', kind: 'gzip-floor', name: 'bare DecompressionStream(gzip) read', file: gz.key, bytes: gz.plainBytes, runs: floor.map((x) => x.seconds), seconds: median(floor.map((x) => x.seconds)), rendererMiB: Math.max(...floor.map((x) => x.rss.renderer)) });
   for (const f of pageCases) {
     const runsOf = page.get(f);
     rows.push({
