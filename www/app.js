@@ -475,8 +475,9 @@ async function chosen(files) {
   }
   clearOutput();
   pendingFiles = files.map((file) => {
-    const select = h('select', { 'aria-label': `Platform of ${file.name}` }, PLATFORMS.map((p) => h('option', { value: p, text: p })));
-    select.value = 'generic';
+    // '' (detected when read): archives and workbooks, whose members each have their own.
+    const select = h('select', { 'aria-label': `Platform of ${file.name}` }, [h('option', { value: '', text: 'detected' }), ...PLATFORMS.map((p) => h('option', { value: p, text: p }))]);
+    select.value = '';
     select.disabled = true; // until detected
     return { file, select };
   });
@@ -607,7 +608,7 @@ function init() {
   });
   els.runFiles.addEventListener('click', () => {
     if (controller || pendingFiles.length === 0) return;
-    const inputs = pendingFiles.map(({ file, select }) => ({ file, platform: select.value }));
+    const inputs = pendingFiles.map(({ file, select }) => ({ file, platform: select.value || null }));
     run(inputs, formatOptions(), els.mergePlatforms.checked);
   });
   els.cancel.addEventListener('click', () => controller?.abort());

@@ -119,3 +119,24 @@ function numbered(buf, lineOffset, head) {
   }
   return { bytes: out.subarray(0, o), used: p };
 }
+
+/**
+ * A range's result as the page gets it (worker.js's ranges, stream.js's
+ * streams): the wasm's answer `r` with its partial in a buffer of its own
+ * (to transfer) and the range's rejected rows from `spool` as a Blob.
+ * @returns {{value: object, transfer: ArrayBuffer[]}}
+ */
+export function rangeValue(r, spool) {
+  let partial = r.partial;
+  if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
+  const value = {
+    partial,
+    start: Number(r.start),
+    end: Number(r.end),
+    newlines: Number(r.newlines),
+    strictStopped: Boolean(r.strictStopped),
+    stopped: Boolean(r.stopped),
+    rejected: spool.blob(),
+  };
+  return { value, transfer: [partial.buffer] };
+}

@@ -2,7 +2,7 @@
 // member) or a zip's deflated member, decompressed by the browser's
 // DecompressionStream in the worker that parses it, its bytes fed to the
 // wasm StreamRun. worker.js imports it for a 'stream' call only.
-import { RejectedSpool } from './rejected.js';
+import { RejectedSpool, rangeValue } from './rejected.js';
 
 /** The header is looked for in the first MiB (worker.js's SNIFF_BYTES). */
 const SNIFF_BYTES = 1 << 20;
@@ -246,17 +246,6 @@ export async function readStream({ file, codecs, expect, member, options }, { sn
   }
   const r = run.finish();
   if (r.rest) spool.push(r.rest);
-  let partial = r.partial;
-  if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
-  const range = {
-    partial,
-    start: Number(r.start),
-    end: Number(r.end),
-    newlines: Number(r.newlines),
-    strictStopped: Boolean(r.strictStopped),
-    stopped: Boolean(r.stopped),
-    rejected: spool.blob(),
-    uncompressed: total,
-  };
-  return { value: { plan, range }, transfer: [partial.buffer] };
+  const { value, transfer } = rangeValue(r, spool);
+  return { value: { plan, range: { ...value, uncompressed: total } }, transfer };
 }

@@ -27,7 +27,7 @@
 //   stopped early); `memory` is the wasm memory's size in bytes: it never
 //   shrinks, so the pool (pool.js) retires a worker that grew large; `fatal`:
 //   the wasm instance trapped, so the pool retires the worker.
-import { RejectedSpool, rejectedCsv } from './rejected.js';
+import { RejectedSpool, rangeValue, rejectedCsv } from './rejected.js';
 import { DAILY_CSV_KEYS, isDailyModule } from './daily-module.js';
 
 // The wasm-bindgen glue of the module this worker was given: pkg/'s, or
@@ -165,18 +165,7 @@ async function doRange(id, { file, plan, start, stop, exact, locate }) {
     (records) => spool.push(records),
     Boolean(locate),
   );
-  let partial = r.partial;
-  if (partial.byteOffset !== 0 || partial.byteLength !== partial.buffer.byteLength) partial = partial.slice();
-  const value = {
-    partial,
-    start: Number(r.start),
-    end: Number(r.end),
-    newlines: Number(r.newlines),
-    strictStopped: Boolean(r.strictStopped),
-    stopped: Boolean(r.stopped),
-    rejected: spool.blob(),
-  };
-  return { value, transfer: [partial.buffer] };
+  return rangeValue(r, spool);
 }
 
 self.onmessage = async ({ data: msg }) => {

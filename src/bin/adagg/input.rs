@@ -269,8 +269,14 @@ impl Spooled {
 /// Copies standard input to a temporary file.
 pub(crate) fn spool_stdin() -> Result<Spooled, String> {
     let path = std::env::temp_dir().join(format!("adagg-stdin-{}", std::process::id()));
+    // A new file (never one already there, such as a link planted in /tmp),
+    // removed when the run ends.
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     let spooled = Spooled(path);
-    let mut out = File::create(&spooled.0).map_err(|e| format!("cannot create {}: {e}", spooled.0.display()))?;
     io::copy(&mut io::stdin().lock(), &mut out).map_err(|e| format!("cannot copy standard input to {}: {e}", spooled.0.display()))?;
     Ok(spooled)
 }
