@@ -57,6 +57,11 @@ enum Kind {
 }
 
 impl Source {
+    /// A plain file, read in byte ranges and named by its path.
+    pub(crate) fn file(path: &Path) -> Source {
+        Source { label: path.display().to_string(), name: file_name(path), platform: None, unpacked: None, kind: Kind::File(path.to_path_buf()) }
+    }
+
     /// The path to read in byte ranges, for a plain file.
     pub(crate) fn path(&self) -> Option<&Path> {
         match &self.kind {

@@ -530,7 +530,7 @@ mod tests {
         let dir = TempDir::new().unwrap();
         let path = dir.0.join("in.csv");
         std::fs::write(&path, input).unwrap();
-        let plan = read_plan(&path, options).unwrap();
+        let plan = read_plan(&Source::file(&path), options).unwrap();
         let spills = Spills::new(plan.encoding).unwrap();
         let len = input.len() as u64;
         let points = split_points(&plan, len, (len - plan.data_start).div_ceil(chunk).max(1) as usize);
