@@ -110,7 +110,7 @@ export async function unpackBench({ gz, xlsx, runs, python, adagg, outDir, threa
     row.seconds = median(row.runs);
     return row;
   });
-  rows.push({ id: `browser.gzip-floor.${gz.key}`, group: 'browser', kind: 'gzip-floor', name: 'bare DecompressionStream(gzip) read', file: gz.key, bytes: gz.plainBytes, runs: floor.map((x) => x.seconds), seconds: median(floor.map((x) => x.seconds)), rendererMiB: Math.max(...floor.map((x) => x.rss.renderer)) });
+  rows.push({ id: `browser.gzip-floor.${gz.key}`, group: 'browser', kind: 'gzip-floor', name: 'bare DecompressionStream(gzip) read', file: gz.key, bytes: gz.plainBytes, runs: floor.map((x) => x.seconds), seconds: median(floor.map((x) => x.seconds)), rendererMiB: Math.max(...floor.map((x) => x.rss.renderer)), chromiumMiB: Math.max(...floor.map((x) => x.rss.all)) });
   for (const f of pageCases) {
     const runsOf = page.get(f);
     rows.push({
