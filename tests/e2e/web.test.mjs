@@ -1366,3 +1366,61 @@ test('workbooks: a generated .xlsx, an .ods and a two-sheet .xls give the CLI\'s
   assert.deepEqual(page.pageErrors, []);
   await page.close();
 });
+
+test('done when: a zip of three platform exports (one a workbook) and a .csv.gz dropped together give the unpacked files\' tables, with progress; a gzip run cancels', async () => {
+  const page = await openApp();
+  await setSeries(page, false);
+  await setWorkers(page, 2);
+  const fx = (name) => join(REPO, 'tests', 'fixtures', name, 'input.csv');
+  const book = join(REPO, 'tests', 'sheet_fixtures', 'meta.xls');
+  const zip = join(dir, 'three-exports.zip');
+  await writeFile(zip, zipArchive([
+    { name: 'google_ads.csv', data: await readFile(fx('revenue_google_ads')), deflate: true },
+    { name: 'tiktok.csv', data: await readFile(fx('revenue_tiktok')), deflate: true },
+    { name: 'meta.xls', data: await readFile(book), deflate: true },
+  ]));
+  const gz = join(dir, 'linkedin.csv.gz');
+  await writeFile(gz, gzipSync(await readFile(fx('revenue_linkedin'))));
+  const loose = await cliOutput(fx('revenue_google_ads'), join(dir, 'done-cli-loose'), ['--input', fx('revenue_tiktok'), '--input', book, '--input', fx('revenue_linkedin')]);
+  const packed = await cliOutput(zip, join(dir, 'done-cli-packed'), ['--input', gz]);
+  for (const name of ['top10_ctr.csv', 'top10_cpa.csv', 'platform_totals.csv']) {
+    assert.ok(packed.files[name].equals(loose.files[name]), `the CLI: ${name} from the zip and the .gz as from the loose files`);
+  }
+  await page.evaluate(() => {
+    document.body.dataset.state = '';
+    window.__progress = [];
+    new MutationObserver(() => window.__progress.push(Number(document.getElementById('progress').value))).observe(document.getElementById('progress'), { attributes: true });
+  });
+  await page.setInputFiles('#file', [zip, gz]);
+  await page.waitForFunction(() => document.body.dataset.files === 'ready', null, { timeout: 30_000 });
+  assert.deepEqual(await page.$$eval('#files-table select', (ss) => ss.map((s) => s.value)), ['', ''], 'an archive and a gzip: platforms detected when read');
+  await page.click('#run-files');
+  await page.waitForFunction(() => document.body.dataset.state && document.body.dataset.state !== 'running', null, { timeout: 120_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'done', await page.locator('#error-text').textContent());
+  const got = await downloads(page, join(dir, 'done-page'));
+  assert.ok(got.ctr.equals(loose.ctr) && got.cpa.equals(loose.cpa), `the page's tables differ from the loose files'\nweb:\n${got.ctr}\ncli:\n${loose.ctr}`);
+  const platforms = await download(page, '#download-platforms', join(dir, 'done-platforms.csv'));
+  assert.ok(platforms.equals(loose.files['platform_totals.csv']), 'platform_totals.csv');
+  assert.match((await summary(page)).stats.Files, /^4: /);
+  assert.ok((await page.evaluate(() => window.__progress)).length > 0, 'progress was shown');
+
+  // A gzip large enough to cancel while it is read: the run stops, the next one works.
+  const big = join(dir, 'big-for-gzip.csv');
+  await writeLargeCsv(big, 256 << 20);
+  const bigGz = join(dir, 'big.csv.gz');
+  await writeFile(bigGz, gzipSync(await readFile(big), { level: 1 }));
+  await rm(big, { force: true });
+  await page.evaluate(() => (document.body.dataset.state = ''));
+  await page.setInputFiles('#file', bigGz);
+  await page.waitForFunction(() => Number(document.getElementById('progress').value) > 0, null, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'running', 'still running when cancelling');
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.body.dataset.state === 'cancelled', null, { timeout: 30_000 });
+  const stats = () => page.evaluate(async () => (await import('./www/aggregate.js')).workerStats());
+  for (let i = 0; i < 50 && (await stats()).busy > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await stats()).busy, 0, 'no worker still busy after the cancel');
+  assert.equal(await runFile(page, gz, 2), 'done', 'the next run');
+  await rm(bigGz, { force: true });
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
