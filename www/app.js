@@ -353,8 +353,10 @@ function renderResult(result, inputs) {
   showSheets(result.workbook);
   renderPlatforms(result);
   // Every warning, one per line (a header note and "no data rows" can come together).
+  const fileWarnings = (result.files ?? []).flatMap((f) => f.summary.warnings ?? []);
   const warnings = [
-    ...(result.summary.warnings ?? []),
+    // Several files: the combined summary repeats the first file's header notes, shown below with its name.
+    ...(result.summary.warnings ?? []).filter((w) => !fileWarnings.includes(w)),
     ...(result.files ?? []).flatMap((f) => (f.summary.warnings ?? []).map((w) => `${f.label}: ${w}`)),
   ];
   if (warnings.length > 0) showNotice(warnings.join('\n'));
