@@ -393,19 +393,27 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
         });
     };
 
-    // A stream (a gzip, a zip's deflated member): one worker decompresses
-    // and reads it from its first byte, as one range.
+    // A stream (a gzip, a zip's deflated member) is read once from its first
+    // byte, as one range: with two workers or more, one decompresses and
+    // hands the bytes to another that parses them (stream.js: the two
+    // overlap); with one, it does both.
     const readStream = async (input, parseNow) => {
       const { file } = input;
-      if (pool.length === 0) await take(1);
-      giveBack(pool.splice(1));
+      const two = maxWorkers >= 2;
+      await take((two ? 2 : 1) - pool.length);
+      giveBack(pool.splice(two ? 2 : 1));
       progress.rangeBytes = [0];
       progress.rangeRows = [0];
       progress.phase = 'read';
       progress.emit(true);
+      const source = { file, codecs: input.codecs, expect: input.expect ?? null, member: input.member ?? null };
+      const channel = two ? new MessageChannel() : null;
+      const inflating = two ? pool[1].call({ type: 'inflate', ...source, port: channel.port1 }, { transfer: [channel.port1] }) : null;
+      inflating?.catch(() => {}); // its error reaches the parser, which reports it
       const { plan, range } = await pool[0].call(
-        { type: 'stream', file, codecs: input.codecs, expect: input.expect ?? null, member: input.member ?? null, options: { today: localToday(), ...parseNow }, report },
+        { type: 'stream', ...source, port: channel?.port2, options: { today: localToday(), ...parseNow }, report },
         {
+          transfer: channel ? [channel.port2] : [],
           onProgress: (bytesDone, rows) => {
             progress.rangeBytes[0] = Math.min(bytesDone, file.size);
             progress.rangeRows[0] = rows;
@@ -413,12 +421,13 @@ async function run(inputs, { several, mergePlatforms, report, onProgress, signal
           },
         },
       );
+      await inflating;
       progress.doneBytes += file.size;
       progress.doneRows += progress.rangeRows[0];
       progress.rangeBytes = [];
       progress.rangeRows = [];
       input.uncompressed = range.uncompressed;
-      return { input, file, plan, results: [range], n: 1, reruns: 0 };
+      return { input, file, plan, results: [range], n: two ? 2 : 1, reruns: 0 };
     };
 
     // One file read: its plan, its range results in file order, the

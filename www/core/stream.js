@@ -169,8 +169,113 @@ function streamError(err, file, codecs, read) {
  * Resolves to `{plan, range}` (range: as doRange's value, `uncompressed`:
  * the bytes the stream gave).
  */
-export async function readStream({ file, codecs, expect, member, options }, { sniff, StreamRun, cancelled, progress }) {
+export async function readStream({ file, codecs, expect, member, port, options }, { sniff, StreamRun, cancelled, progress }) {
+  // From another worker that decompresses (`port`, see inflate), or decompressed here.
+  const { reader, read } = port ? fromPort(port) : decompressed(file, codecs, expect, member);
+  try {
+    return await parse({ file, codecs, options }, { reader, read }, { sniff, StreamRun, cancelled, progress });
+  } finally {
+    reader.cancel().catch(() => {}); // ends the decompressing worker too
+  }
+}
+
+/** Chunks handed from the decompressing worker to the parsing one: in flight at once, and their size. */
+const IN_FLIGHT = 4;
+const BATCH = 1 << 20;
+
+/**
+ * Decompresses `file` (as `decompressed`) and hands the bytes to the worker
+ * that parses them over `port`, in 1 MiB chunks, at most IN_FLIGHT not yet
+ * taken (so decompression and parsing overlap, and memory stays bounded).
+ * Every chunk says the compressed bytes read so far; an error (or a cancel:
+ * 'cancelled') is the last message; the parser's `stop` ends it.
+ */
+export async function inflate({ file, codecs, expect, member, port }, { cancelled }) {
   const { reader, read } = decompressed(file, codecs, expect, member);
+  let credits = IN_FLIGHT;
+  let stopped = false;
+  let wake = null;
+  port.onmessage = ({ data }) => {
+    if (data.stop) stopped = true;
+    else credits++;
+    wake?.();
+    wake = null;
+  };
+  const parts = [];
+  let size = 0;
+  const send = async (last) => {
+    while (credits === 0 && !stopped) await new Promise((r) => (wake = r));
+    if (stopped) return;
+    const chunk = new Uint8Array(size);
+    parts.reduce((at, p) => (chunk.set(p, at), at + p.byteLength), 0);
+    parts.length = 0;
+    size = 0;
+    credits--;
+    port.postMessage({ chunk, read: read(), last }, [chunk.buffer]);
+  };
+  try {
+    for (;;) {
+      if (stopped) return false;
+      if (cancelled()) {
+        port.postMessage({ error: 'cancelled' });
+        return false;
+      }
+      let r;
+      try {
+        r = await reader.read();
+      } catch (err) {
+        port.postMessage({ error: streamError(err, file, codecs, read()).message });
+        return false;
+      }
+      if (r.done) {
+        await send(true);
+        return true;
+      }
+      parts.push(r.value);
+      size += r.value.byteLength;
+      if (size >= BATCH) await send(false);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/** A reader of the chunks `inflate` hands over `port`, and the compressed bytes read so far. */
+function fromPort(port) {
+  const queue = [];
+  let waiting = null;
+  let read = 0;
+  let ended = false;
+  port.onmessage = ({ data }) => {
+    queue.push(data);
+    waiting?.();
+    waiting = null;
+  };
+  const reader = {
+    async read() {
+      if (ended) return { done: true };
+      while (queue.length === 0) await new Promise((r) => (waiting = r));
+      const m = queue.shift();
+      if (m.error != null) {
+        ended = true;
+        throw new Error(m.error);
+      }
+      read = m.read;
+      port.postMessage({ ack: true });
+      if (m.last) ended = true;
+      if (m.chunk.byteLength === 0) return { done: true };
+      return { done: false, value: m.chunk };
+    },
+    async cancel() {
+      port.postMessage({ stop: true });
+      port.close();
+    },
+  };
+  return { reader, read: () => read };
+}
+
+/** The stream's bytes from `reader`: the header sniffed, then every byte fed to a StreamRun. */
+async function parse({ file, codecs, options }, { reader, read }, { sniff, StreamRun, cancelled, progress }) {
   const stop = () => {
     reader.cancel().catch(() => {});
     throw Object.assign(new Error('cancelled'), { kind: 'cancelled' });

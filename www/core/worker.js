@@ -6,10 +6,12 @@
 //        {id, type:'align', points, spans}  spans: [{start, end, stopped}] -> {merge: n} or
 //                                     {rerun: index, start, stop, exact: true} (wasm alignRanges)
 //        {id, type:'range', file, plan, start, stop, exact, locate}
-//        {id, type:'stream', file, codecs, expect, options} -> {plan, range}: a gzip file or a zip's
-//                                     deflated member, decompressed here (DecompressionStream per
-//                                     codec, `expect`: the first codec's declared output bytes)
-//                                     and read as one range (see unpack.js)
+//        {id, type:'stream', file, codecs, expect, options, port?} -> {plan, range}: a gzip file or a
+//                                     zip's deflated member, decompressed here (DecompressionStream per
+//                                     codec, `expect`: the first codec's declared output bytes), or by
+//                                     another worker's 'inflate' call sending the bytes over `port`,
+//                                     and read as one range (see stream.js)
+//        {id, type:'inflate', file, codecs, expect, port} decompresses for a 'stream' call over `port`
 //        {id, type:'finish', plan, partials, report}  report: {top, rank, min, all} (run.js)
 //        {id, type:'rejected', ranges}      ranges: [{blob, lineOffset}] -> rejected_rows.csv Blob
 //        {id, type:'warm'}                    a small synthetic run (see warmUp in pool.js)
@@ -188,6 +190,11 @@ self.onmessage = async ({ data: msg }) => {
       value = await doSniff(msg.file, msg.options);
     }
     else if (msg.type === 'range') ({ value, transfer } = await doRange(id, msg));
+    else if (msg.type === 'inflate') {
+      // The decompressing half of a stream read by two workers (stream.js).
+      const { inflate } = await import('./stream.js');
+      value = await inflate(msg, { cancelled: () => running.get(id) });
+    }
     else if (msg.type === 'stream') {
       if (msg.report) checkReport(msg.report);
       // Imported only for a stream: portals' bundles keep it out of every run's download.
