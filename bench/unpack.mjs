@@ -117,7 +117,7 @@ export async function unpackBench({ gz, xlsx, runs, python, adagg, outDir, threa
       id: `browser.${f === gz ? 'gzip' : 'xlsx'}.${f.key}`,
       group: 'browser',
       kind: f === gz ? 'gzip' : 'xlsx',
-      name: f === gz ? 'adagg page, .csv.gz (one worker decompresses and parses)' : 'adagg page, .xlsx (the unpack worker, then the workers)',
+      name: f === gz ? 'adagg page, .csv.gz (one worker decompresses, another parses)' : 'adagg page, .xlsx (the unpack worker, then the workers)',
       file: f.key,
       bytes: f === gz ? gz.plainBytes : f.bytes,
       runs: runsOf.map((x) => x.seconds),
