@@ -740,7 +740,7 @@ test('worker-url and wasm-url: files hosted elsewhere; a wrong wasm-url reports 
   const root = join(dir, 'elsewhere');
   const www = join(WEB_ROOT, 'www');
   // /app/: the element and module only (no worker, no pkg/ next to them).
-  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/list.js', 'core/module.js', 'core/normalize.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js', 'core/daily-module.js', 'core/clicks.js', 'core/clicks-worker.js', 'core/unpack.js', 'core/unpacker.js', 'core/unpack-worker.js'];
+  const appFiles = ['adagg.js', 'ad-aggregator.js', 'aggregate.js', 'core/errors.js', 'core/list.js', 'core/module.js', 'core/normalize.js', 'core/pool.js', 'core/rpc.js', 'core/run.js', 'core/spawn.js', 'core/daily-module.js', 'core/clicks.js', 'core/clicks-worker.js', 'core/magic.js', 'core/unpack.js', 'core/unpacker.js', 'core/unpack-worker.js'];
   for (const d of ['ui', 'widget']) for (const f of await readdir(join(www, d))) appFiles.push(`${d}/${f}`);
   for (const f of appFiles) {
     await mkdir(dirname(join(root, 'app', f)), { recursive: true });
@@ -853,6 +853,7 @@ test('npm package: `npm pack` lists the runtime files only, and they alone serve
     'www/core/clicks-worker.js',
     'www/pkg-unpack/adagg.js',
     'www/pkg-unpack/adagg_wasm.js',
+    'www/core/magic.js',
     'www/core/unpack.js',
     'www/core/unpacker.js',
     'www/core/unpack-worker.js',

@@ -19,6 +19,7 @@ import { keepListSource } from './list.js';
 import { loadModule, resolveUrl } from './module.js';
 import { DAILY_RESULT_KEYS, isDailyModule } from './daily-module.js';
 import { defaultWorkers, poolFor, warmUp, workerCount } from './pool.js';
+import { packed } from './magic.js';
 
 const DEFAULT_TOP = 10;
 const DEFAULT_MIN_RANGE = 1 << 20; // do not split files into ranges smaller than this
@@ -234,15 +235,6 @@ export async function detectPlatform(file, { parse, wasmUrl, workerUrl, module }
   } finally {
     shared.give(worker);
   }
-}
-
-/**
- * Whether `file` is a gzip, a zip or a compound file (.xls): the first
- * bytes, as unpack.js tells them (imported only then).
- */
-async function packed(file) {
-  const b = new Uint8Array(await file.slice(0, 4).arrayBuffer());
-  return (b[0] === 0x1f && b[1] === 0x8b) || (b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5)) || (b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0);
 }
 
 /** Checks the options of either entry and runs `inputs`. */

@@ -25,6 +25,12 @@ function bytesText(n) {
   return `${n} bytes`;
 }
 
+/**
+ * The decompressed bytes of `file` (codecs applied in order) as a reader,
+ * and the compressed bytes read so far (`read()`). The first codec's output
+ * is held to `expect` bytes when given (a zip member's declared size: more
+ * is a bomb or a lying header, fewer a damaged archive).
+ */
 function decompressed(file, codecs, expect, member) {
   const state = { read: 0 };
   // A gzip file (or a stored .gz member): every member, one after another.
@@ -35,7 +41,7 @@ function decompressed(file, codecs, expect, member) {
   let out = 0;
   const label = file.name || 'the file';
   const name = JSON.stringify(member ?? label);
-  let stream = file.stream().pipeThrough(counting(state, 0));
+  let stream = file.stream().pipeThrough(counting(state));
   codecs.forEach((codec, i) => {
     stream = stream.pipeThrough(new DecompressionStream(codec));
     if (i === 0 && expect != null) {
@@ -54,13 +60,11 @@ function decompressed(file, codecs, expect, member) {
   return { reader: stream.getReader(), read: () => state.read };
 }
 
-/** A pass-through that counts the compressed bytes handed on: `state.read = from + bytes so far`. */
-function counting(state, from) {
-  let n = 0;
+/** A pass-through that counts the compressed bytes handed on in `state.read`. */
+function counting(state) {
   return new TransformStream({
     transform(chunk, c) {
-      n += chunk.byteLength;
-      state.read = from + n;
+      state.read += chunk.byteLength;
       c.enqueue(chunk);
     },
   });
@@ -85,7 +89,7 @@ async function* gunzip(file, state) {
   while (start < file.size) {
     let consumed = 0;
     const sub = { read: 0 };
-    const reader = file.slice(start).stream().pipeThrough(counting(sub, 0)).pipeThrough(new DecompressionStream('gzip')).getReader();
+    const reader = file.slice(start).stream().pipeThrough(counting(sub)).pipeThrough(new DecompressionStream('gzip')).getReader();
     let emitted = 0;
     let failure = null;
     try {

@@ -11,15 +11,13 @@
 // applies in order (none: read in ranges); `expect` the first codec's
 // declared output (a zip member's size); `unpacked` the summary's line.
 import { withKind } from './errors.js';
+import { MAGIC_BYTES, isCfb, isGzip, isZip } from './magic.js';
 
 /** The first bytes of `blob`. */
 async function head(blob, n) {
   return new Uint8Array(await blob.slice(0, n).arrayBuffer());
 }
 
-const isGzip = (b) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
-const isZip = (b) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
-const isCfb = (b) => b.length >= 8 && [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((x, i) => b[i] === x);
 
 /** Megabytes for the summary, as the CLI writes them. */
 export const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -38,11 +36,11 @@ export async function unpackInputs(inputs, { sheet, parse, unpacker }) {
   const out = [];
   for (const input of inputs) {
     const { file, platform, label } = input;
-    const b = await head(file, 8);
+    const b = await head(file, MAGIC_BYTES);
     const lower = label.toLowerCase();
     if (isGzip(b)) {
       out.push({ file, platform, label, codecs: ['gzip'], unpacked: `${label}: gzip, ${mb(file.size)} compressed` });
-    } else if (isCfb(b) || (isZip(b) && /\.(xlsx|xlsm|ods)$/.test(lower))) {
+    } else if (isCfb(b) || (isZip(b) && /\.(xlsx|xlsm|xlsb|ods)$/.test(lower))) {
       const tool = await unpacker();
       out.push(await tool.sheet({ file, codecs: [], expect: null, label, sheet, parse, platform }));
     } else if (isZip(b)) {
@@ -63,7 +61,7 @@ function memberKind(name) {
   const ext = base.includes('.') ? base.split('.').pop() : '';
   if (['csv', 'tsv', 'txt'].includes(ext)) return 'csv';
   if (ext === 'gz') return 'gzip';
-  if (['xlsx', 'xlsm', 'xls', 'ods'].includes(ext)) return 'book';
+  if (['xlsx', 'xlsm', 'xlsb', 'xls', 'ods'].includes(ext)) return 'book';
   return null;
 }
 

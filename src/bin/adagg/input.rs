@@ -62,6 +62,16 @@ impl Source {
         Source { label: path.display().to_string(), name: file_name(path), platform: None, unpacked: None, kind: Kind::File(path.to_path_buf()) }
     }
 
+    /// `message` naming this input: as it is when it does already (the
+    /// errors of gzip and zip streams start with the label), else after
+    /// the label.
+    pub(crate) fn named(&self, message: String) -> String {
+        match message.starts_with(&self.label) {
+            true => message,
+            false => format!("{}: {message}", self.label),
+        }
+    }
+
     /// The path to read in byte ranges, for a plain file.
     pub(crate) fn path(&self) -> Option<&Path> {
         match &self.kind {
@@ -331,7 +341,7 @@ pub(crate) fn unpack(path: &Path, label: &str, platform: Option<String>, sheet: 
     let prefix = read_prefix(path)?;
     let one = |kind: Kind, unpacked: Option<String>| Source { label: label.to_string(), name: name.clone(), platform: platform.clone(), unpacked, kind };
     Ok(match what(&prefix, &name) {
-        What::Plain => vec![one(Kind::File(path.to_path_buf()), None)],
+        What::Plain => vec![Source { label: label.to_string(), platform: platform.clone(), ..Source::file(path) }],
         What::Gzip => {
             let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
             let stem = name.strip_suffix(".gz").unwrap_or(&name).to_string();
@@ -383,7 +393,7 @@ fn member_kind(name: &str) -> Option<&'static str> {
     match ext {
         "csv" | "tsv" | "txt" => Some("csv"),
         "gz" => Some("gzip"),
-        "xlsx" | "xlsm" | "xls" | "ods" => Some("book"),
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some("book"),
         _ => None,
     }
 }

@@ -467,7 +467,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
     pub(crate) fn read_plan(source: &Source, options: &Options) -> Result<Plan, String> {
         // The stream's own errors (gzip, zip) name their input already.
         let io = |e: std::io::Error| match e.to_string() {
-            text if text.starts_with(source.label.as_str()) => text,
+            text if text.starts_with(&source.label) => text,
             text => format!("cannot read {}: {text}", source.label),
         };
         let mut file = source.open().map_err(io)?;
@@ -599,12 +599,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         spills: &Spills,
         mut after: impl FnMut(&mut Job) -> Result<(), adagg::Error>,
     ) -> Result<Spill, adagg::Error> {
-        let label = &source.label;
-        let io = |e: std::io::Error| match e.to_string() {
-            // The stream's own errors (gzip, zip) name their input already.
-            text if text.starts_with(label.as_str()) => adagg::Error::Read(text),
-            text => adagg::Error::Read(format!("{label}: {text}")),
-        };
+        let io = |e: std::io::Error| adagg::Error::Read(source.named(e.to_string()));
         let mut file = source.open().map_err(io)?;
         job.keep_all_rejected();
         let mut spill = spills.open().map_err(spill_err)?;
@@ -761,8 +756,7 @@ order, and DIR/rejected_rows.csv as the aggregate command does. Options:
         for source in &sources {
             let run = aggregate_file(source, args, &source.options(&args.options)).map_err(|e| match sources.len() {
                 1 => e,
-                _ if e.starts_with(&source.label) => e,
-                _ => format!("{}: {e}", source.label),
+                _ => source.named(e),
             })?;
             runs.push(run);
         }

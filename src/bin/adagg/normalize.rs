@@ -67,8 +67,8 @@ pub fn run_normalize(args: &Args) -> Result<(), String> {
     // Each file's rows after the ones before it: the header once.
     for (i, input) in inputs.iter().enumerate() {
         let named = |e: String| match several {
-            true if !e.starts_with(&input.label) => format!("{}: {e}", input.label),
-            _ => e,
+            true => input.named(e),
+            false => e,
         };
         let before = match i > 0 {
             true => std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
