@@ -28,10 +28,9 @@ def configure(spark):
     """Settings a job relies on, also for a session made elsewhere (tests)."""
     spark.conf.set("spark.sql.ansi.enabled", "true")
     spark.conf.set("spark.sql.session.timeZone", "UTC")
-    master = spark.sparkContext.master
-    if not master.startswith("local") and not getattr(spark, "_adagg_shipped", False):
+    if not getattr(spark.sparkContext, "_adagg_shipped", False):
         ship_package(spark)
-        spark._adagg_shipped = True
+        spark.sparkContext._adagg_shipped = True
 
 
 def ship_package(spark):

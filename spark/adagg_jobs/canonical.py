@@ -1,0 +1,202 @@
+"""Reading the canonical schema (FV-SEC001's
+`campaign_id,date,impressions,clicks,spend,conversions`, optionally
+`revenue`, or the normalized export's
+`date,platform,campaign_id,campaign_name,impressions,clicks,spend,conversions,revenue`)
+into typed rows, each accepted or with the CLI's reason (`src/row/record.rs`).
+
+Two paths, as in the CLI: a plain line (`plain_regex`: what the CLI's fast
+path takes) is split and cast in Spark SQL; any other line (quotes, currency
+signs, spaces, exponents, malformed rows, headers, totals) goes through
+`judge.Judge`, the CLI's rules in Python. The input is scanned once per
+path.
+
+Lines are read with Spark's text source, so a record is one physical line:
+a quoted field may hold the delimiter and doubled quotes, but not a line
+break (such a line is rejected as an unterminated quote, never dropped).
+Every line keeps where it came from (`_metadata.file_path`,
+`file_block_start` and `monotonically_increasing_id()`, whose lower 33 bits
+are the row's index in its partition): `line_numbers` turns that into the
+physical line number, with one more pass, only when rows are rejected."""
+import csv
+import io
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from .cli import UsageError
+from .judge import ACCEPTED, HEADER, NOT_DATA, REJECTED, REORDERED_HEADER, Judge  # noqa: F401 (re-exported)
+
+REQUIRED = ["campaign_id", "impressions", "clicks", "spend", "conversions"]
+OPTIONAL = ["revenue", "date", "campaign_name"]
+# Summed fields, in the CLI's order of checks (`Sum::ALL`).
+SUMS = [("impressions", "count"), ("clicks", "count"), ("spend", "money"), ("conversions", "count"), ("revenue", "money")]
+
+RAW_LIMIT = 1024
+_MASK33 = (1 << 33) - 1
+
+
+class Layout:
+    """The header of the canonical schema: where each field is."""
+
+    def __init__(self, names):
+        self.names = names
+        lower = [n.strip(" \t").lower() for n in names]
+        self.lower = lower
+        missing = [f for f in REQUIRED if f not in lower]
+        if missing:
+            raise UsageError(
+                "the header names no column for " + ", ".join(missing) + f" (header: {','.join(names)}); "
+                "the Spark job reads the canonical schema: campaign_id,date,impressions,clicks,spend,conversions"
+                "[,revenue], or adagg's normalized.csv"
+            )
+        self.field_count = len(names)
+        self.column = {f: lower.index(f) for f in REQUIRED + OPTIONAL if f in lower}
+        self.has_revenue = "revenue" in self.column
+        self.has_names = "campaign_name" in self.column
+
+    @classmethod
+    def from_line(cls, line):
+        line = line.lstrip("\ufeff")
+        return cls(next(csv.reader(io.StringIO(line))))
+
+
+def read_lines(spark, paths):
+    """The input as (line, file, block, mid) rows, and its files in order."""
+    df = spark.read.option("recursiveFileLookup", "true").text(paths)
+    files = sorted(set(df.inputFiles()))
+    return df.select(
+        F.col("value").alias("line"),
+        F.col("_metadata.file_path").alias("file"),
+        F.col("_metadata.file_block_start").alias("block"),
+        F.monotonically_increasing_id().alias("mid"),
+    ), files
+
+
+def first_line(spark, path):
+    rows = spark.read.text(path).limit(1).collect()
+    if not rows:
+        raise UsageError(f"{path}: the file is empty (no header row)")
+    return rows[0][0]
+
+
+def plain_regex(layout: Layout) -> str:
+    """A line the fast path takes: every field plain (no quotes, no spaces
+    at the edges of the id and name, counts of up to 18 digits, amounts of
+    up to 12 digits and 6 decimals) and an id that does not start like a
+    total label: the CLI accepts such a line as it stands."""
+    edge = '[^", \\t]'
+    parts = []
+    kinds = dict(SUMS)
+    for i, name in enumerate(layout.lower):
+        if i == layout.column["campaign_id"]:
+            parts.append(f'(?![Tt][Oo][Tt][Aa][Ll])(?!--,){edge}(?:[^",]*{edge})?')
+        elif i == layout.column.get("campaign_name"):
+            parts.append(f'(?:{edge}(?:[^",]*{edge})?)?')
+        elif kinds.get(name) == "count" and layout.column.get(name) == i:
+            parts.append("[0-9]{1,18}")
+        elif kinds.get(name) == "money" and layout.column.get(name) == i:
+            parts.append("[0-9]{1,12}(?:\\.[0-9]{0,6})?")
+        else:
+            parts.append('[^",]*')
+    return "^" + ",".join(parts) + "$"
+
+
+_JUDGED = (
+    "kind int, campaign string, name string, "
+    + ", ".join(f"{f}_{p} long" for f, _ in SUMS for p in ("hi", "lo"))
+    + ", reason string, message string"
+)
+
+
+def _judge_udf(layout: Layout):
+    present = [(f, k) for f, k in SUMS if f in layout.column]
+    judge = Judge(layout.lower, layout.column, present)
+    none = (None,) * (2 * len(SUMS))
+
+    def run(line):
+        kind, campaign, name, *values, reason, message = judge(line)
+        if kind != ACCEPTED:
+            return (kind, campaign, name, *none, reason, message)
+        split = [part for v in values for part in (v >> 32, v & 0xFFFFFFFF)]
+        return (kind, campaign, name, *split, reason, message)
+
+    return F.udf(run, _JUDGED)
+
+
+def typed_rows(lines: DataFrame, layout: Layout) -> DataFrame:
+    """Each non-blank line as (file, block, mid, line, kind, campaign, name,
+    <sum>_hi and <sum>_lo for each sum, reason, message). A value (units for
+    counts, micro-units for money, up to 2^64 - 1) is hi x 2^32 + lo: two
+    64-bit integers that Spark sums fast and, per campaign, without
+    overflow below 2^31 rows (past that, ANSI mode stops the job with an
+    error: never a wrap). `reason` is the class (for counting), `message`
+    the CLI's text with the value."""
+    base = lines.filter(F.col("line") != "")
+    keep = ["file", "block", "mid", "line"]
+    plain = F.col("line").rlike(plain_regex(layout))
+    fields = F.split(F.col("line"), ",", -1)
+
+    def sum_cols(field, kind):
+        """(hi, lo) of the value in units (counts) or micro-units (money)."""
+        if field not in layout.column:
+            return [F.lit(0).cast("long").alias(field + "_hi"), F.lit(0).cast("long").alias(field + "_lo")]
+        text = fields[layout.column[field]]
+        if kind == "count":
+            v = text.cast("long")
+        else:
+            units = F.substring_index(text, ".", 1).cast("long")
+            frac = F.when(text.contains("."), F.substring_index(text, ".", -1)).otherwise(F.lit(""))
+            v = units * 1000000 + F.rpad(frac, 6, "0").cast("long")
+        return [F.shiftright(v, 32).alias(field + "_hi"), v.bitwiseAND(F.lit(0xFFFFFFFF)).alias(field + "_lo")]
+
+    name_col = layout.column.get("campaign_name")
+    fast = base.filter(plain).select(
+        *keep,
+        F.lit(ACCEPTED).alias("kind"),
+        fields[layout.column["campaign_id"]].alias("campaign"),
+        (fields[name_col] if name_col is not None else F.lit(None).cast("string")).alias("name"),
+        *[c for f, k in SUMS for c in sum_cols(f, k)],
+        F.lit(None).cast("string").alias("reason"),
+        F.lit(None).cast("string").alias("message"),
+    )
+    judged = _judge_udf(layout)(F.col("line"))
+    slow = (
+        base.filter(~plain)
+        .select(*keep, judged.alias("j"))
+        .select(
+            *keep,
+            F.col("j.kind").alias("kind"),
+            F.col("j.campaign").alias("campaign"),
+            F.col("j.name").alias("name"),
+            *[F.coalesce(F.col(f"j.{f}_{p}"), F.lit(0).cast("long")).alias(f"{f}_{p}") for f, _ in SUMS for p in ("hi", "lo")],
+            F.col("j.reason").alias("reason"),
+            F.col("j.message").alias("message"),
+        )
+    )
+    return fast.unionByName(slow)
+
+
+def line_numbers(spark, lines: DataFrame) -> DataFrame:
+    """(file, block, part, first, before): for each block of each file, the
+    partition holding it, the index of its first row there, and the lines
+    of its file before it. One pass over the input (blank lines count)."""
+    blocks = (
+        lines.select("file", "block", F.col("mid").bitwiseAND(F.lit(_MASK33)).alias("i"), F.shiftright("mid", 33).alias("part"))
+        .groupBy("file", "block", "part")
+        .agg(F.count(F.lit(1)).alias("rows"), F.min("i").alias("first"))
+        .collect()
+    )
+    before = {}
+    out = []
+    for b in sorted(blocks, key=lambda r: (r["file"], r["block"])):
+        n = before.get(b["file"], 0)
+        out.append((b["file"], b["block"], b["part"], b["first"], n))
+        before[b["file"]] = n + b["rows"]
+    return spark.createDataFrame(out, "file string, block long, part long, first long, before long")
+
+
+def with_line(df: DataFrame, blocks: DataFrame) -> DataFrame:
+    """`df` (rows with file, block, mid) with `line_no`: the 1-based physical line."""
+    keyed = df.withColumn("part", F.shiftright("mid", 33)).withColumn("i", F.col("mid").bitwiseAND(F.lit(_MASK33)))
+    joined = keyed.join(F.broadcast(blocks), ["file", "block", "part"], "left")
+    return joined.withColumn("line_no", F.col("before") + F.col("i") - F.col("first") + 1)
