@@ -10,9 +10,10 @@ signs, spaces, exponents, malformed rows, headers, totals) goes through
 `judge.Judge`, the CLI's rules in Python. The input is scanned once per
 path.
 
-Lines are read with Spark's text source, so a record is one physical line:
-a quoted field may hold the delimiter and doubled quotes, but not a line
-break (such a line is rejected as an unterminated quote, never dropped).
+Lines are read with Spark's text source, split at LF (a CR before it is
+dropped), so a record is one physical line: a quoted field may hold the
+delimiter, doubled quotes and a CR, but not an LF (such a record's lines
+are rejected, the first as an unterminated quote: said, never dropped).
 Every line keeps where it came from (`_metadata.file_path`,
 `file_block_start` and `monotonically_increasing_id()`, whose lower 33 bits
 are the row's index in its partition): `line_numbers` turns that into the
@@ -24,7 +25,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from .cli import UsageError
-from .judge import ACCEPTED, HEADER, NOT_DATA, REJECTED, REORDERED_HEADER, Judge  # noqa: F401 (re-exported)
+from .judge import ACCEPTED, HEADER, NOT_DATA, REJECTED, REORDERED_HEADER, Judge  # noqa: F401 (kinds, re-exported)
 
 REQUIRED = ["campaign_id", "impressions", "clicks", "spend", "conversions"]
 OPTIONAL = ["revenue", "date", "campaign_name"]
@@ -56,27 +57,38 @@ class Layout:
 
     @classmethod
     def from_line(cls, line):
-        line = line.lstrip("\ufeff")
+        line = line.lstrip("\ufeff").rstrip("\r")
         return cls(next(csv.reader(io.StringIO(line))))
 
 
 def read_lines(spark, paths):
     """The input as (line, file, block, mid) rows, and its files in order."""
-    df = spark.read.option("recursiveFileLookup", "true").text(paths)
+    df = spark.read.option("recursiveFileLookup", "true").option("lineSep", "\n").text(paths)
     files = sorted(set(df.inputFiles()))
     return df.select(
-        F.col("value").alias("line"),
+        F.regexp_replace("value", "\r$", "").alias("line"),
         F.col("_metadata.file_path").alias("file"),
         F.col("_metadata.file_block_start").alias("block"),
         F.monotonically_increasing_id().alias("mid"),
     ), files
 
 
-def first_line(spark, path):
-    rows = spark.read.text(path).limit(1).collect()
+def find_layout(spark, path):
+    """The layout of the first line among the first 64 of `path` that names
+    every required field (blank lines before it are skipped, as by the CLI)."""
+    rows = spark.read.option("lineSep", "\n").text(path).limit(64).collect()
     if not rows:
         raise UsageError(f"{path}: the file is empty (no header row)")
-    return rows[0][0]
+    first = None
+    for (line,) in rows:
+        line = line.lstrip("\ufeff").rstrip("\r")
+        if not line.strip():
+            continue
+        try:
+            return Layout.from_line(line)
+        except UsageError as e:
+            first = first or e
+    raise first or UsageError(f"{path}: no header row: only blank lines")
 
 
 def plain_regex(layout: Layout) -> str:
@@ -131,7 +143,7 @@ def typed_rows(lines: DataFrame, layout: Layout) -> DataFrame:
     overflow below 2^31 rows (past that, ANSI mode stops the job with an
     error: never a wrap). `reason` is the class (for counting), `message`
     the CLI's text with the value."""
-    base = lines.filter(F.col("line") != "")
+    base = lines.withColumn("line", F.regexp_replace("line", "^\ufeff", "")).filter(F.col("line") != "")
     keep = ["file", "block", "mid", "line"]
     plain = F.col("line").rlike(plain_regex(layout))
     fields = F.split(F.col("line"), ",", -1)

@@ -1,7 +1,7 @@
 """Text cells as the CLI writes them (`src/text/cell.rs`): spreadsheet-safe
 (OWASP CSV-injection rule: a leading `=`, `+`, `-`, `@`, tab or CR gets a
 `'`) and RFC 4180-quoted (a field with `,`, `"`, LF or CR). In Python for
-the driver, and as a Spark SQL expression for files written on executors."""
+the driver, and as a Spark SQL expression for rows formatted on the executors."""
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
@@ -20,18 +20,3 @@ def csv_text_col(c: Column) -> Column:
     """[`csv_text`] as a column expression."""
     guarded = F.when(c.rlike("^[=+\\-@\\t\\r]"), F.concat(F.lit("'"), c)).otherwise(c)
     return F.when(c.rlike('[,"\\n\\r]'), F.concat(F.lit('"'), F.replace(guarded, F.lit('"'), F.lit('""')), F.lit('"'))).otherwise(guarded)
-
-
-def debug_quoted(value: str) -> str:
-    """`value` as Rust's `{:?}` writes a string: in quotes, with `\\`, `"`,
-    tab, CR, LF and NUL escaped."""
-    out = value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0")
-    return '"' + out + '"'
-
-
-def debug_quoted_col(c: Column) -> Column:
-    """[`debug_quoted`] as a column expression."""
-    out = c
-    for a, b in (("\\", "\\\\"), ('"', '\\"'), ("\t", "\\t"), ("\r", "\\r"), ("\u0000", "\\0")):
-        out = F.replace(out, F.lit(a), F.lit(b))
-    return F.concat(F.lit('"'), out, F.lit('"'))

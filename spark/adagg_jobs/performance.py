@@ -30,7 +30,7 @@ from pyspark.sql import functions as F
 from . import canonical
 from .cli import UsageError
 from .output import OutputDir
-from .report import GUARDRAILS, KPI_BY_KEY, KPIS, Campaign, fv_sec001_csv, kpi_csv, kpi_header, kpi_row, money, rank_key
+from .report import GUARDRAILS, KPI_BY_KEY, Campaign, fv_sec001_csv, kpi_csv, kpi_header, kpi_row, rank_key
 from .session import get_session
 
 U64_MAX = 18446744073709551615
@@ -104,7 +104,7 @@ def aggregate(spark, args):
     if not files:
         raise UsageError("no input file found in " + ", ".join(args.input))
     if not parquet:
-        layout = canonical.Layout.from_line(canonical.first_line(spark, files[0]))
+        layout = canonical.find_layout(spark, files[0])
     if "roas" in [k.key for k, _ in args.rankings] and not layout.has_revenue:
         raise UsageError(
             "--rank roas: the input has no revenue column, so ROAS is absent (not zero); "
@@ -269,7 +269,7 @@ def main(argv):
         for kpi_key in ("ctr", "cpa"):
             kpi = KPI_BY_KEY[kpi_key]
             top_rows, _, _ = rank(kpi, kpi.better)
-            name = f"top{args.top}_{kpi_key}.csv"
+            name = f"top10_{kpi_key}.csv"  # FV-SEC001's names, whatever --top (as the CLI)
             out.write(name, fv_sec001_csv(top_rows))
             written.append(name)
     _phase("ranked", started)
@@ -305,7 +305,7 @@ def write_rejected(spark, out, lines, rows, rejected, several):
     """`rejected_rows.csv` as the CLI writes it (`file,line,reason,raw_line`
     with several files; `line,reason,raw_line` with one): in file order,
     lines numbered by one more pass, only when a row was rejected."""
-    from .cells import csv_text, csv_text_col
+    from .cells import csv_text_col
 
     header = ("file," if several else "") + "line,reason,raw_line\n"
     if rejected == 0:
@@ -321,7 +321,6 @@ def write_rejected(spark, out, lines, rows, rejected, several):
     text = F.concat(F.concat_ws(",", *cells), F.lit("\n"))
     ordered = bad.orderBy("file", "line_no").select(text.alias("t")).toLocalIterator()
     out.write_lines("rejected_rows.csv", _chain([header], (r["t"] for r in ordered)))
-    del csv_text
 
 
 def _display_path(c):
