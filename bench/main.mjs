@@ -14,6 +14,7 @@ import { browserBench } from './browser.mjs';
 import { nativeBench } from './native.mjs';
 import { clicksBench } from './clicks.mjs';
 import { unpackBench, unpackFiles } from './unpack.mjs';
+import { sparkBench } from './spark.mjs';
 import { buildReport, toMarkdown, toText } from './report.mjs';
 import { sizeBench } from './size.mjs';
 import { log } from './util.mjs';
@@ -65,6 +66,9 @@ const clickRows = await clicksBench({ files: clickFiles, runs, python: smoke ? n
 const packed = unpackFiles(DATA, smoke);
 const unpackRows = await unpackBench({ ...packed, runs, python: smoke ? null : join(DATA, 'venv/bin/python'), adagg: join(REPO, 'target/release/adagg'), outDir: join(DATA, 'out'), threads: native.threads });
 
+// Issue 19: the Spark job on the 50-campaign file, against the CLI.
+const sparkRows = await sparkBench({ file: files[0], runs, adagg: join(REPO, 'target/release/adagg'), outDir: join(DATA, 'out'), threads: native.threads });
+
 const git = (...args) => execFileSync('git', ['-C', REPO, ...args], { encoding: 'utf8' }).trim();
 const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
 const meta = {
@@ -84,7 +88,7 @@ const meta = {
   idle: browser.idle,
   loadavg: { start: loadStart, end: loadavg()[0] },
 };
-const report = buildReport({ meta, rows: [...native.rows, ...browser.rows, ...clickRows, ...unpackRows], sizes: await sizeBench() });
+const report = buildReport({ meta, rows: [...native.rows, ...browser.rows, ...clickRows, ...unpackRows, ...sparkRows], sizes: await sizeBench() });
 
 mkdirSync(outDir, { recursive: true });
 const write = (name, text) => {

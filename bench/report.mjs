@@ -1,6 +1,7 @@
 // Turns the measured rows into ratios, PASS/FAIL target lines, a text table
 // (console), a Markdown table and the JSON written to bench-results/.
 import { sizeLines, sizeTargets } from './size.mjs';
+import { median } from './util.mjs';
 import { ENGINE_LABELS } from './engines.mjs';
 
 const MB = 1e6;
@@ -27,6 +28,12 @@ export function buildReport({ meta, rows, sizes }) {
     if (r.kind === 'engine') {
       const chromium = rows.find((x) => x.id === `browser.adagg.w${meta.browserCores}.${r.file}`);
       if (chromium) r.vsChromium = r.seconds / chromium.seconds;
+      continue;
+    }
+    // Issue 19: Spark against the CLI measured in the same rounds.
+    if (/^spark/.test(r.kind)) {
+      const cli = rows.find((x) => x.kind === 'spark-cli' && x.file === r.file);
+      if (cli && r.kind === 'spark') r.timeVsCli = r.seconds / cli.seconds;
       continue;
     }
     // Issue 18's rows have floors of their own (gzip -dc, a bare DecompressionStream read).
@@ -129,6 +136,15 @@ function targets(meta, rows, floors) {
   target('browser .xlsx: time and renderer memory', ['browser.xlsx.xlsx'], (a) => [
     null,
     `${a.seconds.toFixed(2)} s, renderer ${mib(a.rendererMiB)}`,
+  ]);
+  // Issue 19: no target; the ratios are reported as they are.
+  target('Spark local[2]: time ÷ the CLI\'s on the same file (no target)', [`native.spark-local2.${meta.base}`, `native.spark-cli.${meta.base}`], (s, c) => [
+    null,
+    `${s.seconds.toFixed(1)} s vs ${c.seconds.toFixed(2)} s: ${s.timeVsCli.toFixed(0)}× the CLI's time (the job alone: ${median(s.jobRuns).toFixed(1)} s)`,
+  ]);
+  target('Spark local[1] ÷ local[2] (its scaling on this machine)', [`native.spark-local1.${meta.base}`, `native.spark-local2.${meta.base}`], (a, b) => [
+    null,
+    `${a.seconds.toFixed(1)} s vs ${b.seconds.toFixed(1)} s: ${x(a.seconds / b.seconds)}`,
   ]);
   const cli = rows.filter((r) => r.group === 'native' && r.kind === 'adagg' && meta.files[r.file]?.campaigns === 50);
   if (cli.length) {

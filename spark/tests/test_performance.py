@@ -217,7 +217,7 @@ def test_a_large_file_in_three_files_and_many_partitions_equals_the_cli(spark, a
         check=True,
     )
     files = _split_into_files(src, str(tmp_path / "in"), 3)
-    spark.conf.set("spark.sql.files.maxPartitionBytes", str(32 << 20))
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(16 << 20))
     try:
         lines = spark.read.text(str(tmp_path / "in"))
         assert lines.rdd.getNumPartitions() >= 8
