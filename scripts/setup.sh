@@ -10,6 +10,8 @@
 #     the cross-engine tests and bench rows)
 #   - npm packages (playwright-core, puppeteer-core, selenium-webdriver, binaryen for wasm-opt)
 #   - a Python venv .venv-test/ with datasketches (the click-log interop test)
+#   - Debian's openjdk-17-jre-headless and a venv .venv-spark/ with PySpark,
+#     pytest and datasketches pinned by spark/requirements.txt (the Spark jobs)
 #
 # Not Debian's binaryen: its wasm-opt 108 silently corrupts wasm-bindgen
 # 0.2.130 output. npm's binaryen is used through node_modules/.bin instead.
@@ -63,6 +65,22 @@ if ! .venv-test/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.v
   log "installing datasketches==$DATASKETCHES_VERSION into .venv-test/ (click-log interop test)"
   [ -x .venv-test/bin/python ] || python3 -m venv .venv-test
   .venv-test/bin/pip install --quiet --disable-pip-version-check "datasketches==$DATASKETCHES_VERSION"
+fi
+
+# The Spark jobs (spark/, issue 19): Java 17 or later, and PySpark pinned in
+# its own venv (~500 MB, once; pip's cache makes a second clone fast).
+if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then
+  log "installing Debian's openjdk-17-jre-headless (Spark)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless >/tmp/adagg-setup-java.log 2>&1 \
+    || { cat /tmp/adagg-setup-java.log >&2; exit 1; }
+fi
+if ! cmp -s spark/requirements.txt .venv-spark/installed-requirements.txt; then
+  log "installing spark/requirements.txt into .venv-spark/ (PySpark, once)"
+  [ -x .venv-spark/bin/python ] || python3 -m venv .venv-spark
+  .venv-spark/bin/pip install --quiet --disable-pip-version-check -r spark/requirements.txt
+  cp spark/requirements.txt .venv-spark/installed-requirements.txt
 fi
 
 status=0

@@ -12,6 +12,7 @@
 #      (npm installs from the registry into ~/.cache/adagg-portal-npm: the
 #      first run downloads ~60 MB, later ones are offline)
 #   8. node --test tests/engines/: the core cases in Chromium, Firefox ESR and WebKitGTK
+#   9. pytest spark/tests (local[2] SparkSession): the Spark jobs against the CLI
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -36,3 +37,5 @@ echo "== portal fixtures: the npm tarball in Vite + React and webpack builds"
 node --test tests/portal/
 echo "== the page and the widget in Chromium, Firefox ESR and WebKitGTK"
 node --test tests/engines/
+echo "== the Spark jobs against the CLI (pytest, local[2])"
+(cd spark && ADAGG_BIN="$PWD/../target/release/adagg" ../.venv-spark/bin/python -m pytest -q -p no:cacheprovider)
