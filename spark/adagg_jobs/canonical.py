@@ -7,8 +7,7 @@ into typed rows, each accepted or with the CLI's reason (`src/row/record.rs`).
 Two paths, as in the CLI: a plain line (`plain_regex`: what the CLI's fast
 path takes) is split and cast in Spark SQL; any other line (quotes, currency
 signs, spaces, exponents, malformed rows, headers, totals) goes through
-`judge.Judge`, the CLI's rules in Python. The input is scanned once per
-path.
+`judge.Judge`, the CLI's rules in Python (`aggregate`: one scan).
 
 Lines are read with Spark's text source, split at LF (a CR before it is
 dropped), so a record is one physical line: a quoted field may hold the
@@ -135,18 +134,35 @@ def _judge_udf(layout: Layout):
     return F.udf(run, _JUDGED)
 
 
-def typed_rows(lines: DataFrame, layout: Layout) -> DataFrame:
-    """Each non-blank line as (file, block, mid, line, kind, campaign, name,
-    <sum>_hi and <sum>_lo for each sum, reason, message). A value (units for
-    counts, micro-units for money, up to 2^64 - 1) is hi x 2^32 + lo: two
-    64-bit integers that Spark sums fast and, per campaign, without
-    overflow below 2^31 rows (past that, ANSI mode stops the job with an
-    error: never a wrap). `reason` is the class (for counting), `message`
-    the CLI's text with the value."""
+_SUM_COLS = [f"{f}_{p}" for f, _ in SUMS for p in ("hi", "lo")]
+_TO_JUDGE = -1
+
+
+def aggregate(lines: DataFrame, layout: Layout):
+    """(groups, judged, cached) in one scan of the input (`cached`: the
+    scan's result, persisted; unpersist it when done).
+
+    A plain line (`plain_regex`) is split and cast in Spark SQL and summed
+    at once into its campaign's group; any other line is kept whole, with
+    where it came from, as a group of its own, and judged after the scan by
+    the CLI's rules (`judge.Judge`, in Python: there are few such lines in
+    an export, and the scan is not repeated for them).
+
+    `groups`: one row per (kind, key): campaigns (kind ACCEPTED, key the
+    id) with `rows`, each sum as `<sum>_hi` and `<sum>_lo` (a value, in
+    units or micro-units, is hi x 2^32 + lo: two 64-bit integers that Spark
+    sums fast, exactly, and with ANSI mode never past 2^63 silently) and the
+    last non-empty `name` in file order; the other kinds with their reason
+    class as key and their count. `judged`: every line that was not plain,
+    as (file, block, mid, line, kind, campaign, name, sums, reason,
+    message), for `rejected_rows.csv`."""
     base = lines.withColumn("line", F.regexp_replace("line", "^\ufeff", "")).filter(F.col("line") != "")
-    keep = ["file", "block", "mid", "line"]
-    plain = F.col("line").rlike(plain_regex(layout))
-    fields = F.split(F.col("line"), ",", -1)
+    # Its own column, so that the expression is run once a line (Spark does
+    # not merge a costly expression into the projections that use it twice).
+    base = base.withColumn("plain", F.col("line").rlike(plain_regex(layout)))
+    base = base.withColumn("fields", F.when(F.col("plain"), F.split(F.col("line"), ",", -1)))
+    plain = F.col("plain")
+    fields = F.col("fields")
 
     def sum_cols(field, kind):
         """(hi, lo) of the value in units (counts) or micro-units (money)."""
@@ -159,33 +175,62 @@ def typed_rows(lines: DataFrame, layout: Layout) -> DataFrame:
             units = F.substring_index(text, ".", 1).cast("long")
             frac = F.when(text.contains("."), F.substring_index(text, ".", -1)).otherwise(F.lit(""))
             v = units * 1000000 + F.rpad(frac, 6, "0").cast("long")
+        v = F.when(plain, v).otherwise(F.lit(0).cast("long"))
         return [F.shiftright(v, 32).alias(field + "_hi"), v.bitwiseAND(F.lit(0xFFFFFFFF)).alias(field + "_lo")]
 
     name_col = layout.column.get("campaign_name")
-    fast = base.filter(plain).select(
-        *keep,
-        F.lit(ACCEPTED).alias("kind"),
-        fields[layout.column["campaign_id"]].alias("campaign"),
-        (fields[name_col] if name_col is not None else F.lit(None).cast("string")).alias("name"),
+    name = F.when(plain, fields[name_col]) if name_col is not None else F.lit(None).cast("string")
+    where = F.struct("file", "block", "mid")
+    scanned = base.select(
+        F.when(plain, F.lit(ACCEPTED)).otherwise(F.lit(_TO_JUDGE)).alias("kind"),
+        F.when(plain, fields[layout.column["campaign_id"]]).otherwise(F.col("line")).alias("key"),
+        F.when(~plain, where).alias("at"),
         *[c for f, k in SUMS for c in sum_cols(f, k)],
-        F.lit(None).cast("string").alias("reason"),
-        F.lit(None).cast("string").alias("message"),
+        name.alias("name"),
+        F.when(name.isNotNull() & (name != ""), where).alias("named_at"),
     )
-    judged = _judge_udf(layout)(F.col("line"))
-    slow = (
-        base.filter(~plain)
-        .select(*keep, judged.alias("j"))
+    first = scanned.groupBy("kind", "key", "at").agg(
+        F.count(F.lit(1)).alias("rows"),
+        *[F.sum(c).alias(c) for c in _SUM_COLS],
+        F.max_by("name", "named_at").alias("name"),
+        F.max("named_at").alias("named_at"),
+    ).persist()  # read twice: for the groups and for rejected_rows.csv, one scan
+    # Few lines in few tasks: each task that runs Python starts a worker.
+    tasks = lines.sparkSession.sparkContext.defaultParallelism
+    judged = (
+        first.filter(F.col("kind") == _TO_JUDGE)
+        .coalesce(tasks)
+        .select(F.col("at.file").alias("file"), F.col("at.block").alias("block"), F.col("at.mid").alias("mid"), F.col("key").alias("line"))
+        .withColumn("j", _judge_udf(layout)(F.col("line")))
         .select(
-            *keep,
+            "file",
+            "block",
+            "mid",
+            "line",
             F.col("j.kind").alias("kind"),
             F.col("j.campaign").alias("campaign"),
             F.col("j.name").alias("name"),
-            *[F.coalesce(F.col(f"j.{f}_{p}"), F.lit(0).cast("long")).alias(f"{f}_{p}") for f, _ in SUMS for p in ("hi", "lo")],
+            *[F.coalesce(F.col("j." + c), F.lit(0).cast("long")).alias(c) for c in _SUM_COLS],
             F.col("j.reason").alias("reason"),
             F.col("j.message").alias("message"),
         )
     )
-    return fast.unionByName(slow)
+    accepted = F.col("kind") == ACCEPTED
+    from_judged = judged.select(
+        "kind",
+        F.when(accepted, F.col("campaign")).otherwise(F.col("reason")).alias("key"),
+        F.lit(1).cast("long").alias("rows"),
+        *_SUM_COLS,
+        F.col("name"),
+        F.when(accepted & F.col("name").isNotNull() & (F.col("name") != ""), F.struct("file", "block", "mid")).alias("named_at"),
+    )
+    plain_groups = first.filter(F.col("kind") == ACCEPTED).select("kind", "key", "rows", *_SUM_COLS, "name", "named_at")
+    groups = (
+        plain_groups.unionByName(from_judged)
+        .groupBy("kind", "key")
+        .agg(F.sum("rows").alias("rows"), *[F.sum(c).alias(c) for c in _SUM_COLS], F.max_by("name", "named_at").alias("name"))
+    )
+    return groups, judged, first
 
 
 def line_numbers(spark, lines: DataFrame) -> DataFrame:

@@ -88,9 +88,7 @@ def parse_args(argv):
 
 
 def aggregate(spark, args):
-    """(layout, groups, lines, rows, files): `groups` holds one row per
-    (kind, key): campaigns (kind 0, key the id) with their sums as hi/lo
-    longs, and the other rows counted by kind and reason."""
+    """(layout, groups, lines, judged, files, cached): see `canonical.aggregate`."""
     parquet = args.format == "parquet" or (args.format is None and all(p.rstrip("/").endswith(".parquet") for p in args.input))
     try:
         if parquet:
@@ -110,17 +108,8 @@ def aggregate(spark, args):
             "--rank roas: the input has no revenue column, so ROAS is absent (not zero); "
             "the canonical schema names it revenue"
         )
-    rows = canonical.typed_rows(lines, layout)
-    key = F.when(F.col("kind") == canonical.ACCEPTED, F.col("campaign")).otherwise(F.col("reason"))
-    sums = [F.sum(f"{f}_{p}").alias(f"{f}_{p}") for f, _ in canonical.SUMS for p in ("hi", "lo")]
-    extra = []
-    if layout.has_names:
-        named = F.when(F.col("name").isNotNull() & (F.col("name") != ""), F.struct("file", "block", "mid"))
-        extra.append(F.max_by("name", named).alias("name"))
-    else:
-        extra.append(F.lit(None).cast("string").alias("name"))
-    groups = rows.groupBy(F.col("kind"), key.alias("key")).agg(F.count(F.lit(1)).alias("rows"), *sums, *extra)
-    return layout, groups, lines, rows, files
+    groups, judged, cached = canonical.aggregate(lines, layout)
+    return layout, groups, lines, judged, files, cached
 
 
 def _parquet_lines(spark, paths):
@@ -228,7 +217,7 @@ def main(argv):
     args = parse_args(argv)
     started = time.time()
     spark = get_session("adagg performance")
-    layout, groups, lines, rows, files = aggregate(spark, args)
+    layout, groups, lines, judged, files, cached = aggregate(spark, args)
     groups = groups.persist()
     other = groups.filter(F.col("kind") != canonical.ACCEPTED).drop("name").collect()
     _phase("aggregated", started)
@@ -277,13 +266,13 @@ def main(argv):
         if on_driver:
             ordered = campaigns
         else:
-            ordered = (to_campaign(r) for r in campaigns_df.orderBy("key").toLocalIterator())
+            ordered = (to_campaign(r) for r in in_order(campaigns_df.orderBy("key"), n_campaigns))
         header = [kpi_header(layout.has_names) + "\n"]
         out.write_lines("all_campaigns.csv", _chain(header, (kpi_row(c, layout.has_revenue, layout.has_names) for c in ordered)))
         written.append("all_campaigns.csv")
     _phase("all campaigns", started)
     rejected = sum(r["rows"] for r in by_kind.get(canonical.REJECTED, []))
-    write_rejected(spark, out, lines, rows, rejected, len(files) > 1)
+    write_rejected(spark, out, lines, judged, rejected, len(files) > 1)
     written.append("rejected_rows.csv")
     _phase("rejected rows", started)
     accepted = sum(r["rows"] for r in campaigns_df.select("rows").collect()) if not on_driver else None
@@ -292,8 +281,18 @@ def main(argv):
     not_data = sum(r["rows"] for r in by_kind.get(canonical.NOT_DATA, []))
     headers = sum(r["rows"] for r in by_kind.get(canonical.HEADER, []))
     groups.unpersist()
+    cached.unpersist()
     print_summary(files, accepted, rejected, not_data, headers, by_kind, n_campaigns, summaries, written, args.output, time.time() - started)
     return 0
+
+
+def in_order(sorted_df, count, per_job=1_000_000):
+    """The rows of a sorted DataFrame on the driver, in order, about
+    `per_job` rows at a time (`toLocalIterator` runs one job per partition:
+    the sorted partitions are first merged into that many, in order)."""
+    if count <= per_job:
+        return iter(sorted_df.collect())
+    return sorted_df.coalesce(max(1, count // per_job)).toLocalIterator(prefetchPartitions=True)
 
 
 def _chain(*iters):
@@ -301,7 +300,7 @@ def _chain(*iters):
         yield from it
 
 
-def write_rejected(spark, out, lines, rows, rejected, several):
+def write_rejected(spark, out, lines, judged, rejected, several):
     """`rejected_rows.csv` as the CLI writes it (`file,line,reason,raw_line`
     with several files; `line,reason,raw_line` with one): in file order,
     lines numbered by one more pass, only when a row was rejected."""
@@ -312,14 +311,14 @@ def write_rejected(spark, out, lines, rows, rejected, several):
         out.write("rejected_rows.csv", header)
         return
     blocks = canonical.line_numbers(spark, lines)
-    bad = rows.filter(F.col("kind") == canonical.REJECTED).select("file", "block", "mid", "message", "line")
+    bad = judged.filter(F.col("kind") == canonical.REJECTED).select("file", "block", "mid", "message", "line")
     bad = canonical.with_line(bad, blocks)
     raw = F.decode(F.substring(F.encode("line", "UTF-8"), 1, canonical.RAW_LIMIT), "UTF-8")
     cells = [F.col("line_no").cast("string"), csv_text_col(F.col("message")), csv_text_col(raw)]
     if several:
         cells.insert(0, csv_text_col(_display_path(F.col("file"))))
     text = F.concat(F.concat_ws(",", *cells), F.lit("\n"))
-    ordered = bad.orderBy("file", "line_no").select(text.alias("t")).toLocalIterator()
+    ordered = in_order(bad.orderBy("file", "line_no").select(text.alias("t")), rejected)
     out.write_lines("rejected_rows.csv", _chain([header], (r["t"] for r in ordered)))
 
 

@@ -28,6 +28,11 @@ def configure(spark):
     """Settings a job relies on, also for a session made elsewhere (tests)."""
     spark.conf.set("spark.sql.ansi.enabled", "true")
     spark.conf.set("spark.sql.session.timeZone", "UTC")
+    # On one machine, Spark's default of 200 shuffle partitions makes every
+    # small step 200 tasks; a cluster keeps what its configuration says.
+    context = spark.sparkContext
+    if context.master.startswith("local") and context.getConf().get("spark.sql.shuffle.partitions") is None:
+        spark.conf.set("spark.sql.shuffle.partitions", str(max(2, 2 * context.defaultParallelism)))
     if not getattr(spark.sparkContext, "_adagg_shipped", False):
         ship_package(spark)
         spark.sparkContext._adagg_shipped = True
