@@ -4,19 +4,19 @@
 
     spark-submit spark/adagg_spark.py performance --input PATH [--input PATH ...] --output DIR
         [--top N] [--rank METRIC[:asc|:desc] ...] [--min-impressions N] [--min-clicks N]
-        [--min-conversions N] [--min-spend X] [--all] [--format csv|parquet]
+        [--min-conversions N] [--min-spend X] [--all] [--format csv|parquet] [--collect-limit N]
 
 How (see the README's "Beyond one machine"):
-1. Lines are parsed and judged on the executors in Spark SQL (`canonical`),
-   the CLI's rules and reasons.
-2. One aggregation groups accepted rows by campaign and the other rows by
-   reason: exact sums (counts in `decimal(20,0)`, money in
-   `decimal(38,6)`), a total past 64 bits is an error, as in the CLI.
-3. Rankings are approximate on the cluster (a double ratio picks the
-   candidates: every campaign within a relative 1e-9 of the N-th) and
-   settled exactly on the driver (Python fractions, ties by campaign_id's
-   bytes): decimal division in Spark is not exact for every pair of ratios.
-4. Files are written once, by the driver, through Hadoop's FileSystem.
+1. One scan: plain lines are split, cast and summed per campaign in Spark
+   SQL; the other lines are judged by the CLI's rules (`canonical`,
+   `judge`). Sums are exact (each value as two 64-bit halves); a total
+   past 64 bits is an error, as in the CLI.
+2. Rankings: up to --collect-limit campaigns on the driver, exactly; past
+   that, candidates picked on the cluster by a double ratio (every campaign
+   within a relative 1e-9 of the N-th) and settled exactly on the driver
+   (Python fractions, ties by campaign_id's bytes): decimal division in
+   Spark is not exact for every pair of ratios.
+3. Files are written once, by the driver, through Hadoop's FileSystem.
 """
 import argparse
 import os
@@ -121,7 +121,8 @@ def _parquet_lines(spark, paths):
     layout = canonical.Layout(names)
     as_text = [F.coalesce(F.col(f"`{n}`").cast("string"), F.lit("")).alias(n) for n in names]
     lines = df.select(
-        F.to_csv(F.struct(*as_text)).alias("line"),
+        # RFC 4180 quoting (doubled quotes), values as they are.
+        F.to_csv(F.struct(*as_text), {"escape": '"', "ignoreLeadingWhiteSpace": "false", "ignoreTrailingWhiteSpace": "false"}).alias("line"),
         F.col("_metadata.file_path").alias("file"),
         F.col("_metadata.file_block_start").alias("block"),
         F.monotonically_increasing_id().alias("mid"),
