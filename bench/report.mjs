@@ -210,6 +210,7 @@ function tableCells(report) {
   const head = ['', 'name', 'file', 'median s', 'MB/s', 'vs floor', 'vs DuckDB', 'vs Polars', 'time ÷ Chromium', 'peak memory', 'check'];
   const memory = (r) => {
     if (r.kind === 'engine') return `all ${r.label} processes ${r.engineMiB.toFixed(0)} MiB`;
+    if (r.kind === 'spark') return 'not measured (the JVM is not the timed process)';
     if (r.group === 'browser') return `renderer ${r.rendererMiB.toFixed(0)} (+${(r.rendererMiB - meta.idle.renderer).toFixed(0)}) / all ${r.chromiumMiB.toFixed(0)} MiB`;
     return `RSS ${r.peakMiB.toFixed(1)} MiB`;
   };
