@@ -1,0 +1,671 @@
+"""The click-event streaming job: `adagg clicks`' windows, kept up to date
+while click files arrive.
+
+    spark-submit spark/adagg_spark.py clicks-stream --source DIR --checkpoint DIR --output DIR
+        [--format auto|csv|ndjson] [--lateness 10m] [--trigger-seconds 10] [--available-now]
+        [--max-files-per-trigger N] [--blocklist FILE] [--velocity-max 5]
+        [--no-rule RULE]... [--lg-k 12]
+        [--kafka-bootstrap HOST:PORT --kafka-topic TOPIC]   (instead of --source)
+
+What it writes into --output (rebuilt after every micro-batch, each file
+replaced whole by a rename):
+  clicks_1m.csv, clicks_5m.csv, clicks_1h.csv   the CLI's columns and bytes
+      (ad_id,window_start,clicks,unique_users,duplicates,flagged,cost), every
+      window that has an accepted click so far
+  late_clicks.csv     file,line,click_id,ad_id,timestamp,watermark: the clicks
+                      dropped as too late (see below)
+  rejected_rows.csv   file,line,reason,raw_line (the CLI's reasons)
+  stream_status.json  the last batch, the watermark, which windows are final,
+                      counts (rows, rejected, late, duplicates) over the stream
+  _batches/           each micro-batch's changed 1-minute cells (with their
+                      users' HLL sketch), late and rejected rows, keyed by the
+                      batch id: what the files above are rebuilt from
+The state (click ids within the horizon, the rows of open minutes, the
+watermark) is under --checkpoint/adagg_state/, one version per batch id,
+beside Spark's own offset and commit logs.
+
+The same answer as `adagg clicks` on the concatenation of the files in the
+order they arrived (batch by batch; within a batch by modification time,
+then path); byte for byte for the three window files when no click came
+too late (tests/test_clicks_stream.py holds it to the CLI).
+
+Semantics and guarantees
+------------------------
+* Event time, watermark. The watermark of a micro-batch is the latest event
+  time of every earlier batch minus --lateness (default 10 minutes), never
+  going back: Spark's definition (`withWatermark`). A click whose time is
+  before the watermark of the batch that reads it is *too late*: it is not
+  counted in any window, and is listed in late_clicks.csv with its file,
+  line and the watermark it missed; stream_status.json counts them. A click
+  later than the newest one seen but within the lateness is counted as if
+  it had come in order (out-of-order events change nothing).
+* Final windows. A 1-minute window (and its velocity buckets: ad, IP or
+  user, minute) is final once the watermark has passed its end: no click
+  that is still accepted can fall into it. A 5-minute or 1-hour window is
+  final when its last minute is. The files also hold the windows that are
+  still open, with what has arrived so far (stream_status.json says from
+  which window start on they may change): after the last file, the files
+  are what the CLI gives on all the accepted clicks.
+* Duplicates. A row whose click_id was seen before (in arrival order) is a
+  duplicate, counted in *its own* ad and window (the `duplicates` column),
+  nothing else: the CLI's rule. Spark's `dropDuplicatesWithinWatermark`
+  would drop the duplicate rows (nothing left to count in their window) and,
+  within one micro-batch, keep an arbitrary one of the rows rather than the
+  first in file order, so this job keeps its own equivalent: the ids seen,
+  each until the watermark passes its first time plus the lateness. A retry
+  whose event time is within --lateness of the first is always recognised;
+  one later than that may count as a new click (the CLI remembers every id).
+  A too-late row still registers its id, so its retries stay duplicates.
+* Fraud rules: the CLI's. The static ones per row; ip_velocity and
+  user_velocity over (ad, IP or user, minute) buckets of non-duplicate
+  clicks, recounted until the minute is final. bot_user_agent is in force
+  for the rows of a file that has a user-agent column (CSV header) or key
+  (NDJSON, some row of the file); the cost column is written when some file
+  had a cost.
+* Unique users: Spark's DataSketches HLL (`hll_sketch_agg` per 1-minute
+  cell, HLL_8, --lg-k), the 5-minute and 1-hour windows the union of their
+  minutes' sketches (`hll_union_agg`, never a sum), estimates by
+  `hll_sketch_estimate` of a union (as the CLI's, from the registers).
+* Exactly once. Spark's checkpoint (offset and commit logs) fixes which
+  files make each micro-batch; a batch that failed or was cut off is run
+  again with the same id and the same files after a restart. Everything the
+  job writes is keyed by that id and overwritten when it runs again: the
+  state version N is computed from version N-1 only, the batch's parts
+  replace the same batch's parts, and the three files are rebuilt from the
+  parts (the latest version of each cell). Kill the job at any moment,
+  start it again with the same --checkpoint and --output: nothing is
+  counted twice, nothing is lost. Keep the options (lateness, rules, lg_k)
+  the same across restarts; one --output per --checkpoint.
+* Input. Each file is read whole (Spark's `wholetext`): exact line numbers
+  and each CSV file's own header; a file must fit in one record (< 2 GB;
+  roll logs into files of minutes, not days). A quoted CSV field holding a
+  line break is not supported (the CLI's files have none).
+
+Kafka (a configuration change, not tested here: no broker on these
+machines): --kafka-bootstrap HOST:PORT --kafka-topic TOPIC instead of
+--source reads one click a record (NDJSON; or CSV lines with --csv-header
+naming the columns), the record's topic-partition standing for the file and
+its offset for the line; order within a micro-batch is (Kafka timestamp,
+partition, offset). Add the connector to spark-submit:
+`--packages org.apache.spark:spark-sql-kafka-0-10_2.13:4.1.1`.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from decimal import ROUND_HALF_UP, Decimal
+
+from pyspark.sql import Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from adagg_jobs.cli import UsageError
+
+WINDOWS = ((60, "clicks_1m.csv"), (300, "clicks_5m.csv"), (3600, "clicks_1h.csv"))
+WINDOW_HEADER = "ad_id,window_start,clicks,unique_users,duplicates,flagged,cost\n"
+RULES = ("ip_blocklist", "bot_user_agent", "ip_velocity", "user_velocity")
+MINUTE_MS = 60_000
+NO_WATERMARK = -(2**62)
+
+# ---------------------------------------------------------------- options
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _duration_ms(text):
+    """`10m`, `10 minutes`, `90s`, `1h`, `500ms`, `600` (seconds)."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
+    units = {"": 1000, "s": 1000, "sec": 1000, "second": 1000, "seconds": 1000,
+             "ms": 1, "m": 60_000, "min": 60_000, "minute": 60_000, "minutes": 60_000,
+             "h": 3_600_000, "hour": 3_600_000, "hours": 3_600_000}
+    if not m or m.group(2) not in units:
+        raise UsageError(f"--lateness {text!r}: a duration like 10m, 90s or 1h")
+    return int(Decimal(m.group(1)) * units[m.group(2)])
+
+
+def parse_args(argv):
+    p = _Parser(prog="adagg_spark.py clicks-stream",
+                description="adagg clicks' windows over click files as they arrive (Structured Streaming).")
+    p.add_argument("--source", help="directory where click files (CSV or NDJSON) arrive")
+    p.add_argument("--format", default="auto", choices=["auto", "csv", "ndjson"],
+                   help="the files' format (auto: NDJSON when the first non-blank byte is {)")
+    p.add_argument("--checkpoint", required=True, help="Spark's checkpoint and this job's state")
+    p.add_argument("--output", required=True, help="where the CSV files are written")
+    p.add_argument("--lateness", default="10m", help="allowed lateness of event time (default 10m)")
+    p.add_argument("--trigger-seconds", type=float, default=10.0,
+                   help="start a micro-batch every this many seconds (default 10)")
+    p.add_argument("--available-now", action="store_true",
+                   help="process the files there now and stop (scheduled runs, tests)")
+    p.add_argument("--max-files-per-trigger", type=int, help="at most N new files a micro-batch")
+    p.add_argument("--blocklist", help="IPs and CIDR ranges, one a line: turns ip_blocklist on")
+    p.add_argument("--velocity-max", type=int, default=5,
+                   help="velocity rules flag a bucket with more than N clicks (default 5)")
+    p.add_argument("--no-rule", action="append", default=[], choices=list(RULES),
+                   help="switch a rule off (repeatable)")
+    p.add_argument("--lg-k", type=int, default=12, help="HLL lg_k, 4 to 21 (default 12)")
+    p.add_argument("--kafka-bootstrap", help="Kafka bootstrap servers, instead of --source")
+    p.add_argument("--kafka-topic", help="Kafka topic (with --kafka-bootstrap)")
+    p.add_argument("--csv-header", help="Kafka only: the CSV columns of the records, comma-separated")
+    a = p.parse_args(argv)
+    if bool(a.source) == bool(a.kafka_bootstrap):
+        raise UsageError("give --source DIR (or --kafka-bootstrap with --kafka-topic)")
+    if a.kafka_bootstrap and not a.kafka_topic:
+        raise UsageError("--kafka-bootstrap needs --kafka-topic")
+    if not 4 <= a.lg_k <= 21:
+        raise UsageError(f"--lg-k {a.lg_k}: lg_k must be between 4 and 21")
+    if a.velocity_max < 0:
+        raise UsageError("--velocity-max must be 0 or more")
+    if a.trigger_seconds <= 0:
+        raise UsageError("--trigger-seconds must be positive")
+    if a.max_files_per_trigger is not None and a.max_files_per_trigger < 1:
+        raise UsageError("--max-files-per-trigger must be 1 or more")
+    a.lateness_ms = _duration_ms(a.lateness)
+    return a
+
+
+# ---------------------------------------------------------------- parsing
+# One line of a click file -> typed columns and a reject reason.
+# TEMPORARY: the row rules of tests/clicks/reference.py in a Python UDF,
+# until adagg_jobs.click_rows (the batch job's) is there.
+
+PARSED = T.StructType([
+    T.StructField("reason", T.StringType()),
+    T.StructField("ad", T.StringType()),
+    T.StructField("ms", T.LongType()),
+    T.StructField("click_id", T.StringType()),
+    T.StructField("user", T.StringType()),
+    T.StructField("ip", T.StringType()),
+    T.StructField("bot_match", T.BooleanType()),
+    T.StructField("blocked", T.BooleanType()),
+    T.StructField("cost", T.DecimalType(38, 6)),
+    T.StructField("has_ua", T.BooleanType()),
+    T.StructField("has_cost", T.BooleanType()),
+])
+
+
+def _stub_parser(blocklist_lines):
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    ref_dir = os.path.join(repo, "tests", "clicks")
+    cache = {}
+
+    def parse(kind, header, text):
+        if ref_dir not in sys.path:
+            sys.path.insert(0, ref_dir)
+        import csv
+        import ipaddress
+
+        import reference as r
+        if not cache:
+            cache["bots"] = r.bot_regex(r.isbot_patterns_file())
+            nets = []
+            for line in blocklist_lines:
+                e = line.split("#", 1)[0].strip()
+                if e:
+                    nets.append(ipaddress.ip_network(e, strict=False))
+            cache["nets"] = nets
+        _BOTS, _NETS = cache["bots"], cache["nets"]
+        if kind == "ndjson":
+            rows, present, _ = r.rows_of(("{}\n" + text).encode("utf-8"))
+            rows = rows[1:]
+        else:
+            rows, present, _ = r.rows_of((header + "\n" + text + "\n").encode("utf-8"))
+            present = {r.field_of(n) for n in next(csv.reader([header]))}
+        if not rows:
+            return None
+        _line, fields, raw, why = rows[0]
+        has_ua, has_cost = "ua" in present, "cost" in present
+        if fields is None:
+            return (why, None, None, None, None, None, None, None, None, has_ua, has_cost)
+        ad = r.trim(fields.get("ad", ""))
+        if ad == "":
+            return ("no ad_id", None, None, None, None, None, None, None, None, has_ua, has_cost)
+        ms = r.parse_ms(fields.get("ts", ""))
+        if ms is None:
+            return ("bad timestamp", None, None, None, None, None, None, None, None, has_ua, has_cost)
+        cost = r.parse_cost(fields.get("cost", ""))
+        if cost is None:
+            return ("bad cost", None, None, None, None, None, None, None, None, has_ua, has_cost)
+        ua = fields.get("ua", "")
+        ip = r.trim(fields.get("ip", ""))
+        bot = ua.strip() == "" or bool(_BOTS.search(r.ascii_lower(ua)))
+        blocked = bool(ip) and r.blocked(_NETS, ip)
+        return (None, ad, ms, r.trim(fields.get("id", "")), r.trim(fields.get("user", "")), ip,
+                bot, blocked, cost, has_ua, has_cost)
+
+    return F.udf(parse, PARSED)
+
+
+def parse_lines(lines, opts):
+    """lines: (file, fno, line, kind, header, text) -> the same plus reason,
+    ad, ms, click_id, user, ip, bot_match, blocked, cost, has_ua, has_cost."""
+    udf = _stub_parser(opts.blocklist_lines)
+    p = lines.withColumn("p", udf("kind", "header", "text"))
+    return p.select(*lines.columns, *[F.col("p." + f.name).alias(f.name) for f in PARSED.fields])
+
+
+# ---------------------------------------------------------------- formats
+
+
+def iso_second(secs):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(secs))
+
+
+def csv_text(s):
+    """A text cell as adagg writes one: a leading = + - @ tab or CR gets a
+    `'`; quoted when it holds a comma, quote or line break."""
+    guard = s[:1] in ("=", "+", "-", "@", "\t", "\r")
+    body = ("'" if guard else "") + s
+    return '"' + body.replace('"', '""') + '"' if any(c in s for c in ',"\n\r') else body
+
+
+def money(d):
+    return str(Decimal(d).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# ---------------------------------------------------------------- storage
+
+
+class Store:
+    """The job's paths, and small files on any Hadoop file system (local,
+    hdfs://, s3a://, abfss://) through the JVM."""
+
+    def __init__(self, spark, checkpoint, output):
+        self.spark = spark
+        self.checkpoint = _qualified(checkpoint)
+        self.output = _qualified(output)
+        self.state_root = self.checkpoint + "/adagg_state"
+        self.parts_root = self.output + "/_batches"
+        jvm = spark._jvm
+        self._Path = jvm.org.apache.hadoop.fs.Path
+        self._conf = spark._jsc.hadoopConfiguration()
+        self._io = jvm.org.apache.commons.io.IOUtils
+
+    def _fs(self, path):
+        p = self._Path(path)
+        return p, p.getFileSystem(self._conf)
+
+    def exists(self, path):
+        p, fs = self._fs(path)
+        return fs.exists(p)
+
+    def put_text(self, path, text):
+        """Writes a whole file, replacing it by a rename."""
+        p, fs = self._fs(path)
+        tmp = self._Path(path + ".tmp")
+        out = fs.create(tmp, True)
+        out.write(bytearray(text.encode("utf-8")))
+        out.close()
+        fs.delete(p, False)
+        if not fs.rename(tmp, p):
+            raise RuntimeError(f"could not rename {tmp} to {path}")
+
+    def get_text(self, path):
+        p, fs = self._fs(path)
+        stream = fs.open(p)
+        try:
+            return bytes(self._io.toByteArray(stream)).decode("utf-8")
+        finally:
+            stream.close()
+
+    def delete(self, path):
+        p, fs = self._fs(path)
+        fs.delete(p, True)
+
+    def numbered(self, root, prefix):
+        """The N of the subdirectories `prefix=N` of root."""
+        p, fs = self._fs(root)
+        if not fs.exists(p):
+            return []
+        out = []
+        for st in fs.listStatus(p):
+            name = st.getPath().getName()
+            if name.startswith(prefix + "=") and name[len(prefix) + 1:].isdigit():
+                out.append(int(name[len(prefix) + 1:]))
+        return sorted(out)
+
+    def state(self, version):
+        return f"{self.state_root}/v={version}"
+
+    def part(self, kind, batch):
+        return f"{self.parts_root}/{kind}/batch={batch}"
+
+    def last_state_before(self, batch):
+        """The newest complete state version below `batch` (None: none)."""
+        done = [v for v in self.numbered(self.state_root, "v")
+                if v < batch and self.exists(self.state(v) + "/meta.json")]
+        return done[-1] if done else None
+
+
+def _qualified(path):
+    return path.rstrip("/") if "://" in path or path.startswith("file:") else os.path.abspath(path)
+
+
+# ---------------------------------------------------------------- the stream
+
+
+def source_frame(spark, o):
+    """The streaming DataFrame: one row a file (path, mtime, value) from the
+    directory, or one a record from Kafka (path = topic-partition, plus
+    offset)."""
+    if o.kafka_bootstrap:
+        raw = (spark.readStream.format("kafka")
+               .option("kafka.bootstrap.servers", o.kafka_bootstrap)
+               .option("subscribe", o.kafka_topic)
+               .option("startingOffsets", "earliest")
+               .load())
+        return raw.select(
+            F.concat_ws("-", "topic", F.col("partition").cast("string")).alias("path"),
+            F.col("timestamp").alias("mtime"),
+            F.col("offset"),
+            F.col("value").cast("string").alias("value"))
+    reader = spark.readStream.format("text").option("wholetext", True)
+    if o.max_files_per_trigger:
+        reader = reader.option("maxFilesPerTrigger", o.max_files_per_trigger)
+    return reader.load(o.source).select(
+        F.col("_metadata.file_path").alias("path"),
+        F.col("_metadata.file_modification_time").alias("mtime"),
+        F.col("value"))
+
+
+def batch_lines(bdf, o):
+    """A micro-batch's rows -> (file, fno, line, kind, header, text): one row
+    a non-blank data line; fno orders the files (modification time, path)."""
+    if o.kafka_bootstrap:
+        order = Window.orderBy("mtime", "path", "offset")
+        kind = "csv" if o.csv_header else "ndjson"
+        return bdf.select(
+            F.col("path").alias("file"),
+            F.row_number().over(order).alias("fno"),
+            (F.col("offset") + 1).alias("line"),
+            F.lit(kind).alias("kind"),
+            F.lit(o.csv_header or "").alias("header"),
+            F.regexp_replace("value", "\r?\n$", "").alias("text"))
+    files = bdf.select(
+        "path", "mtime",
+        F.regexp_replace("value", "^\ufeff", "").alias("value"))
+    files = files.withColumn("fno", F.row_number().over(Window.orderBy("mtime", "path")))
+    if o.format == "auto":
+        kind = F.when(F.regexp_replace("value", r"^\s+", "").startswith("{"), "ndjson").otherwise("csv")
+    else:
+        kind = F.lit(o.format)
+    files = files.withColumn("kind", kind).withColumn(
+        "header", F.regexp_replace(F.substring_index("value", "\n", 1), "\r$", ""))
+    lines = files.select(
+        F.col("path").alias("file"), "fno", "kind", "header",
+        F.posexplode(F.split("value", "\n")).alias("pos", "text"))
+    lines = lines.select(
+        "file", "fno", (F.col("pos") + 1).alias("line"), "kind", "header",
+        F.regexp_replace("text", "\r$", "").alias("text"))
+    blank = F.when(F.col("kind") == "ndjson", F.col("text").rlike(r"^\s*$")).otherwise(F.col("text") == "")
+    header_line = (F.col("kind") == "csv") & (F.col("line") == 1)
+    return lines.filter(~blank & ~header_line)
+
+
+IDS_SCHEMA = "click_id string, expires long"
+OPEN_SCHEMA = ("ad string, minute long, ip string, user string, bot boolean, blocked boolean, "
+               "dup boolean, cost decimal(38,6)")
+CELLS_SCHEMA = ("ad string, minute long, clicks long, duplicates long, flagged long, "
+                "cost decimal(38,6), sketch binary")
+LATE_SCHEMA = "fno long, file string, line long, click_id string, ad string, ms long, watermark long"
+REJECTED_SCHEMA = "fno long, file string, line long, reason string, raw string"
+
+
+class StreamJob:
+    """One query of the streaming job: the source, the per-batch function
+    and the rebuild of the output files."""
+
+    # Tests: called as hook(batch_id) after a batch's parts and state are
+    # written and before its outputs are (a crash in the middle).
+    fault_hook = None
+
+    def __init__(self, spark, o):
+        self.spark = spark
+        self.o = o
+        self.store = Store(spark, o.checkpoint, o.output)
+        self.on = {r: r not in o.no_rule for r in RULES}
+        self.on["ip_blocklist"] = self.on["ip_blocklist"] and bool(o.blocklist_nets)
+
+    # -- state
+
+    def _read(self, path, schema):
+        if self.store.exists(path):
+            return self.spark.read.schema(schema).parquet(path)
+        return self.spark.createDataFrame([], schema)
+
+    def _meta(self, version):
+        if version is None:
+            return {"batch": -1, "max_ms": None, "watermark_ms": NO_WATERMARK, "has_cost": False,
+                    "files": 0, "rows": 0, "rejected": 0, "late": 0, "duplicates": 0, "clicks": 0}
+        return json.loads(self.store.get_text(self.store.state(version) + "/meta.json"))
+
+    # -- one micro-batch
+
+    def process(self, bdf, batch_id):
+        o, spark, store = self.o, self.spark, self.store
+        prev = store.last_state_before(batch_id)
+        meta = self._meta(prev)
+        wm = meta["watermark_ms"]
+        lateness = o.lateness_ms
+
+        parsed = parse_lines(batch_lines(bdf, o), o)
+        # Per file: does it have a user-agent / cost field (NDJSON: some row).
+        per_file = Window.partitionBy("fno")
+        parsed = (parsed
+                  .withColumn("file_has_ua", F.max("has_ua").over(per_file))
+                  .withColumn("file_has_cost", F.max("has_cost").over(per_file))
+                  .persist())
+        valid = parsed.filter(F.col("reason").isNull())
+
+        ids_prev = self._read(store.state(prev) + "/ids", IDS_SCHEMA) if prev is not None \
+            else spark.createDataFrame([], IDS_SCHEMA)
+        first = Window.partitionBy("click_id").orderBy("fno", "line")
+        v = (valid
+             .withColumn("late", F.col("ms") < F.lit(wm))
+             .withColumn("k", F.when(F.col("click_id") != "", F.row_number().over(first)))
+             .join(ids_prev.select("click_id", F.lit(True).alias("known")), "click_id", "left")
+             .withColumn("known", F.coalesce("known", F.lit(False)))
+             .withColumn("dup", (F.col("click_id") != "") & (F.col("known") | (F.col("k") > 1)))
+             .withColumn("bot", F.lit(self.on["bot_user_agent"]) & F.col("file_has_ua") & F.col("bot_match"))
+             .withColumn("blocked", F.lit(self.on["ip_blocklist"]) & F.col("blocked"))
+             .persist())
+
+        s = v.agg(F.max("ms").alias("max_ms"),
+                  F.count(F.lit(1)).alias("clicks"),
+                  F.sum(F.col("late").cast("long")).alias("late"),
+                  F.sum((F.col("dup") & ~F.col("late")).cast("long")).alias("duplicates")).first()
+        p = parsed.agg(F.count(F.lit(1)).alias("rows"),
+                       F.sum(F.col("reason").isNotNull().cast("long")).alias("rejected"),
+                       F.countDistinct("fno").alias("files"),
+                       F.max("file_has_cost").alias("has_cost")).first()
+        max_ms = meta["max_ms"]
+        if s["max_ms"] is not None:
+            max_ms = s["max_ms"] if max_ms is None else max(max_ms, s["max_ms"])
+        wm_next = wm if max_ms is None else max(wm, max_ms - lateness)
+
+        # Click ids: the known ones and this batch's first rows, each kept
+        # until the watermark passes max(its time, the watermark) + lateness.
+        ids_new = v.filter((F.col("k") == 1) & ~F.col("known")).select(
+            "click_id", (F.greatest(F.col("ms"), F.lit(wm)) + F.lit(lateness)).alias("expires"))
+        ids_next = ids_prev.unionByName(ids_new).filter(F.col("expires") >= F.lit(wm_next))
+
+        # The rows of open minutes: the state's and this batch's on-time rows;
+        # the cells (ad, minute) this batch touches are judged again whole.
+        rows = v.filter(~F.col("late")).select(
+            "ad", (F.floor(F.col("ms") / MINUTE_MS) * MINUTE_MS).cast("long").alias("minute"),
+            "ip", "user", "bot", "blocked", "dup", "cost")
+        open_prev = self._read(store.state(prev) + "/open", OPEN_SCHEMA) if prev is not None \
+            else spark.createDataFrame([], OPEN_SCHEMA)
+        touched = rows.select("ad", "minute").distinct()
+        cells = self.judge(open_prev.join(touched, ["ad", "minute"], "left_semi").unionByName(rows))
+        open_next = open_prev.unionByName(rows).filter(F.col("minute") + MINUTE_MS > F.lit(wm_next))
+
+        late = v.filter("late").select("fno", "file", "line", "click_id", "ad", "ms",
+                                       F.lit(wm).alias("watermark"))
+        rejected = parsed.filter(F.col("reason").isNotNull()).select(
+            "fno", "file", "line", "reason", F.col("text").alias("raw"))
+
+        cells.write.mode("overwrite").parquet(store.part("cells", batch_id))
+        late.write.mode("overwrite").parquet(store.part("late", batch_id))
+        rejected.write.mode("overwrite").parquet(store.part("rejected", batch_id))
+        state = store.state(batch_id)
+        store.delete(state)
+        ids_next.write.mode("overwrite").parquet(state + "/ids")
+        open_next.write.mode("overwrite").parquet(state + "/open")
+        new_meta = {
+            "batch": batch_id, "max_ms": max_ms, "watermark_ms": wm_next,
+            "has_cost": bool(meta["has_cost"] or p["has_cost"]),
+            "files": meta["files"] + p["files"], "rows": meta["rows"] + p["rows"],
+            "rejected": meta["rejected"] + (p["rejected"] or 0),
+            "clicks": meta["clicks"] + s["clicks"] - (s["late"] or 0),
+            "late": meta["late"] + (s["late"] or 0),
+            "duplicates": meta["duplicates"] + (s["duplicates"] or 0),
+        }
+        store.put_text(state + "/meta.json", json.dumps(new_meta))
+        v.unpersist()
+        parsed.unpersist()
+        if StreamJob.fault_hook is not None:
+            StreamJob.fault_hook(batch_id)
+        self.rebuild(batch_id, new_meta)
+        for old in store.numbered(store.state_root, "v"):
+            if old < batch_id - 1:
+                store.delete(store.state(old))
+
+    def judge(self, r):
+        """Rows of whole 1-minute cells -> the cells' counts and sketch: the
+        velocity buckets counted over the cell's non-duplicate rows."""
+        o = self.o
+        nd = ~F.col("dup")
+        ip_n = F.sum(F.when(nd & (F.col("ip") != ""), 1).otherwise(0)).over(
+            Window.partitionBy("ad", "minute", "ip"))
+        user_n = F.sum(F.when(nd & (F.col("user") != ""), 1).otherwise(0)).over(
+            Window.partitionBy("ad", "minute", "user"))
+        r = (r.withColumn("r_ip", F.lit(self.on["ip_velocity"]) & (F.col("ip") != "") & (ip_n > o.velocity_max))
+              .withColumn("r_user", F.lit(self.on["user_velocity"]) & (F.col("user") != "")
+                          & (user_n > o.velocity_max)))
+        flagged = nd & (F.col("bot") | F.col("blocked") | F.col("r_ip") | F.col("r_user"))
+        r = r.withColumn("flagged", flagged).withColumn("billable", nd & ~flagged)
+        return r.groupBy("ad", "minute").agg(
+            F.sum(F.col("billable").cast("long")).alias("clicks"),
+            F.sum(F.col("dup").cast("long")).alias("duplicates"),
+            F.sum(F.col("flagged").cast("long")).alias("flagged"),
+            F.sum(F.when(F.col("billable"), F.col("cost")).otherwise(F.lit(0)))
+             .cast("decimal(38,6)").alias("cost"),
+            F.hll_sketch_agg(F.when(F.col("billable") & (F.col("user") != ""), F.col("user")), o.lg_k)
+             .alias("sketch"))
+
+    # -- the output files
+
+    def rebuild(self, batch_id, meta):
+        spark, store = self.spark, self.store
+        upto = F.col("batch") <= batch_id
+        cells = self._parts("cells", CELLS_SCHEMA).filter(upto)
+        latest = Window.partitionBy("ad", "minute").orderBy(F.col("batch").desc())
+        cells = cells.withColumn("n", F.row_number().over(latest)).filter("n = 1").drop("n", "batch")
+        texts = {}
+        for size, name in WINDOWS:
+            start = (F.floor(F.col("minute") / (size * 1000)) * size).cast("long")
+            agg = cells.groupBy("ad", start.alias("start")).agg(
+                F.sum("clicks").alias("clicks"),
+                F.hll_sketch_estimate(F.hll_union_agg("sketch")).alias("users"),
+                F.sum("duplicates").alias("duplicates"),
+                F.sum("flagged").alias("flagged"),
+                F.sum("cost").alias("cost"))
+            rows = sorted(agg.collect(), key=lambda r: (r["ad"].encode("utf-8"), r["start"]))
+            out = [WINDOW_HEADER]
+            for r in rows:
+                cost = money(r["cost"]) if meta["has_cost"] else ""
+                out.append(f"{csv_text(r['ad'])},{iso_second(r['start'])},{r['clicks']},{r['users'] or 0},"
+                           f"{r['duplicates']},{r['flagged']},{cost}\n")
+            texts[name] = "".join(out)
+
+        late = self._parts("late", LATE_SCHEMA).filter(upto).orderBy("batch", "fno", "line").collect()
+        out = ["file,line,click_id,ad_id,timestamp,watermark\n"]
+        for r in late:
+            out.append(f"{csv_text(r['file'])},{r['line']},{csv_text(r['click_id'])},{csv_text(r['ad'])},"
+                       f"{iso_second(r['ms'] // 1000)},{iso_second(r['watermark'] // 1000)}\n")
+        texts["late_clicks.csv"] = "".join(out)
+        rej = self._parts("rejected", REJECTED_SCHEMA).filter(upto).orderBy("batch", "fno", "line").collect()
+        out = ["file,line,reason,raw_line\n"]
+        for r in rej:
+            out.append(f"{csv_text(r['file'])},{r['line']},{csv_text(r['reason'])},{csv_text(r['raw'])}\n")
+        texts["rejected_rows.csv"] = "".join(out)
+
+        wm = meta["watermark_ms"]
+        status = {
+            "batch": batch_id,
+            "watermark": None if wm == NO_WATERMARK else iso_ms(wm),
+            "lateness_seconds": self.o.lateness_ms / 1000,
+            "latest_event": None if meta["max_ms"] is None else iso_ms(meta["max_ms"]),
+            "final_before": None if wm == NO_WATERMARK else iso_ms(wm),
+            "note": "a window is final when it ends at or before final_before; later ones may still change",
+            "files": meta["files"], "rows": meta["rows"], "rejected": meta["rejected"],
+            "clicks": meta["clicks"], "late": meta["late"], "duplicates": meta["duplicates"],
+            "rules": [r for r in RULES if self.on[r]],
+            "velocity_max": self.o.velocity_max, "lg_k": self.o.lg_k,
+        }
+        texts["stream_status.json"] = json.dumps(status, indent=1) + "\n"
+        for name, text in texts.items():
+            store.put_text(f"{store.output}/{name}", text)
+
+    def _parts(self, kind, schema):
+        root = f"{self.store.parts_root}/{kind}"
+        if not self.store.numbered(root, "batch"):
+            return self.spark.createDataFrame([], schema + ", batch long")
+        return self.spark.read.schema(schema + ", batch long").option("basePath", root).parquet(root)
+
+    # -- running
+
+    def start(self):
+        o = self.o
+        w = (source_frame(self.spark, o).writeStream
+             .queryName(f"adagg-clicks-stream-{os.getpid()}-{time.time_ns()}")
+             .foreachBatch(self.process)
+             .option("checkpointLocation", self.store.checkpoint))
+        if o.available_now:
+            w = w.trigger(availableNow=True)
+        else:
+            w = w.trigger(processingTime=f"{o.trigger_seconds} seconds")
+        return w.start()
+
+
+def iso_ms(ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
+
+
+def read_blocklist(path):
+    import ipaddress
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise UsageError(f"--blocklist {path}: {e.strerror}")
+    nets = []
+    for n, line in enumerate(lines, 1):
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            try:
+                nets.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise UsageError(f"--blocklist {path} line {n}: {entry!r} is not an IP address or CIDR range")
+    return lines, nets
+
+
+def main(argv):
+    from adagg_jobs.session import get_session
+
+    o = parse_args(argv)
+    o.blocklist_lines, o.blocklist_nets = read_blocklist(o.blocklist) if o.blocklist else ([], [])
+    if o.source and "://" not in o.source and not os.path.isdir(o.source):
+        raise UsageError(f"--source {o.source}: not a directory")
+    spark = get_session("adagg clicks-stream")
+    query = StreamJob(spark, o).start()
+    try:
+        query.awaitTermination()
+    except KeyboardInterrupt:
+        query.stop()
+    return 0
