@@ -101,6 +101,7 @@ from pyspark.sql import Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from adagg_jobs import click_rows
 from adagg_jobs.cli import UsageError
 
 WINDOWS = ((60, "clicks_1m.csv"), (300, "clicks_5m.csv"), (3600, "clicks_1h.csv"))
@@ -169,83 +170,35 @@ def parse_args(argv):
 
 
 # ---------------------------------------------------------------- parsing
-# One line of a click file -> typed columns and a reject reason.
-# TEMPORARY: the row rules of tests/clicks/reference.py in a Python UDF,
-# until adagg_jobs.click_rows (the batch job's) is there.
-
-PARSED = T.StructType([
-    T.StructField("reason", T.StringType()),
-    T.StructField("ad", T.StringType()),
-    T.StructField("ms", T.LongType()),
-    T.StructField("click_id", T.StringType()),
-    T.StructField("user", T.StringType()),
-    T.StructField("ip", T.StringType()),
-    T.StructField("bot_match", T.BooleanType()),
-    T.StructField("blocked", T.BooleanType()),
-    T.StructField("cost", T.DecimalType(38, 6)),
-    T.StructField("has_ua", T.BooleanType()),
-    T.StructField("has_cost", T.BooleanType()),
-])
+# The row rules are the batch job's (click_rows: pure Spark expressions).
 
 
-def _stub_parser(blocklist_lines):
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    ref_dir = os.path.join(repo, "tests", "clicks")
-    cache = {}
-
-    def parse(kind, header, text):
-        if ref_dir not in sys.path:
-            sys.path.insert(0, ref_dir)
-        import csv
-        import ipaddress
-
-        import reference as r
-        if not cache:
-            cache["bots"] = r.bot_regex(r.isbot_patterns_file())
-            nets = []
-            for line in blocklist_lines:
-                e = line.split("#", 1)[0].strip()
-                if e:
-                    nets.append(ipaddress.ip_network(e, strict=False))
-            cache["nets"] = nets
-        _BOTS, _NETS = cache["bots"], cache["nets"]
-        if kind == "ndjson":
-            rows, present, _ = r.rows_of(("{}\n" + text).encode("utf-8"))
-            rows = rows[1:]
-        else:
-            rows, present, _ = r.rows_of((header + "\n" + text + "\n").encode("utf-8"))
-            present = {r.field_of(n) for n in next(csv.reader([header]))}
-        if not rows:
-            return None
-        _line, fields, raw, why = rows[0]
-        has_ua, has_cost = "ua" in present, "cost" in present
-        if fields is None:
-            return (why, None, None, None, None, None, None, None, None, has_ua, has_cost)
-        ad = r.trim(fields.get("ad", ""))
-        if ad == "":
-            return ("no ad_id", None, None, None, None, None, None, None, None, has_ua, has_cost)
-        ms = r.parse_ms(fields.get("ts", ""))
-        if ms is None:
-            return ("bad timestamp", None, None, None, None, None, None, None, None, has_ua, has_cost)
-        cost = r.parse_cost(fields.get("cost", ""))
-        if cost is None:
-            return ("bad cost", None, None, None, None, None, None, None, None, has_ua, has_cost)
-        ua = fields.get("ua", "")
-        ip = r.trim(fields.get("ip", ""))
-        bot = ua.strip() == "" or bool(_BOTS.search(r.ascii_lower(ua)))
-        blocked = bool(ip) and r.blocked(_NETS, ip)
-        return (None, ad, ms, r.trim(fields.get("id", "")), r.trim(fields.get("user", "")), ip,
-                bot, blocked, cost, has_ua, has_cost)
-
-    return F.udf(parse, PARSED)
+def plan_to_json(plan):
+    return {"fmt": plan.fmt, "delimiter": plan.delimiter, "columns": plan.columns, "width": plan.width,
+            "header_lines": plan.header_lines, "header_text": plan.header_text}
 
 
-def parse_lines(lines, opts):
-    """lines: (file, fno, line, kind, header, text) -> the same plus reason,
-    ad, ms, click_id, user, ip, bot_match, blocked, cost, has_ua, has_cost."""
-    udf = _stub_parser(opts.blocklist_lines)
-    p = lines.withColumn("p", udf("kind", "header", "text"))
-    return p.select(*lines.columns, *[F.col("p." + f.name).alias(f.name) for f in PARSED.fields])
+def plan_from_json(d):
+    return click_rows.ClickPlan(d["fmt"], d["delimiter"], dict(d["columns"]), d["width"],
+                                d["header_lines"], d["header_text"])
+
+
+def parse_lines(lines, plan, rules):
+    """lines: (file, fno, line, first, value) -> the click columns of
+    click_rows.parse_clicks plus the static rules; header lines (CSV: the
+    lines up to the plan's header) and blank lines dropped; a CSV file
+    whose header is not the stream's has its rows rejected."""
+    df = click_rows.parse_clicks(lines, plan, value="value", first_line=F.col("first"))
+    if plan.fmt == "csv":
+        own = F.col("file_header")
+        df = df.filter(F.col("line") > plan.header_lines)
+        other = own != F.lit(plan.header_text)
+        df = (df.withColumn("reject_reason", F.when(other, F.concat(
+                  F.lit("the file's header is not the stream's: "), click_rows.debug_quote(own)))
+                  .otherwise(F.col("reject_reason")))
+                .withColumn("reject_kind", F.when(other, F.lit("malformed")).otherwise(F.col("reject_kind"))))
+    df = df.filter(~F.col("skip"))
+    return click_rows.static_rules(df, rules["blocklist"], rules["off"], rules["bot_regex"])
 
 
 # ---------------------------------------------------------------- formats
@@ -372,38 +325,30 @@ def source_frame(spark, o):
         F.col("value"))
 
 
-def batch_lines(bdf, o):
-    """A micro-batch's rows -> (file, fno, line, kind, header, text): one row
-    a non-blank data line; fno orders the files (modification time, path)."""
+def batch_lines(bdf, o, plan):
+    """A micro-batch's rows -> (file, fno, line, first, file_header, value):
+    one row a physical line (split at LF only, as the CLI); fno orders the
+    files (modification time, then path), line is the line's number in
+    its file."""
     if o.kafka_bootstrap:
         order = Window.orderBy("mtime", "path", "offset")
-        kind = "csv" if o.csv_header else "ndjson"
         return bdf.select(
             F.col("path").alias("file"),
             F.row_number().over(order).alias("fno"),
-            (F.col("offset") + 1).alias("line"),
-            F.lit(kind).alias("kind"),
-            F.lit(o.csv_header or "").alias("header"),
-            F.regexp_replace("value", "\r?\n$", "").alias("text"))
-    files = bdf.select(
-        "path", "mtime",
-        F.regexp_replace("value", "^\ufeff", "").alias("value"))
+            (F.col("offset") + 1 + plan.header_lines).alias("line"),
+            F.lit(False).alias("first"),
+            F.lit(plan.header_text).alias("file_header"),
+            F.regexp_replace("value", "\r?\n$", "").alias("value"))
+    files = bdf.select("path", "mtime", F.regexp_replace("value", "^\ufeff", "").alias("value"))
     files = files.withColumn("fno", F.row_number().over(Window.orderBy("mtime", "path")))
-    if o.format == "auto":
-        kind = F.when(F.regexp_replace("value", r"^\s+", "").startswith("{"), "ndjson").otherwise("csv")
-    else:
-        kind = F.lit(o.format)
-    files = files.withColumn("kind", kind).withColumn(
-        "header", F.regexp_replace(F.substring_index("value", "\n", 1), "\r$", ""))
+    header = F.lit(None).cast("string")
+    if plan.fmt == "csv":
+        header = F.regexp_replace(F.element_at(F.split("value", "\n"), plan.header_lines), "\r$", "")
     lines = files.select(
-        F.col("path").alias("file"), "fno", "kind", "header",
-        F.posexplode(F.split("value", "\n")).alias("pos", "text"))
-    lines = lines.select(
-        "file", "fno", (F.col("pos") + 1).alias("line"), "kind", "header",
-        F.regexp_replace("text", "\r$", "").alias("text"))
-    blank = F.when(F.col("kind") == "ndjson", F.col("text").rlike(r"^\s*$")).otherwise(F.col("text") == "")
-    header_line = (F.col("kind") == "csv") & (F.col("line") == 1)
-    return lines.filter(~blank & ~header_line)
+        F.col("path").alias("file"), "fno", header.alias("file_header"),
+        F.posexplode(F.split("value", "\n")).alias("pos", "value"))
+    return lines.select("file", "fno", (F.col("pos") + 1).alias("line"), (F.col("pos") == 0).alias("first"),
+                        "file_header", "value")
 
 
 IDS_SCHEMA = "click_id string, expires long"
@@ -413,6 +358,9 @@ CELLS_SCHEMA = ("ad string, minute long, clicks long, duplicates long, flagged l
                 "cost decimal(38,6), sketch binary")
 LATE_SCHEMA = "fno long, file string, line long, click_id string, ad string, ms long, watermark long"
 REJECTED_SCHEMA = "fno long, file string, line long, reason string, raw string"
+PARSED_SCHEMA = ("fno long, file string, line long, reason string, raw string, ad string, ms long, "
+                 "click_id string, user string, ip string, bot boolean, blocked boolean, "
+                 "cost decimal(38,6), has_cost boolean")
 
 
 class StreamJob:
@@ -428,7 +376,8 @@ class StreamJob:
         self.o = o
         self.store = Store(spark, o.checkpoint, o.output)
         self.on = {r: r not in o.no_rule for r in RULES}
-        self.on["ip_blocklist"] = self.on["ip_blocklist"] and bool(o.blocklist_nets)
+        self.on["ip_blocklist"] = self.on["ip_blocklist"] and not o.blocklist.is_empty()
+        self.rules = {"blocklist": o.blocklist, "off": list(o.no_rule), "bot_regex": click_rows.bot_pattern()}
 
     # -- state
 
@@ -443,22 +392,55 @@ class StreamJob:
                     "files": 0, "rows": 0, "rejected": 0, "late": 0, "duplicates": 0, "clicks": 0}
         return json.loads(self.store.get_text(self.store.state(version) + "/meta.json"))
 
+    def plan(self, meta, bdf):
+        """How the stream's files are read: from the state (fixed by the
+        first file), else sniffed from this batch's first non-empty file
+        (as the CLI sniffs its log); Kafka: from --format / --csv-header."""
+        if meta.get("plan"):
+            return plan_from_json(meta["plan"])
+        o = self.o
+        if o.kafka_bootstrap:
+            if o.csv_header:
+                return click_rows.plan_from_head(o.csv_header.encode("utf-8") + b"\n")
+            return click_rows.ClickPlan("ndjson")
+        for r in bdf.select("path", "mtime", (F.length("value") > 0).alias("full")) \
+                .filter("full").orderBy("mtime", "path").limit(1).collect():
+            try:
+                plan = click_rows.sniff_plan(self.spark, r["path"])
+            except ValueError as e:
+                raise UsageError(f"{r['path']}: {e}")
+            if o.format != "auto" and plan.fmt != o.format:
+                raise UsageError(f"{r['path']}: --format {o.format}, but the file reads as {plan.format_name()}")
+            return plan
+        return None
+
     # -- one micro-batch
 
     def process(self, bdf, batch_id):
+        t0 = time.time()
+        self._process(bdf, batch_id)
+        if os.environ.get("ADAGG_STREAM_TIMING"):
+            print(f"clicks-stream: batch {batch_id} took {time.time() - t0:.1f} s", file=sys.stderr)
+
+    def _process(self, bdf, batch_id):
         o, spark, store = self.o, self.spark, self.store
         prev = store.last_state_before(batch_id)
         meta = self._meta(prev)
         wm = meta["watermark_ms"]
         lateness = o.lateness_ms
 
-        parsed = parse_lines(batch_lines(bdf, o), o)
-        # Per file: does it have a user-agent / cost field (NDJSON: some row).
-        per_file = Window.partitionBy("fno")
-        parsed = (parsed
-                  .withColumn("file_has_ua", F.max("has_ua").over(per_file))
-                  .withColumn("file_has_cost", F.max("has_cost").over(per_file))
-                  .persist())
+        plan = self.plan(meta, bdf)
+        if plan is None:  # only empty files so far
+            parsed = self.spark.createDataFrame([], PARSED_SCHEMA)
+        else:
+            p = parse_lines(batch_lines(bdf, o, plan), plan, self.rules)
+            parsed = p.select(
+                "fno", "file", "line", F.col("reject_reason").alias("reason"), "raw",
+                F.col("ad_id").alias("ad"), F.col("ts_ms").alias("ms"), "click_id",
+                F.col("user_id").alias("user"), F.col("ip_key").alias("ip"),
+                F.col("bot_user_agent").alias("bot"), F.col("ip_blocklist").alias("blocked"), "cost",
+                (F.col("present").bitwiseAND(F.lit(click_rows.FIELD_BIT["cost"])) != 0).alias("has_cost"))
+        parsed = parsed.persist()
         valid = parsed.filter(F.col("reason").isNull())
 
         ids_prev = self._read(store.state(prev) + "/ids", IDS_SCHEMA) if prev is not None \
@@ -470,8 +452,6 @@ class StreamJob:
              .join(ids_prev.select("click_id", F.lit(True).alias("known")), "click_id", "left")
              .withColumn("known", F.coalesce("known", F.lit(False)))
              .withColumn("dup", (F.col("click_id") != "") & (F.col("known") | (F.col("k") > 1)))
-             .withColumn("bot", F.lit(self.on["bot_user_agent"]) & F.col("file_has_ua") & F.col("bot_match"))
-             .withColumn("blocked", F.lit(self.on["ip_blocklist"]) & F.col("blocked"))
              .persist())
 
         s = v.agg(F.max("ms").alias("max_ms"),
@@ -481,7 +461,7 @@ class StreamJob:
         p = parsed.agg(F.count(F.lit(1)).alias("rows"),
                        F.sum(F.col("reason").isNotNull().cast("long")).alias("rejected"),
                        F.countDistinct("fno").alias("files"),
-                       F.max("file_has_cost").alias("has_cost")).first()
+                       F.max("has_cost").alias("has_cost")).first()
         max_ms = meta["max_ms"]
         if s["max_ms"] is not None:
             max_ms = s["max_ms"] if max_ms is None else max(max_ms, s["max_ms"])
@@ -506,8 +486,7 @@ class StreamJob:
 
         late = v.filter("late").select("fno", "file", "line", "click_id", "ad", "ms",
                                        F.lit(wm).alias("watermark"))
-        rejected = parsed.filter(F.col("reason").isNotNull()).select(
-            "fno", "file", "line", "reason", F.col("text").alias("raw"))
+        rejected = parsed.filter(F.col("reason").isNotNull()).select("fno", "file", "line", "reason", "raw")
 
         cells.write.mode("overwrite").parquet(store.part("cells", batch_id))
         late.write.mode("overwrite").parquet(store.part("late", batch_id))
@@ -524,6 +503,7 @@ class StreamJob:
             "clicks": meta["clicks"] + s["clicks"] - (s["late"] or 0),
             "late": meta["late"] + (s["late"] or 0),
             "duplicates": meta["duplicates"] + (s["duplicates"] or 0),
+            "plan": plan_to_json(plan) if plan is not None else None,
         }
         store.put_text(state + "/meta.json", json.dumps(new_meta))
         v.unpersist()
@@ -638,28 +618,22 @@ def iso_ms(ms):
 
 
 def read_blocklist(path):
-    import ipaddress
     try:
         with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
+            text = f.read()
     except OSError as e:
         raise UsageError(f"--blocklist {path}: {e.strerror}")
-    nets = []
-    for n, line in enumerate(lines, 1):
-        entry = line.split("#", 1)[0].strip()
-        if entry:
-            try:
-                nets.append(ipaddress.ip_network(entry, strict=False))
-            except ValueError:
-                raise UsageError(f"--blocklist {path} line {n}: {entry!r} is not an IP address or CIDR range")
-    return lines, nets
+    try:
+        return click_rows.read_blocklist(text)
+    except ValueError as e:
+        raise UsageError(f"--blocklist {path}: {e}")
 
 
 def main(argv):
     from adagg_jobs.session import get_session
 
     o = parse_args(argv)
-    o.blocklist_lines, o.blocklist_nets = read_blocklist(o.blocklist) if o.blocklist else ([], [])
+    o.blocklist = read_blocklist(o.blocklist) if o.blocklist else click_rows.Blocklist()
     if o.source and "://" not in o.source and not os.path.isdir(o.source):
         raise UsageError(f"--source {o.source}: not a directory")
     spark = get_session("adagg clicks-stream")
