@@ -129,3 +129,59 @@ def test_generated_log_restart_and_crash_equal_cli(spark, adagg_bin, tmp_path):
     assert_windows_equal(s.out, want)
     summary = json.loads((want / "click_summary.json").read_text())
     assert st["duplicates"] == summary["duplicates"] if "duplicates" in summary else True
+
+
+def at(hms):
+    """Unix seconds of 2025-01-15T{hms}Z."""
+    h, m, s = (int(x) for x in hms.split(":"))
+    return T0 + (h - 12) * 3600 + m * 60 + s
+
+
+def test_late_duplicate_out_of_order_and_restart(spark, adagg_bin, tmp_path):
+    """Files one after another with the default lateness (10 minutes):
+    out-of-order events, a retry (duplicate click_id) in a later file, a
+    velocity burst, a click late but within the lateness (counted) and one
+    beyond it (not counted, listed in late_clicks.csv); a new query on the
+    same checkpoint between files. The windows equal the CLI's on the
+    concatenation without the too-late click, byte for byte; with it, the
+    CLI differs only in that click's own 1m/5m/1h rows."""
+    s = Stream(tmp_path)
+    s.drop("a.ndjson", ev("c1", "ad1", at("12:00:10"), "u1")
+           + ev("c2", "ad1", at("12:00:30"), "u2")
+           + ev("c3", "ad2", at("12:01:05"), "u3")
+           + ev("c4", "ad1", at("12:02:00"), "u1", ua="Googlebot/2.1"))
+    s.drop("b.ndjson", ev("c5", "ad1", at("12:05:00"), "u4")
+           + ev("c6", "ad2", at("12:03:00"), "u5")             # out of order
+           + ev("c2", "ad1", at("12:00:32"), "u2"))            # a retry of c2
+    s.run(spark)
+    assert s.status()["watermark"] == "2025-01-15T11:55:00.000Z"  # the latest event (12:05) - 10m
+    s.run(spark)  # nothing new: no batch, nothing changes
+    s.drop("c.ndjson", ev("c7", "ad1", at("12:20:00"), "u6"))  # watermark -> 12:10
+    s.run(spark)  # a new query on the same checkpoint
+    assert s.status()["watermark"] == "2025-01-15T12:10:00.000Z"
+    burst = "".join(ev(f"b{i}", "ad3", at("12:15:%02d" % (i * 5)), "u9", ip="10.9.9.9") for i in range(7))
+    s.drop("d.ndjson", ev("c8", "ad2", at("12:12:00"), "u7")   # late, within the lateness
+           + ev("c9", "ad1", at("12:04:00"), "u8")             # beyond it: too late
+           + burst
+           + ev("c5", "ad1", at("12:15:00"), "u4"))            # a retry of c5 in another window
+    s.drop("e.ndjson", ev("c10", "ad2", at("12:19:59"), "u1"))
+    s.run(spark)
+    st = s.status()
+    assert (st["late"], st["duplicates"], st["files"], st["batch"]) == (1, 2, 5, 2)
+    late = s.read("late_clicks.csv").splitlines()
+    assert late[0] == "file,line,click_id,ad_id,timestamp,watermark"
+    assert len(late) == 2 and late[1].endswith("/d.ndjson,2,c9,ad1,2025-01-15T12:04:00Z,2025-01-15T12:10:00Z")
+
+    lines = "".join(s.dropped).splitlines(keepends=True)
+    too_late = [ln for ln in lines if '"c9"' in ln]
+    assert_windows_equal(s.out, cli(adagg_bin, "".join(ln for ln in lines if ln not in too_late), tmp_path / "cli"))
+    whole = cli(adagg_bin, "".join(lines), tmp_path / "cli-all")
+    for name, start in zip(WINDOW_FILES, ["12:04:00", "12:00:00", "12:00:00"]):
+        got = set(s.read(name).splitlines())
+        want = set((whole / name).read_text().splitlines())
+        assert {r.split(",")[1] for r in got ^ want} == {f"2025-01-15T{start}Z"}, name
+        assert {r.split(",")[0] for r in got ^ want} == {"ad1"}, name
+    m1 = s.read("clicks_1m.csv")
+    assert "ad3,2025-01-15T12:15:00Z,0,0,0,7,0.00\n" in m1  # the burst: 7 > 5 flagged
+    assert "ad1,2025-01-15T12:15:00Z,0,0,1,0,0.00\n" in m1  # the retry, in its own window
+    assert "ad1,2025-01-15T12:00:00Z,2,2,1,0,0.20\n" in m1
