@@ -551,7 +551,7 @@ class StreamJob:
             start = (F.floor(F.col("minute") / (size * 1000)) * size).cast("long")
             agg = cells.groupBy("ad", start.alias("start")).agg(
                 F.sum("clicks").alias("clicks"),
-                F.hll_sketch_estimate(F.hll_union_agg("sketch")).alias("users"),
+                F.hll_sketch_estimate(out_of_order(F.hll_union_agg("sketch"))).alias("users"),
                 F.sum("duplicates").alias("duplicates"),
                 F.sum("flagged").alias("flagged"),
                 F.sum("cost").alias("cost"))
@@ -611,6 +611,21 @@ class StreamJob:
         else:
             w = w.trigger(processingTime=f"{o.trigger_seconds} seconds")
         return w.start()
+
+
+def out_of_order(sketch):
+    """A serialized HLL sketch with its out-of-order flag set when it is in
+    HLL mode (preamble: flags byte 5, bit 16; mode byte 7, low bits 2), as
+    the CLI marks every window's sketch (src/clicks/users.rs): its estimate
+    then comes from the registers (as after any union of HLL sketches), not
+    from the HIP accumulator that a union of list-mode sketches keeps, so
+    it equals the CLI's."""
+    def byte(i):
+        return F.conv(F.hex(F.substring(sketch, i + 1, 1)), 16, 10).cast("int")
+
+    flags = F.unhex(F.lpad(F.hex(byte(5).bitwiseOR(F.lit(16))), 2, "0"))
+    marked = F.concat(F.substring(sketch, 1, 5), flags, F.substring(sketch, 7, 1 << 30))
+    return F.when(byte(7).bitwiseAND(F.lit(3)) == 2, marked).otherwise(sketch)
 
 
 def iso_ms(ms):

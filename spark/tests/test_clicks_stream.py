@@ -185,3 +185,46 @@ def test_late_duplicate_out_of_order_and_restart(spark, adagg_bin, tmp_path):
     assert "ad3,2025-01-15T12:15:00Z,0,0,0,7,0.00\n" in m1  # the burst: 7 > 5 flagged
     assert "ad1,2025-01-15T12:15:00Z,0,0,1,0,0.00\n" in m1  # the retry, in its own window
     assert "ad1,2025-01-15T12:00:00Z,2,2,1,0,0.20\n" in m1
+
+
+def test_csv_files_options_and_small_lg_k_equal_cli(spark, adagg_bin, tmp_path):
+    """CSV files, each with its header, one file a micro-batch
+    (--max-files-per-trigger 1, three batches in one run), with a
+    blocklist (IPv4 and IPv6 ranges), --velocity-max 3, bot_user_agent off
+    and lg_k 5 (windows past 7 users are HLL sketches: their estimates,
+    from unions, equal the CLI's)."""
+    log = gen("--format", "csv", "--rows", "900", "--ads", "6", "--users", "40", "--bursts", "4", "--cost",
+              "--malformed-every", "61", "--seed", "3")
+    blocklist = tmp_path / "block.txt"
+    blocklist.write_text("# test\n114.188.14.0/24\n2a02:3d78::/32\n", encoding="utf-8")
+    options = ["--blocklist", str(blocklist), "--velocity-max", "3", "--no-rule", "bot_user_agent", "--lg-k", "5"]
+    s = Stream(tmp_path, "--lateness", "8h", "--max-files-per-trigger", "1", *options)
+    for i, text in enumerate(split_lines(log, 3, keep_header=True)):
+        s.drop(f"clicks-{i}.csv", text)
+    s.run(spark)
+    st = s.status()
+    assert (st["batch"], st["files"], st["late"]) == (2, 3, 0)
+    assert st["rules"] == ["ip_blocklist", "ip_velocity", "user_velocity"]
+    want = cli(adagg_bin, csv_concat(s.dropped), tmp_path / "cli", *options)
+    assert_windows_equal(s.out, want)
+    summary = json.loads((want / "click_summary.json").read_text())
+    assert st["rejected"] == sum(summary["rejected"].values()) if isinstance(summary.get("rejected"), dict) else True
+    hours = s.read("clicks_1h.csv").splitlines()[1:]
+    assert max(int(r.split(",")[3]) for r in hours) > 7  # some sketches in HLL mode
+
+
+def test_usage_errors():
+    base = ["--checkpoint", "ck", "--output", "out"]
+    for argv, msg in [
+        (["--output", "o", "--source", "s"], "--checkpoint"),
+        (base, "--source"),
+        (base + ["--source", "s", "--lateness", "soon"], "--lateness"),
+        (base + ["--source", "s", "--lg-k", "3"], "lg_k"),
+        (base + ["--source", "s", "--no-rule", "nope"], "nope"),
+        (base + ["--kafka-bootstrap", "h:9092"], "--kafka-topic"),
+        (base + ["--source", "/nonexistent/dir"], "not a directory"),
+    ]:
+        with pytest.raises(UsageError, match=msg):
+            clicks_stream.main(argv)
+    assert clicks_stream.parse_args(base + ["--source", "s", "--lateness", "90s"]).lateness_ms == 90_000
+    assert clicks_stream.parse_args(base + ["--source", "s"]).lateness_ms == 600_000
