@@ -489,8 +489,12 @@ class StreamJob:
         rejected = parsed.filter(F.col("reason").isNotNull()).select("fno", "file", "line", "reason", "raw")
 
         cells.write.mode("overwrite").parquet(store.part("cells", batch_id))
-        late.write.mode("overwrite").parquet(store.part("late", batch_id))
-        rejected.write.mode("overwrite").parquet(store.part("rejected", batch_id))
+        listed = {"late": (late, s["late"] or 0), "rejected": (rejected, p["rejected"] or 0)}
+        for kind, (df, n) in listed.items():
+            if n:
+                df.write.mode("overwrite").parquet(store.part(kind, batch_id))
+            else:
+                store.delete(store.part(kind, batch_id))
         state = store.state(batch_id)
         store.delete(state)
         ids_next.write.mode("overwrite").parquet(state + "/ids")
@@ -510,7 +514,7 @@ class StreamJob:
         parsed.unpersist()
         if StreamJob.fault_hook is not None:
             StreamJob.fault_hook(batch_id)
-        self.rebuild(batch_id, new_meta)
+        self.rebuild(batch_id, new_meta, {kind for kind, (_, n) in listed.items() if n})
         for old in store.numbered(store.state_root, "v"):
             if old < batch_id - 1:
                 store.delete(store.state(old))
@@ -540,22 +544,31 @@ class StreamJob:
 
     # -- the output files
 
-    def rebuild(self, batch_id, meta):
-        spark, store = self.spark, self.store
+    def rebuild(self, batch_id, meta, lists_changed):
+        """The output files from the parts of batches up to this one: each
+        1-minute cell's latest version; the 5-minute and 1-hour windows
+        their sums and sketch unions. late_clicks.csv and
+        rejected_rows.csv only when this batch added to them."""
+        store = self.store
         upto = F.col("batch") <= batch_id
         cells = self._parts("cells", CELLS_SCHEMA).filter(upto)
         latest = Window.partitionBy("ad", "minute").orderBy(F.col("batch").desc())
         cells = cells.withColumn("n", F.row_number().over(latest)).filter("n = 1").drop("n", "batch")
+        cells = cells.select("ad", "minute", "clicks", "duplicates", "flagged", "cost", "sketch",
+                             F.explode(F.array(*[F.lit(size) for size, _ in WINDOWS])).alias("size"))
+        start = (F.floor(F.col("minute") / (F.col("size") * 1000)) * F.col("size")).cast("long")
+        agg = cells.groupBy("size", "ad", start.alias("start")).agg(
+            F.sum("clicks").alias("clicks"),
+            F.hll_sketch_estimate(out_of_order(F.hll_union_agg("sketch"))).alias("users"),
+            F.sum("duplicates").alias("duplicates"),
+            F.sum("flagged").alias("flagged"),
+            F.sum("cost").alias("cost"))
+        by_size = {size: [] for size, _ in WINDOWS}
+        for r in agg.collect():
+            by_size[r["size"]].append(r)
         texts = {}
         for size, name in WINDOWS:
-            start = (F.floor(F.col("minute") / (size * 1000)) * size).cast("long")
-            agg = cells.groupBy("ad", start.alias("start")).agg(
-                F.sum("clicks").alias("clicks"),
-                F.hll_sketch_estimate(out_of_order(F.hll_union_agg("sketch"))).alias("users"),
-                F.sum("duplicates").alias("duplicates"),
-                F.sum("flagged").alias("flagged"),
-                F.sum("cost").alias("cost"))
-            rows = sorted(agg.collect(), key=lambda r: (r["ad"].encode("utf-8"), r["start"]))
+            rows = sorted(by_size[size], key=lambda r: (r["ad"].encode("utf-8"), r["start"]))
             out = [WINDOW_HEADER]
             for r in rows:
                 cost = money(r["cost"]) if meta["has_cost"] else ""
@@ -563,17 +576,19 @@ class StreamJob:
                            f"{r['duplicates']},{r['flagged']},{cost}\n")
             texts[name] = "".join(out)
 
-        late = self._parts("late", LATE_SCHEMA).filter(upto).orderBy("batch", "fno", "line").collect()
-        out = ["file,line,click_id,ad_id,timestamp,watermark\n"]
-        for r in late:
-            out.append(f"{csv_text(r['file'])},{r['line']},{csv_text(r['click_id'])},{csv_text(r['ad'])},"
-                       f"{iso_second(r['ms'] // 1000)},{iso_second(r['watermark'] // 1000)}\n")
-        texts["late_clicks.csv"] = "".join(out)
-        rej = self._parts("rejected", REJECTED_SCHEMA).filter(upto).orderBy("batch", "fno", "line").collect()
-        out = ["file,line,reason,raw_line\n"]
-        for r in rej:
-            out.append(f"{csv_text(r['file'])},{r['line']},{csv_text(r['reason'])},{csv_text(r['raw'])}\n")
-        texts["rejected_rows.csv"] = "".join(out)
+        if "late" in lists_changed or not store.exists(f"{store.output}/late_clicks.csv"):
+            late = self._parts("late", LATE_SCHEMA).filter(upto).orderBy("batch", "fno", "line").collect()
+            out = ["file,line,click_id,ad_id,timestamp,watermark\n"]
+            for r in late:
+                out.append(f"{csv_text(r['file'])},{r['line']},{csv_text(r['click_id'])},{csv_text(r['ad'])},"
+                           f"{iso_second(r['ms'] // 1000)},{iso_second(r['watermark'] // 1000)}\n")
+            texts["late_clicks.csv"] = "".join(out)
+        if "rejected" in lists_changed or not store.exists(f"{store.output}/rejected_rows.csv"):
+            rej = self._parts("rejected", REJECTED_SCHEMA).filter(upto).orderBy("batch", "fno", "line").collect()
+            out = ["file,line,reason,raw_line\n"]
+            for r in rej:
+                out.append(f"{csv_text(r['file'])},{r['line']},{csv_text(r['reason'])},{csv_text(r['raw'])}\n")
+            texts["rejected_rows.csv"] = "".join(out)
 
         wm = meta["watermark_ms"]
         status = {
