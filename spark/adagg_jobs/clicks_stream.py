@@ -34,60 +34,87 @@ Semantics and guarantees
 * Event time, watermark. The watermark of a micro-batch is the latest event
   time of every earlier batch minus --lateness (default 10 minutes), never
   going back: Spark's definition (`withWatermark`). A click whose time is
-  before the watermark of the batch that reads it is *too late*: it is not
-  counted in any window, and is listed in late_clicks.csv with its file,
-  line and the watermark it missed; stream_status.json counts them. A click
-  later than the newest one seen but within the lateness is counted as if
-  it had come in order (out-of-order events change nothing).
-* Final windows. A 1-minute window (and its velocity buckets: ad, IP or
-  user, minute) is final once the watermark has passed its end: no click
-  that is still accepted can fall into it. A 5-minute or 1-hour window is
-  final when its last minute is. The files also hold the windows that are
-  still open, with what has arrived so far (stream_status.json says from
-  which window start on they may change): after the last file, the files
-  are what the CLI gives on all the accepted clicks.
+  before the watermark of the batch that reads it is *too late*: it is
+  dropped from the windows and the user sees it in late_clicks.csv (file,
+  line, click id, ad, its time and the watermark it missed) and in
+  stream_status.json's `late` count. A click older than the newest one seen
+  but within the lateness is counted as if it had come in order
+  (out-of-order events change nothing).
+* What a too-late click changes, against the CLI on all the clicks: only
+  its own ad's 1m/5m/1h rows: `clicks`, `cost` and `unique_users` if it
+  would have been billable, `flagged` if flagged, `duplicates` if it was a
+  retry (a row disappears when the click was its only one); and, if it
+  would have pushed its velocity bucket (ad, IP or user, minute) past
+  --velocity-max, the other clicks of that bucket stay billable (`clicks`,
+  `flagged`, `cost`, `unique_users` of that minute and its 5m/1h rows).
+  Nothing else: the three files equal the CLI's on the clicks without the
+  too-late ones, except that a too-late first row of a click_id still makes
+  its later retries duplicates (as in the CLI).
+* Final windows. A 1-minute window (and its velocity buckets) is final once
+  the watermark has passed its end: no click still accepted can fall into
+  it; a 5-minute or 1-hour window when its last minute is. The files also
+  hold the windows still open, with what has arrived so far
+  (stream_status.json's `final_before`: windows ending at or before it are
+  final): after the last file the files are the CLI's answer on all the
+  accepted clicks, also in an `--available-now` run, where Spark's
+  append-mode windows would still be waiting for a later event.
 * Duplicates. A row whose click_id was seen before (in arrival order) is a
-  duplicate, counted in *its own* ad and window (the `duplicates` column),
-  nothing else: the CLI's rule. Spark's `dropDuplicatesWithinWatermark`
-  would drop the duplicate rows (nothing left to count in their window) and,
-  within one micro-batch, keep an arbitrary one of the rows rather than the
-  first in file order, so this job keeps its own equivalent: the ids seen,
-  each until the watermark passes its first time plus the lateness. A retry
-  whose event time is within --lateness of the first is always recognised;
-  one later than that may count as a new click (the CLI remembers every id).
-  A too-late row still registers its id, so its retries stay duplicates.
-* Fraud rules: the CLI's. The static ones per row; ip_velocity and
-  user_velocity over (ad, IP or user, minute) buckets of non-duplicate
-  clicks, recounted until the minute is final. bot_user_agent is in force
-  for the rows of a file that has a user-agent column (CSV header) or key
-  (NDJSON, some row of the file); the cost column is written when some file
-  had a cost.
+  duplicate, counted in *its own* ad and window (`duplicates`), nothing
+  else: the CLI's rule. Spark's `dropDuplicatesWithinWatermark` drops the
+  duplicate rows (nothing left to count in their ad and window) and, within
+  one micro-batch, keeps an arbitrary one of the rows rather than the first
+  in file order, so this job keeps its equivalent that flags instead of
+  dropping: the ids seen, each until the watermark passes its first time
+  (or the watermark when it came, if later) plus the lateness. A retry whose
+  event time is within --lateness of the first is always recognised; one
+  later than that may count as a new click (the CLI remembers every id).
+* Fraud rules: the CLI's, the rows parsed and judged by the batch job's
+  expressions (click_rows.py): the static rules per row; ip_velocity and
+  user_velocity over the (ad, IP or user, minute) buckets of non-duplicate
+  clicks, recounted whole while the minute is open. The cost column is
+  written once some row had a cost field.
 * Unique users: Spark's DataSketches HLL (`hll_sketch_agg` per 1-minute
-  cell, HLL_8, --lg-k), the 5-minute and 1-hour windows the union of their
-  minutes' sketches (`hll_union_agg`, never a sum), estimates by
-  `hll_sketch_estimate` of a union (as the CLI's, from the registers).
+  cell, HLL_8, --lg-k), each window the union of its minutes' sketches
+  (`hll_union_agg`, never a sum), estimated by `hll_sketch_estimate` with
+  the sketch marked out of order as the CLI marks its own (the estimate
+  from the registers, equal to the CLI's also in HLL mode).
 * Exactly once. Spark's checkpoint (offset and commit logs) fixes which
   files make each micro-batch; a batch that failed or was cut off is run
   again with the same id and the same files after a restart. Everything the
-  job writes is keyed by that id and overwritten when it runs again: the
-  state version N is computed from version N-1 only, the batch's parts
-  replace the same batch's parts, and the three files are rebuilt from the
-  parts (the latest version of each cell). Kill the job at any moment,
-  start it again with the same --checkpoint and --output: nothing is
-  counted twice, nothing is lost. Keep the options (lateness, rules, lg_k)
-  the same across restarts; one --output per --checkpoint.
-* Input. Each file is read whole (Spark's `wholetext`): exact line numbers
-  and each CSV file's own header; a file must fit in one record (< 2 GB;
-  roll logs into files of minutes, not days). A quoted CSV field holding a
-  line break is not supported (the CLI's files have none).
+  job writes is keyed by that id and overwritten when it runs again: state
+  version N is computed from version N-1 only (kept until batch N+1, as a
+  replay of N reads it), the batch's parts replace the same batch's parts, and the
+  files are rebuilt from the parts (the latest version of each 1-minute
+  cell). Kill the job at any moment (kill -9 included), start it again with
+  the same --checkpoint and --output: nothing is counted twice, nothing is
+  lost. Keep the options (lateness, rules, lg_k) across restarts; one
+  --output per --checkpoint.
+* Input. The files' layout (NDJSON, or CSV with its delimiter and header)
+  is sniffed from the first file, as the CLI sniffs its log, and kept in
+  the state; a CSV file with another header has its rows rejected. Each
+  file is read whole (Spark's `wholetext`): exact line numbers and each CSV
+  file's header dropped; a file must fit in one record (< 2 GB: roll logs
+  into files of minutes, not days). A quoted CSV field holding a line
+  break is not supported. Files must appear whole (write elsewhere, then
+  rename into --source), as for any Spark file source.
+
+Why not Spark's own stateful operators: besides the duplicates above, they
+drop too-late rows silently (a metric, not the rows), their append-mode
+windows are only emitted once the watermark passes (never at the end of an
+`--available-now` run), and custom state in PySpark
+(`applyInPandasWithState`, `transformWithState`) needs pandas and pyarrow
+on every executor. Here the micro-batch function (`foreachBatch`) carries
+the state as Parquet tables versioned by batch id: no Python on the
+executors (pure SQL expressions), any Hadoop file system.
 
 Kafka (a configuration change, not tested here: no broker on these
 machines): --kafka-bootstrap HOST:PORT --kafka-topic TOPIC instead of
 --source reads one click a record (NDJSON; or CSV lines with --csv-header
 naming the columns), the record's topic-partition standing for the file and
-its offset for the line; order within a micro-batch is (Kafka timestamp,
-partition, offset). Add the connector to spark-submit:
-`--packages org.apache.spark:spark-sql-kafka-0-10_2.13:4.1.1`.
+its offset for the line; the order within a micro-batch is (Kafka
+timestamp, partition, offset). Add the connector matching your Spark to
+spark-submit: `--packages org.apache.spark:spark-sql-kafka-0-10_2.13:4.1.4`
+(Scala 2.13, the Spark version).
 """
 import argparse
 import json
