@@ -342,20 +342,26 @@ def _json_stage(df, raw: str):
     df = _stage(df, _j_keys=F.map_keys("_j_m"), _j_vals=F.map_values("_j_m"),
                 _j_raws=F.regexp_extract_all(v, F.lit(_JSON_PAIR), 1))
     keys, vals, raws = F.col("_j_keys"), F.col("_j_vals"), F.col("_j_raws")
-    flat = (F.size(raws) == F.size(keys)) & ~F.exists(raws, lambda r: F.substring(r, 1, 1).isin("{", "["))
-    texts = F.when(flat, F.transform(vals, lambda x, i: F.when(
-        F.substring(_at(raws, i + 1), 1, 1) == '"', x).when(
-        _at(raws, i + 1) == "null", F.lit("")).otherwise(_at(raws, i + 1)))
-    ).otherwise(F.transform(vals, lambda x: F.coalesce(x, F.lit(""))))
-    first = F.regexp_extract(v, r"^[ \t\n\x0c\r]*(.?)", 1)
-    last = F.substring(F.regexp_replace(v, F.lit(r"[ \t\n\r]+$"), F.lit("")), -1, 1)
+    df = _stage(df, _j_flat=(F.size(raws) == F.size(keys)) & ~F.array_join(raws, "\u0001").rlike("(?:^|\x01)[{\\[]"))
+    first = F.substring(F.ltrim(v, F.lit(" \t\n\x0c\r")), 1, 1)
+    last = F.substring(F.rtrim(v, F.lit(" \t\n\r")), -1, 1)
     error = F.when(first != "{", F.lit("not a JSON object")).when(
         F.col("_j_m").isNull() | (last != "}"), F.lit("invalid JSON"))
-    df = _stage(df, _j_texts=texts, _j_fk=F.transform(keys, _field_of_name_col), _err=error)
+    # The keys normalised as field_of_name does, all at once (no lambda):
+    # joined with U+0001, trimmed, lowercased, split again.
+    sep = "\u0001"
+    joined = F.array_join(keys, sep)
+    joined = F.regexp_replace(joined, F.lit(r'(?<=^|\x01)[ "\t\r]+|[ "\t\r]+(?=\x01|$)'), F.lit(""))
+    norm = F.split(F.translate(joined, _UPPER + " -.", _LOWER + "___"), sep, -1)
+    df = _stage(df, _j_norm=F.when(F.size(keys) > 0, norm), _err=error)
     for f in FIELDS:
-        df = df.withColumn("_j_pos", F.array_position("_j_fk", f).cast("int"))
-        df = _stage(df, **{"_f_" + f: F.when(F.col("_j_pos") > 0, _at("_j_texts", F.col("_j_pos"))).otherwise(F.lit("")),
-                           "_p_" + f: F.col("_j_pos") > 0})
+        pos = F.least(*[F.nullif(F.array_position("_j_norm", n).cast("int"), F.lit(0)) for n in _ALIASES[f]])
+        df = df.withColumn("_j_pos", pos)
+        rw, vl = _at(raws, F.col("_j_pos")), _at(vals, F.col("_j_pos"))
+        text = F.when(F.col("_j_pos").isNull(), F.lit("")).when(~F.col("_j_flat"), F.coalesce(vl, F.lit(""))).when(
+            F.substring(rw, 1, 1) == '"', vl).when(rw == "null", F.lit("")).otherwise(rw)
+        df = _stage(df, **{"_f_" + f: text,
+                           "_p_" + f: F.col("_j_pos").isNotNull()})
     return df
 
 
@@ -536,7 +542,7 @@ def parse_clicks(df, plan: ClickPlan, value: str = "value", first_line: Optional
 
 # ---------------------------------------------------------------- IP addresses
 
-_V4_OCTET = r"(?:0|[1-9][0-9]{0,2})"
+_V4_OCTET = r"(?:0|[1-9][0-9]?|1[0-9]{2}|2[0-4][0-9]|25[0-5])"
 _V4 = rf"{_V4_OCTET}\.{_V4_OCTET}\.{_V4_OCTET}\.{_V4_OCTET}"
 _H = "[0-9a-fA-F]{1,4}"
 
@@ -547,15 +553,14 @@ def _ip_stage(df, src: str, pre: str):
     8 groups (ints)."""
     c = F.col
     s = c(src)
-    df = _stage(df, **{pre + "v4": s.rlike(f"^{_V4}$") & F.forall(F.split(s, r"\."), lambda o: o.cast("int") <= 255),
-                       pre + "c6": s.contains(":")})
+    df = _stage(df, **{pre + "v4": s.rlike(f"^{_V4}$"), pre + "c6": s.contains(":")})
     df = _stage(df, **{pre + "t4": F.when(c(pre + "c6"), F.regexp_extract(s, rf"(?:^|:)({_V4})$", 1))})
     t4 = c(pre + "t4")
     o = F.split(t4, r"\.")
     as_hex = F.concat(F.lower(F.hex(_at(o, 1).cast("int") * 256 + _at(o, 2).cast("int"))), F.lit(":"),
                       F.lower(F.hex(_at(o, 3).cast("int") * 256 + _at(o, 4).cast("int"))))
     df = _stage(df, **{
-        pre + "t4ok": (t4 == "") | F.forall(o, lambda x: x.cast("int") <= 255),
+        pre + "t4ok": F.lit(True),
         pre + "s6": F.when(t4 != "", F.concat(F.regexp_replace(s, F.lit(rf"(?<=^|:){_V4}$"), F.lit("")), as_hex)).otherwise(s)})
     df = _stage(df, **{pre + "parts": F.when(c(pre + "c6"), F.split(c(pre + "s6"), "::", 2))})
     parts = c(pre + "parts")
@@ -569,7 +574,7 @@ def _ip_stage(df, src: str, pre: str):
     comp = rf"^(?:(?:{_H}:)*{_H})?::(?:(?:{_H}:)*{_H}|(?:{_H}:)*{_V4})?$"
     v6 = c(pre + "c6") & (s.rlike(full8) | s.rlike(full6v4) | (s.rlike(comp) & (n <= 7))) & c(pre + "t4ok")
     groups = F.when(F.size(parts) == 2, F.concat(c(pre + "lg"), F.array_repeat(F.lit("0"), 8 - n), c(pre + "rg"))).otherwise(c(pre + "lg"))
-    df = _stage(df, **{pre + "kind": F.when(c(pre + "v4"), F.lit(4)).when(v6, F.lit(6))})
+    df = _stage(df, **{pre + "kind": F.when(c(pre + "v4"), F.lit(4)).when(c(pre + "c6") & v6, F.lit(6))})
     df = _stage(df, **{pre + "g": F.when(c(pre + "kind") == 4, F.transform(F.split(s, r"\."), lambda x: x.cast("int")))
                        .when(c(pre + "kind") == 6, F.transform(groups, lambda x: F.conv(x, 16, 10).cast("int")))})
     g = c(pre + "g")
