@@ -211,6 +211,12 @@ def test_csv_files_options_and_small_lg_k_equal_cli(spark, adagg_bin, tmp_path):
     assert st["rejected"] == sum(summary["rejected"].values()) if isinstance(summary.get("rejected"), dict) else True
     hours = s.read("clicks_1h.csv").splitlines()[1:]
     assert max(int(r.split(",")[3]) for r in hours) > 7  # some sketches in HLL mode
+    # The batch job (clicks.py) on the same files (in path order = arrival
+    # order here): the same three files.
+    clicks = pytest.importorskip("adagg_jobs.clicks")
+    batch = tmp_path / "batch"
+    assert clicks.main(["--input", str(s.src), "--output", str(batch), *options]) in (0, None)
+    assert_windows_equal(s.out, batch)
 
 
 def test_usage_errors():
