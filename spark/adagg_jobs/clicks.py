@@ -42,6 +42,7 @@ from pyspark.sql import Window
 from pyspark.sql import functions as F
 
 from adagg_jobs import click_rows as R
+from adagg_jobs import hll
 from adagg_jobs.cli import UsageError
 
 WINDOWS = [(60, "clicks_1m.csv"), (300, "clicks_5m.csv"), (3600, "clicks_1h.csv")]
@@ -156,6 +157,11 @@ class _Out:
             fs.copyFromLocalFile(False, True, jvm.org.apache.hadoop.fs.Path("file://" + os.path.join(self.dir, name)),
                                  jvm.org.apache.hadoop.fs.Path(self.output.rstrip("/") + "/" + name))
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _iso(secs):
+    import datetime
+    return (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _cut_raw(raw: str) -> str:
@@ -315,12 +321,14 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
         for r in top_rows:
             f.write(r[0] + "\n")
 
-    # ---- sketches
-    sk = h1.select("ad_id", "start", F.concat_ws(
-        ",", R.csv_text(c("ad_id")), R.iso_second(c("start")), F.lit(str(lg_k)),
-        F.hll_sketch_estimate(out_of_order(c("sketch"))).cast("string"),
-        F.base64(out_of_order(c("sketch")))).alias("line")).withColumn("_key", F.encode(c("ad_id"), "UTF-8"))
-    out.lines("user_sketches_1h.csv", SKETCHES_HEADER, sk, ["_key", "start"])
+    # ---- sketches (rewritten on the driver as the CLI serializes them: hll.py)
+    sk = h1.select("ad_id", "start", F.hll_sketch_estimate(out_of_order(c("sketch"))).alias("users"),
+                   out_of_order(c("sketch")).alias("sketch")).withColumn("_key", F.encode(c("ad_id"), "UTF-8"))
+    with out.open("user_sketches_1h.csv") as f:
+        f.write(SKETCHES_HEADER)
+        for r in sk.orderBy("_key", "start").toLocalIterator():
+            b64 = base64.b64encode(hll.canonical(bytes(r["sketch"]))).decode("ascii")
+            f.write(f"{R.csv_text_py(r['ad_id'])},{_iso(r['start'])},{lg_k},{r['users']},{b64}\n")
 
     # ---- summary
     s = judged.agg(
