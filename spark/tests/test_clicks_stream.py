@@ -234,3 +234,30 @@ def test_usage_errors():
             clicks_stream.main(argv)
     assert clicks_stream.parse_args(base + ["--source", "s", "--lateness", "90s"]).lateness_ms == 90_000
     assert clicks_stream.parse_args(base + ["--source", "s"]).lateness_ms == 600_000
+
+
+def test_kafka_records_shape(spark, adagg_bin, tmp_path):
+    """The Kafka configuration without a broker: a micro-batch shaped as the
+    Kafka source gives it (topic-partition, timestamp, offset, value: one
+    click a record) through the same batch function, two partitions
+    interleaved by timestamp; the windows equal the CLI's on the records in
+    that order."""
+    import datetime
+
+    from pyspark.sql import functions as F
+
+    argv = ["--kafka-bootstrap", "broker:9092", "--kafka-topic", "clicks",
+            "--checkpoint", str(tmp_path / "ck"), "--output", str(tmp_path / "out")]
+    o = clicks_stream.parse_args(argv)
+    o.blocklist = clicks_stream.click_rows.Blocklist()
+    records = [ev("k1", "ad1", at("12:00:01"), "u1"), ev("k2", "ad2", at("12:00:02"), "u2"),
+               ev("k1", "ad1", at("12:00:03"), "u1"), ev("k3", "ad1", at("12:01:00"), "u3", ua="curl/8.0"),
+               "not json\n", ev("k4", "ad1", at("12:01:30"), "u3")]
+    base = datetime.datetime(2026, 1, 1)
+    rows = [(f"clicks-{i % 2}", base + datetime.timedelta(seconds=i), i // 2, r) for i, r in enumerate(records)]
+    batch = spark.createDataFrame(rows, "path string, mtime timestamp, offset long, value string")
+    clicks_stream.StreamJob(spark, o).process(batch.withColumn("offset", F.col("offset")), 0)
+    want = cli(adagg_bin, "".join(records), tmp_path / "cli")
+    assert_windows_equal(tmp_path / "out", want)
+    rejected = (tmp_path / "out" / "rejected_rows.csv").read_text().splitlines()
+    assert len(rejected) == 2 and rejected[1].startswith("clicks-0,3,")
