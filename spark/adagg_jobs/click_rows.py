@@ -773,3 +773,265 @@ def static_rules(df, blocklist: Optional[Blocklist], rules_off=(), bot_regex: Op
     else:
         df = df.withColumn("bot_user_agent", F.col("has_ua") & is_bot(F.col("user_agent"), bot_regex))
     return df
+
+
+# ---------------------------------------------------------------- serde_json's messages
+
+class _JsonError(Exception):
+    pass
+
+
+_WS = b" \n\t\r"
+
+
+def serde_json_error(line: str) -> Optional[str]:
+    """The message serde_json gives for an NDJSON line the CLI reads as its
+    JsonRow (src/clicks/json.rs: a map whose values are raw values), e.g.
+    `EOF while parsing an object at line 1 column 12`, or None when it
+    finds no error. Driver side, for the few rejected lines (Spark's own
+    JSON parser gives no message). Follows serde_json 1.0.154's de.rs and
+    read.rs (SliceRead): `error` at the current index, `peek_error` one
+    past it."""
+    b = line.encode("utf-8", errors="surrogateescape")
+    n = len(b)
+    st = {"i": 0}
+
+    def fail(msg, at):
+        start = b.rfind(b"\n", 0, at) + 1
+        line_no = 1 + b.count(b"\n", 0, start)
+        raise _JsonError(f"{msg} at line {line_no} column {at - start}")
+
+    def err(msg):
+        fail(msg, st["i"])
+
+    def peek_err(msg):
+        fail(msg, min(n, st["i"] + 1))
+
+    def ws():
+        while st["i"] < n and b[st["i"]] in _WS:
+            st["i"] += 1
+        return b[st["i"]] if st["i"] < n else None
+
+    def hex4():
+        i = st["i"]
+        if n - i < 4:
+            st["i"] = n
+            err("EOF while parsing a string")
+        st["i"] = i + 4
+        try:
+            return int(b[i:i + 4].decode("ascii"), 16) if all(chr(x) in "0123456789abcdefABCDEF" for x in b[i:i + 4]) else None
+        except ValueError:
+            return None
+
+    def string(validate):
+        while True:
+            i = st["i"]
+            while i < n and b[i] not in b'"\\' and b[i] >= 0x20:
+                i += 1
+            st["i"] = i
+            if i == n:
+                err("EOF while parsing a string")
+            ch = b[i]
+            if ch == 0x22:
+                st["i"] = i + 1
+                return
+            if ch == 0x5C:
+                st["i"] = i + 1
+                if st["i"] >= n:
+                    err("EOF while parsing a string")
+                e = b[st["i"]]
+                st["i"] += 1
+                if e in b'"\\/bfnrt':
+                    continue
+                if e != 0x75:
+                    err("invalid escape")
+                v = hex4()
+                if v is None:
+                    err("invalid escape")
+                if validate and 0xDC00 <= v <= 0xDFFF:
+                    err("lone leading surrogate in hex escape")
+                if validate and 0xD800 <= v <= 0xDBFF:
+                    for want in (0x5C, 0x75):
+                        if st["i"] >= n:
+                            err("EOF while parsing a string")
+                        if b[st["i"]] != want:
+                            st["i"] += 1
+                            err("unexpected end of hex escape")
+                        st["i"] += 1
+                    v2 = hex4()
+                    if v2 is None:
+                        err("invalid escape")
+                    if not 0xDC00 <= v2 <= 0xDFFF:
+                        err("lone leading surrogate in hex escape")
+                continue
+            st["i"] = i + 1 if validate else i
+            err("control character (\\u0000-\\u001F) found while parsing a string")
+
+    def peek0():
+        return b[st["i"]] if st["i"] < n else 0
+
+    def integer():
+        c = b[st["i"]] if st["i"] < n else 0
+        if st["i"] < n:
+            st["i"] += 1
+        if c == 0x30:
+            if 0x30 <= peek0() <= 0x39:
+                peek_err("invalid number")
+        elif 0x31 <= c <= 0x39:
+            while 0x30 <= peek0() <= 0x39:
+                st["i"] += 1
+        else:
+            err("invalid number")
+        if peek0() == 0x2E:
+            st["i"] += 1
+            k = 0
+            while 0x30 <= peek0() <= 0x39:
+                st["i"] += 1
+                k += 1
+            if k == 0:
+                peek_err("invalid number")
+        if peek0() in (0x65, 0x45):
+            st["i"] += 1
+            if peek0() in (0x2B, 0x2D):
+                st["i"] += 1
+            c = b[st["i"]] if st["i"] < n else 0
+            if st["i"] < n:
+                st["i"] += 1
+            if not 0x30 <= c <= 0x39:
+                err("invalid number")
+            while 0x30 <= peek0() <= 0x39:
+                st["i"] += 1
+
+    def ident(rest):
+        for x in rest:
+            if st["i"] >= n:
+                err("EOF while parsing a value")
+            c = b[st["i"]]
+            st["i"] += 1
+            if c != x:
+                err("expected ident")
+
+    def ignore_value():
+        stack = []
+        enclosing = None
+        while True:
+            p = ws()
+            if p is None:
+                peek_err("EOF while parsing a value")
+            frame = None
+            if p == 0x6E:
+                st["i"] += 1
+                ident(b"ull")
+            elif p == 0x74:
+                st["i"] += 1
+                ident(b"rue")
+            elif p == 0x66:
+                st["i"] += 1
+                ident(b"alse")
+            elif p == 0x2D:
+                st["i"] += 1
+                integer()
+            elif 0x30 <= p <= 0x39:
+                integer()
+            elif p == 0x22:
+                st["i"] += 1
+                string(False)
+            elif p in (0x5B, 0x7B):
+                if enclosing is not None:
+                    stack.append(enclosing)
+                    enclosing = None
+                st["i"] += 1
+                frame = p
+            else:
+                peek_err("expected value")
+            if frame is not None:
+                accept_comma = False
+            elif enclosing is not None:
+                frame, enclosing, accept_comma = enclosing, None, True
+            elif stack:
+                frame, accept_comma = stack.pop(), True
+            else:
+                return
+            while True:
+                p = ws()
+                if p == 0x2C and accept_comma:
+                    st["i"] += 1
+                    break
+                if (p == 0x5D and frame == 0x5B) or (p == 0x7D and frame == 0x7B):
+                    pass
+                elif p is not None:
+                    if accept_comma:
+                        peek_err("expected `,` or `]`" if frame == 0x5B else "expected `,` or `}`")
+                    break
+                else:
+                    peek_err("EOF while parsing a list" if frame == 0x5B else "EOF while parsing an object")
+                st["i"] += 1
+                if not stack:
+                    return
+                frame = stack.pop()
+                accept_comma = True
+            if frame == 0x7B:
+                p = ws()
+                if p == 0x22:
+                    st["i"] += 1
+                elif p is not None:
+                    peek_err("key must be a string")
+                else:
+                    peek_err("EOF while parsing an object")
+                string(False)
+                p = ws()
+                if p == 0x3A:
+                    st["i"] += 1
+                elif p is not None:
+                    peek_err("expected `:`")
+                else:
+                    peek_err("EOF while parsing an object")
+            enclosing = frame
+
+    try:
+        p = ws()
+        if p is None:
+            peek_err("EOF while parsing a value")
+        if p != 0x7B:
+            return None
+        st["i"] += 1
+        first = True
+        while True:
+            p = ws()
+            if p is None:
+                peek_err("EOF while parsing an object")
+            if p == 0x7D:
+                break
+            if first:
+                first = False
+                if p != 0x22:
+                    peek_err("key must be a string")
+            elif p == 0x2C:
+                st["i"] += 1
+                p = ws()
+                if p == 0x22:
+                    pass
+                elif p == 0x7D:
+                    peek_err("trailing comma")
+                elif p is not None:
+                    peek_err("key must be a string")
+                else:
+                    peek_err("EOF while parsing a value")
+            else:
+                peek_err("expected `,` or `}`")
+            st["i"] += 1
+            string(True)
+            p = ws()
+            if p == 0x3A:
+                st["i"] += 1
+            elif p is not None:
+                peek_err("expected `:`")
+            else:
+                peek_err("EOF while parsing an object")
+            ignore_value()
+        st["i"] += 1
+        if ws() is not None:
+            peek_err("trailing characters")
+        return None
+    except _JsonError as e:
+        return str(e)

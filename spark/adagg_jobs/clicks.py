@@ -234,7 +234,12 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
         f.write(("file," if several else "") + REJECTED_HEADER)
         for r in rejected.orderBy("fno", "line").select("fno", "line", "reject_reason", "raw").toLocalIterator():
             head = (R.csv_text_py(names[r["fno"]]) + "," if several else "")
-            f.write(f"{head}{r['line']},{R.csv_text_py(r['reject_reason'])},{R.csv_text_py(_cut_raw(r['raw']))}\n")
+            reason = r["reject_reason"]
+            if reason == "invalid JSON":
+                # serde_json's message (Spark's parser gives none)
+                why = R.serde_json_error(r["raw"])
+                reason = f"invalid JSON: {why}" if why else reason
+            f.write(f"{head}{r['line']},{R.csv_text_py(reason)},{R.csv_text_py(_cut_raw(r['raw']))}\n")
 
     # ---- clicks: duplicates
     clicks = parsed.filter(c("reject_kind").isNull()).drop("raw", "reject_kind", "reject_reason")
