@@ -394,8 +394,9 @@ class StreamJob:
     """One query of the streaming job: the source, the per-batch function
     and the rebuild of the output files."""
 
-    # Tests: called as hook(batch_id) after a batch's parts and state are
-    # written and before its outputs are (a crash in the middle).
+    # Tests: called as hook(batch_id, "state") after a batch's parts and
+    # state are written, before its outputs are; hook(batch_id, "outputs")
+    # after its outputs, before Spark commits the batch (crashes).
     fault_hook = None
 
     def __init__(self, spark, o):
@@ -540,11 +541,13 @@ class StreamJob:
         v.unpersist()
         parsed.unpersist()
         if StreamJob.fault_hook is not None:
-            StreamJob.fault_hook(batch_id)
+            StreamJob.fault_hook(batch_id, "state")
         self.rebuild(batch_id, new_meta, {kind for kind, (_, n) in listed.items() if n})
         for old in store.numbered(store.state_root, "v"):
             if old < batch_id - 1:
                 store.delete(store.state(old))
+        if StreamJob.fault_hook is not None:
+            StreamJob.fault_hook(batch_id, "outputs")
 
     def judge(self, r):
         """Rows of whole 1-minute cells -> the cells' counts and sketch: the
@@ -577,10 +580,8 @@ class StreamJob:
         their sums and sketch unions. late_clicks.csv and
         rejected_rows.csv only when this batch added to them."""
         store = self.store
-        upto = F.col("batch") <= batch_id
-        cells = self._parts("cells", CELLS_SCHEMA).filter(upto)
-        latest = Window.partitionBy("ad", "minute").orderBy(F.col("batch").desc())
-        cells = cells.withColumn("n", F.row_number().over(latest)).filter("n = 1").drop("n", "batch")
+        self.compact(batch_id)
+        cells = self._latest_cells(self._current("cells", CELLS_SCHEMA, batch_id))
         cells = cells.select("ad", "minute", "clicks", "duplicates", "flagged", "cost", "sketch",
                              F.explode(F.array(*[F.lit(size) for size, _ in WINDOWS])).alias("size"))
         start = (F.floor(F.col("minute") / (F.col("size") * 1000)) * F.col("size")).cast("long")
@@ -604,14 +605,14 @@ class StreamJob:
             texts[name] = "".join(out)
 
         if "late" in lists_changed or not store.exists(f"{store.output}/late_clicks.csv"):
-            late = self._parts("late", LATE_SCHEMA).filter(upto).orderBy("batch", "fno", "line").collect()
+            late = self._current("late", LATE_SCHEMA, batch_id).orderBy("batch", "fno", "line").collect()
             out = ["file,line,click_id,ad_id,timestamp,watermark\n"]
             for r in late:
                 out.append(f"{csv_text(r['file'])},{r['line']},{csv_text(r['click_id'])},{csv_text(r['ad'])},"
                            f"{iso_second(r['ms'] // 1000)},{iso_second(r['watermark'] // 1000)}\n")
             texts["late_clicks.csv"] = "".join(out)
         if "rejected" in lists_changed or not store.exists(f"{store.output}/rejected_rows.csv"):
-            rej = self._parts("rejected", REJECTED_SCHEMA).filter(upto).orderBy("batch", "fno", "line").collect()
+            rej = self._current("rejected", REJECTED_SCHEMA, batch_id).orderBy("batch", "fno", "line").collect()
             out = ["file,line,reason,raw_line\n"]
             for r in rej:
                 out.append(f"{csv_text(r['file'])},{r['line']},{csv_text(r['reason'])},{csv_text(r['raw'])}\n")
@@ -633,6 +634,54 @@ class StreamJob:
         texts["stream_status.json"] = json.dumps(status, indent=1) + "\n"
         for name, text in texts.items():
             store.put_text(f"{store.output}/{name}", text)
+
+    # Every this many batches the parts are folded into one snapshot (each
+    # cell's latest version; every listed row), and the parts and older
+    # snapshots it covers are removed when a later batch runs (its batch is
+    # committed then): what a rebuild reads stays bounded by the windows.
+    compact_every = 20
+
+    def _snapshots(self, kind):
+        return f"{self.store.parts_root}/{kind}_snapshot"
+
+    def _complete_snapshots(self, kind, below):
+        root = self._snapshots(kind)
+        return [v for v in self.store.numbered(root, "v")
+                if v < below and self.store.exists(f"{root}/v={v}/_SUCCESS")]
+
+    def _current(self, kind, schema, batch_id, snapshot_below=None):
+        """The kind's rows up to this batch: the newest complete snapshot
+        (at or below it; below snapshot_below) and the parts after it."""
+        parts = self._parts(kind, schema).filter(F.col("batch") <= batch_id)
+        snaps = self._complete_snapshots(kind, batch_id + 1 if snapshot_below is None else snapshot_below)
+        if not snaps:
+            return parts
+        snap = self.spark.read.schema(schema + ", batch long").parquet(f"{self._snapshots(kind)}/v={snaps[-1]}")
+        return snap.unionByName(parts.filter(F.col("batch") > snaps[-1]))
+
+    @staticmethod
+    def _latest_cells(cells):
+        latest = Window.partitionBy("ad", "minute").orderBy(F.col("batch").desc())
+        return cells.withColumn("n", F.row_number().over(latest)).filter("n = 1").drop("n")
+
+    def compact(self, batch_id):
+        store = self.store
+        for kind, schema in (("cells", CELLS_SCHEMA), ("late", LATE_SCHEMA), ("rejected", REJECTED_SCHEMA)):
+            root = self._snapshots(kind)
+            done = self._complete_snapshots(kind, batch_id)  # of committed batches
+            if done:
+                for b in store.numbered(f"{store.parts_root}/{kind}", "batch"):
+                    if b <= done[-1]:
+                        store.delete(store.part(kind, b))
+                for v in store.numbered(root, "v"):
+                    if v < done[-1]:
+                        store.delete(f"{root}/v={v}")
+            if batch_id > 0 and batch_id % self.compact_every == 0:
+                # (a replay rewrites this batch's snapshot: not read from it)
+                data = self._current(kind, schema, batch_id, snapshot_below=batch_id)
+                if kind == "cells":
+                    data = self._latest_cells(data)
+                data.write.mode("overwrite").parquet(f"{root}/v={batch_id}")
 
     def _parts(self, kind, schema):
         root = f"{self.store.parts_root}/{kind}"

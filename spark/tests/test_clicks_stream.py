@@ -110,8 +110,9 @@ def test_generated_log_restart_and_crash_equal_cli(spark, adagg_bin, tmp_path):
     s.run(spark)
     assert s.status()["batch"] == 0
 
-    def crash(batch_id):
-        raise RuntimeError("killed in the middle of batch %d" % batch_id)
+    def crash(batch_id, stage):
+        if stage == "state":
+            raise RuntimeError("killed in the middle of batch %d" % batch_id)
 
     s.drop("part-3.ndjson", files[2])
     clicks_stream.StreamJob.fault_hook = crash
@@ -157,7 +158,22 @@ def test_late_duplicate_out_of_order_and_restart(spark, adagg_bin, tmp_path):
     assert s.status()["watermark"] == "2025-01-15T11:55:00.000Z"  # the latest event (12:05) - 10m
     s.run(spark)  # nothing new: no batch, nothing changes
     s.drop("c.ndjson", ev("c7", "ad1", at("12:20:00"), "u6"))  # watermark -> 12:10
-    s.run(spark)  # a new query on the same checkpoint
+
+    def crash(batch_id, stage):
+        if stage == "outputs":
+            raise RuntimeError("killed before Spark's commit of batch %d" % batch_id)
+
+    # Parts folded into snapshots every batch; batch 1 (a new query on the
+    # same checkpoint) dies after its outputs and snapshot, before Spark
+    # commits it: the next run replays it, rewriting the same snapshot.
+    clicks_stream.StreamJob.compact_every = 1
+    clicks_stream.StreamJob.fault_hook = crash
+    try:
+        with pytest.raises(Exception, match="killed before"):
+            s.run(spark)
+    finally:
+        clicks_stream.StreamJob.fault_hook = None
+    s.run(spark)
     assert s.status()["watermark"] == "2025-01-15T12:10:00.000Z"
     burst = "".join(ev(f"b{i}", "ad3", at("12:15:%02d" % (i * 5)), "u9", ip="10.9.9.9") for i in range(7))
     s.drop("d.ndjson", ev("c8", "ad2", at("12:12:00"), "u7")   # late, within the lateness
@@ -165,7 +181,11 @@ def test_late_duplicate_out_of_order_and_restart(spark, adagg_bin, tmp_path):
            + burst
            + ev("c5", "ad1", at("12:15:00"), "u4"))            # a retry of c5 in another window
     s.drop("e.ndjson", ev("c10", "ad2", at("12:19:59"), "u1"))
-    s.run(spark)
+    try:
+        s.run(spark)
+    finally:
+        clicks_stream.StreamJob.compact_every = 20
+    assert sorted(os.listdir(s.out / "_batches" / "cells")) == ["batch=2"]  # batch 1's snapshot covers the rest
     st = s.status()
     assert (st["late"], st["duplicates"], st["files"], st["batch"]) == (1, 2, 5, 2)
     late = s.read("late_clicks.csv").splitlines()
