@@ -702,39 +702,113 @@ def read_blocklist(text: str) -> Blocklist:
     return bl
 
 
-def bot_pattern(path: str = BOT_PATTERNS_FILE) -> str:
-    """The isbot crate's list as one Java regex for `rlike` on the ASCII-
-    lowercased user agent: the lines lowercased, blank ones dropped, joined
-    with `|` (as Bots::new); `(?U)` for Unicode \\s and \\d as in Rust's
-    regex, `(?d)` so that `.` stops only at LF, and `$` as `\\z` (Rust's `$`
-    is the end of the text, Java's also before a final line break)."""
+def _bot_lines(path: str = BOT_PATTERNS_FILE):
     with open(path, encoding="utf-8") as f:
         text = f.read()
     lowered = "".join(c.lower() if "A" <= c <= "Z" else c for c in text)
-    pats = sorted({ln for ln in lowered.splitlines() if ln.strip()})
+    return sorted({ln for ln in lowered.splitlines() if ln.strip()})
 
-    def java(p):
-        out, in_class, esc = [], False, False
-        for ch in p:
-            if esc:
-                out.append(ch)
-                esc = False
-            elif ch == "\\":
-                out.append(ch)
-                esc = True
-            elif ch == "[" and not in_class:
-                in_class = True
-                out.append(ch)
-            elif ch == "]" and in_class:
-                in_class = False
-                out.append(ch)
-            elif ch == "$" and not in_class:
-                out.append("\\z")
-            else:
-                out.append(ch)
-        return "".join(out)
 
-    return "(?d)(?U)" + "|".join(java(p) for p in pats)
+def _java_pattern(p: str) -> str:
+    """A Rust regex of the list as Java's: `$` outside a class as `\z`."""
+    out, in_class, esc = [], False, False
+    for ch in p:
+        if esc:
+            out.append(ch)
+            esc = False
+        elif ch == "\\":
+            out.append(ch)
+            esc = True
+        elif ch == "[" and not in_class:
+            in_class = True
+            out.append(ch)
+        elif ch == "]" and in_class:
+            in_class = False
+            out.append(ch)
+        elif ch == "$" and not in_class:
+            out.append("\\z")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_META = set(".^$*+?()[]{}|\\")
+
+
+def _literal(p: str):
+    """The characters a pattern matches literally, or None when it is not a
+    plain string (escaped punctuation counts as literal)."""
+    out, i = [], 0
+    while i < len(p):
+        ch = p[i]
+        if ch == "\\" and i + 1 < len(p) and not p[i + 1].isalnum():
+            out.append(p[i + 1])
+            i += 2
+        elif ch in _META:
+            return None
+        else:
+            out.append(ch)
+            i += 1
+    return out
+
+
+def _trie_regex(words) -> str:
+    """One regex matching a text containing any of the words, as a trie
+    (a prefix that is a whole word ends its branch: for a search, the
+    longer words add nothing)."""
+    trie = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            if node.get("") is True:
+                break
+            node = node.setdefault(ch, {})
+        else:
+            node.clear()
+            node[""] = True
+
+    def emit(node):
+        if node.get("") is True:
+            return ""
+        alts = []
+        for ch in sorted(k for k in node if k != ""):
+            esc = re.escape(ch) if ch in _META or ch in "-#&~ " else ch
+            if ch == " ":
+                esc = " "
+            alts.append(esc + emit(node[ch]))
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie)
+
+
+def bot_pattern(path: str = BOT_PATTERNS_FILE, factor: bool = True) -> str:
+    """The isbot crate's list as one Java regex for `rlike` on the ASCII-
+    lowercased user agent: the lines lowercased, blank ones dropped (as
+    Bots::new), any of them matching; `(?U)` for Unicode \\s and \\d as in
+    Rust's regex, `(?d)` so that `.` stops only at LF, and `$` as `\\z`
+    (Rust's `$` is the end of the text, Java's also before a final line
+    break). `factor`: the plain-string patterns as two tries (anchored at
+    the start and not), which Java's backtracking matcher tries far faster
+    than 348 alternatives at each position; the other patterns as they are.
+    The same matches either way (a test holds them equal)."""
+    pats = _bot_lines(path)
+    if not factor:
+        return "(?d)(?U)" + "|".join(_java_pattern(p) for p in pats)
+    anchored, floating, other = [], [], []
+    for p in pats:
+        lit = _literal(p[1:]) if p.startswith("^") else _literal(p)
+        if lit is None:
+            other.append(_java_pattern(p))
+        elif p.startswith("^"):
+            anchored.append(lit)
+        else:
+            floating.append(lit)
+    parts = []
+    if anchored:
+        parts.append("^" + _trie_regex(anchored))
+    if floating:
+        parts.append(_trie_regex(floating))
+    return "(?d)(?U)" + "|".join(parts + other)
 
 
 def is_bot(ua: Column, pattern: Optional[str] = None) -> Column:

@@ -179,7 +179,8 @@ def _cut_raw(raw: str) -> str:
 
 def numbered_lines(spark, files):
     """The lines of the files with `fno` (file order), `line` (physical line
-    number in its file) and `header_lines`, and the files' plans."""
+    number in its file) and `header_lines`; the plan; the file names in
+    order; per file (fno) its number of lines."""
     lines = R.read_click_lines(spark, files)
     stats = lines.groupBy("file", "block").agg(F.count(F.lit(1)).alias("n"), F.min("row_id").alias("first_id")).collect()
     names = sorted({r["file"] for r in stats})
@@ -196,16 +197,58 @@ def numbered_lines(spark, files):
         raise UsageError("the input files are not of one layout (NDJSON, or CSV with the same columns): "
                          + ", ".join(f"{n}: {plans[n].format_name()} {sorted(plans[n].columns.items())}" for n in names))
     base = []
+    totals = {}
     for fno, name in enumerate(names):
         before = 0
         for r in sorted((r for r in stats if r["file"] == name), key=lambda r: r["block"]):
             base.append((name, r["block"], fno, before + 1 - r["first_id"], plans[name].header_lines))
             before += r["n"]
+        totals[fno] = before
     bdf = spark.createDataFrame(base, "file string, block bigint, fno int, base bigint, header_lines int")
     numbered = lines.join(F.broadcast(bdf), ["file", "block"]).withColumn("line", F.col("row_id") + F.col("base"))
     numbered = numbered.filter(F.col("line") > F.col("header_lines"))
     plan = plans[names[0]] if names else R.ClickPlan("ndjson")
-    return numbered, plan, names
+    return numbered, plan, names, totals
+
+
+def stitch_records(spark, numbered, totals):
+    """CSV records whose quoted field spans lines (src/clicks/source.rs: a
+    line with an odd number of quotes opens a record that goes on, joined
+    by LF, up to the line that makes the count even again). The lines with
+    an odd number of quotes are few: they are collected, the records built
+    on the driver and put in place of their lines. (The CLI's 1 MiB cap
+    on such a record is not applied.)"""
+    c = F.col
+    quotes = F.length(c("value")) - F.length(F.replace(c("value"), F.lit('"'), F.lit("")))
+    odd = sorted((r["fno"], r["line"]) for r in numbered.filter(quotes % 2 == 1).select("fno", "line").collect())
+    if not odd:
+        return numbered
+    spans = []
+    by_file = {}
+    for fno, line in odd:
+        by_file.setdefault(fno, []).append(line)
+    for fno, ls in by_file.items():
+        for k in range(0, len(ls), 2):
+            spans.append((fno, ls[k], ls[k + 1] if k + 1 < len(ls) else totals[fno]))
+    members = spark.createDataFrame([(f, ln, s) for f, s, e in spans for ln in range(s, e + 1)],
+                                    "fno int, line bigint, start bigint")
+    inside = numbered.join(F.broadcast(members), ["fno", "line"]).collect()
+    groups = {}
+    for r in inside:
+        groups.setdefault((r["fno"], r["start"]), []).append(r)
+    records = []
+    for (fno, start), rs in sorted(groups.items()):
+        rs.sort(key=lambda r: r["line"])
+        text = "\n".join(r["value"][:-1] if r["value"].endswith("\r") else r["value"] for r in rs)
+        d = rs[0].asDict()
+        d.pop("start")
+        d["value"] = text
+        records.append(d)
+    cols = numbered.columns
+    schema = numbered.schema
+    stitched = spark.createDataFrame([tuple(d[k] for k in cols) for d in records], schema)
+    rest = numbered.join(F.broadcast(members.select("fno", "line")), ["fno", "line"], "left_anti")
+    return rest.select(*cols).unionByName(stitched)
 
 
 def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_k=12, top=10):
@@ -218,7 +261,9 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
         raise UsageError(str(e))
     if not files:
         raise UsageError("no input files")
-    numbered, plan, names = numbered_lines(spark, files)
+    numbered, plan, names, totals = numbered_lines(spark, files)
+    if plan.fmt == "csv":
+        numbered = stitch_records(spark, numbered, totals)
     several = len(names) > 1
     parsed = R.parse_clicks(numbered, plan, value="value", first_line=F.col("line") == 1).filter(~F.col("skip"))
     keep = ["fno", "line", "raw", "reject_kind", "reject_reason", "ad_id", "click_id", "user_id", "ip", "ip_key",
