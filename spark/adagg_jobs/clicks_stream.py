@@ -19,7 +19,8 @@ replaced whole by a rename):
                       counts (rows, rejected, late, duplicates) over the stream
   _batches/           each micro-batch's changed 1-minute cells (with their
                       users' HLL sketch), late and rejected rows, keyed by the
-                      batch id: what the files above are rebuilt from
+                      batch id, folded into a snapshot every 20 batches: what
+                      the files above are rebuilt from
 The state (click ids within the horizon, the rows of open minutes, the
 watermark) is under --checkpoint/adagg_state/, one version per batch id,
 beside Spark's own offset and commit logs.
@@ -444,9 +445,15 @@ class StreamJob:
 
     # -- one micro-batch
 
+    user_error = None
+
     def process(self, bdf, batch_id):
         t0 = time.time()
-        self._process(bdf, batch_id)
+        try:
+            self._process(bdf, batch_id)
+        except UsageError as e:  # told as such by main(), not as a stack trace
+            self.user_error = e
+            raise
         if os.environ.get("ADAGG_STREAM_TIMING"):
             print(f"clicks-stream: batch {batch_id} took {time.time() - t0:.1f} s", file=sys.stderr)
 
@@ -742,10 +749,21 @@ def main(argv):
     o.blocklist = read_blocklist(o.blocklist) if o.blocklist else click_rows.Blocklist()
     if o.source and "://" not in o.source and not os.path.isdir(o.source):
         raise UsageError(f"--source {o.source}: not a directory")
+    if o.source and "://" not in o.source:
+        src = os.path.realpath(o.source)
+        for name in ("checkpoint", "output"):
+            path = os.path.realpath(getattr(o, name))
+            if path == src or path.startswith(src + os.sep):
+                raise UsageError(f"--{name} must not be inside --source (its files would be read as clicks)")
     spark = get_session("adagg clicks-stream")
-    query = StreamJob(spark, o).start()
+    job = StreamJob(spark, o)
+    query = job.start()
     try:
         query.awaitTermination()
     except KeyboardInterrupt:
         query.stop()
+    except Exception:
+        if job.user_error is not None:
+            raise job.user_error
+        raise
     return 0

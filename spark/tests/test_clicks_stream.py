@@ -249,11 +249,19 @@ def test_usage_errors():
         (base + ["--source", "s", "--no-rule", "nope"], "nope"),
         (base + ["--kafka-bootstrap", "h:9092"], "--kafka-topic"),
         (base + ["--source", "/nonexistent/dir"], "not a directory"),
+        (["--source", "/tmp", "--checkpoint", "/tmp/ck", "--output", "o"], "--checkpoint must not be inside"),
     ]:
         with pytest.raises(UsageError, match=msg):
             clicks_stream.main(argv)
     assert clicks_stream.parse_args(base + ["--source", "s", "--lateness", "90s"]).lateness_ms == 90_000
     assert clicks_stream.parse_args(base + ["--source", "s"]).lateness_ms == 600_000
+
+
+def test_not_a_click_log_is_a_usage_error(spark, tmp_path):
+    s = Stream(tmp_path)
+    s.drop("x.csv", "a,b\n1,2\n")
+    with pytest.raises(UsageError, match="not a click log"):
+        s.run(spark)
 
 
 def test_kafka_records_shape(spark, adagg_bin, tmp_path):
