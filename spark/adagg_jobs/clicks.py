@@ -7,12 +7,29 @@ Reads click logs (CSV or NDJSON; files, directories, globs, any storage
 Spark reads) and writes into DIR, each as one file, the CLI's
 clicks_1m.csv, clicks_5m.csv, clicks_1h.csv, top10_ads.csv,
 flagged_clicks.csv, rejected_rows.csv, user_sketches_1h.csv and
-click_summary.json. With one input file every file is the CLI's (bytes),
-but for the differences listed in README/report (JSON error messages,
-sketch bytes of small windows, the de-duplication set's keys). With several
-files they are read as one log in file order (paths sorted): line numbers
-are per file, and flagged_clicks.csv and rejected_rows.csv get a first
-column `file`.
+click_summary.json. With one input file every file is the CLI's, byte for
+byte, but for these documented differences (tests/test_clicks.py holds
+the rest equal):
+  * click_summary.json: `dedup_limit` is null (Spark keeps every click id:
+    no limit, so `dedup_limit_reached` is false and `not_deduplicated` 0);
+    `dedup_set_bytes` is the CLI's formula (24 bytes an id), not Spark's
+    memory; with several files a `files` key lists them in order.
+  * user_sketches_1h.csv: an HLL-mode sketch's HIP accumulator (8 bytes,
+    unused by every reader: the sketch is flagged out of order) can differ
+    (hll.py); the estimate, registers and the rest of the bytes are equal.
+  * the log must be UTF-8 (the CLI also reads UTF-16 and Windows-1252);
+    the CLI's 1 MiB cap on a CSV record over several lines is not applied;
+    a bare CR inside an unquoted CSV field is text here (csv_core ends the
+    record there); in reasons, only control characters are escaped as
+    Rust's `{:?}` escapes them (not other non-printable Unicode).
+  * NDJSON: Spark's JSON parser (Jackson) decides which lines are invalid;
+    the reason is serde_json's message, rebuilt on the driver
+    (click_rows.serde_json_error). A value that is a nested object or
+    array, and every value of a line that has one, is Jackson's text
+    (floats as Java writes them) rather than the bytes as written.
+With several files they are read as one log in file order (paths sorted):
+line numbers are per file, and flagged_clicks.csv and rejected_rows.csv
+get a first column `file`.
 
 How (the CLI's order of judgement, src/clicks/tally.rs):
   * line numbers: per (file, split) the number of lines and the first

@@ -17,9 +17,13 @@ bytes:
     slots in order, compact;
   * HLL mode (HLL_8): flagged out of order; Java's current minimum (byte
     6) as 0 and the count after it as the number of zero registers, as the
-    Rust crate writes HLL_8. The HIP accumulator, kxq0 and kxq1 are Java's
-    (equal to the CLI's in every test: a union zeroes the accumulator and
-    the kxq sums are exact for these register values).
+    Rust crate writes HLL_8; registers, kxq0 and kxq1 as Spark has them
+    (equal to the CLI's). The HIP accumulator (bytes 8-15) is Spark's: 0
+    after a union. The CLI's is 0 too when its window came from unions of
+    sketches, but not when it grew from coupon sets by updates (a window
+    whose parts each held at most 3/4 · 2^(lg_k-3) users): that one field
+    can then differ. No reader uses it: the sketch is flagged out of order,
+    so every DataSketches library estimates from the registers.
 """
 import struct
 
