@@ -506,7 +506,8 @@ def parse_clicks(df, plan: ClickPlan, value: str = "value", first_line: Optional
     if plan.fmt == "ndjson":
         df = _json_stage(df, "raw")
         df = _stage(df, skip=raw.rlike(r"^[ \t\n\x0c\r]*$"),
-                    present=sum(F.when(c("_p_" + f), FIELD_BIT[f]).otherwise(0) for f in FIELDS),
+                    present=F.when(c("_err").isNull(), sum(F.when(c("_p_" + f), FIELD_BIT[f]).otherwise(0) for f in FIELDS))
+                    .otherwise(0),
                     has_ua=c("_p_user_agent"), _mal=c("_err"))
     else:
         d = plan.delimiter
