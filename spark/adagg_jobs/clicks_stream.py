@@ -95,8 +95,9 @@ Semantics and guarantees
   the state; a CSV file with another header has its rows rejected. Each
   file is read whole (Spark's `wholetext`): exact line numbers and each CSV
   file's header dropped; a file must fit in one record (< 2 GB: roll logs
-  into files of minutes, not days). A quoted CSV field holding a line
-  break is not supported. Files must appear whole (write elsewhere, then
+  into files of minutes, not days). A CSV record whose quoted field holds
+  line breaks is read as the CLI reads it (within its file; the CLI's
+  1 MiB cap on such a record is not applied). Files must appear whole (write elsewhere, then
   rename into --source), as for any Spark file source.
 
 Why not Spark's own stateful operators: besides the duplicates above, they
@@ -372,11 +373,42 @@ def batch_lines(bdf, o, plan):
     header = F.lit(None).cast("string")
     if plan.fmt == "csv":
         header = F.regexp_replace(F.element_at(F.split("value", "\n"), plan.header_lines), "\r$", "")
+    # (the text after the last LF is a line only when not empty)
+    text = F.regexp_replace("value", "\n$", "")
     lines = files.select(
         F.col("path").alias("file"), "fno", header.alias("file_header"),
-        F.posexplode(F.split("value", "\n")).alias("pos", "value"))
-    return lines.select("file", "fno", (F.col("pos") + 1).alias("line"), (F.col("pos") == 0).alias("first"),
-                        "file_header", "value")
+        F.posexplode(F.split(text, "\n")).alias("pos", "value"))
+    lines = lines.select("file", "fno", (F.col("pos") + 1).alias("line"), (F.col("pos") == 0).alias("first"),
+                         "file_header", "value")
+    if plan.fmt == "csv":
+        lines = stitch_records(lines)
+    return lines
+
+
+def _odd_quotes(value):
+    return ((F.length(value) - F.length(F.replace(value, F.lit('"'), F.lit("")))) % 2) == 1
+
+
+def stitch_records(lines):
+    """CSV records whose quoted field spans lines, as the CLI reads them
+    (src/clicks/source.rs): a line with an odd number of quotes opens a
+    record that goes on, joined by LF, up to the line that makes the count
+    even again (or the end of the file); the record keeps its first line's
+    number. Only when some line of the batch has an odd number of quotes
+    (one cheap pass): then a window over each file's lines."""
+    if not lines.filter(_odd_quotes(F.col("value"))).limit(1).collect():
+        return lines
+    by_line = Window.partitionBy("fno").orderBy("line")
+    before = F.coalesce(F.sum(_odd_quotes(F.col("value")).cast("int")).over(
+        by_line.rowsBetween(Window.unboundedPreceding, -1)), F.lit(0))
+    lines = lines.withColumn("starts", before % 2 == 0)
+    lines = lines.withColumn("rec", F.max(F.when(F.col("starts"), F.col("line"))).over(
+        by_line.rowsBetween(Window.unboundedPreceding, 0)))
+    members = F.array_sort(F.collect_list(F.struct("line", F.regexp_replace("value", "\r$", "").alias("v"))))
+    return lines.groupBy("file", "fno", "file_header", "rec").agg(
+        F.max("first").alias("first"),
+        F.array_join(F.transform(members, lambda m: m["v"]), "\n").alias("value")).select(
+        "file", "fno", F.col("rec").alias("line"), "first", "file_header", "value")
 
 
 IDS_SCHEMA = "click_id string, expires long"

@@ -247,6 +247,31 @@ def test_csv_files_options_and_small_lg_k_equal_cli(spark, adagg_bin, tmp_path):
     assert_windows_equal(s.out, batch)
 
 
+def test_csv_quoted_fields_over_lines_equal_cli(spark, adagg_bin, tmp_path):
+    """CSV records whose quoted fields hold line breaks (a user agent, an
+    ad id; one quote left open to the end of its file), CRLF lines: read as
+    the CLI reads them."""
+    head = "click_id,ad_id,user_id,ip_address,user_agent,timestamp,cost\r\n"
+    one = (head + f'q1,ad1,u1,1.2.3.4,"Mozilla/5.0\r\n(X11)",{at("12:00:01")},0.10\r\n'
+           + f'q2,"ad\n2",u2,1.2.3.5,Mozilla/5.0,{at("12:00:02")},0.20\r\n'
+           + f'q3,ad1,u3,1.2.3.6,Mozilla/5.0,{at("12:00:03")},0.30\r\n')
+    two = (head + f'q4,ad1,u4,1.2.3.7,Mozilla/5.0,{at("12:01:00")},0.40\r\n'
+           + f'q5,ad1,u5,1.2.3.8,"open quote,{at("12:01:01")},0.50\r\n'
+           + f'q6,ad1,u6,1.2.3.9,Mozilla/5.0,{at("12:01:02")},0.60\r\n')
+    s = Stream(tmp_path)
+    s.drop("one.csv", one)
+    s.drop("two.csv", two)
+    s.run(spark)
+    want = cli(adagg_bin, csv_concat(s.dropped), tmp_path / "cli")
+    assert_windows_equal(s.out, want)
+    assert '"ad\n2",2025-01-15T12:00:00Z,1,1,0,0,0.20' in s.read("clicks_1m.csv")
+    import csv
+    rejected = list(csv.reader(s.read("rejected_rows.csv").splitlines(keepends=True)))
+    theirs = list(csv.reader((want / "rejected_rows.csv").read_text().splitlines(keepends=True)))
+    assert len(rejected) == 2 and rejected[1][0].endswith("/two.csv") and rejected[1][1] == "3"
+    assert rejected[1][2:] == theirs[1][1:]  # the reason and the record as the CLI reads it
+
+
 def test_usage_errors():
     base = ["--checkpoint", "ck", "--output", "out"]
     for argv, msg in [
