@@ -161,26 +161,26 @@ def _duration_ms(text):
 def parse_args(argv):
     p = _Parser(prog="adagg_spark.py clicks-stream",
                 description="adagg clicks' windows over click files as they arrive (Structured Streaming).")
-    p.add_argument("--source", help="directory where click files (CSV or NDJSON) arrive")
+    p.add_argument("--source", metavar="DIR", help="directory where click files (CSV or NDJSON) arrive")
     p.add_argument("--format", default="auto", choices=["auto", "csv", "ndjson"],
                    help="the files' format (auto: NDJSON when the first non-blank byte is {)")
-    p.add_argument("--checkpoint", required=True, help="Spark's checkpoint and this job's state")
-    p.add_argument("--output", required=True, help="where the CSV files are written")
-    p.add_argument("--lateness", default="10m", help="allowed lateness of event time (default 10m)")
-    p.add_argument("--trigger-seconds", type=float, default=10.0,
+    p.add_argument("--checkpoint", metavar="DIR", required=True, help="Spark's checkpoint and this job's state")
+    p.add_argument("--output", metavar="DIR", required=True, help="where the CSV files are written")
+    p.add_argument("--lateness", metavar="DURATION", default="10m", help="allowed lateness of event time (default 10m)")
+    p.add_argument("--trigger-seconds", metavar="S", type=float, default=10.0,
                    help="start a micro-batch every this many seconds (default 10)")
     p.add_argument("--available-now", action="store_true",
                    help="process the files there now and stop (scheduled runs, tests)")
-    p.add_argument("--max-files-per-trigger", type=int, help="at most N new files a micro-batch")
-    p.add_argument("--blocklist", help="IPs and CIDR ranges, one a line: turns ip_blocklist on")
-    p.add_argument("--velocity-max", type=int, default=5,
+    p.add_argument("--max-files-per-trigger", metavar="N", type=int, help="at most N new files a micro-batch")
+    p.add_argument("--blocklist", metavar="FILE", help="IPs and CIDR ranges, one a line: turns ip_blocklist on")
+    p.add_argument("--velocity-max", metavar="N", type=int, default=5,
                    help="velocity rules flag a bucket with more than N clicks (default 5)")
-    p.add_argument("--no-rule", action="append", default=[], choices=list(RULES),
-                   help="switch a rule off (repeatable)")
-    p.add_argument("--lg-k", type=int, default=12, help="HLL lg_k, 4 to 21 (default 12)")
-    p.add_argument("--kafka-bootstrap", help="Kafka bootstrap servers, instead of --source")
-    p.add_argument("--kafka-topic", help="Kafka topic (with --kafka-bootstrap)")
-    p.add_argument("--csv-header", help="Kafka only: the CSV columns of the records, comma-separated")
+    p.add_argument("--no-rule", metavar="RULE", action="append", default=[], choices=list(RULES),
+                   help="switch a rule off (repeatable): " + ", ".join(RULES))
+    p.add_argument("--lg-k", metavar="K", type=int, default=12, help="HLL lg_k, 4 to 21 (default 12)")
+    p.add_argument("--kafka-bootstrap", metavar="HOST:PORT", help="Kafka bootstrap servers, instead of --source")
+    p.add_argument("--kafka-topic", metavar="TOPIC", help="Kafka topic (with --kafka-bootstrap)")
+    p.add_argument("--csv-header", metavar="COLUMNS", help="Kafka only: the CSV columns of the records, comma-separated")
     a = p.parse_args(argv)
     if bool(a.source) == bool(a.kafka_bootstrap):
         raise UsageError("give --source DIR (or --kafka-bootstrap with --kafka-topic)")

@@ -37,9 +37,9 @@ class Stream:
         os.rename(tmp, self.src / name)
         self.dropped.append(text)
 
-    def run(self, spark):
+    def run(self, spark, *extra):
         argv = ["--source", str(self.src), "--checkpoint", str(self.ck), "--output", str(self.out),
-                "--available-now", *self.options]
+                "--available-now", *self.options, *extra]
         assert clicks_stream.main(argv) == 0
 
     def read(self, name):
@@ -207,6 +207,15 @@ def test_late_duplicate_out_of_order_and_restart(spark, adagg_bin, tmp_path):
     assert "ad3,2025-01-15T12:15:00Z,0,0,0,7,0.00\n" in m1  # the burst: 7 > 5 flagged
     assert "ad1,2025-01-15T12:15:00Z,0,0,1,0,0.00\n" in m1  # the retry, in its own window
     assert "ad1,2025-01-15T12:00:00Z,2,2,1,0,0.20\n" in m1
+
+    # A too-late first row of a click id still registers the id: its retry
+    # in a later batch, on time, is a duplicate (as in the CLI).
+    s.drop("f.ndjson", ev("z1", "ad4", at("12:00:30"), "u1"))
+    s.drop("g.ndjson", ev("z1", "ad4", at("12:18:00"), "u1"))
+    s.run(spark, "--max-files-per-trigger", "1")
+    assert s.status()["batch"] == 4 and s.status()["late"] == 2
+    assert "ad4,2025-01-15T12:18:00Z,0,0,1,0,0.00\n" in s.read("clicks_1m.csv")
+    assert "ad4,2025-01-15T12:00:00Z" not in s.read("clicks_1m.csv")
 
 
 def test_csv_files_options_and_small_lg_k_equal_cli(spark, adagg_bin, tmp_path):
