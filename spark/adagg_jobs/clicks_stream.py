@@ -369,7 +369,10 @@ def batch_lines(bdf, o, plan):
             F.lit(plan.header_text).alias("file_header"),
             F.regexp_replace("value", "\r?\n$", "").alias("value"))
     files = bdf.select("path", "mtime", F.regexp_replace("value", "^\ufeff", "").alias("value"))
-    files = files.withColumn("fno", F.row_number().over(Window.orderBy("mtime", "path")))
+    # The files' order on their names and times only (one small partition),
+    # not on their contents.
+    order = bdf.select("path", "mtime").withColumn("fno", F.row_number().over(Window.orderBy("mtime", "path")))
+    files = files.join(F.broadcast(order.select("path", "fno")), "path")
     header = F.lit(None).cast("string")
     if plan.fmt == "csv":
         header = F.regexp_replace(F.element_at(F.split("value", "\n"), plan.header_lines), "\r$", "")
