@@ -442,6 +442,16 @@ class StreamJob:
         self.on = {r: r not in o.no_rule for r in RULES}
         self.on["ip_blocklist"] = self.on["ip_blocklist"] and not o.blocklist.is_empty()
         self.rules = {"blocklist": o.blocklist, "off": list(o.no_rule), "bot_regex": click_rows.bot_pattern()}
+        # A micro-batch's cached rows keep the partitions their shuffle gave
+        # them (200 by default) unless adaptive execution may coalesce them:
+        # else every later step runs (and every state table is written as)
+        # 200 tiny tasks and files.
+        spark.conf.set("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true")
+        self.parallelism = max(1, spark.sparkContext.defaultParallelism)
+
+    def _write(self, df, path):
+        """A batch's table, in at most as many files as the cluster has cores."""
+        df.coalesce(self.parallelism).write.mode("overwrite").parquet(path)
 
     # -- state
 
@@ -482,8 +492,14 @@ class StreamJob:
 
     user_error = None
 
+    def _tick(self, batch_id, what):
+        if os.environ.get("ADAGG_STREAM_TIMING"):
+            now = time.time()
+            print(f"clicks-stream: batch {batch_id}: {what} in {now - self._t:.1f} s", file=sys.stderr)
+            self._t = now
+
     def process(self, bdf, batch_id):
-        t0 = time.time()
+        t0 = self._t = time.time()
         try:
             self._process(bdf, batch_id)
         except UsageError as e:  # told as such by main(), not as a stack trace
@@ -532,6 +548,7 @@ class StreamJob:
                        F.sum(F.col("reason").isNotNull().cast("long")).alias("rejected"),
                        F.countDistinct("fno").alias("files"),
                        F.max("has_cost").alias("has_cost")).first()
+        self._tick(batch_id, "parsed and de-duplicated")
         max_ms = meta["max_ms"]
         if s["max_ms"] is not None:
             max_ms = s["max_ms"] if max_ms is None else max(max_ms, s["max_ms"])
@@ -558,17 +575,17 @@ class StreamJob:
                                        F.lit(wm).alias("watermark"))
         rejected = parsed.filter(F.col("reason").isNotNull()).select("fno", "file", "line", "reason", "raw")
 
-        cells.write.mode("overwrite").parquet(store.part("cells", batch_id))
+        self._write(cells, store.part("cells", batch_id))
         listed = {"late": (late, s["late"] or 0), "rejected": (rejected, p["rejected"] or 0)}
         for kind, (df, n) in listed.items():
             if n:
-                df.write.mode("overwrite").parquet(store.part(kind, batch_id))
+                self._write(df, store.part(kind, batch_id))
             else:
                 store.delete(store.part(kind, batch_id))
         state = store.state(batch_id)
         store.delete(state)
-        ids_next.write.mode("overwrite").parquet(state + "/ids")
-        open_next.write.mode("overwrite").parquet(state + "/open")
+        self._write(ids_next, state + "/ids")
+        self._write(open_next, state + "/open")
         new_meta = {
             "batch": batch_id, "max_ms": max_ms, "watermark_ms": wm_next,
             "has_cost": bool(meta["has_cost"] or p["has_cost"]),
@@ -580,11 +597,13 @@ class StreamJob:
             "plan": plan_to_json(plan) if plan is not None else None,
         }
         store.put_text(state + "/meta.json", json.dumps(new_meta))
+        self._tick(batch_id, "parts and state written")
         v.unpersist()
         parsed.unpersist()
         if StreamJob.fault_hook is not None:
             StreamJob.fault_hook(batch_id, "state")
         self.rebuild(batch_id, new_meta, {kind for kind, (_, n) in listed.items() if n})
+        self._tick(batch_id, "outputs rebuilt")
         for old in store.numbered(store.state_root, "v"):
             if old < batch_id - 1:
                 store.delete(store.state(old))
@@ -723,7 +742,7 @@ class StreamJob:
                 data = self._current(kind, schema, batch_id, snapshot_below=batch_id)
                 if kind == "cells":
                     data = self._latest_cells(data)
-                data.write.mode("overwrite").parquet(f"{root}/v={batch_id}")
+                self._write(data, f"{root}/v={batch_id}")
 
     def _parts(self, kind, schema):
         root = f"{self.store.parts_root}/{kind}"
