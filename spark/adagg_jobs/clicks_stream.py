@@ -109,6 +109,9 @@ on every executor. Here the micro-batch function (`foreachBatch`) carries
 the state as Parquet tables versioned by batch id: no Python on the
 executors (pure SQL expressions), any Hadoop file system.
 
+ADAGG_STREAM_TIMING=1 prints each micro-batch's steps and their times on
+stderr.
+
 Kafka (a configuration change, not tested here: no broker on these
 machines): --kafka-bootstrap HOST:PORT --kafka-topic TOPIC instead of
 --source reads one click a record (NDJSON; or CSV lines with --csv-header

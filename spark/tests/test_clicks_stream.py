@@ -64,9 +64,14 @@ def csv_concat(texts):
     return head + "\n" + "".join(b if b.endswith("\n") or not b else b + "\n" for b in body)
 
 
-def gen(*args):
-    return subprocess.run([os.path.join(os.path.dirname(os.environ.get("ADAGG_BIN", "x")), "gen"), "--kind", "clicks",
-                           "--quiet", *args], check=True, capture_output=True, text=True).stdout
+def gen(adagg_bin, *args):
+    """The repository's generator (beside the adagg binary; built if missing)."""
+    path = os.path.join(os.path.dirname(adagg_bin), "gen")
+    if not os.path.exists(path):
+        repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "gen"], cwd=repo, check=True)
+    return subprocess.run([path, "--kind", "clicks", "--quiet", *args],
+                          check=True, capture_output=True, text=True).stdout
 
 
 def split_lines(text, parts, keep_header=False):
@@ -99,7 +104,7 @@ def test_generated_log_restart_and_crash_equal_cli(spark, adagg_bin, tmp_path):
     then a crash in the middle of the third file's batch, then a restart
     that replays it and reads the fourth. Nothing counted twice: the
     windows equal the CLI's on the whole log, byte for byte."""
-    log = gen("--rows", "1200", "--ads", "12", "--users", "200", "--bursts", "6", "--cost",
+    log = gen(adagg_bin, "--rows", "1200", "--ads", "12", "--users", "200", "--bursts", "6", "--cost",
               "--mixed-timestamps", "--malformed-every", "97", "--seed", "7")
     files = split_lines(log, 4)
     # The generator's retries repeat clicks up to hours old: a lateness
@@ -224,7 +229,7 @@ def test_csv_files_options_and_small_lg_k_equal_cli(spark, adagg_bin, tmp_path):
     blocklist (IPv4 and IPv6 ranges), --velocity-max 3, bot_user_agent off
     and lg_k 5 (windows past 7 users are HLL sketches: their estimates,
     from unions, equal the CLI's)."""
-    log = gen("--format", "csv", "--rows", "900", "--ads", "6", "--users", "40", "--bursts", "4", "--cost",
+    log = gen(adagg_bin, "--format", "csv", "--rows", "900", "--ads", "6", "--users", "40", "--bursts", "4", "--cost",
               "--malformed-every", "61", "--seed", "3")
     blocklist = tmp_path / "block.txt"
     blocklist.write_text("# test\n114.188.14.0/24\n2a02:3d78::/32\n", encoding="utf-8")
