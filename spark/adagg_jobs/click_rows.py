@@ -711,7 +711,7 @@ def _bot_lines(path: str = BOT_PATTERNS_FILE):
 
 
 def _java_pattern(p: str) -> str:
-    """A Rust regex of the list as Java's: `$` outside a class as `\z`."""
+    r"""A Rust regex of the list as Java's: `$` outside a class as `\z`."""
     out, in_class, esc = [], False, False
     for ch in p:
         if esc:

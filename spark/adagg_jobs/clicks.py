@@ -157,11 +157,16 @@ class _Out:
     def lines(self, name, header, df, order):
         """Writes `header`, then the `line` column of df sorted by `order`,
         one `\\n`-terminated line each (streamed through the driver)."""
+        n = 0
         with self.open(name) as f:
             f.write(header)
-            for row in df.orderBy(*order).select("line").toLocalIterator():
+            # sorted in parallel; the sorted partitions read in order by one
+            # task (coalesce keeps their order): one job, not one a partition
+            for row in df.orderBy(*order).select("line").coalesce(1).toLocalIterator():
                 f.write(row[0])
                 f.write("\n")
+                n += 1
+        return n
 
     def finish(self):
         if not self.remote:
@@ -268,8 +273,24 @@ def stitch_records(spark, numbered, totals):
     return rest.select(*cols).unionByName(stitched)
 
 
+class _Timer:
+    """Steps' times on stderr when ADAGG_TIMING is set (as the CLI's)."""
+
+    def __init__(self):
+        import time
+        self.on = bool(os.environ.get("ADAGG_TIMING"))
+        self.t0 = time.time()
+
+    def __call__(self, step):
+        if self.on:
+            import sys
+            import time
+            print(f"{step}: {time.time() - self.t0:.1f} s", file=sys.stderr, flush=True)
+
+
 def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_k=12, top=10):
     """Runs the job; returns the summary (also written as click_summary.json)."""
+    mark = _Timer()
     blocklist = blocklist or R.Blocklist()
     off = set(rules_off)
     try:
@@ -279,6 +300,15 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
     if not files:
         raise UsageError("no input files")
     numbered, plan, names, totals = numbered_lines(spark, files)
+    # Shuffle partitions: Spark's default (200) costs more than the work on
+    # a small log; unless the user set it, about one per million lines
+    # (at least the default parallelism). Restored at the end.
+    saved_partitions = spark.conf.get("spark.sql.shuffle.partitions")
+    if not spark.sparkContext.getConf().contains("spark.sql.shuffle.partitions"):
+        lines_total = sum(totals.values())
+        spark.conf.set("spark.sql.shuffle.partitions",
+                       str(max(spark.sparkContext.defaultParallelism, min(2000, lines_total // 1_000_000 + 1))))
+    mark("line numbers")
     if plan.fmt == "csv":
         numbered = stitch_records(spark, numbered, totals)
     several = len(names) > 1
@@ -294,7 +324,7 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
     rejected = parsed.filter(c("reject_kind").isNotNull())
     with out.open("rejected_rows.csv") as f:
         f.write(("file," if several else "") + REJECTED_HEADER)
-        for r in rejected.orderBy("fno", "line").select("fno", "line", "reject_reason", "raw").toLocalIterator():
+        for r in rejected.orderBy("fno", "line").select("fno", "line", "reject_reason", "raw").coalesce(1).toLocalIterator():
             head = (R.csv_text_py(names[r["fno"]]) + "," if several else "")
             reason = r["reject_reason"]
             if reason == "invalid JSON":
@@ -303,6 +333,7 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
                 reason = f"invalid JSON: {why}" if why else reason
             f.write(f"{head}{r['line']},{R.csv_text_py(reason)},{R.csv_text_py(_cut_raw(r['raw']))}\n")
 
+    mark("rejected rows")
     # ---- clicks: duplicates
     clicks = parsed.filter(c("reject_kind").isNull()).drop("raw", "reject_kind", "reject_reason")
     first = Window.partitionBy("click_id").orderBy("fno", "line")
@@ -336,6 +367,7 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
     judged = nodup.select(*cols).unionByName(dups.select(*cols))
     judged = judged.withColumn("billable", ~c("dup") & ~c("flagged")).persist()
 
+    mark("judged")
     # ---- flagged clicks
     rules_text = F.concat_ws("|", *[F.when(c(r), F.lit(r)) for r in rule_cols])
     fl = judged.filter(c("flagged")).select("fno", c("line").alias("ln"), F.concat_ws(
@@ -343,6 +375,7 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
         R.csv_text(c("ad_id")), R.iso_second(c("ts_sec")), rules_text).alias("line"))
     out.lines("flagged_clicks.csv", ("file," if several else "") + FLAGGED_HEADER, fl, ["fno", "ln"])
 
+    mark("flagged clicks")
     # ---- windows
     all_present = parsed.agg(F.bit_or("present")).first()[0] or 0
     has_cost = bool(all_present & R.FIELD_BIT["cost"]) if plan.fmt == "ndjson" else plan.has("cost")
@@ -373,14 +406,13 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
         df = cells.select("ad_id", "start", F.concat_ws(",", R.csv_text(c("ad_id")), R.iso_second(c("start")),
                                                         *tail(cells)).alias("line"))
         df = df.withColumn("_key", F.encode(c("ad_id"), "UTF-8"))
-        out.lines(name, WINDOW_HEADER, df, ["_key", "start"])
-        counts[name] = cells.count()
+        counts[name] = out.lines(name, WINDOW_HEADER, df, ["_key", "start"])
 
+    mark("windows")
     # ---- top ads
     totals = h1.groupBy("ad_id").agg(
         F.sum("clicks").alias("clicks"), F.sum("duplicates").alias("duplicates"), F.sum("flagged").alias("flagged"),
         F.sum("cost").alias("cost"), F.hll_union_agg("sketch", True).alias("sketch"))
-    ads = totals.count()
     top_rows = totals.withColumn("_key", F.encode(c("ad_id"), "UTF-8")).orderBy(c("clicks").desc(), c("_key")) \
         .limit(top).select(F.concat_ws(",", R.csv_text(c("ad_id")), *tail(totals)).alias("line")).collect()
     with out.open("top10_ads.csv") as f:
@@ -388,15 +420,19 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
         for r in top_rows:
             f.write(r[0] + "\n")
 
+    mark("top ads")
     # ---- sketches (rewritten on the driver as the CLI serializes them: hll.py)
     sk = h1.select("ad_id", "start", F.hll_sketch_estimate(out_of_order(c("sketch"))).alias("users"),
                    out_of_order(c("sketch")).alias("sketch")).withColumn("_key", F.encode(c("ad_id"), "UTF-8"))
     with out.open("user_sketches_1h.csv") as f:
         f.write(SKETCHES_HEADER)
-        for r in sk.orderBy("_key", "start").toLocalIterator():
+        seen_ads = set()
+        for r in sk.orderBy("_key", "start").coalesce(1).toLocalIterator():
+            seen_ads.add(r["ad_id"])
             b64 = base64.b64encode(hll.canonical(bytes(r["sketch"]))).decode("ascii")
             f.write(f"{R.csv_text_py(r['ad_id'])},{_iso(r['start'])},{lg_k},{r['users']},{b64}\n")
 
+    mark("sketches")
     # ---- summary
     s = judged.agg(
         F.count(F.lit(1)).alias("clicks"),
@@ -460,7 +496,7 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
                        "iso8601": s["u2"] or 0, "iso8601_without_zone": s["u3"] or 0},
         "first_click": iso(s["first"]),
         "last_click": iso(s["last"]),
-        "ads": ads,
+        "ads": len(seen_ads),
         "windows": {"1m": counts["clicks_1m.csv"], "5m": counts["clicks_5m.csv"], "1h": counts["clicks_1h.csv"]},
         "dedup_ids": dedup_ids,
         "dedup_set_bytes": dedup_ids * 24,
@@ -472,7 +508,9 @@ def run(spark, inputs, output, blocklist=None, velocity_max=5, rules_off=(), lg_
         summary["files"] = names
     with out.open("click_summary.json") as f:
         f.write(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    mark("summary")
     out.finish()
     for d in (parsed, judged, m1, m5, h1):
         d.unpersist()
+    spark.conf.set("spark.sql.shuffle.partitions", saved_partitions)
     return summary
