@@ -299,19 +299,21 @@ def test_hll_mode_windows(spark, adagg_bin, tmp_path):
     assert abs(users["big"] - 2200) < 3 * 0.0163 * 2200 and abs(users["small"] - 500) < 3 * 0.0163 * 500
 
 
-def test_several_files_equal_their_concatenation(spark, adagg_bin, tmp_path):
-    """Three NDJSON files (a duplicate in a later file of an id in an
-    earlier one) read as one log: the windows, top ads, sketches and
-    summary equal the CLI's on their concatenation; flagged and rejected
-    rows carry the file and the line in it."""
-    log = gen(tmp_path / "all.ndjson", "--rows", "3000", "--seed", "5", "--ads", "20", "--users", "500",
-              "--malformed-every", "101", "--bursts", "10")
+@pytest.mark.parametrize("fmt", ["ndjson", "csv"])
+def test_several_files_equal_their_concatenation(spark, adagg_bin, tmp_path, fmt):
+    """Three files (a duplicate in a later file of an id in an earlier one;
+    CSV: each with its header) read as one log: the windows, top ads,
+    sketches and summary equal the CLI's on their concatenation; flagged
+    and rejected rows carry the file and the line in it."""
+    log = gen(tmp_path / f"all.{fmt}", "--format", fmt, "--rows", "3000", "--seed", "5", "--ads", "20",
+              "--users", "500", "--malformed-every", "101", "--bursts", "10")
     text = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, data = (text[:1], text[1:]) if fmt == "csv" else ([], text)
     d = tmp_path / "parts"
     d.mkdir()
-    cuts = [0, 1000, 2100, len(text)]
+    cuts = [0, 1000, 2100, len(data)]
     for k in range(3):
-        (d / f"part{k}.ndjson").write_text("".join(text[cuts[k]:cuts[k + 1]]), encoding="utf-8")
+        (d / f"part{k}.{fmt}").write_text("".join(header + data[cuts[k]:cuts[k + 1]]), encoding="utf-8")
     (d / "_SUCCESS").write_text("", encoding="utf-8")
     cli_dir = cli(adagg_bin, log, tmp_path / "cli")
     assert clicks.main(["--input", str(d), "--output", str(tmp_path / "spark")]) == 0
@@ -319,7 +321,7 @@ def test_several_files_equal_their_concatenation(spark, adagg_bin, tmp_path):
     for name in ["clicks_1m.csv", "clicks_5m.csv", "clicks_1h.csv", "top10_ads.csv", "user_sketches_1h.csv"]:
         assert read(cli_dir, name) == read(spark_dir, name), name
     ja, jb = json.loads(read(cli_dir, "click_summary.json")), json.loads(read(spark_dir, "click_summary.json"))
-    assert [os.path.basename(f) for f in jb.pop("files")] == ["part0.ndjson", "part1.ndjson", "part2.ndjson"]
+    assert [os.path.basename(f) for f in jb.pop("files")] == [f"part{k}.{fmt}" for k in range(3)]
     ja.pop("dedup_limit"), jb.pop("dedup_limit")
     assert ja == jb
     for name in ["flagged_clicks.csv", "rejected_rows.csv"]:
