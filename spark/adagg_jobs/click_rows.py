@@ -35,14 +35,19 @@ the CLI trims them, the user agent as written):
   reject_reason string the CLI's reason text (see the notes for JSON)
   raw          string  the line as written (without its CR)
 
-Known differences from the CLI (documented, tested where exact):
+Known differences from the CLI (clicks.py's docstring has the whole list):
   * "invalid JSON: ..." carries serde_json's message in the CLI; Spark's
-    JSON parser (Jackson) gives none: the reason is `invalid JSON` alone
-    (the batch job rewrites it on the driver, see clicks.py).
-  * JSON values that are nested objects or arrays keep Jackson's compact
-    text, not the bytes as written.
-  * Only UTF-8 (with or without BOM) logs; a CSV record whose quoted field
-    spans lines is stitched by the batch job only.
+    JSON parser (Jackson) gives none: parse_clicks says `invalid JSON`
+    and `serde_json_error(line)` rebuilds the CLI's message (the batch job
+    does so on the driver for its rejected rows).
+  * JSON values that are nested objects or arrays (and every value of a
+    line that has one) keep Jackson's text, not the bytes as written.
+  * Only UTF-8 logs (with or without BOM). A CSV record whose quoted field
+    spans lines is stitched by the batch job (clicks.stitch_records), not
+    here (a line-by-line stream cannot).
+  * The bot rule is a Java regex per row (rlike): the batch job applies it
+    once per distinct user agent; `bot_pattern()` is factored into tries
+    (several times faster than the plain alternation, same matches).
 """
 import os
 import re
