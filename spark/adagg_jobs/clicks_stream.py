@@ -240,12 +240,8 @@ def iso_second(secs):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(secs))
 
 
-def csv_text(s):
-    """A text cell as adagg writes one: a leading = + - @ tab or CR gets a
-    `'`; quoted when it holds a comma, quote or line break."""
-    guard = s[:1] in ("=", "+", "-", "@", "\t", "\r")
-    body = ("'" if guard else "") + s
-    return '"' + body.replace('"', '""') + '"' if any(c in s for c in ',"\n\r') else body
+# A text cell as adagg writes one (the batch job's rule).
+csv_text = click_rows.csv_text_py
 
 
 def money(d):
