@@ -184,9 +184,14 @@ def _summary_cell(v):
 
 
 def _debug(value):
+    """`value` cut to 60 bytes as Rust's `{:?}` writes it: in quotes, `\\`,
+    `"`, tab, CR, LF and NUL escaped, other control characters as `\\u{hex}`."""
     cut = value.encode("utf-8")[:60].decode("utf-8", "replace")
     more = "..." if len(value.encode("utf-8")) > 60 else ""
-    out = cut.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0")
+    simple = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\r": "\\r", "\n": "\\n", "\0": "\\0"}
+    out = "".join(
+        simple.get(ch) or (f"\\u{{{ord(ch):x}}}" if ord(ch) < 32 or 127 <= ord(ch) < 160 else ch) for ch in cut
+    )
     return f'"{out}"{more}'
 
 

@@ -249,3 +249,39 @@ def test_sorted_rows_reach_the_driver_in_order_when_partitions_are_merged(spark)
     df = spark.range(0, 50000).select((F.rand(7) * 1e9).cast("long").alias("k")).repartition(16)
     got = [r.k for r in in_order(df.orderBy("k"), 50000, per_job=7000)]
     assert len(got) == 50000 and got == sorted(got)
+
+
+def test_odd_lines_are_judged_as_the_cli_judges_them(spark, adagg_bin, tmp_path):
+    """Lines that leave the fast path: control characters and long values in
+    messages (cut at 60 bytes, in the middle of a character too), total and
+    footer rows, `Total` as a real campaign, a repeated header, a BOM at a
+    line's start, currency signs and codes, exponents, spaces, quotes, CR
+    inside quotes, a stray quote: every file equal to the CLI's."""
+    long_value = "é" * 40
+    rows = [
+        "campaign_id,date,impressions,clicks,spend,conversions",
+        "A,2025-01-01,1,\x01x\x7f,1,1",
+        f"B,2025-01-01,1,{long_value},1,1",
+        f"C,2025-01-01,{'9' * 70},1,1,1",
+        "Total,2025-01-01,100,10,1.00,1",
+        "Total,,100,10,1.00,1",
+        "Total: Account,--,100,10,1.00,1",
+        "\u00a92026 Example Corp. All rights reserved.",
+        "campaign_id,date,impressions,clicks,spend,conversions",
+        "\ufeffD,2025-01-01,10,1,$1.50,1",
+        "E,2025-01-01, 1,234 ,USD 12.00,1e1",
+        " F ,2025-01-01,10,2,1.5E-1,2",
+        '"G ""q""",2025-01-01,10,3,"1,000.25",1',
+        '"H\rcr",2025-01-01,10,3,1,1',
+        'I,2025-01-01,10,3,"1,1',
+        "J,2025-01-01,10,3,1.2345675,1",
+        "K,2025-01-01,10,3,-0.0000001,1",
+        "L,2025-01-01,10,3,12 EUR,1",
+        "--,2025-01-01,10,3,1,1",
+    ]
+    src = tmp_path / "odd.csv"
+    src.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
+    run_cli(adagg_bin, [str(src)], str(tmp_path / "cli"), "--all")
+    assert run_spark([str(src)], str(tmp_path / "spark"), "--all") == 0
+    assert_same(tmp_path / "cli", tmp_path / "spark", outputs(tmp_path / "cli"))
+    assert "\\u{1}" in (tmp_path / "spark" / "rejected_rows.csv").read_text()
