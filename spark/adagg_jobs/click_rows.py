@@ -57,6 +57,9 @@ from typing import Dict, List, Optional
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
+from .cells import csv_text as csv_text_str
+from .cells import csv_text_col
+
 # The fields of a click, in the CLI's order (ClickField::index).
 FIELDS = ["ad_id", "timestamp", "click_id", "user_id", "ip", "user_agent", "campaign_id", "cost"]
 FIELD_BIT = {f: 1 << i for i, f in enumerate(FIELDS)}
@@ -210,7 +213,6 @@ def sniff_plan(spark, path: str) -> ClickPlan:
 def list_files(spark, paths) -> List[str]:
     """The files behind paths, directories (recursively) and globs, as
     qualified URIs, sorted; hidden files (`_`, `.`) skipped as Spark does."""
-    jvm = spark._jvm
     if isinstance(paths, str):
         paths = [paths]
     out = []
@@ -255,21 +257,9 @@ def read_click_lines(spark, paths):
 
 # ---------------------------------------------------------------- cells
 
-def csv_text(c: Column) -> Column:
-    """A text cell as the CLI writes it (src/text/cell.rs): a leading = + - @
-    tab or CR gets a `'`; quoted (quotes doubled) when it holds , " LF CR."""
-    guard = F.when(F.substring(c, 1, 1).isin("=", "+", "-", "@", "\t", "\r"), F.lit("'")).otherwise(F.lit(""))
-    quote = c.rlike('[,"\n\r]')
-    return F.when(quote, F.concat(F.lit('"'), guard, F.replace(c, F.lit('"'), F.lit('""')), F.lit('"'))) \
-        .otherwise(F.concat(guard, c))
-
-
-def csv_text_py(s: str) -> str:
-    """csv_text on the driver."""
-    guard = "'" if s[:1] in ("=", "+", "-", "@", "\t", "\r") else ""
-    if any(ch in s for ch in ',"\n\r'):
-        return '"' + guard + s.replace('"', '""') + '"'
-    return guard + s
+# The one text-cell rule (src/text/cell.rs), shared with the performance job.
+csv_text = csv_text_col
+csv_text_py = csv_text_str
 
 
 def iso_second(secs: Column) -> Column:
