@@ -10,9 +10,10 @@ signs, spaces, exponents, malformed rows, headers, totals) goes through
 `judge.Judge`, the CLI's rules in Python (`aggregate`: one scan).
 
 Lines are read with Spark's text source, split at LF (a CR before it is
-dropped), so a record is one physical line: a quoted field may hold the
-delimiter, doubled quotes and a CR, but not an LF (such a record's lines
-are rejected, the first as an unterminated quote: said, never dropped).
+dropped, and remembered as the line's ending), so a record is first one
+physical line; when one was rejected as a quote not closed on its line,
+`stitch_records` reads such records whole and the input is aggregated
+again.
 Every line keeps where it came from (`_metadata.file_path`,
 `file_block_start` and `monotonically_increasing_id()`, whose lower 33 bits
 are the row's index in its partition): `line_numbers` turns that into the
@@ -66,6 +67,7 @@ def read_lines(spark, paths):
     files = sorted(set(df.inputFiles()))
     return df.select(
         F.regexp_replace("value", "\r$", "").alias("line"),
+        F.col("value").endswith("\r").alias("cr"),
         F.col("_metadata.file_path").alias("file"),
         F.col("_metadata.file_block_start").alias("block"),
         F.monotonically_increasing_id().alias("mid"),
@@ -257,3 +259,41 @@ def with_line(df: DataFrame, blocks: DataFrame) -> DataFrame:
     keyed = df.withColumn("part", F.shiftright("mid", 33)).withColumn("i", F.col("mid").bitwiseAND(F.lit(_MASK33)))
     joined = keyed.join(F.broadcast(blocks), ["file", "block", "part"], "left")
     return joined.withColumn("line_no", F.col("before") + F.col("i") - F.col("first") + 1)
+
+
+def stitch_records(spark, lines: DataFrame, blocks: DataFrame) -> DataFrame:
+    """`lines` with each record whose quoted field spans lines put back
+    together, as csv-core reads it: a line with an odd number of quotes
+    opens a record that goes on, joined by LF, to the next line with an odd
+    number (in its file); a last one without a partner stays a line of its
+    own (rejected as an unterminated quote, as the CLI does at the end of a
+    file). The record keeps its first line's place, so its line number is
+    where it starts. Such lines are few: they are collected, the records
+    built on the driver, and put in place of their lines. Run only when a
+    line was rejected as an unterminated quote (its cost: two passes).
+    Not applied: the CLI's 1 MiB cap on a record; and csv-core reads a quote
+    inside an unquoted field as text, where this counts it."""
+    numbered = with_line(lines, blocks).select("file", "block", "mid", "line", "cr", "line_no")
+    quotes = F.length("line") - F.length(F.replace(F.col("line"), F.lit('"'), F.lit("")))
+    odd = sorted((r["file"], r["line_no"]) for r in numbered.filter(quotes % 2 == 1).select("file", "line_no").collect())
+    by_file = {}
+    for file, line_no in odd:
+        by_file.setdefault(file, []).append(line_no)
+    spans = [(f, ls[k], ls[k + 1]) for f, ls in by_file.items() for k in range(0, len(ls) - 1, 2)]
+    if not spans:
+        return lines
+    members = spark.createDataFrame([(f, n, s) for f, s, e in spans for n in range(s, e + 1)], "file string, line_no long, start long")
+    inside = numbered.join(F.broadcast(members), ["file", "line_no"]).collect()
+    records = {}
+    for r in sorted(inside, key=lambda r: (r["file"], r["start"], r["line_no"])):
+        records.setdefault((r["file"], r["start"]), []).append(r)
+
+    def joined(rs):  # each line's own ending (CRLF or LF) kept inside the record, as csv-core keeps it
+        return "".join(x["line"] + ("\r\n" if x["cr"] else "\n") for x in rs[:-1]) + rs[-1]["line"]
+
+    stitched = spark.createDataFrame(
+        [(joined(rs), rs[-1]["cr"], f, rs[0]["block"], rs[0]["mid"]) for (f, _), rs in records.items()],
+        "line string, cr boolean, file string, block long, mid long",
+    )
+    rest = numbered.join(F.broadcast(members.select("file", "line_no")), ["file", "line_no"], "left_anti")
+    return rest.select("line", "cr", "file", "block", "mid").unionByName(stitched)

@@ -29,6 +29,7 @@ from pyspark.sql import functions as F
 
 from . import canonical
 from .cli import UsageError
+from .judge import UNTERMINATED_CLASS
 from .output import OutputDir
 from .report import GUARDRAILS, KPI_BY_KEY, Campaign, fv_sec001_csv, kpi_csv, kpi_header, kpi_row, rank_key
 from .session import get_session
@@ -123,6 +124,7 @@ def _parquet_lines(spark, paths):
     lines = df.select(
         # RFC 4180 quoting (doubled quotes), values as they are.
         F.to_csv(F.struct(*as_text), {"escape": '"', "ignoreLeadingWhiteSpace": "false", "ignoreTrailingWhiteSpace": "false"}).alias("line"),
+        F.lit(False).alias("cr"),
         F.col("_metadata.file_path").alias("file"),
         F.col("_metadata.file_block_start").alias("block"),
         F.monotonically_increasing_id().alias("mid"),
@@ -230,6 +232,22 @@ def main(argv):
             "a line repeats the header with its columns in another order (files with different column orders?): "
             "reading on by the first header's order would sum one column as another"
         )
+    unterminated = [r for r in by_kind.get(canonical.REJECTED, []) if r["key"] == UNTERMINATED_CLASS]
+    if unterminated:
+        # A quoted field may span lines: read those records whole, and
+        # aggregate again (only inputs with such a line pay for it).
+        blocks = canonical.line_numbers(spark, lines)
+        groups.unpersist()
+        cached.unpersist()
+        groups, judged, cached = canonical.aggregate(canonical.stitch_records(spark, lines, blocks), layout)
+        groups = groups.persist()
+        other = groups.filter(F.col("kind") != canonical.ACCEPTED).drop("name").collect()
+        by_kind = {}
+        for r in other:
+            by_kind.setdefault(r["kind"], []).append(r)
+        _phase("records across lines read whole", started)
+    else:
+        blocks = None
     campaigns_df = groups.filter(F.col("kind") == canonical.ACCEPTED)
     n_campaigns = campaigns_df.count()
     on_driver = n_campaigns <= args.collect_limit
@@ -273,7 +291,7 @@ def main(argv):
         written.append("all_campaigns.csv")
     _phase("all campaigns", started)
     rejected = sum(r["rows"] for r in by_kind.get(canonical.REJECTED, []))
-    write_rejected(spark, out, lines, judged, rejected, len(files) > 1)
+    write_rejected(spark, out, lines, judged, rejected, len(files) > 1, blocks)
     written.append("rejected_rows.csv")
     _phase("rejected rows", started)
     accepted = sum(r["rows"] for r in campaigns_df.select("rows").collect()) if not on_driver else None
@@ -301,7 +319,7 @@ def _chain(*iters):
         yield from it
 
 
-def write_rejected(spark, out, lines, judged, rejected, several):
+def write_rejected(spark, out, lines, judged, rejected, several, blocks=None):
     """`rejected_rows.csv` as the CLI writes it (`file,line,reason,raw_line`
     with several files; `line,reason,raw_line` with one): in file order,
     lines numbered by one more pass, only when a row was rejected."""
@@ -311,7 +329,8 @@ def write_rejected(spark, out, lines, judged, rejected, several):
     if rejected == 0:
         out.write("rejected_rows.csv", header)
         return
-    blocks = canonical.line_numbers(spark, lines)
+    if blocks is None:
+        blocks = canonical.line_numbers(spark, lines)
     bad = judged.filter(F.col("kind") == canonical.REJECTED).select("file", "block", "mid", "message", "line")
     bad = canonical.with_line(bad, blocks)
     raw = F.decode(F.substring(F.encode("line", "UTF-8"), 1, canonical.RAW_LIMIT), "UTF-8")

@@ -51,10 +51,13 @@ def outputs(directory):
     return sorted(n for n in os.listdir(directory) if n.endswith(".csv") and n != "platform_totals.csv")
 
 
-SINGLE_LINE_CASES = ["malformed", "noisy_floats", "rounding", "ties_zero", "top10_cutoff", "header_only"]
+# Every hand-computed case of the canonical schema (quoted_crlf_bom: a BOM,
+# blank lines before a header in another order, CRLF, quotes, and a record
+# whose quoted id spans two lines).
+HAND_CASES = ["malformed", "noisy_floats", "quoted_crlf_bom", "rounding", "ties_zero", "top10_cutoff", "header_only"]
 
 
-@pytest.mark.parametrize("case", SINGLE_LINE_CASES)
+@pytest.mark.parametrize("case", HAND_CASES)
 def test_hand_computed_cases_equal_the_cli(spark, adagg_bin, tmp_path, case):
     src = os.path.join(CASES, case, "input.csv")
     for extra in ([], [*ALL_KPIS, "--all"], ["--rank", "cpa", "--min-conversions", "2", "--min-spend", "1.5", "--top", "3"]):
@@ -70,27 +73,6 @@ def test_hand_computed_cases_equal_the_cli(spark, adagg_bin, tmp_path, case):
     assert run_spark([src], str(tmp_path / "plain")) == 0
     for name in ("ctr", "cpa"):
         assert filecmp.cmp(os.path.join(CASES, case, f"expected_{name}.csv"), tmp_path / "plain" / f"top10_{name}.csv", shallow=False)
-
-
-def test_a_record_across_lines_is_rejected_and_said_not_dropped(spark, adagg_bin, tmp_path):
-    """The one canonical case with a line break inside a quoted field: the
-    Spark job reads lines, so it rejects the record's two lines (listed in
-    rejected_rows.csv with their reasons) and otherwise gives what the CLI
-    gives on the file without that record."""
-    src = os.path.join(CASES, "quoted_crlf_bom", "input.csv")
-    run_spark([src], str(tmp_path / "spark"))
-    with open(src, "rb") as f:
-        data = f.read()
-    record = b'3.00,2025-01-02,"multi\r\nline",z,2,1,10\r\n'
-    assert record in data
-    without = tmp_path / "without.csv"
-    without.write_bytes(data.replace(record, b""))
-    run_cli(adagg_bin, [str(without)], str(tmp_path / "cli"))
-    assert_same(tmp_path / "cli", tmp_path / "spark", ["top10_ctr.csv", "top10_cpa.csv"])
-    rejected = (tmp_path / "spark" / "rejected_rows.csv").read_text().splitlines()
-    assert rejected[0] == "line,reason,raw_line"
-    assert rejected[1].startswith('7,"a quoted field opened on this line is not closed'), rejected
-    assert rejected[2] == '8,"expected 7 fields, found 5","line"",z,2,1,10"', rejected
 
 
 @pytest.mark.parametrize("platform", sorted(d for d in os.listdir(FIXTURES) if d.startswith("revenue_")))
@@ -206,14 +188,15 @@ def _split_into_files(src, directory, parts):
 
 
 def test_a_large_file_in_three_files_and_many_partitions_equals_the_cli(spark, adagg_bin, tmp_path):
-    """~200 MB generated (malformed and float-noise rows included), split in
-    3 files read as 8+ partitions: the same files as the CLI on the
-    concatenation, and rejected_rows.csv with each row's file and line as
-    the CLI writes them for several inputs."""
+    """~200 MB generated (malformed rows, float noise, and ids quoted with a
+    line break inside), split in 3 files read as 8+ partitions: the same
+    files as the CLI on the concatenation, and rejected_rows.csv with each
+    row's file and line as the CLI writes them for several inputs."""
     gen = os.path.join(os.path.dirname(adagg_bin), "gen")
     src = str(tmp_path / "big.csv")
     subprocess.run(
-        [gen, "--rows", "5000000", "--campaigns", "3000", "--seed", "19", "--malformed-every", "99991", "--noisy-every", "7", "--output", src],
+        [gen, "--rows", "5000000", "--campaigns", "3000", "--seed", "19", "--malformed-every", "99991", "--noisy-every", "7",
+         "--quoted-every", "250007", "--output", src],
         check=True,
     )
     files = _split_into_files(src, str(tmp_path / "in"), 3)
