@@ -55,3 +55,12 @@ export async function sparkBench({ file, runs, adagg, outDir, threads }) {
     return row;
   });
 }
+
+// `node bench/spark.mjs FILE [RUNS]`: these rows alone, as JSON.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { statSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const path = resolve(process.argv[2] ?? join(REPO, 'bench-data/ad_data.csv'));
+  const rows = await sparkBench({ file: { key: 'file', path, bytes: statSync(path).size }, runs: Number(process.argv[3] ?? 1), adagg: join(REPO, 'target/release/adagg'), outDir: join(REPO, 'bench-data/out'), threads: 2 });
+  console.log(JSON.stringify(rows, null, 1));
+}
