@@ -60,6 +60,7 @@ from pyspark.sql import functions as F
 
 from adagg_jobs import click_rows as R
 from adagg_jobs import hll
+from adagg_jobs.hll import out_of_order
 from adagg_jobs.cli import UsageError
 
 WINDOWS = [(60, "clicks_1m.csv"), (300, "clicks_5m.csv"), (3600, "clicks_1h.csv")]
@@ -120,19 +121,6 @@ def main(argv):
 
 
 # ---------------------------------------------------------------- helpers
-
-def out_of_order(sketch):
-    """A serialized HLL sketch with its out-of-order flag set when it is in
-    HLL mode (flags byte 5, bit 16; mode byte 7, low bits 2), as the CLI
-    marks its windows' sketches: the estimate then comes from the registers
-    (the composite estimator), not from a HIP accumulator."""
-    def byte(i):
-        return F.conv(F.hex(F.substring(sketch, i + 1, 1)), 16, 10).cast("int")
-
-    flags = F.unhex(F.lpad(F.hex(byte(5).bitwiseOR(F.lit(16))), 2, "0"))
-    marked = F.concat(F.substring(sketch, 1, 5), flags, F.substring(sketch, 7, 1 << 30))
-    return F.when(byte(7).bitwiseAND(F.lit(3)) == 2, marked).otherwise(sketch)
-
 
 def money(cost):
     """Cost with 2 decimals, half away from zero (costs are not negative)."""

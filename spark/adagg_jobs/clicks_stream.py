@@ -134,6 +134,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from adagg_jobs import click_rows
+from adagg_jobs.hll import out_of_order
 from adagg_jobs.cli import UsageError
 
 WINDOWS = ((60, "clicks_1m.csv"), (300, "clicks_5m.csv"), (3600, "clicks_1h.csv"))
@@ -762,21 +763,6 @@ class StreamJob:
         else:
             w = w.trigger(processingTime=f"{o.trigger_seconds} seconds")
         return w.start()
-
-
-def out_of_order(sketch):
-    """A serialized HLL sketch with its out-of-order flag set when it is in
-    HLL mode (preamble: flags byte 5, bit 16; mode byte 7, low bits 2), as
-    the CLI marks every window's sketch (src/clicks/users.rs): its estimate
-    then comes from the registers (as after any union of HLL sketches), not
-    from the HIP accumulator that a union of list-mode sketches keeps, so
-    it equals the CLI's."""
-    def byte(i):
-        return F.conv(F.hex(F.substring(sketch, i + 1, 1)), 16, 10).cast("int")
-
-    flags = F.unhex(F.lpad(F.hex(byte(5).bitwiseOR(F.lit(16))), 2, "0"))
-    marked = F.concat(F.substring(sketch, 1, 5), flags, F.substring(sketch, 7, 1 << 30))
-    return F.when(byte(7).bitwiseAND(F.lit(3)) == 2, marked).otherwise(sketch)
 
 
 def iso_ms(ms):

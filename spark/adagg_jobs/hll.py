@@ -27,6 +27,8 @@ bytes:
 """
 import struct
 
+from pyspark.sql import functions as F
+
 LIST, SET, HLL = 0, 1, 2
 KEY_MASK_26 = (1 << 26) - 1
 
@@ -99,3 +101,16 @@ def canonical(b: bytes) -> bytes:
     present = [s for s in slots if s != 0]
     return bytes([3, 1, 7, lg_k, lg, 8, 0, (mode_byte & ~3) | SET]) + struct.pack("<I", len(present)) + \
         b"".join(struct.pack("<I", c) for c in present)
+
+
+def out_of_order(sketch):
+    """A serialized HLL sketch with its out-of-order flag set when it is in
+    HLL mode (flags byte 5, bit 16; mode byte 7, low bits 2), as the CLI
+    marks its windows' sketches: the estimate then comes from the registers
+    (the composite estimator), not from a HIP accumulator."""
+    def byte(i):
+        return F.conv(F.hex(F.substring(sketch, i + 1, 1)), 16, 10).cast("int")
+
+    flags = F.unhex(F.lpad(F.hex(byte(5).bitwiseOR(F.lit(16))), 2, "0"))
+    marked = F.concat(F.substring(sketch, 1, 5), flags, F.substring(sketch, 7, 1 << 30))
+    return F.when(byte(7).bitwiseAND(F.lit(3)) == 2, marked).otherwise(sketch)
