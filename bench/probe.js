@@ -29,7 +29,19 @@ async function adagg(file, { workers, variant = '/www', progress = false }) {
   return { ctrCsv: r.ctrCsv, cpaCsv: r.cpaCsv, timing: r.timing, trace: r.trace, progressCalls: calls };
 }
 
-const JOBS = { floor, adagg };
+/** A bare DecompressionStream('gzip') read in this thread: the page's gzip floor (bench/unpack.mjs). */
+async function gunzip(file) {
+  const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+  }
+  return { bytes };
+}
+
+const JOBS = { floor, adagg, gunzip };
 const input = document.querySelector('#file');
 let armed = null;
 

@@ -5,6 +5,7 @@
 //   node bench/probe.mjs [--runs 5] [--file bench-data/ad_data.csv] [--engine firefox] CASE...
 //
 // CASE: floor:READERS[:CHUNK_MIB[:METHOD]]  the read floor (FileReaderSync or stream)
+//       gunzip                      a bare DecompressionStream('gzip') read (a .gz --file)
 //       adagg:WORKERS[:DIR]         aggregateFile from DIR/aggregate.js (default
 //                                   /www; any served directory, e.g. a copy of
 //                                   www/ under bench-data/ for A/B runs)
@@ -111,6 +112,7 @@ const cases = specs.map((s) => {
   const [job, n, extra, method] = s.split(':');
   if (job === 'floor') return { name: s, job, opts: { readers: Number(n), chunkSize: (Number(extra) || 16) << 20, method: method || 'FileReaderSync' } };
   if (job === 'adagg') return { name: s, job, opts: { workers: Number(n), variant: extra || '/www' } };
+  if (job === 'gunzip') return { name: s, job, opts: {} };
   throw new Error(`bad case ${s}`);
 });
 

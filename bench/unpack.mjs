@@ -140,3 +140,16 @@ export function unpackFiles(data, smoke) {
     xlsx: { key: 'xlsx', path: join(data, xlsxName), bytes: stat(xlsxName), label: `${smoke ? '10,000' : '1,000,000'}-row workbook` },
   };
 }
+
+// Alone: `node bench/unpack.mjs [DATA_DIR] [RUNS]` (the gzip rows only, no
+// workbook), printing the rows and the page's ratio to the bare read.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { resolve } = await import('node:path');
+  const REPO = fileURLToPath(new URL('..', import.meta.url));
+  const data = resolve(process.argv[2] ?? join(REPO, 'bench-data'));
+  const { gz } = unpackFiles(data, false);
+  const rows = await unpackBench({ gz, xlsx: null, runs: Number(process.argv[3] ?? 3), python: null, adagg: join(REPO, 'target/release/adagg'), outDir: join(data, 'out'), threads: 2 });
+  for (const r of rows) console.log(`${r.id}: median ${r.seconds.toFixed(3)} s  runs ${r.runs.map((x) => x.toFixed(2)).join(' ')}${r.rendererMiB ? `  renderer ${r.rendererMiB.toFixed(0)} MiB` : ''}`);
+  const at = (id) => rows.find((r) => r.id === id)?.seconds;
+  console.log(`page / bare DecompressionStream read: ${(at('browser.gzip-floor.gz') / at('browser.gzip.gz')).toFixed(3)}x; CLI / gzip -dc: ${(at('native.gzip-floor.gz') / at('native.gzip.gz')).toFixed(3)}x`);
+}

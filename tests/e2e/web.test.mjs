@@ -1325,6 +1325,28 @@ test('archives: a .csv.gz, a multi-member gzip and a zip of platform exports giv
   await page.close();
 });
 
+test('a .csv.gz changed on disk while it is read fails with a message naming it, the tab not left waiting', async () => {
+  const page = await openApp();
+  await setSeries(page, false);
+  // ~150 MB of rows that compress ~40:1 (a 17 kB block, within deflate's window): the read takes a while.
+  const rows = [];
+  for (let i = 0; i < 500; i++) rows.push(`c${i % 50},2024-01-${String(1 + (i % 28)).padStart(2, '0')},${1000 + i},${i % 97},${(i % 13) + 1}.25,${i % 7}\n`);
+  const block = rows.join('');
+  const path = join(dir, 'changing.csv.gz');
+  await writeFile(path, gzipSync(Buffer.from(`campaign_id,date,impressions,clicks,spend,conversions\n${block.repeat(Math.ceil(150e6 / block.length))}`), { level: 1 }));
+  await setWorkers(page, 2);
+  await page.evaluate(() => (document.body.dataset.state = ''));
+  await page.setInputFiles('#file', path);
+  // Once bytes are read, the file is replaced: the next read of it fails.
+  await page.waitForFunction(() => / MB of /.test(document.querySelector('.progress-text')?.textContent ?? ''), null, { timeout: 60_000 });
+  await writeFile(path, 'changed');
+  await page.waitForFunction(() => document.body.dataset.state && document.body.dataset.state !== 'running', null, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'error');
+  assert.match(await page.locator('#error-text').textContent(), /changing\.csv\.gz: the file could not be read past byte \d+ of \d+ \(was it changed, moved or deleted after it was chosen\?\); no result is given for a part of the file/);
+  assert.deepEqual(page.pageErrors, []);
+  await page.close();
+});
+
 test('workbooks: a generated .xlsx, an .ods and a two-sheet .xls give the CLI\'s tables; the Sheet choice reads another sheet', async () => {
   const page = await openApp();
   await setSeries(page, false);

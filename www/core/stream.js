@@ -41,9 +41,9 @@ function decompressed(file, codecs, expect, member) {
   let out = 0;
   const label = file.name || 'the file';
   const name = JSON.stringify(member ?? label);
-  let stream = file.stream().pipeThrough(counting(state));
+  let stream = null;
   codecs.forEach((codec, i) => {
-    stream = stream.pipeThrough(new DecompressionStream(codec));
+    stream = i === 0 ? decompressCounted(file.stream(), codec, state) : stream.pipeThrough(new DecompressionStream(codec));
     if (i === 0 && expect != null) {
       stream = stream.pipeThrough(new TransformStream({
         transform(chunk, c) {
@@ -60,14 +60,33 @@ function decompressed(file, codecs, expect, member) {
   return { reader: stream.getReader(), read: () => state.read };
 }
 
-/** A pass-through that counts the compressed bytes handed on in `state.read`. */
-function counting(state) {
-  return new TransformStream({
-    transform(chunk, c) {
-      state.read += chunk.byteLength;
-      c.enqueue(chunk);
-    },
-  });
+/**
+ * The output of `new DecompressionStream(codec)` fed with `source`, the
+ * bytes handed to it counted in `state.read`. Fed by hand rather than
+ * through a counting TransformStream: one hop less per chunk on the
+ * thread that decompresses (the stream's critical path).
+ */
+function decompressCounted(source, codec, state) {
+  const ds = new DecompressionStream(codec);
+  const writer = ds.writable.getWriter();
+  const reader = source.getReader();
+  (async () => {
+    try {
+      for (;;) {
+        await writer.ready;
+        const { done, value } = await reader.read();
+        if (done) break;
+        state.read += value.byteLength;
+        writer.write(value).catch(() => {}); // its failure is the readable's error
+      }
+      await writer.close();
+    } catch (err) {
+      // The output was cancelled or failed (stop reading the file), or the file could not be read (the output fails with its error).
+      reader.cancel(err).catch(() => {});
+      writer.abort(err).catch(() => {});
+    }
+  })();
+  return ds.readable;
 }
 
 /** Bytes searched back from where a gzip member's stream failed, for the next member's header. */
@@ -89,7 +108,7 @@ async function* gunzip(file, state) {
   while (start < file.size) {
     let consumed = 0;
     const sub = { read: 0 };
-    const reader = file.slice(start).stream().pipeThrough(counting(sub)).pipeThrough(new DecompressionStream('gzip')).getReader();
+    const reader = decompressCounted(file.slice(start).stream(), 'gzip', sub).getReader();
     let emitted = 0;
     let failure = null;
     try {
@@ -159,6 +178,10 @@ async function memberTail(blob, skip, isize) {
 
 /** The stream's own error said as the CLI says it (input.rs), naming the byte. */
 function streamError(err, file, codecs, read) {
+  // The file itself could not be read (changed, moved or deleted after it was chosen).
+  if (err?.name === 'NotReadableError' || err?.name === 'NotFoundError') {
+    return new Error(`${file.name || 'the file'}: the file could not be read past byte ${read} of ${file.size} (was it changed, moved or deleted after it was chosen?); no result is given for a part of the file`);
+  }
   if (!(err instanceof TypeError) || /zip member/.test(err.message)) return err;
   const gzip = codecs[codecs.length - 1] === 'gzip' ? 'gzip' : 'deflate';
   const what = read >= file.size
@@ -195,7 +218,6 @@ const BATCH = 1 << 20;
  * 'cancelled') is the last message; the parser's `stop` ends it.
  */
 export async function inflate({ file, codecs, expect, member, port }, { cancelled }) {
-  const { reader, read } = decompressed(file, codecs, expect, member);
   let credits = IN_FLIGHT;
   let stopped = false;
   let wake = null;
@@ -205,19 +227,27 @@ export async function inflate({ file, codecs, expect, member, port }, { cancelle
     wake?.();
     wake = null;
   };
-  const parts = [];
+  let source = null;
+  let parts = [];
   let size = 0;
+  // The chunks go as they came (transferred, not copied into one buffer:
+  // this thread is the stream's critical path).
   const send = async (last) => {
     while (credits === 0 && !stopped) await new Promise((r) => (wake = r));
     if (stopped) return;
-    const chunk = new Uint8Array(size);
-    parts.reduce((at, p) => (chunk.set(p, at), at + p.byteLength), 0);
-    parts.length = 0;
+    const chunks = parts;
+    parts = [];
     size = 0;
     credits--;
-    port.postMessage({ chunk, read: read(), last }, [chunk.buffer]);
+    port.postMessage({ chunks, read: source.read(), last }, chunks.map((c) => c.buffer));
+  };
+  // A chunk that is a view into a larger buffer is copied, so that each buffer is transferred once.
+  const keep = (c) => {
+    parts.push(c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : c.slice());
+    size += c.byteLength;
   };
   try {
+    source = decompressed(file, codecs, expect, member);
     for (;;) {
       if (stopped) return false;
       if (cancelled()) {
@@ -226,21 +256,24 @@ export async function inflate({ file, codecs, expect, member, port }, { cancelle
       }
       let r;
       try {
-        r = await reader.read();
+        r = await source.reader.read();
       } catch (err) {
-        port.postMessage({ error: streamError(err, file, codecs, read()).message });
+        port.postMessage({ error: streamError(err, file, codecs, source.read()).message });
         return false;
       }
       if (r.done) {
         await send(true);
         return true;
       }
-      parts.push(r.value);
-      size += r.value.byteLength;
+      if (r.value.byteLength) keep(r.value);
       if (size >= BATCH) await send(false);
     }
+  } catch (err) {
+    // Anything else that fails here reaches the parser, which would otherwise wait for bytes.
+    if (!stopped) port.postMessage({ error: String(err?.message ?? err) });
+    return false;
   } finally {
-    reader.cancel().catch(() => {});
+    source?.reader.cancel().catch(() => {});
   }
 }
 
@@ -255,20 +288,26 @@ function fromPort(port) {
     waiting?.();
     waiting = null;
   };
+  // The chunks of the message being read, and the next one's index.
+  let chunks = [];
+  let next = 0;
   const reader = {
     async read() {
-      if (ended) return { done: true };
-      while (queue.length === 0) await new Promise((r) => (waiting = r));
-      const m = queue.shift();
-      if (m.error != null) {
-        ended = true;
-        throw new Error(m.error);
+      while (next === chunks.length) {
+        if (ended) return { done: true };
+        while (queue.length === 0) await new Promise((r) => (waiting = r));
+        const m = queue.shift();
+        if (m.error != null) {
+          ended = true;
+          throw new Error(m.error);
+        }
+        read = m.read;
+        port.postMessage({ ack: true });
+        if (m.last) ended = true;
+        chunks = m.chunks;
+        next = 0;
       }
-      read = m.read;
-      port.postMessage({ ack: true });
-      if (m.last) ended = true;
-      if (m.chunk.byteLength === 0) return { done: true };
-      return { done: false, value: m.chunk };
+      return { done: false, value: chunks[next++] };
     },
     async cancel() {
       port.postMessage({ stop: true });
