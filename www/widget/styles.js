@@ -90,7 +90,7 @@ a.button::before { content: ""; width: 10px; height: 10px; border: 2px solid cur
 .progress-title { font-weight: 600; }
 progress { display: block; width: 100%; height: 12px; appearance: none; border: 0; border-radius: 6px; background: var(--_accent-soft); overflow: hidden; }
 progress::-webkit-progress-bar { background: var(--_accent-soft); border-radius: 6px; }
-progress::-webkit-progress-value { background: var(--_accent); border-radius: 6px; transition: width 0.1s linear; }
+progress::-webkit-progress-value { background: var(--_accent); border-radius: 6px; }
 progress::-moz-progress-bar { background: var(--_accent); border-radius: 6px; }
 .progress-text { margin-top: 8px; color: var(--_muted); font-variant-numeric: tabular-nums; font-size: 0.92em; }
 
@@ -173,7 +173,7 @@ table.small th, table.small td { padding: 4px 9px; }
 :host([compact]) th, :host([compact]) td { padding: 5px 8px; }
 
 @media (prefers-reduced-motion: reduce) {
-  .drop-label, progress::-webkit-progress-value { transition: none; }
+  .drop-label { transition: none; }
 }
 @media (forced-colors: active) {
   .logo, .drop-icon { forced-color-adjust: none; }
