@@ -206,16 +206,18 @@ export async function readStream({ file, codecs, expect, member, port, options }
   }
 }
 
-/** Chunks handed from the decompressing worker to the parsing one: in flight at once, and their size. */
+/** Messages from the decompressing worker to the parsing one: in flight at once, and the bytes each holds (at least). */
 const IN_FLIGHT = 4;
 const BATCH = 1 << 20;
 
 /**
  * Decompresses `file` (as `decompressed`) and hands the bytes to the worker
- * that parses them over `port`, in 1 MiB chunks, at most IN_FLIGHT not yet
- * taken (so decompression and parsing overlap, and memory stays bounded).
- * Every chunk says the compressed bytes read so far; an error (or a cancel:
- * 'cancelled') is the last message; the parser's `stop` ends it.
+ * that parses them over `port`: messages of the decompressor's chunks as
+ * they came (`chunks`, transferred) holding at least BATCH bytes, at most
+ * IN_FLIGHT not yet taken (so decompression and parsing overlap, and memory
+ * stays bounded). Every message says the compressed bytes read so far
+ * (`read`) and whether it is the last; an error (or a cancel: 'cancelled')
+ * is the last message; the parser's `stop` ends it.
  */
 export async function inflate({ file, codecs, expect, member, port }, { cancelled }) {
   let credits = IN_FLIGHT;
