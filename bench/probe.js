@@ -1,7 +1,7 @@
 // Probe page (bench/probe.mjs): like page.js, but the adagg job can load
 // aggregate.js from any served directory (a variant of www/, for
 // back-to-back A/B runs in one browser), and returns the result's timing.
-import { readFloor, startReaders } from './read-floor.js';
+import { gunzipFloor, readFloor, startReaders } from './read-floor.js';
 
 const variants = new Map();
 
@@ -29,17 +29,8 @@ async function adagg(file, { workers, variant = '/www', progress = false }) {
   return { ctrCsv: r.ctrCsv, cpaCsv: r.cpaCsv, timing: r.timing, trace: r.trace, progressCalls: calls };
 }
 
-/** A bare DecompressionStream('gzip') read in this thread: the page's gzip floor (bench/unpack.mjs). */
-async function gunzip(file) {
-  const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-  }
-  return { bytes };
-}
+/** A bare DecompressionStream('gzip') read in this thread (unpack.mjs's floor). */
+const gunzip = async (file) => ({ bytes: await gunzipFloor(file) });
 
 const JOBS = { floor, adagg, gunzip };
 const input = document.querySelector('#file');

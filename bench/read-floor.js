@@ -55,3 +55,15 @@ export async function readFloor(file, { readers, method, chunkSize = 16 << 20 })
   if (bytes !== file.size) throw new Error(`read ${bytes} of ${file.size} bytes`);
   return { bytes };
 }
+
+/** A bare DecompressionStream('gzip') read of `file` in this thread, nothing parsed: the gzip floor (unpack.mjs, probe.js). Resolves to the bytes given. */
+export async function gunzipFloor(file) {
+  const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+  }
+  return bytes;
+}
