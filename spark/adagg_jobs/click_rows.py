@@ -981,6 +981,16 @@ def serde_json_error(line: str) -> Optional[str]:
             if c != x:
                 err("expected ident")
 
+    def colon():
+        # The `:` after an object's key (nested and top-level objects alike).
+        p = ws()
+        if p == 0x3A:
+            st["i"] += 1
+        elif p is not None:
+            peek_err("expected `:`")
+        else:
+            peek_err("EOF while parsing an object")
+
     def ignore_value():
         stack = []
         enclosing = None
@@ -1049,13 +1059,7 @@ def serde_json_error(line: str) -> Optional[str]:
                 else:
                     peek_err("EOF while parsing an object")
                 string(False)
-                p = ws()
-                if p == 0x3A:
-                    st["i"] += 1
-                elif p is not None:
-                    peek_err("expected `:`")
-                else:
-                    peek_err("EOF while parsing an object")
+                colon()
             enclosing = frame
 
     try:
@@ -1091,13 +1095,7 @@ def serde_json_error(line: str) -> Optional[str]:
                 peek_err("expected `,` or `}`")
             st["i"] += 1
             string(True)
-            p = ws()
-            if p == 0x3A:
-                st["i"] += 1
-            elif p is not None:
-                peek_err("expected `:`")
-            else:
-                peek_err("EOF while parsing an object")
+            colon()
             ignore_value()
         st["i"] += 1
         if ws() is not None:

@@ -42,6 +42,22 @@ class Stream:
                 "--available-now", *self.options, *extra]
         assert clicks_stream.main(argv) == 0
 
+    def run_killed(self, spark, stage, message):
+        """A run whose batch dies at `stage` ("state": in the middle, before
+        its state is written; "outputs": after its outputs, before Spark's
+        commit) with `message`, and fails with it."""
+
+        def crash(batch_id, at):
+            if at == stage:
+                raise RuntimeError(message % batch_id)
+
+        clicks_stream.StreamJob.fault_hook = crash
+        try:
+            with pytest.raises(Exception, match=message.split(" %")[0]):
+                self.run(spark)
+        finally:
+            clicks_stream.StreamJob.fault_hook = None
+
     def read(self, name):
         return (self.out / name).read_text(encoding="utf-8")
 
@@ -115,17 +131,8 @@ def test_generated_log_restart_and_crash_equal_cli(spark, adagg_bin, tmp_path):
     s.run(spark)
     assert s.status()["batch"] == 0
 
-    def crash(batch_id, stage):
-        if stage == "state":
-            raise RuntimeError("killed in the middle of batch %d" % batch_id)
-
     s.drop("part-3.ndjson", files[2])
-    clicks_stream.StreamJob.fault_hook = crash
-    try:
-        with pytest.raises(Exception, match="killed in the middle"):
-            s.run(spark)
-    finally:
-        clicks_stream.StreamJob.fault_hook = None
+    s.run_killed(spark, "state", "killed in the middle of batch %d")
     assert s.status()["batch"] == 0  # the outputs are still the first batch's
     s.drop("part-4.ndjson", files[3])
     s.run(spark)
@@ -166,20 +173,11 @@ def test_late_duplicate_out_of_order_and_restart(spark, adagg_bin, tmp_path):
     s.run(spark)  # nothing new: no batch, nothing changes
     s.drop("c.ndjson", ev("c7", "ad1", at("12:20:00"), "u6"))  # watermark -> 12:10
 
-    def crash(batch_id, stage):
-        if stage == "outputs":
-            raise RuntimeError("killed before Spark's commit of batch %d" % batch_id)
-
     # Parts folded into snapshots every batch; batch 1 (a new query on the
     # same checkpoint) dies after its outputs and snapshot, before Spark
     # commits it: the next run replays it, rewriting the same snapshot.
     clicks_stream.StreamJob.compact_every = 1
-    clicks_stream.StreamJob.fault_hook = crash
-    try:
-        with pytest.raises(Exception, match="killed before"):
-            s.run(spark)
-    finally:
-        clicks_stream.StreamJob.fault_hook = None
+    s.run_killed(spark, "outputs", "killed before Spark's commit of batch %d")
     s.run(spark)
     assert s.status()["watermark"] == "2025-01-15T12:10:00.000Z"
     burst = "".join(ev(f"b{i}", "ad3", at("12:15:%02d" % (i * 5)), "u9", ip="10.9.9.9") for i in range(7))
